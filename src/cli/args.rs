@@ -1,0 +1,111 @@
+//! Command-line arguments (clap). Parsing only: turning them into library
+//! calls is `commands.rs`'s work.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use pensionsim::report::Lang;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pensionsim",
+    version,
+    about = "Risk simulator for a pension portfolio under the dynamic risk principle",
+    long_about = "Risk simulator for a Swedish region's pension portfolio under the dynamic \
+                  risk principle (dynamiska riskprincipen): the equity share is steered so that \
+                  the portfolio loses at most 20 % from its highest month-end value of the last \
+                  24 months, and equities never exceed 80 %.\n\nExit codes: 0 success, 2 bad \
+                  input or arguments."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a scenario file and print the portfolio's position under the rule.
+    Validate(ValidateArgs),
+    /// The main job on a scenario: today's position, and today's portfolio
+    /// through the crashes of 1987, 2008 and 2020.
+    Run(RunArgs),
+    /// Apply the rule day by day to a historical daily price series.
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Language of the printed position: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Daily index series for the historical crashes.
+    #[arg(long, default_value = "data/djia_daily_1885_2023.csv")]
+    pub prices: PathBuf,
+    /// Annual rate fixed income earns during the crashes.
+    #[arg(long, default_value_t = 0.02)]
+    pub fi_rate: f64,
+    /// Folder for the results (replaced whole).
+    #[arg(long, default_value = "out/run")]
+    pub out: PathBuf,
+    /// Language of the printout and charts: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Daily price series (CSV with a header row).
+    #[arg(long)]
+    pub prices: PathBuf,
+    /// Column holding the date (YYYY-MM-DD).
+    #[arg(long, default_value = "date")]
+    pub date_col: String,
+    /// Column holding the price.
+    #[arg(long, default_value = "close")]
+    pub price_col: String,
+    /// Set up the portfolio at the close of the first trading day on or after this date.
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Replay up to the last trading day on or before this date.
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Starting value of the portfolio.
+    #[arg(long, default_value_t = 1000.0)]
+    pub start_value: f64,
+    /// Starting equity share (0 to 1) [default: the policy's target]
+    #[arg(long)]
+    pub start_equity: Option<f64>,
+    /// Annual rate fixed income earns, compounded by calendar days.
+    #[arg(long, default_value_t = 0.02, conflicts_with = "fi_prices")]
+    pub fi_rate: f64,
+    /// A price series for fixed income instead of a rate.
+    #[arg(long)]
+    pub fi_prices: Option<PathBuf>,
+    /// Date column of --fi-prices.
+    #[arg(long, default_value = "date")]
+    pub fi_date_col: String,
+    /// Price column of --fi-prices.
+    #[arg(long, default_value = "close")]
+    pub fi_price_col: String,
+    /// Take the rule's parameters from this scenario's [policy] [default: the rule document's defaults]
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Folder for replay.csv, summary.json and chart.svg/.png.
+    #[arg(long, default_value = "out/replay")]
+    pub out: PathBuf,
+    /// Also print every trading day.
+    #[arg(long)]
+    pub daily: bool,
+    /// Language of the printout and chart: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}

@@ -1,0 +1,238 @@
+//! One function per subcommand: read inputs, call the library, write and
+//! print. No figure is computed here.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use pensionsim::prices::PriceSeries;
+use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
+use pensionsim::report::{Lang, chart, text};
+use pensionsim::rule::{Policy, Position};
+use pensionsim::scenario::{Loaded, Scenario};
+use serde::Serialize;
+
+use super::args::{ReplayArgs, RunArgs, ValidateArgs};
+use super::output::write_files;
+
+/// Text for standard output; warnings go to standard error as they arise.
+pub type Printed = String;
+
+fn load_scenario(path: &Path) -> Result<Scenario> {
+    let Loaded { scenario, warnings } = Scenario::load(path)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(scenario)
+}
+
+pub fn validate(args: &ValidateArgs) -> Result<Printed> {
+    let scenario = load_scenario(&args.scenario)?;
+    let mut out = String::new();
+    let s = &scenario;
+    let n_eq = s.holdings().equity.len();
+    let _ = writeln!(
+        out,
+        "ok: {} is a valid scenario ({}; {} asset classes, {} equity; {} month-ends{})",
+        args.scenario.display(),
+        s.name,
+        s.asset_classes.len(),
+        n_eq,
+        s.history.month_ends.len(),
+        s.history.csv.as_ref().map_or(String::new(), |p| format!(" from {}", p.display())),
+    );
+    if !s.policy_defaults.is_empty() {
+        let _ = writeln!(
+            out,
+            "policy: the rule document's defaults for {}",
+            s.policy_defaults.join(", ")
+        );
+    }
+    let _ = writeln!(out);
+    out.push_str(&text::position(s, &s.managed().position(), args.lang));
+    Ok(out)
+}
+
+/// The historical crashes `run` replays today's portfolio through: from
+/// the Dow Jones peak before each crash.
+const CRASHES: [(&str, &str, &str, &str); 3] = [
+    ("crash-1987", "1987-08-25", "1988-08-31", "October 1987"),
+    ("crash-2008", "2007-10-09", "2009-12-31", "2007-2009"),
+    ("crash-2020", "2020-02-12", "2020-12-31", "February-April 2020"),
+];
+
+#[derive(Serialize)]
+struct RunSummary<'a> {
+    scenario: &'a str,
+    valuation_date: NaiveDate,
+    position: Position,
+    crashes: Vec<CrashSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct CrashSummary<'a> {
+    name: &'a str,
+    label: &'a str,
+    replay: &'a ReplaySummary,
+}
+
+pub fn run(args: &RunArgs) -> Result<Printed> {
+    let scenario = load_scenario(&args.scenario)?;
+    let prices = PriceSeries::load(&args.prices, "date", "close").with_context(|| {
+        format!(
+            "the crash replays need the daily index series {} (run from the project folder, or give --prices)",
+            args.prices.display()
+        )
+    })?;
+    let managed = scenario.managed();
+    let position = managed.position();
+    let lang = args.lang;
+    let sv = lang == Lang::Sv;
+    let mut out = text::position(&scenario, &position, lang);
+
+    let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
+    for (name, from, to, label) in CRASHES {
+        let config = ReplayConfig {
+            from: Some(from.parse()?),
+            to: Some(to.parse()?),
+            start_value: managed.value(),
+            start_equity: managed.equity_share(),
+            policy: scenario.policy,
+            fixed_income: FixedIncome::Rate(args.fi_rate),
+            window: Some(scenario.window()),
+        };
+        replays.push((name, label, replay(&prices, &config)?));
+    }
+
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if sv {
+            "Dagens portfölj genom historiska krascher (dagens högsta värde och skyddsnivå, Dow Jones dagligen, räntor 2 %)"
+        } else {
+            "Today's portfolio through historical crashes (today's high and floor; Dow Jones daily, fixed income at 2 %)"
+        }
+    );
+    let head = if sv {
+        ["Kris", "Nedv.", "Uppv.", "Lägsta marginal", "Dagar u. golv", "Slutvärde", "Utan regel", "Största fall", "Utan regel"]
+    } else {
+        ["Crash", "Down", "Up", "Lowest margin", "Days < floor", "Final value", "No rule", "Largest fall", "No rule"]
+    };
+    let _ = writeln!(
+        out,
+        "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
+    );
+    for (_, label, r) in &replays {
+        let s = &r.summary;
+        let _ = writeln!(
+            out,
+            "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
+            label,
+            s.downweights.len(),
+            s.upweights.len(),
+            pensionsim::report::i18n::percent(s.min_margin, 1, lang),
+            s.breach_days,
+            pensionsim::report::i18n::mkr(s.final_value, 0, lang),
+            pensionsim::report::i18n::mkr(s.buy_and_hold_final_value, 0, lang),
+            pensionsim::report::i18n::percent(s.max_drawdown, 1, lang),
+            pensionsim::report::i18n::percent(s.buy_and_hold_max_drawdown, 1, lang),
+        );
+    }
+
+    let mut written: Vec<PathBuf> = Vec::new();
+    for (name, label, r) in &replays {
+        let title = format!("{} {label}: {}", Term::Replay.text(lang), scenario.name);
+        written.extend(write_replay(&args.out.join(name), r, &title, lang)?);
+    }
+    let summary = RunSummary {
+        scenario: &scenario.name,
+        valuation_date: scenario.valuation_date,
+        position,
+        crashes: replays
+            .iter()
+            .map(|(name, label, r)| CrashSummary {
+                name,
+                label,
+                replay: &r.summary,
+            })
+            .collect(),
+    };
+    let json = serde_json::to_string_pretty(&summary)? + "\n";
+    written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
+    let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
+    Ok(out)
+}
+
+use pensionsim::report::i18n::Term;
+
+pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
+    let policy = match &args.scenario {
+        Some(path) => load_scenario(path)?.policy,
+        None => Policy::DOCUMENT_DEFAULTS,
+    };
+    let start_equity = args.start_equity.unwrap_or(policy.target);
+    if !(0.0..=1.0).contains(&start_equity) {
+        bail!("--start-equity: expected a share from 0 to 1 (0.8 for 80 %), found {start_equity}");
+    }
+    if !(args.start_value.is_finite() && args.start_value > 0.0) {
+        bail!("--start-value: expected a value above 0, found {}", args.start_value);
+    }
+    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0) {
+        bail!("--fi-rate: expected an annual rate above -1 (0.02 for 2 %), found {}", args.fi_rate);
+    }
+    if let (Some(from), Some(to)) = (args.from, args.to)
+        && from >= to
+    {
+        bail!("--from {from} is not before --to {to}");
+    }
+    let prices = PriceSeries::load(&args.prices, &args.date_col, &args.price_col)?;
+    let fixed_income = match &args.fi_prices {
+        Some(path) => FixedIncome::Prices(PriceSeries::load(path, &args.fi_date_col, &args.fi_price_col)?),
+        None => FixedIncome::Rate(args.fi_rate),
+    };
+    let config = ReplayConfig {
+        from: args.from,
+        to: args.to,
+        start_value: args.start_value,
+        start_equity,
+        policy,
+        fixed_income,
+        window: None,
+    };
+    let r = replay(&prices, &config)?;
+    let mut out = text::replay(&r, args.lang);
+    if args.daily {
+        let _ = writeln!(out);
+        out.push_str(&text::replay_csv(&r));
+    }
+    let name = args
+        .prices
+        .file_stem()
+        .map_or_else(|| "prices".into(), |s| s.to_string_lossy().into_owned());
+    let title = format!("{} {name}, {} – {}", Term::Replay.text(args.lang), r.summary.start_date, r.summary.end_date);
+    let written = write_replay(&args.out, &r, &title, args.lang)?;
+    let _ = writeln!(out, "\n{} {}", if args.lang == Lang::Sv { "Skrev" } else { "Wrote" }, list(&written));
+    Ok(out)
+}
+
+/// replay.csv, summary.json and the chart as SVG and PNG, into `dir`.
+fn write_replay(dir: &Path, r: &Replay, title: &str, lang: Lang) -> Result<Vec<PathBuf>> {
+    let csv = text::replay_csv(r);
+    let json = serde_json::to_string_pretty(&r.summary)? + "\n";
+    let chart = chart::replay_chart(r, title, lang)?;
+    write_files(
+        dir,
+        &[
+            ("replay.csv", csv.as_bytes()),
+            ("summary.json", json.as_bytes()),
+            ("chart.svg", chart.svg.as_bytes()),
+            ("chart.png", &chart.png),
+        ],
+    )
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}

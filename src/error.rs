@@ -1,0 +1,185 @@
+//! Errors and diagnostics.
+//!
+//! Bad input is never a panic and never a silent default: every problem
+//! becomes a [`Problem`] that names the file, the place in it (line and
+//! column, or CSV row), the key, what was expected and what was found.
+//! Validation collects all problems of a file before it fails, so a user
+//! fixes a scenario in one round instead of one error at a time.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The file as a whole (it is missing, empty, or lacks something).
+    File,
+    /// A position in a text file, 1-based.
+    LineColumn { line: usize, column: usize },
+    /// A data row of a CSV file, counted as the line number in the file
+    /// (the header is line 1).
+    Row { line: usize },
+}
+
+/// One thing wrong with an input file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub location: Location,
+    /// Dotted key path (`policy.window_months`, `portfolio.asset_class[1].holding`)
+    /// or CSV column name.
+    pub key: String,
+    pub expected: String,
+    pub found: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(
+        file: &Path,
+        location: Location,
+        key: impl Into<String>,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            file: file.to_path_buf(),
+            location,
+            key: key.into(),
+            expected: expected.into(),
+            found: found.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Problem {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        match self.location {
+            Location::File => {}
+            Location::LineColumn { line, column } => write!(f, ":{line}:{column}")?,
+            Location::Row { line } => write!(f, ": row at line {line}")?,
+        }
+        if !self.key.is_empty() {
+            write!(f, ": `{}`", self.key)?;
+        }
+        write!(f, ": expected {}, found {}", self.expected, self.found)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A warning: the input is usable, but something deserves a look.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub file: PathBuf,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: `{}`: {}", self.file.display(), self.key, self.message)
+    }
+}
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file could not be read at all.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input file was read but is not valid; every problem found is listed.
+    #[error("{}", Problems(problems))]
+    Invalid { problems: Vec<Problem> },
+    /// A command's arguments do not fit the data (a replay window with no
+    /// trading days, for example).
+    #[error("{0}")]
+    Usage(String),
+    /// A chart could not be drawn.
+    #[error("cannot draw chart {name}: {message}")]
+    Chart { name: String, message: String },
+}
+
+impl Error {
+    pub fn invalid(problems: Vec<Problem>) -> Error {
+        Error::Invalid { problems }
+    }
+
+    pub fn one(problem: Problem) -> Error {
+        Error::Invalid {
+            problems: vec![problem],
+        }
+    }
+}
+
+struct Problems<'a>(&'a [Problem]);
+
+impl fmt::Display for Problems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.len();
+        if n > 1 {
+            writeln!(f, "{n} problems:")?;
+        }
+        for (i, problem) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> Location {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Location::LineColumn { line, column }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_column_counts_from_one() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_column(text, 0), Location::LineColumn { line: 1, column: 1 });
+        assert_eq!(line_column(text, 6), Location::LineColumn { line: 2, column: 1 });
+        assert_eq!(line_column(text, 11), Location::LineColumn { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn problem_display_names_file_place_key_and_both_sides() {
+        let p = Problem::new(
+            Path::new("s.toml"),
+            Location::LineColumn { line: 3, column: 9 },
+            "policy.cap",
+            "a share between 0 and 1",
+            "1.5",
+        )
+        .with_hint("write 0.80 for 80 %");
+        assert_eq!(
+            p.to_string(),
+            "s.toml:3:9: `policy.cap`: expected a share between 0 and 1, found 1.5\n  hint: write 0.80 for 80 %"
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! pensionsim: a risk simulator for a Swedish region's pension portfolio
+//! under the dynamic risk principle (dynamiska riskprincipen).
+//!
+//! The crate is a library; the `pensionsim` binary is a thin layer over it
+//! that parses arguments, reads and writes files, and prints. Modules in
+//! pipeline order:
+//!
+//! - [`scenario`]: TOML scenario files, read into raw types and validated
+//!   into types the engine can trust;
+//! - [`prices`]: daily price series from CSV files;
+//! - [`rule`]: the dynamic risk principle, one implementation for replay
+//!   and Monte Carlo alike;
+//! - [`replay`]: the rule applied day by day to a real price series;
+//! - [`report`]: terms in Swedish and English, number formats, charts.
+//!
+//! See ARCHITECTURE.md for the data flow and the invariants.
+
+#![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+
+pub mod error;
+pub mod prices;
+pub mod replay;
+pub mod report;
+pub mod rule;
+pub mod scenario;
+
+pub use error::{Error, Problem, Result};

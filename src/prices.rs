@@ -1,0 +1,221 @@
+//! Daily price series read from CSV files (the index series in `data/`, or
+//! a user's own).
+//!
+//! A series is a header row and one row per trading day, dates strictly
+//! increasing. Every bad row is reported with its line, the column and the
+//! value found; reading never guesses.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Location, Problem, Result};
+
+/// Reports at most this many bad rows; a file with more is plainly the
+/// wrong file or the wrong columns, and a screenful says so.
+const MAX_ROW_PROBLEMS: usize = 20;
+
+/// A daily price series, dates strictly increasing, prices positive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceSeries {
+    pub source: PathBuf,
+    pub dates: Vec<NaiveDate>,
+    pub prices: Vec<f64>,
+}
+
+impl PriceSeries {
+    /// Reads `path`, taking dates from `date_col` and prices from `price_col`.
+    ///
+    /// # Errors
+    /// [`Error::Read`] when the file cannot be read, [`Error::Invalid`]
+    /// with every bad row otherwise.
+    pub fn load(path: &Path, date_col: &str, price_col: &str) -> Result<PriceSeries> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        PriceSeries::parse(path, &bytes, date_col, price_col)
+    }
+
+    /// Parses CSV `bytes`; `path` only names the file in errors.
+    pub fn parse(path: &Path, bytes: &[u8], date_col: &str, price_col: &str) -> Result<PriceSeries> {
+        let problem = |location, key: &str, expected: String, found: String| {
+            Problem::new(path, location, key, expected, found)
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::one(problem(Location::File, "", "a CSV file".into(), e.to_string())))?
+            .clone();
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let header_list = || {
+            let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
+            format!("the columns {}", names.join(", "))
+        };
+        let (date_idx, price_idx) = match (column(date_col), column(price_col)) {
+            (Some(d), Some(p)) => (d, p),
+            (d, p) => {
+                let mut problems = Vec::new();
+                for (found, name, flag) in [(d, date_col, "--date-col"), (p, price_col, "--price-col")] {
+                    if found.is_none() {
+                        problems.push(
+                            problem(
+                                Location::Row { line: 1 },
+                                name,
+                                format!("a column named `{name}` in the header"),
+                                header_list(),
+                            )
+                            .with_hint(format!("name the column with {flag}")),
+                        );
+                    }
+                }
+                return Err(Error::invalid(problems));
+            }
+        };
+
+        let mut dates = Vec::new();
+        let mut prices = Vec::new();
+        let mut problems = Vec::new();
+        for record in reader.records() {
+            if problems.len() >= MAX_ROW_PROBLEMS {
+                break;
+            }
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    problems.push(problem(
+                        Location::Row { line },
+                        "",
+                        "a well-formed CSV row".into(),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let here = Location::Row { line };
+            let raw_date = record.get(date_idx).unwrap_or("");
+            let raw_price = record.get(price_idx).unwrap_or("");
+            let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d");
+            let price = raw_price.parse::<f64>();
+            match &date {
+                Err(_) => problems.push(problem(
+                    here.clone(),
+                    date_col,
+                    "a date as YYYY-MM-DD".into(),
+                    format!("{raw_date:?}"),
+                )),
+                Ok(d) => {
+                    if let Some(prev) = dates.last()
+                        && d <= prev
+                    {
+                        problems.push(
+                            problem(
+                                here.clone(),
+                                date_col,
+                                format!("a date after {prev} (dates strictly increasing)"),
+                                d.to_string(),
+                            )
+                            .with_hint("sort the file by date and remove repeated days"),
+                        );
+                    }
+                }
+            }
+            match price {
+                Ok(p) if p.is_finite() && p > 0.0 => {}
+                _ => problems.push(problem(
+                    here,
+                    price_col,
+                    "a positive, finite price".into(),
+                    format!("{raw_price:?}"),
+                )),
+            }
+            if let (Ok(d), Ok(p)) = (date, price) {
+                dates.push(d);
+                prices.push(p);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        if dates.len() < 2 {
+            return Err(Error::one(problem(
+                Location::File,
+                "",
+                "at least two rows of prices".into(),
+                format!("{} rows", dates.len()),
+            )));
+        }
+        Ok(PriceSeries {
+            source: path.to_path_buf(),
+            dates,
+            prices,
+        })
+    }
+
+    /// The price on `date`, or on the last trading day before it.
+    pub fn price_on_or_before(&self, date: NaiveDate) -> Option<f64> {
+        let i = self.dates.partition_point(|d| *d <= date);
+        i.checked_sub(1).map(|i| self.prices[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<PriceSeries> {
+        PriceSeries::parse(Path::new("p.csv"), text.as_bytes(), "date", "close")
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse(text) {
+            Err(Error::Invalid { problems }) => problems.iter().map(|p| p.to_string()).collect(),
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_dates_and_prices() {
+        let s = parse("date,close\n2020-01-02,10\n2020-01-03,11.5\n").unwrap();
+        assert_eq!(s.prices, [10.0, 11.5]);
+        assert_eq!(s.price_on_or_before(NaiveDate::from_ymd_opt(2020, 1, 5).unwrap()), Some(11.5));
+        assert_eq!(s.price_on_or_before(NaiveDate::from_ymd_opt(2019, 1, 5).unwrap()), None);
+    }
+
+    #[test]
+    fn missing_column_lists_the_columns_found() {
+        let p = problems("day,close\n2020-01-02,10\n");
+        assert_eq!(p.len(), 1);
+        assert!(p[0].contains("p.csv: row at line 1: `date`: expected a column named `date`"), "{}", p[0]);
+        assert!(p[0].contains("`day`, `close`") && p[0].contains("--date-col"), "{}", p[0]);
+    }
+
+    #[test]
+    fn bad_date_price_and_nan_are_named_by_line() {
+        let p = problems("date,close\n2020-01-02,10\n2020-13-01,11\n2020-01-06,abc\n2020-01-07,NaN\n");
+        assert_eq!(p.len(), 3, "{p:#?}");
+        assert!(p[0].contains("line 3: `date`: expected a date as YYYY-MM-DD, found \"2020-13-01\""));
+        assert!(p[1].contains("line 4: `close`: expected a positive, finite price, found \"abc\""));
+        assert!(p[2].contains("line 5: `close`") && p[2].contains("\"NaN\""));
+    }
+
+    #[test]
+    fn dates_out_of_order_are_errors() {
+        let p = problems("date,close\n2020-01-03,10\n2020-01-02,11\n");
+        assert!(p[0].contains("line 3: `date`: expected a date after 2020-01-03"), "{}", p[0]);
+    }
+
+    #[test]
+    fn negative_and_zero_prices_are_errors() {
+        assert_eq!(problems("date,close\n2020-01-02,0\n2020-01-03,-1\n").len(), 2);
+    }
+
+    #[test]
+    fn too_few_rows_is_an_error() {
+        assert!(problems("date,close\n2020-01-02,1\n")[0].contains("at least two rows"));
+    }
+}

@@ -1,0 +1,215 @@
+//! Charts, drawn once with plotters into both SVG (a string) and PNG
+//! (bytes). The library returns them; the binary writes them.
+//!
+//! The font (DejaVu Sans, shipped in `assets/fonts/`) is compiled in, so a
+//! fresh machine renders the same PNG without system fonts. Colours are
+//! the Okabe-Ito palette, safe for colour-blind readers, and every series
+//! differs in line style or marker as well, so a black-and-white print
+//! still tells them apart.
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::i18n::{Lang, Term, number, percent};
+use crate::error::{Error, Result};
+use crate::replay::Replay;
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const GREY: RGBColor = RGBColor(110, 110, 110);
+
+const SIZE: (u32, u32) = (1200, 800);
+
+/// A chart in both formats.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            plotters::style::register_font("sans-serif", style, FONT)
+                .unwrap_or_else(|_| unreachable!("the bundled font parses"));
+        }
+    });
+}
+
+type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// Renders `draw` to SVG and PNG.
+fn render(name: &str, draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy, draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult) -> Result<Chart> {
+    register_font();
+    let fail = |e: Box<dyn std::error::Error>| Error::Chart {
+        name: name.to_string(),
+        message: e.to_string(),
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        draw(root).map_err(fail)?;
+    }
+    let mut pixels = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        draw_png(root).map_err(fail)?;
+    }
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, SIZE.0, SIZE.1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let fail = |e: png::EncodingError| Error::Chart {
+            name: name.to_string(),
+            message: e.to_string(),
+        };
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&pixels).map_err(fail)?;
+    }
+    Ok(Chart { svg, png })
+}
+
+/// The replay chart: value, floor and the unmanaged portfolio above, with
+/// a mark on each trade; equity share, its maximum and the cap below.
+pub fn replay_chart(replay: &Replay, title: &str, lang: Lang) -> Result<Chart> {
+    render(
+        "replay",
+        |root| draw_replay(root, replay, title, lang),
+        |root| draw_replay(root, replay, title, lang),
+    )
+}
+
+fn draw_replay<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &Replay, title: &str, lang: Lang) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 26))?;
+    let (top, bottom) = root.split_vertically(SIZE.1 * 55 / 100);
+    let s = &r.summary;
+    let (x0, x1) = (s.start_date, s.end_date);
+
+    let mut lo = s.start_value;
+    let mut hi = s.start_value;
+    for d in &r.days {
+        for v in [d.value, d.floor, d.buy_and_hold] {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    let pad = (hi - lo).max(1e-9) * 0.06;
+    let mut chart = ChartBuilder::on(&top)
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .y_desc(Term::MarketValue.text(lang))
+        .y_label_formatter(&|v| number(*v, 0, lang))
+        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+
+    let start = std::iter::once((x0, s.start_value));
+    chart
+        .draw_series(LineSeries::new(
+            start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
+            GREY.stroke_width(1),
+        ))?
+        .label(Term::BuyAndHold.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
+    chart
+        .draw_series(DashedLineSeries::new(
+            r.days.iter().map(|d| (d.date, d.floor)),
+            8,
+            5,
+            VERMILLION.stroke_width(2),
+        ))?
+        .label(Term::Floor.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], VERMILLION.stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(
+            start.chain(r.days.iter().map(|d| (d.date, d.value))),
+            BLUE.stroke_width(2),
+        ))?
+        .label(Term::WithRule.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLUE.stroke_width(2)));
+    let trades = |up: bool| {
+        r.days
+            .iter()
+            .filter(move |d| if up { d.day.up.is_some() } else { d.day.down.is_some() })
+            .map(|d| (d.date, d.value))
+    };
+    chart
+        .draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?
+        .label(Term::DownWeighting.text(lang))
+        .legend(|(x, y)| Cross::new((x + 12, y), 6, VERMILLION.stroke_width(3)));
+    chart
+        .draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?
+        .label(Term::UpWeighting.text(lang))
+        .legend(|(x, y)| TriangleMarker::new((x + 12, y), 7, GREEN.filled()));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font(("sans-serif", 15))
+        .draw()?;
+
+    let mut shares = ChartBuilder::on(&bottom)
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    shares
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .y_desc(Term::EquityShare.text(lang))
+        .y_label_formatter(&|v| percent(*v, 0, lang))
+        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    let cap = s.policy.cap;
+    shares
+        .draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?
+        .label(Term::Cap.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
+    shares
+        .draw_series(DashedLineSeries::new(
+            r.days.iter().map(|d| (d.date, d.max_equity)),
+            8,
+            5,
+            ORANGE.stroke_width(2),
+        ))?
+        .label(Term::MaxEquityShare.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], ORANGE.stroke_width(2)));
+    shares
+        .draw_series(LineSeries::new(
+            std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
+            BLUE.stroke_width(2),
+        ))?
+        .label(Term::EquityShare.text(lang))
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLUE.stroke_width(2)));
+    shares
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(GREY)
+        .label_font(("sans-serif", 15))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

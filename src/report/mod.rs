@@ -1,0 +1,8 @@
+//! What users see: terms in Swedish and English, number formats, tables
+//! and charts. Nothing here computes a figure; it only presents them.
+
+pub mod chart;
+pub mod i18n;
+pub mod text;
+
+pub use i18n::Lang;

@@ -1,0 +1,259 @@
+//! Plain-text tables for the terminal and the day-by-day replay CSV.
+
+use std::fmt::Write;
+
+use super::i18n::{Lang, Term, mkr, number, percent};
+use crate::replay::{DatedTrade, Replay};
+use crate::rule::{Action, Constraint, Position};
+use crate::scenario::Scenario;
+
+/// The portfolio's position on the valuation date, as a treasurer would
+/// paste it into a memo.
+pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let pct = |x| percent(x, 1, lang);
+    let amount = |x| mkr(x, 1, lang);
+    let mut out = String::new();
+    let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date);
+    let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
+    let high_when = scenario
+        .high_month_end()
+        .map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
+    let binding = match pos.binding {
+        Constraint::Floor => Term::BindingFloor,
+        Constraint::Cap => Term::BindingCap,
+    };
+    let rows: Vec<(&str, String)> = vec![
+        (Term::MarketValue.text(lang), amount(pos.value)),
+        (Term::High.text(lang), format!("{}{high_when}", amount(pos.high))),
+        (
+            Term::Floor.text(lang),
+            format!(
+                "{} ({} {})",
+                amount(pos.floor),
+                percent(1.0 - scenario.policy.max_drawdown, 0, lang),
+                if sv { "av högsta värdet" } else { "of the high" }
+            ),
+        ),
+        (
+            Term::Margin.text(lang),
+            format!("{} = {}", pct(pos.margin), amount(pos.margin_amount)),
+        ),
+        (Term::FallToFloor.text(lang), pct(pos.margin)),
+        (Term::EquityShare.text(lang), pct(pos.equity_share)),
+        (
+            Term::MaxEquityShare.text(lang),
+            format!("{} ({})", pct(pos.max_equity_share), binding.text(lang)),
+        ),
+        (
+            if sv { "Utrymme till maximal aktieandel" } else { "Room to the maximum" },
+            format!(
+                "{} {}",
+                number((pos.max_equity_share - pos.equity_share) * 100.0, 1, lang),
+                if sv { "procentenheter" } else { "percentage points" }
+            ),
+        ),
+        (
+            if sv { "Utrymme till aktietaket" } else { "Room to the cap" },
+            format!(
+                "{} {} ({})",
+                number((pos.cap - pos.equity_share) * 100.0, 1, lang),
+                if sv { "procentenheter" } else { "percentage points" },
+                pct(pos.cap)
+            ),
+        ),
+    ];
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in &rows {
+        let _ = writeln!(out, "{k:<width$}  {v}");
+    }
+    let action = match pos.action {
+        Action::Hold => Term::Hold.text(lang).to_string(),
+        Action::Sell { to_share, amount: a, cost } => format!(
+            "{}: {} → {}, {} ({} {})",
+            Term::Sell.text(lang),
+            pct(pos.equity_share),
+            pct(to_share),
+            amount(a),
+            Term::Cost.text(lang).to_lowercase(),
+            amount(cost)
+        ),
+        Action::MayBuy { to_share, amount: a, cost } => format!(
+            "{}: {} → {}, {} ({} {})",
+            Term::MayBuy.text(lang),
+            pct(pos.equity_share),
+            pct(to_share),
+            amount(a),
+            Term::Cost.text(lang).to_lowercase(),
+            amount(cost)
+        ),
+    };
+    let _ = writeln!(out, "{:<width$}  {action}", Term::Action.text(lang));
+    let p = &scenario.policy;
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if sv {
+            format!(
+                "Riskmarginal = (marknadsvärde − skyddsnivå) / marknadsvärde, samma tal som fallet till skyddsnivån.\n\
+                 Maximal aktieandel = riskmarginal / antaget stressfall för aktier ({}), högst aktietaket.",
+                pct(p.equity_stress)
+            )
+        } else {
+            format!(
+                "Margin = (market value − floor) / market value, the same figure as the fall that reaches the floor.\n\
+                 Maximum equity share = margin / assumed equity stress loss ({}), at most the cap.",
+                pct(p.equity_stress)
+            )
+        }
+    );
+    out
+}
+
+fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) {
+    let _ = writeln!(out, "{title}: {}", trades.len());
+    if trades.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "  {:<12}{:<30}{:>14}{:>12}",
+        Term::Date.text(lang),
+        Term::Size.text(lang),
+        Term::Amount.text(lang),
+        Term::Cost.text(lang)
+    );
+    for t in trades {
+        let size = format!("{} → {}", percent(t.equity_before, 1, lang), percent(t.equity_after, 1, lang));
+        let _ = writeln!(
+            out,
+            "  {:<12}{:<30}{:>14}{:>12}",
+            t.date.to_string(),
+            size,
+            number(t.amount, 1, lang),
+            number(t.cost, 2, lang)
+        );
+    }
+}
+
+/// A replay's trades and key figures.
+pub fn replay(r: &Replay, lang: Lang) -> String {
+    let s = &r.summary;
+    let sv = lang == Lang::Sv;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {}, {} – {} ({} {}, {} {})",
+        Term::Replay.text(lang),
+        s.prices,
+        s.start_date,
+        s.end_date,
+        s.trading_days,
+        if sv { "handelsdagar" } else { "trading days" },
+        s.month_ends,
+        if sv { "månadsskiften" } else { "month-ends" },
+    );
+    let _ = writeln!(
+        out,
+        "{} {}, {} {}\n",
+        if sv { "Start" } else { "Start" },
+        number(s.start_value, 1, lang),
+        Term::EquityShare.text(lang).to_lowercase(),
+        percent(s.start_equity, 1, lang)
+    );
+    trade_rows(&mut out, Term::DownWeighting.text(lang), &s.downweights, lang);
+    trade_rows(&mut out, Term::UpWeighting.text(lang), &s.upweights, lang);
+    let without = if sv { "utan riskprincipen" } else { "without the rule" };
+    let rows = [
+        (
+            Term::LowestMargin.text(lang),
+            format!("{} ({})", percent(s.min_margin, 1, lang), s.min_margin_date),
+        ),
+        (
+            Term::BreachDays.text(lang),
+            if s.breach_days == 0 {
+                "0".to_string()
+            } else {
+                let worst = s
+                    .breaches
+                    .iter()
+                    .max_by(|a, b| a.depth.total_cmp(&b.depth))
+                    .map_or(String::new(), |b| b.date.to_string());
+                format!(
+                    "{}, {} {} ({worst})",
+                    s.breach_days,
+                    Term::WorstBreach.text(lang).to_lowercase(),
+                    percent(s.worst_breach_depth, 1, lang)
+                )
+            },
+        ),
+        (
+            Term::FinalValue.text(lang),
+            format!(
+                "{} ({without}: {})",
+                number(s.final_value, 1, lang),
+                number(s.buy_and_hold_final_value, 1, lang)
+            ),
+        ),
+        (
+            Term::MaxDrawdown.text(lang),
+            format!(
+                "{} ({without}: {})",
+                percent(s.max_drawdown, 1, lang),
+                percent(s.buy_and_hold_max_drawdown, 1, lang)
+            ),
+        ),
+        (
+            if sv { "Omsatt, kostnader" } else { "Traded, costs" },
+            format!("{}, {}", number(s.traded, 1, lang), number(s.costs, 2, lang)),
+        ),
+        (
+            if sv { "Aktieandel vid slutet" } else { "Equity share at the end" },
+            percent(s.final_equity_share, 1, lang),
+        ),
+    ];
+    let _ = writeln!(out);
+    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    for (k, v) in rows {
+        let _ = writeln!(out, "{k:<width$}  {v}");
+    }
+    out
+}
+
+/// One line a trading day; figures after the day's trades unless the
+/// column says `pre_trade`.
+pub fn replay_csv(r: &Replay) -> String {
+    let mut out = String::from(
+        "date,month_end,value,high,floor,margin_pre_trade,margin,equity_share_pre_trade,equity_share,max_equity_share,trade,trade_amount,trade_cost,breach_depth,buy_and_hold_value\n",
+    );
+    for d in &r.days {
+        let trade = match (&d.day.down, &d.day.up) {
+            (Some(_), Some(_)) => "down+up",
+            (Some(_), None) => "down",
+            (None, Some(_)) => "up",
+            (None, None) => "",
+        };
+        let trades = d.day.down.iter().chain(&d.day.up);
+        let amount: f64 = trades.clone().map(|t| t.amount).sum();
+        let cost: f64 = trades.map(|t| t.cost).sum();
+        let breach = d.day.breach_depth.map_or(String::new(), |x| format!("{x:.8}"));
+        let _ = writeln!(
+            out,
+            "{},{},{:.6},{:.6},{:.6},{:.8},{:.8},{:.8},{:.8},{:.8},{trade},{:.6},{:.6},{breach},{:.6}",
+            d.date,
+            u8::from(d.month_end),
+            d.value,
+            d.high,
+            d.floor,
+            d.margin_pre,
+            d.margin,
+            d.equity_pre,
+            d.equity,
+            d.max_equity,
+            amount,
+            cost,
+            d.buy_and_hold
+        );
+    }
+    out
+}

@@ -1,0 +1,405 @@
+//! The dynamic risk principle (dynamiska riskprincipen): the one
+//! implementation that replay and Monte Carlo both call.
+//!
+//! The semantics are those of `shared/design/dynamic-risk-rule.md`; each
+//! step below cites its number there. A caller drives a [`Managed`]
+//! portfolio through each trading day:
+//!
+//! 1. [`Managed::apply_returns`]: each asset class's return;
+//! 2. [`Managed::apply_flow`]: a deposit or withdrawal, if any;
+//! 3. to 6. [`Managed::close_day`]: measure, detect a floor breach,
+//!    down-weight, take costs, and at a month end store the value and
+//!    check for an up-weighting.
+//!
+//! The module has no notion of dates or randomness: a day is a day, and
+//! whether it ends a month is the caller's to say.
+
+mod policy;
+mod record;
+mod window;
+
+pub use policy::{PolicyIssue, Policy, SHARE_EPSILON};
+pub use record::PathRecord;
+pub use window::MonthEndWindow;
+
+use serde::Serialize;
+
+/// Holdings per asset class, in mkr (or any one currency unit), with the
+/// mixes used when buying.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holdings {
+    /// One entry per equity class.
+    pub equity: Vec<f64>,
+    /// One entry per fixed-income class.
+    pub fixed_income: Vec<f64>,
+    /// The strategic equity mix: up-weightings buy by these weights (sum 1).
+    pub equity_mix: Vec<f64>,
+    /// The fixed-income mix, used to place sale proceeds when no fixed
+    /// income is held (sum 1).
+    pub fixed_income_mix: Vec<f64>,
+}
+
+impl Holdings {
+    /// One equity and one fixed-income class, split by `equity_share`.
+    pub fn two_class(value: f64, equity_share: f64) -> Holdings {
+        Holdings {
+            equity: vec![value * equity_share],
+            fixed_income: vec![value * (1.0 - equity_share)],
+            equity_mix: vec![1.0],
+            fixed_income_mix: vec![1.0],
+        }
+    }
+
+    pub fn equity_value(&self) -> f64 {
+        self.equity.iter().sum()
+    }
+
+    pub fn fixed_income_value(&self) -> f64 {
+        self.fixed_income.iter().sum()
+    }
+
+    pub fn value(&self) -> f64 {
+        self.equity_value() + self.fixed_income_value()
+    }
+
+    fn scale_all(&mut self, factor: f64) {
+        for h in self.equity.iter_mut().chain(self.fixed_income.iter_mut()) {
+            *h *= factor;
+        }
+    }
+}
+
+/// Down-weighting (nedviktning) or up-weighting (uppviktning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeKind {
+    Down,
+    Up,
+}
+
+/// One rebalancing trade.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Trade {
+    pub kind: TradeKind,
+    /// Equity share before the trade.
+    pub equity_before: f64,
+    /// Equity share after the trade and its cost.
+    pub equity_after: f64,
+    /// Equity amount sold or bought, sized on the value before costs.
+    pub amount: f64,
+    /// Trading cost taken from all holdings.
+    pub cost: f64,
+}
+
+/// What happened on one trading day.
+///
+/// The `*_pre` figures are step 3's, measured after returns and flows but
+/// before any trade; the lowest margin of a run is the lowest `margin_pre`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Day {
+    pub value_pre: f64,
+    pub equity_pre: f64,
+    pub high_pre: f64,
+    pub floor_pre: f64,
+    pub margin_pre: f64,
+    pub max_equity_pre: f64,
+    /// `(F - V) / F` when the value was under the floor before trading.
+    pub breach_depth: Option<f64>,
+    pub down: Option<Trade>,
+    pub up: Option<Trade>,
+}
+
+/// A portfolio managed by the rule: holdings, the month-end window, and
+/// the policy.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    policy: Policy,
+    holdings: Holdings,
+    window: MonthEndWindow,
+}
+
+impl Managed {
+    pub fn new(policy: Policy, holdings: Holdings, window: MonthEndWindow) -> Managed {
+        Managed {
+            policy,
+            holdings,
+            window,
+        }
+    }
+
+    /// Step 1: multiply each holding by its gross return `1 + r`.
+    ///
+    /// # Panics
+    /// If the slices do not have one factor per class (a caller bug).
+    pub fn apply_returns(&mut self, equity_growth: &[f64], fixed_income_growth: &[f64]) {
+        assert_eq!(equity_growth.len(), self.holdings.equity.len());
+        assert_eq!(fixed_income_growth.len(), self.holdings.fixed_income.len());
+        for (h, g) in self.holdings.equity.iter_mut().zip(equity_growth) {
+            *h *= g;
+        }
+        for (h, g) in self.holdings.fixed_income.iter_mut().zip(fixed_income_growth) {
+            *h *= g;
+        }
+    }
+
+    /// Step 2: a net flow `amount` (positive: deposit, negative:
+    /// withdrawal), spread pro rata over the holdings at no cost, with the
+    /// flow adjustment of the month-end window.
+    ///
+    /// A withdrawal larger than the portfolio takes what there is; the
+    /// part that could not be paid is returned.
+    pub fn apply_flow(&mut self, amount: f64) -> f64 {
+        let before = self.value();
+        let paid = amount.max(-before);
+        if before > 0.0 {
+            self.holdings.scale_all((before + paid) / before);
+        } else {
+            // An empty portfolio receiving a deposit: fixed income by its mix;
+            // the month-end check will buy equities if the rule allows.
+            for (h, w) in self.holdings.fixed_income.iter_mut().zip(&self.holdings.fixed_income_mix) {
+                *h += paid * w;
+            }
+        }
+        if self.policy.flow_adjusted_high && before > 0.0 && before + paid > 0.0 {
+            self.window.scale((before + paid) / before);
+        }
+        amount - paid
+    }
+
+    /// Steps 3 to 6 of the trading day.
+    pub fn close_day(&mut self, month_end: bool) -> Day {
+        // Step 3: measure, and test for a breach before any trade.
+        let value = self.value();
+        let equity = self.equity_share();
+        let high = self.window.high();
+        let floor = self.policy.floor(high);
+        let margin = margin(value, floor);
+        let max_equity = self.policy.max_equity_share(margin);
+        let breach_depth = (value < floor).then(|| (floor - value) / floor);
+
+        // Steps 4 and 5: down-weighting, with its cost.
+        let down = (equity > max_equity + SHARE_EPSILON).then(|| {
+            let goal = (max_equity - self.policy.down_headroom).max(0.0);
+            self.trade_to(TradeKind::Down, goal)
+        });
+
+        // Step 6: the month end, then the up-weighting check.
+        let up = if month_end {
+            self.window.push(self.value());
+            let e = self.equity_share();
+            let e_max = self.max_equity_share();
+            let room = self.policy.target.min(e_max) - e;
+            let goal = e.max(self.policy.target.min(e_max - self.policy.up_headroom));
+            (room >= self.policy.up_band - SHARE_EPSILON && goal > e + SHARE_EPSILON)
+                .then(|| self.trade_to(TradeKind::Up, goal))
+        } else {
+            None
+        };
+
+        Day {
+            value_pre: value,
+            equity_pre: equity,
+            high_pre: high,
+            floor_pre: floor,
+            margin_pre: margin,
+            max_equity_pre: max_equity,
+            breach_depth,
+            down,
+            up,
+        }
+    }
+
+    /// Moves equities to share `goal` of the value before costs, then takes
+    /// the cost from all holdings pro rata (steps 4, 5 and 6).
+    fn trade_to(&mut self, kind: TradeKind, goal: f64) -> Trade {
+        let value = self.value();
+        let equity_before = self.holdings.equity_value();
+        let fixed_before = self.holdings.fixed_income_value();
+        let share_before = equity_before / value;
+        let delta = goal * value - equity_before; // > 0 buys, < 0 sells
+        let h = &mut self.holdings;
+        if delta < 0.0 {
+            // Sell equities pro rata across equity classes.
+            let keep = (equity_before + delta) / equity_before;
+            h.equity.iter_mut().for_each(|x| *x *= keep);
+            add_pro_rata(&mut h.fixed_income, &h.fixed_income_mix, fixed_before, -delta);
+        } else {
+            // Buy by the strategic equity mix, funded pro rata from fixed income.
+            for (x, w) in h.equity.iter_mut().zip(&h.equity_mix) {
+                *x += delta * w;
+            }
+            let keep = (fixed_before - delta) / fixed_before;
+            h.fixed_income.iter_mut().for_each(|x| *x *= keep);
+        }
+        let cost = self.policy.cost(delta);
+        self.holdings.scale_all((value - cost) / value);
+        Trade {
+            kind,
+            equity_before: share_before,
+            equity_after: self.equity_share(),
+            amount: delta.abs(),
+            cost,
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn holdings(&self) -> &Holdings {
+        &self.holdings
+    }
+
+    pub fn window(&self) -> &MonthEndWindow {
+        &self.window
+    }
+
+    /// `V`.
+    pub fn value(&self) -> f64 {
+        self.holdings.value()
+    }
+
+    /// `E`; zero for an empty portfolio.
+    pub fn equity_share(&self) -> f64 {
+        let v = self.value();
+        if v > 0.0 {
+            self.holdings.equity_value() / v
+        } else {
+            0.0
+        }
+    }
+
+    /// `H`.
+    pub fn high(&self) -> f64 {
+        self.window.high()
+    }
+
+    /// `F`.
+    pub fn floor(&self) -> f64 {
+        self.policy.floor(self.high())
+    }
+
+    /// `m`, as a share of the current value.
+    pub fn margin(&self) -> f64 {
+        margin(self.value(), self.floor())
+    }
+
+    /// `E_max`.
+    pub fn max_equity_share(&self) -> f64 {
+        self.policy.max_equity_share(self.margin())
+    }
+
+    /// Where the portfolio stands now, and what the rule asks for.
+    pub fn position(&self) -> Position {
+        let value = self.value();
+        let equity = self.equity_share();
+        let floor = self.floor();
+        let margin = self.margin();
+        let max_equity = self.max_equity_share();
+        let p = &self.policy;
+        let binding = if max_equity >= p.cap {
+            Constraint::Cap
+        } else {
+            Constraint::Floor
+        };
+        let action = if equity > max_equity + SHARE_EPSILON {
+            let goal = (max_equity - p.down_headroom).max(0.0);
+            let amount = (equity - goal) * value;
+            Action::Sell {
+                to_share: goal,
+                amount,
+                cost: p.cost(amount),
+            }
+        } else {
+            let room = p.target.min(max_equity) - equity;
+            let goal = equity.max(p.target.min(max_equity - p.up_headroom));
+            if room >= p.up_band - SHARE_EPSILON && goal > equity + SHARE_EPSILON {
+                let amount = (goal - equity) * value;
+                Action::MayBuy {
+                    to_share: goal,
+                    amount,
+                    cost: p.cost(amount),
+                }
+            } else {
+                Action::Hold
+            }
+        };
+        Position {
+            value,
+            equity_share: equity,
+            high: self.high(),
+            floor,
+            margin,
+            margin_amount: value - floor,
+            max_equity_share: max_equity,
+            cap: p.cap,
+            binding,
+            action,
+        }
+    }
+}
+
+/// Adds `amount` to `holdings` pro rata to what they hold (`total`), or by
+/// `mix` when they hold nothing.
+fn add_pro_rata(holdings: &mut [f64], mix: &[f64], total: f64, amount: f64) {
+    if total > 0.0 {
+        let grow = (total + amount) / total;
+        holdings.iter_mut().for_each(|x| *x *= grow);
+    } else {
+        for (x, w) in holdings.iter_mut().zip(mix) {
+            *x += amount * w;
+        }
+    }
+}
+
+/// `m = (V - F) / V`; minus infinity for an empty portfolio.
+pub fn margin(value: f64, floor: f64) -> f64 {
+    if value > 0.0 {
+        (value - floor) / value
+    } else {
+        f64::NEG_INFINITY
+    }
+}
+
+/// Which limit sets the maximum equity share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Constraint {
+    /// The margin to the floor.
+    Floor,
+    /// The policy's cap on equities.
+    Cap,
+}
+
+/// What the rule asks for at a valuation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Action {
+    /// Nothing to do.
+    Hold,
+    /// Equity share above the maximum: a down-weighting is required now.
+    Sell { to_share: f64, amount: f64, cost: f64 },
+    /// Room for an up-weighting at the next month-end check.
+    MayBuy { to_share: f64, amount: f64, cost: f64 },
+}
+
+/// The portfolio against the rule at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Position {
+    pub value: f64,
+    pub equity_share: f64,
+    pub high: f64,
+    pub floor: f64,
+    /// Margin to the floor as a share of the value; also the fall in value
+    /// that would bring the portfolio to the floor.
+    pub margin: f64,
+    /// `V - F`.
+    pub margin_amount: f64,
+    pub max_equity_share: f64,
+    pub cap: f64,
+    pub binding: Constraint,
+    pub action: Action,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,231 @@
+//! Scenario files: TOML read into raw types ([`raw`]), then validated into
+//! a [`Scenario`] the engine can trust.
+//!
+//! Reading happens in three passes, each reporting every problem it finds:
+//! TOML syntax (all syntax errors at once), then the shape (unknown keys,
+//! with a "did you mean"; a value of the wrong type), then the meaning
+//! (ranges, sums, dates in order). A problem names the file, the line and
+//! column, the key path, what was expected and what was found.
+//!
+//! The layout of a scenario is documented in `docs/scenario.md`.
+
+mod raw;
+mod spans;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
+
+use spans::SpanIndex;
+
+/// A validated scenario. It can only be made by [`Scenario::load`] or
+/// [`Scenario::parse`], so holding one means every check passed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub path: PathBuf,
+    pub name: String,
+    pub description: String,
+    pub valuation_date: NaiveDate,
+    pub asset_classes: Vec<AssetClass>,
+    pub history: History,
+    pub policy: Policy,
+    /// Which `[policy]` keys the file left to the document defaults.
+    pub policy_defaults: Vec<&'static str>,
+    #[serde(skip)]
+    _validated: (),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Equity,
+    FixedIncome,
+}
+
+/// One asset class and its holding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssetClass {
+    pub name: String,
+    pub kind: AssetKind,
+    /// Market value on the valuation date, mkr.
+    pub holding: f64,
+    /// Weight within its kind's strategic mix.
+    pub mix: f64,
+}
+
+/// Completed month-end values before (and possibly at) the valuation date.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct History {
+    pub month_ends: Vec<MonthEnd>,
+    /// The value the fund started at; counts towards the high while the
+    /// history is shorter than the window.
+    pub start_value: Option<f64>,
+    /// The CSV file the month-ends came from, if not inline.
+    pub csv: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MonthEnd {
+    pub date: NaiveDate,
+    pub value: f64,
+}
+
+/// A scenario with the warnings its validation raised.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub scenario: Scenario,
+    pub warnings: Vec<Warning>,
+}
+
+impl Scenario {
+    /// Reads and validates the scenario at `path`, and any CSV file it
+    /// names (relative to the scenario's folder).
+    ///
+    /// # Errors
+    /// [`Error::Read`] if a file cannot be read; [`Error::Invalid`] with
+    /// every problem found otherwise.
+    pub fn load(path: &Path) -> Result<Loaded> {
+        let text = read_text(path)?;
+        Scenario::parse(path, &text, &|p| read_text(p))
+    }
+
+    /// Validates scenario `text`; `path` names it in errors and anchors
+    /// relative paths, and `read` fetches files it refers to.
+    pub fn parse(path: &Path, text: &str, read: &dyn Fn(&Path) -> Result<String>) -> Result<Loaded> {
+        let doc = match toml::de::DeTable::parse_recoverable(text) {
+            (doc, errors) if errors.is_empty() => doc,
+            (_, errors) => {
+                let problems = errors
+                    .iter()
+                    .map(|e| syntax_problem(path, text, e))
+                    .collect();
+                return Err(Error::invalid(problems));
+            }
+        };
+        let spans = SpanIndex::new(doc.get_ref());
+        let mut cx = validate::Context::new(path, text, &spans);
+
+        let mut unknown = Vec::new();
+        let raw = toml::de::Deserializer::parse(text)
+            .map_err(|e| Error::one(syntax_problem(path, text, &e)))
+            .and_then(|de| {
+                serde_ignored::deserialize(de, |p| unknown.push(key_path(&p)))
+                    .map_err(|e| Error::one(shape_problem(path, text, &spans, &e)))
+            });
+        for key in &unknown {
+            cx.unknown_key(key);
+        }
+        let raw: raw::ScenarioFile = match raw {
+            Ok(raw) => raw,
+            Err(Error::Invalid { mut problems }) => {
+                problems.extend(cx.into_problems());
+                return Err(Error::invalid(problems));
+            }
+            Err(other) => return Err(other),
+        };
+        validate::scenario(cx, raw, read)
+    }
+
+    /// Holdings per class in the rule's layout: equity classes, then fixed
+    /// income, each in file order.
+    pub fn holdings(&self) -> Holdings {
+        let of = |kind| self.asset_classes.iter().filter(move |c| c.kind == kind);
+        Holdings {
+            equity: of(AssetKind::Equity).map(|c| c.holding).collect(),
+            fixed_income: of(AssetKind::FixedIncome).map(|c| c.holding).collect(),
+            equity_mix: of(AssetKind::Equity).map(|c| c.mix).collect(),
+            fixed_income_mix: of(AssetKind::FixedIncome).map(|c| c.mix).collect(),
+        }
+    }
+
+    /// The month-end window on the valuation date.
+    pub fn window(&self) -> MonthEndWindow {
+        let values: Vec<f64> = self.history.month_ends.iter().map(|m| m.value).collect();
+        MonthEndWindow::from_history(self.policy.window_months, &values, self.history.start_value)
+            .expect("invariant: validation requires month-ends or a start value")
+    }
+
+    /// The portfolio under the rule on the valuation date.
+    pub fn managed(&self) -> Managed {
+        Managed::new(self.policy, self.holdings(), self.window())
+    }
+
+    /// The month-end in the window with the highest value (the one that
+    /// sets the floor), if the high is a month-end rather than the start value.
+    pub fn high_month_end(&self) -> Option<MonthEnd> {
+        let n = self.policy.window_months;
+        let ends = &self.history.month_ends;
+        let high = self.window().high();
+        ends[ends.len().saturating_sub(n)..]
+            .iter()
+            .rev()
+            .find(|m| m.value == high)
+            .copied()
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// `portfolio.asset_class[1].holding` from serde_ignored's path.
+fn key_path(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path as P;
+    match path {
+        P::Root => String::new(),
+        P::Seq { parent, index } => format!("{}[{index}]", key_path(parent)),
+        P::Map { parent, key } => {
+            let parent = key_path(parent);
+            if parent.is_empty() {
+                key.clone()
+            } else {
+                format!("{parent}.{key}")
+            }
+        }
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            key_path(parent)
+        }
+    }
+}
+
+fn syntax_problem(path: &Path, text: &str, e: &toml::de::Error) -> Problem {
+    let location = e
+        .span()
+        .map_or(Location::File, |s| line_column(text, s.start));
+    Problem::new(path, location, "", "valid TOML", e.message().trim().to_string())
+}
+
+/// A value of the wrong type: serde says "invalid type: X, expected Y".
+fn shape_problem(path: &Path, text: &str, spans: &SpanIndex, e: &toml::de::Error) -> Problem {
+    let span = e.span();
+    let location = span
+        .clone()
+        .map_or(Location::File, |s| line_column(text, s.start));
+    let key = span
+        .and_then(|s| spans.path_at(s.start))
+        .unwrap_or("")
+        .to_string();
+    let message = e.message().trim();
+    let (expected, found) = match message
+        .strip_prefix("invalid type: ")
+        .and_then(|m| m.split_once(", expected "))
+    {
+        Some((found, expected)) => (
+            expected.replace("f64", "a number").replace("i64", "a whole number"),
+            found.to_string(),
+        ),
+        None => ("a valid value".to_string(), message.to_string()),
+    };
+    Problem::new(path, location, key, expected, found)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,153 @@
+//! What a scenario file says, before validation.
+//!
+//! Every key is optional at this stage, so that a missing key becomes one
+//! of the collected problems instead of the first and only serde error.
+//! Unknown keys are collected separately (see `mod.rs`); the lists of
+//! known keys below give the "expected one of" and "did you mean" text.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ScenarioFile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub portfolio: Option<PortfolioFile>,
+    pub history: Option<HistoryFile>,
+    pub policy: Option<PolicyFile>,
+    // Sections later versions read; present now only to say so clearly.
+    pub market: Option<toml::Value>,
+    pub simulation: Option<toml::Value>,
+    pub obligations: Option<toml::Value>,
+    pub debt: Option<toml::Value>,
+    pub liquidity: Option<toml::Value>,
+}
+
+pub const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "portfolio",
+    "history",
+    "policy",
+    "market",
+    "simulation",
+    "obligations",
+    "debt",
+    "liquidity",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PortfolioFile {
+    /// A TOML date (`2025-08-31`) or a string holding one.
+    pub valuation_date: Option<toml::Value>,
+    pub asset_class: Option<Vec<AssetClassFile>>,
+}
+
+pub const PORTFOLIO_KEYS: &[&str] = &["valuation_date", "asset_class"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AssetClassFile {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub holding: Option<f64>,
+    pub mix: Option<f64>,
+}
+
+pub const ASSET_CLASS_KEYS: &[&str] = &["name", "kind", "holding", "mix"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryFile {
+    pub csv: Option<String>,
+    pub month_ends: Option<Vec<MonthEndFile>>,
+    pub start_value: Option<f64>,
+}
+
+pub const HISTORY_KEYS: &[&str] = &["csv", "month_ends", "start_value"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MonthEndFile {
+    pub date: Option<toml::Value>,
+    pub value: Option<f64>,
+    /// Where the figure comes from; for the file's reader, not the engine.
+    #[allow(dead_code, reason = "documents the figure; nothing computes with it")]
+    pub source: Option<String>,
+}
+
+pub const MONTH_END_KEYS: &[&str] = &["date", "value", "source"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PolicyFile {
+    pub max_drawdown: Option<f64>,
+    pub window_months: Option<i64>,
+    pub equity_stress: Option<f64>,
+    pub fixed_income_stress: Option<f64>,
+    pub buffer: Option<f64>,
+    pub cap: Option<f64>,
+    pub target: Option<f64>,
+    pub down_headroom: Option<f64>,
+    pub up_band: Option<f64>,
+    pub up_headroom: Option<f64>,
+    pub cost_bps: Option<f64>,
+    pub flow_adjusted_high: Option<bool>,
+}
+
+pub const POLICY_KEYS: &[&str] = &[
+    "max_drawdown",
+    "window_months",
+    "equity_stress",
+    "fixed_income_stress",
+    "buffer",
+    "cap",
+    "target",
+    "down_headroom",
+    "up_band",
+    "up_headroom",
+    "cost_bps",
+    "flow_adjusted_high",
+];
+
+/// The known keys of the table at `path` (array indices removed), if any.
+pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
+    Some(match table_path {
+        "" => TOP_KEYS,
+        "portfolio" => PORTFOLIO_KEYS,
+        "portfolio.asset_class" => ASSET_CLASS_KEYS,
+        "history" => HISTORY_KEYS,
+        "history.month_ends" => MONTH_END_KEYS,
+        "policy" => POLICY_KEYS,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each list names exactly the fields its struct reads: a file with all
+    /// of them leaves nothing unread.
+    #[test]
+    fn key_lists_match_the_structs() {
+        let mut text = String::new();
+        for key in TOP_KEYS.iter().filter(|k| ["name", "description"].contains(k)) {
+            text.push_str(&format!("{key} = \"x\"\n"));
+        }
+        text.push_str("[portfolio]\nvaluation_date = 2025-08-31\n[[portfolio.asset_class]]\n");
+        text.push_str("name = \"a\"\nkind = \"equity\"\nholding = 1\nmix = 1\n");
+        text.push_str("[history]\ncsv = \"x\"\nstart_value = 1\nmonth_ends = [{date = 2025-08-31, value = 1, source = \"s\"}]\n");
+        text.push_str("[policy]\n");
+        for key in POLICY_KEYS {
+            let value = match *key {
+                "window_months" => "24",
+                "flow_adjusted_high" => "true",
+                _ => "0.1",
+            };
+            text.push_str(&format!("{key} = {value}\n"));
+        }
+        let de = toml::de::Deserializer::parse(&text).unwrap();
+        let mut unread = Vec::new();
+        let file: ScenarioFile = serde_ignored::deserialize(de, |p| unread.push(p.to_string())).unwrap();
+        assert_eq!(unread, Vec::<String>::new());
+        assert!(file.policy.unwrap().flow_adjusted_high.unwrap());
+        assert_eq!(file.portfolio.unwrap().asset_class.unwrap().len(), 1);
+        assert_eq!(ASSET_CLASS_KEYS.len(), 4);
+    }
+}

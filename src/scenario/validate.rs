@@ -1,0 +1,615 @@
+//! From what the file says to what the engine may trust: every range,
+//! sum and date order is checked here, and every problem is collected
+//! before the scenario is refused.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
+use super::spans::SpanIndex;
+use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario};
+use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::rule::Policy;
+
+/// Sums of weights may be off by this much (rounded inputs such as 0.333).
+const MIX_TOLERANCE: f64 = 1e-6;
+/// A month-end on the valuation date may differ from the holdings' sum by
+/// this much (published figures are rounded to the mkr) before a warning.
+const VALUE_TOLERANCE_MKR: f64 = 0.5;
+/// The last trading day of a month is at most this many days before its
+/// last calendar day.
+const MONTH_END_SLACK_DAYS: u32 = 6;
+
+pub struct Context<'a> {
+    path: &'a Path,
+    text: &'a str,
+    spans: &'a SpanIndex,
+    problems: Vec<Problem>,
+    warnings: Vec<Warning>,
+}
+
+const MISSING: &str = "nothing (the key is missing)";
+
+impl<'a> Context<'a> {
+    pub fn new(path: &'a Path, text: &'a str, spans: &'a SpanIndex) -> Context<'a> {
+        Context {
+            path,
+            text,
+            spans,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn location(&self, key: &str) -> Location {
+        self.spans
+            .find(key)
+            .map_or(Location::File, |s| line_column(self.text, s.start))
+    }
+
+    fn problem(&mut self, key: &str, expected: impl Into<String>, found: impl Into<String>) -> &mut Problem {
+        let p = Problem::new(self.path, self.location(key), key, expected, found);
+        self.problems.push(p);
+        self.problems.last_mut().expect("invariant: just pushed")
+    }
+
+    fn warn(&mut self, key: &str, message: String) {
+        self.warnings.push(Warning {
+            file: self.path.to_path_buf(),
+            key: key.to_string(),
+            message,
+        });
+    }
+
+    pub fn unknown_key(&mut self, key: &str) {
+        let (table, name) = match key.rfind('.') {
+            Some(i) => (&key[..i], &key[i + 1..]),
+            None => ("", key),
+        };
+        let table_kind = strip_indices(table);
+        let known = raw::known_keys(&table_kind).unwrap_or(&[]);
+        let expected = if known.is_empty() {
+            "no keys here".to_string()
+        } else {
+            format!("one of {}", quoted(known))
+        };
+        let suggestion = known
+            .iter()
+            .map(|k| (strsim::jaro_winkler(k, name), *k))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, k)| k);
+        let where_ = if table.is_empty() { "the top level".to_string() } else { format!("[{table_kind}]") };
+        let p = self.problem(key, format!("{expected} in {where_}"), format!("unknown key `{name}`"));
+        if let Some(s) = suggestion {
+            p.hint = Some(format!("did you mean `{s}`?"));
+        }
+    }
+
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
+    /// A required number that must satisfy `ok`.
+    fn number(&mut self, key: &str, value: Option<f64>, expected: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
+        match value {
+            None => {
+                self.problem(key, expected, MISSING);
+                None
+            }
+            Some(v) if !v.is_finite() || !ok(v) => {
+                self.problem(key, expected, format_value(v));
+                None
+            }
+            Some(v) => Some(v),
+        }
+    }
+
+    fn date(&mut self, key: &str, value: Option<&toml::Value>) -> Option<NaiveDate> {
+        const EXPECTED: &str = "a date such as 2025-08-31";
+        let parsed = match value {
+            None => {
+                self.problem(key, EXPECTED, MISSING);
+                return None;
+            }
+            Some(toml::Value::Datetime(dt)) => match (dt.date, dt.time, dt.offset) {
+                (Some(d), None, None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()),
+                _ => None,
+            },
+            Some(toml::Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            Some(_) => None,
+        };
+        if parsed.is_none() {
+            let found = value.map_or(String::new(), |v| v.to_string());
+            self.problem(key, EXPECTED, found);
+        }
+        parsed
+    }
+}
+
+pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> Result<String>) -> Result<Loaded> {
+    for (section, present) in [
+        ("market", raw.market.is_some()),
+        ("simulation", raw.simulation.is_some()),
+        ("obligations", raw.obligations.is_some()),
+        ("debt", raw.debt.is_some()),
+        ("liquidity", raw.liquidity.is_some()),
+    ] {
+        if present {
+            cx.problem(
+                section,
+                "only [portfolio], [history] and [policy] in this version of pensionsim",
+                format!("a [{section}] section"),
+            )
+            .hint = Some(format!("[{section}] is planned; remove it to run this version"));
+        }
+    }
+
+    let policy_present = raw_has(&cx, "policy");
+    let (policy, policy_defaults) = policy(&mut cx, raw.policy.unwrap_or_default(), policy_present);
+    let portfolio = raw.portfolio;
+    if portfolio.is_none() {
+        cx.problem("portfolio", "a [portfolio] table with valuation_date and [[portfolio.asset_class]] entries", "no [portfolio]");
+    }
+    let portfolio = portfolio.unwrap_or_default();
+    let valuation_date = if raw_has(&cx, "portfolio") {
+        cx.date("portfolio.valuation_date", portfolio.valuation_date.as_ref())
+    } else {
+        None
+    };
+    let classes = asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default());
+
+    let history = match raw.history {
+        None => {
+            cx.problem(
+                "history",
+                "a [history] table with month_ends (inline) or csv (a file)",
+                "no [history]",
+            )
+            .hint = Some("the rule needs the month-end values of the last 24 months".into());
+            None
+        }
+        Some(h) => history(&mut cx, h, read, policy.window_months, valuation_date),
+    };
+
+    if let (Some(history), Some(classes), Some(date)) = (&history, &classes, valuation_date) {
+        let last = history.month_ends.last();
+        if let Some(last) = last.filter(|m| m.date == date) {
+            let total: f64 = classes.iter().map(|c| c.holding).sum();
+            if (last.value - total).abs() > VALUE_TOLERANCE_MKR {
+                let message = format!(
+                    "the month-end on the valuation date is {} but the holdings sum to {}; the rule uses both",
+                    format_value(last.value),
+                    format_value(total)
+                );
+                cx.warn("history", message);
+            }
+        }
+    }
+
+    let name = raw.name.unwrap_or_else(|| {
+        cx.path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    });
+    match (cx.problems.is_empty(), valuation_date, classes, history) {
+        (true, Some(valuation_date), Some(asset_classes), Some(history)) => Ok(Loaded {
+            scenario: Scenario {
+                path: cx.path.to_path_buf(),
+                name,
+                description: raw.description.unwrap_or_default(),
+                valuation_date,
+                asset_classes,
+                history,
+                policy,
+                policy_defaults,
+                _validated: (),
+            },
+            warnings: cx.warnings,
+        }),
+        _ => Err(Error::invalid(cx.problems)),
+    }
+}
+
+fn raw_has(cx: &Context<'_>, key: &str) -> bool {
+    cx.spans.find(key).is_some()
+}
+
+fn policy(cx: &mut Context<'_>, raw: PolicyFile, present: bool) -> (Policy, Vec<&'static str>) {
+    let d = Policy::DOCUMENT_DEFAULTS;
+    let mut defaults = Vec::new();
+    let mut take = |value: Option<f64>, key: &'static str, default: f64| {
+        value.unwrap_or_else(|| {
+            defaults.push(key);
+            default
+        })
+    };
+    let mut policy = Policy {
+        max_drawdown: take(raw.max_drawdown, "max_drawdown", d.max_drawdown),
+        window_months: d.window_months,
+        equity_stress: take(raw.equity_stress, "equity_stress", d.equity_stress),
+        fixed_income_stress: take(raw.fixed_income_stress, "fixed_income_stress", d.fixed_income_stress),
+        buffer: take(raw.buffer, "buffer", d.buffer),
+        cap: take(raw.cap, "cap", d.cap),
+        target: take(raw.target, "target", d.target),
+        down_headroom: take(raw.down_headroom, "down_headroom", d.down_headroom),
+        up_band: take(raw.up_band, "up_band", d.up_band),
+        up_headroom: take(raw.up_headroom, "up_headroom", d.up_headroom),
+        cost_bps: take(raw.cost_bps, "cost_bps", d.cost_bps),
+        flow_adjusted_high: d.flow_adjusted_high,
+    };
+    match raw.window_months {
+        None => defaults.push("window_months"),
+        Some(w) => match usize::try_from(w) {
+            Ok(w) => policy.window_months = w,
+            Err(_) => {
+                cx.problem("policy.window_months", "a whole number of months from 1 to 600", w.to_string());
+            }
+        },
+    }
+    match raw.flow_adjusted_high {
+        None => defaults.push("flow_adjusted_high"),
+        Some(f) => policy.flow_adjusted_high = f,
+    }
+    for issue in policy.check() {
+        let key = format!("policy.{}", issue.field);
+        let p = cx.problem(&key, issue.expected, issue.found);
+        if !present || defaults.contains(&issue.field) {
+            p.hint = Some(format!("`{}` was not set; its default conflicts with another setting", issue.field));
+        }
+    }
+    defaults.sort_by_key(|k| raw::POLICY_KEYS.iter().position(|p| p == k));
+    (policy, defaults)
+}
+
+fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<AssetClass>> {
+    let before = cx.problems.len();
+    if raw.is_empty() {
+        cx.problem(
+            "portfolio.asset_class",
+            "[[portfolio.asset_class]] entries, at least one equity and one fixed_income",
+            "none",
+        );
+        return None;
+    }
+    let mut classes = Vec::new();
+    let mut mix_given = Vec::new();
+    for (i, c) in raw.into_iter().enumerate() {
+        let key = |field: &str| format!("portfolio.asset_class[{i}].{field}");
+        let name = match c.name {
+            Some(n) if !n.trim().is_empty() => {
+                if classes.iter().any(|k: &AssetClass| k.name == n) {
+                    cx.problem(&key("name"), "a name no other asset class has", format!("{n:?} again"));
+                }
+                n
+            }
+            other => {
+                cx.problem(&key("name"), "a name such as \"swedish_equity\"", other.map_or(MISSING.into(), |n| format!("{n:?}")));
+                String::new()
+            }
+        };
+        let kind = match c.kind.as_deref() {
+            Some("equity") => Some(AssetKind::Equity),
+            Some("fixed_income") => Some(AssetKind::FixedIncome),
+            other => {
+                let found = other.map_or(MISSING.into(), |k| format!("{k:?}"));
+                let p = cx.problem(&key("kind"), "\"equity\" or \"fixed_income\"", found);
+                if let Some(k) = other {
+                    let k = k.to_lowercase();
+                    let hint = if ["bonds", "interest", "räntor", "fixed income", "fixed-income", "rates"].iter().any(|w| k.contains(w)) {
+                        Some("write kind = \"fixed_income\"")
+                    } else if ["aktie", "stock", "share", "equities"].iter().any(|w| k.contains(w)) {
+                        Some("write kind = \"equity\"")
+                    } else {
+                        None
+                    };
+                    p.hint = hint.map(String::from);
+                }
+                None
+            }
+        };
+        let holding = cx.number(&key("holding"), c.holding, "a holding in mkr, zero or more", |v| v >= 0.0);
+        let mix = match c.mix {
+            None => None,
+            Some(m) => cx.number(&key("mix"), Some(m), "a weight from 0 to 1 within its kind's mix", |v| (0.0..=1.0).contains(&v)),
+        };
+        mix_given.push(c.mix.is_some());
+        if let (Some(kind), Some(holding)) = (kind, holding) {
+            classes.push(AssetClass {
+                name,
+                kind,
+                holding,
+                mix: mix.unwrap_or(f64::NAN),
+            });
+        } else {
+            classes.push(AssetClass {
+                name,
+                kind: AssetKind::Equity,
+                holding: 0.0,
+                mix: f64::NAN,
+            });
+        }
+    }
+    if cx.problems.len() > before {
+        return None;
+    }
+
+    for kind in [AssetKind::Equity, AssetKind::FixedIncome] {
+        let label = match kind {
+            AssetKind::Equity => "equity",
+            AssetKind::FixedIncome => "fixed_income",
+        };
+        let members: Vec<usize> = (0..classes.len()).filter(|&i| classes[i].kind == kind).collect();
+        match members.as_slice() {
+            [] => {
+                cx.problem(
+                    "portfolio.asset_class",
+                    format!("at least one asset class of kind \"{label}\""),
+                    "none",
+                )
+                .hint = Some("the rule moves money between equity and fixed income, so it needs both".into());
+            }
+            [only] => {
+                let c = &mut classes[*only];
+                if mix_given[*only] && (c.mix - 1.0).abs() > MIX_TOLERANCE {
+                    cx.problem(
+                        &format!("portfolio.asset_class[{only}].mix"),
+                        format!("1, since it is the only {label} class"),
+                        format_value(c.mix),
+                    );
+                }
+                c.mix = 1.0;
+            }
+            many => {
+                let missing: Vec<usize> = many.iter().copied().filter(|&i| !mix_given[i]).collect();
+                if let Some(&first) = missing.first() {
+                    cx.problem(
+                        &format!("portfolio.asset_class[{first}].mix"),
+                        format!("a mix weight on every {label} class, since there are {}", many.len()),
+                        MISSING,
+                    );
+                    continue;
+                }
+                let sum: f64 = many.iter().map(|&i| classes[i].mix).sum();
+                if (sum - 1.0).abs() > MIX_TOLERANCE {
+                    let parts: Vec<String> = many.iter().map(|&i| format!("{} {}", classes[i].name, format_value(classes[i].mix))).collect();
+                    cx.problem(
+                        &format!("portfolio.asset_class[{}].mix", many[0]),
+                        format!("{label} mix weights that sum to 1 (100 %)"),
+                        format!("{} = {}", parts.join(" + "), format_value(sum)),
+                    );
+                }
+            }
+        }
+    }
+    let total: f64 = classes.iter().map(|c| c.holding).sum();
+    if total <= 0.0 {
+        cx.problem("portfolio.asset_class", "holdings that sum to more than 0 mkr", "0");
+    }
+    (cx.problems.len() == before).then_some(classes)
+}
+
+/// One month-end as read, with where it came from.
+struct Entry {
+    date: NaiveDate,
+    value: f64,
+    file: PathBuf,
+    location: Location,
+    key: String,
+}
+
+fn history(
+    cx: &mut Context<'_>,
+    raw: HistoryFile,
+    read: &dyn Fn(&Path) -> Result<String>,
+    window_months: usize,
+    valuation_date: Option<NaiveDate>,
+) -> Option<History> {
+    let before = cx.problems.len();
+    let start_value = match raw.start_value {
+        None => None,
+        Some(v) => cx.number("history.start_value", Some(v), "a start value in mkr above 0", |v| v > 0.0),
+    };
+    let (entries, csv) = match (raw.csv, raw.month_ends) {
+        (Some(_), Some(_)) => {
+            cx.problem("history.csv", "either csv or month_ends", "both");
+            return None;
+        }
+        (None, None) => {
+            cx.problem("history", "month_ends = [...] or csv = \"file.csv\"", "neither");
+            return None;
+        }
+        (None, Some(list)) => {
+            let mut entries = Vec::new();
+            for (i, m) in list.iter().enumerate() {
+                let key = format!("history.month_ends[{i}]");
+                let date = cx.date(&format!("{key}.date"), m.date.as_ref());
+                let value = cx.number(&format!("{key}.value"), m.value, "a month-end value in mkr above 0", |v| v > 0.0);
+                if let (Some(date), Some(value)) = (date, value) {
+                    entries.push(Entry {
+                        date,
+                        value,
+                        file: cx.path.to_path_buf(),
+                        location: cx.location(&format!("{key}.date")),
+                        key: format!("{key}.date"),
+                    });
+                }
+            }
+            (entries, None)
+        }
+        (Some(csv), None) => {
+            let csv_path = cx.path.parent().unwrap_or(Path::new("")).join(&csv);
+            match read(&csv_path) {
+                Err(e) => {
+                    cx.problem("history.csv", "a readable CSV file (relative to the scenario's folder)", e.to_string());
+                    return None;
+                }
+                Ok(text) => match history_csv(&csv_path, &text) {
+                    Ok(entries) => (entries, Some(csv_path)),
+                    Err(problems) => {
+                        cx.problems.extend(problems);
+                        return None;
+                    }
+                },
+            }
+        }
+    };
+    if cx.problems.len() > before {
+        return None;
+    }
+    if entries.is_empty() && start_value.is_none() {
+        cx.problem("history.month_ends", "at least one month-end, or a start_value", "none");
+        return None;
+    }
+
+    let order_problem = |e: &Entry, expected: String, found: String| Problem::new(&e.file, e.location.clone(), e.key.clone(), expected, found);
+    for e in &entries {
+        let last_day = last_day_of_month(e.date);
+        if last_day.day() - e.date.day() > MONTH_END_SLACK_DAYS {
+            cx.problems.push(
+                order_problem(e, format!("a date in the last week of its month (month end {last_day})"), e.date.to_string())
+                    .with_hint("a month-end value is the value on the last trading day of its month"),
+            );
+        }
+    }
+    for pair in entries.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let gap = month_index(b.date) - month_index(a.date);
+        if gap <= 0 {
+            let expected = if gap == 0 {
+                format!("one month-end a month, after {}", a.date)
+            } else {
+                format!("a date after {} (month-ends oldest first)", a.date)
+            };
+            cx.problems.push(order_problem(b, expected, b.date.to_string()).with_hint("sort the month-ends by date"));
+        } else if gap > 1 {
+            let missing = a.date.checked_add_months(chrono::Months::new(1)).unwrap_or(a.date);
+            cx.problems.push(order_problem(
+                b,
+                format!("the month-end of {} next (no months missing)", missing.format("%Y-%m")),
+                b.date.to_string(),
+            ));
+        }
+    }
+    if let (Some(last), Some(valuation)) = (entries.last(), valuation_date) {
+        let behind = month_index(valuation) - month_index(last.date);
+        if last.date > valuation {
+            cx.problems.push(order_problem(last, format!("month-ends on or before the valuation date {valuation}"), last.date.to_string()));
+        } else if behind > 1 {
+            cx.problems.push(order_problem(
+                last,
+                format!("month-ends up to {} at least, the month before the valuation date {valuation}", (valuation - chrono::Months::new(1)).format("%Y-%m")),
+                format!("the last month-end on {}", last.date),
+            ));
+        }
+    }
+    if entries.len() < window_months && start_value.is_none() {
+        cx.problem(
+            "history.start_value",
+            format!("a start value, since the history has {} of the {window_months} month-ends the window needs", entries.len()),
+            MISSING,
+        )
+        .hint = Some(format!(
+            "give all {window_months} month-ends, or history.start_value: the value the fund started at, which counts towards the high until {window_months} month-ends exist"
+        ));
+    }
+    (cx.problems.len() == before).then(|| History {
+        month_ends: entries.iter().map(|e| MonthEnd { date: e.date, value: e.value }).collect(),
+        start_value,
+        csv,
+    })
+}
+
+/// Month-ends from a CSV with `date` and `value` columns (others, such as
+/// `source`, are allowed and ignored).
+fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(di), Some(vi)) = (col("date"), col("value")) else {
+        let found: Vec<String> = headers.iter().map(|h| format!("`{h}`")).collect();
+        return Err(vec![Problem::new(
+            path,
+            Location::Row { line: 1 },
+            "",
+            "a header with the columns `date` and `value`",
+            format!("the columns {}", found.join(", ")),
+        )]);
+    };
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Problem::new(path, Location::Row { line }, "", "a well-formed CSV row", e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let here = Location::Row { line };
+        let raw_date = record.get(di).unwrap_or("");
+        let raw_value = record.get(vi).unwrap_or("");
+        let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d");
+        if date.is_err() {
+            problems.push(Problem::new(path, here.clone(), "date", "a date as YYYY-MM-DD", format!("{raw_date:?}")));
+        }
+        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
+        if value.is_none() {
+            problems.push(Problem::new(path, here.clone(), "value", "a month-end value in mkr above 0", format!("{raw_value:?}")));
+        }
+        if let (Ok(date), Some(value)) = (date, value) {
+            entries.push(Entry {
+                date,
+                value,
+                file: path.to_path_buf(),
+                location: here,
+                key: "date".into(),
+            });
+        }
+    }
+    if problems.is_empty() { Ok(entries) } else { Err(problems) }
+}
+
+fn month_index(d: NaiveDate) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(d.month0())
+}
+
+fn last_day_of_month(d: NaiveDate) -> NaiveDate {
+    let first = d.with_day(1).expect("invariant: day 1 exists");
+    let next = first + chrono::Months::new(1);
+    next.pred_opt().expect("invariant: a day before the 1st exists")
+}
+
+fn strip_indices(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn quoted(keys: &[&str]) -> String {
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn format_value(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{}", (v * 1e9).round() / 1e9)
+    }
+}
