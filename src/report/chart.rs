@@ -44,6 +44,46 @@ fn register_font() {
     });
 }
 
+/// A legend entry's sample.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// Colour, width, dashed.
+    Line(RGBColor, u32, bool),
+    Cross(RGBColor),
+    Triangle(RGBColor),
+}
+
+/// A legend as one row of samples and labels, drawn in its own strip so it
+/// never covers data.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    let y = 16;
+    let mut x = 100;
+    for (mark, label) in items {
+        match *mark {
+            Mark::Line(color, width, dashed) => {
+                let style = color.stroke_width(width);
+                if dashed {
+                    for start in [x, x + 11, x + 22] {
+                        area.draw(&PathElement::new([(start, y), (start + 7, y)], style))?;
+                    }
+                } else {
+                    area.draw(&PathElement::new([(x, y), (x + 28, y)], style))?;
+                }
+            }
+            Mark::Cross(color) => area.draw(&Cross::new((x + 14, y), 6, color.stroke_width(3)))?,
+            Mark::Triangle(color) => area.draw(&TriangleMarker::new((x + 14, y), 7, color.filled()))?,
+        }
+        area.draw(&Text::new(label.to_string(), (x + 36, y - 8), font.clone()))?;
+        let (w, _) = area.estimate_text_size(label, &font)?;
+        x += 36 + w as i32 + 28;
+    }
+    Ok(())
+}
+
 type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// Renders `draw` to SVG and PNG.
@@ -95,6 +135,26 @@ where
     root.fill(&WHITE)?;
     let root = root.titled(title, ("sans-serif", 26))?;
     let (top, bottom) = root.split_vertically(SIZE.1 * 55 / 100);
+    let (top_legend, top) = top.split_vertically(30);
+    let (bottom_legend, bottom) = bottom.split_vertically(30);
+    legend(
+        &top_legend,
+        &[
+            (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
+            (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
+            (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
+            (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
+            (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
+        ],
+    )?;
+    legend(
+        &bottom_legend,
+        &[
+            (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
+            (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
+            (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+        ],
+    )?;
     let s = &r.summary;
     let (x0, x1) = (s.start_date, s.end_date);
 
@@ -114,7 +174,7 @@ where
         .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(246, 246, 246))
         .y_desc(Term::MarketValue.text(lang))
         .y_label_formatter(&|v| number(*v, 0, lang))
         .x_label_formatter(&|d| d.format("%Y-%m").to_string())
@@ -127,25 +187,19 @@ where
         .draw_series(LineSeries::new(
             start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
             GREY.stroke_width(1),
-        ))?
-        .label(Term::BuyAndHold.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
+        ))?;
     chart
         .draw_series(DashedLineSeries::new(
             r.days.iter().map(|d| (d.date, d.floor)),
             8,
             5,
             VERMILLION.stroke_width(2),
-        ))?
-        .label(Term::Floor.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], VERMILLION.stroke_width(2)));
+        ))?;
     chart
         .draw_series(LineSeries::new(
             start.chain(r.days.iter().map(|d| (d.date, d.value))),
             BLUE.stroke_width(2),
-        ))?
-        .label(Term::WithRule.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLUE.stroke_width(2)));
+        ))?;
     let trades = |up: bool| {
         r.days
             .iter()
@@ -153,20 +207,9 @@ where
             .map(|d| (d.date, d.value))
     };
     chart
-        .draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?
-        .label(Term::DownWeighting.text(lang))
-        .legend(|(x, y)| Cross::new((x + 12, y), 6, VERMILLION.stroke_width(3)));
+        .draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?;
     chart
-        .draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?
-        .label(Term::UpWeighting.text(lang))
-        .legend(|(x, y)| TriangleMarker::new((x + 12, y), 7, GREEN.filled()));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(("sans-serif", 15))
-        .draw()?;
+        .draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?;
 
     let mut shares = ChartBuilder::on(&bottom)
         .margin(12)
@@ -175,7 +218,7 @@ where
         .build_cartesian_2d(x0..x1, 0.0..1.0)?;
     shares
         .configure_mesh()
-        .light_line_style(RGBColor(235, 235, 235))
+        .light_line_style(RGBColor(246, 246, 246))
         .y_desc(Term::EquityShare.text(lang))
         .y_label_formatter(&|v| percent(*v, 0, lang))
         .x_label_formatter(&|d| d.format("%Y-%m").to_string())
@@ -184,32 +227,19 @@ where
         .draw()?;
     let cap = s.policy.cap;
     shares
-        .draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?
-        .label(Term::Cap.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], GREY.stroke_width(1)));
+        .draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
     shares
         .draw_series(DashedLineSeries::new(
             r.days.iter().map(|d| (d.date, d.max_equity)),
             8,
             5,
             ORANGE.stroke_width(2),
-        ))?
-        .label(Term::MaxEquityShare.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], ORANGE.stroke_width(2)));
+        ))?;
     shares
         .draw_series(LineSeries::new(
             std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
             BLUE.stroke_width(2),
-        ))?
-        .label(Term::EquityShare.text(lang))
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLUE.stroke_width(2)));
-    shares
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(GREY)
-        .label_font(("sans-serif", 15))
-        .draw()?;
+        ))?;
     root.present()?;
     Ok(())
 }
