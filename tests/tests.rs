@@ -1,1 +1,4 @@
+//! One integration-test binary (see Cargo.toml); a module a topic.
 
+mod reference_replay;
+mod rule_props;

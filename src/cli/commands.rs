@@ -161,7 +161,19 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
-    let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
+    let _ = writeln!(
+        out,
+        "\n{} {} {} {}/ ({})",
+        if sv { "Skrev" } else { "Wrote" },
+        written.len(),
+        if sv { "filer i" } else { "files to" },
+        args.out.display(),
+        if sv {
+            "summary.json, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
+        } else {
+            "summary.json, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
+        }
+    );
     Ok(out)
 }
 

@@ -160,7 +160,9 @@ impl Managed {
                 *h += paid * w;
             }
         }
-        if self.policy.flow_adjusted_high && before > 0.0 && before + paid > 0.0 {
+        // Literally `(V + c) / V`: a withdrawal of everything scales the
+        // window to zero, so a later deposit starts the fund afresh.
+        if self.policy.flow_adjusted_high && before > 0.0 {
             self.window.scale((before + paid) / before);
         }
         amount - paid

@@ -200,9 +200,16 @@ fn a_withdrawal_beyond_the_value_pays_what_there_is() {
     let mut m = managed(P, 100.0, 0.4, &[100.0; 24]);
     close(m.apply_flow(-150.0), -50.0);
     close(m.value(), 0.0);
+    // (V + c) / V = 0: the window is scaled to zero with the fund.
+    close(m.high(), 0.0);
+    let day = m.close_day(false);
+    assert_eq!((day.down, day.up, day.breach_depth), (None, None, None));
+    // A deposit into the empty fund goes to fixed income; the month-end
+    // check then buys equities, since the floor is zero.
+    m.apply_flow(100.0);
+    close(m.holdings().fixed_income_value(), 100.0);
     let day = m.close_day(true);
-    assert_eq!((day.down, day.up), (None, None));
-    close(day.breach_depth.unwrap(), 1.0);
+    close(day.up.unwrap().equity_after, 0.75);
 }
 
 #[test]

@@ -12,6 +12,8 @@ use toml::de::{DeTable, DeValue};
 pub struct SpanIndex {
     /// Span of the value (for a table: of its header or braces).
     values: BTreeMap<String, Range<usize>>,
+    /// Span of the key itself.
+    keys: BTreeMap<String, Range<usize>>,
 }
 
 impl SpanIndex {
@@ -28,6 +30,7 @@ impl SpanIndex {
             } else {
                 format!("{prefix}.{}", key.get_ref())
             };
+            self.keys.insert(path.clone(), key.span());
             self.add_value(path, value);
         }
     }
@@ -77,6 +80,11 @@ impl SpanIndex {
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];
         }
+    }
+
+    /// The span of the key `path` itself, when it is a key.
+    pub fn find_key(&self, path: &str) -> Option<Range<usize>> {
+        self.keys.get(path).cloned()
     }
 
     /// The deepest key path whose value contains byte `offset`.

@@ -1,1 +1,256 @@
+//! Scenario validation: the shipped example, and every kind of bad input
+//! reported with its file, place, key, expectation and finding.
 
+use std::path::Path;
+
+use super::*;
+
+const GOOD: &str = r#"
+[portfolio]
+valuation_date = 2025-08-31
+
+[[portfolio.asset_class]]
+name = "swedish_equity"
+kind = "equity"
+holding = 200.0
+mix = 0.4
+
+[[portfolio.asset_class]]
+name = "global_equity"
+kind = "equity"
+holding = 243.0
+mix = 0.6
+
+[[portfolio.asset_class]]
+name = "fixed_income"
+kind = "fixed_income"
+holding = 557.0
+
+[history]
+start_value = 1000.0
+month_ends = [
+  { date = 2025-06-30, value = 1100.0 },
+  { date = 2025-07-31, value = 1050.0 },
+  { date = 2025-08-29, value = 1000.0 },
+]
+"#;
+
+fn no_files(p: &Path) -> Result<String> {
+    Err(Error::Read {
+        path: p.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+    })
+}
+
+fn parse(text: &str) -> Result<Loaded> {
+    Scenario::parse(Path::new("s.toml"), text, &no_files)
+}
+
+/// The problems `text` has, one display string each.
+#[track_caller]
+fn problems(text: &str) -> Vec<String> {
+    match parse(text) {
+        Err(Error::Invalid { problems }) => problems.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("expected problems, got {other}"),
+        Ok(_) => panic!("expected problems, the scenario passed"),
+    }
+}
+
+#[track_caller]
+fn one_problem(text: &str, wanted: &[&str]) {
+    let found = problems(text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    for w in wanted {
+        assert!(found[0].contains(w), "{:?} lacks {w:?}", found[0]);
+    }
+}
+
+#[test]
+fn a_good_scenario_loads_with_document_defaults() {
+    let loaded = parse(GOOD).unwrap();
+    let s = loaded.scenario;
+    assert_eq!(s.policy, Policy::DOCUMENT_DEFAULTS);
+    assert_eq!(s.policy_defaults.len(), 12);
+    assert_eq!(s.holdings().equity, [200.0, 243.0]);
+    assert_eq!(s.holdings().fixed_income_mix, [1.0]);
+    // 3 month-ends of 24: the start value still counts.
+    assert_eq!(s.window().high(), 1100.0);
+    assert_eq!(s.high_month_end().unwrap().value, 1100.0);
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn the_shipped_scenario_reproduces_the_interim_report() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+    let s = Scenario::load(&path).unwrap().scenario;
+    let pos = s.managed().position();
+    // Digest 2.6: "marginalen ned till skyddsnivån 12,3%", max equity 54 %, actual 44.3 %.
+    assert_eq!(format!("{:.1}", pos.margin * 100.0), "12.3");
+    assert!((pos.max_equity_share - 0.54).abs() < 0.01, "{}", pos.max_equity_share);
+    assert_eq!(format!("{:.1}", pos.equity_share * 100.0), "44.3");
+    assert_eq!(pos.action, crate::rule::Action::Hold);
+    assert_eq!(s.history.month_ends.len(), 24);
+    assert_eq!(s.high_month_end().unwrap().date.to_string(), "2025-01-31");
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    one_problem("[portfolio\nvaluation_date = 2025-08-31\n", &["s.toml:1:", "expected valid TOML"]);
+}
+
+#[test]
+fn unknown_keys_are_all_reported_with_a_suggestion() {
+    let text = format!("{GOOD}\n[policy]\nwindow_month = 12\ncapp = 0.7\n");
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(p[0].contains("s.toml:31:1: `policy.window_month`"), "{}", p[0]);
+    assert!(p[0].contains("unknown key `window_month`") && p[0].contains("did you mean `window_months`?"), "{}", p[0]);
+    assert!(p[1].contains("did you mean `cap`?"), "{}", p[1]);
+}
+
+#[test]
+fn a_string_where_a_number_belongs_names_the_key() {
+    let text = GOOD.replace("holding = 243.0", "holding = \"243\"");
+    one_problem(&text, &["s.toml:14:11", "`portfolio.asset_class[1].holding`", "expected a number", "found string \"243\""]);
+}
+
+#[test]
+fn negative_and_nan_holdings_are_both_reported() {
+    let text = GOOD.replace("holding = 243.0", "holding = -5").replace("holding = 557.0", "holding = nan");
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(p[0].contains("`portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -5"), "{}", p[0]);
+    assert!(p[1].contains("`portfolio.asset_class[2].holding`") && p[1].contains("found NaN"), "{}", p[1]);
+}
+
+#[test]
+fn an_equity_mix_that_does_not_sum_to_one_shows_the_sum() {
+    let text = GOOD.replace("mix = 0.6", "mix = 0.5");
+    one_problem(&text, &["`portfolio.asset_class[0].mix`", "sum to 1 (100 %)", "swedish_equity 0.4 + global_equity 0.5 = 0.9"]);
+}
+
+#[test]
+fn a_missing_mix_among_several_equity_classes_is_named() {
+    let text = GOOD.replace("mix = 0.6", "");
+    one_problem(&text, &["`portfolio.asset_class[1].mix`", "a mix weight on every equity class"]);
+}
+
+#[test]
+fn an_unknown_kind_gets_a_hint() {
+    let text = GOOD.replace("kind = \"fixed_income\"", "kind = \"bonds\"");
+    let p = problems(&text);
+    assert!(p[0].contains("expected \"equity\" or \"fixed_income\", found \"bonds\"") && p[0].contains("hint: write kind = \"fixed_income\""), "{p:#?}");
+}
+
+#[test]
+fn both_kinds_are_required() {
+    let text = GOOD.replace("kind = \"fixed_income\"", "kind = \"equity\"").replace("holding = 557.0", "holding = 557.0\nmix = 0.0");
+    one_problem(&text, &["at least one asset class of kind \"fixed_income\""]);
+}
+
+#[test]
+fn history_dates_out_of_order_are_errors() {
+    let text = GOOD.replace("2025-07-31", "2025-05-31");
+    one_problem(&text, &["`history.month_ends[1].date`", "a date after 2025-06-30", "hint: sort"]);
+}
+
+#[test]
+fn a_month_missing_from_the_history_is_named() {
+    let text = GOOD.replace("  { date = 2025-07-31, value = 1050.0 },\n", "");
+    one_problem(&text, &["the month-end of 2025-07 next", "found 2025-08-29"]);
+}
+
+#[test]
+fn a_mid_month_date_is_not_a_month_end() {
+    let text = GOOD.replace("2025-07-31", "2025-07-01");
+    one_problem(&text, &["`history.month_ends[1].date`", "last week of its month"]);
+}
+
+#[test]
+fn history_after_the_valuation_date_is_an_error() {
+    let text = GOOD.replace("valuation_date = 2025-08-31", "valuation_date = 2025-08-15");
+    one_problem(&text, &["on or before the valuation date 2025-08-15"]);
+}
+
+#[test]
+fn a_short_history_needs_a_start_value() {
+    let text = GOOD.replace("start_value = 1000.0\n", "");
+    one_problem(&text, &["`history.start_value`", "has 3 of the 24 month-ends", "hint:"]);
+}
+
+#[test]
+fn a_bad_date_is_reported_with_what_was_found() {
+    let text = GOOD.replace("valuation_date = 2025-08-31", "valuation_date = \"31/08/2025\"");
+    one_problem(&text, &["s.toml:3:18", "`portfolio.valuation_date`", "a date such as 2025-08-31", "31/08/2025"]);
+}
+
+#[test]
+fn policy_values_out_of_range_name_their_keys() {
+    let text = format!("{GOOD}\n[policy]\nmax_drawdown = 1.0\ncap = 1.2\nwindow_months = 0\n");
+    let p = problems(&text);
+    let keys: Vec<_> = p.iter().map(|p| p.split('`').nth(1).unwrap_or("").to_string()).collect();
+    assert_eq!(keys, ["policy.max_drawdown", "policy.cap", "policy.window_months"], "{p:#?}");
+}
+
+#[test]
+fn sections_of_later_versions_are_refused_plainly() {
+    let text = format!("{GOOD}\n[debt]\nlimit = 950\n");
+    one_problem(&text, &["`debt`", "a [debt] section", "hint: [debt] is planned"]);
+}
+
+#[test]
+fn many_problems_are_reported_at_once() {
+    let text = GOOD
+        .replace("holding = 243.0", "holding = -1")
+        .replace("mix = 0.6", "mix = 0.7")
+        .replace("2025-07-31", "2025-07-01");
+    // The mix sum is checked only once the classes themselves are valid.
+    assert_eq!(problems(&text).len(), 2);
+}
+
+#[test]
+fn a_history_csv_is_read_relative_to_the_scenario() {
+    let text = GOOD.replace("month_ends = [", "csv = \"h.csv\"\nunused = [");
+    let text = text.split("unused").next().unwrap().to_string();
+    let read = |p: &Path| -> Result<String> {
+        assert_eq!(p, Path::new("dir/h.csv"));
+        Ok("date,value,source\n2025-07-31,1050,reported\n2025-08-29,1000,reconstructed\n".into())
+    };
+    let s = Scenario::parse(Path::new("dir/s.toml"), &text, &read).unwrap().scenario;
+    assert_eq!(s.history.month_ends.len(), 2);
+    assert_eq!(s.history.csv.as_deref(), Some(Path::new("dir/h.csv")));
+}
+
+#[test]
+fn a_bad_history_csv_names_its_rows() {
+    let text = GOOD.replace("month_ends = [", "csv = \"h.csv\"\nunused = [");
+    let text = text.split("unused").next().unwrap().to_string();
+    let read = |_: &Path| -> Result<String> { Ok("date,value\n2025-07-31,abc\n2025-13-29,1000\n".into()) };
+    let err = Scenario::parse(Path::new("s.toml"), &text, &read).unwrap_err().to_string();
+    assert!(err.contains("h.csv: row at line 2: `value`: expected a month-end value in mkr above 0, found \"abc\""), "{err}");
+    assert!(err.contains("h.csv: row at line 3: `date`"), "{err}");
+}
+
+#[test]
+fn a_history_csv_without_the_value_column_lists_what_it_has() {
+    let text = GOOD.replace("month_ends = [", "csv = \"h.csv\"\nunused = [");
+    let text = text.split("unused").next().unwrap().to_string();
+    let read = |_: &Path| -> Result<String> { Ok("date,mkr\n2025-07-31,1\n".into()) };
+    let err = Scenario::parse(Path::new("s.toml"), &text, &read).unwrap_err().to_string();
+    assert!(err.contains("the columns `date`, `mkr`"), "{err}");
+}
+
+#[test]
+fn a_missing_history_csv_is_named() {
+    let text = GOOD.replace("month_ends = [", "csv = \"h.csv\"\nunused = [");
+    let text = text.split("unused").next().unwrap().to_string();
+    one_problem(&text, &["`history.csv`", "a readable CSV file", "h.csv"]);
+}
+
+#[test]
+fn a_month_end_far_from_the_holdings_warns() {
+    let text = GOOD.replace("2025-08-29", "2025-08-31");
+    let loaded = parse(&text.replace("value = 1000.0 }", "value = 990.0 }")).unwrap();
+    assert_eq!(loaded.warnings.len(), 1);
+    assert!(loaded.warnings[0].message.contains("holdings sum to 1000"));
+}

@@ -81,14 +81,19 @@ impl<'a> Context<'a> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| k);
         let where_ = if table.is_empty() { "the top level".to_string() } else { format!("[{table_kind}]") };
-        let p = self.problem(key, format!("{expected} in {where_}"), format!("unknown key `{name}`"));
+        let location = self
+            .spans
+            .find_key(key)
+            .map_or_else(|| self.location(key), |s| line_column(self.text, s.start));
+        let mut p = Problem::new(self.path, location, key, format!("{expected} in {where_}"), format!("unknown key `{name}`"));
         if let Some(s) = suggestion {
             p.hint = Some(format!("did you mean `{s}`?"));
         }
+        self.problems.push(p);
     }
 
     pub fn into_problems(self) -> Vec<Problem> {
-        self.problems
+        sorted(self.problems)
     }
 
     /// A required number that must satisfy `ok`.
@@ -158,7 +163,11 @@ pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> 
     } else {
         None
     };
-    let classes = asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default());
+    let classes = if raw_has(&cx, "portfolio") {
+        asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default())
+    } else {
+        None
+    };
 
     let history = match raw.history {
         None => {
@@ -208,8 +217,20 @@ pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> 
             },
             warnings: cx.warnings,
         }),
-        _ => Err(Error::invalid(cx.problems)),
+        _ => Err(Error::invalid(sorted(cx.problems))),
     }
+}
+
+/// Problems in reading order: by file, then by place; whole-file problems
+/// after the placed ones.
+fn sorted(mut problems: Vec<Problem>) -> Vec<Problem> {
+    let rank = |l: &Location| match *l {
+        Location::LineColumn { line, column } => (0, line, column),
+        Location::Row { line } => (0, line, 0),
+        Location::File => (1, 0, 0),
+    };
+    problems.sort_by(|a, b| a.file.cmp(&b.file).then(rank(&a.location).cmp(&rank(&b.location))));
+    problems
 }
 
 fn raw_has(cx: &Context<'_>, key: &str) -> bool {
@@ -473,6 +494,9 @@ fn history(
             );
         }
     }
+    // Gaps are looked for only in a history in order: after a date out of
+    // place, every "missing month" would be a consequence, not a finding.
+    let in_order = entries.windows(2).all(|w| month_index(w[1].date) > month_index(w[0].date));
     for pair in entries.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
         let gap = month_index(b.date) - month_index(a.date);
@@ -483,7 +507,7 @@ fn history(
                 format!("a date after {} (month-ends oldest first)", a.date)
             };
             cx.problems.push(order_problem(b, expected, b.date.to_string()).with_hint("sort the month-ends by date"));
-        } else if gap > 1 {
+        } else if gap > 1 && in_order {
             let missing = a.date.checked_add_months(chrono::Months::new(1)).unwrap_or(a.date);
             cx.problems.push(order_problem(
                 b,
