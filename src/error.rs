@@ -119,9 +119,7 @@ impl Error {
     }
 
     pub fn one(problem: Problem) -> Error {
-        Error::Invalid {
-            problems: vec![problem],
-        }
+        Error::Invalid { problems: vec![problem] }
     }
 }
 

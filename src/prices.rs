@@ -30,10 +30,7 @@ impl PriceSeries {
     /// [`Error::Read`] when the file cannot be read, [`Error::Invalid`]
     /// with every bad row otherwise.
     pub fn load(path: &Path, date_col: &str, price_col: &str) -> Result<PriceSeries> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
         PriceSeries::parse(path, &bytes, date_col, price_col)
     }
 
@@ -42,9 +39,7 @@ impl PriceSeries {
         let problem = |location, key: &str, expected: String, found: String| {
             Problem::new(path, location, key, expected, found)
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
         let headers = reader
             .headers()
             .map_err(|e| Error::one(problem(Location::File, "", "a CSV file".into(), e.to_string())))?
@@ -149,11 +144,7 @@ impl PriceSeries {
                 format!("{} rows", dates.len()),
             )));
         }
-        Ok(PriceSeries {
-            source: path.to_path_buf(),
-            dates,
-            prices,
-        })
+        Ok(PriceSeries { source: path.to_path_buf(), dates, prices })
     }
 
     /// The price on `date`, or on the last trading day before it.

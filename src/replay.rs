@@ -154,11 +154,7 @@ pub fn replay(prices: &PriceSeries, config: &ReplayConfig) -> Result<Replay> {
         .window
         .clone()
         .unwrap_or_else(|| MonthEndWindow::starting_at(config.policy.window_months, start));
-    let mut managed = Managed::new(
-        config.policy,
-        Holdings::two_class(start, config.start_equity),
-        window,
-    );
+    let mut managed = Managed::new(config.policy, Holdings::two_class(start, config.start_equity), window);
     let mut record = PathRecord::new(start);
     let mut hold = Holdings::two_class(start, config.start_equity);
     let mut hold_peak = start;
@@ -325,10 +321,8 @@ mod tests {
 
     #[test]
     fn month_end_is_decided_by_the_next_row() {
-        let d: Vec<_> = ["2020-01-30", "2020-01-31", "2020-02-03", "2020-02-28"]
-            .iter()
-            .map(|s| date(s))
-            .collect();
+        let d: Vec<_> =
+            ["2020-01-30", "2020-01-31", "2020-02-03", "2020-02-28"].iter().map(|s| date(s)).collect();
         assert!(!is_month_end(&d, 0));
         assert!(is_month_end(&d, 1));
         assert!(!is_month_end(&d, 2));
@@ -340,7 +334,12 @@ mod tests {
 
     #[test]
     fn setup_day_takes_no_return_and_the_window_is_inclusive() {
-        let s = series(&[("2020-01-02", 100.0), ("2020-01-03", 200.0), ("2020-01-06", 100.0), ("2020-01-07", 50.0)]);
+        let s = series(&[
+            ("2020-01-02", 100.0),
+            ("2020-01-03", 200.0),
+            ("2020-01-06", 100.0),
+            ("2020-01-07", 50.0),
+        ]);
         let c = ReplayConfig {
             from: Some(date("2020-01-03")),
             to: Some(date("2020-01-06")),
@@ -358,11 +357,7 @@ mod tests {
     #[test]
     fn fixed_income_accrues_by_calendar_days() {
         let s = series(&[("2020-01-03", 100.0), ("2020-01-06", 100.0)]);
-        let c = ReplayConfig {
-            start_equity: 0.0,
-            fixed_income: FixedIncome::Rate(0.02),
-            ..config()
-        };
+        let c = ReplayConfig { start_equity: 0.0, fixed_income: FixedIncome::Rate(0.02), ..config() };
         let r = replay(&s, &c).unwrap();
         let expected = 1000.0 * 1.02f64.powf(3.0 / 365.0);
         assert!((r.summary.final_value - expected).abs() < 1e-9);
@@ -372,11 +367,7 @@ mod tests {
     fn fixed_income_from_a_series_carries_the_last_price_forward() {
         let s = series(&[("2020-01-03", 100.0), ("2020-01-06", 100.0), ("2020-01-07", 100.0)]);
         let fi = series(&[("2020-01-02", 50.0), ("2020-01-06", 55.0)]);
-        let c = ReplayConfig {
-            start_equity: 0.0,
-            fixed_income: FixedIncome::Prices(fi),
-            ..config()
-        };
+        let c = ReplayConfig { start_equity: 0.0, fixed_income: FixedIncome::Prices(fi), ..config() };
         let r = replay(&s, &c).unwrap();
         assert!((r.summary.final_value - 1100.0).abs() < 1e-9);
     }
@@ -404,10 +395,7 @@ mod tests {
     #[test]
     fn an_empty_window_is_a_usage_error() {
         let s = series(&[("2020-01-02", 100.0), ("2020-01-03", 70.0)]);
-        let c = ReplayConfig {
-            from: Some(date("2021-01-01")),
-            ..config()
-        };
+        let c = ReplayConfig { from: Some(date("2021-01-01")), ..config() };
         let err = replay(&s, &c).unwrap_err().to_string();
         assert!(err.contains("no trading day to replay") && err.contains("2020-01-03"), "{err}");
     }

@@ -32,7 +32,14 @@ fn read_djia() -> Vec<(NaiveDate, f64)> {
 }
 
 /// The document's replay, step by step, with the defaults unless `p` says otherwise.
-fn reference(rows: &[(NaiveDate, f64)], from: &str, to: &str, start_equity: f64, fi_rate: f64, p: &Policy) -> Outcome {
+fn reference(
+    rows: &[(NaiveDate, f64)],
+    from: &str,
+    to: &str,
+    start_equity: f64,
+    fi_rate: f64,
+    p: &Policy,
+) -> Outcome {
     let from: NaiveDate = from.parse().unwrap();
     let to: NaiveDate = to.parse().unwrap();
     let first = rows.iter().position(|r| r.0 >= from).unwrap();
@@ -50,13 +57,10 @@ fn reference(rows: &[(NaiveDate, f64)], from: &str, to: &str, start_equity: f64,
         }
         h
     };
-    let e_max = |m: f64| ((m - p.buffer - p.fixed_income_stress) / (p.equity_stress - p.fixed_income_stress)).clamp(0.0, p.cap);
-    let mut out = Outcome {
-        trades: vec![],
-        breach_days: 0,
-        min_margin: f64::INFINITY,
-        final_value: 0.0,
+    let e_max = |m: f64| {
+        ((m - p.buffer - p.fixed_income_stress) / (p.equity_stress - p.fixed_income_stress)).clamp(0.0, p.cap)
     };
+    let mut out = Outcome { trades: vec![], breach_days: 0, min_margin: f64::INFINITY, final_value: 0.0 };
     for i in first + 1..=last {
         let (date, price) = rows[i];
         // Step 1.
@@ -160,7 +164,12 @@ fn agree(from: &str, to: &str, start_equity: f64, fi_rate: f64, policy: Policy) 
     }
     assert_eq!(a.breach_days, b.breach_days);
     assert!((a.min_margin - b.min_margin).abs() < 1e-9);
-    assert!((a.final_value - b.final_value).abs() < 1e-9 * a.final_value, "{} vs {}", a.final_value, b.final_value);
+    assert!(
+        (a.final_value - b.final_value).abs() < 1e-9 * a.final_value,
+        "{} vs {}",
+        a.final_value,
+        b.final_value
+    );
 }
 
 #[test]

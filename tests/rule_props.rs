@@ -10,20 +10,22 @@ fn policy() -> impl Strategy<Value = Policy> {
         (0.05..0.5f64, 1usize..=36, 0.05..0.6f64, 0.0..0.04f64, 0.0..0.03f64),
         (0.0..=1.0f64, 0.0..=1.0f64, 0.0..0.1f64, 0.0..0.2f64, 0.0..0.1f64, 0.0..50.0f64, any::<bool>()),
     )
-        .prop_map(|((dd, window, s_eq, s_fi, buffer), (cap, target, down_h, up_band, up_h, cost, flows))| Policy {
-            max_drawdown: dd,
-            window_months: window,
-            equity_stress: s_eq,
-            fixed_income_stress: s_fi,
-            buffer,
-            cap,
-            target,
-            down_headroom: down_h,
-            up_band,
-            up_headroom: up_h,
-            cost_bps: cost,
-            flow_adjusted_high: flows,
-        })
+        .prop_map(
+            |((dd, window, s_eq, s_fi, buffer), (cap, target, down_h, up_band, up_h, cost, flows))| Policy {
+                max_drawdown: dd,
+                window_months: window,
+                equity_stress: s_eq,
+                fixed_income_stress: s_fi,
+                buffer,
+                cap,
+                target,
+                down_headroom: down_h,
+                up_band,
+                up_headroom: up_h,
+                cost_bps: cost,
+                flow_adjusted_high: flows,
+            },
+        )
 }
 
 /// A day: equity growth for two classes, fixed-income growth, an

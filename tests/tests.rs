@@ -1,4 +1,5 @@
 //! One integration-test binary (see Cargo.toml); a module a topic.
 
+mod cli;
 mod reference_replay;
 mod rule_props;

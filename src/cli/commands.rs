@@ -43,11 +43,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
         s.history.csv.as_ref().map_or(String::new(), |p| format!(" from {}", p.display())),
     );
     if !s.policy_defaults.is_empty() {
-        let _ = writeln!(
-            out,
-            "policy: the rule document's defaults for {}",
-            s.policy_defaults.join(", ")
-        );
+        let _ = writeln!(out, "policy: the rule document's defaults for {}", s.policy_defaults.join(", "));
     }
     let _ = writeln!(out);
     out.push_str(&text::position(s, &s.managed().position(), args.lang));
@@ -115,9 +111,29 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         }
     );
     let head = if sv {
-        ["Kris", "Nedv.", "Uppv.", "Lägsta marginal", "Dagar u. golv", "Slutvärde", "Utan regel", "Största fall", "Utan regel"]
+        [
+            "Kris",
+            "Nedv.",
+            "Uppv.",
+            "Lägsta marginal",
+            "Dagar u. golv",
+            "Slutvärde",
+            "Utan regel",
+            "Största fall",
+            "Utan regel",
+        ]
     } else {
-        ["Crash", "Down", "Up", "Lowest margin", "Days < floor", "Final value", "No rule", "Largest fall", "No rule"]
+        [
+            "Crash",
+            "Down",
+            "Up",
+            "Lowest margin",
+            "Days < floor",
+            "Final value",
+            "No rule",
+            "Largest fall",
+            "No rule",
+        ]
     };
     let _ = writeln!(
         out,
@@ -152,11 +168,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         position,
         crashes: replays
             .iter()
-            .map(|(name, label, r)| CrashSummary {
-                name,
-                label,
-                replay: &r.summary,
-            })
+            .map(|(name, label, r)| CrashSummary { name, label, replay: &r.summary })
             .collect(),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
@@ -219,11 +231,9 @@ pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
         let _ = writeln!(out);
         out.push_str(&text::replay_csv(&r));
     }
-    let name = args
-        .prices
-        .file_stem()
-        .map_or_else(|| "prices".into(), |s| s.to_string_lossy().into_owned());
-    let title = format!("{} {name}, {} – {}", Term::Replay.text(args.lang), r.summary.start_date, r.summary.end_date);
+    let name = args.prices.file_stem().map_or_else(|| "prices".into(), |s| s.to_string_lossy().into_owned());
+    let title =
+        format!("{} {name}, {} – {}", Term::Replay.text(args.lang), r.summary.start_date, r.summary.end_date);
     let written = write_replay(&args.out, &r, &title, args.lang)?;
     let _ = writeln!(out, "\n{} {}", if args.lang == Lang::Sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)

@@ -87,12 +87,14 @@ where
 type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// Renders `draw` to SVG and PNG.
-fn render(name: &str, draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy, draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult) -> Result<Chart> {
+fn render(
+    name: &str,
+    draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy,
+    draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
+) -> Result<Chart> {
     register_font();
-    let fail = |e: Box<dyn std::error::Error>| Error::Chart {
-        name: name.to_string(),
-        message: e.to_string(),
-    };
+    let fail =
+        |e: Box<dyn std::error::Error>| Error::Chart { name: name.to_string(), message: e.to_string() };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -108,10 +110,7 @@ fn render(name: &str, draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResul
         let mut encoder = png::Encoder::new(&mut png, SIZE.0, SIZE.1);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        let fail = |e: png::EncodingError| Error::Chart {
-            name: name.to_string(),
-            message: e.to_string(),
-        };
+        let fail = |e: png::EncodingError| Error::Chart { name: name.to_string(), message: e.to_string() };
         let mut writer = encoder.write_header().map_err(fail)?;
         writer.write_image_data(&pixels).map_err(fail)?;
     }
@@ -128,7 +127,12 @@ pub fn replay_chart(replay: &Replay, title: &str, lang: Lang) -> Result<Chart> {
     )
 }
 
-fn draw_replay<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &Replay, title: &str, lang: Lang) -> DrawResult
+fn draw_replay<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    r: &Replay,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -183,33 +187,28 @@ where
         .draw()?;
 
     let start = std::iter::once((x0, s.start_value));
-    chart
-        .draw_series(LineSeries::new(
-            start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
-            GREY.stroke_width(1),
-        ))?;
-    chart
-        .draw_series(DashedLineSeries::new(
-            r.days.iter().map(|d| (d.date, d.floor)),
-            8,
-            5,
-            VERMILLION.stroke_width(2),
-        ))?;
-    chart
-        .draw_series(LineSeries::new(
-            start.chain(r.days.iter().map(|d| (d.date, d.value))),
-            BLUE.stroke_width(2),
-        ))?;
+    chart.draw_series(LineSeries::new(
+        start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
+        GREY.stroke_width(1),
+    ))?;
+    chart.draw_series(DashedLineSeries::new(
+        r.days.iter().map(|d| (d.date, d.floor)),
+        8,
+        5,
+        VERMILLION.stroke_width(2),
+    ))?;
+    chart.draw_series(LineSeries::new(
+        start.chain(r.days.iter().map(|d| (d.date, d.value))),
+        BLUE.stroke_width(2),
+    ))?;
     let trades = |up: bool| {
         r.days
             .iter()
             .filter(move |d| if up { d.day.up.is_some() } else { d.day.down.is_some() })
             .map(|d| (d.date, d.value))
     };
-    chart
-        .draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?;
-    chart
-        .draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?;
+    chart.draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?;
+    chart.draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?;
 
     let mut shares = ChartBuilder::on(&bottom)
         .margin(12)
@@ -226,20 +225,17 @@ where
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
     let cap = s.policy.cap;
-    shares
-        .draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
-    shares
-        .draw_series(DashedLineSeries::new(
-            r.days.iter().map(|d| (d.date, d.max_equity)),
-            8,
-            5,
-            ORANGE.stroke_width(2),
-        ))?;
-    shares
-        .draw_series(LineSeries::new(
-            std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
-            BLUE.stroke_width(2),
-        ))?;
+    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
+    shares.draw_series(DashedLineSeries::new(
+        r.days.iter().map(|d| (d.date, d.max_equity)),
+        8,
+        5,
+        ORANGE.stroke_width(2),
+    ))?;
+    shares.draw_series(LineSeries::new(
+        std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
+        BLUE.stroke_width(2),
+    ))?;
     root.present()?;
     Ok(())
 }

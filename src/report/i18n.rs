@@ -133,7 +133,13 @@ impl Term {
 /// `1 477,4` in Swedish.
 pub fn number(x: f64, decimals: usize, lang: Lang) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "–".into() } else if x > 0.0 { "∞".into() } else { "−∞".into() };
+        return if x.is_nan() {
+            "–".into()
+        } else if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     let s = format!("{:.*}", decimals, x.abs());
     let (int, frac) = match s.split_once('.') {

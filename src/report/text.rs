@@ -16,9 +16,8 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
     let mut out = String::new();
     let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date);
     let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
-    let high_when = scenario
-        .high_month_end()
-        .map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
+    let high_when =
+        scenario.high_month_end().map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
     let binding = match pos.binding {
         Constraint::Floor => Term::BindingFloor,
         Constraint::Cap => Term::BindingCap,
@@ -35,16 +34,10 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
                 if sv { "av högsta värdet" } else { "of the high" }
             ),
         ),
-        (
-            Term::Margin.text(lang),
-            format!("{} = {}", pct(pos.margin), amount(pos.margin_amount)),
-        ),
+        (Term::Margin.text(lang), format!("{} = {}", pct(pos.margin), amount(pos.margin_amount))),
         (Term::FallToFloor.text(lang), pct(pos.margin)),
         (Term::EquityShare.text(lang), pct(pos.equity_share)),
-        (
-            Term::MaxEquityShare.text(lang),
-            format!("{} ({})", pct(pos.max_equity_share), binding.text(lang)),
-        ),
+        (Term::MaxEquityShare.text(lang), format!("{} ({})", pct(pos.max_equity_share), binding.text(lang))),
         (
             if sv { "Utrymme till maximal aktieandel" } else { "Room to the maximum" },
             format!(
@@ -155,8 +148,7 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
     );
     let _ = writeln!(
         out,
-        "{} {}, {} {}\n",
-        if sv { "Start" } else { "Start" },
+        "Start {}, {} {}\n",
         number(s.start_value, 1, lang),
         Term::EquityShare.text(lang).to_lowercase(),
         percent(s.start_equity, 1, lang)

@@ -71,6 +71,11 @@ impl Policy {
     };
 
     /// The protection level (skyddsnivå) for a given high: `F = (1 - dd) H`.
+    ///
+    /// ```
+    /// # use pensionsim::rule::Policy;
+    /// assert_eq!(Policy::DOCUMENT_DEFAULTS.floor(1620.0), 1296.0);
+    /// ```
     pub fn floor(&self, high: f64) -> f64 {
         (1.0 - self.max_drawdown) * high
     }
@@ -93,11 +98,7 @@ impl Policy {
         let mut issues = Vec::new();
         let mut need = |ok: bool, field: &'static str, expected: &'static str, value: f64| {
             if !ok || value.is_nan() {
-                issues.push(PolicyIssue {
-                    field,
-                    expected,
-                    found: format_number(value),
-                });
+                issues.push(PolicyIssue { field, expected, found: format_number(value) });
             }
         };
         let p = self;
@@ -131,12 +132,7 @@ impl Policy {
             "an equity stress larger than fixed_income_stress",
             p.equity_stress,
         );
-        need(
-            p.buffer >= 0.0 && p.buffer < 1.0,
-            "buffer",
-            "a share from 0 up to, not including, 1",
-            p.buffer,
-        );
+        need(p.buffer >= 0.0 && p.buffer < 1.0, "buffer", "a share from 0 up to, not including, 1", p.buffer);
         need((0.0..=1.0).contains(&p.cap), "cap", "a share from 0 to 1 (0.80 for 80 %)", p.cap);
         need((0.0..=1.0).contains(&p.target), "target", "a share from 0 to 1", p.target);
         need(
@@ -152,22 +148,13 @@ impl Policy {
             "a share from 0 up to, not including, 1",
             p.up_headroom,
         );
-        need(
-            (0.0..1000.0).contains(&p.cost_bps),
-            "cost_bps",
-            "basis points from 0 up to 1000",
-            p.cost_bps,
-        );
+        need((0.0..1000.0).contains(&p.cost_bps), "cost_bps", "basis points from 0 up to 1000", p.cost_bps);
         issues
     }
 }
 
 fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { format!("{x}") }
 }
 
 #[cfg(test)]
@@ -195,11 +182,7 @@ mod tests {
 
     #[test]
     fn buffer_and_fixed_income_stress_enter_the_formula() {
-        let p = Policy {
-            buffer: 0.02,
-            fixed_income_stress: 0.01,
-            ..P
-        };
+        let p = Policy { buffer: 0.02, fixed_income_stress: 0.01, ..P };
         // (0.12 - 0.02 - 0.01) / (0.23 - 0.01) = 0.09 / 0.22
         assert!((p.max_equity_share(0.12) - 0.09 / 0.22).abs() < 1e-12);
     }
@@ -216,24 +199,14 @@ mod tests {
 
     #[test]
     fn check_names_every_bad_field() {
-        let p = Policy {
-            max_drawdown: 1.0,
-            window_months: 0,
-            cap: 1.5,
-            cost_bps: f64::NAN,
-            ..P
-        };
+        let p = Policy { max_drawdown: 1.0, window_months: 0, cap: 1.5, cost_bps: f64::NAN, ..P };
         let fields: Vec<_> = p.check().iter().map(|i| i.field).collect();
         assert_eq!(fields, ["max_drawdown", "window_months", "cap", "cost_bps"]);
     }
 
     #[test]
     fn equity_stress_must_exceed_fixed_income_stress() {
-        let p = Policy {
-            equity_stress: 0.05,
-            fixed_income_stress: 0.05,
-            ..P
-        };
+        let p = Policy { equity_stress: 0.05, fixed_income_stress: 0.05, ..P };
         assert_eq!(p.check()[0].field, "equity_stress");
     }
 }

@@ -185,10 +185,7 @@ fn flows_scale_the_window_so_the_margin_is_unchanged() {
 
 #[test]
 fn without_flow_adjustment_a_deposit_adds_margin() {
-    let policy = Policy {
-        flow_adjusted_high: false,
-        ..P
-    };
+    let policy = Policy { flow_adjusted_high: false, ..P };
     let mut m = managed(policy, 1000.0, 0.4, &[1200.0; 24]);
     m.apply_flow(500.0);
     close(m.high(), 1200.0);
@@ -221,7 +218,7 @@ fn short_window_counts_the_start_value() {
     let day = m.close_day(true);
     close(day.high_pre, 1000.0);
     close(day.margin_pre, (900.0 - 800.0) / 900.0);
-    close(m.high(), 1000.0, );
+    close(m.high(), 1000.0);
 }
 
 #[test]

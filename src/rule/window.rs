@@ -93,12 +93,7 @@ impl MonthEndWindow {
     }
 
     fn recompute_high(&mut self) {
-        self.high = self
-            .values
-            .iter()
-            .copied()
-            .chain(self.start_value)
-            .fold(f64::NEG_INFINITY, f64::max);
+        self.high = self.values.iter().copied().chain(self.start_value).fold(f64::NEG_INFINITY, f64::max);
     }
 }
 

@@ -24,8 +24,10 @@ use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
 use spans::SpanIndex;
 
 /// A validated scenario. It can only be made by [`Scenario::load`] or
-/// [`Scenario::parse`], so holding one means every check passed.
+/// [`Scenario::parse`] (it is `non_exhaustive`), so holding one means
+/// every check passed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Scenario {
     pub path: PathBuf,
     pub name: String,
@@ -36,8 +38,6 @@ pub struct Scenario {
     pub policy: Policy,
     /// Which `[policy]` keys the file left to the document defaults.
     pub policy_defaults: Vec<&'static str>,
-    #[serde(skip)]
-    _validated: (),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,10 +100,7 @@ impl Scenario {
         let doc = match toml::de::DeTable::parse_recoverable(text) {
             (doc, errors) if errors.is_empty() => doc,
             (_, errors) => {
-                let problems = errors
-                    .iter()
-                    .map(|e| syntax_problem(path, text, e))
-                    .collect();
+                let problems = errors.iter().map(|e| syntax_problem(path, text, e)).collect();
                 return Err(Error::invalid(problems));
             }
         };
@@ -161,19 +158,12 @@ impl Scenario {
         let n = self.policy.window_months;
         let ends = &self.history.month_ends;
         let high = self.window().high();
-        ends[ends.len().saturating_sub(n)..]
-            .iter()
-            .rev()
-            .find(|m| m.value == high)
-            .copied()
+        ends[ends.len().saturating_sub(n)..].iter().rev().find(|m| m.value == high).copied()
     }
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
 }
 
 /// `portfolio.asset_class[1].holding` from serde_ignored's path.
@@ -184,46 +174,30 @@ fn key_path(path: &serde_ignored::Path<'_>) -> String {
         P::Seq { parent, index } => format!("{}[{index}]", key_path(parent)),
         P::Map { parent, key } => {
             let parent = key_path(parent);
-            if parent.is_empty() {
-                key.clone()
-            } else {
-                format!("{parent}.{key}")
-            }
+            if parent.is_empty() { key.clone() } else { format!("{parent}.{key}") }
         }
-        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
-            key_path(parent)
-        }
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => key_path(parent),
     }
 }
 
 fn syntax_problem(path: &Path, text: &str, e: &toml::de::Error) -> Problem {
-    let location = e
-        .span()
-        .map_or(Location::File, |s| line_column(text, s.start));
+    let location = e.span().map_or(Location::File, |s| line_column(text, s.start));
     Problem::new(path, location, "", "valid TOML", e.message().trim().to_string())
 }
 
 /// A value of the wrong type: serde says "invalid type: X, expected Y".
 fn shape_problem(path: &Path, text: &str, spans: &SpanIndex, e: &toml::de::Error) -> Problem {
     let span = e.span();
-    let location = span
-        .clone()
-        .map_or(Location::File, |s| line_column(text, s.start));
-    let key = span
-        .and_then(|s| spans.path_at(s.start))
-        .unwrap_or("")
-        .to_string();
+    let location = span.clone().map_or(Location::File, |s| line_column(text, s.start));
+    let key = span.and_then(|s| spans.path_at(s.start)).unwrap_or("").to_string();
     let message = e.message().trim();
-    let (expected, found) = match message
-        .strip_prefix("invalid type: ")
-        .and_then(|m| m.split_once(", expected "))
-    {
-        Some((found, expected)) => (
-            expected.replace("f64", "a number").replace("i64", "a whole number"),
-            found.to_string(),
-        ),
-        None => ("a valid value".to_string(), message.to_string()),
-    };
+    let (expected, found) =
+        match message.strip_prefix("invalid type: ").and_then(|m| m.split_once(", expected ")) {
+            Some((found, expected)) => {
+                (expected.replace("f64", "a number").replace("i64", "a whole number"), found.to_string())
+            }
+            None => ("a valid value".to_string(), message.to_string()),
+        };
     Problem::new(path, location, key, expected, found)
 }
 

@@ -104,14 +104,21 @@ fn unknown_keys_are_all_reported_with_a_suggestion() {
     let p = problems(&text);
     assert_eq!(p.len(), 2, "{p:#?}");
     assert!(p[0].contains("s.toml:31:1: `policy.window_month`"), "{}", p[0]);
-    assert!(p[0].contains("unknown key `window_month`") && p[0].contains("did you mean `window_months`?"), "{}", p[0]);
+    assert!(
+        p[0].contains("unknown key `window_month`") && p[0].contains("did you mean `window_months`?"),
+        "{}",
+        p[0]
+    );
     assert!(p[1].contains("did you mean `cap`?"), "{}", p[1]);
 }
 
 #[test]
 fn a_string_where_a_number_belongs_names_the_key() {
     let text = GOOD.replace("holding = 243.0", "holding = \"243\"");
-    one_problem(&text, &["s.toml:14:11", "`portfolio.asset_class[1].holding`", "expected a number", "found string \"243\""]);
+    one_problem(
+        &text,
+        &["s.toml:14:11", "`portfolio.asset_class[1].holding`", "expected a number", "found string \"243\""],
+    );
 }
 
 #[test]
@@ -119,14 +126,27 @@ fn negative_and_nan_holdings_are_both_reported() {
     let text = GOOD.replace("holding = 243.0", "holding = -5").replace("holding = 557.0", "holding = nan");
     let p = problems(&text);
     assert_eq!(p.len(), 2, "{p:#?}");
-    assert!(p[0].contains("`portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -5"), "{}", p[0]);
+    assert!(
+        p[0].contains(
+            "`portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -5"
+        ),
+        "{}",
+        p[0]
+    );
     assert!(p[1].contains("`portfolio.asset_class[2].holding`") && p[1].contains("found NaN"), "{}", p[1]);
 }
 
 #[test]
 fn an_equity_mix_that_does_not_sum_to_one_shows_the_sum() {
     let text = GOOD.replace("mix = 0.6", "mix = 0.5");
-    one_problem(&text, &["`portfolio.asset_class[0].mix`", "sum to 1 (100 %)", "swedish_equity 0.4 + global_equity 0.5 = 0.9"]);
+    one_problem(
+        &text,
+        &[
+            "`portfolio.asset_class[0].mix`",
+            "sum to 1 (100 %)",
+            "swedish_equity 0.4 + global_equity 0.5 = 0.9",
+        ],
+    );
 }
 
 #[test]
@@ -139,12 +159,18 @@ fn a_missing_mix_among_several_equity_classes_is_named() {
 fn an_unknown_kind_gets_a_hint() {
     let text = GOOD.replace("kind = \"fixed_income\"", "kind = \"bonds\"");
     let p = problems(&text);
-    assert!(p[0].contains("expected \"equity\" or \"fixed_income\", found \"bonds\"") && p[0].contains("hint: write kind = \"fixed_income\""), "{p:#?}");
+    assert!(
+        p[0].contains("expected \"equity\" or \"fixed_income\", found \"bonds\"")
+            && p[0].contains("hint: write kind = \"fixed_income\""),
+        "{p:#?}"
+    );
 }
 
 #[test]
 fn both_kinds_are_required() {
-    let text = GOOD.replace("kind = \"fixed_income\"", "kind = \"equity\"").replace("holding = 557.0", "holding = 557.0\nmix = 0.0");
+    let text = GOOD
+        .replace("kind = \"fixed_income\"", "kind = \"equity\"")
+        .replace("holding = 557.0", "holding = 557.0\nmix = 0.0");
     one_problem(&text, &["at least one asset class of kind \"fixed_income\""]);
 }
 
@@ -181,7 +207,10 @@ fn a_short_history_needs_a_start_value() {
 #[test]
 fn a_bad_date_is_reported_with_what_was_found() {
     let text = GOOD.replace("valuation_date = 2025-08-31", "valuation_date = \"31/08/2025\"");
-    one_problem(&text, &["s.toml:3:18", "`portfolio.valuation_date`", "a date such as 2025-08-31", "31/08/2025"]);
+    one_problem(
+        &text,
+        &["s.toml:3:18", "`portfolio.valuation_date`", "a date such as 2025-08-31", "31/08/2025"],
+    );
 }
 
 #[test]
@@ -227,7 +256,12 @@ fn a_bad_history_csv_names_its_rows() {
     let text = text.split("unused").next().unwrap().to_string();
     let read = |_: &Path| -> Result<String> { Ok("date,value\n2025-07-31,abc\n2025-13-29,1000\n".into()) };
     let err = Scenario::parse(Path::new("s.toml"), &text, &read).unwrap_err().to_string();
-    assert!(err.contains("h.csv: row at line 2: `value`: expected a month-end value in mkr above 0, found \"abc\""), "{err}");
+    assert!(
+        err.contains(
+            "h.csv: row at line 2: `value`: expected a month-end value in mkr above 0, found \"abc\""
+        ),
+        "{err}"
+    );
     assert!(err.contains("h.csv: row at line 3: `date`"), "{err}");
 }
 

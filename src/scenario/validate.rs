@@ -33,19 +33,11 @@ const MISSING: &str = "nothing (the key is missing)";
 
 impl<'a> Context<'a> {
     pub fn new(path: &'a Path, text: &'a str, spans: &'a SpanIndex) -> Context<'a> {
-        Context {
-            path,
-            text,
-            spans,
-            problems: Vec::new(),
-            warnings: Vec::new(),
-        }
+        Context { path, text, spans, problems: Vec::new(), warnings: Vec::new() }
     }
 
     fn location(&self, key: &str) -> Location {
-        self.spans
-            .find(key)
-            .map_or(Location::File, |s| line_column(self.text, s.start))
+        self.spans.find(key).map_or(Location::File, |s| line_column(self.text, s.start))
     }
 
     fn problem(&mut self, key: &str, expected: impl Into<String>, found: impl Into<String>) -> &mut Problem {
@@ -55,11 +47,7 @@ impl<'a> Context<'a> {
     }
 
     fn warn(&mut self, key: &str, message: String) {
-        self.warnings.push(Warning {
-            file: self.path.to_path_buf(),
-            key: key.to_string(),
-            message,
-        });
+        self.warnings.push(Warning { file: self.path.to_path_buf(), key: key.to_string(), message });
     }
 
     pub fn unknown_key(&mut self, key: &str) {
@@ -69,11 +57,8 @@ impl<'a> Context<'a> {
         };
         let table_kind = strip_indices(table);
         let known = raw::known_keys(&table_kind).unwrap_or(&[]);
-        let expected = if known.is_empty() {
-            "no keys here".to_string()
-        } else {
-            format!("one of {}", quoted(known))
-        };
+        let expected =
+            if known.is_empty() { "no keys here".to_string() } else { format!("one of {}", quoted(known)) };
         let suggestion = known
             .iter()
             .map(|k| (strsim::jaro_winkler(k, name), *k))
@@ -81,11 +66,15 @@ impl<'a> Context<'a> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| k);
         let where_ = if table.is_empty() { "the top level".to_string() } else { format!("[{table_kind}]") };
-        let location = self
-            .spans
-            .find_key(key)
-            .map_or_else(|| self.location(key), |s| line_column(self.text, s.start));
-        let mut p = Problem::new(self.path, location, key, format!("{expected} in {where_}"), format!("unknown key `{name}`"));
+        let location =
+            self.spans.find_key(key).map_or_else(|| self.location(key), |s| line_column(self.text, s.start));
+        let mut p = Problem::new(
+            self.path,
+            location,
+            key,
+            format!("{expected} in {where_}"),
+            format!("unknown key `{name}`"),
+        );
         if let Some(s) = suggestion {
             p.hint = Some(format!("did you mean `{s}`?"));
         }
@@ -97,7 +86,13 @@ impl<'a> Context<'a> {
     }
 
     /// A required number that must satisfy `ok`.
-    fn number(&mut self, key: &str, value: Option<f64>, expected: &str, ok: impl Fn(f64) -> bool) -> Option<f64> {
+    fn number(
+        &mut self,
+        key: &str,
+        value: Option<f64>,
+        expected: &str,
+        ok: impl Fn(f64) -> bool,
+    ) -> Option<f64> {
         match value {
             None => {
                 self.problem(key, expected, MISSING);
@@ -133,7 +128,11 @@ impl<'a> Context<'a> {
     }
 }
 
-pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> Result<String>) -> Result<Loaded> {
+pub fn scenario(
+    mut cx: Context<'_>,
+    raw: ScenarioFile,
+    read: &dyn Fn(&Path) -> Result<String>,
+) -> Result<Loaded> {
     for (section, present) in [
         ("market", raw.market.is_some()),
         ("simulation", raw.simulation.is_some()),
@@ -155,7 +154,11 @@ pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> 
     let (policy, policy_defaults) = policy(&mut cx, raw.policy.unwrap_or_default(), policy_present);
     let portfolio = raw.portfolio;
     if portfolio.is_none() {
-        cx.problem("portfolio", "a [portfolio] table with valuation_date and [[portfolio.asset_class]] entries", "no [portfolio]");
+        cx.problem(
+            "portfolio",
+            "a [portfolio] table with valuation_date and [[portfolio.asset_class]] entries",
+            "no [portfolio]",
+        );
     }
     let portfolio = portfolio.unwrap_or_default();
     let valuation_date = if raw_has(&cx, "portfolio") {
@@ -198,9 +201,7 @@ pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> 
     }
 
     let name = raw.name.unwrap_or_else(|| {
-        cx.path
-            .file_stem()
-            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        cx.path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
     });
     match (cx.problems.is_empty(), valuation_date, classes, history) {
         (true, Some(valuation_date), Some(asset_classes), Some(history)) => Ok(Loaded {
@@ -213,7 +214,6 @@ pub fn scenario(mut cx: Context<'_>, raw: ScenarioFile, read: &dyn Fn(&Path) -> 
                 history,
                 policy,
                 policy_defaults,
-                _validated: (),
             },
             warnings: cx.warnings,
         }),
@@ -277,7 +277,8 @@ fn policy(cx: &mut Context<'_>, raw: PolicyFile, present: bool) -> (Policy, Vec<
         let key = format!("policy.{}", issue.field);
         let p = cx.problem(&key, issue.expected, issue.found);
         if !present || defaults.contains(&issue.field) {
-            p.hint = Some(format!("`{}` was not set; its default conflicts with another setting", issue.field));
+            p.hint =
+                Some(format!("`{}` was not set; its default conflicts with another setting", issue.field));
         }
     }
     defaults.sort_by_key(|k| raw::POLICY_KEYS.iter().position(|p| p == k));
@@ -306,7 +307,11 @@ fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<A
                 n
             }
             other => {
-                cx.problem(&key("name"), "a name such as \"swedish_equity\"", other.map_or(MISSING.into(), |n| format!("{n:?}")));
+                cx.problem(
+                    &key("name"),
+                    "a name such as \"swedish_equity\"",
+                    other.map_or(MISSING.into(), |n| format!("{n:?}")),
+                );
                 String::new()
             }
         };
@@ -318,7 +323,10 @@ fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<A
                 let p = cx.problem(&key("kind"), "\"equity\" or \"fixed_income\"", found);
                 if let Some(k) = other {
                     let k = k.to_lowercase();
-                    let hint = if ["bonds", "interest", "räntor", "fixed income", "fixed-income", "rates"].iter().any(|w| k.contains(w)) {
+                    let hint = if ["bonds", "interest", "räntor", "fixed income", "fixed-income", "rates"]
+                        .iter()
+                        .any(|w| k.contains(w))
+                    {
                         Some("write kind = \"fixed_income\"")
                     } else if ["aktie", "stock", "share", "equities"].iter().any(|w| k.contains(w)) {
                         Some("write kind = \"equity\"")
@@ -333,23 +341,15 @@ fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<A
         let holding = cx.number(&key("holding"), c.holding, "a holding in mkr, zero or more", |v| v >= 0.0);
         let mix = match c.mix {
             None => None,
-            Some(m) => cx.number(&key("mix"), Some(m), "a weight from 0 to 1 within its kind's mix", |v| (0.0..=1.0).contains(&v)),
+            Some(m) => cx.number(&key("mix"), Some(m), "a weight from 0 to 1 within its kind's mix", |v| {
+                (0.0..=1.0).contains(&v)
+            }),
         };
         mix_given.push(c.mix.is_some());
         if let (Some(kind), Some(holding)) = (kind, holding) {
-            classes.push(AssetClass {
-                name,
-                kind,
-                holding,
-                mix: mix.unwrap_or(f64::NAN),
-            });
+            classes.push(AssetClass { name, kind, holding, mix: mix.unwrap_or(f64::NAN) });
         } else {
-            classes.push(AssetClass {
-                name,
-                kind: AssetKind::Equity,
-                holding: 0.0,
-                mix: f64::NAN,
-            });
+            classes.push(AssetClass { name, kind: AssetKind::Equity, holding: 0.0, mix: f64::NAN });
         }
     }
     if cx.problems.len() > before {
@@ -394,7 +394,10 @@ fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<A
                 }
                 let sum: f64 = many.iter().map(|&i| classes[i].mix).sum();
                 if (sum - 1.0).abs() > MIX_TOLERANCE {
-                    let parts: Vec<String> = many.iter().map(|&i| format!("{} {}", classes[i].name, format_value(classes[i].mix))).collect();
+                    let parts: Vec<String> = many
+                        .iter()
+                        .map(|&i| format!("{} {}", classes[i].name, format_value(classes[i].mix)))
+                        .collect();
                     cx.problem(
                         &format!("portfolio.asset_class[{}].mix", many[0]),
                         format!("{label} mix weights that sum to 1 (100 %)"),
@@ -446,7 +449,10 @@ fn history(
             for (i, m) in list.iter().enumerate() {
                 let key = format!("history.month_ends[{i}]");
                 let date = cx.date(&format!("{key}.date"), m.date.as_ref());
-                let value = cx.number(&format!("{key}.value"), m.value, "a month-end value in mkr above 0", |v| v > 0.0);
+                let value =
+                    cx.number(&format!("{key}.value"), m.value, "a month-end value in mkr above 0", |v| {
+                        v > 0.0
+                    });
                 if let (Some(date), Some(value)) = (date, value) {
                     entries.push(Entry {
                         date,
@@ -463,7 +469,11 @@ fn history(
             let csv_path = cx.path.parent().unwrap_or(Path::new("")).join(&csv);
             match read(&csv_path) {
                 Err(e) => {
-                    cx.problem("history.csv", "a readable CSV file (relative to the scenario's folder)", e.to_string());
+                    cx.problem(
+                        "history.csv",
+                        "a readable CSV file (relative to the scenario's folder)",
+                        e.to_string(),
+                    );
                     return None;
                 }
                 Ok(text) => match history_csv(&csv_path, &text) {
@@ -484,13 +494,19 @@ fn history(
         return None;
     }
 
-    let order_problem = |e: &Entry, expected: String, found: String| Problem::new(&e.file, e.location.clone(), e.key.clone(), expected, found);
+    let order_problem = |e: &Entry, expected: String, found: String| {
+        Problem::new(&e.file, e.location.clone(), e.key.clone(), expected, found)
+    };
     for e in &entries {
         let last_day = last_day_of_month(e.date);
         if last_day.day() - e.date.day() > MONTH_END_SLACK_DAYS {
             cx.problems.push(
-                order_problem(e, format!("a date in the last week of its month (month end {last_day})"), e.date.to_string())
-                    .with_hint("a month-end value is the value on the last trading day of its month"),
+                order_problem(
+                    e,
+                    format!("a date in the last week of its month (month end {last_day})"),
+                    e.date.to_string(),
+                )
+                .with_hint("a month-end value is the value on the last trading day of its month"),
             );
         }
     }
@@ -506,7 +522,9 @@ fn history(
             } else {
                 format!("a date after {} (month-ends oldest first)", a.date)
             };
-            cx.problems.push(order_problem(b, expected, b.date.to_string()).with_hint("sort the month-ends by date"));
+            cx.problems.push(
+                order_problem(b, expected, b.date.to_string()).with_hint("sort the month-ends by date"),
+            );
         } else if gap > 1 && in_order {
             let missing = a.date.checked_add_months(chrono::Months::new(1)).unwrap_or(a.date);
             cx.problems.push(order_problem(
@@ -519,11 +537,18 @@ fn history(
     if let (Some(last), Some(valuation)) = (entries.last(), valuation_date) {
         let behind = month_index(valuation) - month_index(last.date);
         if last.date > valuation {
-            cx.problems.push(order_problem(last, format!("month-ends on or before the valuation date {valuation}"), last.date.to_string()));
+            cx.problems.push(order_problem(
+                last,
+                format!("month-ends on or before the valuation date {valuation}"),
+                last.date.to_string(),
+            ));
         } else if behind > 1 {
             cx.problems.push(order_problem(
                 last,
-                format!("month-ends up to {} at least, the month before the valuation date {valuation}", (valuation - chrono::Months::new(1)).format("%Y-%m")),
+                format!(
+                    "month-ends up to {} at least, the month before the valuation date {valuation}",
+                    (valuation - chrono::Months::new(1)).format("%Y-%m")
+                ),
                 format!("the last month-end on {}", last.date),
             ));
         }
@@ -531,7 +556,10 @@ fn history(
     if entries.len() < window_months && start_value.is_none() {
         cx.problem(
             "history.start_value",
-            format!("a start value, since the history has {} of the {window_months} month-ends the window needs", entries.len()),
+            format!(
+                "a start value, since the history has {} of the {window_months} month-ends the window needs",
+                entries.len()
+            ),
             MISSING,
         )
         .hint = Some(format!(
@@ -571,7 +599,13 @@ fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<P
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::new(path, Location::Row { line }, "", "a well-formed CSV row", e.to_string()));
+                problems.push(Problem::new(
+                    path,
+                    Location::Row { line },
+                    "",
+                    "a well-formed CSV row",
+                    e.to_string(),
+                ));
                 continue;
             }
         };
@@ -581,20 +615,26 @@ fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<P
         let raw_value = record.get(vi).unwrap_or("");
         let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d");
         if date.is_err() {
-            problems.push(Problem::new(path, here.clone(), "date", "a date as YYYY-MM-DD", format!("{raw_date:?}")));
+            problems.push(Problem::new(
+                path,
+                here.clone(),
+                "date",
+                "a date as YYYY-MM-DD",
+                format!("{raw_date:?}"),
+            ));
         }
         let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
         if value.is_none() {
-            problems.push(Problem::new(path, here.clone(), "value", "a month-end value in mkr above 0", format!("{raw_value:?}")));
+            problems.push(Problem::new(
+                path,
+                here.clone(),
+                "value",
+                "a month-end value in mkr above 0",
+                format!("{raw_value:?}"),
+            ));
         }
         if let (Ok(date), Some(value)) = (date, value) {
-            entries.push(Entry {
-                date,
-                value,
-                file: path.to_path_buf(),
-                location: here,
-                key: "date".into(),
-            });
+            entries.push(Entry { date, value, file: path.to_path_buf(), location: here, key: "date".into() });
         }
     }
     if problems.is_empty() { Ok(entries) } else { Err(problems) }
