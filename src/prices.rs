@@ -36,115 +36,48 @@ impl PriceSeries {
 
     /// Parses CSV `bytes`; `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8], date_col: &str, price_col: &str) -> Result<PriceSeries> {
-        let problem = |location, key: &str, expected: String, found: String| {
-            Problem::new(path, location, key, expected, found)
-        };
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::one(problem(Location::File, "", "a CSV file".into(), e.to_string())))?
-            .clone();
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let header_list = || {
-            let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
-            format!("the columns {}", names.join(", "))
-        };
-        let (date_idx, price_idx) = match (column(date_col), column(price_col)) {
-            (Some(d), Some(p)) => (d, p),
-            (d, p) => {
-                let mut problems = Vec::new();
-                for (found, name, flag) in [(d, date_col, "--date-col"), (p, price_col, "--price-col")] {
-                    if found.is_none() {
-                        problems.push(
-                            problem(
-                                Location::Row { line: 1 },
-                                name,
-                                format!("a column named `{name}` in the header"),
-                                header_list(),
-                            )
-                            .with_hint(format!("name the column with {flag}")),
-                        );
-                    }
-                }
-                return Err(Error::invalid(problems));
-            }
-        };
-
-        let mut dates = Vec::new();
-        let mut prices = Vec::new();
-        let mut problems = Vec::new();
-        for record in reader.records() {
-            if problems.len() >= MAX_ROW_PROBLEMS {
-                break;
-            }
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
-                    problems.push(problem(
-                        Location::Row { line },
-                        "",
-                        "a well-formed CSV row".into(),
-                        e.to_string(),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let here = Location::Row { line };
-            let raw_date = record.get(date_idx).unwrap_or("");
-            let raw_price = record.get(price_idx).unwrap_or("");
-            let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d");
-            let price = raw_price.parse::<f64>();
-            match &date {
-                Err(_) => problems.push(problem(
-                    here.clone(),
+        let rows = read_dated_csv(
+            path,
+            bytes,
+            [
+                (date_col, Some("name the column with --date-col")),
+                (price_col, Some("name the column with --price-col")),
+            ],
+            "a positive, finite price",
+        )
+        .map_err(Error::invalid)?;
+        let problems: Vec<Problem> = rows
+            .windows(2)
+            .filter(|w| w[1].date <= w[0].date)
+            .take(MAX_ROW_PROBLEMS)
+            .map(|w| {
+                Problem::new(
+                    path,
+                    Location::Row { line: w[1].line },
                     date_col,
-                    "a date as YYYY-MM-DD".into(),
-                    format!("{raw_date:?}"),
-                )),
-                Ok(d) => {
-                    if let Some(prev) = dates.last()
-                        && d <= prev
-                    {
-                        problems.push(
-                            problem(
-                                here.clone(),
-                                date_col,
-                                format!("a date after {prev} (dates strictly increasing)"),
-                                d.to_string(),
-                            )
-                            .with_hint("sort the file by date and remove repeated days"),
-                        );
-                    }
-                }
-            }
-            match price {
-                Ok(p) if p.is_finite() && p > 0.0 => {}
-                _ => problems.push(problem(
-                    here,
-                    price_col,
-                    "a positive, finite price".into(),
-                    format!("{raw_price:?}"),
-                )),
-            }
-            if let (Ok(d), Ok(p)) = (date, price) {
-                dates.push(d);
-                prices.push(p);
-            }
-        }
+                    format!("a date after {} (dates strictly increasing)", w[0].date),
+                    w[1].date.to_string(),
+                )
+                .with_hint("sort the file by date and remove repeated days")
+            })
+            .collect();
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }
-        if dates.len() < 2 {
-            return Err(Error::one(problem(
+        if rows.len() < 2 {
+            return Err(Error::one(Problem::new(
+                path,
                 Location::File,
                 "",
-                "at least two rows of prices".into(),
-                format!("{} rows", dates.len()),
+                "at least two rows of prices",
+                format!("{} rows", rows.len()),
             )));
         }
-        Ok(PriceSeries { source: path.to_path_buf(), dates, prices })
+        Ok(PriceSeries {
+            source: path.to_path_buf(),
+            dates: rows.iter().map(|r| r.date).collect(),
+            prices: rows.iter().map(|r| r.value).collect(),
+        })
     }
 
     /// The price on `date`, or on the last trading day before it.
@@ -152,6 +85,94 @@ impl PriceSeries {
         let i = self.dates.partition_point(|d| *d <= date);
         i.checked_sub(1).map(|i| self.prices[i])
     }
+}
+
+/// One row of a dated CSV: its line in the file, its date and its value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DatedRow {
+    pub line: usize,
+    pub date: NaiveDate,
+    pub value: f64,
+}
+
+/// Reads the date column and the value column (`columns`, each with a hint
+/// for when it is missing) of every row of a CSV with a header. Values
+/// must be positive and finite (`value_expected` says so to the user).
+/// Every bad cell is a problem, up to [`MAX_ROW_PROBLEMS`]; other columns
+/// are ignored.
+pub(crate) fn read_dated_csv(
+    path: &Path,
+    bytes: &[u8],
+    columns: [(&str, Option<&str>); 2],
+    value_expected: &str,
+) -> std::result::Result<Vec<DatedRow>, Vec<Problem>> {
+    let [(date_col, _), (value_col, _)] = columns;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
+        .clone();
+    let index = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(date_idx), Some(value_idx)) = (index(date_col), index(value_col)) else {
+        let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
+        return Err(columns
+            .iter()
+            .filter(|(name, _)| index(name).is_none())
+            .map(|(name, hint)| {
+                let p = Problem::new(
+                    path,
+                    Location::Row { line: 1 },
+                    *name,
+                    format!("a column named `{name}` in the header"),
+                    format!("the columns {}", names.join(", ")),
+                );
+                match hint {
+                    Some(h) => p.with_hint(*h),
+                    None => p,
+                }
+            })
+            .collect());
+    };
+
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        if problems.len() >= MAX_ROW_PROBLEMS {
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                let here = Location::Row { line };
+                problems.push(Problem::new(path, here, "", "a well-formed CSV row", e.to_string()));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let raw_date = record.get(date_idx).unwrap_or("");
+        let raw_value = record.get(value_idx).unwrap_or("");
+        let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d").ok();
+        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
+        if date.is_none() {
+            let found = format!("{raw_date:?}");
+            problems.push(Problem::new(
+                path,
+                Location::Row { line },
+                date_col,
+                "a date as YYYY-MM-DD",
+                found,
+            ));
+        }
+        if value.is_none() {
+            let found = format!("{raw_value:?}");
+            problems.push(Problem::new(path, Location::Row { line }, value_col, value_expected, found));
+        }
+        if let (Some(date), Some(value)) = (date, value) {
+            rows.push(DatedRow { line, date, value });
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
 }
 
 #[cfg(test)]

@@ -62,24 +62,18 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
     }
     let action = match pos.action {
         Action::Hold => Term::Hold.text(lang).to_string(),
-        Action::Sell { to_share, amount: a, cost } => format!(
-            "{}: {} → {}, {} ({} {})",
-            Term::Sell.text(lang),
-            pct(pos.equity_share),
-            pct(to_share),
-            amount(a),
-            Term::Cost.text(lang).to_lowercase(),
-            amount(cost)
-        ),
-        Action::MayBuy { to_share, amount: a, cost } => format!(
-            "{}: {} → {}, {} ({} {})",
-            Term::MayBuy.text(lang),
-            pct(pos.equity_share),
-            pct(to_share),
-            amount(a),
-            Term::Cost.text(lang).to_lowercase(),
-            amount(cost)
-        ),
+        Action::Sell { to_share, amount: a, cost } | Action::MayBuy { to_share, amount: a, cost } => {
+            let what = if matches!(pos.action, Action::Sell { .. }) { Term::Sell } else { Term::MayBuy };
+            format!(
+                "{}: {} → {}, {} ({} {})",
+                what.text(lang),
+                pct(pos.equity_share),
+                pct(to_share),
+                amount(a),
+                Term::Cost.text(lang).to_lowercase(),
+                amount(cost)
+            )
+        }
     };
     let _ = writeln!(out, "{:<width$}  {action}", Term::Action.text(lang));
     let p = &scenario.policy;

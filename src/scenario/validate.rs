@@ -10,6 +10,7 @@ use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
 use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::prices::read_dated_csv;
 use crate::rule::Policy;
 
 /// Sums of weights may be off by this much (rounded inputs such as 0.333).
@@ -576,68 +577,22 @@ fn history(
 /// Month-ends from a CSV with `date` and `value` columns (others, such as
 /// `source`, are allowed and ignored).
 fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(di), Some(vi)) = (col("date"), col("value")) else {
-        let found: Vec<String> = headers.iter().map(|h| format!("`{h}`")).collect();
-        return Err(vec![Problem::new(
-            path,
-            Location::Row { line: 1 },
-            "",
-            "a header with the columns `date` and `value`",
-            format!("the columns {}", found.join(", ")),
-        )]);
-    };
-    let mut entries = Vec::new();
-    let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::new(
-                    path,
-                    Location::Row { line },
-                    "",
-                    "a well-formed CSV row",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let here = Location::Row { line };
-        let raw_date = record.get(di).unwrap_or("");
-        let raw_value = record.get(vi).unwrap_or("");
-        let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d");
-        if date.is_err() {
-            problems.push(Problem::new(
-                path,
-                here.clone(),
-                "date",
-                "a date as YYYY-MM-DD",
-                format!("{raw_date:?}"),
-            ));
-        }
-        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
-        if value.is_none() {
-            problems.push(Problem::new(
-                path,
-                here.clone(),
-                "value",
-                "a month-end value in mkr above 0",
-                format!("{raw_value:?}"),
-            ));
-        }
-        if let (Ok(date), Some(value)) = (date, value) {
-            entries.push(Entry { date, value, file: path.to_path_buf(), location: here, key: "date".into() });
-        }
-    }
-    if problems.is_empty() { Ok(entries) } else { Err(problems) }
+    let rows = read_dated_csv(
+        path,
+        text.as_bytes(),
+        [("date", None), ("value", None)],
+        "a month-end value in mkr above 0",
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Entry {
+            date: r.date,
+            value: r.value,
+            file: path.to_path_buf(),
+            location: Location::Row { line: r.line },
+            key: "date".into(),
+        })
+        .collect())
 }
 
 fn month_index(d: NaiveDate) -> i64 {
