@@ -148,13 +148,12 @@ impl Managed {
         Managed { policy, holdings, window }
     }
 
-    /// Step 1: multiply each holding by its gross return `1 + r`.
-    ///
-    /// # Panics
-    /// If the slices do not have one factor per class (a caller bug).
+    /// Step 1: multiply each holding by its gross return `1 + r`, one factor
+    /// per class in the order of [`Holdings`] (checked in debug builds).
+    #[inline]
     pub fn apply_returns(&mut self, equity_growth: &[f64], fixed_income_growth: &[f64]) {
-        assert_eq!(equity_growth.len(), self.holdings.equity.len());
-        assert_eq!(fixed_income_growth.len(), self.holdings.fixed_income.len());
+        debug_assert_eq!(equity_growth.len(), self.holdings.equity.len());
+        debug_assert_eq!(fixed_income_growth.len(), self.holdings.fixed_income.len());
         for (h, g) in self.holdings.equity.iter_mut().zip(equity_growth) {
             *h *= g;
         }
@@ -190,10 +189,13 @@ impl Managed {
     }
 
     /// Steps 3 to 6 of the trading day.
+    #[inline]
     pub fn close_day(&mut self, month_end: bool) -> Day {
-        // Step 3: measure, and test for a breach before any trade.
-        let value = self.value();
-        let equity = self.equity_share();
+        // Step 3: measure, and test for a breach before any trade. The sums
+        // are taken once: this is the hot path of every Monte Carlo day.
+        let equity_value = self.holdings.equity_value();
+        let value = equity_value + self.holdings.fixed_income_value();
+        let equity = if value > 0.0 { equity_value / value } else { 0.0 };
         let high = self.window.high();
         let floor = self.policy.floor(high);
         let margin = margin(value, floor);
