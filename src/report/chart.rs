@@ -173,6 +173,7 @@ where
     let pad = (hi - lo).max(1e-9) * 0.06;
     let mut chart = ChartBuilder::on(&top)
         .margin(12)
+        .margin_right(40)
         .x_label_area_size(34)
         .y_label_area_size(90)
         .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
@@ -212,6 +213,7 @@ where
 
     let mut shares = ChartBuilder::on(&bottom)
         .margin(12)
+        .margin_right(40)
         .x_label_area_size(34)
         .y_label_area_size(90)
         .build_cartesian_2d(x0..x1, 0.0..1.0)?;

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::i18n::{Lang, Term, mkr, number, percent};
-use crate::replay::{DatedTrade, Replay};
+use crate::replay::{Breach, DatedTrade, Replay};
 use crate::rule::{Action, Constraint, Position};
 use crate::scenario::Scenario;
 
@@ -102,24 +102,63 @@ fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) 
     if trades.is_empty() {
         return;
     }
+    let change = if lang == Lang::Sv { "Förändring" } else { "Change" };
     let _ = writeln!(
         out,
-        "  {:<12}{:<30}{:>14}{:>12}",
+        "  {:<12}{:<26}{:>12}{:>14}{:>10}",
         Term::Date.text(lang),
         Term::Size.text(lang),
+        change,
         Term::Amount.text(lang),
         Term::Cost.text(lang)
     );
+    let pp = if lang == Lang::Sv { "p.e." } else { "pp" };
     for t in trades {
         let size = format!("{} → {}", percent(t.equity_before, 1, lang), percent(t.equity_after, 1, lang));
+        let delta = (t.equity_after - t.equity_before) * 100.0;
+        let sign = if delta > 0.0 { "+" } else { "" };
         let _ = writeln!(
             out,
-            "  {:<12}{:<30}{:>14}{:>12}",
+            "  {:<12}{:<26}{:>12}{:>14}{:>10}",
             t.date.to_string(),
             size,
+            format!("{sign}{} {pp}", number(delta, 1, lang)),
             number(t.amount, 1, lang),
             number(t.cost, 2, lang)
         );
+    }
+}
+
+/// Every breach day with its depth; a long list shows its first days and
+/// its deepest, the rest being in the CSV and JSON.
+fn breach_rows(out: &mut String, breaches: &[Breach], lang: Lang) {
+    const SHOWN: usize = 8;
+    let sv = lang == Lang::Sv;
+    let _ = writeln!(out, "{}: {}", Term::BreachDays.text(lang), breaches.len());
+    if breaches.is_empty() {
+        return;
+    }
+    let depth = if sv { "Djup under skyddsnivån" } else { "Depth under the floor" };
+    let _ = writeln!(out, "  {:<12}{depth}", Term::Date.text(lang));
+    let deepest = breaches.iter().max_by(|a, b| a.depth.total_cmp(&b.depth));
+    for b in breaches.iter().take(SHOWN) {
+        let _ = writeln!(out, "  {:<12}{}", b.date.to_string(), percent(b.depth, 2, lang));
+    }
+    if breaches.len() > SHOWN {
+        let rest = breaches.len() - SHOWN;
+        let _ = writeln!(
+            out,
+            "  … {rest} {}",
+            if sv {
+                "dagar till i replay.csv och summary.json"
+            } else {
+                "more days in replay.csv and summary.json"
+            }
+        );
+        if let Some(b) = deepest {
+            let label = if sv { "djupast" } else { "deepest" };
+            let _ = writeln!(out, "  {:<12}{} ({label})", b.date.to_string(), percent(b.depth, 2, lang));
+        }
     }
 }
 
@@ -149,29 +188,12 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
     );
     trade_rows(&mut out, Term::DownWeighting.text(lang), &s.downweights, lang);
     trade_rows(&mut out, Term::UpWeighting.text(lang), &s.upweights, lang);
+    breach_rows(&mut out, &s.breaches, lang);
     let without = if sv { "utan riskprincipen" } else { "without the rule" };
     let rows = [
         (
             Term::LowestMargin.text(lang),
             format!("{} ({})", percent(s.min_margin, 1, lang), s.min_margin_date),
-        ),
-        (
-            Term::BreachDays.text(lang),
-            if s.breach_days == 0 {
-                "0".to_string()
-            } else {
-                let worst = s
-                    .breaches
-                    .iter()
-                    .max_by(|a, b| a.depth.total_cmp(&b.depth))
-                    .map_or(String::new(), |b| b.date.to_string());
-                format!(
-                    "{}, {} {} ({worst})",
-                    s.breach_days,
-                    Term::WorstBreach.text(lang).to_lowercase(),
-                    percent(s.worst_breach_depth, 1, lang)
-                )
-            },
         ),
         (
             Term::FinalValue.text(lang),
