@@ -164,6 +164,15 @@ fn replay_errors_name_the_file_and_row_and_leave_old_output_alone() {
 }
 
 #[test]
+fn replay_names_a_missing_price_file() {
+    pensionsim()
+        .args(["replay", "--prices", "data/no-such-series.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: cannot read data/no-such-series.csv"));
+}
+
+#[test]
 fn replay_names_a_missing_column() {
     let dir = tempfile::tempdir().unwrap();
     let prices = crash_csv(dir.path());

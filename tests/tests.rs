@@ -3,3 +3,4 @@
 mod cli;
 mod reference_replay;
 mod rule_props;
+mod tidy;

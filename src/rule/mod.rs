@@ -1,7 +1,7 @@
 //! The dynamic risk principle (dynamiska riskprincipen): the one
 //! implementation that replay and Monte Carlo both call.
 //!
-//! The semantics are those of `shared/design/dynamic-risk-rule.md`; each
+//! The semantics are those of `docs/dynamic-risk-rule.md`; each
 //! step below cites its number there. A caller drives a [`Managed`]
 //! portfolio through each trading day:
 //!

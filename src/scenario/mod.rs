@@ -1,4 +1,4 @@
-//! Scenario files: TOML read into raw types ([`raw`]), then validated into
+//! Scenario files: TOML read into raw types (`raw.rs`), then validated into
 //! a [`Scenario`] the engine can trust.
 //!
 //! Reading happens in three passes, each reporting every problem it finds:
