@@ -17,11 +17,15 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod engine;
 pub mod error;
+pub mod market;
 pub mod prices;
 pub mod replay;
 pub mod report;
+pub mod rng;
 pub mod rule;
 pub mod scenario;
+pub mod stats;
 
 pub use error::{Error, Problem, Result};

@@ -82,7 +82,7 @@ fn a_bad_scenario_exits_2_with_every_problem_placed() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("error: 2 problems:"))
-        .stderr(predicate::str::contains("bad.toml:33:11: `portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -392.69"))
+        .stderr(predicate::str::contains("bad.toml:42:11: `portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -392.69"))
         .stderr(predicate::str::contains("`policy.window_month`").and(predicate::str::contains("did you mean `window_months`?")));
 }
 
@@ -212,19 +212,72 @@ fn replay_refuses_a_bad_start_equity() {
 }
 
 #[test]
-fn run_shows_the_position_and_the_crashes() {
+fn run_shows_the_position_the_monte_carlo_and_the_crashes() {
     let dir = tempfile::tempdir().unwrap();
     pensionsim()
-        .args(["run", "scenarios/rjh-2025-08.toml", "--out"])
+        .args([
+            "run",
+            "scenarios/rjh-2025-08.toml",
+            "--paths",
+            "300",
+            "--horizon-months",
+            "24",
+            "--seed",
+            "7",
+            "--out",
+        ])
         .arg(dir.path())
         .assert()
         .success()
         .stdout(predicate::str::contains("Margin to floor"))
+        .stdout(predicate::str::contains("Monte Carlo: 300 paths, 24 months, seed 7"))
+        .stdout(predicate::str::contains("Floor breach within 12 months"))
         .stdout(predicate::str::contains("2007-2009"));
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(json["crashes"].as_array().map(Vec::len), Some(3));
-    assert!(dir.path().join("crash-2008/chart.png").exists());
+    assert_eq!(
+        (json["paths"].as_u64(), json["seed"].as_u64(), json["months"].as_u64()),
+        (Some(300), Some(7), Some(24))
+    );
+    assert!(json["elapsed_seconds"].as_f64().is_some());
+    let p = &json["portfolio"];
+    for key in [
+        "p_breach_12m",
+        "p_breach_12m_se",
+        "p_breach_horizon",
+        "p_breach_horizon_se",
+        "downweights_per_year",
+        "downweights_per_year_se",
+        "upweights_per_year",
+        "upweights_per_year_se",
+        "mean_annual_return",
+        "mean_annual_return_se",
+        "cvar95_12m_return",
+        "cvar95_12m_return_se",
+    ] {
+        assert!(p[key].as_f64().is_some(), "portfolio.{key} missing");
+    }
+    for q in ["p1", "p5", "p25", "p50", "p75", "p95", "p99"] {
+        assert!(p["final_value"][q].as_f64().is_some(), "final_value.{q} missing");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("month_quantiles.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 24 * 4);
+    assert!(dir.path().join("fan.png").exists() && dir.path().join("crash-2008/chart.png").exists());
+}
+
+#[test]
+fn run_refuses_zero_paths_and_a_zero_horizon() {
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--paths: expected 1 path or more, found 0"));
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--horizon-months", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--horizon-months: expected 1 to 1200 months, found 0"));
 }
 
 #[test]

@@ -27,8 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Check a scenario file and print the portfolio's position under the rule.
     Validate(ValidateArgs),
-    /// The main job on a scenario: today's position, and today's portfolio
-    /// through the crashes of 1987, 2008 and 2020.
+    /// The main job on a scenario: today's position, a Monte Carlo run of
+    /// the rule over the horizon, and today's portfolio through the crashes
+    /// of 1987, 2008 and 2020.
     Run(RunArgs),
     /// Apply the rule day by day to a historical daily price series.
     Replay(ReplayArgs),
@@ -47,13 +48,25 @@ pub struct ValidateArgs {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
+    #[arg(long)]
+    pub paths: Option<usize>,
+    /// Seed of the random streams [default: the scenario's [simulation] seed]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Months to simulate [default: the scenario's [simulation] horizon_months]
+    #[arg(long)]
+    pub horizon_months: Option<usize>,
+    /// Worker threads [default: one per core]; results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
     /// Daily index series for the historical crashes.
     #[arg(long, default_value = "data/djia_daily_1885_2023.csv")]
     pub prices: PathBuf,
     /// Annual rate fixed income earns during the crashes.
     #[arg(long, default_value_t = 0.02)]
     pub fi_rate: f64,
-    /// Folder for the results (replaced whole).
+    /// Folder for the results.
     #[arg(long, default_value = "out/run")]
     pub out: PathBuf,
     /// Language of the printout and charts: sv or en.

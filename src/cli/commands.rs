@@ -6,12 +6,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use pensionsim::engine::Engine;
+use pensionsim::market::MarketModel;
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
 use pensionsim::report::{Lang, chart, text};
 use pensionsim::rule::{Policy, Position};
-use pensionsim::scenario::{Loaded, Scenario};
+use pensionsim::scenario::{Loaded, Scenario, Simulation};
+use pensionsim::stats::{MonthHistograms, PortfolioStats, summarize};
 use serde::Serialize;
+use std::time::Instant;
 
 use super::args::{ReplayArgs, RunArgs, ValidateArgs};
 use super::output::write_files;
@@ -58,12 +63,87 @@ const CRASHES: [(&str, &str, &str, &str); 3] = [
     ("crash-2020", "2020-02-12", "2020-12-31", "February-April 2020"),
 ];
 
+/// `summary.json` of a run (schema: docs/summary-json.md).
 #[derive(Serialize)]
 struct RunSummary<'a> {
+    version: &'static str,
     scenario: &'a str,
+    scenario_file: String,
     valuation_date: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paths: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    months: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threads: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elapsed_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    market: Option<&'a MarketModel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portfolio: Option<PortfolioStats>,
     position: Position,
     crashes: Vec<CrashSummary<'a>>,
+}
+
+/// A finished Monte Carlo run.
+struct MonteCarlo {
+    simulation: Simulation,
+    threads: usize,
+    elapsed: f64,
+    stats: PortfolioStats,
+    months: MonthHistograms,
+}
+
+/// Runs the scenario's Monte Carlo with the command line's overrides, with
+/// a progress bar on a terminal.
+fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>> {
+    let mut simulation = scenario.simulation;
+    if let Some(paths) = args.paths {
+        if paths == 0 {
+            bail!("--paths: expected 1 path or more, found 0");
+        }
+        simulation.paths = paths;
+    }
+    if let Some(months) = args.horizon_months {
+        if !(1..=1200).contains(&months) {
+            bail!("--horizon-months: expected 1 to 1200 months, found {months}");
+        }
+        simulation.horizon_months = months;
+    }
+    if let Some(seed) = args.seed {
+        simulation.seed = seed;
+    }
+    let Some(engine) = Engine::new(scenario, simulation) else {
+        return Ok(None);
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads: expected 1 thread or more, found 0");
+        }
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let bar = ProgressBar::new(simulation.paths as u64).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} paths, {elapsed} (about {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let outcome = pool.install(|| engine.run(&|n| bar.inc(n as u64)));
+    let elapsed = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let model = engine.model();
+    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months, model.inflation);
+    Ok(Some(MonteCarlo {
+        simulation,
+        threads: pool.current_num_threads(),
+        elapsed,
+        stats,
+        months: outcome.months,
+    }))
 }
 
 #[derive(Serialize)]
@@ -86,6 +166,21 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     let lang = args.lang;
     let sv = lang == Lang::Sv;
     let mut out = text::position(&scenario, &position, lang);
+    let mc = monte_carlo(args, &scenario)?;
+    if let Some(mc) = &mc {
+        let _ = writeln!(out);
+        out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed, lang));
+    } else {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if sv {
+                "Ingen [market] i scenariot: ingen Monte Carlo-körning (se docs/scenario.md)."
+            } else {
+                "No [market] in the scenario: no Monte Carlo run (see docs/scenario.md)."
+            }
+        );
+    }
 
     let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
     for (name, from, to, label) in CRASHES {
@@ -162,9 +257,45 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         let title = format!("{} {label}: {}", Term::Replay.text(lang), scenario.name);
         written.extend(write_replay(&args.out.join(name), r, &title, lang)?);
     }
+    if let Some(mc) = &mc {
+        let csv = text::month_quantiles_csv(&mc.months, scenario.valuation_date);
+        let title = format!(
+            "{} {}: {} {}",
+            "Monte Carlo",
+            scenario.name,
+            pensionsim::report::i18n::number(mc.simulation.paths as f64, 0, lang),
+            if sv { "framtider" } else { "paths" }
+        );
+        let fan = chart::fan_chart(
+            &mc.months,
+            scenario.valuation_date,
+            managed.value(),
+            managed.equity_share(),
+            scenario.policy.cap,
+            &title,
+            lang,
+        )?;
+        written.extend(write_files(
+            &args.out,
+            &[
+                ("month_quantiles.csv", csv.as_bytes()),
+                ("fan.svg", fan.svg.as_bytes()),
+                ("fan.png", &fan.png),
+            ],
+        )?);
+    }
     let summary = RunSummary {
+        version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
+        scenario_file: args.scenario.display().to_string(),
         valuation_date: scenario.valuation_date,
+        paths: mc.as_ref().map(|m| m.simulation.paths),
+        seed: mc.as_ref().map(|m| m.simulation.seed),
+        months: mc.as_ref().map(|m| m.simulation.horizon_months),
+        threads: mc.as_ref().map(|m| m.threads),
+        elapsed_seconds: mc.as_ref().map(|m| m.elapsed),
+        market: scenario.market.as_ref(),
+        portfolio: mc.as_ref().map(|m| m.stats.clone()),
         position,
         crashes: replays
             .iter()
@@ -181,9 +312,9 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         if sv { "filer i" } else { "files to" },
         args.out.display(),
         if sv {
-            "summary.json, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
+            "summary.json, month_quantiles.csv, fan.svg, fan.png, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
         } else {
-            "summary.json, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
+            "summary.json, month_quantiles.csv, fan.svg, fan.png, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
         }
     );
     Ok(out)

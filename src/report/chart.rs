@@ -14,8 +14,11 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::i18n::{Lang, Term, number, percent};
+use super::text::month_end;
 use crate::error::{Error, Result};
 use crate::replay::Replay;
+use crate::stats::{MonthHistograms, Series};
+use chrono::NaiveDate;
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -51,6 +54,8 @@ enum Mark {
     Line(RGBColor, u32, bool),
     Cross(RGBColor),
     Triangle(RGBColor),
+    /// A filled band of the colour at this opacity.
+    Band(RGBColor, f64),
 }
 
 /// A legend as one row of samples and labels, drawn in its own strip so it
@@ -76,6 +81,9 @@ where
             }
             Mark::Cross(color) => area.draw(&Cross::new((x + 14, y), 6, color.stroke_width(3)))?,
             Mark::Triangle(color) => area.draw(&TriangleMarker::new((x + 14, y), 7, color.filled()))?,
+            Mark::Band(color, opacity) => {
+                area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], color.mix(opacity).filled()))?
+            }
         }
         area.draw(&Text::new(label.to_string(), (x + 36, y - 8), font.clone()))?;
         let (w, _) = area.estimate_text_size(label, &font)?;
@@ -238,6 +246,149 @@ where
         std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
         BLUE.stroke_width(2),
     ))?;
+    root.present()?;
+    Ok(())
+}
+
+/// The Monte Carlo fan chart: value with its 5-95 % and 25-75 % bands,
+/// median, and the floor's median above; the equity share's bands and
+/// median, and the cap, below.
+pub fn fan_chart(
+    h: &MonthHistograms,
+    valuation: NaiveDate,
+    start_value: f64,
+    start_equity: f64,
+    cap: f64,
+    title: &str,
+    lang: Lang,
+) -> Result<Chart> {
+    let value = h.fan(Series::Value);
+    let floor = h.fan(Series::Floor);
+    let equity = h.fan(Series::EquityShare);
+    let dates: Vec<NaiveDate> = (0..=h.months()).map(|m| month_end(valuation, m)).collect();
+    let dates = &dates;
+    render(
+        "fan",
+        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
+        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
+    )
+}
+
+/// Points of quantile column `q` with the start prepended.
+fn line(dates: &[NaiveDate], start: f64, fan: &[[f64; 7]], q: usize) -> Vec<(NaiveDate, f64)> {
+    std::iter::once((dates[0], start))
+        .chain(fan.iter().enumerate().map(|(m, row)| (dates[m + 1], row[q])))
+        .collect()
+}
+
+fn band(dates: &[NaiveDate], start: f64, fan: &[[f64; 7]], lo: usize, hi: usize) -> Vec<(NaiveDate, f64)> {
+    let mut points = line(dates, start, fan, hi);
+    points.extend(line(dates, start, fan, lo).into_iter().rev());
+    points
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_fan<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    dates: &[NaiveDate],
+    value: &[[f64; 7]],
+    floor: &[[f64; 7]],
+    equity: &[[f64; 7]],
+    start_value: f64,
+    start_equity: f64,
+    cap: f64,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 26))?;
+    let (top, bottom) = root.split_vertically(SIZE.1 * 58 / 100);
+    let (top_legend, top) = top.split_vertically(30);
+    let (bottom_legend, bottom) = bottom.split_vertically(30);
+    let (p5_95, p25_75) = ("5–95 %", "25–75 %");
+    let median = "Median";
+    legend(
+        &top_legend,
+        &[
+            (Mark::Band(BLUE, 0.15), p5_95),
+            (Mark::Band(BLUE, 0.35), p25_75),
+            (Mark::Line(BLUE, 2, false), median),
+            (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
+        ],
+    )?;
+    legend(
+        &bottom_legend,
+        &[
+            (Mark::Band(GREEN, 0.15), p5_95),
+            (Mark::Band(GREEN, 0.35), p25_75),
+            (Mark::Line(GREEN, 2, false), median),
+            (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+        ],
+    )?;
+    let (x0, x1) = (dates[0], dates[dates.len() - 1]);
+    let lo = value.iter().map(|r| r[1]).chain(floor.iter().map(|r| r[3])).fold(start_value, f64::min);
+    let hi = value.iter().map(|r| r[5]).fold(start_value, f64::max);
+    let pad = (hi - lo) * 0.05;
+    let mut chart = ChartBuilder::on(&top)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .y_desc(format!("{} (mkr)", Term::MarketValue.text(lang)))
+        .y_label_formatter(&|v| number(*v, 0, lang))
+        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(dates, start_value, value, 1, 5),
+        BLUE.mix(0.15).filled(),
+    )))?;
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(dates, start_value, value, 2, 4),
+        BLUE.mix(0.35).filled(),
+    )))?;
+    chart.draw_series(LineSeries::new(line(dates, start_value, value, 3), BLUE.stroke_width(2)))?;
+    let floor_start = floor.first().map_or(start_value, |r| r[3]);
+    chart.draw_series(DashedLineSeries::new(
+        line(dates, floor_start, floor, 3),
+        8,
+        5,
+        VERMILLION.stroke_width(2),
+    ))?;
+
+    let mut shares = ChartBuilder::on(&bottom)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    shares
+        .configure_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .y_desc(Term::EquityShare.text(lang))
+        .y_label_formatter(&|v| percent(*v, 0, lang))
+        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
+    shares.draw_series(std::iter::once(Polygon::new(
+        band(dates, start_equity, equity, 1, 5),
+        GREEN.mix(0.15).filled(),
+    )))?;
+    shares.draw_series(std::iter::once(Polygon::new(
+        band(dates, start_equity, equity, 2, 4),
+        GREEN.mix(0.35).filled(),
+    )))?;
+    shares.draw_series(LineSeries::new(line(dates, start_equity, equity, 3), GREEN.stroke_width(2)))?;
     root.present()?;
     Ok(())
 }

@@ -2,10 +2,13 @@
 
 use std::fmt::Write;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::i18n::{Lang, Term, mkr, number, percent};
 use crate::replay::{Breach, DatedTrade, Replay};
 use crate::rule::{Action, Constraint, Position};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Simulation};
+use crate::stats::{LEVELS, MonthHistograms, PortfolioStats, SERIES};
 
 /// The portfolio's position on the valuation date, as a treasurer would
 /// paste it into a memo.
@@ -264,4 +267,167 @@ pub fn replay_csv(r: &Replay) -> String {
         );
     }
     out
+}
+
+/// The Monte Carlo summary table: each estimate with its standard error.
+pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed: f64, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Monte Carlo: {} {}, {} {}, {} {}, {} {}, {} s",
+        number(sim.paths as f64, 0, lang),
+        if sv { "framtider" } else { "paths" },
+        sim.horizon_months,
+        if sv { "månader" } else { "months" },
+        if sv { "frö" } else { "seed" },
+        sim.seed,
+        threads,
+        if sv { "trådar" } else { "threads" },
+        number(elapsed, 2, lang),
+    );
+    let pp = |x: f64| format!("{} {}", number(x * 100.0, 2, lang), if sv { "p.e." } else { "pp" });
+    let pct = |x: f64| percent(x, 1, lang);
+    let se_head = if sv { "± medelfel" } else { "± std. error" };
+    let mut rows: Vec<(String, String, String)> = vec![
+        (
+            if sv { "Under skyddsnivån inom 12 månader" } else { "Floor breach within 12 months" }.into(),
+            pct(s.p_breach_12m),
+            pp(s.p_breach_12m_se),
+        ),
+        (
+            if sv { "Under skyddsnivån inom horisonten" } else { "Floor breach within the horizon" }.into(),
+            pct(s.p_breach_horizon),
+            pp(s.p_breach_horizon_se),
+        ),
+        (
+            if sv { "Nedviktningar per år" } else { "Down-weightings a year" }.into(),
+            number(s.downweights_per_year, 2, lang),
+            number(s.downweights_per_year_se, 3, lang),
+        ),
+        (
+            if sv { "Uppviktningar per år" } else { "Up-weightings a year" }.into(),
+            number(s.upweights_per_year, 2, lang),
+            number(s.upweights_per_year_se, 3, lang),
+        ),
+        (
+            if sv { "Omsättning aktier per år" } else { "Equity traded a year" }.into(),
+            mkr(s.traded_per_year, 1, lang),
+            mkr(s.traded_per_year_se, 1, lang),
+        ),
+        (
+            if sv { "Handelskostnad per år" } else { "Trading costs a year" }.into(),
+            mkr(s.costs_per_year, 2, lang),
+            mkr(s.costs_per_year_se, 2, lang),
+        ),
+        (
+            if sv { "Genomsnittlig årsavkastning, nominell" } else { "Mean annual return, nominal" }.into(),
+            percent(s.mean_annual_return, 2, lang),
+            pp(s.mean_annual_return_se),
+        ),
+        (
+            if sv { "Genomsnittlig årsavkastning, real" } else { "Mean annual return, real" }.into(),
+            percent(s.mean_annual_real_return, 2, lang),
+            pp(s.mean_annual_real_return_se),
+        ),
+    ];
+    if let (Some(p), Some(se)) = (s.p_rolling_5y_real_target, s.p_rolling_5y_real_target_se) {
+        rows.push((
+            if sv {
+                "Rullande 5 år real avkastning ≥ 3,5 %"
+            } else {
+                "Rolling 5-year real return ≥ 3.5 %"
+            }
+            .into(),
+            pct(p),
+            pp(se),
+        ));
+    }
+    rows.extend([
+        (
+            if sv { "CVaR 95 %, 12 månaders avkastning" } else { "CVaR 95 %, 12-month return" }.into(),
+            percent(s.cvar95_12m_return, 1, lang),
+            pp(s.cvar95_12m_return_se),
+        ),
+        (
+            if sv { "Minst en nedviktning" } else { "At least one down-weighting" }.into(),
+            pct(s.p_downweight),
+            pp(s.p_downweight_se),
+        ),
+        (
+            if sv {
+                "Kassalås (aktieandel < 10 % i 12 mån)"
+            } else {
+                "Cash lock (equity < 10 % for 12 months)"
+            }
+            .into(),
+            pct(s.p_cash_lock),
+            pp(s.p_cash_lock_se),
+        ),
+    ]);
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let _ =
+        writeln!(out, "{:<width$}  {:>14}  {:>16}", "", if sv { "skattning" } else { "estimate" }, se_head);
+    for (k, v, se) in &rows {
+        let _ = writeln!(out, "{k:<width$}  {v:>14}  {se:>16}");
+    }
+    let f = &s.final_value;
+    let _ = writeln!(
+        out,
+        "{} p5 {}, p25 {}, p50 {}, p75 {}, p95 {}",
+        if sv { "Slutvärde:" } else { "Final value:" },
+        mkr(f.p5, 0, lang),
+        mkr(f.p25, 0, lang),
+        mkr(f.p50, 0, lang),
+        mkr(f.p75, 0, lang),
+        mkr(f.p95, 0, lang),
+    );
+    let d = &s.max_drawdown;
+    let _ = writeln!(
+        out,
+        "{} p50 {}, p95 {}, p99 {}",
+        if sv { "Största fall från toppen:" } else { "Largest fall from a high:" },
+        pct(d.p50),
+        pct(d.p95),
+        pct(d.p99)
+    );
+    if let (Some(p), Some(m)) = (s.p_rebuilt, &s.months_to_rebuild) {
+        let _ = writeln!(
+            out,
+            "{} {} {}, median {} {}",
+            if sv {
+                "Efter första nedviktningen återuppbyggs aktieandelen i"
+            } else {
+                "After the first down-weighting the equity share is rebuilt in"
+            },
+            pct(p),
+            if sv { "av fallen" } else { "of cases" },
+            number(m.p50, 0, lang),
+            if sv { "månader" } else { "months" },
+        );
+    }
+    out
+}
+
+/// Month-end quantiles in long form: one row a month and series.
+pub fn month_quantiles_csv(h: &MonthHistograms, valuation: NaiveDate) -> String {
+    let mut out = String::from("month,date,series,p1,p5,p25,p50,p75,p95,p99\n");
+    let names = ["value", "equity_share", "margin", "floor"];
+    for m in 0..h.months() {
+        let date = month_end(valuation, m + 1);
+        for (series, name) in SERIES.iter().zip(names) {
+            let _ = write!(out, "{},{date},{name}", m + 1);
+            for p in LEVELS {
+                let _ = write!(out, ",{:.6}", h.quantile(*series, m, p));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The last day of the month `months` after `date`'s month.
+pub fn month_end(date: NaiveDate, months: usize) -> NaiveDate {
+    let first = date.with_day(1).unwrap_or(date) + chrono::Months::new(months as u32 + 1);
+    first.pred_opt().unwrap_or(first)
 }

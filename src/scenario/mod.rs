@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::market::MarketModel;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
 
 use spans::SpanIndex;
@@ -38,6 +39,20 @@ pub struct Scenario {
     pub policy: Policy,
     /// Which `[policy]` keys the file left to the document defaults.
     pub policy_defaults: Vec<&'static str>,
+    /// The market model, when the scenario has a `[market]`.
+    pub market: Option<MarketModel>,
+    pub simulation: Simulation,
+}
+
+/// How many paths, which seed, how far ahead (`[simulation]`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Default 10,000.
+    pub paths: usize,
+    /// Default 1.
+    pub seed: u64,
+    /// Default 120 (ten years).
+    pub horizon_months: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -56,6 +71,9 @@ pub struct AssetClass {
     pub holding: f64,
     /// Weight within its kind's strategic mix.
     pub mix: f64,
+    /// For an equity class in a scenario with a market: the factor it
+    /// follows (`market::SWEDISH_EQUITY` or `market::GLOBAL_EQUITY`).
+    pub factor: Option<usize>,
 }
 
 /// Completed month-end values before (and possibly at) the valuation date.
@@ -138,6 +156,12 @@ impl Scenario {
             equity_mix: of(AssetKind::Equity).map(|c| c.mix).collect(),
             fixed_income_mix: of(AssetKind::FixedIncome).map(|c| c.mix).collect(),
         }
+    }
+
+    /// The market factor of each equity class, in the order of
+    /// [`Scenario::holdings`]'s equity entries; `None` without a market.
+    pub fn equity_factors(&self) -> Option<Vec<usize>> {
+        self.asset_classes.iter().filter(|c| c.kind == AssetKind::Equity).map(|c| c.factor).collect()
     }
 
     /// The month-end window on the valuation date.

@@ -14,9 +14,9 @@ pub struct ScenarioFile {
     pub portfolio: Option<PortfolioFile>,
     pub history: Option<HistoryFile>,
     pub policy: Option<PolicyFile>,
+    pub market: Option<MarketFile>,
+    pub simulation: Option<SimulationFile>,
     // Sections later versions read; present now only to say so clearly.
-    pub market: Option<toml::Value>,
-    pub simulation: Option<toml::Value>,
     pub obligations: Option<toml::Value>,
     pub debt: Option<toml::Value>,
     pub liquidity: Option<toml::Value>,
@@ -50,9 +50,11 @@ pub struct AssetClassFile {
     pub kind: Option<String>,
     pub holding: Option<f64>,
     pub mix: Option<f64>,
+    /// For equity classes: the market factor it follows.
+    pub factor: Option<String>,
 }
 
-pub const ASSET_CLASS_KEYS: &[&str] = &["name", "kind", "holding", "mix"];
+pub const ASSET_CLASS_KEYS: &[&str] = &["name", "kind", "holding", "mix", "factor"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HistoryFile {
@@ -105,6 +107,72 @@ pub const POLICY_KEYS: &[&str] = &[
     "flow_adjusted_high",
 ];
 
+#[derive(Debug, Default, Deserialize)]
+pub struct SimulationFile {
+    pub paths: Option<i64>,
+    pub seed: Option<i64>,
+    pub horizon_months: Option<i64>,
+}
+
+pub const SIMULATION_KEYS: &[&str] = &["paths", "seed", "horizon_months"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MarketFile {
+    pub shocks: Option<String>,
+    pub trading_days_per_month: Option<i64>,
+    pub days_per_year: Option<f64>,
+    pub initial_short_rate: Option<f64>,
+    pub fixed_income_duration: Option<f64>,
+    pub hedge_ratio: Option<f64>,
+    pub inflation: Option<f64>,
+    pub transition: Option<Vec<Vec<f64>>>,
+    pub start_regime: Option<String>,
+    pub regime: Option<Vec<RegimeFile>>,
+}
+
+pub const MARKET_KEYS: &[&str] = &[
+    "shocks",
+    "trading_days_per_month",
+    "days_per_year",
+    "initial_short_rate",
+    "fixed_income_duration",
+    "hedge_ratio",
+    "inflation",
+    "transition",
+    "start_regime",
+    "regime",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegimeFile {
+    pub name: Option<String>,
+    pub swedish_equity: Option<DriftVolFile>,
+    pub global_equity: Option<DriftVolFile>,
+    pub sek_per_usd: Option<DriftVolFile>,
+    pub short_rate: Option<VasicekFile>,
+    pub correlation: Option<Vec<Vec<f64>>>,
+}
+
+pub const REGIME_KEYS: &[&str] =
+    &["name", "swedish_equity", "global_equity", "sek_per_usd", "short_rate", "correlation"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DriftVolFile {
+    pub mu: Option<f64>,
+    pub vol: Option<f64>,
+}
+
+pub const DRIFT_VOL_KEYS: &[&str] = &["mu", "vol"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VasicekFile {
+    pub kappa: Option<f64>,
+    pub theta: Option<f64>,
+    pub sigma: Option<f64>,
+}
+
+pub const VASICEK_KEYS: &[&str] = &["kappa", "theta", "sigma"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -114,6 +182,13 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "history" => HISTORY_KEYS,
         "history.month_ends" => MONTH_END_KEYS,
         "policy" => POLICY_KEYS,
+        "simulation" => SIMULATION_KEYS,
+        "market" => MARKET_KEYS,
+        "market.regime" => REGIME_KEYS,
+        "market.regime.swedish_equity" | "market.regime.global_equity" | "market.regime.sek_per_usd" => {
+            DRIFT_VOL_KEYS
+        }
+        "market.regime.short_rate" => VASICEK_KEYS,
         _ => return None,
     })
 }
@@ -131,7 +206,7 @@ mod tests {
             text.push_str(&format!("{key} = \"x\"\n"));
         }
         text.push_str("[portfolio]\nvaluation_date = 2025-08-31\n[[portfolio.asset_class]]\n");
-        text.push_str("name = \"a\"\nkind = \"equity\"\nholding = 1\nmix = 1\n");
+        text.push_str("name = \"a\"\nkind = \"equity\"\nholding = 1\nmix = 1\nfactor = \"x\"\n");
         text.push_str("[history]\ncsv = \"x\"\nstart_value = 1\nmonth_ends = [{date = 2025-08-31, value = 1, source = \"s\"}]\n");
         text.push_str("[policy]\n");
         for key in POLICY_KEYS {
@@ -148,6 +223,6 @@ mod tests {
         assert_eq!(unread, Vec::<String>::new());
         assert!(file.policy.unwrap().flow_adjusted_high.unwrap());
         assert_eq!(file.portfolio.unwrap().asset_class.unwrap().len(), 1);
-        assert_eq!(ASSET_CLASS_KEYS.len(), 4);
+        assert_eq!(ASSET_CLASS_KEYS.len(), 5);
     }
 }

@@ -8,8 +8,11 @@ use chrono::{Datelike, NaiveDate};
 
 use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
 use super::spans::SpanIndex;
-use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario};
+use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::market::{
+    DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, Regime, SWEDISH_EQUITY, Vasicek, cholesky,
+};
 use crate::prices::read_dated_csv;
 use crate::rule::Policy;
 
@@ -135,8 +138,6 @@ pub fn scenario(
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Result<Loaded> {
     for (section, present) in [
-        ("market", raw.market.is_some()),
-        ("simulation", raw.simulation.is_some()),
         ("obligations", raw.obligations.is_some()),
         ("debt", raw.debt.is_some()),
         ("liquidity", raw.liquidity.is_some()),
@@ -144,7 +145,7 @@ pub fn scenario(
         if present {
             cx.problem(
                 section,
-                "only [portfolio], [history] and [policy] in this version of pensionsim",
+                "only [portfolio], [history], [policy], [market] and [simulation] in this version of pensionsim",
                 format!("a [{section}] section"),
             )
             .hint = Some(format!("[{section}] is planned; remove it to run this version"));
@@ -167,8 +168,11 @@ pub fn scenario(
     } else {
         None
     };
+    let simulation = simulation(&mut cx, raw.simulation);
+    let has_market = raw.market.is_some();
+    let market = raw.market.and_then(|m| market(&mut cx, m));
     let classes = if raw_has(&cx, "portfolio") {
-        asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default())
+        asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default(), has_market)
     } else {
         None
     };
@@ -215,6 +219,8 @@ pub fn scenario(
                 history,
                 policy,
                 policy_defaults,
+                market,
+                simulation,
             },
             warnings: cx.warnings,
         }),
@@ -286,7 +292,11 @@ fn policy(cx: &mut Context<'_>, raw: PolicyFile, present: bool) -> (Policy, Vec<
     (policy, defaults)
 }
 
-fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<AssetClass>> {
+fn asset_classes(
+    cx: &mut Context<'_>,
+    raw: Vec<AssetClassFile>,
+    need_factor: bool,
+) -> Option<Vec<AssetClass>> {
     let before = cx.problems.len();
     if raw.is_empty() {
         cx.problem(
@@ -347,11 +357,26 @@ fn asset_classes(cx: &mut Context<'_>, raw: Vec<AssetClassFile>) -> Option<Vec<A
             }),
         };
         mix_given.push(c.mix.is_some());
-        if let (Some(kind), Some(holding)) = (kind, holding) {
-            classes.push(AssetClass { name, kind, holding, mix: mix.unwrap_or(f64::NAN) });
-        } else {
-            classes.push(AssetClass { name, kind: AssetKind::Equity, holding: 0.0, mix: f64::NAN });
-        }
+        let factor = match (kind, c.factor.as_deref()) {
+            (Some(AssetKind::FixedIncome), Some(f)) => {
+                cx.problem(
+                    &key("factor"),
+                    "no factor on a fixed-income class (it follows the short rate)",
+                    format!("{f:?}"),
+                );
+                None
+            }
+            (Some(AssetKind::Equity), f @ Some(_)) => equity_factor(cx, &key("factor"), f),
+            (Some(AssetKind::Equity), None) if need_factor => equity_factor(cx, &key("factor"), None),
+            _ => None,
+        };
+        classes.push(AssetClass {
+            name,
+            kind: kind.unwrap_or(AssetKind::Equity),
+            holding: holding.unwrap_or(0.0),
+            mix: mix.unwrap_or(f64::NAN),
+            factor,
+        });
     }
     if cx.problems.len() > before {
         return None;
@@ -630,5 +655,312 @@ fn format_value(v: f64) -> String {
         if v > 0.0 { "inf".into() } else { "-inf".into() }
     } else {
         format!("{}", (v * 1e9).round() / 1e9)
+    }
+}
+
+/// The `[simulation]` table, with its documented defaults.
+pub(super) fn simulation(cx: &mut Context<'_>, raw: Option<raw::SimulationFile>) -> Simulation {
+    let raw = raw.unwrap_or_default();
+    let mut whole = |key: &str, value: Option<i64>, default: u64, lo: i64, hi: i64, expected: &str| -> u64 {
+        match value {
+            None => default,
+            Some(v) if (lo..=hi).contains(&v) => v as u64,
+            Some(v) => {
+                cx.problem(key, expected, v.to_string());
+                default
+            }
+        }
+    };
+    Simulation {
+        paths: whole(
+            "simulation.paths",
+            raw.paths,
+            10_000,
+            1,
+            100_000_000,
+            "a number of paths from 1 to 100,000,000",
+        ) as usize,
+        seed: whole("simulation.seed", raw.seed, 1, 0, i64::MAX, "a seed of 0 or more"),
+        horizon_months: whole(
+            "simulation.horizon_months",
+            raw.horizon_months,
+            120,
+            1,
+            1200,
+            "a horizon of 1 to 1200 months",
+        ) as usize,
+    }
+}
+
+/// The `[market]` table into a model.
+pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<MarketModel> {
+    let before = cx.problems.len();
+    match raw.shocks.as_deref() {
+        None | Some("gaussian") => {}
+        Some(other @ ("student_t" | "bootstrap")) => {
+            cx.problem("market.shocks", "\"gaussian\" in this version", format!("{other:?}")).hint =
+                Some(format!("{other} shocks are planned; use \"gaussian\" with one or more regimes"));
+        }
+        Some(other) => {
+            cx.problem("market.shocks", "\"gaussian\"", format!("{other:?}"));
+        }
+    }
+    let days = match raw.trading_days_per_month {
+        None => 21,
+        Some(d) if (1..=31).contains(&d) => d as usize,
+        Some(d) => {
+            cx.problem("market.trading_days_per_month", "1 to 31 trading days a month", d.to_string());
+            21
+        }
+    };
+    let days_per_year = match raw.days_per_year {
+        None => 252.0,
+        Some(v) => cx
+            .number("market.days_per_year", Some(v), "trading days a year above 0", |v| v > 0.0)
+            .unwrap_or(252.0),
+    };
+    let r0 = cx.number(
+        "market.initial_short_rate",
+        raw.initial_short_rate,
+        "an annual rate from -0.1 to 0.5",
+        |v| (-0.1..=0.5).contains(&v),
+    );
+    let duration = cx.number(
+        "market.fixed_income_duration",
+        raw.fixed_income_duration,
+        "a duration in years from 0 to 30",
+        |v| (0.0..=30.0).contains(&v),
+    );
+    let hedge = cx.number("market.hedge_ratio", raw.hedge_ratio, "a hedged share from 0 to 1", |v| {
+        (0.0..=1.0).contains(&v)
+    });
+    let inflation =
+        cx.number("market.inflation", raw.inflation, "an annual inflation rate from -0.05 to 0.5", |v| {
+            (-0.05..=0.5).contains(&v)
+        });
+
+    let raw_regimes = raw.regime.unwrap_or_default();
+    if raw_regimes.is_empty() {
+        cx.problem("market.regime", "at least one [[market.regime]]", "none");
+    }
+    let regimes: Vec<Option<Regime>> = raw_regimes
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| regime(cx, &format!("market.regime[{i}]"), r))
+        .collect();
+    let names: Vec<String> = regimes.iter().flatten().map(|r| r.name.clone()).collect();
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            cx.problem(
+                &format!("market.regime[{i}].name"),
+                "a name no other regime has",
+                format!("{name:?} again"),
+            );
+        }
+    }
+
+    let k = regimes.len();
+    let transition = match (raw.transition, k) {
+        (None, 0 | 1) => vec![vec![1.0]],
+        (None, _) => {
+            cx.problem(
+                "market.transition",
+                format!("a {k} × {k} matrix of monthly transition probabilities"),
+                MISSING,
+            );
+            vec![]
+        }
+        (Some(t), _) => {
+            if t.len() != k || t.iter().any(|row| row.len() != k) {
+                let shape =
+                    format!("{} rows of lengths {:?}", t.len(), t.iter().map(Vec::len).collect::<Vec<_>>());
+                cx.problem(
+                    "market.transition",
+                    format!("a {k} × {k} matrix (one row and column a regime)"),
+                    shape,
+                );
+            } else {
+                for (i, row) in t.iter().enumerate() {
+                    if let Some(p) = row.iter().find(|p| !(0.0..=1.0).contains(*p)) {
+                        cx.problem(
+                            &format!("market.transition[{i}]"),
+                            "probabilities from 0 to 1",
+                            format_value(*p),
+                        );
+                    } else if (row.iter().sum::<f64>() - 1.0).abs() > MIX_TOLERANCE {
+                        cx.problem(
+                            &format!("market.transition[{i}]"),
+                            "a row that sums to 1 (from each regime to all regimes)",
+                            format!("a sum of {}", format_value(row.iter().sum())),
+                        );
+                    }
+                }
+            }
+            t
+        }
+    };
+    let start_regime = match (raw.start_regime, k) {
+        (None, 0 | 1) => 0,
+        (None, _) => {
+            cx.problem(
+                "market.start_regime",
+                format!("the name of the regime month 1 is in (one of {names:?})"),
+                MISSING,
+            );
+            0
+        }
+        (Some(name), _) => names.iter().position(|n| *n == name).unwrap_or_else(|| {
+            cx.problem("market.start_regime", format!("one of {names:?}"), format!("{name:?}"));
+            0
+        }),
+    };
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(MarketModel {
+        regimes: regimes.into_iter().flatten().collect(),
+        transition,
+        start_regime,
+        initial_short_rate: r0?,
+        fixed_income_duration: duration?,
+        hedge_ratio: hedge?,
+        inflation: inflation?,
+        trading_days_per_month: days,
+        days_per_year,
+    })
+}
+
+fn regime(cx: &mut Context<'_>, key: &str, raw: raw::RegimeFile) -> Option<Regime> {
+    let before = cx.problems.len();
+    let name = match raw.name {
+        Some(n) if !n.trim().is_empty() => n,
+        other => {
+            cx.problem(
+                &format!("{key}.name"),
+                "a name such as \"calm\"",
+                other.map_or(MISSING.into(), |n| format!("{n:?}")),
+            );
+            String::new()
+        }
+    };
+    let mut drift_vol = |factor: &str, value: Option<raw::DriftVolFile>| -> Option<DriftVol> {
+        let k = format!("{key}.{factor}");
+        let Some(v) = value else {
+            cx.problem(&k, "{ mu = …, vol = … } (annual drift and volatility)", MISSING);
+            return None;
+        };
+        let mu = cx
+            .number(&format!("{k}.mu"), v.mu, "an annual drift from -1 to 1", |x| (-1.0..=1.0).contains(&x));
+        let vol = cx.number(&format!("{k}.vol"), v.vol, "an annual volatility from 0 to 2", |x| {
+            (0.0..=2.0).contains(&x)
+        });
+        Some(DriftVol { mu: mu?, vol: vol? })
+    };
+    let se = drift_vol("swedish_equity", raw.swedish_equity);
+    let gl = drift_vol("global_equity", raw.global_equity);
+    let fx = drift_vol("sek_per_usd", raw.sek_per_usd);
+    let rate = match raw.short_rate {
+        None => {
+            cx.problem(
+                &format!("{key}.short_rate"),
+                "{ kappa = …, theta = …, sigma = … } (Vasicek)",
+                MISSING,
+            );
+            None
+        }
+        Some(v) => {
+            let k = format!("{key}.short_rate");
+            let kappa = cx.number(
+                &format!("{k}.kappa"),
+                v.kappa,
+                "a mean-reversion speed above 0 and at most 10",
+                |x| x > 0.0 && x <= 10.0,
+            );
+            let theta = cx.number(&format!("{k}.theta"), v.theta, "a long-run rate from -0.1 to 0.5", |x| {
+                (-0.1..=0.5).contains(&x)
+            });
+            let sigma = cx.number(&format!("{k}.sigma"), v.sigma, "a rate volatility from 0 to 0.2", |x| {
+                (0.0..=0.2).contains(&x)
+            });
+            Some(Vasicek { kappa: kappa?, theta: theta?, sigma: sigma? })
+        }
+    };
+    let correlation = correlation(cx, &format!("{key}.correlation"), raw.correlation);
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Regime {
+        name,
+        swedish_equity: se?,
+        global_equity: gl?,
+        sek_per_usd: fx?,
+        short_rate: rate?,
+        correlation: correlation?,
+    })
+}
+
+fn correlation(
+    cx: &mut Context<'_>,
+    key: &str,
+    raw: Option<Vec<Vec<f64>>>,
+) -> Option<[[f64; FACTORS]; FACTORS]> {
+    let order = FACTOR_NAMES.join(", ");
+    let Some(rows) = raw else {
+        cx.problem(key, format!("a {FACTORS} × {FACTORS} correlation matrix in the order {order}"), MISSING);
+        return None;
+    };
+    if rows.len() != FACTORS || rows.iter().any(|r| r.len() != FACTORS) {
+        let shape =
+            format!("{} rows of lengths {:?}", rows.len(), rows.iter().map(Vec::len).collect::<Vec<_>>());
+        cx.problem(key, format!("a {FACTORS} × {FACTORS} matrix in the order {order}"), shape);
+        return None;
+    }
+    let mut m = [[0.0; FACTORS]; FACTORS];
+    let mut ok = true;
+    for i in 0..FACTORS {
+        for j in 0..FACTORS {
+            let v = rows[i][j];
+            let here = format!("{key}[{i}][{j}]");
+            if !v.is_finite() || !(-1.0..=1.0).contains(&v) {
+                cx.problem(&here, "a correlation from -1 to 1", format_value(v));
+                ok = false;
+            } else if i == j && v != 1.0 {
+                cx.problem(
+                    &here,
+                    format!("1 on the diagonal ({} with itself)", FACTOR_NAMES[i]),
+                    format_value(v),
+                );
+                ok = false;
+            } else if j < i && (v - rows[j][i]).abs() > 1e-12 {
+                cx.problem(
+                    &here,
+                    format!("a symmetric matrix: the same as [{j}][{i}] = {}", format_value(rows[j][i])),
+                    format_value(v),
+                );
+                ok = false;
+            }
+            m[i][j] = v;
+        }
+    }
+    if ok && cholesky(&m).is_none() {
+        cx.problem(key, "a positive definite correlation matrix", "a matrix that is not positive definite")
+            .hint = Some(
+            "some correlations contradict each other; lower the largest ones or check their signs".into(),
+        );
+        ok = false;
+    }
+    ok.then_some(m)
+}
+
+/// The market factor of an equity class.
+pub(super) fn equity_factor(cx: &mut Context<'_>, key: &str, value: Option<&str>) -> Option<usize> {
+    let expected = "\"swedish_equity\" or \"global_equity\" (the market factor an equity class follows)";
+    match value {
+        Some("swedish_equity") => Some(SWEDISH_EQUITY),
+        Some("global_equity") => Some(GLOBAL_EQUITY),
+        other => {
+            cx.problem(key, expected, other.map_or(MISSING.into(), |f| format!("{f:?}")));
+            None
+        }
     }
 }

@@ -1,0 +1,248 @@
+//! The market model: daily returns of the risk factors the portfolio holds.
+//!
+//! Factors, in this fixed order (the order of each regime's correlation
+//! matrix and of the four normal draws a day):
+//!
+//! 0. Swedish equities, log-return `(mu - vol^2/2) dt + vol sqrt(dt) z`;
+//! 1. global equities in local currency, the same form;
+//! 2. SEK per USD, log-return `mu dt + vol sqrt(dt) z` (no `-vol^2/2`);
+//!    global equities in SEK earn the local log-return plus `(1 - hedge
+//!    ratio)` times this one;
+//! 3. the short rate, Vasicek: `r += kappa (theta - r) dt + sigma sqrt(dt) z`.
+//!
+//! Fixed income returns `r_old dt - D (r_new - r_old)`: carry at the rate
+//! at the start of the day, and the price effect of the rate's move on a
+//! portfolio of duration `D`.
+//!
+//! Shocks are correlated Gaussian, `z = L n` with `L` the Cholesky factor
+//! of the regime's correlation matrix. With more than one regime, a Markov
+//! chain picks the regime once a month, from one uniform draw at the start
+//! of each month after the first (`benchmark-w1.md`).
+//!
+//! What a path consumes, in order: for each month after the first, one
+//! uniform (only when there is more than one regime); then for each day
+//! four standard normals in factor order. A value-stability test pins the
+//! first draws, so a reshuffle shows.
+
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+
+pub mod closed_form;
+
+/// Number of risk factors.
+pub const FACTORS: usize = 4;
+pub const SWEDISH_EQUITY: usize = 0;
+pub const GLOBAL_EQUITY: usize = 1;
+pub const SEK_PER_USD: usize = 2;
+pub const SHORT_RATE: usize = 3;
+
+/// Names of the factors as a scenario writes them.
+pub const FACTOR_NAMES: [&str; FACTORS] = ["swedish_equity", "global_equity", "sek_per_usd", "short_rate"];
+
+/// Drift and volatility a year.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct DriftVol {
+    pub mu: f64,
+    pub vol: f64,
+}
+
+/// Vasicek parameters of the short rate.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Vasicek {
+    pub kappa: f64,
+    pub theta: f64,
+    pub sigma: f64,
+}
+
+/// One market regime.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Regime {
+    pub name: String,
+    pub swedish_equity: DriftVol,
+    pub global_equity: DriftVol,
+    pub sek_per_usd: DriftVol,
+    pub short_rate: Vasicek,
+    pub correlation: [[f64; FACTORS]; FACTORS],
+}
+
+/// A validated market model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MarketModel {
+    pub regimes: Vec<Regime>,
+    /// `transition[i][j]`: probability of regime `j` next month given `i`.
+    pub transition: Vec<Vec<f64>>,
+    pub start_regime: usize,
+    pub initial_short_rate: f64,
+    pub fixed_income_duration: f64,
+    /// Share of the currency exposure of global equities that is hedged.
+    pub hedge_ratio: f64,
+    /// Assumed constant annual inflation, for real returns (a stochastic
+    /// inflation factor is planned).
+    pub inflation: f64,
+    pub trading_days_per_month: usize,
+    /// Trading days a year: `dt = 1 / days_per_year`.
+    pub days_per_year: f64,
+}
+
+/// A regime's day, precomputed: drifts a day and the Cholesky factor with
+/// each row scaled by its factor's volatility times `sqrt(dt)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayKernel {
+    /// Log-drift a day of factors 0 to 2.
+    drift: [f64; 3],
+    /// `kappa dt` and `kappa theta dt` of the short rate.
+    kappa_dt: f64,
+    kappa_theta_dt: f64,
+    /// Lower-triangular, scaled.
+    l: [[f64; FACTORS]; FACTORS],
+}
+
+/// One day's gross returns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayReturns {
+    pub swedish_equity: f64,
+    /// Global equities in SEK.
+    pub global_equity: f64,
+    pub fixed_income: f64,
+}
+
+/// The lower-triangular `L` with `L L^T = a`, or `None` when `a` is not
+/// positive definite.
+pub fn cholesky(a: &[[f64; FACTORS]; FACTORS]) -> Option<[[f64; FACTORS]; FACTORS]> {
+    let mut l = [[0.0; FACTORS]; FACTORS];
+    for i in 0..FACTORS {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if d <= 1e-12 || !d.is_finite() {
+                    return None;
+                }
+                l[i][j] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+impl MarketModel {
+    pub fn dt(&self) -> f64 {
+        1.0 / self.days_per_year
+    }
+
+    /// The per-regime day kernels.
+    ///
+    /// # Panics
+    /// If a correlation matrix is not positive definite; validation
+    /// refuses such a scenario first.
+    pub fn kernels(&self) -> Vec<DayKernel> {
+        let dt = self.dt();
+        let sq = dt.sqrt();
+        self.regimes
+            .iter()
+            .map(|r| {
+                let l = cholesky(&r.correlation).expect("invariant: validated positive definite");
+                let scale = [
+                    r.swedish_equity.vol * sq,
+                    r.global_equity.vol * sq,
+                    r.sek_per_usd.vol * sq,
+                    r.short_rate.sigma * sq,
+                ];
+                let mut scaled = [[0.0; FACTORS]; FACTORS];
+                for i in 0..FACTORS {
+                    for j in 0..=i {
+                        scaled[i][j] = l[i][j] * scale[i];
+                    }
+                }
+                DayKernel {
+                    drift: [
+                        (r.swedish_equity.mu - 0.5 * r.swedish_equity.vol.powi(2)) * dt,
+                        (r.global_equity.mu - 0.5 * r.global_equity.vol.powi(2)) * dt,
+                        r.sek_per_usd.mu * dt,
+                    ],
+                    kappa_dt: r.short_rate.kappa * dt,
+                    kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
+                    l: scaled,
+                }
+            })
+            .collect()
+    }
+
+    /// The next month's regime after `current`, from one uniform `u`.
+    pub fn next_regime(&self, current: usize, u: f64) -> usize {
+        let row = &self.transition[current];
+        let mut acc = 0.0;
+        for (j, p) in row.iter().enumerate() {
+            acc += p;
+            if u < acc {
+                return j;
+            }
+        }
+        row.len() - 1
+    }
+}
+
+/// The market state of one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarketState {
+    pub regime: usize,
+    pub short_rate: f64,
+}
+
+impl MarketState {
+    pub fn start(model: &MarketModel) -> MarketState {
+        MarketState { regime: model.start_regime, short_rate: model.initial_short_rate }
+    }
+
+    /// The start of month `month` (0-based): draws the regime for every
+    /// month after the first.
+    #[inline]
+    pub fn start_month<R: Rng + ?Sized>(&mut self, model: &MarketModel, month: usize, rng: &mut R) {
+        if month > 0 && model.regimes.len() > 1 {
+            let u: f64 = rng.random();
+            self.regime = model.next_regime(self.regime, u);
+        }
+    }
+
+    /// One day: four normals, the factor moves, and the gross returns.
+    #[inline]
+    pub fn step<R: Rng + ?Sized>(
+        &mut self,
+        kernel: &DayKernel,
+        model: &MarketModel,
+        rng: &mut R,
+    ) -> DayReturns {
+        let n: [f64; FACTORS] = [
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+        ];
+        self.apply(kernel, model, n)
+    }
+
+    /// The day's moves for given standard normals `n` (the part of
+    /// [`MarketState::step`] after the draws).
+    #[inline]
+    pub fn apply(&mut self, k: &DayKernel, model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
+        let l = &k.l;
+        let z0 = l[0][0] * n[0];
+        let z1 = l[1][0] * n[0] + l[1][1] * n[1];
+        let z2 = l[2][0] * n[0] + l[2][1] * n[1] + l[2][2] * n[2];
+        let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
+        let fx = k.drift[2] + z2;
+        let r_old = self.short_rate;
+        let r_new = r_old + k.kappa_theta_dt - k.kappa_dt * r_old + z3;
+        self.short_rate = r_new;
+        DayReturns {
+            swedish_equity: (k.drift[0] + z0).exp(),
+            global_equity: (k.drift[1] + z1 + (1.0 - model.hedge_ratio) * fx).exp(),
+            fixed_income: 1.0 + r_old * model.dt() - model.fixed_income_duration * (r_new - r_old),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
