@@ -189,11 +189,11 @@ pub fn replay(prices: &PriceSeries, config: &ReplayConfig) -> Result<Replay> {
         let month_end = is_month_end(dates, i);
         let day = managed.close_day(month_end);
         let value = managed.value();
-        record.observe(&day, value);
-        if day.margin_pre < min_margin.0 {
-            min_margin = (day.margin_pre, date);
+        record.observe(&day);
+        if day.margin_pre() < min_margin.0 {
+            min_margin = (day.margin_pre(), date);
         }
-        if let Some(depth) = day.breach_depth {
+        if let Some(depth) = day.breach_depth() {
             breaches.push(Breach { date, depth });
         }
         if let Some(t) = &day.down {
@@ -212,9 +212,9 @@ pub fn replay(prices: &PriceSeries, config: &ReplayConfig) -> Result<Replay> {
             value,
             high: managed.high(),
             floor: managed.floor(),
-            margin_pre: day.margin_pre,
+            margin_pre: day.margin_pre(),
             margin: managed.margin(),
-            equity_pre: day.equity_pre,
+            equity_pre: day.equity_pre(),
             equity: managed.equity_share(),
             max_equity: managed.max_equity_share(),
             day,

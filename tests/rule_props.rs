@@ -87,8 +87,8 @@ proptest! {
                 "equity share {} never above the cap {}", m.equity_share(), policy.cap);
             if let Some(t) = &day.down {
                 prop_assert_eq!(t.kind, TradeKind::Down);
-                prop_assert!(t.equity_after <= day.max_equity_pre + SHARE_EPSILON,
-                    "after a down-weighting the share {} is at most the maximum {}", t.equity_after, day.max_equity_pre);
+                prop_assert!(t.equity_after <= day.max_equity_pre(&policy) + SHARE_EPSILON,
+                    "after a down-weighting the share {} is at most the maximum {}", t.equity_after, day.max_equity_pre(&policy));
                 prop_assert!(t.equity_after < t.equity_before, "a down-weighting sells");
             }
             if let Some(t) = &day.up {

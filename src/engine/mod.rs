@@ -165,8 +165,8 @@ impl Engine {
                 fixed_growth.fill(r.fixed_income);
                 fund.apply_returns(&equity_growth, &fixed_growth);
                 let d = fund.close_day(day + 1 == days);
-                record.observe(&d, fund.value());
-                if d.breach_depth.is_some() && out.first_breach_month.is_none() {
+                record.observe(&d);
+                if d.breach_depth().is_some() && out.first_breach_month.is_none() {
                     out.first_breach_month = Some(month as u32);
                 }
                 if let (Some(t), None) = (&d.down, first_down) {

@@ -93,6 +93,10 @@ pub struct DayKernel {
     /// `kappa dt` and `kappa theta dt` of the short rate.
     kappa_dt: f64,
     kappa_theta_dt: f64,
+    /// `dt`, the fixed-income duration and the unhedged share.
+    dt: f64,
+    duration: f64,
+    unhedged: f64,
     /// Lower-triangular, scaled.
     l: [[f64; FACTORS]; FACTORS],
 }
@@ -164,6 +168,9 @@ impl MarketModel {
                     ],
                     kappa_dt: r.short_rate.kappa * dt,
                     kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
+                    dt,
+                    duration: self.fixed_income_duration,
+                    unhedged: 1.0 - self.hedge_ratio,
                     l: scaled,
                 }
             })
@@ -226,7 +233,7 @@ impl MarketState {
     /// The day's moves for given standard normals `n` (the part of
     /// [`MarketState::step`] after the draws).
     #[inline]
-    pub fn apply(&mut self, k: &DayKernel, model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
+    pub fn apply(&mut self, k: &DayKernel, _model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
         let l = &k.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
@@ -238,8 +245,8 @@ impl MarketState {
         self.short_rate = r_new;
         DayReturns {
             swedish_equity: (k.drift[0] + z0).exp(),
-            global_equity: (k.drift[1] + z1 + (1.0 - model.hedge_ratio) * fx).exp(),
-            fixed_income: 1.0 + r_old * model.dt() - model.fixed_income_duration * (r_new - r_old),
+            global_equity: (k.drift[1] + z1 + k.unhedged * fx).exp(),
+            fixed_income: 1.0 + r_old * k.dt - k.duration * (r_new - r_old),
         }
     }
 }

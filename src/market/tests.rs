@@ -81,7 +81,7 @@ fn a_day_by_hand() {
 
     // A fully hedged position earns the local return only.
     let hedged = MarketModel { hedge_ratio: 1.0, ..m.clone() };
-    let r = MarketState::start(&hedged).apply(&k, &hedged, n);
+    let r = MarketState::start(&hedged).apply(&hedged.kernels()[0], &hedged, n);
     assert!((r.global_equity - ((0.06 - 0.5 * 0.14 * 0.14) * dt - 0.14 * sq * 0.5).exp()).abs() < 1e-15);
 }
 

@@ -247,7 +247,7 @@ pub fn replay_csv(r: &Replay) -> String {
         let trades = d.day.down.iter().chain(&d.day.up);
         let amount: f64 = trades.clone().map(|t| t.amount).sum();
         let cost: f64 = trades.map(|t| t.cost).sum();
-        let breach = d.day.breach_depth.map_or(String::new(), |x| format!("{x:.8}"));
+        let breach = d.day.breach_depth().map_or(String::new(), |x| format!("{x:.8}"));
         let _ = writeln!(
             out,
             "{},{},{:.6},{:.6},{:.6},{:.8},{:.8},{:.8},{:.8},{:.8},{trade},{:.6},{:.6},{breach},{:.6}",

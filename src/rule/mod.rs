@@ -119,19 +119,42 @@ pub struct Trade {
 /// What happened on one trading day.
 ///
 /// The `*_pre` figures are step 3's, measured after returns and flows but
-/// before any trade; the lowest margin of a run is the lowest `margin_pre`.
+/// before any trade; the lowest margin of a run is the lowest
+/// [`Day::margin_pre`]. Ratios are methods, computed when asked for: on
+/// most days of a Monte Carlo path nobody asks, and the rule decides
+/// without them (see [`Policy::exceeds_max_equity`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Day {
     pub value_pre: f64,
-    pub equity_pre: f64,
+    pub equity_value_pre: f64,
     pub high_pre: f64,
     pub floor_pre: f64,
-    pub margin_pre: f64,
-    pub max_equity_pre: f64,
-    /// `(F - V) / F` when the value was under the floor before trading.
-    pub breach_depth: Option<f64>,
+    /// End-of-day value, after trades and their costs.
+    pub value_post: f64,
     pub down: Option<Trade>,
     pub up: Option<Trade>,
+}
+
+impl Day {
+    /// `E` before trading.
+    pub fn equity_pre(&self) -> f64 {
+        if self.value_pre > 0.0 { self.equity_value_pre / self.value_pre } else { 0.0 }
+    }
+
+    /// `m` before trading.
+    pub fn margin_pre(&self) -> f64 {
+        margin(self.value_pre, self.floor_pre)
+    }
+
+    /// `E_max` before trading.
+    pub fn max_equity_pre(&self, policy: &Policy) -> f64 {
+        policy.max_equity_share(self.margin_pre())
+    }
+
+    /// `(F - V) / F` when the value was under the floor before trading.
+    pub fn breach_depth(&self) -> Option<f64> {
+        (self.value_pre < self.floor_pre).then(|| (self.floor_pre - self.value_pre) / self.floor_pre)
+    }
 }
 
 /// A portfolio managed by the rule: holdings, the month-end window, and
@@ -141,11 +164,14 @@ pub struct Managed {
     policy: Policy,
     holdings: Holdings,
     window: MonthEndWindow,
+    /// `F`, kept in step with the window.
+    floor: f64,
 }
 
 impl Managed {
     pub fn new(policy: Policy, holdings: Holdings, window: MonthEndWindow) -> Managed {
-        Managed { policy, holdings, window }
+        let floor = policy.floor(window.high());
+        Managed { policy, holdings, window, floor }
     }
 
     /// Step 1: multiply each holding by its gross return `1 + r`, one factor
@@ -184,6 +210,7 @@ impl Managed {
         // window to zero, so a later deposit starts the fund afresh.
         if self.policy.flow_adjusted_high && before > 0.0 {
             self.window.scale((before + paid) / before);
+            self.floor = self.policy.floor(self.window.high());
         }
         amount - paid
     }
@@ -191,19 +218,17 @@ impl Managed {
     /// Steps 3 to 6 of the trading day.
     #[inline]
     pub fn close_day(&mut self, month_end: bool) -> Day {
-        // Step 3: measure, and test for a breach before any trade. The sums
-        // are taken once: this is the hot path of every Monte Carlo day.
+        // Step 3: measure, and test for a breach before any trade. This is
+        // the hot path of every Monte Carlo day: the sums are taken once, and
+        // a quiet day divides nothing.
         let equity_value = self.holdings.equity_value();
         let value = equity_value + self.holdings.fixed_income_value();
-        let equity = if value > 0.0 { equity_value / value } else { 0.0 };
         let high = self.window.high();
-        let floor = self.policy.floor(high);
-        let margin = margin(value, floor);
-        let max_equity = self.policy.max_equity_share(margin);
-        let breach_depth = (value < floor).then(|| (floor - value) / floor);
+        let floor = self.floor;
 
         // Steps 4 and 5: down-weighting, with its cost.
-        let down = (equity > max_equity + SHARE_EPSILON).then(|| {
+        let down = self.policy.exceeds_max_equity(equity_value, value, floor).then(|| {
+            let max_equity = self.policy.max_equity_share(margin(value, floor));
             let goal = (max_equity - self.policy.down_headroom).max(0.0);
             self.trade_to(TradeKind::Down, goal)
         });
@@ -211,6 +236,7 @@ impl Managed {
         // Step 6: the month end, then the up-weighting check.
         let up = if month_end {
             self.window.push(self.value());
+            self.floor = self.policy.floor(self.window.high());
             let e = self.equity_share();
             let e_max = self.max_equity_share();
             let room = self.policy.target.min(e_max) - e;
@@ -221,14 +247,13 @@ impl Managed {
             None
         };
 
+        let value_post = if down.is_some() || up.is_some() { self.value() } else { value };
         Day {
             value_pre: value,
-            equity_pre: equity,
+            equity_value_pre: equity_value,
             high_pre: high,
             floor_pre: floor,
-            margin_pre: margin,
-            max_equity_pre: max_equity,
-            breach_depth,
+            value_post,
             down,
             up,
         }
@@ -297,7 +322,7 @@ impl Managed {
 
     /// `F`.
     pub fn floor(&self) -> f64 {
-        self.policy.floor(self.high())
+        self.floor
     }
 
     /// `m`, as a share of the current value.
@@ -319,7 +344,7 @@ impl Managed {
         let max_equity = self.max_equity_share();
         let p = &self.policy;
         let binding = if max_equity >= p.cap { Constraint::Cap } else { Constraint::Floor };
-        let action = if equity > max_equity + SHARE_EPSILON {
+        let action = if p.exceeds_max_equity(self.holdings.equity_value(), value, floor) {
             let goal = (max_equity - p.down_headroom).max(0.0);
             let amount = (equity - goal) * value;
             Action::Sell { to_share: goal, amount, cost: p.cost(amount) }

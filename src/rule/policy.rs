@@ -88,6 +88,23 @@ impl Policy {
         raw.clamp(0.0, self.cap)
     }
 
+    /// Whether equities worth `equity` in a portfolio worth `value` with
+    /// floor `floor` are above the maximum equity share: the down-weighting
+    /// test of step 4, `E > E_max + SHARE_EPSILON`.
+    ///
+    /// It is that test multiplied through by `V > 0`, with no division:
+    /// with `x = equity - SHARE_EPSILON V`, `E_max = clamp(raw, 0, cap)`
+    /// is exceeded when `x > cap V`, or when `x > 0` and
+    /// `x (s_eq - s_fi) > (V - F) - (buffer + s_fi) V` (that is, `x > raw V`).
+    #[inline]
+    pub fn exceeds_max_equity(&self, equity: f64, value: f64, floor: f64) -> bool {
+        let x = equity - SHARE_EPSILON * value;
+        x > self.cap * value
+            || (x > 0.0
+                && x * (self.equity_stress - self.fixed_income_stress)
+                    > (value - floor) - (self.buffer + self.fixed_income_stress) * value)
+    }
+
     /// Trading cost for moving `amount` of equities.
     pub fn cost(&self, amount: f64) -> f64 {
         amount.abs() * self.cost_bps / 10_000.0
@@ -185,6 +202,23 @@ mod tests {
         let p = Policy { buffer: 0.02, fixed_income_stress: 0.01, ..P };
         // (0.12 - 0.02 - 0.01) / (0.23 - 0.01) = 0.09 / 0.22
         assert!((p.max_equity_share(0.12) - 0.09 / 0.22).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_trigger_without_division_agrees_with_the_formula() {
+        let p = Policy { buffer: 0.01, fixed_income_stress: 0.02, ..P };
+        for value in [500.0, 960.0, 1000.0, 1300.0] {
+            for e in 0..=100 {
+                let share = f64::from(e) / 100.0 + 0.003;
+                let floor = 960.0;
+                let by_formula = share > p.max_equity_share((value - floor) / value) + SHARE_EPSILON;
+                assert_eq!(
+                    p.exceeds_max_equity(share * value, value, floor),
+                    by_formula,
+                    "V {value}, E {share}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub struct PathRecord {
     /// Largest fall from the running high of the end-of-day value.
     pub max_drawdown: f64,
     peak: f64,
+    worst_floor_ratio: f64,
 }
 
 impl PathRecord {
@@ -37,11 +38,14 @@ impl PathRecord {
             min_margin: f64::INFINITY,
             max_drawdown: 0.0,
             peak: start_value,
+            worst_floor_ratio: f64::NEG_INFINITY,
         }
     }
 
-    /// Adds one day; `value_after` is the end-of-day value, after trades.
-    pub fn observe(&mut self, day: &Day, value_after: f64) {
+    /// Adds one day. New extremes are tested by multiplication, so a
+    /// quiet day divides nothing.
+    #[inline]
+    pub fn observe(&mut self, day: &Day) {
         for trade in day.down.iter().chain(&day.up) {
             match trade.kind {
                 TradeKind::Down => self.downweights += 1,
@@ -50,14 +54,21 @@ impl PathRecord {
             self.traded += trade.amount;
             self.costs += trade.cost;
         }
-        if let Some(depth) = day.breach_depth {
+        let (value, floor) = (day.value_pre, day.floor_pre);
+        if value < floor {
             self.breach_days += 1;
-            self.worst_breach = self.worst_breach.max(depth);
+            self.worst_breach = self.worst_breach.max((floor - value) / floor);
         }
-        self.min_margin = self.min_margin.min(day.margin_pre);
-        self.peak = self.peak.max(value_after);
-        if self.peak > 0.0 {
-            self.max_drawdown = self.max_drawdown.max(1.0 - value_after / self.peak);
+        // m = 1 - F / V is lowest when F / V is highest.
+        if floor > self.worst_floor_ratio * value || value <= 0.0 {
+            self.worst_floor_ratio = if value > 0.0 { floor / value } else { f64::INFINITY };
+            self.min_margin = self.min_margin.min(day.margin_pre());
+        }
+        let after = day.value_post;
+        if after > self.peak {
+            self.peak = after;
+        } else if after < self.peak * (1.0 - self.max_drawdown) {
+            self.max_drawdown = 1.0 - after / self.peak;
         }
     }
 }

@@ -45,8 +45,8 @@ fn step4_down_weighting_sells_to_max_less_headroom() {
     let mut m = managed(P, 1000.0, 0.5, &[1200.0; 24]);
     let day = m.close_day(false);
     let e_max = 0.04 / 0.23;
-    close(day.margin_pre, 0.04);
-    close(day.max_equity_pre, e_max);
+    close(day.margin_pre(), 0.04);
+    close(day.max_equity_pre(&P), e_max);
     let trade = day.down.expect("a down-weighting");
     let goal = e_max - 0.05;
     close(trade.equity_before, 0.5);
@@ -83,16 +83,16 @@ fn step3_gap_through_the_floor_is_a_breach_with_its_depth() {
     let mut m = managed(P, 1000.0, 0.8, &[1000.0; 24]);
     m.apply_returns(&[0.70], &[1.0]); // V = 560 + 200 = 760 < F = 800
     let day = m.close_day(false);
-    close(day.breach_depth.unwrap(), (800.0 - 760.0) / 800.0);
-    close(day.margin_pre, -40.0 / 760.0);
-    close(day.max_equity_pre, 0.0);
+    close(day.breach_depth().unwrap(), (800.0 - 760.0) / 800.0);
+    close(day.margin_pre(), -40.0 / 760.0);
+    close(day.max_equity_pre(&P), 0.0);
     close(day.down.unwrap().equity_after, 0.0);
 }
 
 #[test]
 fn no_breach_exactly_at_the_floor() {
     let mut m = managed(P, 800.0, 0.0, &[1000.0; 24]);
-    assert_eq!(m.close_day(false).breach_depth, None);
+    assert_eq!(m.close_day(false).breach_depth(), None);
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn a_withdrawal_beyond_the_value_pays_what_there_is() {
     // (V + c) / V = 0: the window is scaled to zero with the fund.
     close(m.high(), 0.0);
     let day = m.close_day(false);
-    assert_eq!((day.down, day.up, day.breach_depth), (None, None, None));
+    assert_eq!((day.down, day.up, day.breach_depth()), (None, None, None));
     // A deposit into the empty fund goes to fixed income; the month-end
     // check then buys equities, since the floor is zero.
     m.apply_flow(100.0);
@@ -217,7 +217,7 @@ fn short_window_counts_the_start_value() {
     m.apply_returns(&[0.8], &[1.0]);
     let day = m.close_day(true);
     close(day.high_pre, 1000.0);
-    close(day.margin_pre, (900.0 - 800.0) / 900.0);
+    close(day.margin_pre(), (900.0 - 800.0) / 900.0);
     close(m.high(), 1000.0);
 }
 
@@ -227,7 +227,7 @@ fn record_counts_trades_breaches_and_drawdown() {
     let mut rec = PathRecord::new(1000.0);
     m.apply_returns(&[0.7], &[1.0]);
     let day = m.close_day(false);
-    rec.observe(&day, m.value());
+    rec.observe(&day);
     assert_eq!((rec.downweights, rec.upweights, rec.breach_days), (1, 0, 1));
     close(rec.worst_breach, 0.05);
     close(rec.min_margin, -40.0 / 760.0);
