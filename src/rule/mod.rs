@@ -216,13 +216,36 @@ impl Managed {
     }
 
     /// Steps 3 to 6 of the trading day.
-    #[inline]
+    ///
+    /// Most days of a path are quiet: not a month end, and nothing to sell.
+    /// Such a day is measured and returned here, inlined into the caller's
+    /// loop; any other day takes [`Managed::close_busy_day`], which carries
+    /// out steps 4 to 6 in full.
+    #[inline(always)]
     pub fn close_day(&mut self, month_end: bool) -> Day {
-        // Step 3: measure, and test for a breach before any trade. This is
-        // the hot path of every Monte Carlo day: the sums are taken once, and
-        // a quiet day divides nothing.
+        // Step 3: measure, and test for a breach before any trade (a quiet
+        // day divides nothing: the breach depth and ratios are `Day`'s
+        // methods, computed when asked for).
         let equity_value = self.holdings.equity_value();
         let value = equity_value + self.holdings.fixed_income_value();
+        let floor = self.floor;
+        if month_end || self.policy.exceeds_max_equity(equity_value, value, floor) {
+            return self.close_busy_day(equity_value, value, month_end);
+        }
+        Day {
+            value_pre: value,
+            equity_value_pre: equity_value,
+            high_pre: self.window.high(),
+            floor_pre: floor,
+            value_post: value,
+            down: None,
+            up: None,
+        }
+    }
+
+    /// Steps 4 to 6 of a day that may trade or ends a month.
+    #[inline(never)]
+    fn close_busy_day(&mut self, equity_value: f64, value: f64, month_end: bool) -> Day {
         let high = self.window.high();
         let floor = self.floor;
 
