@@ -15,17 +15,22 @@
 //! portfolio of duration `D`.
 //!
 //! Shocks are correlated Gaussian, `z = L n` with `L` the Cholesky factor
-//! of the regime's correlation matrix. With more than one regime, a Markov
+//! of the regime's correlation matrix, or multivariate Student-t with `nu`
+//! degrees of freedom, `z = L n sqrt((nu - 2) / W)` with `W` chi-square
+//! with `nu` degrees of freedom: fat tails, and all factors jumping
+//! together on a bad day. The `(nu - 2)` scales the shocks to unit
+//! variance, so a volatility means the same under both. With more than one regime, a Markov
 //! chain picks the regime once a month, from one uniform draw at the start
 //! of each month after the first (`benchmark-w1.md`).
 //!
 //! What a path consumes, in order: for each month after the first, one
 //! uniform (only when there is more than one regime); then for each day
-//! four standard normals in factor order. A value-stability test pins the
+//! four standard normals in factor order, followed under Student-t shocks
+//! by one chi-square draw. A value-stability test pins the
 //! first draws, so a reshuffle shows.
 
 use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
+use rand_distr::{ChiSquared, Distribution, StandardNormal};
 
 pub mod closed_form;
 
@@ -65,9 +70,21 @@ pub struct Regime {
     pub correlation: [[f64; FACTORS]; FACTORS],
 }
 
+/// The distribution of the daily shocks.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Shocks {
+    Gaussian,
+    /// Multivariate Student-t, scaled to unit variance.
+    StudentT {
+        degrees_of_freedom: f64,
+    },
+}
+
 /// A validated market model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MarketModel {
+    pub shocks: Shocks,
     pub regimes: Vec<Regime>,
     /// `transition[i][j]`: probability of regime `j` next month given `i`.
     pub transition: Vec<Vec<f64>>,
@@ -93,6 +110,8 @@ pub struct DayKernel {
     /// `kappa dt` and `kappa theta dt` of the short rate.
     kappa_dt: f64,
     kappa_theta_dt: f64,
+    /// The chi-square distribution of Student-t shocks, and `nu - 2`.
+    student: Option<(ChiSquared<f64>, f64)>,
     /// `dt`, the fixed-income duration and the unhedged share.
     dt: f64,
     duration: f64,
@@ -168,6 +187,13 @@ impl MarketModel {
                     ],
                     kappa_dt: r.short_rate.kappa * dt,
                     kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
+                    student: match self.shocks {
+                        Shocks::Gaussian => None,
+                        Shocks::StudentT { degrees_of_freedom: nu } => Some((
+                            ChiSquared::new(nu).expect("invariant: validated degrees of freedom above 2"),
+                            nu - 2.0,
+                        )),
+                    },
                     dt,
                     duration: self.fixed_income_duration,
                     unhedged: 1.0 - self.hedge_ratio,
@@ -221,12 +247,18 @@ impl MarketState {
         model: &MarketModel,
         rng: &mut R,
     ) -> DayReturns {
-        let n: [f64; FACTORS] = [
+        let mut n: [f64; FACTORS] = [
             rng.sample(StandardNormal),
             rng.sample(StandardNormal),
             rng.sample(StandardNormal),
             rng.sample(StandardNormal),
         ];
+        if let Some((chi2, nu_less_2)) = &kernel.student {
+            let scale = (nu_less_2 / chi2.sample(rng)).sqrt();
+            for x in &mut n {
+                *x *= scale;
+            }
+        }
         self.apply(kernel, model, n)
     }
 

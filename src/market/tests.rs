@@ -25,6 +25,7 @@ fn regime(correlation: [[f64; 4]; 4]) -> Regime {
 
 fn model(regimes: Vec<Regime>, transition: Vec<Vec<f64>>) -> MarketModel {
     MarketModel {
+        shocks: Shocks::Gaussian,
         regimes,
         transition,
         start_regime: 0,
@@ -165,6 +166,40 @@ fn vasicek_moments_and_bond_price_match_the_closed_forms() {
     let (price, price_var, n) = mean_var(discount.iter().copied());
     let closed = v.zero_coupon_price(0.0175, 1.0);
     within("Vasicek zero-coupon price, 1 year", price, closed, (price_var / n).sqrt() + 1e-5 / 4.0);
+}
+
+#[test]
+fn student_t_shocks_have_unit_variance_and_the_closed_form_kurtosis() {
+    // nu = 12: excess kurtosis 6 / (nu - 4) = 0.75, and the 8th moment
+    // exists, so the sample kurtosis has a finite standard error, which
+    // is estimated here from 100 batches.
+    let nu = 12.0;
+    let identity = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]];
+    let m = MarketModel {
+        shocks: Shocks::StudentT { degrees_of_freedom: nu },
+        ..model(vec![regime(identity)], vec![vec![1.0]])
+    };
+    let k = m.kernels()[0];
+    let g = m.regimes[0].swedish_equity;
+    let (drift, scale) = ((g.mu - g.vol * g.vol / 2.0) * m.dt(), g.vol * m.dt().sqrt());
+    let mut batches = Vec::new();
+    let mut all = (0.0, 0.0, 0.0);
+    for b in 0..100 {
+        let mut rng = path_rng(77, b);
+        let mut state = MarketState::start(&m);
+        let (mut s2, mut s4) = (0.0, 0.0);
+        let n = 20_000;
+        for _ in 0..n {
+            let z = (state.step(&k, &m, &mut rng).swedish_equity.ln() - drift) / scale;
+            s2 += z * z;
+            s4 += z.powi(4);
+        }
+        batches.push((s4 / f64::from(n)) / (s2 / f64::from(n)).powi(2) - 3.0);
+        all = (all.0 + s2, all.1 + s4, all.2 + f64::from(n));
+    }
+    let (mean_k, var_k, nb) = mean_var(batches.iter().copied());
+    within("Student-t variance", all.0 / all.2, 1.0, (2.0 + 6.0 / (nu - 4.0)).sqrt() / all.2.sqrt());
+    within("Student-t excess kurtosis", mean_k, 6.0 / (nu - 4.0), (var_k / nb).sqrt());
 }
 
 #[test]

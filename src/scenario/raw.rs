@@ -119,6 +119,7 @@ pub const SIMULATION_KEYS: &[&str] = &["paths", "seed", "horizon_months"];
 #[derive(Debug, Default, Deserialize)]
 pub struct MarketFile {
     pub shocks: Option<String>,
+    pub degrees_of_freedom: Option<f64>,
     pub trading_days_per_month: Option<i64>,
     pub days_per_year: Option<f64>,
     pub initial_short_rate: Option<f64>,
@@ -132,6 +133,7 @@ pub struct MarketFile {
 
 pub const MARKET_KEYS: &[&str] = &[
     "shocks",
+    "degrees_of_freedom",
     "trading_days_per_month",
     "days_per_year",
     "initial_short_rate",

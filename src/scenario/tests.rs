@@ -288,3 +288,99 @@ fn a_month_end_far_from_the_holdings_warns() {
     assert_eq!(loaded.warnings.len(), 1);
     assert!(loaded.warnings[0].message.contains("holdings sum to 1000"));
 }
+
+fn w1_text() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml")).unwrap()
+}
+
+#[test]
+fn the_benchmark_scenario_loads_its_market() {
+    let s = parse(&w1_text()).unwrap().scenario;
+    let m = s.market.clone().unwrap();
+    assert_eq!(m.regimes.len(), 2);
+    assert_eq!(m.transition, vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
+    assert_eq!(s.simulation, Simulation { paths: 100_000, seed: 1, horizon_months: 120 });
+    assert_eq!(s.equity_factors(), Some(vec![crate::market::SWEDISH_EQUITY, crate::market::GLOBAL_EQUITY]));
+}
+
+#[test]
+fn a_correlation_that_is_not_positive_definite_says_so() {
+    let text = w1_text().replacen(
+        "[ 1.00,  0.75, -0.30,  0.20],\n  [ 0.75,  1.00, -0.30,  0.20],",
+        "[ 1.00,  0.99, -0.90,  0.20],\n  [ 0.99,  1.00,  0.90,  0.20],",
+        1,
+    );
+    let text = text.replacen("[-0.30, -0.30,  1.00,  0.00],", "[-0.90,  0.90,  1.00,  0.00],", 1);
+    one_problem(
+        &text,
+        &["`market.regime[0].correlation`", "a positive definite correlation matrix", "hint:"],
+    );
+}
+
+#[test]
+fn correlations_outside_the_unit_interval_and_asymmetric_ones_are_named() {
+    let text = w1_text().replacen("[ 1.00,  0.75, -0.30,  0.20],", "[ 1.00,  1.75, -0.30,  0.20],", 1);
+    let p = problems(&text);
+    assert!(
+        p.iter().any(|p| p.contains(
+            "`market.regime[0].correlation[0][1]`: expected a correlation from -1 to 1, found 1.75"
+        )),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn a_negative_volatility_is_named() {
+    let text = w1_text().replacen(
+        "swedish_equity = { mu = 0.08, vol = 0.16 }",
+        "swedish_equity = { mu = 0.08, vol = -0.16 }",
+        1,
+    );
+    one_problem(
+        &text,
+        &["`market.regime[0].swedish_equity.vol`", "an annual volatility from 0 to 2", "found -0.16"],
+    );
+}
+
+#[test]
+fn transition_probabilities_outside_zero_to_one_or_not_summing_to_one_are_named() {
+    let text = w1_text()
+        .replace("transition = [[0.98, 0.02], [0.15, 0.85]]", "transition = [[1.02, -0.02], [0.15, 0.80]]");
+    let p = problems(&text);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(
+        p[0].contains("`market.transition[0]`: expected probabilities from 0 to 1, found 1.02"),
+        "{}",
+        p[0]
+    );
+    assert!(p[1].contains("`market.transition[1]`: expected a row that sums to 1"), "{}", p[1]);
+}
+
+#[test]
+fn zero_paths_and_a_zero_horizon_are_refused() {
+    let text = w1_text()
+        .replace("paths = 100000", "paths = 0")
+        .replace("horizon_months = 120", "horizon_months = 0");
+    let p = problems(&text);
+    assert!(p[0].contains("`simulation.paths`: expected a number of paths from 1"), "{p:#?}");
+    assert!(
+        p[1].contains("`simulation.horizon_months`: expected a horizon of 1 to 1200 months, found 0"),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn student_t_needs_degrees_of_freedom_above_two() {
+    let text = w1_text().replace("shocks = \"gaussian\"", "shocks = \"student_t\"");
+    one_problem(&text, &["`market.degrees_of_freedom`", "above 2", "nothing"]);
+    let text = w1_text().replace("shocks = \"gaussian\"", "shocks = \"student_t\"\ndegrees_of_freedom = 2");
+    one_problem(&text, &["`market.degrees_of_freedom`", "found 2"]);
+    let text = w1_text().replace("shocks = \"gaussian\"", "shocks = \"student_t\"\ndegrees_of_freedom = 5");
+    assert!(parse(&text).is_ok());
+}
+
+#[test]
+fn an_equity_class_without_a_factor_is_named_when_there_is_a_market() {
+    let text = w1_text().replacen("factor = \"swedish_equity\"\n", "", 1);
+    one_problem(&text, &["`portfolio.asset_class[0].factor`", "\"swedish_equity\" or \"global_equity\""]);
+}

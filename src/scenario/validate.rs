@@ -11,7 +11,8 @@ use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::{
-    DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, Regime, SWEDISH_EQUITY, Vasicek, cholesky,
+    DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, Regime, SWEDISH_EQUITY, Shocks, Vasicek,
+    cholesky,
 };
 use crate::prices::read_dated_csv;
 use crate::rule::Policy;
@@ -695,16 +696,37 @@ pub(super) fn simulation(cx: &mut Context<'_>, raw: Option<raw::SimulationFile>)
 /// The `[market]` table into a model.
 pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<MarketModel> {
     let before = cx.problems.len();
-    match raw.shocks.as_deref() {
-        None | Some("gaussian") => {}
-        Some(other @ ("student_t" | "bootstrap")) => {
-            cx.problem("market.shocks", "\"gaussian\" in this version", format!("{other:?}")).hint =
-                Some(format!("{other} shocks are planned; use \"gaussian\" with one or more regimes"));
+    let shocks = match raw.shocks.as_deref() {
+        None | Some("gaussian") => {
+            if let Some(nu) = raw.degrees_of_freedom {
+                cx.problem(
+                    "market.degrees_of_freedom",
+                    "no degrees_of_freedom with gaussian shocks",
+                    format_value(nu),
+                )
+                .hint = Some("set shocks = \"student_t\" for fat tails".into());
+            }
+            Shocks::Gaussian
+        }
+        Some("student_t") => {
+            let nu = cx.number(
+                "market.degrees_of_freedom",
+                raw.degrees_of_freedom,
+                "degrees of freedom above 2 and at most 1000 (4 to 10 gives fat tails)",
+                |v| v > 2.0 && v <= 1000.0,
+            );
+            Shocks::StudentT { degrees_of_freedom: nu.unwrap_or(5.0) }
+        }
+        Some("bootstrap") => {
+            cx.problem("market.shocks", "\"gaussian\" or \"student_t\" in this version", "\"bootstrap\"")
+                .hint = Some("historical block bootstrap is planned".into());
+            Shocks::Gaussian
         }
         Some(other) => {
-            cx.problem("market.shocks", "\"gaussian\"", format!("{other:?}"));
+            cx.problem("market.shocks", "\"gaussian\" or \"student_t\"", format!("{other:?}"));
+            Shocks::Gaussian
         }
-    }
+    };
     let days = match raw.trading_days_per_month {
         None => 21,
         Some(d) if (1..=31).contains(&d) => d as usize,
@@ -743,12 +765,14 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
     if raw_regimes.is_empty() {
         cx.problem("market.regime", "at least one [[market.regime]]", "none");
     }
+    // Names as written, so that one bad regime does not make every
+    // reference to its name a second problem.
+    let names: Vec<String> = raw_regimes.iter().map(|r| r.name.clone().unwrap_or_default()).collect();
     let regimes: Vec<Option<Regime>> = raw_regimes
         .into_iter()
         .enumerate()
         .map(|(i, r)| regime(cx, &format!("market.regime[{i}]"), r))
         .collect();
-    let names: Vec<String> = regimes.iter().flatten().map(|r| r.name.clone()).collect();
     for (i, name) in names.iter().enumerate() {
         if names[..i].contains(name) {
             cx.problem(
@@ -818,6 +842,7 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
         return None;
     }
     Some(MarketModel {
+        shocks,
         regimes: regimes.into_iter().flatten().collect(),
         transition,
         start_regime,
