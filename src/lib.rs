@@ -8,9 +8,13 @@
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
 //!   into types the engine can trust;
 //! - [`prices`]: daily price series from CSV files;
+//! - [`market`]: the market model, daily returns of the risk factors;
+//! - [`rng`]: the per-path random streams;
 //! - [`rule`]: the dynamic risk principle, one implementation for replay
 //!   and Monte Carlo alike;
 //! - [`replay`]: the rule applied day by day to a real price series;
+//! - [`engine`]: the rule on thousands of simulated market futures;
+//! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.

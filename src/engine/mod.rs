@@ -17,7 +17,7 @@ use crate::scenario::{Scenario, Simulation};
 use crate::stats::MonthHistograms;
 
 /// Paths a block: the unit of parallel work and of progress reports.
-const BLOCK: usize = 1024;
+const BLOCK: usize = 256;
 
 /// The equity share under which a portfolio counts as locked in cash.
 pub const CASH_LOCK_SHARE: f64 = 0.10;

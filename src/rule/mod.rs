@@ -219,7 +219,7 @@ impl Managed {
     ///
     /// Most days of a path are quiet: not a month end, and nothing to sell.
     /// Such a day is measured and returned here, inlined into the caller's
-    /// loop; any other day takes [`Managed::close_busy_day`], which carries
+    /// loop; any other day takes `close_busy_day`, which carries
     /// out steps 4 to 6 in full.
     #[inline(always)]
     pub fn close_day(&mut self, month_end: bool) -> Day {
