@@ -57,10 +57,10 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
 
 /// The historical crashes `run` replays today's portfolio through: from
 /// the Dow Jones peak before each crash.
-const CRASHES: [(&str, &str, &str, &str); 3] = [
-    ("crash-1987", "1987-08-25", "1988-08-31", "October 1987"),
-    ("crash-2008", "2007-10-09", "2009-12-31", "2007-2009"),
-    ("crash-2020", "2020-02-12", "2020-12-31", "February-April 2020"),
+const CRASHES: [(&str, &str, &str, [&str; 2]); 3] = [
+    ("crash-1987", "1987-08-25", "1988-08-31", ["October 1987", "Oktober 1987"]),
+    ("crash-2008", "2007-10-09", "2009-12-31", ["2007-2009", "2007–2009"]),
+    ("crash-2020", "2020-02-12", "2020-12-31", ["February-April 2020", "Februari–april 2020"]),
 ];
 
 /// `summary.json` of a run (schema: docs/summary-json.md).
@@ -183,7 +183,8 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     }
 
     let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
-    for (name, from, to, label) in CRASHES {
+    for (name, from, to, labels) in CRASHES {
+        let label = labels[usize::from(sv)];
         let config = ReplayConfig {
             from: Some(from.parse()?),
             to: Some(to.parse()?),

@@ -318,7 +318,7 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
         (
             if sv { "Handelskostnad per år" } else { "Trading costs a year" }.into(),
             mkr(s.costs_per_year, 2, lang),
-            mkr(s.costs_per_year_se, 2, lang),
+            mkr(s.costs_per_year_se, 3, lang),
         ),
         (
             if sv { "Genomsnittlig årsavkastning, nominell" } else { "Mean annual return, nominal" }.into(),
