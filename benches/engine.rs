@@ -90,7 +90,7 @@ fn w1_runs(c: &mut Criterion) {
         group.bench_function(format!("{paths} paths"), |b| {
             b.iter(|| {
                 let outcome = engine.run(&|_| {});
-                black_box(summarize(&outcome, engine.start_value(), 120, 0.02))
+                black_box(summarize(&outcome, engine.start_value(), 120))
             });
         });
     }

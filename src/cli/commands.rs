@@ -135,8 +135,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>
     let outcome = pool.install(|| engine.run(&|n| bar.inc(n as u64)));
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let model = engine.model();
-    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months, model.inflation);
+    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months);
     Ok(Some(MonteCarlo {
         simulation,
         threads: pool.current_num_threads(),

@@ -56,6 +56,9 @@ pub struct PathSummary {
     /// many of them earned at least the real-return target.
     pub rolling_windows: u32,
     pub rolling_hits: u32,
+    /// Log of the price index at the horizon (zero at the start), for
+    /// real returns.
+    pub final_log_price_index: f64,
 }
 
 /// Everything a run needs, prepared once.
@@ -149,10 +152,10 @@ impl Engine {
         let mut out = PathSummary::default();
         let mut first_down: Option<(u32, f64)> = None;
         let mut low_streak = 0u32;
-        // Month-end values, the start at index 0, for rolling five-year returns.
+        // Month-end values and log price index, the start at index 0, for
+        // rolling five-year real returns.
         let mut history = Vec::with_capacity(horizon + 1);
-        history.push(self.start_value);
-        let inflation_5y = (1.0 + model.inflation).powi(5);
+        history.push((self.start_value, 0.0));
 
         for month in 0..horizon {
             market.start_month(model, month, &mut rng);
@@ -187,15 +190,17 @@ impl Engine {
                     out.months_to_rebuild = Some(month as u32 - start);
                 }
             }
-            history.push(value);
+            let index = market.log_price_index;
+            history.push((value, index));
             if history.len() > ROLLING_MONTHS {
-                let then = history[history.len() - 1 - ROLLING_MONTHS];
-                let real = ((value / then) / inflation_5y).powf(0.2) - 1.0;
+                let (then, index_then) = history[history.len() - 1 - ROLLING_MONTHS];
+                let real = ((value / then) / (index - index_then).exp()).powf(0.2) - 1.0;
                 out.rolling_windows += 1;
                 out.rolling_hits += u32::from(real >= REAL_RETURN_TARGET);
             }
         }
         out.final_value = fund.value();
+        out.final_log_price_index = market.log_price_index;
         if horizon < 12 {
             out.value_12m = out.final_value;
         }

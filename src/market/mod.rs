@@ -12,7 +12,13 @@
 //!
 //! Fixed income returns `r_old dt - D (r_new - r_old)`: carry at the rate
 //! at the start of the day, and the price effect of the rate's move on a
-//! portfolio of duration `D`.
+//! portfolio of duration `D`; with a credit spread `s` (optional, mean
+//! reverting like the rate), it also earns `s_old dt - D_s (s_new - s_old)`.
+//!
+//! Inflation is a constant rate, or (optional) a mean-reverting annual
+//! rate `pi`; the price index grows by `ln(1 + pi) dt` a day, and real
+//! returns divide by it. The spread and inflation have shocks of their own,
+//! independent of the four factors' in this version.
 //!
 //! Shocks are correlated Gaussian, `z = L n` with `L` the Cholesky factor
 //! of the regime's correlation matrix, or multivariate Student-t with `nu`
@@ -26,7 +32,8 @@
 //! What a path consumes, in order: for each month after the first, one
 //! uniform (only when there is more than one regime); then for each day
 //! four standard normals in factor order, followed under Student-t shocks
-//! by one chi-square draw. A value-stability test pins the
+//! by one chi-square draw, then one normal for inflation and one for the
+//! credit spread, each only when the model has it. A value-stability test pins the
 //! first draws, so a reshuffle shows.
 
 use rand::{Rng, RngExt};
@@ -70,6 +77,22 @@ pub struct Regime {
     pub correlation: [[f64; FACTORS]; FACTORS],
 }
 
+/// A mean-reverting rate (inflation or a credit spread) and where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct MeanReverting {
+    pub initial: f64,
+    /// `kappa`, `theta` (the long-run level) and `sigma`, as for the short rate.
+    pub process: Vasicek,
+}
+
+/// The credit spread of the fixed-income part.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct CreditSpread {
+    pub spread: MeanReverting,
+    /// Spread duration of the fixed-income part, years.
+    pub duration: f64,
+}
+
 /// The distribution of the daily shocks.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
@@ -93,9 +116,11 @@ pub struct MarketModel {
     pub fixed_income_duration: f64,
     /// Share of the currency exposure of global equities that is hedged.
     pub hedge_ratio: f64,
-    /// Assumed constant annual inflation, for real returns (a stochastic
-    /// inflation factor is planned).
+    /// Constant annual inflation, for real returns, unless
+    /// `inflation_process` is given.
     pub inflation: f64,
+    pub inflation_process: Option<MeanReverting>,
+    pub credit_spread: Option<CreditSpread>,
     pub trading_days_per_month: usize,
     /// Trading days a year: `dt = 1 / days_per_year`.
     pub days_per_year: f64,
@@ -222,11 +247,23 @@ impl MarketModel {
 pub struct MarketState {
     pub regime: usize,
     pub short_rate: f64,
+    /// Annual inflation rate now.
+    pub inflation: f64,
+    /// Credit spread now (zero without one).
+    pub spread: f64,
+    /// Log of the price index, zero at the start.
+    pub log_price_index: f64,
 }
 
 impl MarketState {
     pub fn start(model: &MarketModel) -> MarketState {
-        MarketState { regime: model.start_regime, short_rate: model.initial_short_rate }
+        MarketState {
+            regime: model.start_regime,
+            short_rate: model.initial_short_rate,
+            inflation: model.inflation_process.map_or(model.inflation, |p| p.initial),
+            spread: model.credit_spread.map_or(0.0, |c| c.spread.initial),
+            log_price_index: 0.0,
+        }
     }
 
     /// The start of month `month` (0-based): draws the regime for every
@@ -259,7 +296,23 @@ impl MarketState {
                 *x *= scale;
             }
         }
-        self.apply(kernel, model, n)
+        let mut r = self.apply(kernel, model, n);
+        // Inflation: the index grows at today's rate, which then moves.
+        let dt = kernel.dt;
+        self.log_price_index += (1.0 + self.inflation).ln() * dt;
+        if let Some(p) = &model.inflation_process {
+            let z: f64 = rng.sample(StandardNormal);
+            let v = &p.process;
+            self.inflation += v.kappa * (v.theta - self.inflation) * dt + v.sigma * dt.sqrt() * z;
+        }
+        if let Some(c) = &model.credit_spread {
+            let z: f64 = rng.sample(StandardNormal);
+            let v = &c.spread.process;
+            let old = self.spread;
+            self.spread = old + v.kappa * (v.theta - old) * dt + v.sigma * dt.sqrt() * z;
+            r.fixed_income += old * dt - c.duration * (self.spread - old);
+        }
+        r
     }
 
     /// The day's moves for given standard normals `n` (the part of

@@ -33,6 +33,8 @@ fn model(regimes: Vec<Regime>, transition: Vec<Vec<f64>>) -> MarketModel {
         fixed_income_duration: 0.9,
         hedge_ratio: 0.0,
         inflation: 0.02,
+        inflation_process: None,
+        credit_spread: None,
         trading_days_per_month: 21,
         days_per_year: 252.0,
     }
@@ -200,6 +202,60 @@ fn student_t_shocks_have_unit_variance_and_the_closed_form_kurtosis() {
     let (mean_k, var_k, nb) = mean_var(batches.iter().copied());
     within("Student-t variance", all.0 / all.2, 1.0, (2.0 + 6.0 / (nu - 4.0)).sqrt() / all.2.sqrt());
     within("Student-t excess kurtosis", mean_k, 6.0 / (nu - 4.0), (var_k / nb).sqrt());
+}
+
+#[test]
+fn a_credit_spread_adds_its_carry_and_its_price_effect() {
+    let identity = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]];
+    let base = model(vec![regime(identity)], vec![vec![1.0]]);
+    // No volatility: the spread moves deterministically from 1 % towards 2 %.
+    let spread = MeanReverting { initial: 0.01, process: Vasicek { kappa: 0.5, theta: 0.02, sigma: 0.0 } };
+    let with = MarketModel { credit_spread: Some(CreditSpread { spread, duration: 2.0 }), ..base.clone() };
+    let (mut a, mut b) = (MarketState::start(&base), MarketState::start(&with));
+    let (mut ra, mut rb) = (path_rng(1, 1), path_rng(1, 1));
+    let x = a.step(&base.kernels()[0], &base, &mut ra);
+    let y = b.step(&with.kernels()[0], &with, &mut rb);
+    let dt = base.dt();
+    let s_new = 0.01 + 0.5 * (0.02 - 0.01) * dt;
+    assert!((b.spread - s_new).abs() < 1e-15);
+    assert!((y.fixed_income - (x.fixed_income + 0.01 * dt - 2.0 * (s_new - 0.01))).abs() < 1e-15);
+    assert_eq!(x.swedish_equity, y.swedish_equity, "equities draw the same numbers");
+}
+
+#[test]
+fn the_price_index_compounds_a_constant_inflation_rate() {
+    let m = model(vec![regime(CALM)], vec![vec![1.0]]);
+    let k = m.kernels()[0];
+    let mut state = MarketState::start(&m);
+    let mut rng = path_rng(4, 0);
+    for _ in 0..252 {
+        state.step(&k, &m, &mut rng);
+    }
+    assert!((state.log_price_index.exp() - 1.02).abs() < 1e-12);
+}
+
+#[test]
+fn stochastic_inflation_moments_match_the_closed_form() {
+    let process = Vasicek { kappa: 0.6, theta: 0.02, sigma: 0.01 };
+    let m = MarketModel {
+        inflation_process: Some(MeanReverting { initial: 0.035, process }),
+        ..model(vec![regime(CALM)], vec![vec![1.0]])
+    };
+    let k = m.kernels()[0];
+    let mut ends = Vec::new();
+    for p in 0..20_000 {
+        let mut rng = path_rng(8, p);
+        let mut state = MarketState::start(&m);
+        for _ in 0..252 {
+            state.step(&k, &m, &mut rng);
+        }
+        ends.push(state.inflation);
+    }
+    let (mean, var, n) = mean_var(ends.iter().copied());
+    let dt = m.dt();
+    let ev = process.euler_variance(dt, 252);
+    within("inflation mean after a year", mean, process.euler_mean(0.035, dt, 252), (ev / n).sqrt());
+    within("inflation variance after a year", var, ev, ev * (2.0 / (n - 1.0)).sqrt());
 }
 
 #[test]

@@ -126,6 +126,8 @@ pub struct MarketFile {
     pub fixed_income_duration: Option<f64>,
     pub hedge_ratio: Option<f64>,
     pub inflation: Option<f64>,
+    pub inflation_process: Option<MeanRevertingFile>,
+    pub credit_spread: Option<MeanRevertingFile>,
     pub transition: Option<Vec<Vec<f64>>>,
     pub start_regime: Option<String>,
     pub regime: Option<Vec<RegimeFile>>,
@@ -140,6 +142,8 @@ pub const MARKET_KEYS: &[&str] = &[
     "fixed_income_duration",
     "hedge_ratio",
     "inflation",
+    "inflation_process",
+    "credit_spread",
     "transition",
     "start_regime",
     "regime",
@@ -175,6 +179,20 @@ pub struct VasicekFile {
 
 pub const VASICEK_KEYS: &[&str] = &["kappa", "theta", "sigma"];
 
+/// A mean-reverting rate: inflation, or a credit spread (which also has a
+/// duration).
+#[derive(Debug, Default, Deserialize)]
+pub struct MeanRevertingFile {
+    pub initial: Option<f64>,
+    pub mean: Option<f64>,
+    pub kappa: Option<f64>,
+    pub sigma: Option<f64>,
+    pub duration: Option<f64>,
+}
+
+pub const INFLATION_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma"];
+pub const SPREAD_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma", "duration"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -191,6 +209,8 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
             DRIFT_VOL_KEYS
         }
         "market.regime.short_rate" => VASICEK_KEYS,
+        "market.inflation_process" => INFLATION_KEYS,
+        "market.credit_spread" => SPREAD_KEYS,
         _ => return None,
     })
 }

@@ -384,3 +384,25 @@ fn an_equity_class_without_a_factor_is_named_when_there_is_a_market() {
     let text = w1_text().replacen("factor = \"swedish_equity\"\n", "", 1);
     one_problem(&text, &["`portfolio.asset_class[0].factor`", "\"swedish_equity\" or \"global_equity\""]);
 }
+
+#[test]
+fn the_regions_market_has_stochastic_inflation_and_a_credit_spread() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+    let m = Scenario::load(&path).unwrap().scenario.market.unwrap();
+    assert_eq!(m.inflation_process.map(|p| p.process.theta), Some(0.02));
+    assert_eq!(m.credit_spread.map(|c| c.duration), Some(0.9));
+}
+
+#[test]
+fn constant_inflation_beside_a_process_is_refused_and_a_spread_needs_its_duration() {
+    let text = w1_text().replace(
+        "inflation = 0.02",
+        "inflation = 0.02\ninflation_process = { initial = 0.02, mean = 0.02, kappa = 0.5, sigma = 0.01 }",
+    );
+    one_problem(&text, &["`market.inflation`", "no constant inflation beside an inflation_process"]);
+    let text = w1_text().replace(
+        "inflation = 0.02",
+        "inflation = 0.02\ncredit_spread = { initial = 0.005, mean = 0.006, kappa = 1.0, sigma = 0.004 }",
+    );
+    one_problem(&text, &["`market.credit_spread.duration`", "a spread duration in years"]);
+}

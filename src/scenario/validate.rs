@@ -11,8 +11,8 @@ use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::{
-    DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, Regime, SWEDISH_EQUITY, Shocks, Vasicek,
-    cholesky,
+    CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, MeanReverting, Regime,
+    SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
 };
 use crate::prices::read_dated_csv;
 use crate::rule::Policy;
@@ -756,10 +756,35 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
     let hedge = cx.number("market.hedge_ratio", raw.hedge_ratio, "a hedged share from 0 to 1", |v| {
         (0.0..=1.0).contains(&v)
     });
-    let inflation =
-        cx.number("market.inflation", raw.inflation, "an annual inflation rate from -0.05 to 0.5", |v| {
-            (-0.05..=0.5).contains(&v)
-        });
+    let inflation_process =
+        raw.inflation_process.and_then(|p| mean_reverting(cx, "market.inflation_process", p, false));
+    let credit_spread = raw.credit_spread.and_then(|p| {
+        let duration = cx.number(
+            "market.credit_spread.duration",
+            p.duration,
+            "a spread duration in years from 0 to 30",
+            |v| (0.0..=30.0).contains(&v),
+        );
+        let spread = mean_reverting(cx, "market.credit_spread", p, true)?;
+        Some(CreditSpread { spread, duration: duration? })
+    });
+    let inflation = match (raw.inflation, inflation_process.is_some()) {
+        (Some(v), true) => {
+            cx.problem(
+                "market.inflation",
+                "no constant inflation beside an inflation_process",
+                format_value(v),
+            );
+            None
+        }
+        (None, true) => Some(0.0),
+        (v, false) => cx.number(
+            "market.inflation",
+            v,
+            "an annual inflation rate from -0.05 to 0.5 (or an inflation_process)",
+            |v| (-0.05..=0.5).contains(&v),
+        ),
+    };
 
     let raw_regimes = raw.regime.unwrap_or_default();
     if raw_regimes.is_empty() {
@@ -850,6 +875,8 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
         fixed_income_duration: duration?,
         hedge_ratio: hedge?,
         inflation: inflation?,
+        inflation_process,
+        credit_spread,
         trading_days_per_month: days,
         days_per_year,
     })
@@ -975,6 +1002,30 @@ fn correlation(
         ok = false;
     }
     ok.then_some(m)
+}
+
+/// A mean-reverting rate's `{ initial, mean, kappa, sigma }` (and, for a
+/// spread, `duration`, read by the caller).
+fn mean_reverting(
+    cx: &mut Context<'_>,
+    key: &str,
+    raw: raw::MeanRevertingFile,
+    spread: bool,
+) -> Option<MeanReverting> {
+    if !spread && let Some(d) = raw.duration {
+        cx.problem(&format!("{key}.duration"), "no duration on inflation", format_value(d));
+    }
+    let range = |v: f64| (-0.1..=0.5).contains(&v);
+    let initial = cx.number(&format!("{key}.initial"), raw.initial, "an annual rate from -0.1 to 0.5", range);
+    let mean = cx.number(&format!("{key}.mean"), raw.mean, "a long-run annual rate from -0.1 to 0.5", range);
+    let kappa =
+        cx.number(&format!("{key}.kappa"), raw.kappa, "a mean-reversion speed above 0 and at most 10", |v| {
+            v > 0.0 && v <= 10.0
+        });
+    let sigma = cx.number(&format!("{key}.sigma"), raw.sigma, "a volatility from 0 to 0.2", |v| {
+        (0.0..=0.2).contains(&v)
+    });
+    Some(MeanReverting { initial: initial?, process: Vasicek { kappa: kappa?, theta: mean?, sigma: sigma? } })
 }
 
 /// The market factor of an equity class.

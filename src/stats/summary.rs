@@ -57,7 +57,8 @@ pub struct PortfolioStats {
     /// Mean over paths of `(V_T / V_0)^(12 / months) - 1`.
     pub mean_annual_return: f64,
     pub mean_annual_return_se: f64,
-    /// The same, deflated by the scenario's assumed inflation.
+    /// The same, deflated by the path's price index (constant or
+    /// stochastic inflation, as the market says).
     pub mean_annual_real_return: f64,
     pub mean_annual_real_return_se: f64,
     /// Share of rolling five-year windows (over paths and their month-ends)
@@ -106,8 +107,8 @@ fn cvar(xs: &mut [f64], alpha: f64) -> (Estimate, f64) {
 }
 
 /// The statistics of `outcome` for a run of `months` months from
-/// `start_value`, with `inflation` a year for real returns.
-pub fn summarize(outcome: &Outcome, start_value: f64, months: usize, inflation: f64) -> PortfolioStats {
+/// `start_value`; real returns divide by each path's own price index.
+pub fn summarize(outcome: &Outcome, start_value: f64, months: usize) -> PortfolioStats {
     let paths: &[PathSummary] = &outcome.paths;
     let n = paths.len();
     let years = months as f64 / 12.0;
@@ -124,7 +125,9 @@ pub fn summarize(outcome: &Outcome, start_value: f64, months: usize, inflation: 
     let costs = per_year(|p| p.costs);
     let nominal = mean_se(paths.iter().map(|p| (p.final_value / start_value).powf(1.0 / years) - 1.0));
     let real = mean_se(
-        paths.iter().map(|p| (p.final_value / start_value).powf(1.0 / years) / (1.0 + inflation) - 1.0),
+        paths
+            .iter()
+            .map(|p| (p.final_value / start_value / p.final_log_price_index.exp()).powf(1.0 / years) - 1.0),
     );
     let rolling = paths.iter().any(|p| p.rolling_windows > 0).then(|| {
         let hits: u64 = paths.iter().map(|p| u64::from(p.rolling_hits)).sum();
