@@ -40,6 +40,9 @@ use rand::{Rng, RngExt};
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
 
 pub mod closed_form;
+mod hull_white;
+
+pub use hull_white::HullWhite;
 
 /// Number of risk factors.
 pub const FACTORS: usize = 4;
@@ -121,6 +124,9 @@ pub struct MarketModel {
     pub inflation: f64,
     pub inflation_process: Option<MeanReverting>,
     pub credit_spread: Option<CreditSpread>,
+    /// Hull-White fitted to an initial curve, instead of Vasicek's constant
+    /// level (one regime only).
+    pub hull_white: Option<HullWhite>,
     pub trading_days_per_month: usize,
     /// Trading days a year: `dt = 1 / days_per_year`.
     pub days_per_year: f64,
@@ -253,6 +259,8 @@ pub struct MarketState {
     pub spread: f64,
     /// Log of the price index, zero at the start.
     pub log_price_index: f64,
+    /// Days simulated so far.
+    pub day: usize,
 }
 
 impl MarketState {
@@ -263,6 +271,7 @@ impl MarketState {
             inflation: model.inflation_process.map_or(model.inflation, |p| p.initial),
             spread: model.credit_spread.map_or(0.0, |c| c.spread.initial),
             log_price_index: 0.0,
+            day: 0,
         }
     }
 
@@ -318,7 +327,7 @@ impl MarketState {
     /// The day's moves for given standard normals `n` (the part of
     /// [`MarketState::step`] after the draws).
     #[inline]
-    pub fn apply(&mut self, k: &DayKernel, _model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
+    pub fn apply(&mut self, k: &DayKernel, model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
         let l = &k.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
@@ -326,7 +335,12 @@ impl MarketState {
         let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
         let fx = k.drift[2] + z2;
         let r_old = self.short_rate;
-        let r_new = r_old + k.kappa_theta_dt - k.kappa_dt * r_old + z3;
+        let level = match &model.hull_white {
+            None => k.kappa_theta_dt,
+            Some(hw) => hw.theta_dt(self.day),
+        };
+        self.day += 1;
+        let r_new = r_old + level - k.kappa_dt * r_old + z3;
         self.short_rate = r_new;
         DayReturns {
             swedish_equity: (k.drift[0] + z0).exp(),

@@ -35,6 +35,7 @@ fn model(regimes: Vec<Regime>, transition: Vec<Vec<f64>>) -> MarketModel {
         inflation: 0.02,
         inflation_process: None,
         credit_spread: None,
+        hull_white: None,
         trading_days_per_month: 21,
         days_per_year: 252.0,
     }
@@ -259,6 +260,40 @@ fn stochastic_inflation_moments_match_the_closed_form() {
 }
 
 #[test]
+fn hull_white_reproduces_the_initial_curve() {
+    let curve = vec![(0.25, 0.0175), (1.0, 0.02), (3.0, 0.024), (5.0, 0.026)];
+    let (kappa, sigma) = (0.15, 0.008);
+    let base = model(vec![regime(CALM)], vec![vec![1.0]]);
+    let hw = HullWhite::new(curve, kappa, sigma, base.dt(), 5 * 252);
+    let m = MarketModel { initial_short_rate: hw.initial_rate(), hull_white: Some(hw.clone()), ..base };
+    let k = m.kernels()[0];
+    let (mut d1, mut d5) = (Vec::new(), Vec::new());
+    for p in 0..20_000 {
+        let mut rng = path_rng(21, p);
+        let mut state = MarketState::start(&m);
+        let mut integral = 0.0;
+        for day in 0..5 * 252 {
+            integral += state.short_rate * m.dt();
+            state.step(&k, &m, &mut rng);
+            if day + 1 == 252 {
+                d1.push((-integral).exp());
+            }
+        }
+        d5.push((-integral).exp());
+    }
+    // Daily steps bias the discount factor by well under 2e-5 here.
+    for (t, ds) in [(1.0, &d1), (5.0, &d5)] {
+        let (mean, var, n) = mean_var(ds.iter().copied());
+        within(
+            &format!("Hull-White discount factor, {t} years"),
+            mean,
+            hw.discount(t),
+            (var / n).sqrt() + 2e-5 / 4.0,
+        );
+    }
+}
+
+#[test]
 fn regime_chain_transition_rates_match_the_matrix() {
     let m = model(vec![regime(CALM), regime(CALM)], vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
     let mut counts = [[0u64; 2]; 2];
@@ -307,3 +342,21 @@ fn first_draws_are_pinned() {
 
 const PINNED_NORMALS: [&str; 4] = ["-0.663735234362", "2.020864786666", "0.615309709803", "-0.773439989165"];
 const PINNED_UNIFORM: &str = "0.060292474523";
+
+#[test]
+fn hull_white_without_volatility_follows_the_forward_curve_through_its_points() {
+    // With sigma 0 the Euler step must land on f(0, t) every day, jumps at
+    // the curve's points included (a one-ulp rounding once hid one).
+    let curve = vec![(0.25, 0.0175), (1.0, 0.02), (3.0, 0.024), (5.0, 0.026)];
+    let mut base = model(vec![regime(CALM)], vec![vec![1.0]]);
+    base.regimes[0].short_rate.sigma = 0.0;
+    let hw = HullWhite::new(curve, 0.15, 0.0, base.dt(), 5 * 252);
+    let m = MarketModel { initial_short_rate: hw.initial_rate(), hull_white: Some(hw.clone()), ..base };
+    let k = m.kernels()[0];
+    let mut state = MarketState::start(&m);
+    for day in 0..5 * 252 {
+        let f = hw.forward(day as f64 * m.dt()).0;
+        assert!((state.short_rate - f).abs() < 1e-12, "day {day}: r {} vs f {f}", state.short_rate);
+        state.apply(&k, &m, [0.0; 4]);
+    }
+}

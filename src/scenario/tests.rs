@@ -406,3 +406,34 @@ fn constant_inflation_beside_a_process_is_refused_and_a_spread_needs_its_duratio
     );
     one_problem(&text, &["`market.credit_spread.duration`", "a spread duration in years"]);
 }
+
+#[test]
+fn hull_white_fits_a_curve_and_refuses_what_it_cannot_use() {
+    let one_regime = {
+        let t = w1_text();
+        let cut = t.find("[[market.regime]]\nname = \"crisis\"").unwrap();
+        t[..cut]
+            .replace("start_regime = \"calm\"\n", "")
+            .replace("transition = [[0.98, 0.02], [0.15, 0.85]]\n", "")
+    };
+    let hw = one_regime.replace(
+        "initial_short_rate = 0.0175",
+        "short_rate_model = \"hull_white\"\ninitial_curve = [[0.25, 0.0175], [1.0, 0.02], [5.0, 0.026]]",
+    );
+    let m = parse(&hw).unwrap().scenario.market.unwrap();
+    assert_eq!(m.initial_short_rate, 0.0175, "the curve's forward at 0");
+    assert!(m.hull_white.is_some());
+
+    let unordered = hw.replace("[1.0, 0.02], [5.0, 0.026]", "[5.0, 0.026], [1.0, 0.02]");
+    one_problem(&unordered, &["`market.initial_curve[2]`", "a maturity after 5"]);
+    let with_rate = hw.replace("short_rate_model", "initial_short_rate = 0.01\nshort_rate_model");
+    one_problem(
+        &with_rate,
+        &["`market.initial_short_rate`", "no initial_short_rate with hull_white", "hint:"],
+    );
+    let two_regimes = w1_text().replace(
+        "initial_short_rate = 0.0175",
+        "short_rate_model = \"hull_white\"\ninitial_curve = [[1.0, 0.02]]",
+    );
+    one_problem(&two_regimes, &["`market.short_rate_model`", "with more than one regime"]);
+}

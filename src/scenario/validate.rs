@@ -11,8 +11,8 @@ use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::{
-    CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, MarketModel, MeanReverting, Regime,
-    SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
+    CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel, MeanReverting,
+    Regime, SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
 };
 use crate::prices::read_dated_csv;
 use crate::rule::Policy;
@@ -741,12 +741,40 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
             .number("market.days_per_year", Some(v), "trading days a year above 0", |v| v > 0.0)
             .unwrap_or(252.0),
     };
-    let r0 = cx.number(
-        "market.initial_short_rate",
-        raw.initial_short_rate,
-        "an annual rate from -0.1 to 0.5",
-        |v| (-0.1..=0.5).contains(&v),
-    );
+    let hull_white = match raw.short_rate_model.as_deref() {
+        None | Some("vasicek") => {
+            if raw.initial_curve.is_some() {
+                cx.problem(
+                    "market.initial_curve",
+                    "no initial curve with the vasicek short rate",
+                    "a curve",
+                )
+                .hint = Some("set short_rate_model = \"hull_white\" to fit the rate to the curve".into());
+            }
+            false
+        }
+        Some("hull_white") => true,
+        Some(other) => {
+            cx.problem("market.short_rate_model", "\"vasicek\" or \"hull_white\"", format!("{other:?}"));
+            false
+        }
+    };
+    let r0 = match (hull_white, raw.initial_short_rate) {
+        (true, Some(r)) => {
+            cx.problem(
+                "market.initial_short_rate",
+                "no initial_short_rate with hull_white",
+                format_value(r),
+            )
+            .hint = Some("the initial curve sets the starting rate (its instantaneous forward at 0)".into());
+            None
+        }
+        (true, None) => Some(0.0),
+        (false, r) => cx.number("market.initial_short_rate", r, "an annual rate from -0.1 to 0.5", |v| {
+            (-0.1..=0.5).contains(&v)
+        }),
+    };
+    let curve = if hull_white { initial_curve(cx, raw.initial_curve) } else { None };
     let duration = cx.number(
         "market.fixed_income_duration",
         raw.fixed_income_duration,
@@ -863,12 +891,23 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
             0
         }),
     };
+    if hull_white && k > 1 {
+        cx.problem("market.short_rate_model", "\"vasicek\" with more than one regime", "\"hull_white\"")
+            .hint = Some("hull_white is fitted with one regime's kappa and sigma in this version".into());
+    }
     if cx.problems.len() > before {
         return None;
     }
+    let regimes: Vec<Regime> = regimes.into_iter().flatten().collect();
+    let dt = 1.0 / days_per_year;
+    let hull_white = curve.map(|c| {
+        let v = regimes[0].short_rate;
+        HullWhite::new(c, v.kappa, v.sigma, dt, 1200 * days)
+    });
+    let r0 = hull_white.as_ref().map_or(r0, |hw| Some(hw.initial_rate()));
     Some(MarketModel {
         shocks,
-        regimes: regimes.into_iter().flatten().collect(),
+        regimes,
         transition,
         start_regime,
         initial_short_rate: r0?,
@@ -877,6 +916,7 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
         inflation: inflation?,
         inflation_process,
         credit_spread,
+        hull_white,
         trading_days_per_month: days,
         days_per_year,
     })
@@ -1026,6 +1066,40 @@ fn mean_reverting(
         (0.0..=0.2).contains(&v)
     });
     Some(MeanReverting { initial: initial?, process: Vasicek { kappa: kappa?, theta: mean?, sigma: sigma? } })
+}
+
+/// The initial zero curve of Hull-White: `[[years, rate], …]`, maturities
+/// above 0 and strictly increasing.
+fn initial_curve(cx: &mut Context<'_>, raw: Option<Vec<Vec<f64>>>) -> Option<Vec<(f64, f64)>> {
+    const KEY: &str = "market.initial_curve";
+    let Some(rows) = raw else {
+        cx.problem(KEY, "[[years, zero rate], …] (continuously compounded, maturities increasing)", MISSING);
+        return None;
+    };
+    if rows.is_empty() {
+        cx.problem(KEY, "at least one [years, zero rate] point", "none");
+        return None;
+    }
+    let mut curve = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let here = format!("{KEY}[{i}]");
+        match row.as_slice() {
+            [t, y] if t.is_finite() && *t > 0.0 && (-0.1..=0.5).contains(y) => {
+                if let Some((prev, _)) = curve.last()
+                    && t <= prev
+                {
+                    cx.problem(&here, format!("a maturity after {}", format_value(*prev)), format_value(*t));
+                    return None;
+                }
+                curve.push((*t, *y));
+            }
+            _ => {
+                cx.problem(&here, "[years above 0, zero rate from -0.1 to 0.5]", format!("{row:?}"));
+                return None;
+            }
+        }
+    }
+    Some(curve)
 }
 
 /// The market factor of an equity class.
