@@ -21,7 +21,8 @@
 //! independent of the four factors' in this version.
 //!
 //! Shocks are correlated Gaussian, `z = L n` with `L` the Cholesky factor
-//! of the regime's correlation matrix, or multivariate Student-t with `nu`
+//! of the regime's correlation matrix; or the first factor's shocks from a
+//! historical series in blocks ([`Bootstrap`]); or multivariate Student-t with `nu`
 //! degrees of freedom, `z = L n sqrt((nu - 2) / W)` with `W` chi-square
 //! with `nu` degrees of freedom: fat tails, and all factors jumping
 //! together on a bad day. The `(nu - 2)` scales the shocks to unit
@@ -31,7 +32,8 @@
 //!
 //! What a path consumes, in order: for each month after the first, one
 //! uniform (only when there is more than one regime); then for each day
-//! four standard normals in factor order, followed under Student-t shocks
+//! four standard normals in factor order (under bootstrap shocks, a block's
+//! first day draws one uniform before them), followed under Student-t shocks
 //! by one chi-square draw, then one normal for inflation and one for the
 //! credit spread, each only when the model has it. A value-stability test pins the
 //! first draws, so a reshuffle shows.
@@ -97,7 +99,7 @@ pub struct CreditSpread {
 }
 
 /// The distribution of the daily shocks.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Shocks {
     Gaussian,
@@ -105,6 +107,48 @@ pub enum Shocks {
     StudentT {
         degrees_of_freedom: f64,
     },
+    /// The first factor's shocks from history, in blocks (the others
+    /// Gaussian, correlated through `L` as usual).
+    Bootstrap(Bootstrap),
+}
+
+/// Historical block bootstrap of the first factor's daily shocks.
+///
+/// The series' daily log-returns, standardised to mean 0 and variance 1,
+/// replace the first normal of each day; a path walks `block_days`
+/// consecutive historical days from a start drawn uniformly (one uniform
+/// at each block's first day, before that day's normals), so fat tails,
+/// crash sequences and volatility clustering come in whole blocks. The
+/// regimes' drifts, volatilities and correlations still apply: this is
+/// history's shape at the model's scale. The four normals are drawn every
+/// day all the same, so a bootstrap run and a Gaussian one with the same
+/// seed share their other draws.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bootstrap {
+    /// Where the series came from.
+    pub source: String,
+    pub block_days: usize,
+    /// Standardised daily log-returns.
+    #[serde(skip)]
+    pub shocks: Vec<f64>,
+}
+
+impl Bootstrap {
+    /// From daily prices: log-returns, standardised by their sample mean
+    /// and standard deviation.
+    pub fn from_prices(source: String, prices: &[f64], block_days: usize) -> Bootstrap {
+        let returns: Vec<f64> = prices.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+        let n = returns.len() as f64;
+        let mean = returns.iter().sum::<f64>() / n;
+        let sd = (returns.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let shocks = returns.iter().map(|x| (x - mean) / sd).collect();
+        Bootstrap { source, block_days, shocks }
+    }
+
+    /// Number of possible block starts.
+    pub fn starts(&self) -> usize {
+        self.shocks.len() + 1 - self.block_days
+    }
 }
 
 /// A validated market model.
@@ -219,7 +263,7 @@ impl MarketModel {
                     kappa_dt: r.short_rate.kappa * dt,
                     kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
                     student: match self.shocks {
-                        Shocks::Gaussian => None,
+                        Shocks::Gaussian | Shocks::Bootstrap(_) => None,
                         Shocks::StudentT { degrees_of_freedom: nu } => Some((
                             ChiSquared::new(nu).expect("invariant: validated degrees of freedom above 2"),
                             nu - 2.0,
@@ -261,6 +305,9 @@ pub struct MarketState {
     pub log_price_index: f64,
     /// Days simulated so far.
     pub day: usize,
+    /// Bootstrap: the next historical day, and days left in the block.
+    boot_next: usize,
+    boot_left: usize,
 }
 
 impl MarketState {
@@ -272,6 +319,8 @@ impl MarketState {
             spread: model.credit_spread.map_or(0.0, |c| c.spread.initial),
             log_price_index: 0.0,
             day: 0,
+            boot_next: 0,
+            boot_left: 0,
         }
     }
 
@@ -293,6 +342,20 @@ impl MarketState {
         model: &MarketModel,
         rng: &mut R,
     ) -> DayReturns {
+        let boot = match &model.shocks {
+            Shocks::Bootstrap(b) => {
+                if self.boot_left == 0 {
+                    let u: f64 = rng.random();
+                    self.boot_next = ((u * b.starts() as f64) as usize).min(b.starts() - 1);
+                    self.boot_left = b.block_days;
+                }
+                let x = b.shocks[self.boot_next];
+                self.boot_next += 1;
+                self.boot_left -= 1;
+                Some(x)
+            }
+            _ => None,
+        };
         let mut n: [f64; FACTORS] = [
             rng.sample(StandardNormal),
             rng.sample(StandardNormal),
@@ -304,6 +367,9 @@ impl MarketState {
             for x in &mut n {
                 *x *= scale;
             }
+        }
+        if let Some(x) = boot {
+            n[0] = x;
         }
         let mut r = self.apply(kernel, model, n);
         // Inflation: the index grows at today's rate, which then moves.

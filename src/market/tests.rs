@@ -294,6 +294,46 @@ fn hull_white_reproduces_the_initial_curve() {
 }
 
 #[test]
+fn bootstrap_walks_blocks_of_consecutive_history_from_uniform_starts() {
+    let identity = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]];
+    // Ten "historical" shocks 0..9 (set directly, not standardised), blocks of 3.
+    let b = Bootstrap { source: "t".into(), block_days: 3, shocks: (0..10).map(f64::from).collect() };
+    assert_eq!(b.starts(), 8);
+    let m = MarketModel { shocks: Shocks::Bootstrap(b), ..model(vec![regime(identity)], vec![vec![1.0]]) };
+    let k = m.kernels()[0];
+    let g = m.regimes[0].swedish_equity;
+    let (drift, scale) = ((g.mu - g.vol * g.vol / 2.0) * m.dt(), g.vol * m.dt().sqrt());
+    let mut rng = path_rng(3, 9);
+    let mut predict = path_rng(3, 9);
+    let mut state = MarketState::start(&m);
+    for block in 0..10 {
+        // Each block: one uniform, then four normals a day.
+        let u: f64 = predict.random();
+        let start = (u * 8.0) as usize;
+        for day in 0..3 {
+            let x = (state.step(&k, &m, &mut rng).swedish_equity.ln() - drift) / scale;
+            assert!(
+                (x - (start + day) as f64).abs() < 1e-9,
+                "block {block}, day {day}: {x} vs {}",
+                start + day
+            );
+        }
+        // Re-synchronise the predictor for the next block's uniform.
+        predict = rng.clone();
+    }
+}
+
+#[test]
+fn bootstrap_shocks_are_standardised_log_returns() {
+    let prices: Vec<f64> =
+        (0..500).map(|i| 100.0 * (1.0 + 0.01 * (f64::from(i) * 0.7).sin()).powi(i)).collect();
+    let b = Bootstrap::from_prices("t".into(), &prices, 21);
+    let (mean, var, _) = mean_var(b.shocks.iter().copied());
+    assert!(mean.abs() < 1e-12 && (var - 1.0).abs() < 1e-12, "{mean} {var}");
+    assert_eq!(b.shocks.len(), 499);
+}
+
+#[test]
 fn regime_chain_transition_rates_match_the_matrix() {
     let m = model(vec![regime(CALM), regime(CALM)], vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
     let mut counts = [[0u64; 2]; 2];

@@ -130,6 +130,7 @@ pub struct MarketFile {
     pub inflation: Option<f64>,
     pub inflation_process: Option<MeanRevertingFile>,
     pub credit_spread: Option<MeanRevertingFile>,
+    pub bootstrap: Option<BootstrapFile>,
     pub transition: Option<Vec<Vec<f64>>>,
     pub start_regime: Option<String>,
     pub regime: Option<Vec<RegimeFile>>,
@@ -148,6 +149,7 @@ pub const MARKET_KEYS: &[&str] = &[
     "inflation",
     "inflation_process",
     "credit_spread",
+    "bootstrap",
     "transition",
     "start_regime",
     "regime",
@@ -197,6 +199,19 @@ pub struct MeanRevertingFile {
 pub const INFLATION_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma"];
 pub const SPREAD_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma", "duration"];
 
+/// `[market.bootstrap]`: a daily price series to draw shocks from.
+#[derive(Debug, Default, Deserialize)]
+pub struct BootstrapFile {
+    pub series: Option<String>,
+    pub date_column: Option<String>,
+    pub price_column: Option<String>,
+    pub from: Option<toml::Value>,
+    pub to: Option<toml::Value>,
+    pub block_days: Option<i64>,
+}
+
+pub const BOOTSTRAP_KEYS: &[&str] = &["series", "date_column", "price_column", "from", "to", "block_days"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -215,6 +230,7 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "market.regime.short_rate" => VASICEK_KEYS,
         "market.inflation_process" => INFLATION_KEYS,
         "market.credit_spread" => SPREAD_KEYS,
+        "market.bootstrap" => BOOTSTRAP_KEYS,
         _ => return None,
     })
 }

@@ -437,3 +437,28 @@ fn hull_white_fits_a_curve_and_refuses_what_it_cannot_use() {
     );
     one_problem(&two_regimes, &["`market.short_rate_model`", "with more than one regime"]);
 }
+
+#[test]
+fn bootstrap_reads_its_series_relative_to_the_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let read =
+        |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), source: e });
+    let text = w1_text().replace(
+        "shocks = \"gaussian\"",
+        "shocks = \"bootstrap\"\nbootstrap = { series = \"../data/djia_daily_1885_2023.csv\", from = 1950-01-01, block_days = 21 }",
+    );
+    let s = Scenario::parse(&dir.join("b.toml"), &text, &read).unwrap().scenario;
+    match &s.market.unwrap().shocks {
+        crate::market::Shocks::Bootstrap(b) => assert!(b.shocks.len() > 18_000 && b.block_days == 21),
+        other => panic!("expected a bootstrap, got {other:?}"),
+    }
+    let short = text.replace("from = 1950-01-01", "from = 2023-11-01");
+    let err = Scenario::parse(&dir.join("b.toml"), &short, &read).unwrap_err().to_string();
+    assert!(
+        err.contains("`market.bootstrap.block_days`: expected a block shorter than the series'"),
+        "{err}"
+    );
+    let missing = text.replace("djia_daily_1885_2023", "no_such_series");
+    let err = Scenario::parse(&dir.join("b.toml"), &missing, &read).unwrap_err().to_string();
+    assert!(err.contains("`market.bootstrap.series`: expected a readable CSV file"), "{err}");
+}

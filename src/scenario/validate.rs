@@ -11,10 +11,10 @@ use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::{
-    CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel, MeanReverting,
-    Regime, SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
+    Bootstrap, CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel,
+    MeanReverting, Regime, SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
 };
-use crate::prices::read_dated_csv;
+use crate::prices::{PriceSeries, read_dated_csv};
 use crate::rule::Policy;
 
 /// Sums of weights may be off by this much (rounded inputs such as 0.333).
@@ -171,7 +171,7 @@ pub fn scenario(
     };
     let simulation = simulation(&mut cx, raw.simulation);
     let has_market = raw.market.is_some();
-    let market = raw.market.and_then(|m| market(&mut cx, m));
+    let market = raw.market.and_then(|m| market(&mut cx, m, read));
     let classes = if raw_has(&cx, "portfolio") {
         asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default(), has_market)
     } else {
@@ -694,7 +694,11 @@ pub(super) fn simulation(cx: &mut Context<'_>, raw: Option<raw::SimulationFile>)
 }
 
 /// The `[market]` table into a model.
-pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<MarketModel> {
+pub(super) fn market(
+    cx: &mut Context<'_>,
+    mut raw: raw::MarketFile,
+    read: &dyn Fn(&Path) -> Result<String>,
+) -> Option<MarketModel> {
     let before = cx.problems.len();
     let shocks = match raw.shocks.as_deref() {
         None | Some("gaussian") => {
@@ -717,16 +721,22 @@ pub(super) fn market(cx: &mut Context<'_>, raw: raw::MarketFile) -> Option<Marke
             );
             Shocks::StudentT { degrees_of_freedom: nu.unwrap_or(5.0) }
         }
-        Some("bootstrap") => {
-            cx.problem("market.shocks", "\"gaussian\" or \"student_t\" in this version", "\"bootstrap\"")
-                .hint = Some("historical block bootstrap is planned".into());
-            Shocks::Gaussian
-        }
+        Some("bootstrap") => match bootstrap(cx, raw.bootstrap.take(), read) {
+            Some(b) => Shocks::Bootstrap(b),
+            None => Shocks::Gaussian,
+        },
         Some(other) => {
-            cx.problem("market.shocks", "\"gaussian\" or \"student_t\"", format!("{other:?}"));
+            cx.problem("market.shocks", "\"gaussian\", \"student_t\" or \"bootstrap\"", format!("{other:?}"));
             Shocks::Gaussian
         }
     };
+    if raw.bootstrap.is_some() {
+        cx.problem(
+            "market.bootstrap",
+            "no [market.bootstrap] unless shocks = \"bootstrap\"",
+            "a bootstrap table",
+        );
+    }
     let days = match raw.trading_days_per_month {
         None => 21,
         Some(d) if (1..=31).contains(&d) => d as usize,
@@ -1100,6 +1110,85 @@ fn initial_curve(cx: &mut Context<'_>, raw: Option<Vec<Vec<f64>>>) -> Option<Vec
         }
     }
     Some(curve)
+}
+
+/// `[market.bootstrap]`: the series read and standardised.
+fn bootstrap(
+    cx: &mut Context<'_>,
+    raw: Option<raw::BootstrapFile>,
+    read: &dyn Fn(&Path) -> Result<String>,
+) -> Option<Bootstrap> {
+    const KEY: &str = "market.bootstrap";
+    let Some(raw) = raw else {
+        cx.problem(KEY, "a [market.bootstrap] table with series and block_days", MISSING);
+        return None;
+    };
+    let block_days = match raw.block_days {
+        Some(b) if (1..=2520).contains(&b) => Some(b as usize),
+        other => {
+            let found = other.map_or(MISSING.into(), |b| b.to_string());
+            cx.problem(
+                &format!("{KEY}.block_days"),
+                "a block length of 1 to 2520 trading days (21 for a month)",
+                found,
+            );
+            None
+        }
+    };
+    let from = raw.from.as_ref().and_then(|v| cx.date(&format!("{KEY}.from"), Some(v)));
+    let to = raw.to.as_ref().and_then(|v| cx.date(&format!("{KEY}.to"), Some(v)));
+    let Some(series) = raw.series else {
+        cx.problem(
+            &format!("{KEY}.series"),
+            "a daily price series (CSV, relative to the scenario's folder)",
+            MISSING,
+        );
+        return None;
+    };
+    let path = cx.path.parent().unwrap_or(Path::new("")).join(&series);
+    let text = match read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            cx.problem(
+                &format!("{KEY}.series"),
+                "a readable CSV file (relative to the scenario's folder)",
+                e.to_string(),
+            );
+            return None;
+        }
+    };
+    let date_col = raw.date_column.as_deref().unwrap_or("date");
+    let price_col = raw.price_column.as_deref().unwrap_or("close");
+    let prices = match PriceSeries::parse(&path, text.as_bytes(), date_col, price_col) {
+        Ok(p) => p,
+        Err(Error::Invalid { problems }) => {
+            cx.problems.extend(problems);
+            return None;
+        }
+        Err(e) => {
+            cx.problem(&format!("{KEY}.series"), "a daily price series", e.to_string());
+            return None;
+        }
+    };
+    let window: Vec<f64> = prices
+        .dates
+        .iter()
+        .zip(&prices.prices)
+        .filter(|(d, _)| from.is_none_or(|f| **d >= f) && to.is_none_or(|t| **d <= t))
+        .map(|(_, p)| *p)
+        .collect();
+    let block_days = block_days?;
+    let returns = window.len().saturating_sub(1);
+    if returns <= block_days {
+        cx.problem(
+            &format!("{KEY}.block_days"),
+            format!("a block shorter than the series' {returns} daily returns (in the window chosen)"),
+            block_days.to_string(),
+        )
+        .hint = Some("choose a longer series or window, or shorter blocks".into());
+        return None;
+    }
+    Some(Bootstrap::from_prices(path.display().to_string(), &window, block_days))
 }
 
 /// The market factor of an equity class.
