@@ -10,6 +10,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedDate};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -93,6 +94,38 @@ where
 }
 
 type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
+
+/// A panel with dates across and `y` up, its grid and labels drawn: the
+/// frame every chart here shares.
+fn date_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<NaiveDate>,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+    y_label: &dyn Fn(&f64) -> String,
+) -> std::result::Result<DatePanel<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut panel = ChartBuilder::on(area)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x, y)?;
+    panel
+        .configure_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .y_desc(y_desc)
+        .y_label_formatter(y_label)
+        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    Ok(panel)
+}
 
 /// Renders `draw` to SVG and PNG.
 fn render(
@@ -179,21 +212,9 @@ where
         }
     }
     let pad = (hi - lo).max(1e-9) * 0.06;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
-        .y_desc(Term::MarketValue.text(lang))
-        .y_label_formatter(&|v| number(*v, 0, lang))
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()?;
+    let mut chart = date_panel(&top, x0..x1, (lo - pad)..(hi + pad), Term::MarketValue.text(lang), &|v| {
+        number(*v, 0, lang)
+    })?;
 
     let start = std::iter::once((x0, s.start_value));
     chart.draw_series(LineSeries::new(
@@ -219,21 +240,8 @@ where
     chart.draw_series(trades(false).map(|p| Cross::new(p, 7, VERMILLION.stroke_width(3))))?;
     chart.draw_series(trades(true).map(|p| TriangleMarker::new(p, 8, GREEN.filled())))?;
 
-    let mut shares = ChartBuilder::on(&bottom)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
-    shares
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
-        .y_desc(Term::EquityShare.text(lang))
-        .y_label_formatter(&|v| percent(*v, 0, lang))
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()?;
+    let mut shares =
+        date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     let cap = s.policy.cap;
     shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
     shares.draw_series(DashedLineSeries::new(
@@ -332,21 +340,13 @@ where
     let lo = value.iter().map(|r| r[1]).chain(floor.iter().map(|r| r[3])).fold(start_value, f64::min);
     let hi = value.iter().map(|r| r[5]).fold(start_value, f64::max);
     let pad = (hi - lo) * 0.05;
-    let mut chart = ChartBuilder::on(&top)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
-        .y_desc(format!("{} (mkr)", Term::MarketValue.text(lang)))
-        .y_label_formatter(&|v| number(*v, 0, lang))
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()?;
+    let mut chart = date_panel(
+        &top,
+        x0..x1,
+        (lo - pad)..(hi + pad),
+        &format!("{} (mkr)", Term::MarketValue.text(lang)),
+        &|v| number(*v, 0, lang),
+    )?;
     chart.draw_series(std::iter::once(Polygon::new(
         band(dates, start_value, value, 1, 5),
         BLUE.mix(0.15).filled(),
@@ -364,21 +364,8 @@ where
         VERMILLION.stroke_width(2),
     ))?;
 
-    let mut shares = ChartBuilder::on(&bottom)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
-    shares
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
-        .y_desc(Term::EquityShare.text(lang))
-        .y_label_formatter(&|v| percent(*v, 0, lang))
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
-        .draw()?;
+    let mut shares =
+        date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
     shares.draw_series(std::iter::once(Polygon::new(
         band(dates, start_equity, equity, 1, 5),
