@@ -267,6 +267,42 @@ fn run_shows_the_position_the_monte_carlo_and_the_crashes() {
 }
 
 #[test]
+fn run_speaks_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    pensionsim()
+        .args([
+            "run",
+            "scenarios/rjh-2025-08.toml",
+            "--paths",
+            "200",
+            "--horizon-months",
+            "12",
+            "--lang",
+            "sv",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Monte Carlo: 200 framtider, 12 månader"))
+        .stdout(predicate::str::contains("Under skyddsnivån inom 12 månader"))
+        .stdout(predicate::str::contains("± medelfel"))
+        .stdout(predicate::str::contains("Oktober 1987"));
+}
+
+#[test]
+fn validate_says_what_market_it_read() {
+    pensionsim()
+        .args(["validate", "scenarios/bench-w1.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "market: 2 regimes (calm, crisis), gaussian shocks, Vasicek short rate",
+        ))
+        .stdout(predicate::str::contains("simulation: 100000 paths, 120 months, seed 1"));
+}
+
+#[test]
 fn run_refuses_zero_paths_and_a_zero_horizon() {
     pensionsim()
         .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "0"])

@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pensionsim::engine::Engine;
-use pensionsim::market::MarketModel;
+use pensionsim::market::{MarketModel, Shocks};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
 use pensionsim::report::{Lang, chart, text};
@@ -49,6 +49,42 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
     );
     if !s.policy_defaults.is_empty() {
         let _ = writeln!(out, "policy: the rule document's defaults for {}", s.policy_defaults.join(", "));
+    }
+    if let Some(m) = &s.market {
+        let names: Vec<&str> = m.regimes.iter().map(|r| r.name.as_str()).collect();
+        let shocks = match &m.shocks {
+            Shocks::Gaussian => "gaussian shocks".to_string(),
+            Shocks::StudentT { degrees_of_freedom } => {
+                format!("Student-t shocks ({degrees_of_freedom} degrees of freedom)")
+            }
+            Shocks::Bootstrap(b) => format!(
+                "bootstrap shocks ({} daily returns, blocks of {} days)",
+                b.shocks.len(),
+                b.block_days
+            ),
+        };
+        let rate = if m.hull_white.is_some() { "Hull-White" } else { "Vasicek" };
+        let extras: Vec<&str> =
+            [m.inflation_process.map(|_| "stochastic inflation"), m.credit_spread.map(|_| "a credit spread")]
+                .into_iter()
+                .flatten()
+                .collect();
+        let _ = writeln!(
+            out,
+            "market: {} regime{} ({}), {shocks}, {rate} short rate{}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
+        );
+        let sim = &s.simulation;
+        let _ = writeln!(
+            out,
+            "simulation: {} paths, {} months, seed {}",
+            sim.paths, sim.horizon_months, sim.seed
+        );
+    } else {
+        let _ = writeln!(out, "market: none (pensionsim run shows the position and the crash replays only)");
     }
     let _ = writeln!(out);
     out.push_str(&text::position(s, &s.managed().position(), args.lang));
