@@ -15,9 +15,10 @@
 //! portfolio of duration `D`; with a credit spread `s` (optional, mean
 //! reverting like the rate), it also earns `s_old dt - D_s (s_new - s_old)`.
 //!
-//! Inflation is a constant rate, or (optional) a mean-reverting annual
-//! rate `pi`; the price index grows by `ln(1 + pi) dt` a day, and real
-//! returns divide by it. The spread and inflation have shocks of their own,
+//! Inflation is a constant annual rate `i` (the price index grows by
+//! `ln(1 + i) dt` a day in logs), or (optional) a mean-reverting
+//! instantaneous rate `pi` (`d ln P = pi dt`); real returns divide by the
+//! path's index. The spread and inflation have shocks of their own,
 //! independent of the four factors' in this version.
 //!
 //! Shocks are correlated Gaussian, `z = L n` with `L` the Cholesky factor
@@ -187,6 +188,9 @@ pub struct DayKernel {
     kappa_theta_dt: f64,
     /// The chi-square distribution of Student-t shocks, and `nu - 2`.
     student: Option<(ChiSquared<f64>, f64)>,
+    /// `ln(1 + inflation) dt`, the log price index's growth a day under
+    /// constant inflation.
+    log_inflation_dt: f64,
     /// `dt`, the fixed-income duration and the unhedged share.
     dt: f64,
     duration: f64,
@@ -269,6 +273,7 @@ impl MarketModel {
                             nu - 2.0,
                         )),
                     },
+                    log_inflation_dt: (1.0 + self.inflation).ln() * dt,
                     dt,
                     duration: self.fixed_income_duration,
                     unhedged: 1.0 - self.hedge_ratio,
@@ -372,13 +377,19 @@ impl MarketState {
             n[0] = x;
         }
         let mut r = self.apply(kernel, model, n);
-        // Inflation: the index grows at today's rate, which then moves.
+        // Inflation: the index grows at today's rate, which then moves. A
+        // constant annual rate i grows the log index by ln(1 + i) dt, taken
+        // once in the kernel; a mean-reverting rate is instantaneous, so
+        // d ln P = pi dt, and no day pays for a logarithm.
         let dt = kernel.dt;
-        self.log_price_index += (1.0 + self.inflation).ln() * dt;
-        if let Some(p) = &model.inflation_process {
-            let z: f64 = rng.sample(StandardNormal);
-            let v = &p.process;
-            self.inflation += v.kappa * (v.theta - self.inflation) * dt + v.sigma * dt.sqrt() * z;
+        match &model.inflation_process {
+            None => self.log_price_index += kernel.log_inflation_dt,
+            Some(p) => {
+                self.log_price_index += self.inflation * dt;
+                let z: f64 = rng.sample(StandardNormal);
+                let v = &p.process;
+                self.inflation += v.kappa * (v.theta - self.inflation) * dt + v.sigma * dt.sqrt() * z;
+            }
         }
         if let Some(c) = &model.credit_spread {
             let z: f64 = rng.sample(StandardNormal);
