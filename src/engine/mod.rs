@@ -139,6 +139,15 @@ impl Engine {
 
     /// Simulates path `path`, adding its month-ends to `months`.
     pub fn path(&self, path: u64, months: &mut MonthHistograms) -> PathSummary {
+        if self.model.is_plain() {
+            self.path_with::<true>(path, months)
+        } else {
+            self.path_with::<false>(path, months)
+        }
+    }
+
+    /// [`Engine::path`], its day loop compiled for a plain market or not.
+    fn path_with<const PLAIN: bool>(&self, path: u64, months: &mut MonthHistograms) -> PathSummary {
         let model = &self.model;
         let days = model.trading_days_per_month;
         let horizon = self.simulation.horizon_months;
@@ -161,7 +170,7 @@ impl Engine {
             market.start_month(model, month, &mut rng);
             let kernel = &self.kernels[market.regime];
             for day in 0..days {
-                let r = market.step(kernel, model, &mut rng);
+                let r = market.step_with::<PLAIN, _>(kernel, model, &mut rng);
                 for (g, &se) in equity_growth.iter_mut().zip(&self.swedish) {
                     *g = if se { r.swedish_equity } else { r.global_equity };
                 }

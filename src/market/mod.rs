@@ -234,6 +234,15 @@ impl MarketModel {
         1.0 / self.days_per_year
     }
 
+    /// Gaussian shocks, a Vasicek rate, constant inflation and no spread:
+    /// the model whose day needs none of the options.
+    pub fn is_plain(&self) -> bool {
+        matches!(self.shocks, Shocks::Gaussian)
+            && self.hull_white.is_none()
+            && self.inflation_process.is_none()
+            && self.credit_spread.is_none()
+    }
+
     /// The per-regime day kernels.
     ///
     /// # Panics
@@ -347,6 +356,33 @@ impl MarketState {
         model: &MarketModel,
         rng: &mut R,
     ) -> DayReturns {
+        self.step_with::<false, R>(kernel, model, rng)
+    }
+
+    /// [`MarketState::step`], compiled for a plain model when `PLAIN`
+    /// ([`MarketModel::is_plain`]: Gaussian shocks, Vasicek, no inflation
+    /// process, no spread), so the engine's commonest day carries none of
+    /// the options' branches. The caller must pass `PLAIN` only for a plain
+    /// model; both give the same bits on it.
+    #[inline]
+    pub fn step_with<const PLAIN: bool, R: Rng + ?Sized>(
+        &mut self,
+        kernel: &DayKernel,
+        model: &MarketModel,
+        rng: &mut R,
+    ) -> DayReturns {
+        debug_assert!(!PLAIN || model.is_plain());
+        if PLAIN {
+            let n: [f64; FACTORS] = [
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+            ];
+            let r = self.apply_level(kernel, model, n, kernel.kappa_theta_dt);
+            self.log_price_index += kernel.log_inflation_dt;
+            return r;
+        }
         let boot = match &model.shocks {
             Shocks::Bootstrap(b) => {
                 if self.boot_left == 0 {
@@ -405,6 +441,23 @@ impl MarketState {
     /// [`MarketState::step`] after the draws).
     #[inline]
     pub fn apply(&mut self, k: &DayKernel, model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
+        let level = match &model.hull_white {
+            None => k.kappa_theta_dt,
+            Some(hw) => hw.theta_dt(self.day),
+        };
+        self.apply_level(k, model, n, level)
+    }
+
+    /// [`MarketState::apply`] with the short rate's level `kappa theta dt`
+    /// for today given.
+    #[inline]
+    fn apply_level(
+        &mut self,
+        k: &DayKernel,
+        _model: &MarketModel,
+        n: [f64; FACTORS],
+        level: f64,
+    ) -> DayReturns {
         let l = &k.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
@@ -412,10 +465,6 @@ impl MarketState {
         let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
         let fx = k.drift[2] + z2;
         let r_old = self.short_rate;
-        let level = match &model.hull_white {
-            None => k.kappa_theta_dt,
-            Some(hw) => hw.theta_dt(self.day),
-        };
         self.day += 1;
         let r_new = r_old + level - k.kappa_dt * r_old + z3;
         self.short_rate = r_new;

@@ -334,6 +334,23 @@ fn bootstrap_shocks_are_standardised_log_returns() {
 }
 
 #[test]
+fn the_plain_step_gives_the_same_bits_as_the_full_one_on_a_plain_model() {
+    let m = model(vec![regime(CALM)], vec![vec![1.0]]);
+    assert!(m.is_plain());
+    let k = m.kernels()[0];
+    let (mut a, mut b) = (MarketState::start(&m), MarketState::start(&m));
+    let (mut ra, mut rb) = (path_rng(6, 2), path_rng(6, 2));
+    for _ in 0..1000 {
+        let x = a.step_with::<true, _>(&k, &m, &mut ra);
+        let y = b.step_with::<false, _>(&k, &m, &mut rb);
+        assert_eq!(x, y);
+    }
+    assert_eq!(a, b);
+    let spread = MeanReverting { initial: 0.01, process: Vasicek { kappa: 0.5, theta: 0.02, sigma: 0.01 } };
+    assert!(!MarketModel { credit_spread: Some(CreditSpread { spread, duration: 1.0 }), ..m }.is_plain());
+}
+
+#[test]
 fn regime_chain_transition_rates_match_the_matrix() {
     let m = model(vec![regime(CALM), regime(CALM)], vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
     let mut counts = [[0u64; 2]; 2];
