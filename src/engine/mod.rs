@@ -159,12 +159,7 @@ impl Engine {
         let mut fixed_growth = vec![0.0; self.n_fixed_income];
 
         let mut out = PathSummary::default();
-        let mut first_down: Option<(u32, f64)> = None;
-        let mut low_streak = 0u32;
-        // Month-end values and log price index, the start at index 0, for
-        // rolling five-year real returns.
-        let mut history = Vec::with_capacity(horizon + 1);
-        history.push((self.start_value, 0.0));
+        let mut tally = MonthTally::new(self.start_value, self.rebuild_cap, horizon);
 
         for month in 0..horizon {
             market.start_month(model, month, &mut rng);
@@ -181,8 +176,8 @@ impl Engine {
                 if d.breach_depth().is_some() && out.first_breach_month.is_none() {
                     out.first_breach_month = Some(month as u32);
                 }
-                if let (Some(t), None) = (&d.down, first_down) {
-                    first_down = Some((month as u32, t.equity_before));
+                if let Some(t) = &d.down {
+                    tally.down_weighted(month as u32, t.equity_before);
                 }
             }
 
@@ -192,21 +187,7 @@ impl Engine {
             if month == 11 {
                 out.value_12m = value;
             }
-            if let Some((start, before)) = first_down {
-                low_streak = if equity < CASH_LOCK_SHARE { low_streak + 1 } else { 0 };
-                out.cash_lock |= low_streak >= CASH_LOCK_MONTHS;
-                if out.months_to_rebuild.is_none() && equity >= before.min(self.rebuild_cap) - SHARE_EPSILON {
-                    out.months_to_rebuild = Some(month as u32 - start);
-                }
-            }
-            let index = market.log_price_index;
-            history.push((value, index));
-            if history.len() > ROLLING_MONTHS {
-                let (then, index_then) = history[history.len() - 1 - ROLLING_MONTHS];
-                let real = ((value / then) / (index - index_then).exp()).powf(0.2) - 1.0;
-                out.rolling_windows += 1;
-                out.rolling_hits += u32::from(real >= REAL_RETURN_TARGET);
-            }
+            tally.month_end(month as u32, value, equity, market.log_price_index, &mut out);
         }
         out.final_value = fund.value();
         out.final_log_price_index = market.log_price_index;
@@ -220,8 +201,55 @@ impl Engine {
         out.costs = record.costs;
         out.max_drawdown = record.max_drawdown;
         out.min_margin = record.min_margin;
-        out.downweighted = first_down.is_some();
+        out.downweighted = tally.first_down.is_some();
         out
+    }
+}
+
+/// A path's month-end bookkeeping beyond the rule's own record: the cash
+/// lock, the months to rebuild the equity share after the first
+/// down-weighting, and rolling five-year real returns.
+#[derive(Debug, Clone)]
+struct MonthTally {
+    /// Month and equity share before of the first down-weighting.
+    first_down: Option<(u32, f64)>,
+    low_streak: u32,
+    /// The most an up-weighting can reach: target less headroom.
+    rebuild_cap: f64,
+    /// Month-end values and log price index, the start at index 0.
+    history: Vec<(f64, f64)>,
+}
+
+impl MonthTally {
+    fn new(start_value: f64, rebuild_cap: f64, months: usize) -> MonthTally {
+        let mut history = Vec::with_capacity(months + 1);
+        history.push((start_value, 0.0));
+        MonthTally { first_down: None, low_streak: 0, rebuild_cap, history }
+    }
+
+    /// A down-weighting in `month` from share `equity_before`; only the
+    /// first counts.
+    fn down_weighted(&mut self, month: u32, equity_before: f64) {
+        self.first_down.get_or_insert((month, equity_before));
+    }
+
+    /// The end of `month` at `value`, equity share `equity` and log price
+    /// index `log_index`.
+    fn month_end(&mut self, month: u32, value: f64, equity: f64, log_index: f64, out: &mut PathSummary) {
+        if let Some((start, before)) = self.first_down {
+            self.low_streak = if equity < CASH_LOCK_SHARE { self.low_streak + 1 } else { 0 };
+            out.cash_lock |= self.low_streak >= CASH_LOCK_MONTHS;
+            if out.months_to_rebuild.is_none() && equity >= before.min(self.rebuild_cap) - SHARE_EPSILON {
+                out.months_to_rebuild = Some(month - start);
+            }
+        }
+        self.history.push((value, log_index));
+        if self.history.len() > ROLLING_MONTHS {
+            let (then, index_then) = self.history[self.history.len() - 1 - ROLLING_MONTHS];
+            let real = ((value / then) / (log_index - index_then).exp()).powf(0.2) - 1.0;
+            out.rolling_windows += 1;
+            out.rolling_hits += u32::from(real >= REAL_RETURN_TARGET);
+        }
     }
 }
 

@@ -52,3 +52,61 @@ fn progress_counts_every_path() {
     });
     assert_eq!(done.into_inner(), BLOCK + 5);
 }
+
+#[test]
+fn the_cash_lock_needs_twelve_low_month_ends_in_a_row_after_a_down_weighting() {
+    let mut tally = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    // Low equity before any down-weighting does not count.
+    for m in 0..5 {
+        tally.month_end(m, 100.0, 0.05, 0.0, &mut out);
+    }
+    tally.down_weighted(5, 0.60);
+    tally.down_weighted(6, 0.30); // only the first counts
+    for m in 5..16 {
+        tally.month_end(m, 100.0, 0.05, 0.0, &mut out);
+    }
+    assert!(!out.cash_lock, "11 low month-ends");
+    tally.month_end(16, 100.0, 0.09, 0.0, &mut out);
+    assert!(out.cash_lock, "the 12th");
+    assert_eq!(out.months_to_rebuild, None);
+}
+
+#[test]
+fn rebuilding_counts_months_from_the_first_down_weighting_to_the_level_before_it() {
+    let mut tally = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    tally.down_weighted(3, 0.50);
+    tally.month_end(3, 100.0, 0.20, 0.0, &mut out);
+    tally.month_end(4, 100.0, 0.49, 0.0, &mut out);
+    assert_eq!(out.months_to_rebuild, None);
+    tally.month_end(5, 100.0, 0.50, 0.0, &mut out);
+    assert_eq!(out.months_to_rebuild, Some(2));
+    // A share above what an up-weighting can reach counts as rebuilt at the cap.
+    let mut high = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    high.down_weighted(0, 0.80);
+    high.month_end(0, 100.0, 0.75, 0.0, &mut out);
+    assert_eq!(out.months_to_rebuild, Some(0));
+}
+
+#[test]
+fn rolling_five_year_real_returns_are_judged_against_the_price_index() {
+    let mut tally = MonthTally::new(100.0, 0.75, 80);
+    let mut out = PathSummary::default();
+    // Nominal 6 % a year and inflation 2 % a year (log index), month by month:
+    // real (1.06 / 1.02) - 1 = 3.92 % >= 3.5 % in every window.
+    for m in 0..72u32 {
+        let years = f64::from(m + 1) / 12.0;
+        tally.month_end(m, 100.0 * 1.06f64.powf(years), 0.5, 1.02f64.ln() * years, &mut out);
+    }
+    assert_eq!((out.rolling_windows, out.rolling_hits), (13, 13));
+    // The same with 3 % inflation: real 2.9 %, no window meets the target.
+    let mut tally = MonthTally::new(100.0, 0.75, 80);
+    let mut out = PathSummary::default();
+    for m in 0..72u32 {
+        let years = f64::from(m + 1) / 12.0;
+        tally.month_end(m, 100.0 * 1.06f64.powf(years), 0.5, 1.03f64.ln() * years, &mut out);
+    }
+    assert_eq!((out.rolling_windows, out.rolling_hits), (13, 0));
+}
