@@ -95,6 +95,25 @@ where
 
 type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
+/// A white page with `title`, split into two panels (the upper one
+/// `top_percent` of the height), each under a strip for its legend:
+/// `[top legend, top, bottom legend, bottom]`.
+fn page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    top_percent: u32,
+) -> std::result::Result<[DrawingArea<DB, Shift>; 4], Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 26))?;
+    let (top, bottom) = root.split_vertically(SIZE.1 * top_percent / 100);
+    let (top_legend, top) = top.split_vertically(30);
+    let (bottom_legend, bottom) = bottom.split_vertically(30);
+    Ok([top_legend, top, bottom_legend, bottom])
+}
+
 type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
 
 /// A panel with dates across and `y` up, its grid and labels drawn: the
@@ -177,11 +196,7 @@ fn draw_replay<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled(title, ("sans-serif", 26))?;
-    let (top, bottom) = root.split_vertically(SIZE.1 * 55 / 100);
-    let (top_legend, top) = top.split_vertically(30);
-    let (bottom_legend, bottom) = bottom.split_vertically(30);
+    let [top_legend, top, bottom_legend, bottom] = page(&root, title, 55)?;
     legend(
         &top_legend,
         &[
@@ -311,11 +326,7 @@ fn draw_fan<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    root.fill(&WHITE)?;
-    let root = root.titled(title, ("sans-serif", 26))?;
-    let (top, bottom) = root.split_vertically(SIZE.1 * 58 / 100);
-    let (top_legend, top) = top.split_vertically(30);
-    let (bottom_legend, bottom) = bottom.split_vertically(30);
+    let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
     let (p5_95, p25_75) = ("5–95 %", "25–75 %");
     let median = "Median";
     legend(
