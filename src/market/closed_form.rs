@@ -36,9 +36,4 @@ impl Vasicek {
         let a = ((self.theta - s * s / (2.0 * k * k)) * (b - t) - s * s * b * b / (4.0 * k)).exp();
         a * (-b * r0).exp()
     }
-
-    /// The continuously compounded zero rate for maturity `t`.
-    pub fn zero_rate(&self, r0: f64, t: f64) -> f64 {
-        -self.zero_coupon_price(r0, t).ln() / t
-    }
 }

@@ -379,7 +379,7 @@ impl MarketState {
                 rng.sample(StandardNormal),
                 rng.sample(StandardNormal),
             ];
-            let r = self.apply_level(kernel, model, n, kernel.kappa_theta_dt);
+            let r = self.apply_level(kernel, n, kernel.kappa_theta_dt);
             self.log_price_index += kernel.log_inflation_dt;
             return r;
         }
@@ -445,19 +445,13 @@ impl MarketState {
             None => k.kappa_theta_dt,
             Some(hw) => hw.theta_dt(self.day),
         };
-        self.apply_level(k, model, n, level)
+        self.apply_level(k, n, level)
     }
 
     /// [`MarketState::apply`] with the short rate's level `kappa theta dt`
     /// for today given.
     #[inline]
-    fn apply_level(
-        &mut self,
-        k: &DayKernel,
-        _model: &MarketModel,
-        n: [f64; FACTORS],
-        level: f64,
-    ) -> DayReturns {
+    fn apply_level(&mut self, k: &DayKernel, n: [f64; FACTORS], level: f64) -> DayReturns {
         let l = &k.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];

@@ -310,6 +310,27 @@ fn band(dates: &[NaiveDate], start: f64, fan: &[[f64; 7]], lo: usize, hi: usize)
     points
 }
 
+/// A fan: the 5-95 % and 25-75 % bands and the median, in `color`.
+fn draw_fan_series<DB: DrawingBackend>(
+    panel: &mut DatePanel<'_, DB>,
+    dates: &[NaiveDate],
+    start: f64,
+    fan: &[[f64; 7]],
+    color: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    for ((lo, hi), opacity) in [((1, 5), 0.15), ((2, 4), 0.35)] {
+        panel.draw_series(std::iter::once(Polygon::new(
+            band(dates, start, fan, lo, hi),
+            color.mix(opacity).filled(),
+        )))?;
+    }
+    panel.draw_series(LineSeries::new(line(dates, start, fan, 3), color.stroke_width(2)))?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn draw_fan<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -358,15 +379,7 @@ where
         &format!("{} (mkr)", Term::MarketValue.text(lang)),
         &|v| number(*v, 0, lang),
     )?;
-    chart.draw_series(std::iter::once(Polygon::new(
-        band(dates, start_value, value, 1, 5),
-        BLUE.mix(0.15).filled(),
-    )))?;
-    chart.draw_series(std::iter::once(Polygon::new(
-        band(dates, start_value, value, 2, 4),
-        BLUE.mix(0.35).filled(),
-    )))?;
-    chart.draw_series(LineSeries::new(line(dates, start_value, value, 3), BLUE.stroke_width(2)))?;
+    draw_fan_series(&mut chart, dates, start_value, value, BLUE)?;
     let floor_start = floor.first().map_or(start_value, |r| r[3]);
     chart.draw_series(DashedLineSeries::new(
         line(dates, floor_start, floor, 3),
@@ -378,15 +391,7 @@ where
     let mut shares =
         date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
-    shares.draw_series(std::iter::once(Polygon::new(
-        band(dates, start_equity, equity, 1, 5),
-        GREEN.mix(0.15).filled(),
-    )))?;
-    shares.draw_series(std::iter::once(Polygon::new(
-        band(dates, start_equity, equity, 2, 4),
-        GREEN.mix(0.35).filled(),
-    )))?;
-    shares.draw_series(LineSeries::new(line(dates, start_equity, equity, 3), GREEN.stroke_width(2)))?;
+    draw_fan_series(&mut shares, dates, start_equity, equity, GREEN)?;
     root.present()?;
     Ok(())
 }

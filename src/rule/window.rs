@@ -88,10 +88,6 @@ impl MonthEndWindow {
         self.start_value
     }
 
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     fn recompute_high(&mut self) {
         self.high = self.values.iter().copied().chain(self.start_value).fold(f64::NEG_INFINITY, f64::max);
     }
