@@ -48,6 +48,12 @@ pub struct PathSummary {
     pub cash_lock: bool,
     /// Whether the path down-weighted at all.
     pub downweighted: bool,
+    /// Month (0-based) of the first down-weighting.
+    pub first_downweight_month: Option<u32>,
+    /// Equity share at the end of month 3 and month 12 (the final share
+    /// for shorter horizons).
+    pub equity_share_3m: f64,
+    pub equity_share_12m: f64,
     /// Months from the first down-weighting until the equity share is back
     /// at its level before it (or at the most the rule's up-weighting can
     /// reach, target less headroom, if that is lower).
@@ -184,15 +190,23 @@ impl Engine {
             let value = fund.value();
             let equity = fund.equity_share();
             months.add(month, [value, equity, fund.margin(), fund.floor()]);
+            if month == 2 {
+                out.equity_share_3m = equity;
+            }
             if month == 11 {
                 out.value_12m = value;
+                out.equity_share_12m = equity;
             }
             tally.month_end(month as u32, value, equity, market.log_price_index, &mut out);
         }
         out.final_value = fund.value();
         out.final_log_price_index = market.log_price_index;
+        if horizon < 3 {
+            out.equity_share_3m = fund.equity_share();
+        }
         if horizon < 12 {
             out.value_12m = out.final_value;
+            out.equity_share_12m = fund.equity_share();
         }
         out.worst_breach = record.worst_breach;
         out.downweights = record.downweights;
@@ -202,6 +216,7 @@ impl Engine {
         out.max_drawdown = record.max_drawdown;
         out.min_margin = record.min_margin;
         out.downweighted = tally.first_down.is_some();
+        out.first_downweight_month = tally.first_down.map(|(month, _)| month);
         out
     }
 }

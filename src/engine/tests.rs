@@ -135,3 +135,32 @@ fn two_policies_on_one_seed_see_the_same_market_common_random_numbers() {
     }
     assert!(differ > 250, "the policies should trade differently, {differ} of 300 paths differ");
 }
+
+#[test]
+fn a_path_reports_its_first_down_weighting_and_its_equity_share_at_3_and_12_months() {
+    let engine = w1(400, 14);
+    let outcome = engine.run(&|_| {});
+    let down = outcome.paths.iter().filter(|p| p.downweighted).count();
+    assert!(down > 0, "W1 down-weights on some paths within 14 months");
+    for p in &outcome.paths {
+        assert_eq!(p.first_downweight_month.is_some(), p.downweighted);
+        assert!(p.first_downweight_month.is_none_or(|m| m < 14));
+        assert!((0.0..=0.8 + 1e-9).contains(&p.equity_share_3m));
+        assert!((0.0..=0.8 + 1e-9).contains(&p.equity_share_12m));
+    }
+    // The same shares the month-end histograms hold (bins 0.001 wide).
+    for month in [2, 11] {
+        let share = |p: &PathSummary| if month == 2 { p.equity_share_3m } else { p.equity_share_12m };
+        let mut shares: Vec<f64> = outcome.paths.iter().map(share).collect();
+        shares.sort_by(f64::total_cmp);
+        let exact = crate::stats::quantile_sorted(&shares, 0.5);
+        let binned = outcome.months.quantile(crate::stats::Series::EquityShare, month, 0.5);
+        assert!((exact - binned).abs() < 0.002, "month {month}: {exact} vs {binned}");
+    }
+    // A 2-month run reports its final share as the 3- and 12-month share.
+    let short = w1(3, 2);
+    let mut h = MonthHistograms::new(2, short.start_value());
+    let p = short.path(1, &mut h);
+    assert_eq!(p.equity_share_3m, p.equity_share_12m);
+    assert!(p.equity_share_3m > 0.0);
+}
