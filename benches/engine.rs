@@ -68,6 +68,13 @@ fn engine(c: &mut Criterion) {
     let engine = Engine::new(&scenario, one).expect("W1 has a market");
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(DAYS as u64));
+    group.bench_function("one path draws only", |b| {
+        let mut p = 0;
+        b.iter(|| {
+            p += 1;
+            black_box(draws(&mut path_rng(1, p)))
+        });
+    });
     group.bench_function("one path", |b| {
         let mut h = MonthHistograms::new(120, engine.start_value());
         let mut p = 0;

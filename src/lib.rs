@@ -23,6 +23,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod lanes;
 pub mod market;
 pub mod prices;
 pub mod replay;

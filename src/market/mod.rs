@@ -42,6 +42,8 @@
 use rand::{Rng, RngExt};
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
 
+use crate::lanes::{Real, Wide};
+
 pub mod closed_form;
 mod hull_white;
 
@@ -177,38 +179,112 @@ pub struct MarketModel {
     pub days_per_year: f64,
 }
 
-/// A regime's day, precomputed: drifts a day and the Cholesky factor with
-/// each row scaled by its factor's volatility times `sqrt(dt)`.
+/// A regime's day, precomputed: the arithmetic part ([`Coefficients`])
+/// and, under Student-t shocks, the chi-square the draws need.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DayKernel {
-    /// Log-drift a day of factors 0 to 2.
-    drift: [f64; 3],
-    /// `kappa dt` and `kappa theta dt` of the short rate.
-    kappa_dt: f64,
-    kappa_theta_dt: f64,
+    pub coefficients: Coefficients<f64>,
     /// The chi-square distribution of Student-t shocks, and `nu - 2`.
     student: Option<(ChiSquared<f64>, f64)>,
+}
+
+/// A regime's day arithmetic: log-drifts a day and the Cholesky factor
+/// with each row scaled by its factor's volatility times `sqrt(dt)`; for
+/// one path (`f64`) or a group ([`Wide`], each lane its own regime's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coefficients<T> {
+    /// Log-drift a day of factors 0 to 2.
+    drift: [T; 3],
+    /// `kappa dt` and `kappa theta dt` of the short rate.
+    kappa_dt: T,
+    kappa_theta_dt: T,
+    /// Lower-triangular, scaled.
+    l: [[T; FACTORS]; FACTORS],
+}
+
+impl Coefficients<Wide> {
+    /// A group's coefficients, lane `i` from `lane(i)`.
+    #[inline(always)]
+    pub fn gather<'a>(lane: impl Fn(usize) -> &'a Coefficients<f64>) -> Coefficients<Wide> {
+        let zero = Wide::splat(0.0);
+        let mut g = Coefficients {
+            drift: [zero; 3],
+            kappa_dt: zero,
+            kappa_theta_dt: zero,
+            l: [[zero; FACTORS]; FACTORS],
+        };
+        for i in 0..crate::lanes::LANES {
+            let c = lane(i);
+            for j in 0..3 {
+                g.drift[j].0[i] = c.drift[j];
+            }
+            g.kappa_dt.0[i] = c.kappa_dt;
+            g.kappa_theta_dt.0[i] = c.kappa_theta_dt;
+            for (row, from) in g.l.iter_mut().zip(&c.l) {
+                for (x, y) in row.iter_mut().zip(from) {
+                    x.0[i] = *y;
+                }
+            }
+        }
+        g
+    }
+}
+
+/// Constants of a day that are the same in every regime and on every path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayConstants {
+    dt: f64,
+    sqrt_dt: f64,
+    /// The fixed-income duration and the unhedged share.
+    duration: f64,
+    unhedged: f64,
     /// `ln(1 + inflation) dt`, the log price index's growth a day under
     /// constant inflation.
     log_inflation_dt: f64,
-    /// `dt`, the fixed-income duration and the unhedged share.
-    dt: f64,
-    duration: f64,
-    unhedged: f64,
-    /// Lower-triangular, scaled.
-    l: [[f64; FACTORS]; FACTORS],
 }
 
-/// One day's gross returns.
+/// One day's gross returns, for one path (`f64`) or a group ([`Wide`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DayReturns {
-    pub swedish_equity: f64,
+pub struct DayReturns<T = f64> {
+    pub swedish_equity: T,
     /// Global equities in SEK.
-    pub global_equity: f64,
-    pub fixed_income: f64,
+    pub global_equity: T,
+    pub fixed_income: T,
 }
 
-/// The lower-triangular `L` with `L L^T = a`, or `None` when `a` is not
+/// What a path draws for one day: the four factor shocks (Student-t
+/// scaling and the bootstrap's history already applied), then the
+/// inflation and spread normals (zero when the model has none).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Shock {
+    pub n: [f64; FACTORS],
+    pub inflation: f64,
+    pub spread: f64,
+}
+
+/// The discrete part of a path's market: its regime and where it stands
+/// in a bootstrap block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub regime: usize,
+    /// Bootstrap: the next historical day, and days left in the block.
+    boot_next: usize,
+    boot_left: usize,
+}
+
+/// The continuous part of a path's market (or of a group's, one lane a
+/// path).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates<T = f64> {
+    pub short_rate: T,
+    /// Annual inflation rate now.
+    pub inflation: T,
+    /// Credit spread now (zero without one).
+    pub spread: T,
+    /// Log of the price index, zero at the start.
+    pub log_price_index: T,
+}
+
 /// positive definite.
 pub fn cholesky(a: &[[f64; FACTORS]; FACTORS]) -> Option<[[f64; FACTORS]; FACTORS]> {
     let mut l = [[0.0; FACTORS]; FACTORS];
@@ -268,13 +344,16 @@ impl MarketModel {
                     }
                 }
                 DayKernel {
-                    drift: [
-                        (r.swedish_equity.mu - 0.5 * r.swedish_equity.vol.powi(2)) * dt,
-                        (r.global_equity.mu - 0.5 * r.global_equity.vol.powi(2)) * dt,
-                        r.sek_per_usd.mu * dt,
-                    ],
-                    kappa_dt: r.short_rate.kappa * dt,
-                    kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
+                    coefficients: Coefficients {
+                        drift: [
+                            (r.swedish_equity.mu - 0.5 * r.swedish_equity.vol.powi(2)) * dt,
+                            (r.global_equity.mu - 0.5 * r.global_equity.vol.powi(2)) * dt,
+                            r.sek_per_usd.mu * dt,
+                        ],
+                        kappa_dt: r.short_rate.kappa * dt,
+                        kappa_theta_dt: r.short_rate.kappa * r.short_rate.theta * dt,
+                        l: scaled,
+                    },
                     student: match self.shocks {
                         Shocks::Gaussian | Shocks::Bootstrap(_) => None,
                         Shocks::StudentT { degrees_of_freedom: nu } => Some((
@@ -282,14 +361,91 @@ impl MarketModel {
                             nu - 2.0,
                         )),
                     },
-                    log_inflation_dt: (1.0 + self.inflation).ln() * dt,
-                    dt,
-                    duration: self.fixed_income_duration,
-                    unhedged: 1.0 - self.hedge_ratio,
-                    l: scaled,
                 }
             })
             .collect()
+    }
+
+    /// The constants of every day.
+    pub fn day_constants(&self) -> DayConstants {
+        let dt = self.dt();
+        DayConstants {
+            dt,
+            sqrt_dt: dt.sqrt(),
+            duration: self.fixed_income_duration,
+            unhedged: 1.0 - self.hedge_ratio,
+            log_inflation_dt: (1.0 + self.inflation).ln() * dt,
+        }
+    }
+
+    /// A path's clock at the start: the start regime, no bootstrap block.
+    pub fn start_clock(&self) -> Clock {
+        Clock { regime: self.start_regime, boot_next: 0, boot_left: 0 }
+    }
+
+    /// The start of month `month` (0-based): draws the regime for every
+    /// month after the first.
+    #[inline]
+    pub fn start_month<R: Rng + ?Sized>(&self, clock: &mut Clock, month: usize, rng: &mut R) {
+        if month > 0 && self.regimes.len() > 1 {
+            let u: f64 = rng.random();
+            clock.regime = self.next_regime(clock.regime, u);
+        }
+    }
+
+    /// One day's draws for one path, in the documented order (see the
+    /// module's documentation); `PLAIN` only for a plain model
+    /// ([`MarketModel::is_plain`]), where it skips the options' branches
+    /// and gives the same draws.
+    #[inline(always)]
+    pub fn draw<const PLAIN: bool, R: Rng + ?Sized>(
+        &self,
+        kernels: &[DayKernel],
+        clock: &mut Clock,
+        rng: &mut R,
+    ) -> Shock {
+        debug_assert!(!PLAIN || self.is_plain());
+        if PLAIN {
+            let n = [
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+                rng.sample(StandardNormal),
+            ];
+            return Shock { n, inflation: 0.0, spread: 0.0 };
+        }
+        let boot = match &self.shocks {
+            Shocks::Bootstrap(b) => {
+                if clock.boot_left == 0 {
+                    let u: f64 = rng.random();
+                    clock.boot_next = ((u * b.starts() as f64) as usize).min(b.starts() - 1);
+                    clock.boot_left = b.block_days;
+                }
+                let x = b.shocks[clock.boot_next];
+                clock.boot_next += 1;
+                clock.boot_left -= 1;
+                Some(x)
+            }
+            _ => None,
+        };
+        let mut n: [f64; FACTORS] = [
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+            rng.sample(StandardNormal),
+        ];
+        if let Some((chi2, nu_less_2)) = &kernels[clock.regime].student {
+            let scale = (nu_less_2 / chi2.sample(rng)).sqrt();
+            for x in &mut n {
+                *x *= scale;
+            }
+        }
+        if let Some(x) = boot {
+            n[0] = x;
+        }
+        let inflation = if self.inflation_process.is_some() { rng.sample(StandardNormal) } else { 0.0 };
+        let spread = if self.credit_spread.is_some() { rng.sample(StandardNormal) } else { 0.0 };
+        Shock { n, inflation, spread }
     }
 
     /// The next month's regime after `current`, from one uniform `u`.
@@ -306,167 +462,141 @@ impl MarketModel {
     }
 }
 
-/// The market state of one path.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MarketState {
-    pub regime: usize,
-    pub short_rate: f64,
-    /// Annual inflation rate now.
-    pub inflation: f64,
-    /// Credit spread now (zero without one).
-    pub spread: f64,
-    /// Log of the price index, zero at the start.
-    pub log_price_index: f64,
-    /// Days simulated so far.
-    pub day: usize,
-    /// Bootstrap: the next historical day, and days left in the block.
-    boot_next: usize,
-    boot_left: usize,
-}
-
-impl MarketState {
-    pub fn start(model: &MarketModel) -> MarketState {
-        MarketState {
-            regime: model.start_regime,
-            short_rate: model.initial_short_rate,
-            inflation: model.inflation_process.map_or(model.inflation, |p| p.initial),
-            spread: model.credit_spread.map_or(0.0, |c| c.spread.initial),
-            log_price_index: 0.0,
-            day: 0,
-            boot_next: 0,
-            boot_left: 0,
+impl<T: Real> Rates<T> {
+    pub fn start(model: &MarketModel) -> Rates<T> {
+        Rates {
+            short_rate: T::splat(model.initial_short_rate),
+            inflation: T::splat(model.inflation_process.map_or(model.inflation, |p| p.initial)),
+            spread: T::splat(model.credit_spread.map_or(0.0, |c| c.spread.initial)),
+            log_price_index: T::splat(0.0),
         }
     }
 
-    /// The start of month `month` (0-based): draws the regime for every
-    /// month after the first.
-    #[inline]
-    pub fn start_month<R: Rng + ?Sized>(&mut self, model: &MarketModel, month: usize, rng: &mut R) {
-        if month > 0 && model.regimes.len() > 1 {
-            let u: f64 = rng.random();
-            self.regime = model.next_regime(self.regime, u);
-        }
-    }
-
-    /// One day: four normals, the factor moves, and the gross returns.
-    #[inline]
-    pub fn step<R: Rng + ?Sized>(
+    /// Day `day`'s moves (0-based, counted from the start) for standard
+    /// shocks `n` and the inflation and spread normals: the factors, the
+    /// short rate, inflation and the spread, and the gross returns. The
+    /// same code for one path and for a group, so each lane of a group has
+    /// the bits its path has alone. `PLAIN` as for [`MarketModel::draw`].
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments, reason = "one day's inputs, each named in the model's formulas")]
+    pub fn apply<const PLAIN: bool>(
         &mut self,
-        kernel: &DayKernel,
+        c: &Coefficients<T>,
+        k: &DayConstants,
         model: &MarketModel,
-        rng: &mut R,
-    ) -> DayReturns {
-        self.step_with::<false, R>(kernel, model, rng)
-    }
-
-    /// [`MarketState::step`], compiled for a plain model when `PLAIN`
-    /// ([`MarketModel::is_plain`]: Gaussian shocks, Vasicek, no inflation
-    /// process, no spread), so the engine's commonest day carries none of
-    /// the options' branches. The caller must pass `PLAIN` only for a plain
-    /// model; both give the same bits on it.
-    #[inline]
-    pub fn step_with<const PLAIN: bool, R: Rng + ?Sized>(
-        &mut self,
-        kernel: &DayKernel,
-        model: &MarketModel,
-        rng: &mut R,
-    ) -> DayReturns {
-        debug_assert!(!PLAIN || model.is_plain());
-        if PLAIN {
-            let n: [f64; FACTORS] = [
-                rng.sample(StandardNormal),
-                rng.sample(StandardNormal),
-                rng.sample(StandardNormal),
-                rng.sample(StandardNormal),
-            ];
-            let r = self.apply_level(kernel, n, kernel.kappa_theta_dt);
-            self.log_price_index += kernel.log_inflation_dt;
-            return r;
-        }
-        let boot = match &model.shocks {
-            Shocks::Bootstrap(b) => {
-                if self.boot_left == 0 {
-                    let u: f64 = rng.random();
-                    self.boot_next = ((u * b.starts() as f64) as usize).min(b.starts() - 1);
-                    self.boot_left = b.block_days;
-                }
-                let x = b.shocks[self.boot_next];
-                self.boot_next += 1;
-                self.boot_left -= 1;
-                Some(x)
-            }
-            _ => None,
-        };
-        let mut n: [f64; FACTORS] = [
-            rng.sample(StandardNormal),
-            rng.sample(StandardNormal),
-            rng.sample(StandardNormal),
-            rng.sample(StandardNormal),
-        ];
-        if let Some((chi2, nu_less_2)) = &kernel.student {
-            let scale = (nu_less_2 / chi2.sample(rng)).sqrt();
-            for x in &mut n {
-                *x *= scale;
-            }
-        }
-        if let Some(x) = boot {
-            n[0] = x;
-        }
-        let mut r = self.apply(kernel, model, n);
-        // Inflation: the index grows at today's rate, which then moves. A
-        // constant annual rate i grows the log index by ln(1 + i) dt, taken
-        // once in the kernel; a mean-reverting rate is instantaneous, so
-        // d ln P = pi dt, and no day pays for a logarithm.
-        let dt = kernel.dt;
-        match &model.inflation_process {
-            None => self.log_price_index += kernel.log_inflation_dt,
-            Some(p) => {
-                self.log_price_index += self.inflation * dt;
-                let z: f64 = rng.sample(StandardNormal);
-                let v = &p.process;
-                self.inflation += v.kappa * (v.theta - self.inflation) * dt + v.sigma * dt.sqrt() * z;
-            }
-        }
-        if let Some(c) = &model.credit_spread {
-            let z: f64 = rng.sample(StandardNormal);
-            let v = &c.spread.process;
-            let old = self.spread;
-            self.spread = old + v.kappa * (v.theta - old) * dt + v.sigma * dt.sqrt() * z;
-            r.fixed_income += old * dt - c.duration * (self.spread - old);
-        }
-        r
-    }
-
-    /// The day's moves for given standard normals `n` (the part of
-    /// [`MarketState::step`] after the draws).
-    #[inline]
-    pub fn apply(&mut self, k: &DayKernel, model: &MarketModel, n: [f64; FACTORS]) -> DayReturns {
-        let level = match &model.hull_white {
-            None => k.kappa_theta_dt,
-            Some(hw) => hw.theta_dt(self.day),
-        };
-        self.apply_level(k, n, level)
-    }
-
-    /// [`MarketState::apply`] with the short rate's level `kappa theta dt`
-    /// for today given.
-    #[inline]
-    fn apply_level(&mut self, k: &DayKernel, n: [f64; FACTORS], level: f64) -> DayReturns {
-        let l = &k.l;
+        day: usize,
+        n: [T; FACTORS],
+        inflation_shock: T,
+        spread_shock: T,
+    ) -> DayReturns<T> {
+        let l = &c.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
         let z2 = l[2][0] * n[0] + l[2][1] * n[1] + l[2][2] * n[2];
         let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
-        let fx = k.drift[2] + z2;
+        let fx = c.drift[2] + z2;
+        let level = match (PLAIN, &model.hull_white) {
+            (false, Some(hw)) => T::splat(hw.theta_dt(day)),
+            _ => c.kappa_theta_dt,
+        };
+        let dt = T::splat(k.dt);
         let r_old = self.short_rate;
-        self.day += 1;
-        let r_new = r_old + level - k.kappa_dt * r_old + z3;
+        let r_new = r_old + level - c.kappa_dt * r_old + z3;
         self.short_rate = r_new;
-        DayReturns {
-            swedish_equity: (k.drift[0] + z0).exp(),
-            global_equity: (k.drift[1] + z1 + k.unhedged * fx).exp(),
-            fixed_income: 1.0 + r_old * k.dt - k.duration * (r_new - r_old),
+        let mut fixed_income = T::splat(1.0) + r_old * dt - T::splat(k.duration) * (r_new - r_old);
+        let swedish_equity = (c.drift[0] + z0).exp();
+        let global_equity = (c.drift[1] + z1 + T::splat(k.unhedged) * fx).exp();
+        if PLAIN {
+            self.log_price_index = self.log_price_index + T::splat(k.log_inflation_dt);
+            return DayReturns { swedish_equity, global_equity, fixed_income };
         }
+        // Inflation: the index grows at today's rate, which then moves. A
+        // constant annual rate i grows the log index by ln(1 + i) dt, taken
+        // once in the constants; a mean-reverting rate is instantaneous, so
+        // d ln P = pi dt, and no day pays for a logarithm.
+        match &model.inflation_process {
+            None => self.log_price_index = self.log_price_index + T::splat(k.log_inflation_dt),
+            Some(p) => {
+                let v = &p.process;
+                let pi = self.inflation;
+                self.log_price_index = self.log_price_index + pi * dt;
+                self.inflation = pi
+                    + T::splat(v.kappa) * (T::splat(v.theta) - pi) * dt
+                    + T::splat(v.sigma * k.sqrt_dt) * inflation_shock;
+            }
+        }
+        if let Some(cs) = &model.credit_spread {
+            let v = &cs.spread.process;
+            let old = self.spread;
+            self.spread = old
+                + T::splat(v.kappa) * (T::splat(v.theta) - old) * dt
+                + T::splat(v.sigma * k.sqrt_dt) * spread_shock;
+            fixed_income = fixed_income + old * dt - T::splat(cs.duration) * (self.spread - old);
+        }
+        DayReturns { swedish_equity, global_equity, fixed_income }
+    }
+}
+
+/// The market of one path: its clock, its rates and the day count. The
+/// engine keeps the same parts for a group of paths side by side; this
+/// is the one-path form the model's tests drive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarketState {
+    pub clock: Clock,
+    pub rates: Rates<f64>,
+    /// Days simulated so far.
+    pub day: usize,
+}
+
+impl MarketState {
+    pub fn start(model: &MarketModel) -> MarketState {
+        MarketState { clock: model.start_clock(), rates: Rates::start(model), day: 0 }
+    }
+
+    /// The start of month `month` (0-based): draws the regime for every
+    /// month after the first.
+    pub fn start_month<R: Rng + ?Sized>(&mut self, model: &MarketModel, month: usize, rng: &mut R) {
+        model.start_month(&mut self.clock, month, rng);
+    }
+
+    /// One day: the draws, the factor moves, and the gross returns.
+    pub fn step<R: Rng + ?Sized>(
+        &mut self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        rng: &mut R,
+    ) -> DayReturns {
+        self.step_with::<false, R>(model, kernels, rng)
+    }
+
+    /// [`MarketState::step`], compiled for a plain model when `PLAIN`.
+    pub fn step_with<const PLAIN: bool, R: Rng + ?Sized>(
+        &mut self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        rng: &mut R,
+    ) -> DayReturns {
+        let shock = model.draw::<PLAIN, R>(kernels, &mut self.clock, rng);
+        self.apply_shock::<PLAIN>(model, kernels, shock)
+    }
+
+    /// The day's moves for a given draw (the part of [`MarketState::step`]
+    /// after the draws).
+    pub fn apply(&mut self, model: &MarketModel, kernels: &[DayKernel], n: [f64; FACTORS]) -> DayReturns {
+        self.apply_shock::<false>(model, kernels, Shock { n, inflation: 0.0, spread: 0.0 })
+    }
+
+    fn apply_shock<const PLAIN: bool>(
+        &mut self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        s: Shock,
+    ) -> DayReturns {
+        let c = &kernels[self.clock.regime].coefficients;
+        let r =
+            self.rates.apply::<PLAIN>(c, &model.day_constants(), model, self.day, s.n, s.inflation, s.spread);
+        self.day += 1;
+        r
     }
 }
 

@@ -67,10 +67,10 @@ fn cholesky_reproduces_the_matrix_and_refuses_a_non_positive_definite_one() {
 fn a_day_by_hand() {
     let identity = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0]];
     let m = model(vec![regime(identity)], vec![vec![1.0]]);
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let mut state = MarketState::start(&m);
     let n = [1.0, -0.5, 2.0, 1.5];
-    let r = state.apply(&k, &m, n);
+    let r = state.apply(&m, &k, n);
     let dt: f64 = 1.0 / 252.0;
     let sq = dt.sqrt();
     let se = ((0.08 - 0.5 * 0.16 * 0.16) * dt + 0.16 * sq).exp();
@@ -80,18 +80,18 @@ fn a_day_by_hand() {
     let fi = 1.0 + 0.0175 * dt - 0.9 * (r1 - 0.0175);
     assert!((r.swedish_equity - se).abs() < 1e-15);
     assert!((r.global_equity - gl).abs() < 1e-15);
-    assert!((state.short_rate - r1).abs() < 1e-15);
+    assert!((state.rates.short_rate - r1).abs() < 1e-15);
     assert!((r.fixed_income - fi).abs() < 1e-15);
 
     // A fully hedged position earns the local return only.
     let hedged = MarketModel { hedge_ratio: 1.0, ..m.clone() };
-    let r = MarketState::start(&hedged).apply(&hedged.kernels()[0], &hedged, n);
+    let r = MarketState::start(&hedged).apply(&hedged, &hedged.kernels(), n);
     assert!((r.global_equity - ((0.06 - 0.5 * 0.14 * 0.14) * dt - 0.14 * sq * 0.5).exp()).abs() < 1e-15);
 }
 
 /// Sums of daily log-returns over a year, and the short rate after it.
 fn simulate_years(m: &MarketModel, paths: u64) -> (Vec<[f64; 3]>, Vec<f64>, Vec<f64>) {
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let mut logs = Vec::new();
     let mut rates = Vec::new();
     let mut discount = Vec::new();
@@ -101,14 +101,14 @@ fn simulate_years(m: &MarketModel, paths: u64) -> (Vec<[f64; 3]>, Vec<f64>, Vec<
         let mut sum = [0.0; 3];
         let mut integral = 0.0;
         for _ in 0..252 {
-            integral += state.short_rate * m.dt();
-            let r = state.step(&k, m, &mut rng);
+            integral += state.rates.short_rate * m.dt();
+            let r = state.step(m, &k, &mut rng);
             sum[0] += r.swedish_equity.ln();
             sum[1] += r.global_equity.ln();
             sum[2] += r.fixed_income;
         }
         logs.push(sum);
-        rates.push(state.short_rate);
+        rates.push(state.rates.short_rate);
         discount.push((-integral).exp());
     }
     (logs, rates, discount)
@@ -182,7 +182,7 @@ fn student_t_shocks_have_unit_variance_and_the_closed_form_kurtosis() {
         shocks: Shocks::StudentT { degrees_of_freedom: nu },
         ..model(vec![regime(identity)], vec![vec![1.0]])
     };
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let g = m.regimes[0].swedish_equity;
     let (drift, scale) = ((g.mu - g.vol * g.vol / 2.0) * m.dt(), g.vol * m.dt().sqrt());
     let mut batches = Vec::new();
@@ -193,7 +193,7 @@ fn student_t_shocks_have_unit_variance_and_the_closed_form_kurtosis() {
         let (mut s2, mut s4) = (0.0, 0.0);
         let n = 20_000;
         for _ in 0..n {
-            let z = (state.step(&k, &m, &mut rng).swedish_equity.ln() - drift) / scale;
+            let z = (state.step(&m, &k, &mut rng).swedish_equity.ln() - drift) / scale;
             s2 += z * z;
             s4 += z.powi(4);
         }
@@ -214,11 +214,11 @@ fn a_credit_spread_adds_its_carry_and_its_price_effect() {
     let with = MarketModel { credit_spread: Some(CreditSpread { spread, duration: 2.0 }), ..base.clone() };
     let (mut a, mut b) = (MarketState::start(&base), MarketState::start(&with));
     let (mut ra, mut rb) = (path_rng(1, 1), path_rng(1, 1));
-    let x = a.step(&base.kernels()[0], &base, &mut ra);
-    let y = b.step(&with.kernels()[0], &with, &mut rb);
+    let x = a.step(&base, &base.kernels(), &mut ra);
+    let y = b.step(&with, &with.kernels(), &mut rb);
     let dt = base.dt();
     let s_new = 0.01 + 0.5 * (0.02 - 0.01) * dt;
-    assert!((b.spread - s_new).abs() < 1e-15);
+    assert!((b.rates.spread - s_new).abs() < 1e-15);
     assert!((y.fixed_income - (x.fixed_income + 0.01 * dt - 2.0 * (s_new - 0.01))).abs() < 1e-15);
     assert_eq!(x.swedish_equity, y.swedish_equity, "equities draw the same numbers");
 }
@@ -226,13 +226,13 @@ fn a_credit_spread_adds_its_carry_and_its_price_effect() {
 #[test]
 fn the_price_index_compounds_a_constant_inflation_rate() {
     let m = model(vec![regime(CALM)], vec![vec![1.0]]);
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let mut state = MarketState::start(&m);
     let mut rng = path_rng(4, 0);
     for _ in 0..252 {
-        state.step(&k, &m, &mut rng);
+        state.step(&m, &k, &mut rng);
     }
-    assert!((state.log_price_index.exp() - 1.02).abs() < 1e-12);
+    assert!((state.rates.log_price_index.exp() - 1.02).abs() < 1e-12);
 }
 
 #[test]
@@ -242,15 +242,15 @@ fn stochastic_inflation_moments_match_the_closed_form() {
         inflation_process: Some(MeanReverting { initial: 0.035, process }),
         ..model(vec![regime(CALM)], vec![vec![1.0]])
     };
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let mut ends = Vec::new();
     for p in 0..20_000 {
         let mut rng = path_rng(8, p);
         let mut state = MarketState::start(&m);
         for _ in 0..252 {
-            state.step(&k, &m, &mut rng);
+            state.step(&m, &k, &mut rng);
         }
-        ends.push(state.inflation);
+        ends.push(state.rates.inflation);
     }
     let (mean, var, n) = mean_var(ends.iter().copied());
     let dt = m.dt();
@@ -266,15 +266,15 @@ fn hull_white_reproduces_the_initial_curve() {
     let base = model(vec![regime(CALM)], vec![vec![1.0]]);
     let hw = HullWhite::new(curve, kappa, sigma, base.dt(), 5 * 252);
     let m = MarketModel { initial_short_rate: hw.initial_rate(), hull_white: Some(hw.clone()), ..base };
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let (mut d1, mut d5) = (Vec::new(), Vec::new());
     for p in 0..20_000 {
         let mut rng = path_rng(21, p);
         let mut state = MarketState::start(&m);
         let mut integral = 0.0;
         for day in 0..5 * 252 {
-            integral += state.short_rate * m.dt();
-            state.step(&k, &m, &mut rng);
+            integral += state.rates.short_rate * m.dt();
+            state.step(&m, &k, &mut rng);
             if day + 1 == 252 {
                 d1.push((-integral).exp());
             }
@@ -300,7 +300,7 @@ fn bootstrap_walks_blocks_of_consecutive_history_from_uniform_starts() {
     let b = Bootstrap { source: "t".into(), block_days: 3, shocks: (0..10).map(f64::from).collect() };
     assert_eq!(b.starts(), 8);
     let m = MarketModel { shocks: Shocks::Bootstrap(b), ..model(vec![regime(identity)], vec![vec![1.0]]) };
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let g = m.regimes[0].swedish_equity;
     let (drift, scale) = ((g.mu - g.vol * g.vol / 2.0) * m.dt(), g.vol * m.dt().sqrt());
     let mut rng = path_rng(3, 9);
@@ -311,7 +311,7 @@ fn bootstrap_walks_blocks_of_consecutive_history_from_uniform_starts() {
         let u: f64 = predict.random();
         let start = (u * 8.0) as usize;
         for day in 0..3 {
-            let x = (state.step(&k, &m, &mut rng).swedish_equity.ln() - drift) / scale;
+            let x = (state.step(&m, &k, &mut rng).swedish_equity.ln() - drift) / scale;
             assert!(
                 (x - (start + day) as f64).abs() < 1e-9,
                 "block {block}, day {day}: {x} vs {}",
@@ -337,12 +337,12 @@ fn bootstrap_shocks_are_standardised_log_returns() {
 fn the_plain_step_gives_the_same_bits_as_the_full_one_on_a_plain_model() {
     let m = model(vec![regime(CALM)], vec![vec![1.0]]);
     assert!(m.is_plain());
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let (mut a, mut b) = (MarketState::start(&m), MarketState::start(&m));
     let (mut ra, mut rb) = (path_rng(6, 2), path_rng(6, 2));
     for _ in 0..1000 {
-        let x = a.step_with::<true, _>(&k, &m, &mut ra);
-        let y = b.step_with::<false, _>(&k, &m, &mut rb);
+        let x = a.step_with::<true, _>(&m, &k, &mut ra);
+        let y = b.step_with::<false, _>(&m, &k, &mut rb);
         assert_eq!(x, y);
     }
     assert_eq!(a, b);
@@ -358,10 +358,10 @@ fn regime_chain_transition_rates_match_the_matrix() {
         let mut rng = path_rng(5, p);
         let mut state = MarketState::start(&m);
         for month in 0..120 {
-            let before = state.regime;
+            let before = state.clock.regime;
             state.start_month(&m, month, &mut rng);
             if month > 0 {
-                counts[before][state.regime] += 1;
+                counts[before][state.clock.regime] += 1;
             }
         }
     }
@@ -409,11 +409,15 @@ fn hull_white_without_volatility_follows_the_forward_curve_through_its_points() 
     base.regimes[0].short_rate.sigma = 0.0;
     let hw = HullWhite::new(curve, 0.15, 0.0, base.dt(), 5 * 252);
     let m = MarketModel { initial_short_rate: hw.initial_rate(), hull_white: Some(hw.clone()), ..base };
-    let k = m.kernels()[0];
+    let k = m.kernels();
     let mut state = MarketState::start(&m);
     for day in 0..5 * 252 {
         let f = hw.forward(day as f64 * m.dt()).0;
-        assert!((state.short_rate - f).abs() < 1e-12, "day {day}: r {} vs f {f}", state.short_rate);
-        state.apply(&k, &m, [0.0; 4]);
+        assert!(
+            (state.rates.short_rate - f).abs() < 1e-12,
+            "day {day}: r {} vs f {f}",
+            state.rates.short_rate
+        );
+        state.apply(&m, &k, [0.0; 4]);
     }
 }

@@ -44,7 +44,7 @@ mod record;
 mod window;
 
 pub use policy::{Policy, PolicyIssue, SHARE_EPSILON};
-pub use record::PathRecord;
+pub use record::{PathRecord, Watch};
 pub use window::MonthEndWindow;
 
 use serde::Serialize;
@@ -186,6 +186,18 @@ impl Managed {
         for (h, g) in self.holdings.fixed_income.iter_mut().zip(fixed_income_growth) {
             *h *= g;
         }
+    }
+
+    /// Replaces the holdings' amounts, class by class in the order of
+    /// [`Holdings`]: for a caller that compounds the returns of quiet days
+    /// itself and hands the rule the result before a day the rule must
+    /// close (the Monte Carlo engine keeps a group of paths' holdings side
+    /// by side, and asks [`Policy::exceeds_max_equity`] of each lane the
+    /// same question [`Managed::close_day`] asks).
+    #[inline]
+    pub fn set_amounts(&mut self, equity: &[f64], fixed_income: &[f64]) {
+        self.holdings.equity.copy_from_slice(equity);
+        self.holdings.fixed_income.copy_from_slice(fixed_income);
     }
 
     /// Step 2: a net flow `amount` (positive: deposit, negative:

@@ -98,11 +98,13 @@ impl Policy {
     /// `x (s_eq - s_fi) > (V - F) - (buffer + s_fi) V` (that is, `x > raw V`).
     #[inline]
     pub fn exceeds_max_equity(&self, equity: f64, value: f64, floor: f64) -> bool {
+        // `|` and `&`, not `||` and `&&`: no branches, so a group of paths
+        // asks it lane by lane as one vector.
         let x = equity - SHARE_EPSILON * value;
-        x > self.cap * value
-            || (x > 0.0
-                && x * (self.equity_stress - self.fixed_income_stress)
-                    > (value - floor) - (self.buffer + self.fixed_income_stress) * value)
+        (x > self.cap * value)
+            | ((x > 0.0)
+                & (x * (self.equity_stress - self.fixed_income_stress)
+                    > (value - floor) - (self.buffer + self.fixed_income_stress) * value))
     }
 
     /// Trading cost for moving `amount` of equities.
