@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pensionsim::engine::Engine;
+use pensionsim::engine::{Engine, PathSummary};
 use pensionsim::rng::{mix, path_rng};
 use pensionsim::scenario::{Scenario, Simulation};
 use pensionsim::stats::{MonthHistograms, summarize};
@@ -64,23 +64,25 @@ fn floor(c: &mut Criterion) {
 
 fn engine(c: &mut Criterion) {
     let scenario = w1();
-    let one = Simulation { paths: 1, ..scenario.simulation };
-    let engine = Engine::new(&scenario, one).expect("W1 has a market");
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(DAYS as u64));
-    group.bench_function("one path draws only", |b| {
+    group.throughput(Throughput::Elements(8 * DAYS as u64));
+    group.bench_function("floor: 8 paths' draws, one thread", |b| {
         let mut p = 0;
         b.iter(|| {
-            p += 1;
-            black_box(draws(&mut path_rng(1, p)))
+            p += 8;
+            (p..p + 8).map(|q| draws(&mut path_rng(1, q))).sum::<f64>()
         });
     });
-    group.bench_function("one path", |b| {
+    let engine = Engine::new(&scenario, scenario.simulation).expect("W1 has a market");
+    group.bench_function("8 paths side by side, one thread", |b| {
         let mut h = MonthHistograms::new(120, engine.start_value());
+        let mut out = [PathSummary::default(); 8];
         let mut p = 0;
         b.iter(|| {
-            p += 1;
-            black_box(engine.path(p, &mut h))
+            p += 8;
+            engine.paths(p, &mut out, &mut h);
+            black_box(&out);
         });
     });
     group.finish();

@@ -248,10 +248,19 @@ impl Engine {
     /// group whose other lanes repeat it: the cost of a group).
     pub fn path(&self, path: u64, months: &mut MonthHistograms) -> PathSummary {
         let mut out = [PathSummary::default()];
-        let mut ends = MonthEnds::new(months.months(), 1);
-        self.group(path, &mut out, &mut ends, 0);
-        ends.add_to(months, 1);
+        self.paths(path, &mut out, months);
         out[0]
+    }
+
+    /// Simulates paths `first ..` into `out`, one to [`LANES`] of them side
+    /// by side, adding their month-ends to `months`.
+    ///
+    /// # Panics
+    /// If `out` holds no path or more than [`LANES`].
+    pub fn paths(&self, first: u64, out: &mut [PathSummary], months: &mut MonthHistograms) {
+        let mut ends = MonthEnds::new(months.months(), out.len());
+        self.group(first, out, &mut ends, 0);
+        ends.add_to(months, out.len());
     }
 
     /// Simulates paths `first ..` into `out` (at most [`LANES`] of them)

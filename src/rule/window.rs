@@ -52,13 +52,15 @@ impl MonthEndWindow {
     /// Completes a month with value `value` (step 6 of the trading day).
     pub fn push(&mut self, value: f64) {
         self.values.push_back(value);
-        if self.values.len() > self.capacity {
-            self.values.pop_front();
+        let dropped = if self.values.len() > self.capacity { self.values.pop_front() } else { None };
+        let start_dropped = self.values.len() == self.capacity && self.start_value.take().is_some();
+        // A maximum is exact, so it can be kept up to date: only a high
+        // that leaves the window needs a search.
+        if value >= self.high {
+            self.high = value;
+        } else if start_dropped || dropped.is_some_and(|d| d >= self.high) {
+            self.recompute_high();
         }
-        if self.values.len() == self.capacity {
-            self.start_value = None;
-        }
-        self.recompute_high();
     }
 
     /// Scales every stored value (and the start value) by `factor`: the

@@ -35,8 +35,16 @@ struct Axis {
     lo: f64,
     hi: f64,
     bins: usize,
+    /// Bins per unit of the axis, `bins / (hi - lo)`.
+    per_unit: f64,
     /// Bin `ln(x / scale)` instead of `x`.
     log_scale: Option<f64>,
+}
+
+impl Axis {
+    fn new(lo: f64, hi: f64, bins: usize, log_scale: Option<f64>) -> Axis {
+        Axis { lo, hi, bins, per_unit: bins as f64 / (hi - lo), log_scale }
+    }
 }
 
 impl Axis {
@@ -46,7 +54,7 @@ impl Axis {
             Some(_) => f64::NEG_INFINITY,
             None => x,
         };
-        let f = (t - self.lo) / (self.hi - self.lo) * self.bins as f64;
+        let f = (t - self.lo) * self.per_unit;
         if f.is_nan() {
             return 0;
         }
@@ -80,13 +88,8 @@ pub struct MonthHistograms {
 
 impl MonthHistograms {
     pub fn new(months: usize, start_value: f64) -> MonthHistograms {
-        let log = Axis { lo: -4.6, hi: 2.3, bins: 2048, log_scale: Some(start_value) };
-        let axes = [
-            log,
-            Axis { lo: 0.0, hi: 1.0, bins: 1000, log_scale: None },
-            Axis { lo: -1.0, hi: 1.0, bins: 2000, log_scale: None },
-            log,
-        ];
+        let log = Axis::new(-4.6, 2.3, 2048, Some(start_value));
+        let axes = [log, Axis::new(0.0, 1.0, 1000, None), Axis::new(-1.0, 1.0, 2000, None), log];
         let counts = axes.map(|a| vec![0u32; months * a.bins]);
         MonthHistograms { months, axes, counts }
     }

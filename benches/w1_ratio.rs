@@ -1,0 +1,97 @@
+//! W1 against its floor, measured in turns: the floor (W1's draws alone),
+//! then the whole engine with its statistics, then the floor again, and
+//! so on, on all cores, so that both see the same machine at nearly the
+//! same moment. On a shared machine whose speed drifts by a fifth within
+//! minutes, the ratio of two medians taken in turns is the figure to
+//! trust; each figure alone is not.
+//!
+//! Run with `cargo bench --bench w1_ratio` (`-- PATHS ROUNDS` to change
+//! the defaults, 20,000 paths and 9 rounds); figures go in
+//! benches/RESULTS.md.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Instant;
+
+use pensionsim::engine::Engine;
+use pensionsim::rng::path_rng;
+use pensionsim::scenario::{Scenario, Simulation};
+use pensionsim::stats::summarize;
+use rand::{Rng, RngExt};
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+
+/// W1's draws for one path, in the engine's order: a uniform at the start
+/// of each month after the first, then four normals a day.
+fn draws<R: Rng>(rng: &mut R) -> f64 {
+    let mut acc = [0.0f64; 4];
+    for month in 0..120 {
+        if month > 0 {
+            acc[0] += rng.random::<f64>();
+        }
+        for _ in 0..21 {
+            for a in &mut acc {
+                *a += rng.sample::<f64, _>(StandardNormal);
+            }
+        }
+    }
+    acc.iter().sum()
+}
+
+fn median(xs: &mut [f64]) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+#[allow(clippy::print_stdout, reason = "a benchmark's report")]
+fn main() {
+    // `cargo bench` passes `--bench`; numbers are ours.
+    let numbers: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let paths = numbers.first().copied().unwrap_or(20_000);
+    let rounds = numbers.get(1).copied().unwrap_or(9);
+
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
+    let scenario = Scenario::load(&file).expect("bench-w1.toml loads").scenario;
+    let engine =
+        Engine::new(&scenario, Simulation { paths, ..scenario.simulation }).expect("W1 has a market");
+
+    let floor = || {
+        let t = Instant::now();
+        let s: f64 = (0..paths as u64).into_par_iter().map(|p| draws(&mut path_rng(1, p))).sum();
+        black_box(s);
+        t.elapsed().as_secs_f64()
+    };
+    let whole = || {
+        let t = Instant::now();
+        let outcome = engine.run(&|_| {});
+        black_box(summarize(&outcome, engine.start_value(), 120));
+        t.elapsed().as_secs_f64()
+    };
+    floor();
+    whole();
+
+    let (mut f, mut w, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let a = floor();
+        let b = whole();
+        f.push(a);
+        w.push(b);
+        ratios.push(b / a);
+    }
+    let threads = rayon::current_num_threads();
+    let (mf, mw, mr) = (median(&mut f), median(&mut w), median(&mut ratios));
+    println!("W1, {paths} paths, {threads} threads, {rounds} rounds in turns");
+    println!("floor (draws alone): median {:.3} s  [{:.3} .. {:.3}]", mf, f[0], f[f.len() - 1]);
+    println!("engine + statistics: median {:.3} s  [{:.3} .. {:.3}]", mw, w[0], w[w.len() - 1]);
+    println!(
+        "engine / floor: median of the rounds' ratios {:.2}  [{:.2} .. {:.2}]",
+        mr,
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+    println!(
+        "scaled to 100,000 paths: floor {:.2} s, engine {:.2} s",
+        mf * 1e5 / paths as f64,
+        mw * 1e5 / paths as f64
+    );
+}
