@@ -355,23 +355,27 @@ impl Engine {
             hot.load(i, book);
         }
 
+        let zero = Wide::splat(0.0);
+        let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut day_count = 0;
         for month in 0..horizon {
-            for (clock, rng) in clocks.iter_mut().zip(&mut rngs) {
+            // A month's draws, lane by lane (each stream in its own order,
+            // its state kept in registers through the month), then the
+            // month's days on the whole group.
+            for (i, (clock, rng)) in clocks.iter_mut().zip(&mut rngs).enumerate() {
                 model.start_month(clock, month, rng);
-            }
-            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
-            for day in 0..days {
-                let mut n = [Wide::splat(0.0); 4];
-                let (mut inflation, mut spread) = (Wide::splat(0.0), Wide::splat(0.0));
-                for i in 0..LANES {
-                    let s = model.draw::<PLAIN, _>(&self.kernels, &mut clocks[i], &mut rngs[i]);
-                    for (f, x) in n.iter_mut().zip(s.n) {
+                for d in &mut draws {
+                    let s = model.draw::<PLAIN, _>(&self.kernels, clock, rng);
+                    for (f, x) in d.n.iter_mut().zip(s.n) {
                         f.0[i] = x;
                     }
-                    inflation.0[i] = s.inflation;
-                    spread.0[i] = s.spread;
+                    d.inflation.0[i] = s.inflation;
+                    d.spread.0[i] = s.spread;
                 }
+            }
+            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
+            for (day, d) in draws.iter().enumerate() {
+                let (n, inflation, spread) = (d.n, d.inflation, d.spread);
                 let r =
                     rates.apply::<PLAIN>(&coefficients, &constants, model, day_count, n, inflation, spread);
                 day_count += 1;
@@ -422,6 +426,14 @@ impl Engine {
             *slot = book.finish(horizon, log_index);
         }
     }
+}
+
+/// One day's draws for a group, lane `i` from path `i`'s stream.
+#[derive(Debug, Clone, Copy)]
+struct GroupDraws {
+    n: [Wide; 4],
+    inflation: Wide,
+    spread: Wide,
 }
 
 /// Closes a day in full on lane `i`: the rule's `close_day` on its
