@@ -127,6 +127,46 @@ pub fn exp(x: f64) -> f64 {
     y * two_k
 }
 
+/// `ln x` for a positive, normal, finite `x`, within about one unit in
+/// the last place, from basic operations only; any other input gives an
+/// unspecified finite number or NaN (callers test `x > 0` first).
+///
+/// The method of fdlibm's `log`: `x = 2^k m` with `m` in `[sqrt(2)/2,
+/// sqrt(2))`, and `ln m` from `s = (m - 1) / (m + 1)` by a polynomial in
+/// `s^2`. fdlibm picks between two final formulas by the size of `m`;
+/// this one always takes the first, and has no branch, so a group of
+/// lanes runs as one vector.
+#[inline(always)]
+pub fn ln(x: f64) -> f64 {
+    const LN2_HI: f64 = 0.693_147_180_369_123_8;
+    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    const LG1: f64 = 0.666_666_666_666_673_5;
+    const LG2: f64 = 0.399_999_999_994_094_2;
+    const LG3: f64 = 0.285_714_287_436_623_9;
+    const LG4: f64 = 0.222_221_984_321_497_84;
+    const LG5: f64 = 0.181_835_721_616_180_5;
+    const LG6: f64 = 0.153_138_376_992_093_73;
+    const LG7: f64 = 0.147_981_986_051_165_86;
+
+    let bits = x.to_bits();
+    let high = bits >> 32;
+    let mantissa_high = high & 0x000f_ffff;
+    // Add 1 to the exponent when the mantissa is at least sqrt(2) - 1.
+    let carry = (mantissa_high + 0x95f64) & 0x10_0000;
+    let k = ((high >> 20) as i64) - 1023 + (carry >> 20) as i64;
+    let m = f64::from_bits(((mantissa_high | (carry ^ 0x3ff0_0000)) << 32) | (bits & 0xffff_ffff));
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let dk = k as f64;
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * (LG4 + w * LG6));
+    let t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +209,24 @@ mod tests {
         assert_eq!(exp(1000.0), exp(708.0));
         assert!(exp(708.0).is_finite() && exp(-708.0) > 0.0);
         assert_eq!(exp(-1000.0), exp(-708.0));
+    }
+
+    #[test]
+    fn ln_is_within_two_ulps_of_the_platforms() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(8);
+        for i in 0..200_000 {
+            let x: f64 = match i % 3 {
+                0 => rng.random_range(0.5..2.0), // month-end value over the start
+                1 => rng.random_range(1e-3..1e3),
+                _ => 10f64.powf(rng.random_range(-300.0..300.0)),
+            };
+            let (ours, platform) = (ln(x), x.ln());
+            let close = ulps(ours.abs(), platform.abs()) <= 2 || (ours - platform).abs() < 1e-300;
+            assert!(close && ours.signum() == platform.signum(), "ln({x}): {ours} vs {platform}");
+        }
+        assert_eq!(ln(1.0), 0.0);
+        assert_eq!(ln(2.0), std::f64::consts::LN_2);
+        assert_eq!(ln(exp(3.0)), 3.0);
     }
 
     #[test]

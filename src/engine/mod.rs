@@ -35,7 +35,7 @@ use crate::market::{Clock, Coefficients, DayKernel, MarketModel, Rates, SWEDISH_
 use crate::rng::path_rng;
 use crate::rule::{Holdings, Managed, PathRecord, SHARE_EPSILON, Watch};
 use crate::scenario::{Scenario, Simulation};
-use crate::stats::MonthHistograms;
+use crate::stats::{Binning, MonthHistograms};
 
 /// Paths a block: the unit of parallel work and of progress reports (a
 /// multiple of [`LANES`]).
@@ -229,7 +229,11 @@ impl Engine {
             .par_chunks_mut(BLOCK)
             .enumerate()
             .fold(
-                || (MonthHistograms::new(months, self.start_value), MonthEnds::new(months, BLOCK)),
+                || {
+                    let h = MonthHistograms::new(months, self.start_value);
+                    let ends = MonthEnds::new(h.binning(), months, BLOCK);
+                    (h, ends)
+                },
                 |(mut h, mut ends), (block, slots)| {
                     for (g, group) in slots.chunks_mut(LANES).enumerate() {
                         self.group((block * BLOCK + g * LANES) as u64, group, &mut ends, g * LANES);
@@ -258,7 +262,7 @@ impl Engine {
     /// # Panics
     /// If `out` holds no path or more than [`LANES`].
     pub fn paths(&self, first: u64, out: &mut [PathSummary], months: &mut MonthHistograms) {
-        let mut ends = MonthEnds::new(months.months(), out.len());
+        let mut ends = MonthEnds::new(months.binning(), months.months(), out.len());
         self.group(first, out, &mut ends, 0);
         ends.add_to(months, out.len());
     }
@@ -478,33 +482,34 @@ impl Book {
     }
 }
 
-/// Month-end figures of a block of paths, kept until the block is done
-/// and then added to the histograms month by month: one month's rows of
-/// the histograms stay in cache while a whole block's figures go in,
-/// where adding each path's months as it finished them would walk all
-/// 3.4 MB of counts once a path.
+/// Month-end figures of a block of paths, binned as they come and kept
+/// until the block is done, then added to the histograms month by month:
+/// one month's rows of the histograms stay in cache while a whole block's
+/// figures go in, where adding each path's months as it finished them
+/// would walk all 3.4 MB of counts once a path.
 #[derive(Debug, Clone)]
 struct MonthEnds {
+    binning: Binning,
     width: usize,
-    /// `figures[month * width + column]`: value, equity share, margin, floor.
-    figures: Vec<[f64; 4]>,
+    /// `bins[month * width + column]`: value, equity share, margin, floor.
+    bins: Vec<[u16; 4]>,
 }
 
 impl MonthEnds {
-    fn new(months: usize, width: usize) -> MonthEnds {
-        MonthEnds { width, figures: vec![[0.0; 4]; months * width] }
+    fn new(binning: Binning, months: usize, width: usize) -> MonthEnds {
+        MonthEnds { binning, width, bins: vec![[0; 4]; months * width] }
     }
 
     #[inline]
     fn set(&mut self, month: usize, column: usize, figures: [f64; 4]) {
-        self.figures[month * self.width + column] = figures;
+        self.bins[month * self.width + column] = self.binning.bins(figures);
     }
 
     /// Adds the first `columns` paths' figures to `months`.
     fn add_to(&self, months: &mut MonthHistograms, columns: usize) {
-        for (month, row) in self.figures.chunks_exact(self.width).enumerate() {
-            for figures in &row[..columns] {
-                months.add(month, *figures);
+        for (month, row) in self.bins.chunks_exact(self.width).enumerate() {
+            for bins in &row[..columns] {
+                months.add_bins(month, *bins);
             }
         }
     }

@@ -50,7 +50,7 @@ impl Axis {
 impl Axis {
     fn bin(&self, x: f64) -> usize {
         let t = match self.log_scale {
-            Some(s) if x > 0.0 => (x / s).ln(),
+            Some(s) if x > 0.0 => crate::lanes::ln(x / s),
             Some(_) => f64::NEG_INFINITY,
             None => x,
         };
@@ -71,17 +71,35 @@ impl Axis {
     }
 }
 
+/// How month-end figures map to bins: one [`Axis`] for each [`Series`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Binning {
+    axes: [Axis; 4],
+}
+
+impl Binning {
+    /// The bins of one path's month-end value, equity share, margin and
+    /// floor.
+    #[inline]
+    pub fn bins(&self, figures: [f64; 4]) -> [u16; 4] {
+        // Every axis has fewer than 2^16 bins (`MonthHistograms::new`).
+        std::array::from_fn(|s| self.axes[s].bin(figures[s]) as u16)
+    }
+}
+
 /// Month-end histograms of value, equity share, margin and floor.
 ///
 /// Value and floor are binned on `ln(x / start value)` from -4.6 to 2.3
 /// (1 % to 10 times the start) in 2,048 bins, 0.34 % wide; equity share on
 /// 0 to 1 in 1,000 bins; margin on -1 to 1 in 2,000 bins. Quantiles are
 /// interpolated within a bin, so their error is far below a bin's width.
-/// A value beyond an axis counts in its end bin.
+/// A value beyond an axis counts in its end bin. The logarithm is the
+/// project's own ([`crate::lanes::ln`]), so a figure falls in the same bin
+/// on every machine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonthHistograms {
     months: usize,
-    axes: [Axis; 4],
+    binning: Binning,
     /// `counts[series][month * bins + bin]`.
     counts: [Vec<u32>; 4],
 }
@@ -90,15 +108,28 @@ impl MonthHistograms {
     pub fn new(months: usize, start_value: f64) -> MonthHistograms {
         let log = Axis::new(-4.6, 2.3, 2048, Some(start_value));
         let axes = [log, Axis::new(0.0, 1.0, 1000, None), Axis::new(-1.0, 1.0, 2000, None), log];
+        debug_assert!(axes.iter().all(|a| a.bins <= usize::from(u16::MAX)));
         let counts = axes.map(|a| vec![0u32; months * a.bins]);
-        MonthHistograms { months, axes, counts }
+        MonthHistograms { months, binning: Binning { axes }, counts }
+    }
+
+    /// How this accumulator bins figures.
+    pub fn binning(&self) -> Binning {
+        self.binning
     }
 
     /// Adds one path's month-end figures for `month` (0-based).
     #[inline]
     pub fn add(&mut self, month: usize, figures: [f64; 4]) {
-        for ((axis, counts), x) in self.axes.iter().zip(&mut self.counts).zip(figures) {
-            counts[month * axis.bins + axis.bin(x)] += 1;
+        self.add_bins(month, self.binning.bins(figures));
+    }
+
+    /// Adds one path's month-end figures for `month`, already binned by
+    /// [`MonthHistograms::binning`].
+    #[inline]
+    pub fn add_bins(&mut self, month: usize, bins: [u16; 4]) {
+        for ((axis, counts), bin) in self.binning.axes.iter().zip(&mut self.counts).zip(bins) {
+            counts[month * axis.bins + usize::from(bin)] += 1;
         }
     }
 
@@ -120,7 +151,7 @@ impl MonthHistograms {
     /// The `p` quantile of `series` at the end of `month` (0-based).
     pub fn quantile(&self, series: Series, month: usize, p: f64) -> f64 {
         let s = series as usize;
-        let a = &self.axes[s];
+        let a = &self.binning.axes[s];
         let row = &self.counts[s][month * a.bins..(month + 1) * a.bins];
         let n: u64 = row.iter().map(|&c| u64::from(c)).sum();
         if n == 0 {
