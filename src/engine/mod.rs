@@ -410,10 +410,14 @@ impl Engine {
                 }
             }
 
-            for (i, book) in books.iter_mut().enumerate().take(live) {
+            let mut figures = [Wide::splat(0.0); 4];
+            for (i, book) in books.iter_mut().enumerate() {
                 let value = book.fund.value();
                 let equity = book.fund.equity_share();
-                ends.set(month, column + i, [value, equity, book.fund.margin(), book.fund.floor()]);
+                figures[0].0[i] = value;
+                figures[1].0[i] = equity;
+                figures[2].0[i] = book.fund.margin();
+                figures[3].0[i] = book.fund.floor();
                 let out = &mut book.out;
                 if month == 2 {
                     out.equity_share_3m = equity;
@@ -424,6 +428,7 @@ impl Engine {
                 }
                 book.tally.month_end(month as u32, value, equity, rates.log_price_index.0[i], out);
             }
+            ends.set_group(month, column, live, &figures);
         }
 
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
@@ -500,9 +505,15 @@ impl MonthEnds {
         MonthEnds { binning, width, bins: vec![[0; 4]; months * width] }
     }
 
-    #[inline]
-    fn set(&mut self, month: usize, column: usize, figures: [f64; 4]) {
-        self.bins[month * self.width + column] = self.binning.bins(figures);
+    /// A group's figures for `month` (`figures[series][lane]`), its first
+    /// `live` lanes in columns `column ..`.
+    #[inline(always)]
+    fn set_group(&mut self, month: usize, column: usize, live: usize, figures: &[Wide; 4]) {
+        let bins = self.binning.bins_of_group(*figures);
+        let row = &mut self.bins[month * self.width + column..][..live];
+        for (i, slot) in row.iter_mut().enumerate() {
+            *slot = [bins[0][i], bins[1][i], bins[2][i], bins[3][i]];
+        }
     }
 
     /// Adds the first `columns` paths' figures to `months`.

@@ -11,6 +11,8 @@
 
 use serde::Serialize;
 
+use crate::lanes::{LANES, Wide};
+
 mod summary;
 
 pub use summary::{Distribution, PortfolioStats, summarize};
@@ -48,17 +50,21 @@ impl Axis {
 }
 
 impl Axis {
+    /// The bin of `x`: the end bins take what lies beyond the axis, and
+    /// bin 0 what has no place on it (NaN, or a log axis's `x <= 0`).
+    /// Without branches, so a group's lanes bin as one vector.
+    #[inline(always)]
     fn bin(&self, x: f64) -> usize {
         let t = match self.log_scale {
-            Some(s) if x > 0.0 => crate::lanes::ln(x / s),
-            Some(_) => f64::NEG_INFINITY,
+            Some(s) => {
+                let y = crate::lanes::ln(x / s);
+                if x > 0.0 { y } else { f64::NEG_INFINITY }
+            }
             None => x,
         };
-        let f = (t - self.lo) * self.per_unit;
-        if f.is_nan() {
-            return 0;
-        }
-        (f.max(0.0) as usize).min(self.bins - 1)
+        // `max` takes NaN to 0; the cast truncates a number in range.
+        let f = ((t - self.lo) * self.per_unit).max(0.0).min((self.bins - 1) as f64);
+        f as usize
     }
 
     /// The value at fractional bin position `f`.
@@ -84,6 +90,19 @@ impl Binning {
     pub fn bins(&self, figures: [f64; 4]) -> [u16; 4] {
         // Every axis has fewer than 2^16 bins (`MonthHistograms::new`).
         std::array::from_fn(|s| self.axes[s].bin(figures[s]) as u16)
+    }
+
+    /// [`Binning::bins`] for a group of paths, lane by lane:
+    /// `result[series][lane]`.
+    #[inline(always)]
+    pub fn bins_of_group(&self, figures: [Wide; 4]) -> [[u16; LANES]; 4] {
+        let mut out = [[0; LANES]; 4];
+        for ((row, axis), xs) in out.iter_mut().zip(&self.axes).zip(figures) {
+            for (b, x) in row.iter_mut().zip(xs.0) {
+                *b = axis.bin(x) as u16;
+            }
+        }
+        out
     }
 }
 
