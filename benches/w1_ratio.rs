@@ -122,9 +122,17 @@ fn main() {
     let per_100k = |t: f64| t * 1e5 / paths as f64;
     println!("W1, {paths} paths a round, {threads} threads, {rounds} rounds in turns");
     println!("draws, a path at a time:        median {:.4} s, best {:.4} s", median(&mut one), best(&one));
-    println!("draws, eight paths interleaved: median {:.4} s, best {:.4} s", median(&mut eight), best(&eight));
+    println!(
+        "draws, eight paths interleaved: median {:.4} s, best {:.4} s",
+        median(&mut eight),
+        best(&eight)
+    );
     println!("floor (the faster of the two):  median {mf:.4} s, best {bf:.4} s");
     println!("engine + statistics:            median {mw:.4} s, best {bw:.4} s");
     println!("engine / floor: best against best {:.2}; median of the rounds' ratios {mr:.2}", bw / bf);
-    println!("scaled to 100,000 paths: floor {:.2} s (best), engine {:.2} s (best)", per_100k(bf), per_100k(bw));
+    println!(
+        "scaled to 100,000 paths: floor {:.2} s (best), engine {:.2} s (best)",
+        per_100k(bf),
+        per_100k(bw)
+    );
 }

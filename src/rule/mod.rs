@@ -244,11 +244,20 @@ impl Managed {
         if month_end || self.policy.exceeds_max_equity(equity_value, value, floor) {
             return self.close_busy_day(equity_value, value, month_end);
         }
+        self.quiet_day(equity_value, value)
+    }
+
+    /// The day a quiet day closes as: equities worth `equity_value` in a
+    /// portfolio worth `value`, measured against today's high and floor,
+    /// with nothing to trade. For a caller that has asked
+    /// [`Policy::exceeds_max_equity`] itself, on a day that ends no month.
+    #[inline(always)]
+    pub fn quiet_day(&self, equity_value: f64, value: f64) -> Day {
         Day {
             value_pre: value,
             equity_value_pre: equity_value,
             high_pre: self.window.high(),
-            floor_pre: floor,
+            floor_pre: self.floor,
             value_post: value,
             down: None,
             up: None,
