@@ -66,6 +66,9 @@ pub struct Suggestion {
     pub room_to_cap: f64,
     /// The trade the rule asks for, class by class; `None` for hold.
     pub trade: Option<TradePlan>,
+    /// Which portfolio the moves start from: today's, or, when a
+    /// down-weighting is required now, the one after it.
+    pub moves_from: MovesFrom,
     /// Equity moves that bring the rule to act, fixed income unchanged.
     pub moves: Moves,
     /// The same for a move in the dollar at the same time; `None` when the
@@ -104,6 +107,17 @@ pub struct Order {
     pub change: f64,
     /// After the trade and its cost (the cost is taken pro rata).
     pub holding_after: f64,
+}
+
+/// The portfolio the market moves start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovesFrom {
+    /// Today's holdings.
+    Today,
+    /// The holdings after the down-weighting required now: the next
+    /// down-weighting, not the one already due.
+    AfterSale,
 }
 
 /// Moves of all equity classes together (fractions: 0.05 is 5 %).
@@ -164,8 +178,17 @@ pub struct Outlook {
 /// valuation date), with an outlook of `paths` paths from `seed` when the
 /// scenario has a `[market]`.
 pub fn suggest(scenario: &Scenario, paths: usize, seed: u64) -> Suggestion {
-    let fund = scenario.managed();
-    let position = fund.position();
+    let today = scenario.managed();
+    let position = today.position();
+    // A sale is due now: the moves that matter are those of what is held after it.
+    let mut fund = today.clone();
+    let moves_from = match fund.carry_out() {
+        Some((sale, _)) if sale.kind == TradeKind::Down => MovesFrom::AfterSale,
+        _ => {
+            fund = today.clone();
+            MovesFrom::Today
+        }
+    };
     let currency = scenario.market.as_ref().zip(scenario.equity_factors()).map(|(market, factors)| {
         let global: Vec<bool> = factors.iter().map(|&f| f == GLOBAL_EQUITY).collect();
         let rows = CURRENCY_MOVES
@@ -186,7 +209,8 @@ pub fn suggest(scenario: &Scenario, paths: usize, seed: u64) -> Suggestion {
         high_date: scenario.high_month_end().map(|m| m.date),
         room_to_max: position.max_equity_share - position.equity_share,
         room_to_cap: position.cap - position.equity_share,
-        trade: trade_plan(scenario, &fund),
+        trade: trade_plan(scenario, &today),
+        moves_from,
         moves: moves(&fund),
         currency,
         outlook: outlook(scenario, paths, seed),

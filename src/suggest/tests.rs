@@ -91,6 +91,7 @@ fn the_worked_example_holds_and_asks_for_no_trade() {
     assert_eq!(pos.action, Action::Hold);
     assert_eq!(pos.binding, Constraint::Floor);
     assert_eq!(out.trade, None);
+    assert_eq!(out.moves_from, MovesFrom::Today);
     close(out.room_to_max, 181.0 / 1477.0 / 0.23 - 0.443, 1e-12);
     close(out.room_to_cap, 0.80 - 0.443, 1e-12);
     assert_eq!(out.high_date, NaiveDate::from_ymd_opt(2025, 8, 31), "the latest of equal highs");
@@ -141,8 +142,17 @@ fn a_portfolio_above_its_maximum_gets_the_exact_sale() {
     let after: f64 = plan.orders.iter().map(|o| o.holding_after).sum();
     close(after, 1000.0 - sale * 0.001, 1e-9);
     close(plan.equity_after, 0.12 / 0.23 - 0.05, 1e-12);
-    assert_eq!(out.moves.downweight_fall, Some(0.0), "required already");
     assert!(out.room_to_max < 0.0);
+    // The moves are those after the sale: the next down-weighting.
+    assert_eq!(out.moves_from, MovesFrom::AfterSale);
+    let mut after = s.managed();
+    after.carry_out();
+    assert_eq!(out.moves, moves(&after));
+    let x = out.moves.downweight_fall.unwrap();
+    assert!(x > 0.0);
+    assert!(day_after(&after, -(x + 1e-9), false).down.is_some());
+    assert!(day_after(&after, -(x - 1e-9), false).down.is_none());
+    assert_eq!(downweight_fall(&s.managed()), Some(0.0), "before the sale: required already");
 }
 
 #[test]
@@ -177,7 +187,7 @@ fn the_down_weighting_fall_lands_on_the_threshold() {
         assert!(day_after(fund, -(x + 1e-9), false).down.is_some(), "fund {i}: just past {x} must sell");
         assert!(day_after(fund, -(x - 1e-9), false).down.is_none(), "fund {i}: just short of {x} must not");
     }
-    // The region: about 5.6 % by hand. E 654.49, V 1,477.4, F 1,295.2:
+    // The region: 6.3 % by hand. E 654.49, V 1,477.4, F 1,295.2:
     // 654.49 (1 - x) 0.77... solve (e (1 - x)) 0.23 = (V - e x) - F.
     let f = &funds[0];
     let (e, v, floor) = (654.49, 1477.4, 1295.2);
