@@ -122,7 +122,7 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
             let _ = writeln!(out, "  {}.", capitalised(Term::Hold.text(lang)));
             let _ = writeln!(
                 out,
-                "  {} {} {} {}; {} {} {} ({} {}).",
+                "  {} {} {} {};\n  {} {} {} ({} {}).",
                 t(lang, "The equity share", "Aktieandelen"),
                 pct(p.equity_share),
                 t(lang, "is under the maximum of", "ligger under den maximala andelen"),
@@ -131,7 +131,7 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 points(policy.up_band, 0, lang),
                 t(lang, "at a month-end", "vid ett månadsskifte"),
                 t(lang, "today", "i dag"),
-                points(s.room_to_max.min(policy.target - p.equity_share), 1, lang),
+                points(s.up_room, 1, lang),
             );
         }
         Action::Sell { to_share, amount, cost } | Action::MayBuy { to_share, amount, cost } => {

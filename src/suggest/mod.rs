@@ -8,7 +8,7 @@
 //! the Monte Carlo [`Engine`]. The market moves are inverse calculations:
 //!
 //! - the **equity fall that triggers a down-weighting** solves the rule's
-//!   division-free test ([`Policy::exceeds_max_equity`]) in closed form for
+//!   division-free test ([`crate::rule::Policy::exceeds_max_equity`]) in closed form for
 //!   a fall `x` of every equity class, fixed income unchanged: with
 //!   `d = s_eq - s_fi` and `k = 1 - buffer - s_fi`, the test
 //!   `(e' - eps V') d > k V' - F` is linear in `x` (`e' = e (1 - x)`,
@@ -64,6 +64,9 @@ pub struct Suggestion {
     pub room_to_max: f64,
     /// `cap - E`.
     pub room_to_cap: f64,
+    /// `min(target, E_max) - E`: the room the month-end's up-weighting
+    /// check compares with `up_band`.
+    pub up_room: f64,
     /// The trade the rule asks for, class by class; `None` for hold.
     pub trade: Option<TradePlan>,
     /// Which portfolio the moves start from: today's, or, when a
@@ -209,6 +212,7 @@ pub fn suggest(scenario: &Scenario, paths: usize, seed: u64) -> Suggestion {
         high_date: scenario.high_month_end().map(|m| m.date),
         room_to_max: position.max_equity_share - position.equity_share,
         room_to_cap: position.cap - position.equity_share,
+        up_room: scenario.policy.target.min(position.max_equity_share) - position.equity_share,
         trade: trade_plan(scenario, &today),
         moves_from,
         moves: moves(&fund),

@@ -94,6 +94,8 @@ fn the_worked_example_holds_and_asks_for_no_trade() {
     assert_eq!(out.moves_from, MovesFrom::Today);
     close(out.room_to_max, 181.0 / 1477.0 / 0.23 - 0.443, 1e-12);
     close(out.room_to_cap, 0.80 - 0.443, 1e-12);
+    close(out.up_room, out.room_to_max, 1e-15);
+    assert!(out.up_room < P.up_band, "53.3 - 44.3 = 9.0 points < 10");
     assert_eq!(out.high_date, NaiveDate::from_ymd_opt(2025, 8, 31), "the latest of equal highs");
     assert_eq!(out.month_ends.len(), 24);
 }
