@@ -423,8 +423,15 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
         ),
     ];
     let width = lines.iter().map(|(k, _, _)| k.chars().count()).max().unwrap_or(0);
+    let none = format!(
+        "({} {} {})",
+        t(lang, "none of the", "ingen av de"),
+        number(o.paths as f64, 0, lang),
+        t(lang, "paths", "framtiderna")
+    );
     for (k, v, e) in lines {
-        let _ = writeln!(out, "  {k:<width$}  {:>8}  {}", pct(v), se(e));
+        let spread = if v == 0.0 { none.clone() } else { se(e) };
+        let _ = writeln!(out, "  {k:<width$}  {:>8}  {spread}", pct(v));
     }
     let _ = writeln!(
         out,
