@@ -15,6 +15,8 @@
 //! - [`replay`]: the rule applied day by day to a real price series;
 //! - [`engine`]: the rule on thousands of simulated market futures;
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
+//! - [`suggest`]: what the rule asks of the portfolio today, how far
+//!   markets can move before it asks for more, and the next year's odds;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -32,5 +34,6 @@ pub mod rng;
 pub mod rule;
 pub mod scenario;
 pub mod stats;
+pub mod suggest;
 
 pub use error::{Error, Problem, Result};

@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate(args),
         Command::Run(args) => commands::run(args),
         Command::Replay(args) => commands::replay_cmd(args),
+        Command::Suggest(args) => commands::suggest(args),
     };
     match result {
         Ok(printed) => match std::io::stdout().lock().write_all(printed.as_bytes()) {

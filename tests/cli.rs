@@ -329,3 +329,200 @@ fn every_shipped_scenario_validates() {
     }
     assert!(n >= 1);
 }
+
+/// 24 month-ends to 2025-08-31 as `date,value_mkr`, 1,500 but the last.
+fn month_ends_csv(dir: &Path, extra: &str) -> PathBuf {
+    let mut text = String::from("date,value_mkr\n");
+    let next = chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    for i in (1..=24).rev() {
+        let date = (next - chrono::Months::new(i - 1)).pred_opt().unwrap();
+        text.push_str(&format!("{date},{}\n", if i == 1 { 1477.4 } else { 1500.0 }));
+    }
+    text.push_str(extra);
+    let path = dir.join("month_ends.csv");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn suggest_prints_the_regions_position_action_moves_and_outlook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "2000", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Suggestion under the dynamic risk principle, 2025-08-31"))
+        .stdout(predicate::str::contains("1,619.0\u{a0}mkr (month-end 2025-01-31)"))
+        .stdout(predicate::str::contains("1,295.2\u{a0}mkr (80\u{a0}% of the high)"))
+        .stdout(predicate::str::contains("12.3\u{a0}% = 182.2\u{a0}mkr"))
+        .stdout(predicate::str::contains("53.6\u{a0}% (set by the floor)"))
+        .stdout(predicate::str::contains("Hold: no trade required."))
+        .stdout(predicate::str::contains("Equity fall that triggers a down-weighting    6.3\u{a0}%"))
+        .stdout(predicate::str::contains("Equity fall that reaches the floor, no trade  27.8\u{a0}%"))
+        .stdout(predicate::str::contains("2,000 simulated paths, seed 20250831"))
+        .stdout(predicate::str::contains("Down-weighting within 12 months"));
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("-10\u{a0}%") && stdout.contains("+10\u{a0}%"), "the currency table:\n{stdout}");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("suggest.json")).unwrap()).unwrap();
+    for key in
+        ["position", "high_date", "room_to_max", "room_to_cap", "moves", "currency", "outlook", "month_ends"]
+    {
+        assert!(json.get(key).is_some(), "suggest.json lacks {key}");
+    }
+    assert_eq!(json["position"]["action"]["kind"], "hold");
+    assert_eq!(json["trade"], serde_json::Value::Null);
+    assert_eq!(json["outlook"]["paths"], 2000);
+    let o = &json["outlook"];
+    let p = |k: &str| o[k].as_f64().unwrap();
+    assert!(p("p_downweight_1m") <= p("p_downweight_3m") && p("p_downweight_3m") <= p("p_downweight_12m"));
+    assert!(p("p_downweight_12m_se") > 0.0);
+    assert_eq!(json["month_ends"].as_array().map(Vec::len), Some(24));
+    let png = std::fs::read(out.join("suggest.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(std::fs::read_to_string(out.join("suggest.svg")).unwrap().contains("Protection level (floor)"));
+}
+
+#[test]
+fn suggest_speaks_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "500", "--lang", "sv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Förslag enligt den dynamiska riskprincipen, 2025-08-31"))
+        .stdout(predicate::str::contains("Högsta månadsvärde, 24 mån"))
+        .stdout(predicate::str::contains("Skyddsnivå                       1\u{a0}295,2\u{a0}mkr"))
+        .stdout(predicate::str::contains("Riskmarginal                     12,3\u{a0}% = 182,2\u{a0}mkr"))
+        .stdout(predicate::str::contains("53,6\u{a0}% (styrs av skyddsnivån)"))
+        .stdout(predicate::str::contains("Behåll: ingen omviktning krävs."))
+        .stdout(predicate::str::contains("Aktiefall som utlöser en nedviktning        6,3\u{a0}%"))
+        .stdout(predicate::str::contains("Nedviktning inom 3 månader"))
+        .stdout(predicate::str::contains("Skrev"));
+}
+
+#[test]
+fn suggest_with_todays_holdings_prints_the_sale_per_asset_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let holdings = dir.path().join("holdings.csv");
+    std::fs::write(
+        &holdings,
+        "asset_class,holding_mkr\nswedish_equity,400\nglobal_equity,500\nfixed_income,577.4\n",
+    )
+    .unwrap();
+    // V 1,477.4, H 1,619: E_max 53.6 %, E 60.9 %: sell to 48.6 %, by hand
+    // 900 - 1,477.4 (182.2 / 1,477.4 / 0.23 - 0.05) = 181.7 mkr, 4:5.
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "200", "--holdings"])
+        .arg(&holdings)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Down-weighting required now: sell 181.7\u{a0}mkr of equities, 60.9\u{a0}% → 48.6\u{a0}%",
+        ))
+        .stdout(predicate::str::contains("-80.8\u{a0}mkr"))
+        .stdout(predicate::str::contains("-100.9\u{a0}mkr"))
+        .stdout(predicate::str::contains("+181.7\u{a0}mkr"))
+        .stdout(predicate::str::contains("From the holdings after the required sale."));
+}
+
+#[test]
+fn suggest_names_the_file_and_row_of_bad_holdings() {
+    let dir = tempfile::tempdir().unwrap();
+    let holdings = dir.path().join("holdings.csv");
+    std::fs::write(
+        &holdings,
+        "asset_class,holding_mkr\nswedish_equity,250\nhedge_funds,100\nglobal_equity,-5\nfixed_income,800\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--holdings"])
+        .arg(&holdings)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("error: 2 problems:"))
+        .stderr(predicate::str::contains("holdings.csv: row at line 3: `asset_class`: expected one of the scenario's asset classes `swedish_equity`, `global_equity`, `fixed_income`, found \"hedge_funds\""))
+        .stderr(predicate::str::contains("holdings.csv: row at line 4: `holding_mkr`: expected a holding in mkr, zero or more, found \"-5\""));
+    assert!(!out.exists(), "nothing written on bad input");
+}
+
+#[test]
+fn suggest_names_the_row_of_a_month_end_after_the_valuation_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = month_ends_csv(dir.path(), "2025-09-30,1490\n");
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--history"])
+        .arg(&history)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "month_ends.csv: row at line 26: `date`: expected month-ends on or before the valuation date 2025-08-31, found 2025-09-30",
+        ));
+}
+
+#[test]
+fn suggest_refuses_a_history_shorter_than_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read_to_string(month_ends_csv(dir.path(), "")).unwrap();
+    let short: String =
+        full.lines().enumerate().filter(|(i, _)| *i != 1).map(|(_, l)| format!("{l}\n")).collect();
+    let history = dir.path().join("short.csv");
+    std::fs::write(&history, short).unwrap();
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--history"])
+        .arg(&history)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("short.csv: `value_mkr`: expected the 24 month-ends the rule's window needs (the scenario gives no start value), found 23 month-ends"));
+}
+
+#[test]
+fn suggest_with_todays_history_uses_its_high() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = month_ends_csv(dir.path(), "");
+    // High 1,500, floor 1,200: margin (1,477.4 - 1,200) / 1,477.4 = 18.8 %.
+    pensionsim()
+        .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "100", "--history"])
+        .arg(&history)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,200.0\u{a0}mkr (80\u{a0}% of the high)"))
+        .stdout(predicate::str::contains("18.8\u{a0}% = 277.4\u{a0}mkr"));
+}
+
+#[test]
+fn suggest_without_a_market_says_so_and_skips_the_outlook() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(shipped()).unwrap();
+    let path = dir.path().join("no-market.toml");
+    std::fs::write(&path, &text[..text.find("\n[market]").unwrap()]).unwrap();
+    let out = dir.path().join("out");
+    pensionsim()
+        .arg("suggest")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No [market] in the scenario: no outlook"))
+        .stdout(predicate::str::contains("no currency table"))
+        .stdout(predicate::str::contains("12.3\u{a0}% = 182.2\u{a0}mkr"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("suggest.json")).unwrap()).unwrap();
+    assert_eq!(json["outlook"], serde_json::Value::Null);
+}

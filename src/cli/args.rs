@@ -33,6 +33,40 @@ pub enum Command {
     Run(RunArgs),
     /// Apply the rule day by day to a historical daily price series.
     Replay(ReplayArgs),
+    /// What the rule asks of the portfolio today: the position, the trade
+    /// per asset class, how far markets can move before the rule acts, and
+    /// the odds of the next twelve months.
+    Suggest(SuggestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The scenario file (TOML): the policy, the market, and the portfolio
+    /// unless --holdings and --history replace it.
+    pub scenario: PathBuf,
+    /// Today's holdings: CSV with columns asset_class,holding_mkr, a row for
+    /// each of the scenario's asset classes.
+    #[arg(long)]
+    pub holdings: Option<PathBuf>,
+    /// The month-end values: CSV with columns date,value_mkr, oldest first,
+    /// at least the rule's window (24).
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Valuation date of the holdings (YYYY-MM-DD) [default: the scenario's]
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// Paths of the 12-month outlook.
+    #[arg(long, default_value_t = pensionsim::suggest::DEFAULT_PATHS)]
+    pub paths: usize,
+    /// Seed of the outlook's random streams [default: the scenario's [simulation] seed]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for suggest.json and suggest.svg/.png.
+    #[arg(long, default_value = "out/suggest")]
+    pub out: PathBuf,
+    /// Language of the printout and chart: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]

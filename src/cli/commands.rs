@@ -18,7 +18,7 @@ use pensionsim::stats::{MonthHistograms, PortfolioStats, summarize};
 use serde::Serialize;
 use std::time::Instant;
 
-use super::args::{ReplayArgs, RunArgs, ValidateArgs};
+use super::args::{ReplayArgs, RunArgs, SuggestArgs, ValidateArgs};
 use super::output::write_files;
 
 /// Text for standard output; warnings go to standard error as they arise.
@@ -424,4 +424,61 @@ fn write_replay(dir: &Path, r: &Replay, title: &str, lang: Lang) -> Result<Vec<P
 
 fn list(paths: &[PathBuf]) -> String {
     paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// `suggest.json` (schema: docs/suggest-json.md).
+#[derive(Serialize)]
+struct SuggestFile<'a> {
+    version: &'static str,
+    scenario_file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    holdings_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history_file: Option<String>,
+    policy: &'a Policy,
+    #[serde(flatten)]
+    suggestion: &'a pensionsim::suggest::Suggestion,
+}
+
+pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
+    if args.paths == 0 {
+        bail!("--paths: expected 1 path or more, found 0");
+    }
+    let scenario = load_scenario(&args.scenario)?;
+    let today = pensionsim::scenario::Today {
+        valuation_date: args.date,
+        holdings: args.holdings.as_deref(),
+        history: args.history.as_deref(),
+    };
+    let Loaded { scenario, warnings } = scenario.with_today(&today)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let seed = args.seed.unwrap_or(scenario.simulation.seed);
+    let s = pensionsim::suggest::suggest(&scenario, args.paths, seed);
+    let lang = args.lang;
+    let mut out = pensionsim::report::suggest::suggestion(&s, &scenario.policy, lang);
+
+    let title = format!("{}: {}", Term::Position.text(lang), s.scenario);
+    let chart = chart::suggest_chart(&s, &title, lang)?;
+    let display = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let file = SuggestFile {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_file: args.scenario.display().to_string(),
+        holdings_file: display(&args.holdings),
+        history_file: display(&args.history),
+        policy: &scenario.policy,
+        suggestion: &s,
+    };
+    let json = serde_json::to_string_pretty(&file)? + "\n";
+    let written = write_files(
+        &args.out,
+        &[
+            ("suggest.json", json.as_bytes()),
+            ("suggest.svg", chart.svg.as_bytes()),
+            ("suggest.png", &chart.png),
+        ],
+    )?;
+    let _ = writeln!(out, "\n{} {}", if lang == Lang::Sv { "Skrev" } else { "Wrote" }, list(&written));
+    Ok(out)
 }

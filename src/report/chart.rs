@@ -19,7 +19,8 @@ use super::text::month_end;
 use crate::error::{Error, Result};
 use crate::replay::Replay;
 use crate::stats::{MonthHistograms, Series};
-use chrono::NaiveDate;
+use crate::suggest::Suggestion;
+use chrono::{Datelike, NaiveDate};
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
@@ -392,6 +393,145 @@ where
         date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
     draw_fan_series(&mut shares, dates, start_equity, equity, GREEN)?;
+    root.present()?;
+    Ok(())
+}
+
+/// A white page with `title` and one panel under a legend strip:
+/// `[legend, panel]`.
+fn single_page<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> std::result::Result<[DrawingArea<DB, Shift>; 2], Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let root = root.titled(title, ("sans-serif", 26))?;
+    let (legend, panel) = root.split_vertically(30);
+    Ok([legend, panel])
+}
+
+/// The suggestion's chart: the window's month-end values, the 24-month
+/// high and the floor, and today's value with its margin to the floor.
+pub fn suggest_chart(s: &Suggestion, title: &str, lang: Lang) -> Result<Chart> {
+    render("suggest", |root| draw_suggest(&root, s, title, lang), |root| draw_suggest(&root, s, title, lang))
+}
+
+fn draw_suggest<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &Suggestion,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let [legend_area, panel] = single_page(root, title)?;
+    let p = &s.position;
+    let sv = lang == Lang::Sv;
+    let high_label = format!(
+        "{} {}",
+        if sv { "Högsta månadsvärde" } else { "24-month high" },
+        super::i18n::mkr(p.high, 1, lang)
+    );
+    let floor_label = format!("{} {}", Term::Floor.text(lang), super::i18n::mkr(p.floor, 1, lang));
+    let today_label =
+        format!("{} {}", if sv { "I dag" } else { "Today" }, super::i18n::mkr(p.value, 1, lang));
+    let month_label = if sv { "Månadsvärde" } else { "Month-end value" };
+    legend(
+        &legend_area,
+        &[
+            (Mark::Line(BLUE, 2, false), month_label),
+            (Mark::Line(GREEN, 2, true), &high_label),
+            (Mark::Line(VERMILLION, 2, true), &floor_label),
+            (Mark::Triangle(ORANGE), &today_label),
+        ],
+    )?;
+    // Across: months since the window's first month-end, so that the
+    // labels fall on every quarter's end.
+    let first = s.month_ends.first().map_or(s.valuation_date, |m| m.date);
+    // A month's last day is on its month's tick; earlier days a little before.
+    let month_of = |d: NaiveDate| {
+        let whole = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+        let last = month_end(d, 0).day();
+        f64::from(whole) - f64::from(last - d.day()) / 30.44
+    };
+    let today = month_of(s.valuation_date);
+    let values = s.month_ends.iter().map(|m| m.value).chain([p.high, p.floor, p.value]);
+    let lo = values.clone().fold(f64::INFINITY, f64::min);
+    let hi = values.fold(f64::NEG_INFINITY, f64::max);
+    let pad = (hi - lo).max(1.0) * 0.08;
+    let (x0, x1) = (-0.7, today.max(0.0) + 2.0);
+    let mut chart = ChartBuilder::on(&panel)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(34)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    let label_month = |x: &f64| {
+        let m = x.round();
+        let date = first.checked_add_months(chrono::Months::new(m.max(0.0) as u32)).unwrap_or(first);
+        if (x - m).abs() < 1e-6 && m >= 0.0 && date.month().is_multiple_of(3) {
+            date.format("%Y-%m").to_string()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .x_labels(((x1 - x0).ceil() as usize).max(2))
+        .y_desc(format!("{} (mkr)", Term::MarketValue.text(lang)))
+        .y_label_formatter(&|v| number(*v, 0, lang))
+        .x_label_formatter(&label_month)
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    chart.draw_series(DashedLineSeries::new([(x0, p.high), (x1, p.high)], 8, 5, GREEN.stroke_width(2)))?;
+    chart.draw_series(DashedLineSeries::new(
+        [(x0, p.floor), (x1, p.floor)],
+        8,
+        5,
+        VERMILLION.stroke_width(2),
+    ))?;
+    let points: Vec<(f64, f64)> = s.month_ends.iter().map(|m| (month_of(m.date), m.value)).collect();
+    chart.draw_series(LineSeries::new(points.iter().copied(), BLUE.stroke_width(2)))?;
+    chart.draw_series(points.iter().map(|&pt| Circle::new(pt, 4, BLUE.filled())))?;
+
+    // Today: the margin as a bar from the floor up to the value.
+    chart.draw_series(std::iter::once(PathElement::new(
+        [(today, p.floor), (today, p.value)],
+        ORANGE.stroke_width(3),
+    )))?;
+    chart.draw_series(std::iter::once(TriangleMarker::new((today, p.value), 9, ORANGE.filled())))?;
+    let font = ("sans-serif", 16).into_font().color(&BLACK);
+    let margin_label = format!(
+        "{} {} = {}",
+        if sv { "Riskmarginal" } else { "Margin" },
+        percent(p.margin, 1, lang),
+        super::i18n::mkr(p.margin_amount, 1, lang)
+    );
+    // Beside the bar's middle; above the marker when the bar is too short
+    // to keep the label off the floor line.
+    let (w, h) = panel.estimate_text_size(&margin_label, &font)?;
+    let (w, h) = (w as i32, h as i32);
+    let bar = (chart.backend_coord(&(today, p.floor)).1 - chart.backend_coord(&(today, p.value)).1).abs();
+    let (anchor, offset) = if bar > 2 * h + 16 {
+        ((today, (p.floor + p.value) / 2.0), (-w - 12, -h / 2))
+    } else {
+        ((today, p.value.max(p.floor)), (-w / 2 - 20, -h - 18))
+    };
+    chart.draw_series(std::iter::once(
+        EmptyElement::at(anchor) + Text::new(margin_label, offset, font.clone()),
+    ))?;
+    if let Some(d) = s.high_date {
+        let when = d.format("%Y-%m").to_string();
+        let (w, _) = panel.estimate_text_size(&when, &font)?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((month_of(d), p.high)) + Text::new(when, (-(w as i32) / 2, -26), font),
+        ))?;
+    }
     root.present()?;
     Ok(())
 }

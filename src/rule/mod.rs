@@ -306,6 +306,12 @@ impl Managed {
     /// Moves equities to share `goal` of the value before costs, then takes
     /// the cost from all holdings pro rata (steps 4, 5 and 6).
     fn trade_to(&mut self, kind: TradeKind, goal: f64) -> Trade {
+        self.trade_to_observed(kind, goal, |_| {})
+    }
+
+    /// [`Managed::trade_to`], showing `observe` the holdings after the move
+    /// and before its cost.
+    fn trade_to_observed(&mut self, kind: TradeKind, goal: f64, observe: impl FnOnce(&Holdings)) -> Trade {
         let value = self.value();
         let equity_before = self.holdings.equity_value();
         let fixed_before = self.holdings.fixed_income_value();
@@ -325,6 +331,7 @@ impl Managed {
             let keep = (fixed_before - delta) / fixed_before;
             h.fixed_income.iter_mut().for_each(|x| *x *= keep);
         }
+        observe(&self.holdings);
         let cost = self.policy.cost(delta);
         self.holdings.scale_all((value - cost) / value);
         Trade {
@@ -334,6 +341,26 @@ impl Managed {
             amount: delta.abs(),
             cost,
         }
+    }
+
+    /// Carries out now the trade [`Managed::position`] names, with the
+    /// trading day's own code (steps 4 and 5, or the buy of step 6 at
+    /// today's window), and returns it with the holdings after the move and
+    /// before its cost: the orders per asset class. `None` when the rule
+    /// asks for nothing.
+    ///
+    /// A sale is what [`Managed::close_day`] would do today; a buy is the
+    /// up-weighting today's figures allow (the month-end check itself
+    /// first stores the month's value, which may move the high).
+    pub fn carry_out(&mut self) -> Option<(Trade, Holdings)> {
+        let (kind, goal) = match self.position().action {
+            Action::Hold => return None,
+            Action::Sell { to_share, .. } => (TradeKind::Down, to_share),
+            Action::MayBuy { to_share, .. } => (TradeKind::Up, to_share),
+        };
+        let mut moved = self.holdings.clone();
+        let trade = self.trade_to_observed(kind, goal, |h| moved.clone_from(h));
+        Some((trade, moved))
     }
 
     pub fn policy(&self) -> &Policy {

@@ -234,3 +234,59 @@ fn record_counts_trades_breaches_and_drawdown() {
     close(rec.costs, day.down.unwrap().cost);
     close(rec.max_drawdown, 1.0 - m.value() / 1000.0);
 }
+
+#[test]
+fn carry_out_sells_what_the_trading_day_sells_and_shows_the_orders() {
+    // Two equity classes 300 / 200 and two fixed-income classes 400 / 100:
+    // V 1000 against H 1200 (F 960, m 0.04): E 0.5 > E_max 0.04 / 0.23.
+    let holdings = Holdings {
+        equity: vec![300.0, 200.0],
+        fixed_income: vec![400.0, 100.0],
+        equity_mix: vec![0.5, 0.5],
+        fixed_income_mix: vec![0.5, 0.5],
+    };
+    let window = MonthEndWindow::from_history(24, &[1200.0; 24], None).unwrap();
+    let fund = Managed::new(P, holdings, window);
+    let Action::Sell { amount, cost, .. } = fund.position().action else { panic!("a sale") };
+
+    let mut carried = fund.clone();
+    let (trade, orders) = carried.carry_out().expect("a sale");
+    let mut by_day = fund.clone();
+    let day = by_day.close_day(false);
+    assert_eq!(Some(trade), day.down, "the same trade as the trading day's");
+    assert_eq!(carried.holdings(), by_day.holdings());
+    close(trade.amount, amount);
+    close(trade.cost, cost);
+
+    // By hand: sell (0.5 - (0.04 / 0.23 - 0.05)) * 1000 pro rata 3:2, the
+    // proceeds to fixed income pro rata 4:1, before the cost.
+    let sale = (0.5 - (0.04 / 0.23 - 0.05)) * 1000.0;
+    close(orders.equity[0], 300.0 - sale * 0.6);
+    close(orders.equity[1], 200.0 - sale * 0.4);
+    close(orders.fixed_income[0], 400.0 + sale * 0.8);
+    close(orders.fixed_income[1], 100.0 + sale * 0.2);
+    close(carried.value(), 1000.0 - sale * 0.001);
+}
+
+#[test]
+fn carry_out_buys_by_the_strategic_mix_and_holds_when_asked_to() {
+    // V 1000 at its high (m 0.2, E_max capped at 0.8), E 0.3: room 0.5, buy to 0.75.
+    let holdings = Holdings {
+        equity: vec![150.0, 150.0],
+        fixed_income: vec![700.0],
+        equity_mix: vec![0.25, 0.75],
+        fixed_income_mix: vec![1.0],
+    };
+    let window = MonthEndWindow::from_history(24, &[1000.0; 24], None).unwrap();
+    let mut fund = Managed::new(P, holdings, window);
+    assert!(matches!(fund.position().action, Action::MayBuy { .. }));
+    let (trade, orders) = fund.carry_out().expect("a buy");
+    assert_eq!(trade.kind, TradeKind::Up);
+    close(trade.amount, 450.0);
+    close(orders.equity[0], 150.0 + 450.0 * 0.25);
+    close(orders.equity[1], 150.0 + 450.0 * 0.75);
+    close(orders.fixed_income[0], 250.0);
+
+    let mut hold = managed(P, 1477.0, 0.443, &[1620.0; 24]);
+    assert_eq!(hold.carry_out(), None);
+}

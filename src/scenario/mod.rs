@@ -11,6 +11,7 @@
 
 mod raw;
 mod spans;
+mod today;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use crate::market::MarketModel;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
 
 use spans::SpanIndex;
+pub use today::Today;
 
 /// A validated scenario. It can only be made by [`Scenario::load`] or
 /// [`Scenario::parse`] (it is `non_exhaustive`), so holding one means

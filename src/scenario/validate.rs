@@ -442,12 +442,12 @@ fn asset_classes(
 }
 
 /// One month-end as read, with where it came from.
-struct Entry {
-    date: NaiveDate,
-    value: f64,
-    file: PathBuf,
-    location: Location,
-    key: String,
+pub(super) struct Entry {
+    pub(super) date: NaiveDate,
+    pub(super) value: f64,
+    pub(super) file: PathBuf,
+    pub(super) location: Location,
+    pub(super) key: String,
 }
 
 fn history(
@@ -521,13 +521,39 @@ fn history(
         return None;
     }
 
+    cx.problems.extend(month_end_problems(&entries, valuation_date));
+    if entries.len() < window_months && start_value.is_none() {
+        cx.problem(
+            "history.start_value",
+            format!(
+                "a start value, since the history has {} of the {window_months} month-ends the window needs",
+                entries.len()
+            ),
+            MISSING,
+        )
+        .hint = Some(format!(
+            "give all {window_months} month-ends, or history.start_value: the value the fund started at, which counts towards the high until {window_months} month-ends exist"
+        ));
+    }
+    (cx.problems.len() == before).then(|| History {
+        month_ends: entries.iter().map(|e| MonthEnd { date: e.date, value: e.value }).collect(),
+        start_value,
+        csv,
+    })
+}
+
+/// What is wrong with month-ends as read, oldest first: a date not in the
+/// last week of its month, dates out of order or a month missing, a
+/// month-end after `valuation_date` or too old to reach the month before it.
+pub(super) fn month_end_problems(entries: &[Entry], valuation_date: Option<NaiveDate>) -> Vec<Problem> {
+    let mut problems = Vec::new();
     let order_problem = |e: &Entry, expected: String, found: String| {
         Problem::new(&e.file, e.location.clone(), e.key.clone(), expected, found)
     };
-    for e in &entries {
+    for e in entries {
         let last_day = last_day_of_month(e.date);
         if last_day.day() - e.date.day() > MONTH_END_SLACK_DAYS {
-            cx.problems.push(
+            problems.push(
                 order_problem(
                     e,
                     format!("a date in the last week of its month (month end {last_day})"),
@@ -549,12 +575,12 @@ fn history(
             } else {
                 format!("a date after {} (month-ends oldest first)", a.date)
             };
-            cx.problems.push(
+            problems.push(
                 order_problem(b, expected, b.date.to_string()).with_hint("sort the month-ends by date"),
             );
         } else if gap > 1 && in_order {
             let missing = a.date.checked_add_months(chrono::Months::new(1)).unwrap_or(a.date);
-            cx.problems.push(order_problem(
+            problems.push(order_problem(
                 b,
                 format!("the month-end of {} next (no months missing)", missing.format("%Y-%m")),
                 b.date.to_string(),
@@ -563,14 +589,14 @@ fn history(
     }
     if let (Some(last), Some(valuation)) = (entries.last(), valuation_date) {
         let behind = month_index(valuation) - month_index(last.date);
-        if last.date > valuation {
-            cx.problems.push(order_problem(
-                last,
+        if let Some(late) = entries.iter().find(|e| e.date > valuation) {
+            problems.push(order_problem(
+                late,
                 format!("month-ends on or before the valuation date {valuation}"),
-                last.date.to_string(),
+                late.date.to_string(),
             ));
         } else if behind > 1 {
-            cx.problems.push(order_problem(
+            problems.push(order_problem(
                 last,
                 format!(
                     "month-ends up to {} at least, the month before the valuation date {valuation}",
@@ -580,35 +606,22 @@ fn history(
             ));
         }
     }
-    if entries.len() < window_months && start_value.is_none() {
-        cx.problem(
-            "history.start_value",
-            format!(
-                "a start value, since the history has {} of the {window_months} month-ends the window needs",
-                entries.len()
-            ),
-            MISSING,
-        )
-        .hint = Some(format!(
-            "give all {window_months} month-ends, or history.start_value: the value the fund started at, which counts towards the high until {window_months} month-ends exist"
-        ));
-    }
-    (cx.problems.len() == before).then(|| History {
-        month_ends: entries.iter().map(|e| MonthEnd { date: e.date, value: e.value }).collect(),
-        start_value,
-        csv,
-    })
+    problems
 }
 
 /// Month-ends from a CSV with `date` and `value` columns (others, such as
 /// `source`, are allowed and ignored).
 fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    let rows = read_dated_csv(
-        path,
-        text.as_bytes(),
-        [("date", None), ("value", None)],
-        "a month-end value in mkr above 0",
-    )?;
+    month_end_csv(path, text, [("date", None), ("value", None)])
+}
+
+/// Month-ends from a CSV with the given date and value columns.
+pub(super) fn month_end_csv(
+    path: &Path,
+    text: &str,
+    columns: [(&str, Option<&str>); 2],
+) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
+    let rows = read_dated_csv(path, text.as_bytes(), columns, "a month-end value in mkr above 0")?;
     Ok(rows
         .into_iter()
         .map(|r| Entry {

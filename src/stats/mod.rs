@@ -15,7 +15,7 @@ use crate::lanes::{LANES, Wide};
 
 mod summary;
 
-pub use summary::{Distribution, PortfolioStats, summarize};
+pub use summary::{Distribution, PortfolioStats, probability, summarize};
 
 /// The month-end series a run keeps distributions of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -86,7 +86,8 @@ pub struct PortfolioStats {
     pub final_value: Distribution,
 }
 
-fn probability(hits: usize, n: usize) -> Estimate {
+/// The share `hits / n` with its binomial standard error.
+pub fn probability(hits: usize, n: usize) -> Estimate {
     let p = hits as f64 / n as f64;
     Estimate { value: p, se: (p * (1.0 - p) / n as f64).sqrt() }
 }

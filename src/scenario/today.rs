@@ -1,0 +1,418 @@
+//! Today's figures in place of a scenario's: the holdings a custodian
+//! exports (`asset_class,holding_mkr`), the month-end history
+//! (`date,value_mkr`), and the valuation date.
+//!
+//! The files are checked as strictly as a scenario: every bad row is a
+//! [`Problem`] naming the file and the row, and the month-ends pass the
+//! same checks as a scenario's history (one a month, in order, none after
+//! the valuation date, enough of them for the window or a start value).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::validate::{Entry, month_end_csv, month_end_problems};
+use super::{History, Loaded, MonthEnd, Scenario};
+use crate::error::{Error, Location, Problem, Result, Warning};
+
+/// A month-end on the valuation date may differ from the holdings' sum by
+/// this much (figures rounded to the mkr) before a warning.
+const VALUE_TOLERANCE_MKR: f64 = 0.5;
+
+/// What replaces the scenario's figures; `None` keeps the scenario's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Today<'a> {
+    pub valuation_date: Option<NaiveDate>,
+    /// CSV with `asset_class` and `holding_mkr` columns, a row a class.
+    pub holdings: Option<&'a Path>,
+    /// CSV with `date` and `value_mkr` (or `value`) columns, a row a
+    /// month-end, oldest first.
+    pub history: Option<&'a Path>,
+}
+
+impl Scenario {
+    /// The scenario with today's figures in place of its own.
+    ///
+    /// Without a history file, the scenario's own month-ends must suit the
+    /// valuation date. With one, the scenario's start value (if any) still
+    /// counts while the file holds fewer month-ends than the window.
+    ///
+    /// # Errors
+    /// [`Error::Read`] if a file cannot be read; [`Error::Invalid`] with
+    /// every problem of both files otherwise.
+    pub fn with_today(&self, today: &Today<'_>) -> Result<Loaded> {
+        let read = |path: &Path| {
+            std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+        };
+        let holdings = today.holdings.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;
+        let history = today.history.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;
+        self.with_today_text(
+            today.valuation_date,
+            holdings.as_ref().map(|(p, t)| (*p, t.as_str())),
+            history.as_ref().map(|(p, t)| (*p, t.as_str())),
+        )
+    }
+
+    /// [`Scenario::with_today`] on file contents already read, each with
+    /// the path that names it in errors.
+    pub fn with_today_text(
+        &self,
+        valuation_date: Option<NaiveDate>,
+        holdings: Option<(&Path, &str)>,
+        history: Option<(&Path, &str)>,
+    ) -> Result<Loaded> {
+        let mut out = self.clone();
+        let mut problems = Vec::new();
+        if let Some(date) = valuation_date {
+            out.valuation_date = date;
+        }
+        if let Some((path, text)) = holdings {
+            match holdings_csv(path, text, self) {
+                Ok(amounts) => {
+                    for (class, amount) in out.asset_classes.iter_mut().zip(amounts) {
+                        class.holding = amount;
+                    }
+                }
+                Err(p) => problems.extend(p),
+            }
+        }
+        let window = self.policy.window_months;
+        let entries = match history {
+            Some((path, text)) => {
+                let value = if header(text).iter().any(|h| h == "value_mkr") { "value_mkr" } else { "value" };
+                let columns = [
+                    ("date", Some("the month-end dates, YYYY-MM-DD")),
+                    (value, Some("the month-end values in mkr, in a column named `value_mkr`")),
+                ];
+                match month_end_csv(path, text, columns) {
+                    Ok(entries) => {
+                        if entries.len() < window && self.history.start_value.is_none() {
+                            problems.push(
+                                Problem::new(
+                                    path,
+                                    Location::File,
+                                    value,
+                                    format!(
+                                        "the {window} month-ends the rule's window needs (the scenario gives no start value)"
+                                    ),
+                                    format!("{} month-ends", entries.len()),
+                                )
+                                .with_hint(format!(
+                                    "give the values of the last {window} month-ends, or a start_value under [history] in the scenario"
+                                )),
+                            );
+                        }
+                        Some((path.to_path_buf(), entries))
+                    }
+                    Err(p) => {
+                        problems.extend(p);
+                        None
+                    }
+                }
+            }
+            None => {
+                let entries = self
+                    .history
+                    .month_ends
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| Entry {
+                        date: m.date,
+                        value: m.value,
+                        file: self.history.csv.clone().unwrap_or_else(|| self.path.clone()),
+                        location: Location::File,
+                        key: format!("history.month_ends[{i}].date"),
+                    })
+                    .collect();
+                Some((PathBuf::new(), entries))
+            }
+        };
+        if let Some((path, entries)) = entries {
+            problems.extend(month_end_problems(&entries, Some(out.valuation_date)));
+            if history.is_some() {
+                out.history = History {
+                    month_ends: entries.iter().map(|e| MonthEnd { date: e.date, value: e.value }).collect(),
+                    start_value: self.history.start_value,
+                    csv: Some(path),
+                };
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+
+        let mut warnings = Vec::new();
+        let total: f64 = out.asset_classes.iter().map(|c| c.holding).sum();
+        if let Some(last) = out.history.month_ends.last().filter(|m| m.date == out.valuation_date)
+            && (last.value - total).abs() > VALUE_TOLERANCE_MKR
+        {
+            let file = out.history.csv.clone().unwrap_or_else(|| out.path.clone());
+            warnings.push(Warning {
+                file,
+                key: "history".into(),
+                message: format!(
+                    "the month-end on the valuation date is {:.2} but the holdings sum to {total:.2}; the rule uses both",
+                    last.value
+                ),
+            });
+        }
+        Ok(Loaded { scenario: out, warnings })
+    }
+}
+
+/// The header row's names, trimmed.
+fn header(text: &str) -> Vec<String> {
+    text.lines().next().unwrap_or("").split(',').map(|h| h.trim().to_string()).collect()
+}
+
+/// The holding of each of `scenario`'s asset classes, in its order, from
+/// an `asset_class,holding_mkr` CSV: every class once, none unknown, each
+/// amount a number of mkr, zero or more, and not all zero.
+fn holdings_csv(path: &Path, text: &str, scenario: &Scenario) -> std::result::Result<Vec<f64>, Vec<Problem>> {
+    const CLASS: &str = "asset_class";
+    const AMOUNT: &str = "holding_mkr";
+    let names: Vec<&str> = scenario.asset_classes.iter().map(|c| c.name.as_str()).collect();
+    let known = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
+        .clone();
+    let index = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(class_idx), Some(amount_idx)) = (index(CLASS), index(AMOUNT)) else {
+        let found = headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
+        return Err([CLASS, AMOUNT]
+            .into_iter()
+            .filter(|c| index(c).is_none())
+            .map(|c| {
+                Problem::new(
+                    path,
+                    Location::Row { line: 1 },
+                    c,
+                    format!("a column named `{c}` in the header"),
+                    format!("the columns {found}"),
+                )
+                .with_hint("the header is `asset_class,holding_mkr`")
+            })
+            .collect());
+    };
+
+    let mut problems = Vec::new();
+    let mut amounts: Vec<Option<f64>> = vec![None; names.len()];
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Problem::new(
+                    path,
+                    Location::Row { line },
+                    "",
+                    "a well-formed CSV row",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let here = Location::Row { line };
+        let name = record.get(class_idx).unwrap_or("");
+        let raw_amount = record.get(amount_idx).unwrap_or("");
+        let amount = raw_amount.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
+        if amount.is_none() {
+            problems.push(Problem::new(
+                path,
+                here.clone(),
+                AMOUNT,
+                "a holding in mkr, zero or more",
+                format!("{raw_amount:?}"),
+            ));
+        }
+        let Some(class) = names.iter().position(|n| *n == name) else {
+            let closest = names
+                .iter()
+                .map(|n| (strsim::jaro_winkler(n, name), *n))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            let p = Problem::new(
+                path,
+                here,
+                CLASS,
+                format!("one of the scenario's asset classes {known}"),
+                format!("{name:?}"),
+            );
+            problems.push(match closest {
+                Some((_, n)) => p.with_hint(format!("did you mean `{n}`?")),
+                None => p,
+            });
+            continue;
+        };
+        if let Some(first) = seen.insert(class, line) {
+            problems.push(Problem::new(
+                path,
+                here,
+                CLASS,
+                format!("each asset class once (`{name}` is on line {first} already)"),
+                format!("{name:?} again"),
+            ));
+            continue;
+        }
+        amounts[class] = amount;
+    }
+    for (class, name) in names.iter().enumerate() {
+        if !seen.contains_key(&class) {
+            problems.push(
+                Problem::new(
+                    path,
+                    Location::File,
+                    CLASS,
+                    format!("a row for every asset class: {known}"),
+                    format!("no row for `{name}`"),
+                )
+                .with_hint(format!("add a row `{name},<holding in mkr>` (0 if nothing is held)")),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let amounts: Vec<f64> = amounts.into_iter().map(|a| a.unwrap_or(0.0)).collect();
+    if amounts.iter().sum::<f64>() <= 0.0 {
+        return Err(vec![Problem::new(path, Location::File, AMOUNT, "holdings summing to more than 0", "0")]);
+    }
+    Ok(amounts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+        Scenario::load(&path).unwrap().scenario
+    }
+
+    fn holdings(text: &str) -> Result<Loaded> {
+        shipped().with_today_text(None, Some((Path::new("h.csv"), text)), None)
+    }
+
+    fn history(text: &str) -> Result<Loaded> {
+        shipped().with_today_text(None, None, Some((Path::new("m.csv"), text)))
+    }
+
+    fn problems(r: Result<Loaded>) -> Vec<String> {
+        match r {
+            Err(Error::Invalid { problems }) => problems.iter().map(|p| p.to_string()).collect(),
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    /// `n` month-ends ending on 2025-08-31, 1,500 each but the last.
+    fn month_ends(n: u32, last_value: f64) -> String {
+        let mut text = String::from("date,value_mkr\n");
+        let first_next = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        for i in (1..=n).rev() {
+            let date = (first_next - chrono::Months::new(i - 1)).pred_opt().unwrap();
+            let value = if i == 1 { last_value } else { 1500.0 };
+            text.push_str(&format!("{date},{value}\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn todays_holdings_replace_the_scenarios() {
+        let loaded =
+            holdings("asset_class,holding_mkr\nfixed_income,800\nswedish_equity,250.5\nglobal_equity,400\n")
+                .unwrap();
+        let h: Vec<f64> = loaded.scenario.asset_classes.iter().map(|c| c.holding).collect();
+        assert_eq!(h, [250.5, 400.0, 800.0]);
+        // 1,450.5 against the month-end of 1,477 on the valuation date.
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert!(loaded.warnings[0].message.contains("1450.50"), "{}", loaded.warnings[0]);
+    }
+
+    #[test]
+    fn bad_holdings_rows_are_each_named_by_file_and_row() {
+        let p = problems(holdings(
+            "asset_class,holding_mkr\nswedish_equty,250\nglobal_equity,-400\nfixed_income,abc\nglobal_equity,1\n",
+        ));
+        assert_eq!(p.len(), 5, "{p:#?}");
+        assert!(p[0].starts_with(
+            "h.csv: row at line 2: `asset_class`: expected one of the scenario's asset classes"
+        ));
+        assert!(p[0].contains("found \"swedish_equty\"") && p[0].contains("did you mean `swedish_equity`?"));
+        assert!(p[1].starts_with(
+            "h.csv: row at line 3: `holding_mkr`: expected a holding in mkr, zero or more, found \"-400\""
+        ));
+        assert!(p[2].starts_with("h.csv: row at line 4: `holding_mkr`") && p[2].contains("\"abc\""));
+        assert!(
+            p[3].starts_with("h.csv: row at line 5: `asset_class`: expected each asset class once"),
+            "{}",
+            p[3]
+        );
+        assert!(p[4].starts_with("h.csv: `asset_class`") && p[4].contains("no row for `swedish_equity`"));
+    }
+
+    #[test]
+    fn a_holdings_file_without_its_columns_says_which_it_has() {
+        let p = problems(holdings("class,mkr\nfixed_income,1\n"));
+        assert_eq!(p.len(), 2);
+        assert!(p[0].contains("h.csv: row at line 1: `asset_class`: expected a column named `asset_class`"));
+        assert!(p[0].contains("`class`, `mkr`"));
+    }
+
+    #[test]
+    fn a_history_file_replaces_the_month_ends() {
+        let loaded = history(&month_ends(24, 1477.4)).unwrap();
+        let s = loaded.scenario;
+        assert_eq!(s.history.month_ends.len(), 24);
+        assert_eq!(s.window().high(), 1500.0);
+        assert_eq!(s.history.csv.as_deref(), Some(Path::new("m.csv")));
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        // The older column name of a scenario's history CSV is read too.
+        let old = month_ends(24, 1477.4).replace("value_mkr", "value");
+        assert_eq!(history(&old).unwrap().scenario.history.month_ends, s.history.month_ends);
+    }
+
+    #[test]
+    fn too_short_a_history_without_a_start_value_is_an_error() {
+        let p = problems(history(&month_ends(23, 1477.4)));
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert!(p[0].starts_with("m.csv: `value_mkr`: expected the 24 month-ends"), "{}", p[0]);
+        assert!(p[0].contains("found 23 month-ends"));
+    }
+
+    #[test]
+    fn a_month_end_after_the_valuation_date_is_named_by_row() {
+        let mut text = month_ends(24, 1477.4);
+        text.push_str("2025-09-30,1490\n");
+        let p = problems(history(&text));
+        assert_eq!(p.len(), 1, "{p:#?}");
+        assert_eq!(
+            p[0],
+            "m.csv: row at line 26: `date`: expected month-ends on or before the valuation date 2025-08-31, found 2025-09-30"
+        );
+        // A later valuation date accepts it.
+        let later = NaiveDate::from_ymd_opt(2025, 9, 30);
+        let loaded = shipped().with_today_text(later, None, Some((Path::new("m.csv"), &text))).unwrap();
+        assert_eq!(loaded.scenario.valuation_date, later.unwrap());
+    }
+
+    #[test]
+    fn a_valuation_date_before_the_scenarios_history_is_an_error() {
+        let p = problems(shipped().with_today_text(NaiveDate::from_ymd_opt(2025, 8, 15), None, None));
+        assert!(p[0].contains("`history.month_ends[23].date`: expected month-ends on or before the valuation date 2025-08-15"), "{}", p[0]);
+    }
+
+    #[test]
+    fn bad_history_rows_are_named() {
+        let text = month_ends(24, 1477.4).replace("2025-03-31,1500", "2025-03-31,-5");
+        let p = problems(history(&text));
+        assert!(
+            p[0].starts_with("m.csv: row at line 20: `value_mkr`: expected a month-end value in mkr above 0"),
+            "{p:#?}"
+        );
+    }
+}
