@@ -391,29 +391,21 @@ impl Engine {
                 // The sums in the order `Holdings` takes them.
                 let equity = hot.swedish + hot.global;
                 let value = equity + hot.fixed;
-                // Per lane: does the rule act (a down-weighting, or the
-                // month end), and would the record change?
-                let mut rule_busy = [month_end; LANES];
-                let mut record_busy = [false; LANES];
+                let mut quiet = [!month_end; LANES];
                 if !month_end {
-                    for i in 0..LANES {
+                    for (i, q) in quiet.iter_mut().enumerate() {
                         let (e, v, f) = (equity.0[i], value.0[i], hot.floor.0[i]);
                         let watch = Watch {
                             worst_floor_ratio: hot.worst_floor_ratio.0[i],
                             peak: hot.peak.0[i],
                             drawdown_line: hot.drawdown_line.0[i],
                         };
-                        rule_busy[i] = policy.exceeds_max_equity(e, v, f);
-                        record_busy[i] = !watch.is_quiet(v, f);
+                        *q = !policy.exceeds_max_equity(e, v, f) & watch.is_quiet(v, f);
                     }
                 }
-                if rule_busy.iter().chain(&record_busy).any(|&b| b) {
-                    for i in 0..LANES {
-                        if rule_busy[i] {
-                            close(&mut books[i], &mut hot, i, month as u32, month_end);
-                        } else if record_busy[i] {
-                            note(&mut books[i], &mut hot, i, month as u32, equity.0[i], value.0[i]);
-                        }
+                if quiet.iter().any(|q| !q) {
+                    for i in (0..LANES).filter(|&i| !quiet[i]) {
+                        close(&mut books[i], &mut hot, i, month as u32, month_end);
                     }
                 }
             }
@@ -467,22 +459,6 @@ fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) 
         book.tally.down_weighted(month, t.equity_before);
     }
     hot.load(i, book);
-}
-
-/// Records a quiet day on lane `i` (the rule has nothing to do, but the
-/// record changes: a new peak, a deeper drawdown, a lower margin, or a
-/// breach), without handing the rule the holdings.
-#[inline(never)]
-fn note(book: &mut Book, hot: &mut Hot, i: usize, month: u32, equity: f64, value: f64) {
-    let d = book.fund.quiet_day(equity, value);
-    book.record.observe(&d);
-    if d.breach_depth().is_some() && book.out.first_breach_month.is_none() {
-        book.out.first_breach_month = Some(month);
-    }
-    let w = book.record.watch();
-    hot.worst_floor_ratio.0[i] = w.worst_floor_ratio;
-    hot.peak.0[i] = w.peak;
-    hot.drawdown_line.0[i] = w.drawdown_line;
 }
 
 impl Book {
