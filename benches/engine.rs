@@ -4,8 +4,12 @@
 //! - `floor/*`: 1,000 paths' worth of W1's draws (2,520 days × 4 normals,
 //!   plus one uniform a month), a stream per path, on all cores, with the
 //!   engine's generator (Xoshiro256++) and with ChaCha8 for comparison;
-//! - `engine/one path`: one W1 path, serially;
+//! - `engine/*`: on one thread, eight paths' draws alone, and eight W1
+//!   paths side by side (one group of the engine), everything included;
 //! - `w1/*`: the whole engine, statistics included, at 1,000 and 10,000 paths.
+//!
+//! The machine's speed drifts between benchmarks; `benches/w1_ratio.rs`
+//! times the floor and the engine in turns for the ratio.
 
 use std::hint::black_box;
 use std::path::Path;
