@@ -77,7 +77,7 @@ impl Axis {
     }
 }
 
-/// How month-end figures map to bins: one [`Axis`] for each [`Series`].
+/// How month-end figures map to bins: one axis for each [`Series`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Binning {
     axes: [Axis; 4],
