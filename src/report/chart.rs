@@ -51,7 +51,7 @@ fn register_font() {
 
 /// A legend entry's sample.
 #[derive(Clone, Copy)]
-enum Mark {
+pub(super) enum Mark {
     /// Colour, width, dashed.
     Line(RGBColor, u32, bool),
     Cross(RGBColor),
@@ -62,7 +62,7 @@ enum Mark {
 
 /// A legend as one row of samples and labels, drawn in its own strip so it
 /// never covers data.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
+pub(super) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -94,7 +94,7 @@ where
     Ok(())
 }
 
-type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// A white page with `title`, split into two panels (the upper one
 /// `top_percent` of the height), each under a strip for its legend:
@@ -148,7 +148,7 @@ where
 }
 
 /// Renders `draw` to SVG and PNG.
-fn render(
+pub(super) fn render(
     name: &str,
     draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy,
     draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
@@ -399,7 +399,7 @@ where
 
 /// A white page with `title` and one panel under a legend strip:
 /// `[legend, panel]`.
-fn single_page<DB: DrawingBackend>(
+pub(super) fn single_page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> std::result::Result<[DrawingArea<DB, Shift>; 2], Box<dyn std::error::Error>>
