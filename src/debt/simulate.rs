@@ -1,7 +1,7 @@
 //! The loan book on the market model's rate paths.
 //!
-//! Path `p` steps the market exactly as the Monte Carlo engine's path `p`
-//! does (the same stream, the same draws), so the loans see the very rates
+//! Path `p` draws exactly as the Monte Carlo engine's path `p` does (the
+//! same stream, the same draws, the same short-rate step), so the loans see the very rates
 //! that drive the pension portfolio's fixed income on that path: the two
 //! sides of the balance sheet move together. Only the month-end short rate
 //! and regime are kept; from them the closed-form curve (Vasicek, or
@@ -34,12 +34,11 @@ const STIBOR_YEARS: f64 = 0.25;
 pub struct MonthRates {
     pub short_rate: f64,
     pub regime: usize,
-    /// The path's log price index (the engine's `final_log_price_index`
-    /// at the last month), kept to prove the paths are the engine's.
-    pub log_price_index: f64,
 }
 
-/// Steps path `path`'s market as the engine does and keeps its month-ends.
+/// Steps path `path`'s market as the engine does and keeps its month-end
+/// short rates: the engine's draws, the short rate alone
+/// ([`MarketState::step_short_rate`]).
 pub fn month_rates(
     model: &MarketModel,
     kernels: &[DayKernel],
@@ -53,13 +52,9 @@ pub fn month_rates(
         .map(|month| {
             market.start_month(model, month, &mut rng);
             for _ in 0..model.trading_days_per_month {
-                market.step(model, kernels, &mut rng);
+                market.step_short_rate(model, kernels, &mut rng);
             }
-            MonthRates {
-                short_rate: market.rates.short_rate,
-                regime: market.clock.regime,
-                log_price_index: market.rates.log_price_index,
-            }
+            MonthRates { short_rate: market.rates.short_rate, regime: market.clock.regime }
         })
         .collect()
 }
@@ -126,6 +121,28 @@ fn new_loan(
     Loan { id: String::new(), amount, start: date, maturity, rate, amortisation: 0.0, green: false }
 }
 
+/// Adds a new loan to the book. A fixed bullet loan maturing on the same
+/// day as one already there is merged into it at the amount-weighted rate:
+/// the same interest and the same key figures, and a book that stays a
+/// few dozen loans long over decades of refinancing.
+fn add(book: &mut Book, loan: Loan) {
+    let LoanRate::Fixed { rate } = loan.rate else {
+        book.loans.push(loan);
+        return;
+    };
+    let twin = book.loans.iter_mut().find(|l| {
+        l.maturity == loan.maturity && l.amortisation == 0.0 && matches!(l.rate, LoanRate::Fixed { .. })
+    });
+    match twin {
+        Some(l) => {
+            let total = l.amount + loan.amount;
+            l.rate = LoanRate::Fixed { rate: (l.current_rate() * l.amount + rate * loan.amount) / total };
+            l.amount = total;
+        }
+        None => book.loans.push(loan),
+    }
+}
+
 /// Places `amount` on `date` by the scenario's strategy.
 fn place(debt: &Debt, book: &mut Book, curve: &Curve<'_>, date: NaiveDate, amount: f64) {
     if amount <= 0.0 {
@@ -135,11 +152,11 @@ fn place(debt: &Debt, book: &mut Book, curve: &Curve<'_>, date: NaiveDate, amoun
         Refinancing::Ladder { years } => {
             let part = amount / f64::from(years);
             for y in 1..=years {
-                book.loans.push(new_loan(debt, curve, date, part, y, false));
+                add(book, new_loan(debt, curve, date, part, y, false));
             }
         }
-        Refinancing::Floating { years } => book.loans.push(new_loan(debt, curve, date, amount, years, true)),
-        Refinancing::Fixed { years } => book.loans.push(new_loan(debt, curve, date, amount, years, false)),
+        Refinancing::Floating { years } => add(book, new_loan(debt, curve, date, amount, years, true)),
+        Refinancing::Fixed { years } => add(book, new_loan(debt, curve, date, amount, years, false)),
         Refinancing::Policy { max_years } => place_within_policy(debt, book, curve, date, amount, max_years),
     }
 }
@@ -180,25 +197,39 @@ fn place_within_policy(
     let rates: Vec<f64> =
         (0..=max_years).map(|y| if y < first { 0.0 } else { curve.rate(f64::from(y)) }).collect();
     for _ in 0..POLICY_PARTS {
-        let fullest = |y: u32| {
-            let m = y as usize * 12;
-            // The 12-month windows (k, k + 12] that hold month m.
-            (m.saturating_sub(12)..m)
-                .map(|k| due[k + 1..=(k + 12).min(last)].iter().sum::<f64>())
-                .fold(0.0, f64::max)
-        };
+        // sums[m]: the amount maturing within the first m months.
+        let mut sums = vec![0.0; last + 2];
+        for (m, x) in due.iter().enumerate() {
+            sums[m + 1] = sums[m] + x;
+        }
+        // For each maturity, the fullest 12-month window (k, k + 12] it
+        // would fall in.
+        let fullest: Vec<f64> = (0..=max_years as usize)
+            .map(|y| {
+                let m = y * 12;
+                (m.saturating_sub(12)..m)
+                    .map(|k| sums[(k + 12).min(last) + 1] - sums[k + 1])
+                    .fold(0.0, f64::max)
+            })
+            .collect();
+        // The emptiest year, amounts within a krona counted equal (sums
+        // in a different order may differ in the last bit), then the
+        // cheapest.
         let best = (first..=max_years)
-            .min_by(|a, b| {
-                (fullest(*a), rates[*a as usize])
-                    .partial_cmp(&(fullest(*b), rates[*b as usize]))
-                    .unwrap_or(std::cmp::Ordering::Equal)
+            .min_by(|&a, &b| {
+                let (fa, fb) = (fullest[a as usize], fullest[b as usize]);
+                if (fa - fb).abs() > 1e-6 {
+                    fa.total_cmp(&fb)
+                } else {
+                    rates[a as usize].total_cmp(&rates[b as usize])
+                }
             })
             .unwrap_or(first);
         due[best as usize * 12] += part;
         parts[best as usize] += part;
     }
     for (y, part) in parts.into_iter().enumerate().filter(|(_, p)| *p > 0.0) {
-        book.loans.push(new_loan(debt, curve, date, part, y as u32, false));
+        add(book, new_loan(debt, curve, date, part, y as u32, false));
     }
 }
 

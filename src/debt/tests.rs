@@ -63,7 +63,7 @@ fn flat_market(rate: f64) -> MarketModel {
 
 /// Month-end rates of a flat world, `months` long.
 fn flat_rates(rate: f64, months: usize) -> Vec<MonthRates> {
-    vec![MonthRates { short_rate: rate, regime: 0, log_price_index: 0.0 }; months]
+    vec![MonthRates { short_rate: rate, regime: 0 }; months]
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn a_flat_vasicek_curve_is_flat_and_matches_its_closed_form() {
     // With volatility, the curve is Vasicek's closed form (tested against
     // its moments in the market's tests): rate = P^(-1/T) - 1.
     let model = region().market.unwrap();
-    let at = MonthRates { short_rate: 0.03, regime: 1, log_price_index: 0.0 };
+    let at = MonthRates { short_rate: 0.03, regime: 1 };
     let p = model.regimes[1].short_rate.zero_coupon_price(0.03, 5.0);
     assert!((Curve::new(&model, 2.0, at, 0.0).rate(5.0) - (p.powf(-0.2) - 1.0)).abs() < 1e-15);
 }
@@ -175,7 +175,7 @@ fn hull_white_prices_the_initial_curve_at_the_start() {
     model.regimes[0].short_rate = Vasicek { kappa, theta: 0.0, sigma };
     model.hull_white = Some(crate::market::HullWhite::new(curve.clone(), kappa, sigma, model.dt(), 12 * 21));
     let hw = model.hull_white.clone().unwrap();
-    let at = MonthRates { short_rate: hw.initial_rate(), regime: 0, log_price_index: 0.0 };
+    let at = MonthRates { short_rate: hw.initial_rate(), regime: 0 };
     let c = Curve::new(&model, 0.0, at, 0.0);
     for years in [0.5, 1.0, 3.0, 7.0] {
         let want = hw.discount(years).powf(-1.0 / years) - 1.0;
@@ -236,7 +236,7 @@ fn the_policy_strategy_spreads_maturities_cheapest_first() {
     for regime in &mut model.regimes {
         regime.short_rate = Vasicek { kappa: 0.3, theta: 0.04, sigma: 0.0 };
     }
-    let rates = vec![MonthRates { short_rate: 0.01, regime: 0, log_price_index: 0.0 }; 3];
+    let rates = vec![MonthRates { short_rate: 0.01, regime: 0 }; 3];
     let years = simulate::path(&debt, &model, &rates);
     // Taken on 30 September 2025, read on 30 November 2025.
     let left: f64 = ["2027-09-30", "2028-09-30", "2029-09-30", "2030-09-30"]
@@ -250,24 +250,63 @@ fn the_policy_strategy_spreads_maturities_cheapest_first() {
     for regime in &mut model.regimes {
         regime.short_rate = Vasicek { kappa: 0.3, theta: 0.0, sigma: 0.0 };
     }
-    let rates = vec![MonthRates { short_rate: 0.05, regime: 0, log_price_index: 0.0 }; 3];
+    let rates = vec![MonthRates { short_rate: 0.05, regime: 0 }; 3];
     assert!((simulate::path(&debt, &model, &rates).fixing_years[0] - left).abs() < 1e-12);
 }
 
 #[test]
 fn the_loans_see_the_engines_rate_paths() {
-    // Path p of the debt and path p of the engine are the same market, bit
-    // for bit: the price index both carry agrees at the horizon.
-    let scenario = region();
-    let simulation = Simulation { paths: 4, seed: 11, horizon_months: 24 };
-    let engine = Engine::new(&scenario, simulation).unwrap();
-    let model = engine.model();
-    for p in 0..4 {
-        let mut h = MonthHistograms::new(24, engine.start_value());
-        let want = engine.path(p, &mut h).final_log_price_index;
-        let got = month_rates(model, &model.kernels(), 11, p, 24).last().unwrap().log_price_index;
-        assert_eq!(got.to_bits(), want.to_bits(), "path {p}");
+    // Path p of the loans steps the short rate alone; the market's full
+    // one-path step, which the engine's tests hold to the engine's paths
+    // bit for bit, gives the same month-end rates and regimes, bit for bit,
+    // in the region's regime-switching market and in Hull-White.
+    let region = region().market.unwrap();
+    let mut hull_white = region.clone();
+    hull_white.regimes.truncate(1);
+    hull_white.transition = vec![vec![1.0]];
+    hull_white.start_regime = 0;
+    let curve = vec![(0.25, 0.018), (1.0, 0.02), (5.0, 0.026), (10.0, 0.03)];
+    let v = hull_white.regimes[0].short_rate;
+    hull_white.hull_white =
+        Some(crate::market::HullWhite::new(curve, v.kappa, v.sigma, hull_white.dt(), 24 * 21));
+    for model in [region, hull_white] {
+        let kernels = model.kernels();
+        for p in 0..4 {
+            let fast = month_rates(&model, &kernels, 11, p, 24);
+            let mut rng = crate::rng::path_rng(11, p);
+            let mut market = crate::market::MarketState::start(&model);
+            for (month, got) in fast.iter().enumerate() {
+                market.start_month(&model, month, &mut rng);
+                for _ in 0..model.trading_days_per_month {
+                    market.step(&model, &kernels, &mut rng);
+                }
+                assert_eq!(
+                    got.short_rate.to_bits(),
+                    market.rates.short_rate.to_bits(),
+                    "path {p} month {month}"
+                );
+                assert_eq!(got.regime, market.clock.regime);
+            }
+        }
     }
+    // And the engine's path is that full step's (its price index agrees).
+    let scenario = self::region();
+    let engine = Engine::new(&scenario, Simulation { paths: 1, seed: 11, horizon_months: 24 }).unwrap();
+    let mut h = MonthHistograms::new(24, engine.start_value());
+    let model = engine.model();
+    let mut rng = crate::rng::path_rng(11, 0);
+    let mut market = crate::market::MarketState::start(model);
+    let kernels = model.kernels();
+    for month in 0..24 {
+        market.start_month(model, month, &mut rng);
+        for _ in 0..model.trading_days_per_month {
+            market.step(model, &kernels, &mut rng);
+        }
+    }
+    assert_eq!(
+        engine.path(0, &mut h).final_log_price_index.to_bits(),
+        market.rates.log_price_index.to_bits()
+    );
 }
 
 #[test]

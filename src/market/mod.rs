@@ -472,6 +472,26 @@ impl<T: Real> Rates<T> {
         }
     }
 
+    /// The short rate after a day with standard normal draws `n`: the
+    /// Euler step of Vasicek (or Hull-White's fitted level). The one
+    /// formula [`Rates::apply`] and the loans' rate paths share.
+    #[inline(always)]
+    pub fn next_short_rate<const PLAIN: bool>(
+        c: &Coefficients<T>,
+        model: &MarketModel,
+        day: usize,
+        r_old: T,
+        n: &[T; FACTORS],
+    ) -> T {
+        let l = &c.l;
+        let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
+        let level = match (PLAIN, &model.hull_white) {
+            (false, Some(hw)) => T::splat(hw.theta_dt(day)),
+            _ => c.kappa_theta_dt,
+        };
+        r_old + level - c.kappa_dt * r_old + z3
+    }
+
     /// Day `day`'s moves (0-based, counted from the start) for standard
     /// shocks `n` and the inflation and spread normals: the factors, the
     /// short rate, inflation and the spread, and the gross returns. The
@@ -493,15 +513,10 @@ impl<T: Real> Rates<T> {
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
         let z2 = l[2][0] * n[0] + l[2][1] * n[1] + l[2][2] * n[2];
-        let z3 = l[3][0] * n[0] + l[3][1] * n[1] + l[3][2] * n[2] + l[3][3] * n[3];
         let fx = c.drift[2] + z2;
-        let level = match (PLAIN, &model.hull_white) {
-            (false, Some(hw)) => T::splat(hw.theta_dt(day)),
-            _ => c.kappa_theta_dt,
-        };
         let dt = T::splat(k.dt);
         let r_old = self.short_rate;
-        let r_new = r_old + level - c.kappa_dt * r_old + z3;
+        let r_new = Self::next_short_rate::<PLAIN>(c, model, day, r_old, &n);
         self.short_rate = r_new;
         let mut fixed_income = T::splat(1.0) + r_old * dt - T::splat(k.duration) * (r_new - r_old);
         let swedish_equity = (c.drift[0] + z0).exp();
@@ -578,6 +593,24 @@ impl MarketState {
     ) -> DayReturns {
         let shock = model.draw::<PLAIN, R>(kernels, &mut self.clock, rng);
         self.apply_shock::<PLAIN>(model, kernels, shock)
+    }
+
+    /// One day of the short rate alone: the same draws as
+    /// [`MarketState::step`], so the stream stays in step, and the same
+    /// short rate, without the other factors' moves. The loan book's rate
+    /// paths use it; the price index and the equity, spread and inflation
+    /// states are left as they were.
+    pub fn step_short_rate<R: Rng + ?Sized>(
+        &mut self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        rng: &mut R,
+    ) {
+        let shock = model.draw::<false, R>(kernels, &mut self.clock, rng);
+        let c = &kernels[self.clock.regime].coefficients;
+        self.rates.short_rate =
+            Rates::<f64>::next_short_rate::<false>(c, model, self.day, self.rates.short_rate, &shock.n);
+        self.day += 1;
     }
 
     /// The day's moves for a given draw (the part of [`MarketState::step`]
