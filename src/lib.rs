@@ -34,6 +34,7 @@ pub mod rng;
 pub mod rule;
 pub mod scenario;
 pub mod stats;
+pub mod stress;
 pub mod suggest;
 
 pub use error::{Error, Problem, Result};
