@@ -296,34 +296,48 @@ fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &StressResult, lang
 where
     DB::ErrorType: 'static,
 {
-    let heading = format!("{} ({} – {})", title(r, lang), r.start_date, r.end_date);
+    let heading = match &r.monte_carlo {
+        None => format!("{} ({} – {})", title(r, lang), r.start_date, r.end_date),
+        Some(m) => format!(
+            "{} ({} – {}; Monte Carlo {} {})",
+            title(r, lang),
+            r.start_date,
+            r.end_date,
+            t(lang, "to", "till"),
+            m.month_end_dates.last().copied().unwrap_or(r.end_date)
+        ),
+    };
     let [top_legend, top, bottom_legend, bottom] = page(&root, &heading, 58)?;
     let mc = r.monte_carlo.as_ref();
-    let mut top_items = vec![
+    let top_items = [
         (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
         (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
         (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
         (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
         (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
     ];
+    legend(&top_legend, &top_items)?;
+    let mut bottom_items = vec![
+        (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
+        (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
+        (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+    ];
     if mc.is_some() {
-        top_items.push((
+        bottom_items.push((
             Mark::Band(BLUE, 0.18),
-            t(lang, "Monte Carlo 5–95 %, median", "Monte Carlo 5–95 %, median"),
+            t(
+                lang,
+                "Monte Carlo: 5–95 % of paths, median dashed",
+                "Monte Carlo: 5–95 % av banorna, median streckad",
+            ),
         ));
     }
-    legend(&top_legend, &top_items)?;
-    legend(
-        &bottom_legend,
-        &[
-            (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
-            (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
-            (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
-        ],
-    )?;
+    legend(&bottom_legend, &bottom_items)?;
     let x0 = r.start_date;
     let x1 = mc.and_then(|m| m.month_end_dates.last().copied()).unwrap_or(r.end_date);
     let span_days = (x1 - x0).num_days();
+    // Room after the last day, so its trade's mark is not cut in half.
+    let x1 = x1 + chrono::Days::new((span_days / 60).max(1) as u64);
     let format = if span_days <= 550 { "%Y-%m-%d" } else { "%Y-%m" };
 
     let mut lo = r.start_floor.min(r.start_value);
@@ -379,6 +393,16 @@ where
             6,
             4,
             BLUE.stroke_width(2),
+        ))?;
+        let floor = (r.end_date, r.days.last().map_or(r.start_floor, |d| d.floor));
+        chart.draw_series(DashedLineSeries::new(
+            steps(
+                std::iter::once(floor)
+                    .chain(m.month_end_dates.iter().zip(&m.floor_fan).map(|(d, q)| (*d, q[3]))),
+            ),
+            8,
+            5,
+            VERMILLION.stroke_width(2),
         ))?;
     }
     let downs = r.days.iter().filter(|d| d.day.down.is_some());

@@ -123,6 +123,8 @@ pub struct Conditional {
     /// the value and of the equity share, month 1 first.
     pub value_fan: Vec<[f64; 7]>,
     pub equity_fan: Vec<[f64; 7]>,
+    /// The floor's month-end quantiles, likewise.
+    pub floor_fan: Vec<[f64; 7]>,
     pub month_end_dates: Vec<NaiveDate>,
 }
 
@@ -837,6 +839,7 @@ fn summarize_conditional(
         equity_share_12m_mean_se: equity.se,
         value_fan: months.fan(Series::Value),
         equity_fan: months.fan(Series::EquityShare),
+        floor_fan: months.fan(Series::Floor),
         month_end_dates,
     }
 }
