@@ -192,7 +192,14 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         );
     }
     if let Some(m) = &r.monte_carlo {
-        let pm = |p: f64, se: f64| format!("{} ± {}", pct(p), percent(se, 1, lang));
+        // A probability no path reached has no standard error to speak of.
+        let pm = |p: f64, se: f64| {
+            if p == 0.0 {
+                format!("0 {} {}", t(lang, "of", "av"), number(m.paths as f64, 0, lang))
+            } else {
+                format!("{} ± {}", pct(p), percent(se, 1, lang))
+            }
+        };
         let _ = writeln!(
             out,
             "  {} ({} {}, {} {} {}, {} {}):",

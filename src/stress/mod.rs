@@ -2,7 +2,7 @@
 //! a named market episode, from the scenario's own state.
 //!
 //! Three kinds of stress, each read from a file of `scenarios/stress/`
-//! ([`file`], format in `docs/stress.md`):
+//! ([`mod@file`], format in `docs/stress.md`):
 //!
 //! - **shocks**: a deterministic market of trading days (weekdays) from the
 //!   start to `end`: a base drift or level per factor, and shocks per
