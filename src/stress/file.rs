@@ -76,7 +76,9 @@ pub enum Size {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum When {
-    /// Calendar dates, inclusive.
+    /// One calendar date (`on`).
+    On(NaiveDate),
+    /// Calendar dates, inclusive (`from`, `to`).
     Dates(NaiveDate, NaiveDate),
     /// Trading days counted from 1 (the first day after the start), inclusive.
     Days(usize, usize),
@@ -533,7 +535,7 @@ fn shock(cx: &mut Cx<'_>, i: usize, s: &Spanned<RawShock>) -> Option<Shock> {
         );
         None
     } else if let Some(on) = &r.on {
-        cx.date(on, &key("on")).map(|d| When::Dates(d, d))
+        cx.date(on, &key("on")).map(When::On)
     } else if r.from.is_some() || r.to.is_some() {
         match (&r.from, &r.to) {
             (Some(f), Some(t)) => {

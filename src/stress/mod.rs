@@ -397,17 +397,15 @@ fn shock_market(
     for s in shocks {
         let key = |k: &str| format!("shock[{}].{k}", s.key_index);
         let (lo, hi) = match s.when {
-            When::Dates(a, b) => {
+            When::On(_) | When::Dates(..) => {
+                let ((a, b), (from_key, to_key)) = match s.when {
+                    When::On(d) => ((d, d), ("on", "on")),
+                    When::Dates(a, b) => ((a, b), ("from", "to")),
+                    _ => unreachable!("matched above"),
+                };
                 if a < dates[0] || b > end {
-                    let k = if a == b {
-                        key("on")
-                    } else if a < dates[0] {
-                        key("from")
-                    } else {
-                        key("to")
-                    };
-                    let found = if a < dates[0] { a } else { b };
-                    return Err(problem(stress, s.location.clone(), &k, horizon, found.to_string()));
+                    let (k, found) = if a < dates[0] { (from_key, a) } else { (to_key, b) };
+                    return Err(problem(stress, s.location.clone(), &key(k), horizon, found.to_string()));
                 }
                 let lo = dates.partition_point(|d| *d < a);
                 let hi = dates.partition_point(|d| *d <= b);
@@ -415,7 +413,7 @@ fn shock_market(
                     return Err(problem(
                         stress,
                         s.location.clone(),
-                        &key(if a == b { "on" } else { "from" }),
+                        &key(from_key),
                         "a span holding a trading day (weekdays only)",
                         if a == b { format!("{a}, a {}", a.weekday()) } else { format!("{a} to {b}") },
                     ));

@@ -198,6 +198,23 @@ fn a_day_outside_the_horizon_is_named_with_its_key() {
         "{err}"
     );
 
+    let text = format!(
+        "{}[[shock]]\nfactor = \"swedish_equity\"\non = 2025-09-06\ntotal = -0.3\n",
+        FLAT.replace("end = 2025-09-05", "end = 2025-09-10")
+    );
+    let err = run(&s, &stress("weekend", &text), OPTIONS).unwrap_err().to_string();
+    assert!(
+        err.contains("`shock[0].on`: expected a span holding a trading day")
+            && err.contains("2025-09-06, a Sat"),
+        "{err}"
+    );
+
+    let text = format!(
+        "{FLAT}[[shock]]\nfactor = \"swedish_equity\"\nfrom = 2025-08-29\nto = 2025-09-02\ntotal = -0.3\n"
+    );
+    let err = run(&s, &stress("before", &text), OPTIONS).unwrap_err().to_string();
+    assert!(err.contains("`shock[0].from`") && err.contains("found 2025-08-29"), "{err}");
+
     let text = format!("{FLAT}[[shock]]\nfactor = \"swedish_equity\"\ndays = [3, 6]\ntotal = -0.3\n");
     let err = run(&s, &stress("long", &text), OPTIONS).unwrap_err().to_string();
     assert!(err.contains("`shock[0].days`") && err.contains("found day 6"), "{err}");
