@@ -18,6 +18,9 @@ use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::stress::StressResult;
 
+/// Okabe-Ito's reddish purple, for the value after inflation.
+const PURPLE: RGBColor = RGBColor(204, 121, 167);
+
 /// `en` or `sv` by `lang`.
 fn t<'a>(lang: Lang, en: &'a str, sv: &'a str) -> &'a str {
     if lang == Lang::Sv { sv } else { en }
@@ -316,13 +319,29 @@ where
     };
     let [top_legend, top, bottom_legend, bottom] = page(&root, &heading, 58)?;
     let mc = r.monte_carlo.as_ref();
-    let top_items = [
+    // The value in the start's money, when inflation changes the story
+    // (two points or more over the stress).
+    let real: Vec<(NaiveDate, f64)> = match r.real_value_change {
+        Some(x) if (x - (r.final_value / r.start_value - 1.0)).abs() >= 0.02 => {
+            r.path.iter().filter_map(|p| p.real_value.map(|v| (p.date, v))).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut top_items = vec![
         (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
         (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
         (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
         (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
         (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
     ];
+    if !real.is_empty() {
+        // Room for one more entry: the short name of the unmanaged line.
+        top_items[2].1 = t(lang, "Without the rule", "Utan riskprincipen");
+        top_items.push((
+            Mark::Line(PURPLE, 2, true),
+            t(lang, "With the rule, after inflation", "Med riskprincipen, efter inflation"),
+        ));
+    }
     legend(&top_legend, &top_items)?;
     let mut bottom_items = vec![
         (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
@@ -361,6 +380,10 @@ where
             hi = hi.max(q[5]);
         }
     }
+    for (_, v) in &real {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
     let pad = (hi - lo).max(1e-9) * 0.06;
     let value_label = format!("{} (mkr)", Term::MarketValue.text(lang));
     let mut chart = date_panel_with(
@@ -384,6 +407,14 @@ where
         5,
         VERMILLION.stroke_width(2),
     ))?;
+    if !real.is_empty() {
+        chart.draw_series(DashedLineSeries::new(
+            std::iter::once((x0, r.start_value)).chain(real.iter().copied()),
+            4,
+            4,
+            PURPLE.stroke_width(2),
+        ))?;
+    }
     chart.draw_series(LineSeries::new(
         start.chain(r.days.iter().map(|d| (d.date, d.value))),
         BLUE.stroke_width(2),

@@ -64,6 +64,9 @@ pub struct PathPoint {
     pub equity_share: f64,
     pub max_equity_share: f64,
     pub buy_and_hold: f64,
+    /// The value in the start's money (deflated by the stress's
+    /// inflation); `None` for a replay.
+    pub real_value: Option<f64>,
 }
 
 /// The fall from the highest value before the stress's lowest point, and
@@ -531,7 +534,8 @@ impl ShockMarket {
 #[derive(Debug, Clone)]
 struct Run {
     days: Vec<ReplayDay>,
-    log_price_index: Option<f64>,
+    /// The price index's log on each day (shocks only).
+    log_price_index: Option<Vec<f64>>,
     end_rates: Option<[f64; 3]>,
     /// Month-ends of the stress (dated on their trading day), with the
     /// value the window stored.
@@ -549,6 +553,7 @@ fn run_shocks(start: &StartState, m: &ShockMarket, scenario: &Scenario) -> Run {
     let mut days = Vec::with_capacity(m.dates.len());
     let mut month_ends = Vec::new();
     let mut log_index = 0.0;
+    let mut log_indices = Vec::with_capacity(m.dates.len());
     for (i, &date) in m.dates.iter().enumerate() {
         let prev = if i == 0 { start.date } else { m.dates[i - 1] };
         let dt = (date - prev).num_days() as f64 / 365.0;
@@ -563,6 +568,7 @@ fn run_shocks(start: &StartState, m: &ShockMarket, scenario: &Scenario) -> Run {
             *h *= g;
         }
         log_index += m.inflation[i] * dt;
+        log_indices.push(log_index);
         let month_end = is_month_end(&m.dates, i);
         let day = fund.close_day(month_end);
         if month_end {
@@ -574,7 +580,7 @@ fn run_shocks(start: &StartState, m: &ShockMarket, scenario: &Scenario) -> Run {
     let last = m.dates.len() - 1;
     Run {
         days,
-        log_price_index: Some(log_index),
+        log_price_index: Some(log_indices),
         end_rates: Some([m.rate[last + 1], m.spread[last + 1], m.inflation[last]]),
         month_ends,
         end: Some(fund),
@@ -653,9 +659,12 @@ fn result(
         days[t + 1..].iter().position(|d| d.value >= trough.2).map(|k| (days[t + 1 + k].date, k + 1))
     });
     let last = days.last().expect("invariant: a stress has a trading day");
+    let deflate = |i: usize, v: f64| run.log_price_index.as_ref().map(|l| v * (-l[i]).exp());
     let path = days
         .iter()
-        .map(|d| PathPoint {
+        .enumerate()
+        .map(|(i, d)| PathPoint {
+            real_value: deflate(i, d.value),
             date: d.date,
             value: d.value,
             floor: d.floor,
@@ -701,7 +710,11 @@ fn result(
             recovered_date: recovered.map(|r| r.0),
             trading_days_to_recover: recovered.map(|r| r.1),
         },
-        real_value_change: run.log_price_index.map(|l| last.value * (-l).exp() / v0 - 1.0),
+        real_value_change: run
+            .log_price_index
+            .as_ref()
+            .and_then(|l| l.last())
+            .map(|l| last.value * (-l).exp() / v0 - 1.0),
         end_rates: run.end_rates,
         monte_carlo,
         path,
