@@ -351,3 +351,18 @@ fn the_whole_library_loads_and_each_file_states_its_source() {
         assert!(!f.source.trim().is_empty() && !f.title_sv.is_empty(), "{}", f.name);
     }
 }
+
+#[test]
+fn inflation_deflates_the_value_by_its_rate_over_calendar_time() {
+    // Nothing moves but the price index: 10 % a year for the five
+    // weekdays from Sunday 31 August to Friday 5 September (5 calendar
+    // days): the real value is 1,000 e^(-0.1 x 5 / 365).
+    let s = scenario([0.0, 0.0, 1000.0], 1000.0);
+    let text = format!("{FLAT}[[shock]]\nfactor = \"inflation\"\ndays = [1, 5]\nlevel = 0.10\n");
+    let r = run(&s, &stress("inflation", &text), OPTIONS).unwrap();
+    close(r.final_value, 1000.0, 1e-12);
+    let real = 1000.0 * (-0.1 * 5.0 / 365.0_f64).exp();
+    close(r.path[4].real_value.unwrap(), real, 1e-9);
+    close(r.real_value_change.unwrap(), real / 1000.0 - 1.0, 1e-12);
+    assert_eq!(r.end_rates.map(|x| x[2]), Some(0.10));
+}
