@@ -552,6 +552,8 @@ fn stress_runs_the_whole_library_and_writes_the_table_json_csv_and_charts() {
     assert_eq!(json["paths"], 200);
     let csv = std::fs::read_to_string(out.join("stress.csv")).unwrap();
     assert_eq!(csv.lines().count(), 12);
+    let columns = csv.lines().next().unwrap().split(',').count();
+    assert!(csv.lines().all(|l| l.split(',').count() == columns), "{csv}");
     for s in stresses {
         let name = s["name"].as_str().unwrap();
         for ext in ["svg", "png"] {

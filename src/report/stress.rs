@@ -258,14 +258,15 @@ pub fn csv(results: &[StressResult]) -> String {
          downweights,first_downweight,upweights,lowest_equity_share,min_margin,min_margin_date,\
          breach_days,worst_breach_depth,final_value,buy_and_hold_final_value,vs_buy_and_hold,\
          max_drawdown,buy_and_hold_max_drawdown,peak_date,trough_date,recovered_date,\
-         trading_days_to_recover,real_value_change\n",
+         trading_days_to_recover,real_value_change,mc_paths,mc_months,mc_p_downweight,mc_p_breach,\
+         mc_p_recovered,mc_final_value_p05,mc_final_value_p50,mc_final_value_p95\n",
     );
     let opt = |x: Option<String>| x.unwrap_or_default();
     for r in results {
         let rec = &r.recovery;
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.name,
             r.kind,
             r.start_date,
@@ -292,6 +293,20 @@ pub fn csv(results: &[StressResult]) -> String {
             opt(rec.recovered_date.map(|d| d.to_string())),
             opt(rec.trading_days_to_recover.map(|d| d.to_string())),
             opt(r.real_value_change.map(|x| x.to_string())),
+            match &r.monte_carlo {
+                Some(m) => format!(
+                    "{},{},{},{},{},{},{},{}",
+                    m.paths,
+                    m.months,
+                    m.p_downweight,
+                    m.p_breach,
+                    m.p_recovered,
+                    m.final_value_p05,
+                    m.final_value_p50,
+                    m.final_value_p95
+                ),
+                None => ",,,,,,,".to_string(),
+            },
         );
     }
     out
