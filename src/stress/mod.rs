@@ -204,12 +204,12 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
         Kind::Shocks { end, base, shocks } => {
             let m = shock_market(scenario, stress, &start, *end, base, shocks)?;
             let run = run_shocks(&start, &m, scenario);
-            Ok(result(stress, "shocks", &start, run, scenario.policy, None))
+            Ok(result(stress, "shocks", &start, run, scenario.policy))
         }
         Kind::Conditional { end, base, shocks, monte_carlo } => {
             let m = shock_market(scenario, stress, &start, *end, base, shocks)?;
             let run = run_shocks(&start, &m, scenario);
-            let mut r = result(stress, "conditional", &start, run.clone(), scenario.policy, None);
+            let mut r = result(stress, "conditional", &start, run.clone(), scenario.policy);
             let mc =
                 conditional(scenario, stress, &start, &run, monte_carlo, r.recovery.peak_value, options)?;
             r.monte_carlo = Some(mc);
@@ -245,7 +245,7 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
                 month_ends: Vec::new(),
                 end: None,
             };
-            Ok(result(stress, "replay", &state, run, scenario.policy, None))
+            Ok(result(stress, "replay", &state, run, scenario.policy))
         }
     }
 }
@@ -622,7 +622,6 @@ fn result(
     start: &StartState,
     run: Run,
     policy: Policy,
-    monte_carlo: Option<Conditional>,
 ) -> StressResult {
     let fund = &start.fund;
     let days = run.days;
@@ -716,7 +715,7 @@ fn result(
             .and_then(|l| l.last())
             .map(|l| last.value * (-l).exp() / v0 - 1.0),
         end_rates: run.end_rates,
-        monte_carlo,
+        monte_carlo: None,
         path,
         days,
         policy,
@@ -855,8 +854,8 @@ fn summarize_conditional(
     }
 }
 
-/// A stress library's path argument: files and folders, or the default
-/// folder next to the scenario's (`scenarios/stress/`).
+/// The stress library a scenario runs by default: the folder `stress/`
+/// beside it (`scenarios/stress/` for the shipped scenario).
 pub fn default_library(scenario_path: &Path) -> std::path::PathBuf {
     scenario_path.parent().unwrap_or(Path::new(".")).join("stress")
 }
