@@ -51,7 +51,7 @@ fn register_font() {
 
 /// A legend entry's sample.
 #[derive(Clone, Copy)]
-pub(crate) enum Mark {
+pub(super) enum Mark {
     /// Colour, width, dashed.
     Line(RGBColor, u32, bool),
     Cross(RGBColor),
@@ -62,7 +62,7 @@ pub(crate) enum Mark {
 
 /// A legend as one row of samples and labels, drawn in its own strip so it
 /// never covers data.
-pub(crate) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
+pub(super) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -94,12 +94,12 @@ where
     Ok(())
 }
 
-pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+pub(super) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
 
 /// A white page with `title`, split into two panels (the upper one
 /// `top_percent` of the height), each under a strip for its legend:
 /// `[top legend, top, bottom legend, bottom]`.
-pub(crate) fn page<DB: DrawingBackend>(
+pub(super) fn page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     top_percent: u32,
@@ -115,7 +115,7 @@ where
     Ok([top_legend, top, bottom_legend, bottom])
 }
 
-pub(crate) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
+pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
 
 /// A panel with dates across and `y` up, its grid and labels drawn: the
 /// frame every chart here shares.
@@ -134,7 +134,7 @@ where
 
 /// [`date_panel`] with dates labelled by `date_format` (`%Y-%m-%d` for a
 /// window of weeks).
-pub(crate) fn date_panel_with<'a, DB: DrawingBackend>(
+pub(super) fn date_panel_with<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: std::ops::Range<NaiveDate>,
     y: std::ops::Range<f64>,
@@ -164,7 +164,7 @@ where
 }
 
 /// Renders `draw` to SVG and PNG.
-pub(crate) fn render(
+pub(super) fn render(
     name: &str,
     draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy,
     draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
