@@ -13,6 +13,8 @@
 //! - [`rule`]: the dynamic risk principle, one implementation for replay
 //!   and Monte Carlo alike;
 //! - [`replay`]: the rule applied day by day to a real price series;
+//! - [`debt`]: the Kommuninvest loan book, its key figures against the
+//!   finance policy, and its interest cost on the market's rate paths;
 //! - [`engine`]: the rule on thousands of simulated market futures;
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`suggest`]: what the rule asks of the portfolio today, how far
@@ -25,6 +27,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod debt;
 pub mod engine;
 pub mod error;
 pub mod lanes;

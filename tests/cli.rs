@@ -696,3 +696,79 @@ fn a_replay_stress_without_history_agrees_with_pensionsim_replay() {
     }
     assert!(stress["downweights"].as_array().unwrap().len() >= 2);
 }
+
+#[test]
+fn run_prints_todays_loan_figures_and_writes_the_debt_outlook() {
+    let dir = tempfile::tempdir().unwrap();
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "200", "--horizon-months", "36", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Outstanding debt           290.0\u{a0}mkr"))
+        .stdout(predicate::str::contains("Average rate               3.11\u{a0}%"))
+        .stdout(predicate::str::contains(
+            "Interest-rate fixing       1.25 years (policy 1.5-4.0 years: not met)",
+        ))
+        .stdout(predicate::str::contains(
+            "Maturing within 12 months  29.5\u{a0}% (policy at most 35\u{a0}%: met)",
+        ))
+        .stdout(predicate::str::contains("Interest cost and the finance policy by year (200 paths"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let debt = &json["debt"];
+    assert!((debt["today"]["outstanding"].as_f64().unwrap() - 290.0).abs() < 1e-9);
+    assert_eq!(debt["breaches"]["fixing"], true);
+    let years = debt["outlook"]["years"].as_array().unwrap();
+    assert_eq!(years.first().unwrap()["year"], 2025);
+    assert!(years[1]["interest"]["p95"].as_f64().unwrap() >= years[1]["interest"]["p50"].as_f64().unwrap());
+    for file in ["debt-maturity.png", "debt-maturity.svg", "debt-interest.png", "debt-interest.svg"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+fn bad_loans_exit_2_naming_the_key_or_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(shipped())
+        .unwrap()
+        .replace("amount = 45.0", "amount = -45.0")
+        .replace("maturity = 2026-06-15", "maturity = 2025-01-15")
+        .replace("rate = 0.0305", "")
+        .replace(
+            "refinancing = { kind = \"policy\", max_years = 5 }",
+            "refinancing = { kind = \"policy\", max_years = 5 }\nloans_csv = \"loans.csv\"",
+        );
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    std::fs::write(
+        dir.path().join("loans.csv"),
+        "id,amount,start,maturity,rate,margin\nKI-9,10,2025-01-15,2027-01-15,0.03,\nKI-10,ten,2025-01-15,2027-01-15,,0.002\n",
+    )
+    .unwrap();
+    pensionsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`debt.loan[0].amount`: expected the outstanding amount in mkr, more than 0, found -45",
+        ))
+        .stderr(predicate::str::contains(
+            "`debt.loan[1].maturity`: expected a maturity after the start 2025-06-16",
+        ))
+        .stderr(predicate::str::contains("`debt.loan[2].rate`: expected a fixed `rate`"))
+        .stderr(predicate::str::contains("loans.csv: row at line 3: `amount`: expected a number, found ten"));
+}
+
+#[test]
+fn borrowing_over_the_limit_is_a_warning_with_its_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(shipped()).unwrap().replace("borrowing_limit = 950", "borrowing_limit = 600");
+    let path = dir.path().join("limit.toml");
+    std::fs::write(&path, text).unwrap();
+    pensionsim().arg("validate").arg(&path).assert().success().stderr(predicate::str::contains(
+        "the plan's borrowing on 2026-06-15 takes the debt to 740 mkr, over the borrowing limit of 600 mkr",
+    ));
+}

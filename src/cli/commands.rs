@@ -122,6 +122,22 @@ struct RunSummary<'a> {
     portfolio: Option<PortfolioStats>,
     position: Position,
     crashes: Vec<CrashSummary<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    debt: Option<DebtSummary<'a>>,
+}
+
+/// `debt` in summary.json: today's book and, with a market, its outlook.
+#[derive(Serialize)]
+struct DebtSummary<'a> {
+    today: pensionsim::debt::KeyFigures,
+    breaches: pensionsim::debt::Breaches,
+    policy: &'a pensionsim::debt::DebtPolicy,
+    borrowing_limit: f64,
+    overdraft: f64,
+    refinancing: &'a pensionsim::debt::Refinancing,
+    maturity_profile: Vec<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlook: Option<pensionsim::debt::simulate::Outlook>,
 }
 
 /// A finished Monte Carlo run.
@@ -215,6 +231,22 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
                 "No [market] in the scenario: no Monte Carlo run (see docs/scenario.md)."
             }
         );
+    }
+
+    // The loan book: today's figures, and its outlook on the same paths.
+    let debt_outlook = match (&scenario.debt, &scenario.market, &mc) {
+        (Some(debt), Some(model), Some(mc)) => {
+            Some(pensionsim::debt::simulate::outlook(debt, model, mc.simulation))
+        }
+        _ => None,
+    };
+    if let Some(debt) = &scenario.debt {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::debt::today(debt, &debt.book.key_figures(), lang));
+        if let Some(o) = &debt_outlook {
+            let _ = writeln!(out);
+            out.push_str(&pensionsim::report::debt::outlook(o, lang));
+        }
     }
 
     let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
@@ -320,6 +352,30 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             ],
         )?);
     }
+    if let Some(debt) = &scenario.debt {
+        let title = if sv {
+            format!("Lånens förfallostruktur: {}", scenario.name)
+        } else {
+            format!("Maturity profile of the loans: {}", scenario.name)
+        };
+        let profile = pensionsim::report::debt::maturity_chart(debt, &title, lang)?;
+        written.extend(write_files(
+            &args.out,
+            &[("debt-maturity.svg", profile.svg.as_bytes()), ("debt-maturity.png", &profile.png)],
+        )?);
+        if let Some(o) = &debt_outlook {
+            let title = if sv {
+                format!("Räntekostnad per år: {}", scenario.name)
+            } else {
+                format!("Interest cost by year: {}", scenario.name)
+            };
+            let fan = pensionsim::report::debt::interest_chart(o, &title, lang)?;
+            written.extend(write_files(
+                &args.out,
+                &[("debt-interest.svg", fan.svg.as_bytes()), ("debt-interest.png", &fan.png)],
+            )?);
+        }
+    }
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
@@ -337,6 +393,19 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             .iter()
             .map(|(name, label, r)| CrashSummary { name, label, replay: &r.summary })
             .collect(),
+        debt: scenario.debt.as_ref().map(|d| {
+            let today = d.book.key_figures();
+            DebtSummary {
+                today,
+                breaches: today.breaches(&d.policy),
+                policy: &d.policy,
+                borrowing_limit: d.borrowing_limit,
+                overdraft: d.overdraft,
+                refinancing: &d.refinancing,
+                maturity_profile: d.book.maturity_profile(pensionsim::report::debt::PROFILE_YEARS),
+                outlook: debt_outlook.clone(),
+            }
+        }),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
@@ -348,9 +417,9 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         if sv { "filer i" } else { "files to" },
         args.out.display(),
         if sv {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
+            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png för lånen, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
         } else {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
+            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png for the loans, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
         }
     );
     Ok(out)

@@ -415,7 +415,7 @@ where
 
 /// A white page with `title` and one panel under a legend strip:
 /// `[legend, panel]`.
-fn single_page<DB: DrawingBackend>(
+pub(super) fn single_page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> std::result::Result<[DrawingArea<DB, Shift>; 2], Box<dyn std::error::Error>>

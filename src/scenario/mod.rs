@@ -44,6 +44,8 @@ pub struct Scenario {
     /// The market model, when the scenario has a `[market]`.
     pub market: Option<MarketModel>,
     pub simulation: Simulation,
+    /// The loan book and the finance policy, when the scenario has a `[debt]`.
+    pub debt: Option<crate::debt::Debt>,
 }
 
 /// How many paths, which seed, how far ahead (`[simulation]`).

@@ -18,7 +18,7 @@ pub struct ScenarioFile {
     pub simulation: Option<SimulationFile>,
     // Sections later versions read; present now only to say so clearly.
     pub obligations: Option<toml::Value>,
-    pub debt: Option<toml::Value>,
+    pub debt: Option<DebtFile>,
     pub liquidity: Option<toml::Value>,
 }
 
@@ -212,6 +212,83 @@ pub struct BootstrapFile {
 
 pub const BOOTSTRAP_KEYS: &[&str] = &["series", "date_column", "price_column", "from", "to", "block_days"];
 
+/// `[debt]`: the loan book, the borrowing plan and the finance policy.
+#[derive(Debug, Default, Deserialize)]
+pub struct DebtFile {
+    pub loans_csv: Option<String>,
+    pub loan: Option<Vec<LoanFile>>,
+    pub borrowing: Option<Vec<BorrowingFile>>,
+    pub borrowing_limit: Option<f64>,
+    pub overdraft: Option<f64>,
+    pub stibor_3m: Option<f64>,
+    pub fixed_spread: Option<f64>,
+    pub floating_margin: Option<f64>,
+    pub refinancing: Option<RefinancingFile>,
+    pub policy: Option<DebtPolicyFile>,
+}
+
+pub const DEBT_KEYS: &[&str] = &[
+    "loans_csv",
+    "loan",
+    "borrowing",
+    "borrowing_limit",
+    "overdraft",
+    "stibor_3m",
+    "fixed_spread",
+    "floating_margin",
+    "refinancing",
+    "policy",
+];
+
+/// One loan; also a row of `loans_csv` (the same names as columns).
+#[derive(Debug, Default, Deserialize)]
+pub struct LoanFile {
+    pub id: Option<String>,
+    pub amount: Option<f64>,
+    pub start: Option<toml::Value>,
+    pub maturity: Option<toml::Value>,
+    /// A fixed loan's yearly rate.
+    pub rate: Option<f64>,
+    /// A floating loan's margin over 3-month STIBOR.
+    pub margin: Option<f64>,
+    pub amortisation: Option<f64>,
+    pub green: Option<bool>,
+    /// Where the figure comes from; for the reader.
+    #[allow(dead_code, reason = "documents the loan; nothing computes with it")]
+    pub source: Option<String>,
+}
+
+pub const LOAN_KEYS: &[&str] =
+    &["id", "amount", "start", "maturity", "rate", "margin", "amortisation", "green", "source"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BorrowingFile {
+    pub date: Option<toml::Value>,
+    pub amount: Option<f64>,
+    #[allow(dead_code, reason = "documents the figure; nothing computes with it")]
+    pub source: Option<String>,
+}
+
+pub const BORROWING_KEYS: &[&str] = &["date", "amount", "source"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RefinancingFile {
+    pub kind: Option<String>,
+    pub years: Option<i64>,
+    pub max_years: Option<i64>,
+}
+
+pub const REFINANCING_KEYS: &[&str] = &["kind", "years", "max_years"];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DebtPolicyFile {
+    pub fixing_years: Option<Vec<f64>>,
+    pub capital_binding_years: Option<Vec<f64>>,
+    pub max_share_within_12m: Option<f64>,
+}
+
+pub const DEBT_POLICY_KEYS: &[&str] = &["fixing_years", "capital_binding_years", "max_share_within_12m"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -231,6 +308,11 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "market.inflation_process" => INFLATION_KEYS,
         "market.credit_spread" => SPREAD_KEYS,
         "market.bootstrap" => BOOTSTRAP_KEYS,
+        "debt" => DEBT_KEYS,
+        "debt.loan" => LOAN_KEYS,
+        "debt.borrowing" => BORROWING_KEYS,
+        "debt.refinancing" => REFINANCING_KEYS,
+        "debt.policy" => DEBT_POLICY_KEYS,
         _ => return None,
     })
 }

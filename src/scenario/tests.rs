@@ -223,8 +223,8 @@ fn policy_values_out_of_range_name_their_keys() {
 
 #[test]
 fn sections_of_later_versions_are_refused_plainly() {
-    let text = format!("{GOOD}\n[debt]\nlimit = 950\n");
-    one_problem(&text, &["`debt`", "a [debt] section", "hint: [debt] is planned"]);
+    let text = format!("{GOOD}\n[liquidity]\nlimit = 950\n");
+    one_problem(&text, &["`liquidity`", "a [liquidity] section", "hint: [liquidity] is planned"]);
 }
 
 #[test]

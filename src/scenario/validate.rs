@@ -2,6 +2,8 @@
 //! sum and date order is checked here, and every problem is collected
 //! before the scenario is refused.
 
+mod debt;
+
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
@@ -138,15 +140,13 @@ pub fn scenario(
     raw: ScenarioFile,
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Result<Loaded> {
-    for (section, present) in [
-        ("obligations", raw.obligations.is_some()),
-        ("debt", raw.debt.is_some()),
-        ("liquidity", raw.liquidity.is_some()),
-    ] {
+    for (section, present) in
+        [("obligations", raw.obligations.is_some()), ("liquidity", raw.liquidity.is_some())]
+    {
         if present {
             cx.problem(
                 section,
-                "only [portfolio], [history], [policy], [market] and [simulation] in this version of pensionsim",
+                "only [portfolio], [history], [policy], [market], [simulation] and [debt] in this version of pensionsim",
                 format!("a [{section}] section"),
             )
             .hint = Some(format!("[{section}] is planned; remove it to run this version"));
@@ -206,6 +206,8 @@ pub fn scenario(
         }
     }
 
+    let debt = raw.debt.and_then(|d| debt::debt(&mut cx, d, valuation_date, read));
+
     let name = raw.name.unwrap_or_else(|| {
         cx.path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
     });
@@ -222,6 +224,7 @@ pub fn scenario(
                 policy_defaults,
                 market,
                 simulation,
+                debt,
             },
             warnings: cx.warnings,
         }),

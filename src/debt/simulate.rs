@@ -1,0 +1,418 @@
+//! The loan book on the market model's rate paths.
+//!
+//! Path `p` steps the market exactly as the Monte Carlo engine's path `p`
+//! does (the same stream, the same draws), so the loans see the very rates
+//! that drive the pension portfolio's fixed income on that path: the two
+//! sides of the balance sheet move together. Only the month-end short rate
+//! and regime are kept; from them the closed-form curve (Vasicek, or
+//! Hull-White fitted to the initial curve) prices Kommuninvest's lending
+//! rate for any maturity: the annually compounded zero rate plus the
+//! scenario's spread (fixed loans) or 3-month STIBOR plus the margin
+//! (floating loans, reset every three months).
+//!
+//! Each month-end, in order: the month's interest is charged on the book
+//! as it stood through the month (amount times rate over 12); then
+//! amortisations are paid, floating loans due a reset take the new
+//! STIBOR, maturing loans are refinanced in full and the plan's new
+//! borrowing is taken up, both by the scenario's refinancing strategy; then
+//! the key figures are read and checked against the policy.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{Book, Breaches, Debt, Loan, LoanRate, Refinancing, month_end};
+use crate::market::{DayKernel, MarketModel, MarketState};
+use crate::rng::path_rng;
+use crate::scenario::Simulation;
+
+/// Maturity of the 3-month rate, years.
+const STIBOR_YEARS: f64 = 0.25;
+
+/// The market's state at a month-end, as far as the loans need it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthRates {
+    pub short_rate: f64,
+    pub regime: usize,
+    /// The path's log price index (the engine's `final_log_price_index`
+    /// at the last month), kept to prove the paths are the engine's.
+    pub log_price_index: f64,
+}
+
+/// Steps path `path`'s market as the engine does and keeps its month-ends.
+pub fn month_rates(
+    model: &MarketModel,
+    kernels: &[DayKernel],
+    seed: u64,
+    path: u64,
+    months: usize,
+) -> Vec<MonthRates> {
+    let mut rng = path_rng(seed, path);
+    let mut market = MarketState::start(model);
+    (0..months)
+        .map(|month| {
+            market.start_month(model, month, &mut rng);
+            for _ in 0..model.trading_days_per_month {
+                market.step(model, kernels, &mut rng);
+            }
+            MonthRates {
+                short_rate: market.rates.short_rate,
+                regime: market.clock.regime,
+                log_price_index: market.rates.log_price_index,
+            }
+        })
+        .collect()
+}
+
+/// The market curve at a month-end: lending rates by maturity.
+#[derive(Debug, Clone, Copy)]
+pub struct Curve<'a> {
+    model: &'a MarketModel,
+    /// Years since the start of the simulation.
+    t: f64,
+    at: MonthRates,
+    /// Added to every rate (a parallel shift).
+    shift: f64,
+}
+
+impl<'a> Curve<'a> {
+    pub fn new(model: &'a MarketModel, t: f64, at: MonthRates, shift: f64) -> Curve<'a> {
+        Curve { model, t, at, shift }
+    }
+
+    /// The price of a zero-coupon bond paying 1 in `years`.
+    fn zero_price(&self, years: f64) -> f64 {
+        let vasicek = self.model.regimes[self.at.regime].short_rate;
+        match &self.model.hull_white {
+            None => vasicek.zero_coupon_price(self.at.short_rate, years),
+            Some(hw) => {
+                // P(t, T) = P0(T) / P0(t) exp(B f(0, t) - sigma^2 / (4 kappa)
+                // (1 - e^(-2 kappa t)) B^2 - B r_t), B = (1 - e^(-kappa (T - t))) / kappa.
+                let (k, s, t) = (vasicek.kappa, vasicek.sigma, self.t);
+                let b = (1.0 - (-k * years).exp()) / k;
+                let ratio = hw.discount(t + years) / hw.discount(t);
+                let convexity = s * s / (4.0 * k) * (1.0 - (-2.0 * k * t).exp()) * b * b;
+                ratio * (b * hw.forward(t).0 - convexity - b * self.at.short_rate).exp()
+            }
+        }
+    }
+
+    /// The annually compounded zero rate for `years`, plus the shift.
+    pub fn rate(&self, years: f64) -> f64 {
+        self.zero_price(years).powf(-1.0 / years) - 1.0 + self.shift
+    }
+
+    /// 3-month STIBOR (the simple 3-month rate), plus the shift.
+    pub fn stibor(&self) -> f64 {
+        (1.0 / self.zero_price(STIBOR_YEARS) - 1.0) / STIBOR_YEARS + self.shift
+    }
+}
+
+/// A loan placed on `date` for `years`.
+fn new_loan(
+    debt: &Debt,
+    curve: &Curve<'_>,
+    date: NaiveDate,
+    amount: f64,
+    years: u32,
+    floating: bool,
+) -> Loan {
+    let maturity = month_end(date.checked_add_months(Months::new(12 * years)).unwrap_or(date));
+    let rate = if floating {
+        LoanRate::Floating { margin: debt.floating_margin, fixing: curve.stibor() }
+    } else {
+        LoanRate::Fixed { rate: curve.rate(f64::from(years)) + debt.fixed_spread }
+    };
+    Loan { id: String::new(), amount, start: date, maturity, rate, amortisation: 0.0, green: false }
+}
+
+/// Places `amount` on `date` by the scenario's strategy.
+fn place(debt: &Debt, book: &mut Book, curve: &Curve<'_>, date: NaiveDate, amount: f64) {
+    if amount <= 0.0 {
+        return;
+    }
+    match debt.refinancing {
+        Refinancing::Ladder { years } => {
+            let part = amount / f64::from(years);
+            for y in 1..=years {
+                book.loans.push(new_loan(debt, curve, date, part, y, false));
+            }
+        }
+        Refinancing::Floating { years } => book.loans.push(new_loan(debt, curve, date, amount, years, true)),
+        Refinancing::Fixed { years } => book.loans.push(new_loan(debt, curve, date, amount, years, false)),
+        Refinancing::Policy { max_years } => place_within_policy(debt, book, curve, date, amount, max_years),
+    }
+}
+
+/// Parts each amount is split into by the policy strategy.
+const POLICY_PARTS: usize = 4;
+
+/// The policy strategy: least cost inside the finance policy. The amount
+/// is placed in [`POLICY_PARTS`] equal parts, each as a fixed loan of 2 to
+/// `max_years` years (a one-year loan counts within the 12-month share from
+/// its first day): the maturity whose coming-due year (every 12-month
+/// window it falls in) would hold the least after it, the cheapest on a
+/// tie. So maturities spread over the years ahead, the share maturing
+/// within any 12 months stays as low as the book allows, and the average
+/// fixing lies between 2 and `max_years` years for what is placed.
+fn place_within_policy(
+    debt: &Debt,
+    book: &mut Book,
+    curve: &Curve<'_>,
+    date: NaiveDate,
+    amount: f64,
+    max_years: u32,
+) {
+    let first = 2.min(max_years);
+    let last = max_years as usize * 12;
+    let month_of = |d: NaiveDate| {
+        ((d.year() - date.year()) * 12 + d.month() as i32 - date.month() as i32).max(0) as usize
+    };
+    // due[m]: the amount maturing m months ahead.
+    let mut due = vec![0.0; last + 1];
+    for loan in &book.loans {
+        if let Some(slot) = due.get_mut(month_of(loan.maturity)) {
+            *slot += loan.amount;
+        }
+    }
+    let part = amount / POLICY_PARTS as f64;
+    let mut parts = vec![0.0; max_years as usize + 1];
+    let rates: Vec<f64> =
+        (0..=max_years).map(|y| if y < first { 0.0 } else { curve.rate(f64::from(y)) }).collect();
+    for _ in 0..POLICY_PARTS {
+        let fullest = |y: u32| {
+            let m = y as usize * 12;
+            // The 12-month windows (k, k + 12] that hold month m.
+            (m.saturating_sub(12)..m)
+                .map(|k| due[k + 1..=(k + 12).min(last)].iter().sum::<f64>())
+                .fold(0.0, f64::max)
+        };
+        let best = (first..=max_years)
+            .min_by(|a, b| {
+                (fullest(*a), rates[*a as usize])
+                    .partial_cmp(&(fullest(*b), rates[*b as usize]))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .unwrap_or(first);
+        due[best as usize * 12] += part;
+        parts[best as usize] += part;
+    }
+    for (y, part) in parts.into_iter().enumerate().filter(|(_, p)| *p > 0.0) {
+        book.loans.push(new_loan(debt, curve, date, part, y as u32, false));
+    }
+}
+
+/// One path's figures by calendar year.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathYears {
+    /// Interest paid in the year, mkr.
+    pub interest: Vec<f64>,
+    /// The same with every new rate one point higher.
+    pub interest_shifted: Vec<f64>,
+    /// Debt at the year's last simulated month-end, mkr.
+    pub debt: Vec<f64>,
+    /// Average fixing at that month-end, years.
+    pub fixing_years: Vec<f64>,
+    /// Each limit broken at some month-end of the year.
+    pub breaches: Vec<Breaches>,
+    /// Debt above the borrowing limit at some month-end of the year.
+    pub over_limit: Vec<bool>,
+}
+
+/// The calendar years a simulation of `months` from `valuation` touches,
+/// with the number of its months in each.
+pub fn calendar_years(valuation: NaiveDate, months: usize) -> Vec<(i32, usize)> {
+    let mut out: Vec<(i32, usize)> = Vec::new();
+    for m in 1..=months {
+        let year = month_after(valuation, m).year();
+        match out.last_mut() {
+            Some((y, n)) if *y == year => *n += 1,
+            _ => out.push((year, 1)),
+        }
+    }
+    out
+}
+
+/// The month-end `m` months after `valuation`'s.
+fn month_after(valuation: NaiveDate, m: usize) -> NaiveDate {
+    let first = valuation.with_day(1).unwrap_or(valuation);
+    month_end(first.checked_add_months(Months::new(m as u32)).unwrap_or(first))
+}
+
+/// Runs today's book through one path's month-ends with every new rate
+/// moved by `shift`; returns the interest by year and, when `record`,
+/// the rest of the year's figures too.
+fn run_book(
+    debt: &Debt,
+    model: &MarketModel,
+    rates: &[MonthRates],
+    shift: f64,
+    out: &mut PathYears,
+    record: bool,
+) -> Vec<f64> {
+    let valuation = debt.book.date;
+    let years = calendar_years(valuation, rates.len());
+    let first_year = years.first().map_or(valuation.year(), |y| y.0);
+    let mut interest = vec![0.0; years.len()];
+    if record {
+        let n = years.len();
+        out.debt = vec![0.0; n];
+        out.fixing_years = vec![0.0; n];
+        out.breaches = vec![Breaches::default(); n];
+        out.over_limit = vec![false; n];
+    }
+    let mut book = debt.book.clone();
+    let mut plan = debt.borrowing.clone();
+    plan.sort_by_key(|b| b.date);
+    let mut next_plan = 0;
+    let mut previous = valuation;
+    for (m, at) in rates.iter().enumerate() {
+        let end = month_after(valuation, m + 1);
+        let y = (end.year() - first_year) as usize;
+        interest[y] += book.loans.iter().map(|l| l.amount * l.current_rate()).sum::<f64>() / 12.0;
+        let curve = Curve::new(model, (m + 1) as f64 / 12.0, *at, shift);
+        // Amortisations, resets and maturities due in (previous, end].
+        let mut to_refinance = 0.0;
+        for loan in &mut book.loans {
+            if loan.amortisation > 0.0 && loan.maturity > end {
+                loan.amount = (loan.amount - loan.amortisation / 12.0).max(0.0);
+            }
+            if loan.maturity <= end {
+                to_refinance += loan.amount;
+                loan.amount = 0.0;
+            } else if loan.next_fixing(previous) <= end
+                && let LoanRate::Floating { fixing, .. } = &mut loan.rate
+            {
+                *fixing = curve.stibor();
+            }
+        }
+        book.loans.retain(|l| l.amount > 0.0);
+        book.date = end;
+        place(debt, &mut book, &curve, end, to_refinance);
+        let mut borrowed = 0.0;
+        while next_plan < plan.len() && plan[next_plan].date <= end {
+            borrowed += plan[next_plan].amount;
+            next_plan += 1;
+        }
+        place(debt, &mut book, &curve, end, borrowed);
+        if record {
+            let k = book.key_figures();
+            let b = k.breaches(&debt.policy);
+            let over = &mut out.breaches[y];
+            over.fixing |= b.fixing;
+            over.capital_binding |= b.capital_binding;
+            over.within_12m |= b.within_12m;
+            out.over_limit[y] |= k.outstanding > debt.borrowing_limit + 1e-9;
+            out.debt[y] = k.outstanding;
+            out.fixing_years[y] = k.fixing_years;
+        }
+        previous = end;
+    }
+    interest
+}
+
+/// One path: the book on the path's rates, and again one point higher.
+pub fn path(debt: &Debt, model: &MarketModel, rates: &[MonthRates]) -> PathYears {
+    let mut out = PathYears::default();
+    out.interest = run_book(debt, model, rates, 0.0, &mut out, true);
+    let mut unused = PathYears::default();
+    out.interest_shifted = run_book(debt, model, rates, 0.01, &mut unused, false);
+    out
+}
+
+/// A figure's median and 95th percentile over the paths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub mean_se: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// A probability and its Monte Carlo standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Probability {
+    pub p: f64,
+    pub se: f64,
+}
+
+/// The outlook for one calendar year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearOutlook {
+    pub year: i32,
+    /// Months of the year inside the horizon (12 but at its ends).
+    pub months: usize,
+    /// Interest cost in the year, mkr; p95 is the "cost at risk".
+    pub interest: Spread,
+    /// Mean extra interest in the year if every new rate and reset were
+    /// one point higher (the same paths), mkr.
+    pub plus_one_point: f64,
+    pub plus_one_point_se: f64,
+    /// Debt at the year's last month-end, mkr.
+    pub debt: Spread,
+    /// Average fixing at the year's last month-end, years.
+    pub fixing_years: Spread,
+    pub p_breach_fixing: Probability,
+    pub p_breach_capital_binding: Probability,
+    pub p_breach_within_12m: Probability,
+    pub p_over_limit: Probability,
+}
+
+/// The debt outlook of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outlook {
+    pub paths: usize,
+    pub seed: u64,
+    pub months: usize,
+    pub years: Vec<YearOutlook>,
+}
+
+fn spread(mut xs: Vec<f64>) -> Spread {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    xs.sort_by(f64::total_cmp);
+    let q = |p: f64| xs[((p * (xs.len() - 1) as f64).round() as usize).min(xs.len() - 1)];
+    Spread { mean, mean_se: (var / n).sqrt(), p5: q(0.05), p50: q(0.5), p95: q(0.95) }
+}
+
+fn probability(hits: usize, n: usize) -> Probability {
+    let p = hits as f64 / n as f64;
+    Probability { p, se: (p * (1.0 - p) / n as f64).sqrt() }
+}
+
+/// Simulates the loan book over `simulation.paths` paths of the model.
+pub fn outlook(debt: &Debt, model: &MarketModel, simulation: Simulation) -> Outlook {
+    let kernels = model.kernels();
+    let months = simulation.horizon_months;
+    let paths: Vec<PathYears> = (0..simulation.paths as u64)
+        .into_par_iter()
+        .map(|p| path(debt, model, &month_rates(model, &kernels, simulation.seed, p, months)))
+        .collect();
+    let n = paths.len();
+    let years = calendar_years(debt.book.date, months)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (year, in_year))| {
+            let column = |f: &dyn Fn(&PathYears) -> f64| spread(paths.iter().map(f).collect());
+            let count =
+                |f: &dyn Fn(&PathYears) -> bool| probability(paths.iter().filter(|p| f(p)).count(), n);
+            let shift = column(&|p| p.interest_shifted[i] - p.interest[i]);
+            YearOutlook {
+                year,
+                months: in_year,
+                interest: column(&|p| p.interest[i]),
+                plus_one_point: shift.mean,
+                plus_one_point_se: shift.mean_se,
+                debt: column(&|p| p.debt[i]),
+                fixing_years: column(&|p| p.fixing_years[i]),
+                p_breach_fixing: count(&|p| p.breaches[i].fixing),
+                p_breach_capital_binding: count(&|p| p.breaches[i].capital_binding),
+                p_breach_within_12m: count(&|p| p.breaches[i].within_12m),
+                p_over_limit: count(&|p| p.over_limit[i]),
+            }
+        })
+        .collect();
+    Outlook { paths: n, seed: simulation.seed, months, years }
+}

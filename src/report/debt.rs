@@ -1,0 +1,335 @@
+//! The loan book in words and pictures: today's key figures against the
+//! finance policy, the outlook by year, the maturity profile and the
+//! interest-cost fan.
+
+use std::fmt::Write;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::chart::{BLUE, Chart, DrawResult, GREY, Mark, VERMILLION, legend, render, single_page};
+use super::i18n::{Lang, mkr, number, percent};
+use crate::debt::simulate::Outlook;
+use crate::debt::{Debt, KeyFigures};
+use crate::error::Result;
+
+/// Years in the maturity profile (the last bucket holds the rest).
+pub const PROFILE_YEARS: usize = 6;
+
+fn years(x: f64, lang: Lang) -> String {
+    format!("{} {}", number(x, 2, lang), if lang == Lang::Sv { "år" } else { "years" })
+}
+
+/// Today's loan book: the four figures the region reports, against the
+/// policy.
+pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let p = &debt.policy;
+    let b = k.breaches(p);
+    let verdict = |broken: bool| match (broken, sv) {
+        (false, true) => "uppfyllt",
+        (false, false) => "met",
+        (true, true) => "ej uppfyllt",
+        (true, false) => "not met",
+    };
+    let band = |(lo, hi): (f64, f64)| {
+        format!("{}-{} {}", number(lo, 1, lang), number(hi, 1, lang), if sv { "år" } else { "years" })
+    };
+    let mut out = String::new();
+    let heading = if sv {
+        format!("Låneskulden hos Kommuninvest {}", debt.book.date)
+    } else {
+        format!("Loans from Kommuninvest, {}", debt.book.date)
+    };
+    let _ = writeln!(out, "{heading}\n{}", "-".repeat(heading.chars().count()));
+    let policy = "policy";
+    let rows: Vec<(&str, String)> = vec![
+        (if sv { "Utestående skuld" } else { "Outstanding debt" }, mkr(k.outstanding, 1, lang)),
+        (if sv { "Snittränta" } else { "Average rate" }, percent(k.average_rate, 2, lang)),
+        (
+            if sv { "Räntebindning" } else { "Interest-rate fixing" },
+            format!(
+                "{} ({policy} {}: {})",
+                years(k.fixing_years, lang),
+                band(p.fixing_years),
+                verdict(b.fixing)
+            ),
+        ),
+        (
+            if sv { "Kapitalbindning" } else { "Capital binding" },
+            format!(
+                "{} ({policy} {}: {})",
+                years(k.capital_binding_years, lang),
+                band(p.capital_binding_years),
+                verdict(b.capital_binding)
+            ),
+        ),
+        (
+            if sv { "Förfaller inom 12 månader" } else { "Maturing within 12 months" },
+            format!(
+                "{} ({policy} {} {}: {})",
+                percent(k.share_maturing_12m, 1, lang),
+                if sv { "högst" } else { "at most" },
+                percent(p.max_share_within_12m, 0, lang),
+                verdict(b.within_12m)
+            ),
+        ),
+        (
+            if sv { "Låneutrymme" } else { "Borrowing limit" },
+            format!(
+                "{} ({} {})",
+                mkr(debt.borrowing_limit, 0, lang),
+                if sv { "kvar" } else { "room left" },
+                mkr(debt.borrowing_limit - k.outstanding, 0, lang)
+            ),
+        ),
+        (if sv { "Checkräkningskredit" } else { "Overdraft facility" }, mkr(debt.overdraft, 0, lang)),
+    ];
+    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) + 2;
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {label:<width$}{value}");
+    }
+    if !debt.borrowing.is_empty() {
+        let plan: Vec<String> = debt
+            .borrowing
+            .iter()
+            .map(|b| format!("{} {}", b.date.format("%Y-%m"), mkr(b.amount, 0, lang)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            if sv { "Planerad nyupplåning" } else { "Planned new borrowing" },
+            plan.join(", ")
+        );
+    }
+    out
+}
+
+/// The outlook by calendar year, as a table.
+pub fn outlook(o: &Outlook, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            format!(
+                "Räntekostnad och finanspolicy per år ({} framtider, samma räntebanor som pensionsportföljen)",
+                number(o.paths as f64, 0, lang)
+            )
+        } else {
+            format!(
+                "Interest cost and the finance policy by year ({} paths, the same rate paths as the pension portfolio)",
+                number(o.paths as f64, 0, lang)
+            )
+        }
+    );
+    let head: [&str; 9] = if sv {
+        [
+            "År",
+            "Skuld",
+            "Räntekostn.",
+            "95 %",
+            "+1 %-enhet",
+            "Räntebindn.",
+            "P(bindn.)",
+            "P(>35 %)",
+            "P(>tak)",
+        ]
+    } else {
+        ["Year", "Debt", "Interest", "95 %", "+1 point", "Fixing", "P(band)", "P(>35 %)", "P(>limit)"]
+    };
+    let _ = writeln!(
+        out,
+        "{:<11}{:>9}{:>13}{:>9}{:>12}{:>13}{:>11}{:>10}{:>10}",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
+    );
+    for y in &o.years {
+        let label = if y.months < 12 {
+            format!("{} ({} {})", y.year, y.months, if sv { "mån" } else { "mo" })
+        } else {
+            y.year.to_string()
+        };
+        let fixing_band = y.p_breach_fixing.p.max(y.p_breach_capital_binding.p);
+        let _ = writeln!(
+            out,
+            "{:<11}{:>9}{:>13}{:>9}{:>12}{:>13}{:>11}{:>10}{:>10}",
+            label,
+            number(y.debt.p50, 0, lang),
+            number(y.interest.p50, 1, lang),
+            number(y.interest.p95, 1, lang),
+            number(y.plus_one_point, 1, lang),
+            number(y.fixing_years.p50, 2, lang),
+            percent(fixing_band, 0, lang),
+            percent(y.p_breach_within_12m.p, 0, lang),
+            percent(y.p_over_limit.p, 0, lang),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            "Skuld och räntekostnad i mkr (median); 95 % = räntekostnad i var tjugonde sämsta framtid (cost at risk); +1 %-enhet = medelökning om alla nya räntor vore en procentenhet högre;\nP(bindn.) = sannolikhet att räntebindning eller kapitalbindning ligger utanför 1,5-4 år vid något månadsskifte under året; P(>35 %) = mer än 35 % förfaller inom ett år; P(>tak) = skulden över låneutrymmet."
+        } else {
+            "Debt and interest in mkr (median); 95 % = the interest cost exceeded in one path in twenty (cost at risk); +1 point = mean extra cost if every new rate were a point higher;\nP(band) = probability that the fixing or the capital binding is outside its band at some month-end of the year; P(>35 %) = more than 35 % maturing within a year; P(>limit) = debt over the borrowing limit."
+        }
+    );
+    out
+}
+
+/// Today's repayments by year: bars of mkr for 0-1, 1-2, ... years.
+pub fn maturity_chart(debt: &Debt, title: &str, lang: Lang) -> Result<Chart> {
+    let profile = debt.book.maturity_profile(PROFILE_YEARS);
+    let limit = debt.policy.max_share_within_12m * debt.book.outstanding();
+    render(
+        "maturity profile",
+        |root| draw_profile(&root, &profile, limit, title, lang),
+        |root| draw_profile(&root, &profile, limit, title, lang),
+    )
+}
+
+fn draw_profile<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    profile: &[f64],
+    limit: f64,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let sv = lang == Lang::Sv;
+    let [legend_area, panel] = single_page(root, title)?;
+    let label = if sv { "Förfaller, mkr (andel av skulden)" } else { "Maturing, mkr (share of the debt)" };
+    let limit_label = if sv {
+        format!("Högst inom 12 månader enligt finanspolicyn: {}", mkr(limit, 1, lang))
+    } else {
+        format!("Finance policy's most within 12 months: {}", mkr(limit, 1, lang))
+    };
+    legend(&legend_area, &[(Mark::Band(BLUE, 0.8), label), (Mark::Line(VERMILLION, 2, true), &limit_label)])?;
+    let top = profile.iter().copied().fold(limit, f64::max).max(1.0) * 1.15;
+    let n = profile.len();
+    let mut chart = ChartBuilder::on(&panel)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(40)
+        .y_label_area_size(90)
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)?;
+    let bucket = |i: usize| {
+        if i + 1 == n {
+            format!("{}+ {}", i, if sv { "år" } else { "years" })
+        } else {
+            format!("{}-{} {}", i, i + 1, if sv { "år" } else { "years" })
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .y_desc("mkr")
+        .x_desc(if sv { "Tid till förfall" } else { "Time to maturity" })
+        .y_label_formatter(&|v| number(*v, 0, lang))
+        .x_label_formatter(&|x| match x {
+            SegmentValue::CenterOf(i) => bucket(*i),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    chart.draw_series(profile.iter().enumerate().map(|(i, v)| {
+        let mut bar = Rectangle::new(
+            [(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)],
+            BLUE.mix(0.8).filled(),
+        );
+        bar.set_margin(0, 0, 18, 18);
+        bar
+    }))?;
+    chart.draw_series(DashedLineSeries::new(
+        [(SegmentValue::Exact(0), limit), (SegmentValue::Exact(1), limit)],
+        8,
+        5,
+        VERMILLION.stroke_width(2),
+    ))?;
+    let total: f64 = profile.iter().sum();
+    let font = ("sans-serif", 16).into_font().color(&BLACK);
+    for (i, v) in profile.iter().enumerate().filter(|(_, v)| **v > 0.0) {
+        let text = format!("{} ({})", number(*v, 1, lang), percent(v / total, 1, lang));
+        let (w, _) = panel.estimate_text_size(&text, &font)?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((SegmentValue::CenterOf(i), *v))
+                + Text::new(text, (-(w as i32) / 2, -24), font.clone()),
+        ))?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// The interest cost by year: the median and the 5-95 % band.
+pub fn interest_chart(o: &Outlook, title: &str, lang: Lang) -> Result<Chart> {
+    render(
+        "interest cost",
+        |root| draw_interest(&root, o, title, lang),
+        |root| draw_interest(&root, o, title, lang),
+    )
+}
+
+fn draw_interest<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    o: &Outlook,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let sv = lang == Lang::Sv;
+    let [legend_area, panel] = single_page(root, title)?;
+    // Whole years only: a part year's cost is not comparable.
+    let years: Vec<_> = o.years.iter().filter(|y| y.months == 12).collect();
+    let band = if sv { "5-95 % av framtiderna" } else { "5-95 % of paths" };
+    let median = "Median";
+    let p95 = if sv { "95:e percentilen (cost at risk)" } else { "95th percentile (cost at risk)" };
+    legend(
+        &legend_area,
+        &[
+            (Mark::Band(BLUE, 0.2), band),
+            (Mark::Line(BLUE, 3, false), median),
+            (Mark::Line(VERMILLION, 2, true), p95),
+        ],
+    )?;
+    let (Some(first), Some(last)) = (years.first(), years.last()) else {
+        root.present()?;
+        return Ok(());
+    };
+    let top = years.iter().map(|y| y.interest.p95).fold(0.0, f64::max).max(1.0) * 1.1;
+    let (x0, x1) = (first.year as f64 - 0.5, last.year as f64 + 0.5);
+    let mut chart = ChartBuilder::on(&panel)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(40)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(246, 246, 246))
+        .x_labels(years.len())
+        .y_desc(if sv { "Räntekostnad per år, mkr" } else { "Interest cost a year, mkr" })
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&|v| number(*v, 0, lang))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    let at = |y: &&crate::debt::simulate::YearOutlook, v: f64| (f64::from(y.year), v);
+    let upper: Vec<_> = years.iter().map(|y| at(y, y.interest.p95)).collect();
+    let lower: Vec<_> = years.iter().rev().map(|y| at(y, y.interest.p5)).collect();
+    chart.draw_series(std::iter::once(Polygon::new(
+        upper.iter().chain(lower.iter()).copied().collect::<Vec<_>>(),
+        BLUE.mix(0.2).filled(),
+    )))?;
+    chart.draw_series(LineSeries::new(years.iter().map(|y| at(y, y.interest.p50)), BLUE.stroke_width(3)))?;
+    chart.draw_series(years.iter().map(|y| Circle::new(at(y, y.interest.p50), 4, BLUE.filled())))?;
+    chart.draw_series(DashedLineSeries::new(upper.iter().copied(), 8, 5, VERMILLION.stroke_width(2)))?;
+    chart.draw_series(LineSeries::new(years.iter().map(|y| at(y, y.interest.p5)), GREY.stroke_width(1)))?;
+    root.present()?;
+    Ok(())
+}
