@@ -366,3 +366,27 @@ fn inflation_deflates_the_value_by_its_rate_over_calendar_time() {
     close(r.real_value_change.unwrap(), real / 1000.0 - 1.0, 1e-12);
     assert_eq!(r.end_rates.map(|x| x[2]), Some(0.10));
 }
+
+#[test]
+fn the_recovery_counts_trading_days_from_the_trough_back_to_the_high_before_it() {
+    // 100 of equities fall 10 % on Tuesday 2 September (1,000 -> 990) and
+    // rise 11.2 % on Thursday 4 September (990 -> 1,000.08): back above
+    // the start's 1,000 two trading days after the trough. No trade: 10 %
+    // equities are far under the maximum.
+    let s = scenario([100.0, 0.0, 900.0], 1000.0);
+    let text = format!(
+        "{FLAT}[[shock]]\nfactor = \"swedish_equity\"\non = 2025-09-02\ntotal = -0.10\n\
+         [[shock]]\nfactor = \"swedish_equity\"\non = 2025-09-04\ntotal = 0.112\n"
+    );
+    let r = run(&s, &stress("recovery", &text), OPTIONS).unwrap();
+    assert!(r.downweights.is_empty() && r.upweights.is_empty());
+    let rec = r.recovery;
+    assert_eq!(rec.peak_date, NaiveDate::from_ymd_opt(2025, 8, 31).unwrap());
+    close(rec.peak_value, 1000.0, 1e-9);
+    assert_eq!(rec.trough_date, NaiveDate::from_ymd_opt(2025, 9, 2).unwrap());
+    close(rec.trough_value, 990.0, 1e-9);
+    assert_eq!(rec.recovered_date, NaiveDate::from_ymd_opt(2025, 9, 4));
+    assert_eq!(rec.trading_days_to_recover, Some(2));
+    close(r.max_drawdown, 0.01, 1e-12);
+    close(r.vs_buy_and_hold, 0.0, 1e-12);
+}
