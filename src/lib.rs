@@ -19,6 +19,8 @@
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`suggest`]: what the rule asks of the portfolio today, how far
 //!   markets can move before it asks for more, and the next year's odds;
+//! - [`stress`]: the portfolio through historical crashes, factor shocks
+//!   and Monte Carlo after a shock, from the scenario's state;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -37,6 +39,7 @@ pub mod rng;
 pub mod rule;
 pub mod scenario;
 pub mod stats;
+pub mod stress;
 pub mod suggest;
 
 pub use error::{Error, Problem, Result};

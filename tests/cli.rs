@@ -528,6 +528,176 @@ fn suggest_without_a_market_says_so_and_skips_the_outlook() {
 }
 
 #[test]
+fn stress_runs_the_whole_library_and_writes_the_table_json_csv_and_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stress");
+    pensionsim()
+        .args(["stress", "scenarios/rjh-2025-08.toml", "--paths", "200", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Stress tests under the dynamic risk principle"))
+        .stdout(
+            predicate::str::is_match(r"liberation-day-2025 +2024-12-31 – 2025-08-29 +3 \(first 2025-04-03\)")
+                .unwrap(),
+        )
+        .stdout(predicate::str::contains("2025-04-07  Down-weighting 37.4\u{a0}% → 25.4\u{a0}%"))
+        .stdout(predicate::str::contains(
+            "Monte Carlo after the shock (200 paths, 12 months from 2025-04-30",
+        ));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("stress.json")).unwrap()).unwrap();
+    let stresses = json["stresses"].as_array().unwrap();
+    assert_eq!(stresses.len(), 11);
+    assert_eq!(json["paths"], 200);
+    let csv = std::fs::read_to_string(out.join("stress.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 12);
+    let columns = csv.lines().next().unwrap().split(',').count();
+    assert!(csv.lines().all(|l| l.split(',').count() == columns), "{csv}");
+    for s in stresses {
+        let name = s["name"].as_str().unwrap();
+        for ext in ["svg", "png"] {
+            assert!(out.join(format!("{name}.{ext}")).is_file(), "{name}.{ext}");
+        }
+        assert!(!s["source"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn stress_speaks_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    pensionsim()
+        .args([
+            "stress",
+            "scenarios/rjh-2025-08.toml",
+            "--stress",
+            "scenarios/stress/liberation-day-2025.toml",
+        ])
+        .args(["--lang", "sv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Stresstester enligt den dynamiska riskprincipen"))
+        .stdout(predicate::str::contains("Nedviktning    74,7\u{a0}% → 53,5\u{a0}%"))
+        .stdout(predicate::str::contains("Lägsta riskmarginal"));
+}
+
+/// A stress file in `dir` named `name`; `../../data` in it becomes the
+/// project's data folder (a stress file's paths are relative to it).
+fn stress_file(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let path = dir.join(name);
+    std::fs::write(&path, text.replace("../../data", &data.display().to_string())).unwrap();
+    path
+}
+
+const SHOCK_HEAD: &str =
+    "title = { en = \"t\", sv = \"t\" }\nsource = \"test\"\nkind = \"shocks\"\nend = 2025-09-30\n";
+
+#[test]
+fn stress_names_the_file_and_key_of_each_kind_of_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "factor.toml",
+            format!("{SHOCK_HEAD}[[shock]]\nfactor = \"copper\"\non = 2025-09-02\ntotal = -0.1\n"),
+            "factor.toml:6:10: `shock[0].factor`: expected one of `swedish_equity`",
+        ),
+        (
+            "horizon.toml",
+            format!(
+                "{SHOCK_HEAD}[[shock]]\nfactor = \"swedish_equity\"\nfrom = 2025-09-02\nto = 2025-10-03\ntotal = -0.1\n"
+            ),
+            "horizon.toml:5:1: `shock[0].to`: expected a day inside the horizon (2025-09-01 to 2025-09-30",
+        ),
+        (
+            "window.toml",
+            "title = { en = \"t\", sv = \"t\" }\nsource = \"test\"\nkind = \"replay\"\n[replay]\n\
+             prices = \"../../data/sp500_daily_1950_2018.csv\"\nfrom = 2007-10-09\nto = 2020-12-31\n\
+             fixed_income_rate = 0.02\n"
+                .to_string(),
+            "window.toml:7:6: `replay.to`: expected a date inside the data of",
+        ),
+        (
+            "series.toml",
+            "title = { en = \"t\", sv = \"t\" }\nsource = \"test\"\nkind = \"replay\"\n[replay]\n\
+             prices = \"../../data/missing.csv\"\nfrom = 2007-10-09\nto = 2009-12-31\n\
+             fixed_income_rate = 0.02\n"
+                .to_string(),
+            "series.toml:5:10: `replay.prices`: expected a daily price series",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let path = stress_file(dir.path(), name, &text);
+        pensionsim()
+            .args(["stress", "scenarios/rjh-2025-08.toml", "--stress"])
+            .arg(&path)
+            .args(["--out"])
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+    }
+    assert!(!dir.path().join("out").exists(), "nothing is written after bad input");
+}
+
+#[test]
+fn a_replay_stress_without_history_agrees_with_pensionsim_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = stress_file(
+        dir.path(),
+        "fresh-1987.toml",
+        "title = { en = \"t\", sv = \"t\" }\nsource = \"test\"\nkind = \"replay\"\n[replay]\n\
+         prices = \"../../data/djia_daily_1885_2023.csv\"\nfrom = 1987-08-25\nto = 1988-08-31\n\
+         fixed_income_rate = 0.02\nmonth_end_history = false\n",
+    );
+    pensionsim()
+        .args(["stress", "scenarios/rjh-2025-08.toml", "--stress"])
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("stress"))
+        .assert()
+        .success();
+    // The shipped portfolio's value and equity share, summed as the rule sums them.
+    let equity: f64 = 261.80 + 392.69;
+    let value = equity + 822.91;
+    pensionsim()
+        .args([
+            "replay",
+            "--prices",
+            "data/djia_daily_1885_2023.csv",
+            "--from",
+            "1987-08-25",
+            "--to",
+            "1988-08-31",
+        ])
+        .args(["--scenario", "scenarios/rjh-2025-08.toml", "--start-value", &value.to_string()])
+        .args(["--start-equity", &(equity / value).to_string(), "--out"])
+        .arg(dir.path().join("replay"))
+        .assert()
+        .success();
+    let read = |p: PathBuf| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let stress = &read(dir.path().join("stress/stress.json"))["stresses"][0];
+    let replay = read(dir.path().join("replay/summary.json"));
+    for key in [
+        "downweights",
+        "upweights",
+        "min_margin",
+        "min_margin_date",
+        "final_value",
+        "buy_and_hold_final_value",
+        "max_drawdown",
+        "breach_days",
+        "worst_breach_depth",
+    ] {
+        assert_eq!(stress[key], replay[key], "{key}");
+    }
+    assert!(stress["downweights"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
 fn run_prints_todays_loan_figures_and_writes_the_debt_outlook() {
     let dir = tempfile::tempdir().unwrap();
     pensionsim()

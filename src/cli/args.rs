@@ -37,6 +37,11 @@ pub enum Command {
     /// per asset class, how far markets can move before the rule acts, and
     /// the odds of the next twelve months.
     Suggest(SuggestArgs),
+    /// Run the stress library (or the given stress files) on the
+    /// scenario's portfolio: historical crashes, factor shocks, and Monte
+    /// Carlo after a shock, with the rule's trades, the lowest margin and
+    /// the floor breaches of each.
+    Stress(StressArgs),
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +158,29 @@ pub struct ReplayArgs {
     #[arg(long)]
     pub daily: bool,
     /// Language of the printout and chart: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Args)]
+pub struct StressArgs {
+    /// The scenario file (TOML): the portfolio, its month-end history, the
+    /// policy and the market.
+    pub scenario: PathBuf,
+    /// A stress file or a folder of them; repeat for more [default: the
+    /// folder `stress/` beside the scenario]
+    #[arg(long = "stress")]
+    pub stress: Vec<PathBuf>,
+    /// Paths of each conditional stress's Monte Carlo run.
+    #[arg(long, default_value_t = pensionsim::suggest::DEFAULT_PATHS)]
+    pub paths: usize,
+    /// Seed of the Monte Carlo runs [default: the scenario's [simulation] seed]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Folder for stress.json, stress.csv and a chart per stress.
+    #[arg(long, default_value = "out/stress")]
+    pub out: PathBuf,
+    /// Language of the printout and charts: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
 }

@@ -18,7 +18,7 @@ use pensionsim::stats::{MonthHistograms, PortfolioStats, summarize};
 use serde::Serialize;
 use std::time::Instant;
 
-use super::args::{ReplayArgs, RunArgs, SuggestArgs, ValidateArgs};
+use super::args::{ReplayArgs, RunArgs, StressArgs, SuggestArgs, ValidateArgs};
 use super::output::write_files;
 
 /// Text for standard output; warnings go to standard error as they arise.
@@ -549,5 +549,64 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
         ],
     )?;
     let _ = writeln!(out, "\n{} {}", if lang == Lang::Sv { "Skrev" } else { "Wrote" }, list(&written));
+    Ok(out)
+}
+
+/// `stress.json` (schema: docs/stress.md).
+#[derive(Serialize)]
+struct StressJson<'a> {
+    version: &'static str,
+    scenario_file: String,
+    paths: usize,
+    seed: u64,
+    policy: &'a Policy,
+    stresses: &'a [pensionsim::stress::StressResult],
+}
+
+pub fn stress(args: &StressArgs) -> Result<Printed> {
+    use pensionsim::report::stress as report;
+    use pensionsim::stress;
+    if args.paths == 0 {
+        bail!("--paths: expected 1 path or more, found 0");
+    }
+    let scenario = load_scenario(&args.scenario)?;
+    let paths = if args.stress.is_empty() {
+        vec![stress::default_library(&args.scenario)]
+    } else {
+        args.stress.clone()
+    };
+    let library = stress::file::load_all(&paths)?;
+    let seed = args.seed.unwrap_or(scenario.simulation.seed);
+    let options = stress::RunOptions { paths: args.paths, seed };
+    let results = stress::run_all(&scenario, &library, options)?;
+    let lang = args.lang;
+    let mut out = report::table(&scenario, &results, lang);
+
+    let json = serde_json::to_string_pretty(&StressJson {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_file: args.scenario.display().to_string(),
+        paths: args.paths,
+        seed,
+        policy: &scenario.policy,
+        stresses: &results,
+    })? + "\n";
+    let csv = report::csv(&results);
+    let mut files: Vec<(String, Vec<u8>)> =
+        vec![("stress.json".into(), json.into_bytes()), ("stress.csv".into(), csv.into_bytes())];
+    for r in &results {
+        let chart = report::chart(r, lang)?;
+        files.push((format!("{}.svg", r.name), chart.svg.into_bytes()));
+        files.push((format!("{}.png", r.name), chart.png));
+    }
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let written = write_files(&args.out, &named)?;
+    let _ = writeln!(
+        out,
+        "\n{} {} ({} {})",
+        if lang == Lang::Sv { "Skrev" } else { "Wrote" },
+        args.out.display(),
+        written.len(),
+        if lang == Lang::Sv { "filer" } else { "files" }
+    );
     Ok(out)
 }

@@ -99,7 +99,7 @@ pub(super) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>
 /// A white page with `title`, split into two panels (the upper one
 /// `top_percent` of the height), each under a strip for its legend:
 /// `[top legend, top, bottom legend, bottom]`.
-fn page<DB: DrawingBackend>(
+pub(super) fn page<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     top_percent: u32,
@@ -115,7 +115,7 @@ where
     Ok([top_legend, top, bottom_legend, bottom])
 }
 
-type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
+pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
 
 /// A panel with dates across and `y` up, its grid and labels drawn: the
 /// frame every chart here shares.
@@ -125,6 +125,22 @@ fn date_panel<'a, DB: DrawingBackend>(
     y: std::ops::Range<f64>,
     y_desc: &str,
     y_label: &dyn Fn(&f64) -> String,
+) -> std::result::Result<DatePanel<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    date_panel_with(area, x, y, y_desc, y_label, "%Y-%m")
+}
+
+/// [`date_panel`] with dates labelled by `date_format` (`%Y-%m-%d` for a
+/// window of weeks).
+pub(super) fn date_panel_with<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<NaiveDate>,
+    y: std::ops::Range<f64>,
+    y_desc: &str,
+    y_label: &dyn Fn(&f64) -> String,
+    date_format: &str,
 ) -> std::result::Result<DatePanel<'a, DB>, Box<dyn std::error::Error>>
 where
     DB::ErrorType: 'static,
@@ -140,7 +156,7 @@ where
         .light_line_style(RGBColor(246, 246, 246))
         .y_desc(y_desc)
         .y_label_formatter(y_label)
-        .x_label_formatter(&|d| d.format("%Y-%m").to_string())
+        .x_label_formatter(&|d| d.format(date_format).to_string())
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 16))
         .draw()?;

@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod debt;
 pub mod i18n;
+pub mod stress;
 pub mod suggest;
 pub mod text;
 

@@ -1,0 +1,518 @@
+//! Stress results as users see them: the table across all stresses, each
+//! stress's trades, `stress.csv`, and a chart per stress (value, floor and
+//! the unmanaged portfolio above, the equity share as a step line below,
+//! the rule's trades marked in both). Nothing is computed here but the
+//! presentation.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::chart::{
+    BLUE, Chart, DrawResult, GREEN, GREY, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render,
+};
+use super::i18n::{Lang, Term, mkr, number, percent};
+use crate::error::Result;
+use crate::scenario::Scenario;
+use crate::stress::StressResult;
+
+/// Okabe-Ito's reddish purple, for the value after inflation.
+const PURPLE: RGBColor = RGBColor(204, 121, 167);
+
+/// `en` or `sv` by `lang`.
+fn t<'a>(lang: Lang, en: &'a str, sv: &'a str) -> &'a str {
+    if lang == Lang::Sv { sv } else { en }
+}
+
+fn title(r: &StressResult, lang: Lang) -> &str {
+    if lang == Lang::Sv { &r.title_sv } else { &r.title_en }
+}
+
+/// A table with its columns padded to the widest cell.
+fn table_rows(out: &mut String, rows: &[Vec<String>]) {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    for (i, row) in rows.iter().enumerate() {
+        let mut line = String::from(" ");
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            line.push(' ');
+            line.push_str(cell);
+            line.push_str(&" ".repeat(pad + 1));
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+        if i == 0 {
+            let _ = writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * n - 2));
+        }
+    }
+}
+
+/// Trading days as a duration a reader knows: days, or months of 21.
+fn duration(days: usize, lang: Lang) -> String {
+    if days < 42 {
+        format!("{days} {}", t(lang, "days", "dagar"))
+    } else {
+        format!("{} {}", number(days as f64 / 21.0, 0, lang), t(lang, "months", "mån"))
+    }
+}
+
+/// The table across all stresses, then each stress's trades and (for a
+/// conditional stress) its Monte Carlo figures.
+pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> String {
+    let mut out = String::new();
+    let heading = t(
+        lang,
+        "Stress tests under the dynamic risk principle",
+        "Stresstester enligt den dynamiska riskprincipen",
+    );
+    let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name);
+    let pct = |x: f64| percent(x, 1, lang);
+    let mut rows = vec![
+        [
+            t(lang, "Stress", "Stress"),
+            t(lang, "Period", "Period"),
+            t(lang, "Down-weightings", "Nedviktningar"),
+            t(lang, "Equity share: start → lowest", "Aktieandel: start → lägst"),
+            Term::LowestMargin.text(lang),
+            t(lang, "Floor breached", "Under skyddsnivån"),
+            t(lang, "Rule vs buy and hold", "Regeln mot köp och behåll"),
+            t(lang, "Fall (peak to trough)", "Fall (topp till botten)"),
+            t(lang, "Recovered the high", "Åter till toppen"),
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in results {
+        let downs = match r.downweights.first() {
+            None => "0".into(),
+            Some(d) => format!("{} ({} {})", r.downweights.len(), t(lang, "first", "första"), d.date),
+        };
+        let breach = if r.breach_days == 0 {
+            t(lang, "no", "nej").to_string()
+        } else {
+            format!(
+                "{} {}, {} {}",
+                r.breach_days,
+                t(lang, "days", "dagar"),
+                t(lang, "deepest", "djupast"),
+                pct(r.worst_breach_depth)
+            )
+        };
+        let rec = &r.recovery;
+        let recovered = match (rec.recovered_date, rec.trading_days_to_recover) {
+            (Some(d), Some(n)) => format!("{d} ({})", duration(n, lang)),
+            _ if rec.trough_value >= rec.peak_value => t(lang, "no fall", "inget fall").into(),
+            _ => t(lang, "not recovered", "inte återhämtat").into(),
+        };
+        rows.push(vec![
+            r.name.clone(),
+            format!("{} – {}", r.start_date, r.end_date),
+            downs,
+            format!("{} → {}", pct(r.start_equity_share), pct(r.lowest_equity_share)),
+            format!("{} ({})", pct(r.min_margin), r.min_margin_date),
+            breach,
+            percent(r.vs_buy_and_hold, 1, lang),
+            pct(1.0 - rec.trough_value / rec.peak_value),
+            recovered,
+        ]);
+    }
+    table_rows(&mut out, &rows);
+    for r in results {
+        details(&mut out, r, lang);
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        t(
+            lang,
+            "Rule vs buy and hold: the final value under the rule against the same starting portfolio held without trades. \
+             Fall: from the highest value before the stress's lowest point. Margin: (value − floor) / value, before the day's trades.",
+            "Regeln mot köp och behåll: slutvärdet med riskprincipen mot samma startportfölj utan omviktningar. \
+             Fall: från det högsta värdet före stressens lägsta punkt. Riskmarginal: (värde − skyddsnivå) / värde, före dagens affärer."
+        )
+    );
+    out
+}
+
+fn details(out: &mut String, r: &StressResult, lang: Lang) {
+    let pct = |x: f64| percent(x, 1, lang);
+    let _ = writeln!(out, "\n{}: {}", r.name, title(r, lang));
+    let _ = writeln!(out, "  {}: {}", t(lang, "Source", "Källa"), r.source);
+    let _ = writeln!(
+        out,
+        "  {} {}: {} {}, {} {}, {} {}, {} {}",
+        t(lang, "Start", "Start"),
+        r.start_date,
+        Term::MarketValue.text(lang).to_lowercase(),
+        mkr(r.start_value, 1, lang),
+        Term::EquityShare.text(lang).to_lowercase(),
+        pct(r.start_equity_share),
+        Term::Floor.text(lang).to_lowercase(),
+        mkr(r.start_floor, 1, lang),
+        Term::Margin.text(lang).to_lowercase(),
+        pct(r.start_margin),
+    );
+    let trades: Vec<_> = r
+        .downweights
+        .iter()
+        .map(|d| (d, Term::DownWeighting))
+        .chain(r.upweights.iter().map(|u| (u, Term::UpWeighting)))
+        .collect();
+    let mut trades = trades;
+    trades.sort_by_key(|(d, _)| d.date);
+    for (d, kind) in trades {
+        let _ = writeln!(
+            out,
+            "  {}  {:<14} {} → {}  {}",
+            d.date,
+            kind.text(lang),
+            pct(d.equity_before),
+            pct(d.equity_after),
+            mkr(d.amount, 1, lang)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {}: {} ({} {}: {}); {}: {}",
+        Term::FinalValue.text(lang),
+        mkr(r.final_value, 1, lang),
+        t(lang, "without the rule", "utan riskprincipen"),
+        t(lang, "held", "behållen"),
+        mkr(r.buy_and_hold_final_value, 1, lang),
+        Term::EquityShare.text(lang),
+        pct(r.final_equity_share),
+    );
+    if let Some(real) = r.real_value_change {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            t(lang, "Change in value after inflation", "Värdeförändring efter inflation"),
+            percent(real, 1, lang)
+        );
+    }
+    if let Some(m) = &r.monte_carlo {
+        // A probability no path reached has no standard error to speak of.
+        let pm = |p: f64, se: f64| {
+            if p == 0.0 {
+                format!("0 {} {}", t(lang, "of", "av"), number(m.paths as f64, 0, lang))
+            } else {
+                format!("{} ± {}", pct(p), percent(se, 1, lang))
+            }
+        };
+        let _ = writeln!(
+            out,
+            "  {} ({} {}, {} {} {}, {} {}):",
+            t(lang, "Monte Carlo after the shock", "Monte Carlo efter chocken"),
+            number(m.paths as f64, 0, lang),
+            t(lang, "paths", "banor"),
+            m.months,
+            t(lang, "months from", "månader från"),
+            m.start_date,
+            t(lang, "regime", "regim"),
+            m.start_regime,
+        );
+        let rows = [
+            (
+                t(lang, "At least one more down-weighting", "Minst en nedviktning till"),
+                pm(m.p_downweight, m.p_downweight_se),
+            ),
+            (t(lang, "At least one up-weighting", "Minst en uppviktning"), pm(m.p_upweight, m.p_upweight_se)),
+            (t(lang, "A day under the floor", "En dag under skyddsnivån"), pm(m.p_breach, m.p_breach_se)),
+            (
+                t(lang, "Back at the high before the shock", "Åter på toppen före chocken"),
+                pm(m.p_recovered, m.p_recovered_se),
+            ),
+            (
+                t(lang, "Final value, mean", "Slutvärde, medel"),
+                format!("{} ± {}", mkr(m.final_value_mean, 1, lang), mkr(m.final_value_mean_se, 1, lang)),
+            ),
+            (
+                t(lang, "Final value, 5 / 50 / 95 %", "Slutvärde, 5 / 50 / 95 %"),
+                format!(
+                    "{} / {} / {}",
+                    mkr(m.final_value_p05, 0, lang),
+                    mkr(m.final_value_p50, 0, lang),
+                    mkr(m.final_value_p95, 0, lang)
+                ),
+            ),
+            (
+                t(lang, "Equity share at month 12, mean", "Aktieandel månad 12, medel"),
+                pm(m.equity_share_12m_mean, m.equity_share_12m_mean_se),
+            ),
+        ];
+        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        for (k, v) in rows {
+            let _ = writeln!(out, "    {k:<width$}  {v}");
+        }
+    }
+}
+
+/// `stress.csv`: one row a stress, shares as fractions, amounts in mkr.
+pub fn csv(results: &[StressResult]) -> String {
+    let mut out = String::from(
+        "name,kind,start_date,end_date,trading_days,start_value,start_equity_share,start_margin,\
+         downweights,first_downweight,upweights,lowest_equity_share,min_margin,min_margin_date,\
+         breach_days,worst_breach_depth,final_value,buy_and_hold_final_value,vs_buy_and_hold,\
+         max_drawdown,buy_and_hold_max_drawdown,peak_date,trough_date,recovered_date,\
+         trading_days_to_recover,real_value_change,mc_paths,mc_months,mc_p_downweight,mc_p_breach,\
+         mc_p_recovered,mc_final_value_p05,mc_final_value_p50,mc_final_value_p95\n",
+    );
+    let opt = |x: Option<String>| x.unwrap_or_default();
+    for r in results {
+        let rec = &r.recovery;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.name,
+            r.kind,
+            r.start_date,
+            r.end_date,
+            r.trading_days,
+            r.start_value,
+            r.start_equity_share,
+            r.start_margin,
+            r.downweights.len(),
+            opt(r.downweights.first().map(|d| d.date.to_string())),
+            r.upweights.len(),
+            r.lowest_equity_share,
+            r.min_margin,
+            r.min_margin_date,
+            r.breach_days,
+            r.worst_breach_depth,
+            r.final_value,
+            r.buy_and_hold_final_value,
+            r.vs_buy_and_hold,
+            r.max_drawdown,
+            r.buy_and_hold_max_drawdown,
+            rec.peak_date,
+            rec.trough_date,
+            opt(rec.recovered_date.map(|d| d.to_string())),
+            opt(rec.trading_days_to_recover.map(|d| d.to_string())),
+            opt(r.real_value_change.map(|x| x.to_string())),
+            match &r.monte_carlo {
+                Some(m) => format!(
+                    "{},{},{},{},{},{},{},{}",
+                    m.paths,
+                    m.months,
+                    m.p_downweight,
+                    m.p_breach,
+                    m.p_recovered,
+                    m.final_value_p05,
+                    m.final_value_p50,
+                    m.final_value_p95
+                ),
+                None => ",,,,,,,".to_string(),
+            },
+        );
+    }
+    out
+}
+
+/// The stress's chart in SVG and PNG.
+pub fn chart(r: &StressResult, lang: Lang) -> Result<Chart> {
+    render(&r.name, |root| draw(root, r, lang), |root| draw(root, r, lang))
+}
+
+fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &StressResult, lang: Lang) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let heading = match &r.monte_carlo {
+        None => format!("{} ({} – {})", title(r, lang), r.start_date, r.end_date),
+        Some(m) => format!(
+            "{} ({} – {}; Monte Carlo {} {})",
+            title(r, lang),
+            r.start_date,
+            r.end_date,
+            t(lang, "to", "till"),
+            m.month_end_dates.last().copied().unwrap_or(r.end_date)
+        ),
+    };
+    let [top_legend, top, bottom_legend, bottom] = page(&root, &heading, 58)?;
+    let mc = r.monte_carlo.as_ref();
+    // The value in the start's money, when inflation changes the story
+    // (two points or more over the stress).
+    let real: Vec<(NaiveDate, f64)> = match r.real_value_change {
+        Some(x) if (x - (r.final_value / r.start_value - 1.0)).abs() >= 0.02 => {
+            r.path.iter().filter_map(|p| p.real_value.map(|v| (p.date, v))).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut top_items = vec![
+        (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
+        (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
+        (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
+        (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
+        (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
+    ];
+    if !real.is_empty() {
+        // Room for one more entry: the short name of the unmanaged line.
+        top_items[2].1 = t(lang, "Without the rule", "Utan riskprincipen");
+        top_items.push((
+            Mark::Line(PURPLE, 2, true),
+            t(lang, "With the rule, after inflation", "Med riskprincipen, efter inflation"),
+        ));
+    }
+    legend(&top_legend, &top_items)?;
+    let mut bottom_items = vec![
+        (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
+        (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
+        (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+    ];
+    if mc.is_some() {
+        bottom_items.push((
+            Mark::Band(BLUE, 0.18),
+            t(
+                lang,
+                "Monte Carlo: 5–95 % of paths, median dashed",
+                "Monte Carlo: 5–95 % av banorna, median streckad",
+            ),
+        ));
+    }
+    legend(&bottom_legend, &bottom_items)?;
+    let x0 = r.start_date;
+    let x1 = mc.and_then(|m| m.month_end_dates.last().copied()).unwrap_or(r.end_date);
+    let span_days = (x1 - x0).num_days();
+    // Room after the last day, so its trade's mark is not cut in half.
+    let x1 = x1 + chrono::Days::new((span_days / 60).max(1) as u64);
+    let format = if span_days <= 550 { "%Y-%m-%d" } else { "%Y-%m" };
+
+    let mut lo = r.start_floor.min(r.start_value);
+    let mut hi = r.start_value;
+    for d in &r.days {
+        for v in [d.value, d.floor, d.buy_and_hold] {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if let Some(m) = mc {
+        for q in &m.value_fan {
+            lo = lo.min(q[1]);
+            hi = hi.max(q[5]);
+        }
+    }
+    for (_, v) in &real {
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    let pad = (hi - lo).max(1e-9) * 0.06;
+    let value_label = format!("{} (mkr)", Term::MarketValue.text(lang));
+    let mut chart = date_panel_with(
+        &top,
+        x0..x1,
+        (lo - pad)..(hi + pad),
+        &value_label,
+        &|v| number(*v, 0, lang),
+        format,
+    )?;
+    let start = std::iter::once((x0, r.start_value));
+    chart.draw_series(LineSeries::new(
+        start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
+        GREY.stroke_width(1),
+    ))?;
+    // The floor from the stress's first day: it is a step (it moves only
+    // at month-ends), drawn as one.
+    chart.draw_series(DashedLineSeries::new(
+        steps(std::iter::once((x0, r.start_floor)).chain(r.days.iter().map(|d| (d.date, d.floor)))),
+        8,
+        5,
+        VERMILLION.stroke_width(2),
+    ))?;
+    if !real.is_empty() {
+        chart.draw_series(DashedLineSeries::new(
+            std::iter::once((x0, r.start_value)).chain(real.iter().copied()),
+            4,
+            4,
+            PURPLE.stroke_width(2),
+        ))?;
+    }
+    chart.draw_series(LineSeries::new(
+        start.chain(r.days.iter().map(|d| (d.date, d.value))),
+        BLUE.stroke_width(2),
+    ))?;
+    if let Some(m) = mc {
+        let last = (r.end_date, r.final_value);
+        let band: Vec<(NaiveDate, f64)> = std::iter::once(last)
+            .chain(m.month_end_dates.iter().zip(&m.value_fan).map(|(d, q)| (*d, q[5])))
+            .chain(m.month_end_dates.iter().zip(&m.value_fan).rev().map(|(d, q)| (*d, q[1])))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.18).filled())))?;
+        chart.draw_series(DashedLineSeries::new(
+            std::iter::once(last).chain(m.month_end_dates.iter().zip(&m.value_fan).map(|(d, q)| (*d, q[3]))),
+            6,
+            4,
+            BLUE.stroke_width(2),
+        ))?;
+        let floor = (r.end_date, r.days.last().map_or(r.start_floor, |d| d.floor));
+        chart.draw_series(DashedLineSeries::new(
+            steps(
+                std::iter::once(floor)
+                    .chain(m.month_end_dates.iter().zip(&m.floor_fan).map(|(d, q)| (*d, q[3]))),
+            ),
+            8,
+            5,
+            VERMILLION.stroke_width(2),
+        ))?;
+    }
+    let downs = r.days.iter().filter(|d| d.day.down.is_some());
+    let ups = r.days.iter().filter(|d| d.day.up.is_some());
+    chart.draw_series(downs.clone().map(|d| Cross::new((d.date, d.value), 7, VERMILLION.stroke_width(3))))?;
+    chart.draw_series(ups.clone().map(|d| TriangleMarker::new((d.date, d.value), 8, GREEN.filled())))?;
+
+    let mut shares = date_panel_with(
+        &bottom,
+        x0..x1,
+        0.0..1.0,
+        Term::EquityShare.text(lang),
+        &|v| percent(*v, 0, lang),
+        format,
+    )?;
+    let cap = r.policy.cap;
+    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
+    let start_max = r.policy.max_equity_share(r.start_margin);
+    shares.draw_series(DashedLineSeries::new(
+        std::iter::once((x0, start_max)).chain(r.days.iter().map(|d| (d.date, d.max_equity))),
+        8,
+        5,
+        ORANGE.stroke_width(2),
+    ))?;
+    shares.draw_series(LineSeries::new(
+        steps(std::iter::once((x0, r.start_equity_share)).chain(r.days.iter().map(|d| (d.date, d.equity)))),
+        BLUE.stroke_width(2),
+    ))?;
+    if let Some(m) = mc {
+        let last = (r.end_date, r.final_equity_share);
+        let band: Vec<(NaiveDate, f64)> = std::iter::once(last)
+            .chain(m.month_end_dates.iter().zip(&m.equity_fan).map(|(d, q)| (*d, q[5])))
+            .chain(m.month_end_dates.iter().zip(&m.equity_fan).rev().map(|(d, q)| (*d, q[1])))
+            .collect();
+        shares.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.18).filled())))?;
+        shares.draw_series(DashedLineSeries::new(
+            std::iter::once(last).chain(m.month_end_dates.iter().zip(&m.equity_fan).map(|(d, q)| (*d, q[3]))),
+            6,
+            4,
+            BLUE.stroke_width(2),
+        ))?;
+    }
+    shares.draw_series(downs.map(|d| Cross::new((d.date, d.equity), 7, VERMILLION.stroke_width(3))))?;
+    shares.draw_series(ups.map(|d| TriangleMarker::new((d.date, d.equity), 8, GREEN.filled())))?;
+    root.present()?;
+    Ok(())
+}
+
+/// A step line through `points`: each value holds until the next point's
+/// date, then jumps.
+fn steps(points: impl Iterator<Item = (NaiveDate, f64)>) -> Vec<(NaiveDate, f64)> {
+    let mut out: Vec<(NaiveDate, f64)> = Vec::new();
+    for (d, v) in points {
+        if let Some(&(_, prev)) = out.last() {
+            out.push((d, prev));
+        }
+        out.push((d, v));
+    }
+    out
+}
