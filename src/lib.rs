@@ -17,6 +17,8 @@
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`suggest`]: what the rule asks of the portfolio today, how far
 //!   markets can move before it asks for more, and the next year's odds;
+//! - [`obligations`]: the pension obligation, the consolidation ratio
+//!   year by year to 2040 and beyond, and the deposits that reach 100 %;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -27,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod lanes;
 pub mod market;
+pub mod obligations;
 pub mod prices;
 pub mod replay;
 pub mod report;

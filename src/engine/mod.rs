@@ -136,6 +136,37 @@ pub struct Outcome {
     pub months: MonthHistograms,
 }
 
+/// Money moved into or out of every path's portfolio at month boundaries,
+/// and the month-ends a run keeps for each path (the pension obligation's
+/// deposits, withdrawals and year-ends). A flow goes through the rule's
+/// own flow adjustment ([`Managed::apply_flow`]) before the month's first
+/// day, never inside the daily loop.
+pub trait Schedule: Sync {
+    /// The months (0-based, increasing) whose month-end figures are kept.
+    fn recorded_months(&self) -> &[usize];
+    /// Whether anything may flow at the start of `month`.
+    fn has_flow(&self, month: usize) -> bool;
+    /// The net flow at the start of `month` (mkr; deposits positive) for a
+    /// path whose portfolio is worth `value` and whose log price index is
+    /// `log_price_index` (zero at the start): the path's own inflation.
+    fn flow(&self, month: usize, value: f64, log_price_index: f64) -> f64;
+}
+
+/// One path's figures at a month-end a [`Schedule`] asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthRecord {
+    /// The portfolio's value.
+    pub value: f64,
+    /// Log of the path's price index, zero at the start.
+    pub log_price_index: f64,
+    /// Net flows paid in so far (a withdrawal the portfolio could not pay
+    /// in full counts with what it paid).
+    pub flows: f64,
+    /// The time-weighted value of one unit of the portfolio, one at the
+    /// start: its growth is the return net of flows.
+    pub unit_value: f64,
+}
+
 /// The scalar part of one path of a group: its portfolio under the rule,
 /// its record, its month-end bookkeeping and its summary so far.
 #[derive(Debug, Clone)]
@@ -144,6 +175,10 @@ struct Book {
     record: PathRecord,
     tally: MonthTally,
     out: PathSummary,
+    /// Net flows paid in, and units held (one at the start; a flow buys or
+    /// sells units at the unit value of the moment).
+    flows: f64,
+    units: f64,
 }
 
 /// The part of a group's state every day touches, lane by lane: the
@@ -223,10 +258,37 @@ impl Engine {
     /// Runs every path; `progress` is called with the number of paths each
     /// finished block held.
     pub fn run(&self, progress: &(dyn Fn(usize) + Sync)) -> Outcome {
+        self.run_inner(None, progress).0
+    }
+
+    /// Runs every path with `schedule`'s flows, and returns with the
+    /// outcome the recorded month-ends, path by path:
+    /// `records[path * k + j]` is path `path`'s `j`-th recorded month of
+    /// `k`.
+    pub fn run_scheduled(
+        &self,
+        schedule: &dyn Schedule,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> (Outcome, Vec<MonthRecord>) {
+        let (outcome, mut records) = self.run_inner(Some(schedule), progress);
+        let k = schedule.recorded_months().len();
+        records.truncate(outcome.paths.len() * k);
+        (outcome, records)
+    }
+
+    fn run_inner(
+        &self,
+        schedule: Option<&dyn Schedule>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> (Outcome, Vec<MonthRecord>) {
         let months = self.simulation.horizon_months;
+        // At least one slot a path, so the chunks pair with the paths'.
+        let k = schedule.map_or(0, |s| s.recorded_months().len()).max(1);
         let mut paths = vec![PathSummary::default(); self.simulation.paths];
+        let mut records = vec![MonthRecord::default(); self.simulation.paths * k];
         let histograms = paths
             .par_chunks_mut(BLOCK)
+            .zip(records.par_chunks_mut(BLOCK * k))
             .enumerate()
             .fold(
                 || {
@@ -234,9 +296,12 @@ impl Engine {
                     let ends = MonthEnds::new(h.binning(), months, BLOCK);
                     (h, ends)
                 },
-                |(mut h, mut ends), (block, slots)| {
-                    for (g, group) in slots.chunks_mut(LANES).enumerate() {
-                        self.group((block * BLOCK + g * LANES) as u64, group, &mut ends, g * LANES);
+                |(mut h, mut ends), (block, (slots, kept))| {
+                    for (g, (group, kept)) in
+                        slots.chunks_mut(LANES).zip(kept.chunks_mut(LANES * k)).enumerate()
+                    {
+                        let first = (block * BLOCK + g * LANES) as u64;
+                        self.group(first, group, &mut ends, g * LANES, schedule, kept);
                     }
                     ends.add_to(&mut h, slots.len());
                     progress(slots.len());
@@ -245,7 +310,7 @@ impl Engine {
             )
             .map(|(h, _)| h)
             .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
-        Outcome { paths, months: histograms }
+        (Outcome { paths, months: histograms }, records)
     }
 
     /// Simulates path `path` alone, adding its month-ends to `months` (a
@@ -263,31 +328,48 @@ impl Engine {
     /// If `out` holds no path or more than [`LANES`].
     pub fn paths(&self, first: u64, out: &mut [PathSummary], months: &mut MonthHistograms) {
         let mut ends = MonthEnds::new(months.binning(), months.months(), out.len());
-        self.group(first, out, &mut ends, 0);
+        self.group(first, out, &mut ends, 0, None, &mut []);
         ends.add_to(months, out.len());
     }
 
     /// Simulates paths `first ..` into `out` (at most [`LANES`] of them)
     /// side by side, keeping their month-end figures in `ends` from column
-    /// `column` on.
-    fn group(&self, first: u64, out: &mut [PathSummary], ends: &mut MonthEnds, column: usize) {
+    /// `column` on, with `schedule`'s flows and its recorded month-ends in
+    /// `kept` (path by path).
+    fn group(
+        &self,
+        first: u64,
+        out: &mut [PathSummary],
+        ends: &mut MonthEnds,
+        column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
+    ) {
         assert!(!out.is_empty() && out.len() <= LANES, "a group holds 1 to {LANES} paths");
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Vectors::detect` found the features on this processor.
-            (Vectors::Avx512, true) => unsafe { self.group_avx512::<true>(first, out, ends, column) },
+            (Vectors::Avx512, true) => unsafe {
+                self.group_avx512::<true>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx512, false) => unsafe { self.group_avx512::<false>(first, out, ends, column) },
+            (Vectors::Avx512, false) => unsafe {
+                self.group_avx512::<false>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, true) => unsafe { self.group_avx2::<true>(first, out, ends, column) },
+            (Vectors::Avx2, true) => unsafe {
+                self.group_avx2::<true>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, false) => unsafe { self.group_avx2::<false>(first, out, ends, column) },
-            (Vectors::Baseline, true) => self.group_with::<true>(first, out, ends, column),
-            (Vectors::Baseline, false) => self.group_with::<false>(first, out, ends, column),
+            (Vectors::Avx2, false) => unsafe {
+                self.group_avx2::<false>(first, out, ends, column, schedule, kept)
+            },
+            (Vectors::Baseline, true) => self.group_with::<true>(first, out, ends, column, schedule, kept),
+            (Vectors::Baseline, false) => self.group_with::<false>(first, out, ends, column, schedule, kept),
         }
     }
 
@@ -301,8 +383,10 @@ impl Engine {
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column);
+        self.group_with::<PLAIN>(first, out, ends, column, schedule, kept);
     }
 
     /// [`Engine::group_with`] compiled for AVX2.
@@ -314,8 +398,10 @@ impl Engine {
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column);
+        self.group_with::<PLAIN>(first, out, ends, column, schedule, kept);
     }
 
     /// A group's paths from start to horizon; `PLAIN` for a plain market
@@ -328,6 +414,8 @@ impl Engine {
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
         let model = &self.model;
         let policy = *self.prototype.policy();
@@ -345,6 +433,8 @@ impl Engine {
             record: PathRecord::new(self.start_value),
             tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
             out: PathSummary::default(),
+            flows: 0.0,
+            units: 1.0,
         });
         let mut hot = Hot {
             swedish: Wide::splat(0.0),
@@ -362,7 +452,20 @@ impl Engine {
         let zero = Wide::splat(0.0);
         let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut day_count = 0;
+        let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
+        let mut next_record = 0;
         for month in 0..horizon {
+            // Flows at the month boundary: every lane's book is in step
+            // with its holdings here (the rule closed the month-end).
+            if let Some(s) = schedule.filter(|s| s.has_flow(month)) {
+                for (i, book) in books.iter_mut().enumerate() {
+                    let amount = s.flow(month, book.fund.value(), rates.log_price_index.0[i]);
+                    if amount != 0.0 {
+                        book.apply_flow(amount);
+                        hot.load(i, book);
+                    }
+                }
+            }
             // A month's draws, lane by lane (each stream in its own order,
             // its state kept in registers through the month), then the
             // month's days on the whole group.
@@ -429,6 +532,19 @@ impl Engine {
                 book.tally.month_end(month as u32, value, equity, rates.log_price_index.0[i], out);
             }
             ends.set_group(month, column, live, &figures);
+            if recorded.get(next_record) == Some(&month) {
+                let k = recorded.len();
+                for (i, book) in books.iter().take(live).enumerate() {
+                    let value = book.fund.value();
+                    kept[i * k + next_record] = MonthRecord {
+                        value,
+                        log_price_index: rates.log_price_index.0[i],
+                        flows: book.flows,
+                        unit_value: value / (book.units * self.start_value),
+                    };
+                }
+                next_record += 1;
+            }
         }
 
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
@@ -462,9 +578,24 @@ fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) 
 }
 
 impl Book {
+    /// A net flow through the rule's flow adjustment; the record's peak,
+    /// the rolling windows' values and the units follow it, so they keep
+    /// measuring the return net of flows.
+    fn apply_flow(&mut self, amount: f64) {
+        let before = self.fund.value();
+        let paid = amount - self.fund.apply_flow(amount);
+        self.flows += paid;
+        if before > 0.0 {
+            let factor = (before + paid) / before;
+            self.units *= factor;
+            self.record.scale(factor);
+            self.tally.scale(factor);
+        }
+    }
+
     /// The path's summary at the horizon.
     fn finish(self, horizon: usize, log_price_index: f64) -> PathSummary {
-        let Book { fund, record, tally, mut out } = self;
+        let Book { fund, record, tally, mut out, .. } = self;
         out.final_value = fund.value();
         out.final_log_price_index = log_price_index;
         if horizon < 3 {
@@ -549,6 +680,14 @@ impl MonthTally {
         history.push((start_value, 0.0));
         let target_growth = (1.0 + REAL_RETURN_TARGET).powi((ROLLING_MONTHS / 12) as i32);
         MonthTally { first_down: None, low_streak: 0, rebuild_cap, history, target_growth }
+    }
+
+    /// A flow that scaled the portfolio by `factor`: past values scale with
+    /// it, so a rolling window's growth is the return net of flows.
+    fn scale(&mut self, factor: f64) {
+        for (value, _) in &mut self.history {
+            *value *= factor;
+        }
     }
 
     /// A down-weighting in `month` from share `equity_before`; only the

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::MarketModel;
+use crate::obligations::Obligations;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
 
 use spans::SpanIndex;
@@ -44,6 +45,8 @@ pub struct Scenario {
     /// The market model, when the scenario has a `[market]`.
     pub market: Option<MarketModel>,
     pub simulation: Simulation,
+    /// The pension obligation, when the scenario has an `[obligations]`.
+    pub obligations: Option<Obligations>,
 }
 
 /// How many paths, which seed, how far ahead (`[simulation]`).

@@ -16,8 +16,8 @@ pub struct ScenarioFile {
     pub policy: Option<PolicyFile>,
     pub market: Option<MarketFile>,
     pub simulation: Option<SimulationFile>,
+    pub obligations: Option<ObligationsFile>,
     // Sections later versions read; present now only to say so clearly.
-    pub obligations: Option<toml::Value>,
     pub debt: Option<toml::Value>,
     pub liquidity: Option<toml::Value>,
 }
@@ -212,6 +212,56 @@ pub struct BootstrapFile {
 
 pub const BOOTSTRAP_KEYS: &[&str] = &["series", "date_column", "price_column", "from", "to", "block_days"];
 
+/// `[obligations]`: the pension obligation, its projection and the deposits.
+#[derive(Debug, Default, Deserialize)]
+pub struct ObligationsFile {
+    pub provision: Option<f64>,
+    pub contingent: Option<f64>,
+    pub payroll_tax: Option<f64>,
+    pub discount_rate: Option<f64>,
+    pub denominator: Option<String>,
+    pub target_year: Option<i64>,
+    pub horizon_year: Option<i64>,
+    pub withdraw_payments: Option<bool>,
+    pub projection: Option<Vec<ProjectionFile>>,
+    pub deposits: Option<Vec<DepositFile>>,
+}
+
+pub const OBLIGATIONS_KEYS: &[&str] = &[
+    "provision",
+    "contingent",
+    "payroll_tax",
+    "discount_rate",
+    "denominator",
+    "target_year",
+    "horizon_year",
+    "withdraw_payments",
+    "projection",
+    "deposits",
+];
+
+/// One year of `[obligations]`'s projection.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectionFile {
+    pub year: Option<i64>,
+    pub provision_payments: Option<f64>,
+    pub provision_earnings: Option<f64>,
+    pub contingent_payments: Option<f64>,
+    pub contingent_earnings: Option<f64>,
+}
+
+pub const PROJECTION_KEYS: &[&str] =
+    &["year", "provision_payments", "provision_earnings", "contingent_payments", "contingent_earnings"];
+
+/// One deposit of `[obligations]`'s plan.
+#[derive(Debug, Default, Deserialize)]
+pub struct DepositFile {
+    pub year: Option<i64>,
+    pub amount: Option<f64>,
+}
+
+pub const DEPOSIT_KEYS: &[&str] = &["year", "amount"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -231,6 +281,9 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "market.inflation_process" => INFLATION_KEYS,
         "market.credit_spread" => SPREAD_KEYS,
         "market.bootstrap" => BOOTSTRAP_KEYS,
+        "obligations" => OBLIGATIONS_KEYS,
+        "obligations.projection" => PROJECTION_KEYS,
+        "obligations.deposits" => DEPOSIT_KEYS,
         _ => return None,
     })
 }
