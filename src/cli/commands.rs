@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pensionsim::engine::Engine;
 use pensionsim::market::{MarketModel, Shocks};
+use pensionsim::obligations::{DEPOSIT_PROBABILITIES, Outlook, outlook, solve_deposits};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
 use pensionsim::report::{Lang, chart, text};
@@ -122,6 +123,8 @@ struct RunSummary<'a> {
     portfolio: Option<PortfolioStats>,
     position: Position,
     crashes: Vec<CrashSummary<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    obligations: Option<&'a Outlook>,
 }
 
 /// A finished Monte Carlo run.
@@ -181,6 +184,33 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>
     }))
 }
 
+/// The consolidation outlook of a scenario with `[obligations]` and a
+/// `[market]`: the run's paths and seed (with the command line's
+/// overrides), and the deposit search on `--search-paths` paths.
+fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>> {
+    if scenario.obligations.is_none() || scenario.market.is_none() {
+        return Ok(None);
+    }
+    let simulation = Simulation {
+        paths: args.paths.unwrap_or(scenario.simulation.paths),
+        seed: args.seed.unwrap_or(scenario.simulation.seed),
+        ..scenario.simulation
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    Ok(pool.install(|| {
+        let mut o = outlook(scenario, simulation, &|_| {})?;
+        if args.search_paths > 0 {
+            o.deposit_search =
+                solve_deposits(scenario, args.search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
+        }
+        Some(o)
+    }))
+}
+
 #[derive(Serialize)]
 struct CrashSummary<'a> {
     name: &'a str,
@@ -215,6 +245,12 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
                 "No [market] in the scenario: no Monte Carlo run (see docs/scenario.md)."
             }
         );
+    }
+
+    let obligations = consolidation(args, &scenario)?;
+    if let Some(o) = &obligations {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::obligations::outlook(o, scenario.valuation_date, lang));
     }
 
     let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
@@ -320,6 +356,24 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             ],
         )?);
     }
+    if let Some(o) = &obligations {
+        let csv = pensionsim::report::obligations::years_csv(o);
+        let title = format!(
+            "{} {} {}",
+            Term::ConsolidationRatio.text(lang),
+            if sv { "mot" } else { "against the" },
+            pensionsim::report::obligations::denominator_label(o.denominator, lang)
+        );
+        let chart = chart::consolidation_chart(o, scenario.valuation_date, &title, lang)?;
+        written.extend(write_files(
+            &args.out,
+            &[
+                ("obligations.csv", csv.as_bytes()),
+                ("consolidation.svg", chart.svg.as_bytes()),
+                ("consolidation.png", &chart.png),
+            ],
+        )?);
+    }
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
@@ -337,6 +391,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             .iter()
             .map(|(name, label, r)| CrashSummary { name, label, replay: &r.summary })
             .collect(),
+        obligations: obligations.as_ref(),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
@@ -353,6 +408,17 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             "summary.json, month_quantiles.csv, fan.svg, fan.png, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
         }
     );
+    if obligations.is_some() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                "Pensionsåtagandet: obligations.csv, consolidation.svg, consolidation.png, och summary.json under obligations"
+            } else {
+                "The pension obligation: obligations.csv, consolidation.svg, consolidation.png, and summary.json under obligations"
+            }
+        );
+    }
     Ok(out)
 }
 

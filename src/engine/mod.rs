@@ -175,10 +175,6 @@ struct Book {
     record: PathRecord,
     tally: MonthTally,
     out: PathSummary,
-    /// Net flows paid in, and units held (one at the start; a flow buys or
-    /// sells units at the unit value of the moment).
-    flows: f64,
-    units: f64,
 }
 
 /// The part of a group's state every day touches, lane by lane: the
@@ -258,7 +254,30 @@ impl Engine {
     /// Runs every path; `progress` is called with the number of paths each
     /// finished block held.
     pub fn run(&self, progress: &(dyn Fn(usize) + Sync)) -> Outcome {
-        self.run_inner(None, progress).0
+        let months = self.simulation.horizon_months;
+        let mut paths = vec![PathSummary::default(); self.simulation.paths];
+        let histograms = paths
+            .par_chunks_mut(BLOCK)
+            .enumerate()
+            .fold(
+                || {
+                    let h = MonthHistograms::new(months, self.start_value);
+                    let ends = MonthEnds::new(h.binning(), months, BLOCK);
+                    (h, ends)
+                },
+                |(mut h, mut ends), (block, slots)| {
+                    for (g, group) in slots.chunks_mut(LANES).enumerate() {
+                        let first = (block * BLOCK + g * LANES) as u64;
+                        self.group(first, group, &mut ends, g * LANES, None, &mut []);
+                    }
+                    ends.add_to(&mut h, slots.len());
+                    progress(slots.len());
+                    (h, ends)
+                },
+            )
+            .map(|(h, _)| h)
+            .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
+        Outcome { paths, months: histograms }
     }
 
     /// Runs every path with `schedule`'s flows, and returns with the
@@ -270,25 +289,15 @@ impl Engine {
         schedule: &dyn Schedule,
         progress: &(dyn Fn(usize) + Sync),
     ) -> (Outcome, Vec<MonthRecord>) {
-        let (outcome, mut records) = self.run_inner(Some(schedule), progress);
-        let k = schedule.recorded_months().len();
-        records.truncate(outcome.paths.len() * k);
-        (outcome, records)
-    }
-
-    fn run_inner(
-        &self,
-        schedule: Option<&dyn Schedule>,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> (Outcome, Vec<MonthRecord>) {
         let months = self.simulation.horizon_months;
+        let k = schedule.recorded_months().len();
         // At least one slot a path, so the chunks pair with the paths'.
-        let k = schedule.map_or(0, |s| s.recorded_months().len()).max(1);
+        let slots = k.max(1);
         let mut paths = vec![PathSummary::default(); self.simulation.paths];
-        let mut records = vec![MonthRecord::default(); self.simulation.paths * k];
+        let mut records = vec![MonthRecord::default(); self.simulation.paths * slots];
         let histograms = paths
             .par_chunks_mut(BLOCK)
-            .zip(records.par_chunks_mut(BLOCK * k))
+            .zip(records.par_chunks_mut(BLOCK * slots))
             .enumerate()
             .fold(
                 || {
@@ -296,20 +305,21 @@ impl Engine {
                     let ends = MonthEnds::new(h.binning(), months, BLOCK);
                     (h, ends)
                 },
-                |(mut h, mut ends), (block, (slots, kept))| {
+                |(mut h, mut ends), (block, (group_slots, kept))| {
                     for (g, (group, kept)) in
-                        slots.chunks_mut(LANES).zip(kept.chunks_mut(LANES * k)).enumerate()
+                        group_slots.chunks_mut(LANES).zip(kept.chunks_mut(LANES * slots)).enumerate()
                     {
                         let first = (block * BLOCK + g * LANES) as u64;
-                        self.group(first, group, &mut ends, g * LANES, schedule, kept);
+                        self.group(first, group, &mut ends, g * LANES, Some(schedule), kept);
                     }
-                    ends.add_to(&mut h, slots.len());
-                    progress(slots.len());
+                    ends.add_to(&mut h, group_slots.len());
+                    progress(group_slots.len());
                     (h, ends)
                 },
             )
             .map(|(h, _)| h)
             .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
+        records.truncate(self.simulation.paths * k);
         (Outcome { paths, months: histograms }, records)
     }
 
@@ -346,30 +356,54 @@ impl Engine {
         kept: &mut [MonthRecord],
     ) {
         assert!(!out.is_empty() && out.len() <= LANES, "a group holds 1 to {LANES} paths");
+        // A run without flows compiles without their code, so its loop is
+        // the one it was before flows existed.
+        if schedule.is_some() {
+            self.group_of::<true>(first, out, ends, column, schedule, kept);
+        } else {
+            self.group_of::<false>(first, out, ends, column, None, kept);
+        }
+    }
+
+    /// [`Engine::group`] for the processor's vector width and the market's
+    /// plainness; `FLOWS` when there is a schedule.
+    fn group_of<const FLOWS: bool>(
+        &self,
+        first: u64,
+        out: &mut [PathSummary],
+        ends: &mut MonthEnds,
+        column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
+    ) {
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Vectors::detect` found the features on this processor.
             (Vectors::Avx512, true) => unsafe {
-                self.group_avx512::<true>(first, out, ends, column, schedule, kept)
+                self.group_avx512::<true, FLOWS>(first, out, ends, column, schedule, kept)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx512, false) => unsafe {
-                self.group_avx512::<false>(first, out, ends, column, schedule, kept)
+                self.group_avx512::<false, FLOWS>(first, out, ends, column, schedule, kept)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx2, true) => unsafe {
-                self.group_avx2::<true>(first, out, ends, column, schedule, kept)
+                self.group_avx2::<true, FLOWS>(first, out, ends, column, schedule, kept)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx2, false) => unsafe {
-                self.group_avx2::<false>(first, out, ends, column, schedule, kept)
+                self.group_avx2::<false, FLOWS>(first, out, ends, column, schedule, kept)
             },
-            (Vectors::Baseline, true) => self.group_with::<true>(first, out, ends, column, schedule, kept),
-            (Vectors::Baseline, false) => self.group_with::<false>(first, out, ends, column, schedule, kept),
+            (Vectors::Baseline, true) => {
+                self.group_with::<true, FLOWS>(first, out, ends, column, schedule, kept)
+            }
+            (Vectors::Baseline, false) => {
+                self.group_with::<false, FLOWS>(first, out, ends, column, schedule, kept)
+            }
         }
     }
 
@@ -377,7 +411,7 @@ impl Engine {
     /// so the same bits).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx2")]
-    unsafe fn group_avx512<const PLAIN: bool>(
+    unsafe fn group_avx512<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
@@ -386,13 +420,13 @@ impl Engine {
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column, schedule, kept);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
     }
 
     /// [`Engine::group_with`] compiled for AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn group_avx2<const PLAIN: bool>(
+    unsafe fn group_avx2<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
@@ -401,14 +435,14 @@ impl Engine {
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column, schedule, kept);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
     }
 
     /// A group's paths from start to horizon; `PLAIN` for a plain market
     /// ([`MarketModel::is_plain`]), whose days carry none of the options'
     /// branches.
     #[inline(always)]
-    fn group_with<const PLAIN: bool>(
+    fn group_with<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
@@ -433,9 +467,12 @@ impl Engine {
             record: PathRecord::new(self.start_value),
             tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
             out: PathSummary::default(),
-            flows: 0.0,
-            units: 1.0,
         });
+        // Under a schedule: each lane's net flows paid in, and units held
+        // (one at the start; a flow buys or sells units at the moment's
+        // unit value). Unused, and compiled away, without one.
+        let mut paid = [0.0; LANES];
+        let mut units = [1.0; LANES];
         let mut hot = Hot {
             swedish: Wide::splat(0.0),
             global: Wide::splat(0.0),
@@ -457,14 +494,8 @@ impl Engine {
         for month in 0..horizon {
             // Flows at the month boundary: every lane's book is in step
             // with its holdings here (the rule closed the month-end).
-            if let Some(s) = schedule.filter(|s| s.has_flow(month)) {
-                for (i, book) in books.iter_mut().enumerate() {
-                    let amount = s.flow(month, book.fund.value(), rates.log_price_index.0[i]);
-                    if amount != 0.0 {
-                        book.apply_flow(amount);
-                        hot.load(i, book);
-                    }
-                }
+            if let Some(s) = schedule.filter(|s| FLOWS && s.has_flow(month)) {
+                apply_flows(s, month, &mut books, &mut hot, &rates.log_price_index, &mut paid, &mut units);
             }
             // A month's draws, lane by lane (each stream in its own order,
             // its state kept in registers through the month), then the
@@ -532,17 +563,10 @@ impl Engine {
                 book.tally.month_end(month as u32, value, equity, rates.log_price_index.0[i], out);
             }
             ends.set_group(month, column, live, &figures);
-            if recorded.get(next_record) == Some(&month) {
+            if FLOWS && recorded.get(next_record) == Some(&month) {
                 let k = recorded.len();
-                for (i, book) in books.iter().take(live).enumerate() {
-                    let value = book.fund.value();
-                    kept[i * k + next_record] = MonthRecord {
-                        value,
-                        log_price_index: rates.log_price_index.0[i],
-                        flows: book.flows,
-                        unit_value: value / (book.units * self.start_value),
-                    };
-                }
+                let lanes = Lanes { log_index: &rates.log_price_index, paid: &paid, units: &units };
+                keep(&books[..live], &lanes, self.start_value, &mut kept[next_record..], k);
                 next_record += 1;
             }
         }
@@ -559,6 +583,51 @@ struct GroupDraws {
     n: [Wide; 4],
     inflation: Wide,
     spread: Wide,
+}
+
+/// A schedule's flows at the start of `month`, lane by lane (out of line:
+/// at most once a month, and the group's loop stays as small as it was).
+#[inline(never)]
+fn apply_flows(
+    s: &dyn Schedule,
+    month: usize,
+    books: &mut [Book; LANES],
+    hot: &mut Hot,
+    log_index: &Wide,
+    paid: &mut [f64; LANES],
+    units: &mut [f64; LANES],
+) {
+    for (i, book) in books.iter_mut().enumerate() {
+        let amount = s.flow(month, book.fund.value(), log_index.0[i]);
+        if amount != 0.0 {
+            let (p, factor) = book.apply_flow(amount);
+            paid[i] += p;
+            units[i] *= factor;
+            hot.load(i, book);
+        }
+    }
+}
+
+/// A group's figures a schedule keeps beside its books.
+struct Lanes<'a> {
+    log_index: &'a Wide,
+    paid: &'a [f64; LANES],
+    units: &'a [f64; LANES],
+}
+
+/// The month-end figures of `books` into `kept`, path `i`'s at
+/// `kept[i * k]`.
+#[inline(never)]
+fn keep(books: &[Book], lanes: &Lanes<'_>, start_value: f64, kept: &mut [MonthRecord], k: usize) {
+    for (i, book) in books.iter().enumerate() {
+        let value = book.fund.value();
+        kept[i * k] = MonthRecord {
+            value,
+            log_price_index: lanes.log_index.0[i],
+            flows: lanes.paid[i],
+            unit_value: value / (lanes.units[i] * start_value),
+        };
+    }
 }
 
 /// Closes a day in full on lane `i`: the rule's `close_day` on its
@@ -578,24 +647,25 @@ fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) 
 }
 
 impl Book {
-    /// A net flow through the rule's flow adjustment; the record's peak,
-    /// the rolling windows' values and the units follow it, so they keep
-    /// measuring the return net of flows.
-    fn apply_flow(&mut self, amount: f64) {
+    /// A net flow through the rule's flow adjustment; the record's peak
+    /// and the rolling windows' values follow it, so they keep measuring
+    /// the return net of flows. Returns what was paid and the factor
+    /// `(V + c) / V` the portfolio moved by (one from an empty portfolio).
+    fn apply_flow(&mut self, amount: f64) -> (f64, f64) {
         let before = self.fund.value();
         let paid = amount - self.fund.apply_flow(amount);
-        self.flows += paid;
+        let mut factor = 1.0;
         if before > 0.0 {
-            let factor = (before + paid) / before;
-            self.units *= factor;
+            factor = (before + paid) / before;
             self.record.scale(factor);
             self.tally.scale(factor);
         }
+        (paid, factor)
     }
 
     /// The path's summary at the horizon.
     fn finish(self, horizon: usize, log_price_index: f64) -> PathSummary {
-        let Book { fund, record, tally, mut out, .. } = self;
+        let Book { fund, record, tally, mut out } = self;
         out.final_value = fund.value();
         out.final_log_price_index = log_price_index;
         if horizon < 3 {

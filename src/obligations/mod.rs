@@ -50,6 +50,10 @@ pub const DEFAULT_PAYROLL_TAX: f64 = 0.2426;
 pub const DEFAULT_DISCOUNT_RATE: f64 = 0.01;
 /// The council's target year for full consolidation (digest 3.4).
 pub const DEFAULT_TARGET_YEAR: i32 = 2040;
+/// Paths of the deposit search unless the caller says otherwise: each
+/// level is a full run, so fewer than the outlook's (a probability's
+/// standard error at most 1.1 points).
+pub const DEFAULT_SEARCH_PATHS: usize = 2_000;
 /// The probabilities the deposit search answers for.
 pub const DEPOSIT_PROBABILITIES: [f64; 3] = [0.50, 0.75, 0.90];
 

@@ -92,6 +92,8 @@ pub struct YearFigures {
     /// Provision and contingent liability.
     pub whole: f64,
     pub portfolio: f64,
+    /// Quantiles and mean of the portfolio's value.
+    pub portfolio_quantiles: Distribution,
     /// Återlånade medel: the denominator less the portfolio.
     pub reborrowed: f64,
     /// Quantiles and mean of the consolidation ratio.
@@ -299,6 +301,9 @@ pub fn year_figures(
                 contingent: mean(&|r| r.at.contingent),
                 whole: mean(&|r| r.at.provision + r.at.contingent),
                 portfolio: mean(&|r| r.at.value),
+                portfolio_quantiles: Distribution::of(
+                    &mut rows.iter().map(|r| r.at.value).collect::<Vec<_>>(),
+                ),
                 reborrowed: mean(&|r| r.at.denominator(ob.denominator) - r.at.value),
                 ratio: Distribution::of(&mut ratios),
                 p_full: full.value,

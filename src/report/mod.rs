@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod i18n;
+pub mod obligations;
 pub mod suggest;
 pub mod text;
 
