@@ -203,9 +203,11 @@ fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>>
     let pool = pool.build().context("cannot start the worker threads")?;
     Ok(pool.install(|| {
         let mut o = outlook(scenario, simulation, &|_| {})?;
-        if args.search_paths > 0 {
+        // The search runs at most the run's own paths.
+        let search_paths = args.search_paths.min(simulation.paths);
+        if search_paths > 0 {
             o.deposit_search =
-                solve_deposits(scenario, args.search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
+                solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
         }
         Some(o)
     }))
