@@ -53,12 +53,11 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
     let deposits: f64 = o.years.iter().filter(|y| y.year <= o.target_year).map(|y| y.flows).sum();
     let _ = writeln!(
         out,
-        "{} {}, {} {} {}, {} {} {}–{}{}",
+        "{} {}, {} {} real (RIPS), {} {} {}–{}{}",
         Term::PayrollTax.text(lang),
         percent(o.payroll_tax, 2, lang),
         if sv { "diskonteringsränta" } else { "discount rate" },
         percent(o.discount_rate, 2, lang),
-        if sv { "real (RIPS)" } else { "real (RIPS)" },
         if sv { "nettoflöden in i portföljen (medel)" } else { "net flows into the portfolio (mean)" },
         mkr(deposits, 0, lang),
         o.years.first().map_or(o.target_year, |y| y.year),
@@ -93,7 +92,7 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
         if sv { "Återlånat" } else { "Reborrowed" },
         "p5",
         "p25",
-        if sv { "median" } else { "median" },
+        "median",
         "p75",
         "p95",
         "P(≥100 %)",
@@ -188,18 +187,15 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
     }
     let _ = writeln!(
         out,
-        "{} {t}: {} {}",
+        "{} {t}: {} ± {} {}",
         if sv {
             "Real avkastning per år, rensad för flöden, till"
         } else {
             "Real return a year, net of flows, to"
         },
         percent(o.mean_real_return_to_target, 2, lang),
-        format!(
-            "± {} {}",
-            number(o.mean_real_return_to_target_se * 100.0, 2, lang),
-            if sv { "p.e." } else { "pp" }
-        )
+        number(o.mean_real_return_to_target_se * 100.0, 2, lang),
+        if sv { "p.e." } else { "pp" }
     );
     if let (Some(p), Some(se)) = (o.p_rolling_5y_real_target, o.p_rolling_5y_real_target_se) {
         let _ = writeln!(
