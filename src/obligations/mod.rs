@@ -25,7 +25,7 @@
 //! `L (1 + r)^f (I_end - I_start)` (both times `1 + t`), and the
 //! operating part, earnings less payments at the year-end's prices.
 //!
-//! The portfolio is the rule's, simulated by the [`Engine`] with the
+//! The portfolio is the rule's, simulated by the [`crate::engine::Engine`] with the
 //! scenario's deposits (and, as an option, the year's pension payments
 //! withdrawn) at the start of each January: flows go through
 //! [`crate::rule::Managed::apply_flow`], the rule's one flow adjustment.
@@ -42,7 +42,9 @@ use serde::Serialize;
 use crate::engine::{MonthRecord, Schedule};
 
 pub use outlook::{Outlook, YearFigures, outlook, year_figures};
-pub use search::{DepositAnswer, DepositSearch, share_reaching, solve_deposits};
+pub use search::{
+    DepositAnswer, DepositSearch, MAX_DEPOSIT_MKR, PROBE_MKR, TOLERANCE_MKR, share_reaching, solve_deposits,
+};
 
 /// Särskild löneskatt, 24.26 % (digest 3.3).
 pub const DEFAULT_PAYROLL_TAX: f64 = 0.2426;
