@@ -126,6 +126,9 @@ pub struct Obligations {
     /// Whether each year's pension payments (with payroll tax, indexed)
     /// are withdrawn from the portfolio in January.
     pub withdraw_payments: bool,
+    /// The deposit rule: a path skips a planned deposit when its ratio at
+    /// the year-end before is already at least 100 %.
+    pub stop_when_full: bool,
     /// One row a year from the valuation date's year to `horizon_year`.
     pub projection: Vec<ProjectionYear>,
     /// The deposit plan, at most one a year.
@@ -262,7 +265,27 @@ impl Obligations {
                 }
             }
         }
-        Flows { deposit, withdrawal, recorded }
+        // The rule: the denominator (real, with tax) at the year-end before
+        // each January; a path at or above it, once indexed, skips the
+        // deposit.
+        let mut full_at = vec![f64::INFINITY; months];
+        if self.stop_when_full && uniform.is_none() {
+            let real = self.real_projection(calendar);
+            let tax = 1.0 + self.payroll_tax;
+            let denominator = |p: f64, c: f64| match self.denominator {
+                Denominator::Whole => (p + c) * tax,
+                Denominator::Provision => p * tax,
+            };
+            for (j, year) in calendar.years.iter().enumerate() {
+                if let Some(m) = calendar.january(*year) {
+                    full_at[m] = match j {
+                        0 => denominator(real.provision_start, real.contingent_start),
+                        _ => denominator(real.provision[j - 1], real.contingent[j - 1]),
+                    };
+                }
+            }
+        }
+        Flows { deposit, withdrawal, full_at, recorded }
     }
 }
 
@@ -272,6 +295,8 @@ impl Obligations {
 pub struct Flows {
     deposit: Vec<f64>,
     withdrawal: Vec<f64>,
+    /// The deposit rule's threshold in real terms (infinite: deposit).
+    full_at: Vec<f64>,
     recorded: Vec<usize>,
 }
 
@@ -284,8 +309,10 @@ impl Schedule for Flows {
         month < self.deposit.len() && (self.deposit[month] != 0.0 || self.withdrawal[month] != 0.0)
     }
 
-    fn flow(&self, month: usize, _value: f64, log_price_index: f64) -> f64 {
-        self.deposit[month] - self.withdrawal[month] * crate::lanes::exp(log_price_index)
+    fn flow(&self, month: usize, value: f64, log_price_index: f64) -> f64 {
+        let index = crate::lanes::exp(log_price_index);
+        let deposit = if value >= self.full_at[month] * index { 0.0 } else { self.deposit[month] };
+        deposit - self.withdrawal[month] * index
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Outlook {
     pub payroll_tax: f64,
     pub discount_rate: f64,
     pub withdraw_payments: bool,
+    pub stop_when_full: bool,
     /// On the valuation date.
     pub start: StartFigures,
     /// One entry a simulated year-end.
@@ -189,6 +190,7 @@ pub fn outlook(
         payroll_tax: ob.payroll_tax,
         discount_rate: ob.discount_rate,
         withdraw_payments: ob.withdraw_payments,
+        stop_when_full: ob.stop_when_full,
         start: StartFigures {
             provision,
             contingent,

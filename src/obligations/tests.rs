@@ -208,6 +208,36 @@ fn withdrawn_payments_are_indexed_and_taxed() {
     assert!(close(o.years[3].portfolio, 1000.0 - o.years[1..].iter().map(|y| -y.flows).sum::<f64>(), 1e-9));
 }
 
+/// The deposit rule: once a path is at 100 % at a year-end, it skips the
+/// next planned deposit; without the rule it makes it.
+#[test]
+fn a_path_at_full_consolidation_skips_the_planned_deposit() {
+    let plan = "deposits = [{ year = 2026, amount = 3000 }, { year = 2027, amount = 3000 }]";
+    let with = parse(&deterministic(0.02, &format!("{plan}\nstop_when_full = true"))).unwrap();
+    let without = parse(&deterministic(0.02, plan)).unwrap();
+    let a = outlook(&with, with.simulation, &|_| {}).unwrap();
+    let b = outlook(&without, without.simulation, &|_| {}).unwrap();
+    // 4,000 mkr at the end of 2026 against an obligation of about 3,900.
+    assert!(a.years[1].ratio.p50 >= 1.0, "{}", a.years[1].ratio.p50);
+    assert_eq!((a.years[1].flows, a.years[2].flows), (3000.0, 0.0));
+    assert_eq!((b.years[1].flows, b.years[2].flows), (3000.0, 3000.0));
+    assert_eq!(a.years[2].portfolio, 4000.0);
+}
+
+/// The outlook is the same on one thread and on two.
+#[test]
+fn the_outlook_does_not_depend_on_the_thread_count() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+    let s = Scenario::load(&path).unwrap().scenario;
+    // Two blocks of paths, so two threads share the work.
+    let sim = Simulation { paths: 300, ..s.simulation };
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| outlook(&s, sim, &|_| {}).unwrap())
+    };
+    assert_eq!(format!("{:?}", on(1)), format!("{:?}", on(2)));
+}
+
 /// The deposit search in the deterministic case: every path is the same,
 /// so the least deposit a year that reaches 100 % of the whole obligation
 /// at the end of 2027, with two deposits, is `(O_2027 - 1000) / 2`.
@@ -291,6 +321,7 @@ fn a_schedule_without_flows_changes_no_bit() {
         target_year: 2026,
         horizon_year: 2026,
         withdraw_payments: false,
+        stop_when_full: false,
         projection: Vec::new(),
         deposits: Vec::new(),
     };
@@ -339,7 +370,12 @@ fn a_deposit_scales_the_path_it_enters() {
 }
 
 fn flows_none() -> Flows {
-    Flows { deposit: vec![0.0; 12], withdrawal: vec![0.0; 12], recorded: vec![5, 11] }
+    Flows {
+        deposit: vec![0.0; 12],
+        withdrawal: vec![0.0; 12],
+        full_at: vec![f64::INFINITY; 12],
+        recorded: vec![5, 11],
+    }
 }
 
 fn problems(text: &str) -> Vec<String> {

@@ -74,6 +74,17 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
             "; pensions paid outside the portfolio"
         },
     );
+    if o.stop_when_full {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                "Insättningsregel: en framtid hoppar över årets insättning när konsolideringsgraden vid förra årsskiftet är minst 100 %"
+            } else {
+                "Deposit rule: a path skips the year's deposit when its ratio at the year-end before is at least 100 %"
+            }
+        );
+    }
     let _ = writeln!(
         out,
         "{} {}, {} {}",

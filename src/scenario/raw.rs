@@ -223,6 +223,7 @@ pub struct ObligationsFile {
     pub target_year: Option<i64>,
     pub horizon_year: Option<i64>,
     pub withdraw_payments: Option<bool>,
+    pub stop_when_full: Option<bool>,
     pub projection: Option<Vec<ProjectionFile>>,
     pub deposits: Option<Vec<DepositFile>>,
 }
@@ -236,6 +237,7 @@ pub const OBLIGATIONS_KEYS: &[&str] = &[
     "target_year",
     "horizon_year",
     "withdraw_payments",
+    "stop_when_full",
     "projection",
     "deposits",
 ];

@@ -1407,6 +1407,7 @@ pub(super) fn obligations(
         target_year: target_year?,
         horizon_year: horizon_year?,
         withdraw_payments: raw.withdraw_payments.unwrap_or(false),
+        stop_when_full: raw.stop_when_full.unwrap_or(false),
         projection,
         deposits,
     })
