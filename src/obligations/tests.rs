@@ -444,3 +444,54 @@ fn bad_obligations_are_named_by_key() {
         &["denominatr", "did you mean `denominator`"],
     );
 }
+
+/// The deterministic scenario with its projection in a CSV file.
+fn with_csv(csv: &str) -> Result<Scenario> {
+    let text = deterministic(0.02, "");
+    let start = text.find("projection = [").unwrap();
+    let end = start + text[start..].find("\n]\n").unwrap() + 3;
+    let text = format!("{}projection_csv = \"projection.csv\"\n{}", &text[..start], &text[end..]);
+    let csv = csv.to_string();
+    Scenario::parse(Path::new("dir/test.toml"), &text, &move |p| {
+        assert_eq!(p, Path::new("dir/projection.csv"));
+        Ok(csv.clone())
+    })
+    .map(|l| l.scenario)
+}
+
+const PROJECTION_CSV: &str = "year,provision_payments,provision_earnings,contingent_payments,contingent_earnings,source\n\
+    2025,30,90,60,0,KPA\n2026,30,90,60,0,KPA\n2027,30,90,60,0,KPA\n2028,30,90,60,0,KPA\n";
+
+#[test]
+fn a_projection_csv_reads_as_the_inline_table() {
+    let inline = parse(&deterministic(0.02, "")).unwrap();
+    let file = with_csv(PROJECTION_CSV).unwrap();
+    assert_eq!(inline.obligations, file.obligations);
+}
+
+#[test]
+fn a_bad_projection_csv_is_named_by_file_row_and_column() {
+    let errors = |csv: &str| match with_csv(csv) {
+        Err(Error::Invalid { problems }) => problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    let bad = PROJECTION_CSV.replace("2026,30,90,60,0", "2026,30,-90,60,0");
+    let found = errors(&bad);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("dir/projection.csv: row at line 3") && found[0].contains("provision_earnings"),
+        "{found:?}"
+    );
+    let repeated = PROJECTION_CSV.replace("2027,", "2026,");
+    assert!(errors(&repeated)[0].contains("2026 again"));
+    let missing = PROJECTION_CSV.replace("2028,30,90,60,0,KPA\n", "");
+    let found = errors(&missing);
+    assert!(
+        found[0].contains("obligations.projection_csv") && found[0].contains("no row for 2028"),
+        "{found:?}"
+    );
+    let no_column = PROJECTION_CSV.replace("contingent_earnings", "contingent");
+    assert!(errors(&no_column)[0].contains("no column `contingent_earnings`"));
+    let text = deterministic(0.02, "projection_csv = \"p.csv\"");
+    one_problem(&text, &["obligations.projection_csv", "either projection", "both"]);
+}

@@ -225,6 +225,7 @@ pub struct ObligationsFile {
     pub withdraw_payments: Option<bool>,
     pub stop_when_full: Option<bool>,
     pub projection: Option<Vec<ProjectionFile>>,
+    pub projection_csv: Option<String>,
     pub deposits: Option<Vec<DepositFile>>,
 }
 
@@ -239,6 +240,7 @@ pub const OBLIGATIONS_KEYS: &[&str] = &[
     "withdraw_payments",
     "stop_when_full",
     "projection",
+    "projection_csv",
     "deposits",
 ];
 

@@ -207,7 +207,7 @@ pub fn scenario(
     }
 
     let obligations = match (raw.obligations, valuation_date) {
-        (Some(o), Some(date)) => obligations(&mut cx, o, date),
+        (Some(o), Some(date)) => obligations(&mut cx, o, date, read),
         _ => None,
     };
     if obligations.is_some() && !has_market {
@@ -1234,6 +1234,7 @@ pub(super) fn obligations(
     cx: &mut Context<'_>,
     raw: raw::ObligationsFile,
     valuation_date: NaiveDate,
+    read: &dyn Fn(&Path) -> Result<String>,
 ) -> Option<Obligations> {
     let before = cx.problems.len();
     let amount = "an amount in mkr of 0 or more, including payroll tax";
@@ -1300,18 +1301,27 @@ pub(super) fn obligations(
     };
 
     let mut projection = Vec::new();
-    match (&raw.projection, horizon_year) {
-        (None, _) => {
+    let mut seen: Vec<i64> = Vec::new();
+    let mut table_key = "obligations.projection";
+    let table_start = cx.problems.len();
+    match (&raw.projection, &raw.projection_csv) {
+        (Some(_), Some(_)) => {
+            cx.problem(
+                "obligations.projection_csv",
+                "either projection (inline) or projection_csv (a file)",
+                "both",
+            );
+        }
+        (None, None) => {
             cx.problem(
                 "obligations.projection",
-                "a table of years: { year, provision_payments, provision_earnings, contingent_payments, contingent_earnings }",
+                "a table of years: { year, provision_payments, provision_earnings, contingent_payments, contingent_earnings }, or projection_csv = \"file.csv\"",
                 MISSING,
             )
             .hint = Some("one row a year from the valuation date's year through the horizon year".into());
         }
-        (Some(rows), horizon) => {
+        (Some(rows), None) => {
             let money = "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)";
-            let mut seen: Vec<i64> = Vec::new();
             for (i, row) in rows.iter().enumerate() {
                 let key = |field: &str| format!("obligations.projection[{i}].{field}");
                 let year = match row.year {
@@ -1344,22 +1354,45 @@ pub(super) fn obligations(
                     });
                 }
             }
-            if let Some(h) = horizon {
-                let missing: Vec<String> = (i64::from(first_year)..=i64::from(h))
-                    .filter(|y| !seen.contains(y))
-                    .map(|y| y.to_string())
-                    .collect();
-                if !missing.is_empty() {
+        }
+        (None, Some(file)) => {
+            table_key = "obligations.projection_csv";
+            let csv_path = cx.path.parent().unwrap_or(Path::new("")).join(file);
+            match read(&csv_path) {
+                Err(e) => {
                     cx.problem(
-                        "obligations.projection",
-                        format!("a row for every year from {first_year} through the horizon year {h}"),
-                        format!("no row for {}", missing.join(", ")),
+                        table_key,
+                        "a readable CSV file (relative to the scenario's folder)",
+                        e.to_string(),
                     );
                 }
+                Ok(text) => match projection_csv(&csv_path, &text) {
+                    Ok(rows) => {
+                        seen = rows.iter().map(|r| i64::from(r.year)).collect();
+                        projection = rows;
+                    }
+                    Err(problems) => cx.problems.extend(problems),
+                },
             }
-            projection.sort_by_key(|r| r.year);
         }
     }
+    // Every year once: checked when one table was given and read.
+    let one_table = raw.projection.is_some() != raw.projection_csv.is_some();
+    let table_read = cx.problems.len() == table_start || !seen.is_empty();
+    if let (Some(h), true) = (horizon_year, one_table && table_read) {
+        let missing: Vec<String> = (i64::from(first_year)..=i64::from(h))
+            .filter(|y| !seen.contains(y))
+            .map(|y| y.to_string())
+            .collect();
+        if !missing.is_empty() {
+            cx.problem(
+                table_key,
+                format!("a row for every year from {first_year} through the horizon year {h}"),
+                format!("no row for {}", missing.join(", ")),
+            );
+        }
+    }
+    projection.sort_by_key(|r| r.year);
 
     let mut deposits = Vec::new();
     let mut seen: Vec<i64> = Vec::new();
@@ -1411,4 +1444,104 @@ pub(super) fn obligations(
         projection,
         deposits,
     })
+}
+
+/// The columns of a projection CSV, in the order of [`ProjectionYear`].
+const PROJECTION_COLUMNS: [&str; 5] =
+    ["year", "provision_payments", "provision_earnings", "contingent_payments", "contingent_earnings"];
+
+/// A projection from a CSV with the columns of [`PROJECTION_COLUMNS`]
+/// (others allowed), one row a year; every bad row is reported by line.
+fn projection_csv(path: &Path, text: &str) -> std::result::Result<Vec<ProjectionYear>, Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let header_problem = |found: String| {
+        vec![Problem::new(
+            path,
+            Location::Row { line: 1 },
+            "header",
+            format!("a header with the columns {}", quoted(&PROJECTION_COLUMNS)),
+            found,
+        )]
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(header_problem(e.to_string())),
+    };
+    let mut index = [0usize; 5];
+    for (slot, name) in index.iter_mut().zip(PROJECTION_COLUMNS) {
+        match headers.iter().position(|h| h == name) {
+            Some(i) => *slot = i,
+            None => {
+                return Err(header_problem(format!(
+                    "no column `{name}` in `{}`",
+                    headers.iter().collect::<Vec<_>>().join(",")
+                )));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut rows: Vec<ProjectionYear> = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Problem::new(
+                    path,
+                    Location::Row { line },
+                    "row",
+                    "a row of the header's columns",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let here = Location::Row { line };
+        let field = |i: usize| record.get(index[i]).unwrap_or("");
+        let year = match field(0).parse::<i32>() {
+            Ok(y) if rows.iter().any(|r| r.year == y) => {
+                problems.push(Problem::new(
+                    path,
+                    here.clone(),
+                    "year",
+                    "each year once",
+                    format!("{y} again"),
+                ));
+                None
+            }
+            Ok(y) => Some(y),
+            Err(_) => {
+                problems.push(Problem::new(path, here.clone(), "year", "a year such as 2026", field(0)));
+                None
+            }
+        };
+        let mut values = [0.0; 4];
+        let mut ok = year.is_some();
+        for (k, v) in values.iter_mut().enumerate() {
+            match field(k + 1).parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => *v = x,
+                _ => {
+                    ok = false;
+                    problems.push(Problem::new(
+                        path,
+                        here.clone(),
+                        PROJECTION_COLUMNS[k + 1],
+                        "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)",
+                        field(k + 1),
+                    ));
+                }
+            }
+        }
+        if let (true, Some(year)) = (ok, year) {
+            rows.push(ProjectionYear {
+                year,
+                provision_payments: values[0],
+                provision_earnings: values[1],
+                contingent_payments: values[2],
+                contingent_earnings: values[3],
+            });
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
 }
