@@ -201,7 +201,10 @@ fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>>
         pool = pool.num_threads(threads);
     }
     let pool = pool.build().context("cannot start the worker threads")?;
-    Ok(pool.install(|| {
+    // A spinner on a terminal (nothing otherwise): the search takes seconds.
+    let spinner = ProgressBar::new_spinner().with_message("pension obligation: outlook and deposit search");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = pool.install(|| {
         let mut o = outlook(scenario, simulation, &|_| {})?;
         // The search runs at most the run's own paths.
         let search_paths = args.search_paths.min(simulation.paths);
@@ -210,7 +213,9 @@ fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>>
                 solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
         }
         Some(o)
-    }))
+    });
+    spinner.finish_and_clear();
+    Ok(result)
 }
 
 #[derive(Serialize)]
