@@ -199,7 +199,8 @@ impl Obligations {
         Calendar::new(valuation_date, self.horizon_year)
     }
 
-    /// The row of `year`.
+    /// The row of `year` (zeros if there is none: validation requires one
+    /// for every simulated year, so only a hand-built value lacks one).
     fn row(&self, year: i32) -> ProjectionYear {
         self.projection.iter().copied().find(|r| r.year == year).unwrap_or(ProjectionYear {
             year,
