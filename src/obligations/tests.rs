@@ -268,6 +268,22 @@ fn the_deposit_search_recovers_the_closed_form_level() {
     assert_eq!((o.p_full_at_target, o.median_year_reached), (1.0, Some(2027)));
 }
 
+/// The search keeps the withdrawals: with the payments (90 mkr a year,
+/// taxed and indexed) taken each January, the level is
+/// `(O_2027 - 1000 + W_2026 + W_2027) / 2`.
+#[test]
+fn the_deposit_search_counts_the_withdrawals() {
+    let s = parse(&deterministic(0.02, "withdraw_payments = true")).unwrap();
+    let ob = s.obligations.as_ref().unwrap();
+    let real = ob.real_projection(&ob.calendar(s.valuation_date));
+    let whole_2027 = (real.provision[2] + real.contingent[2]) * 1.02f64.powf(28.0 / 12.0) * 1.2426;
+    let withdrawn = 90.0 * 1.2426 * (1.02f64.powf(4.0 / 12.0) + 1.02f64.powf(16.0 / 12.0));
+    let exact = (whole_2027 - 1000.0 + withdrawn) / 2.0;
+    let found = solve_deposits(&s, 8, 1, &[0.5]).unwrap();
+    let y = found.answers[0].yearly.unwrap();
+    assert!(y >= exact - 1e-9 && y <= exact + search::TOLERANCE_MKR, "{y} vs {exact}");
+}
+
 /// A stochastic market: the level the search finds for 75 % on one set of
 /// paths, run on a fresh set (another seed), reaches 100 % with
 /// probability 75 % within the Monte Carlo error of the two estimates.
