@@ -21,6 +21,8 @@
 //!   markets can move before it asks for more, and the next year's odds;
 //! - [`stress`]: the portfolio through historical crashes, factor shocks
 //!   and Monte Carlo after a shock, from the scenario's state;
+//! - [`obligations`]: the pension obligation, the consolidation ratio
+//!   year by year to 2040 and beyond, and the deposits that reach 100 %;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -32,6 +34,7 @@ pub mod engine;
 pub mod error;
 pub mod lanes;
 pub mod market;
+pub mod obligations;
 pub mod prices;
 pub mod replay;
 pub mod report;

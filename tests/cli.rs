@@ -224,6 +224,8 @@ fn run_shows_the_position_the_monte_carlo_and_the_crashes() {
             "24",
             "--seed",
             "7",
+            "--search-paths",
+            "0",
             "--out",
         ])
         .arg(dir.path())
@@ -279,6 +281,8 @@ fn run_speaks_swedish() {
             "12",
             "--lang",
             "sv",
+            "--search-paths",
+            "0",
             "--out",
         ])
         .arg(dir.path())
@@ -771,4 +775,100 @@ fn borrowing_over_the_limit_is_a_warning_with_its_date() {
     pensionsim().arg("validate").arg(&path).assert().success().stderr(predicate::str::contains(
         "the plan's borrowing on 2026-06-15 takes the debt to 740 mkr, over the borrowing limit of 600 mkr",
     ));
+/// The shipped scenario with the target and horizon brought near, so a
+/// test run is short, and its denominator line replaced by `line`.
+fn near_target(dir: &Path, line: &str) -> PathBuf {
+    let text = std::fs::read_to_string(shipped()).unwrap();
+    let text = text
+        .replace("target_year = 2040", "target_year = 2027")
+        .replace("horizon_year = 2045", "horizon_year = 2028")
+        .replace("denominator = \"whole\"", line);
+    // The deposit plan within the nearer horizon.
+    let start = text.find("deposits = [\n").unwrap();
+    let end = start + text[start..].find("\n]\n").unwrap() + 3;
+    let text = format!("{}deposits = [{{ year = 2026, amount = 150.0 }}]\n{}", &text[..start], &text[end..]);
+    let path = dir.join("near.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn run_reports_the_consolidation_outlook_and_the_deposits_it_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = near_target(dir.path(), "denominator = \"whole\"");
+    let out = dir.path().join("out");
+    pensionsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--paths", "120", "--horizon-months", "12", "--search-paths", "60", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Pension obligation: consolidation ratio against the whole obligation (provision + contingent liability)",
+        ))
+        .stdout(predicate::str::contains(
+            "Consolidation ratio 29.5\u{a0}% of the whole obligation, 47.8\u{a0}% of the provision",
+        ))
+        .stdout(predicate::str::contains("reborrowed funds (återlånade medel) 3,538\u{a0}mkr"))
+        .stdout(predicate::str::contains("At least 100 % at the end of 2027"))
+        .stdout(predicate::str::contains(
+            "Deposit each January 2026–2027 that gives 100 % at the end of 2027 (60 paths",
+        ))
+        .stdout(predicate::str::contains("probability 90\u{a0}%"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let o = &json["obligations"];
+    assert_eq!(o["denominator"], "whole");
+    assert_eq!(o["years"].as_array().map(Vec::len), Some(4), "2025 to 2028");
+    for key in ["p_full_at_target", "p_full_at_target_se", "p_reached_by_target", "financial_cost_to_target"]
+    {
+        assert!(o[key].as_f64().is_some(), "obligations.{key} missing");
+    }
+    let answers = o["deposit_search"]["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 3);
+    let yearly: Vec<f64> = answers.iter().map(|a| a["yearly"].as_f64().unwrap()).collect();
+    assert!(yearly[0] <= yearly[1] && yearly[1] <= yearly[2], "{yearly:?}");
+    let csv = std::fs::read_to_string(out.join("obligations.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4);
+    assert!(csv.lines().nth(1).unwrap().starts_with("2025,whole,"));
+    assert!(out.join("consolidation.png").exists() && out.join("consolidation.svg").exists());
+}
+
+#[test]
+fn run_labels_the_provision_reading_in_swedish() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = near_target(dir.path(), "denominator = \"provision\"");
+    pensionsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--paths", "40", "--horizon-months", "12", "--search-paths", "0", "--lang", "sv", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Pensionsåtagande: konsolideringsgrad mot endast avsättningen (bokfört värde)",
+        ))
+        .stdout(predicate::str::contains(
+            "Konsolideringsgrad 29,5\u{a0}% av hela åtagandet, 47,8\u{a0}% av avsättningen",
+        ))
+        .stdout(predicate::str::contains("Minst 100 % vid utgången av 2027"));
+}
+
+#[test]
+fn bad_obligations_exit_2_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = near_target(dir.path(), "denominator = \"booked\"");
+    let text =
+        std::fs::read_to_string(&scenario).unwrap().replace("payroll_tax = 0.2426", "payroll_tax = 24.26");
+    std::fs::write(&scenario, text).unwrap();
+    pensionsim()
+        .arg("validate")
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`obligations.denominator`: expected one of `whole`, `provision`, found \"booked\"",
+        ))
+        .stderr(predicate::str::contains("`obligations.payroll_tax`: expected a rate from 0 to 1"));
 }

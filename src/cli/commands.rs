@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pensionsim::engine::Engine;
 use pensionsim::market::{MarketModel, Shocks};
+use pensionsim::obligations::{DEPOSIT_PROBABILITIES, Outlook, outlook, solve_deposits};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
 use pensionsim::report::{Lang, chart, text};
@@ -123,6 +124,8 @@ struct RunSummary<'a> {
     position: Position,
     crashes: Vec<CrashSummary<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    obligations: Option<&'a Outlook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     debt: Option<DebtSummary<'a>>,
 }
 
@@ -197,6 +200,40 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>
     }))
 }
 
+/// The consolidation outlook of a scenario with `[obligations]` and a
+/// `[market]`: the run's paths and seed (with the command line's
+/// overrides), and the deposit search on `--search-paths` paths.
+fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>> {
+    if scenario.obligations.is_none() || scenario.market.is_none() {
+        return Ok(None);
+    }
+    let simulation = Simulation {
+        paths: args.paths.unwrap_or(scenario.simulation.paths),
+        seed: args.seed.unwrap_or(scenario.simulation.seed),
+        ..scenario.simulation
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    // A spinner on a terminal (nothing otherwise): the search takes seconds.
+    let spinner = ProgressBar::new_spinner().with_message("pension obligation: outlook and deposit search");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let result = pool.install(|| {
+        let mut o = outlook(scenario, simulation, &|_| {})?;
+        // The search runs at most the run's own paths.
+        let search_paths = args.search_paths.min(simulation.paths);
+        if search_paths > 0 {
+            o.deposit_search =
+                solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
+        }
+        Some(o)
+    });
+    spinner.finish_and_clear();
+    Ok(result)
+}
+
 #[derive(Serialize)]
 struct CrashSummary<'a> {
     name: &'a str,
@@ -247,6 +284,11 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             let _ = writeln!(out);
             out.push_str(&pensionsim::report::debt::outlook(o, lang));
         }
+    }
+    let obligations = consolidation(args, &scenario)?;
+    if let Some(o) = &obligations {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::obligations::outlook(o, scenario.valuation_date, lang));
     }
 
     let mut replays: Vec<(&str, &str, Replay)> = Vec::new();
@@ -376,6 +418,24 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             )?);
         }
     }
+    if let Some(o) = &obligations {
+        let csv = pensionsim::report::obligations::years_csv(o);
+        let title = format!(
+            "{} {} {}",
+            Term::ConsolidationRatio.text(lang),
+            if sv { "mot" } else { "against the" },
+            pensionsim::report::obligations::denominator_label(o.denominator, lang)
+        );
+        let chart = chart::consolidation_chart(o, scenario.valuation_date, &title, lang)?;
+        written.extend(write_files(
+            &args.out,
+            &[
+                ("obligations.csv", csv.as_bytes()),
+                ("consolidation.svg", chart.svg.as_bytes()),
+                ("consolidation.png", &chart.png),
+            ],
+        )?);
+    }
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         scenario: &scenario.name,
@@ -406,6 +466,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
                 outlook: debt_outlook.clone(),
             }
         }),
+        obligations: obligations.as_ref(),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
@@ -422,6 +483,17 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png for the loans, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
         }
     );
+    if obligations.is_some() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                "Pensionsåtagandet: obligations.csv, consolidation.svg, consolidation.png, och summary.json under obligations"
+            } else {
+                "The pension obligation: obligations.csv, consolidation.svg, consolidation.png, and summary.json under obligations"
+            }
+        );
+    }
     Ok(out)
 }
 

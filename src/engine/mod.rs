@@ -136,6 +136,37 @@ pub struct Outcome {
     pub months: MonthHistograms,
 }
 
+/// Money moved into or out of every path's portfolio at month boundaries,
+/// and the month-ends a run keeps for each path (the pension obligation's
+/// deposits, withdrawals and year-ends). A flow goes through the rule's
+/// own flow adjustment ([`Managed::apply_flow`]) before the month's first
+/// day, never inside the daily loop.
+pub trait Schedule: Sync {
+    /// The months (0-based, increasing) whose month-end figures are kept.
+    fn recorded_months(&self) -> &[usize];
+    /// Whether anything may flow at the start of `month`.
+    fn has_flow(&self, month: usize) -> bool;
+    /// The net flow at the start of `month` (mkr; deposits positive) for a
+    /// path whose portfolio is worth `value` and whose log price index is
+    /// `log_price_index` (zero at the start): the path's own inflation.
+    fn flow(&self, month: usize, value: f64, log_price_index: f64) -> f64;
+}
+
+/// One path's figures at a month-end a [`Schedule`] asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthRecord {
+    /// The portfolio's value.
+    pub value: f64,
+    /// Log of the path's price index, zero at the start.
+    pub log_price_index: f64,
+    /// Net flows paid in so far (a withdrawal the portfolio could not pay
+    /// in full counts with what it paid).
+    pub flows: f64,
+    /// The time-weighted value of one unit of the portfolio, one at the
+    /// start: its growth is the return net of flows.
+    pub unit_value: f64,
+}
+
 /// The scalar part of one path of a group: its portfolio under the rule,
 /// its record, its month-end bookkeeping and its summary so far.
 #[derive(Debug, Clone)]
@@ -236,7 +267,8 @@ impl Engine {
                 },
                 |(mut h, mut ends), (block, slots)| {
                     for (g, group) in slots.chunks_mut(LANES).enumerate() {
-                        self.group((block * BLOCK + g * LANES) as u64, group, &mut ends, g * LANES);
+                        let first = (block * BLOCK + g * LANES) as u64;
+                        self.group(first, group, &mut ends, g * LANES, None, &mut []);
                     }
                     ends.add_to(&mut h, slots.len());
                     progress(slots.len());
@@ -246,6 +278,49 @@ impl Engine {
             .map(|(h, _)| h)
             .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
         Outcome { paths, months: histograms }
+    }
+
+    /// Runs every path with `schedule`'s flows, and returns with the
+    /// outcome the recorded month-ends, path by path:
+    /// `records[path * k + j]` is path `path`'s `j`-th recorded month of
+    /// `k`.
+    pub fn run_scheduled(
+        &self,
+        schedule: &dyn Schedule,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> (Outcome, Vec<MonthRecord>) {
+        let months = self.simulation.horizon_months;
+        let k = schedule.recorded_months().len();
+        // At least one slot a path, so the chunks pair with the paths'.
+        let slots = k.max(1);
+        let mut paths = vec![PathSummary::default(); self.simulation.paths];
+        let mut records = vec![MonthRecord::default(); self.simulation.paths * slots];
+        let histograms = paths
+            .par_chunks_mut(BLOCK)
+            .zip(records.par_chunks_mut(BLOCK * slots))
+            .enumerate()
+            .fold(
+                || {
+                    let h = MonthHistograms::new(months, self.start_value);
+                    let ends = MonthEnds::new(h.binning(), months, BLOCK);
+                    (h, ends)
+                },
+                |(mut h, mut ends), (block, (group_slots, kept))| {
+                    for (g, (group, kept)) in
+                        group_slots.chunks_mut(LANES).zip(kept.chunks_mut(LANES * slots)).enumerate()
+                    {
+                        let first = (block * BLOCK + g * LANES) as u64;
+                        self.group(first, group, &mut ends, g * LANES, Some(schedule), kept);
+                    }
+                    ends.add_to(&mut h, group_slots.len());
+                    progress(group_slots.len());
+                    (h, ends)
+                },
+            )
+            .map(|(h, _)| h)
+            .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
+        records.truncate(self.simulation.paths * k);
+        (Outcome { paths, months: histograms }, records)
     }
 
     /// Simulates path `path` alone, adding its month-ends to `months` (a
@@ -263,31 +338,72 @@ impl Engine {
     /// If `out` holds no path or more than [`LANES`].
     pub fn paths(&self, first: u64, out: &mut [PathSummary], months: &mut MonthHistograms) {
         let mut ends = MonthEnds::new(months.binning(), months.months(), out.len());
-        self.group(first, out, &mut ends, 0);
+        self.group(first, out, &mut ends, 0, None, &mut []);
         ends.add_to(months, out.len());
     }
 
     /// Simulates paths `first ..` into `out` (at most [`LANES`] of them)
     /// side by side, keeping their month-end figures in `ends` from column
-    /// `column` on.
-    fn group(&self, first: u64, out: &mut [PathSummary], ends: &mut MonthEnds, column: usize) {
+    /// `column` on, with `schedule`'s flows and its recorded month-ends in
+    /// `kept` (path by path).
+    fn group(
+        &self,
+        first: u64,
+        out: &mut [PathSummary],
+        ends: &mut MonthEnds,
+        column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
+    ) {
         assert!(!out.is_empty() && out.len() <= LANES, "a group holds 1 to {LANES} paths");
+        // A run without flows compiles without their code, so its loop is
+        // the one it was before flows existed.
+        if schedule.is_some() {
+            self.group_of::<true>(first, out, ends, column, schedule, kept);
+        } else {
+            self.group_of::<false>(first, out, ends, column, None, kept);
+        }
+    }
+
+    /// [`Engine::group`] for the processor's vector width and the market's
+    /// plainness; `FLOWS` when there is a schedule.
+    fn group_of<const FLOWS: bool>(
+        &self,
+        first: u64,
+        out: &mut [PathSummary],
+        ends: &mut MonthEnds,
+        column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
+    ) {
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Vectors::detect` found the features on this processor.
-            (Vectors::Avx512, true) => unsafe { self.group_avx512::<true>(first, out, ends, column) },
+            (Vectors::Avx512, true) => unsafe {
+                self.group_avx512::<true, FLOWS>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx512, false) => unsafe { self.group_avx512::<false>(first, out, ends, column) },
+            (Vectors::Avx512, false) => unsafe {
+                self.group_avx512::<false, FLOWS>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, true) => unsafe { self.group_avx2::<true>(first, out, ends, column) },
+            (Vectors::Avx2, true) => unsafe {
+                self.group_avx2::<true, FLOWS>(first, out, ends, column, schedule, kept)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, false) => unsafe { self.group_avx2::<false>(first, out, ends, column) },
-            (Vectors::Baseline, true) => self.group_with::<true>(first, out, ends, column),
-            (Vectors::Baseline, false) => self.group_with::<false>(first, out, ends, column),
+            (Vectors::Avx2, false) => unsafe {
+                self.group_avx2::<false, FLOWS>(first, out, ends, column, schedule, kept)
+            },
+            (Vectors::Baseline, true) => {
+                self.group_with::<true, FLOWS>(first, out, ends, column, schedule, kept)
+            }
+            (Vectors::Baseline, false) => {
+                self.group_with::<false, FLOWS>(first, out, ends, column, schedule, kept)
+            }
         }
     }
 
@@ -295,39 +411,45 @@ impl Engine {
     /// so the same bits).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx2")]
-    unsafe fn group_avx512<const PLAIN: bool>(
+    unsafe fn group_avx512<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
     }
 
     /// [`Engine::group_with`] compiled for AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    unsafe fn group_avx2<const PLAIN: bool>(
+    unsafe fn group_avx2<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
-        self.group_with::<PLAIN>(first, out, ends, column);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
     }
 
     /// A group's paths from start to horizon; `PLAIN` for a plain market
     /// ([`MarketModel::is_plain`]), whose days carry none of the options'
     /// branches.
     #[inline(always)]
-    fn group_with<const PLAIN: bool>(
+    fn group_with<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
         out: &mut [PathSummary],
         ends: &mut MonthEnds,
         column: usize,
+        schedule: Option<&dyn Schedule>,
+        kept: &mut [MonthRecord],
     ) {
         let model = &self.model;
         let policy = *self.prototype.policy();
@@ -346,6 +468,11 @@ impl Engine {
             tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
             out: PathSummary::default(),
         });
+        // Under a schedule: each lane's net flows paid in, and units held
+        // (one at the start; a flow buys or sells units at the moment's
+        // unit value). Unused, and compiled away, without one.
+        let mut paid = [0.0; LANES];
+        let mut units = [1.0; LANES];
         let mut hot = Hot {
             swedish: Wide::splat(0.0),
             global: Wide::splat(0.0),
@@ -362,7 +489,14 @@ impl Engine {
         let zero = Wide::splat(0.0);
         let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut day_count = 0;
+        let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
+        let mut next_record = 0;
         for month in 0..horizon {
+            // Flows at the month boundary: every lane's book is in step
+            // with its holdings here (the rule closed the month-end).
+            if let Some(s) = schedule.filter(|s| FLOWS && s.has_flow(month)) {
+                apply_flows(s, month, &mut books, &mut hot, &rates.log_price_index, &mut paid, &mut units);
+            }
             // A month's draws, lane by lane (each stream in its own order,
             // its state kept in registers through the month), then the
             // month's days on the whole group.
@@ -429,6 +563,12 @@ impl Engine {
                 book.tally.month_end(month as u32, value, equity, rates.log_price_index.0[i], out);
             }
             ends.set_group(month, column, live, &figures);
+            if FLOWS && recorded.get(next_record) == Some(&month) {
+                let k = recorded.len();
+                let lanes = Lanes { log_index: &rates.log_price_index, paid: &paid, units: &units };
+                keep(&books[..live], &lanes, self.start_value, &mut kept[next_record..], k);
+                next_record += 1;
+            }
         }
 
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
@@ -443,6 +583,51 @@ struct GroupDraws {
     n: [Wide; 4],
     inflation: Wide,
     spread: Wide,
+}
+
+/// A schedule's flows at the start of `month`, lane by lane (out of line:
+/// at most once a month, and the group's loop stays as small as it was).
+#[inline(never)]
+fn apply_flows(
+    s: &dyn Schedule,
+    month: usize,
+    books: &mut [Book; LANES],
+    hot: &mut Hot,
+    log_index: &Wide,
+    paid: &mut [f64; LANES],
+    units: &mut [f64; LANES],
+) {
+    for (i, book) in books.iter_mut().enumerate() {
+        let amount = s.flow(month, book.fund.value(), log_index.0[i]);
+        if amount != 0.0 {
+            let (p, factor) = book.apply_flow(amount);
+            paid[i] += p;
+            units[i] *= factor;
+            hot.load(i, book);
+        }
+    }
+}
+
+/// A group's figures a schedule keeps beside its books.
+struct Lanes<'a> {
+    log_index: &'a Wide,
+    paid: &'a [f64; LANES],
+    units: &'a [f64; LANES],
+}
+
+/// The month-end figures of `books` into `kept`, path `i`'s at
+/// `kept[i * k]`.
+#[inline(never)]
+fn keep(books: &[Book], lanes: &Lanes<'_>, start_value: f64, kept: &mut [MonthRecord], k: usize) {
+    for (i, book) in books.iter().enumerate() {
+        let value = book.fund.value();
+        kept[i * k] = MonthRecord {
+            value,
+            log_price_index: lanes.log_index.0[i],
+            flows: lanes.paid[i],
+            unit_value: value / (lanes.units[i] * start_value),
+        };
+    }
 }
 
 /// Closes a day in full on lane `i`: the rule's `close_day` on its
@@ -462,6 +647,22 @@ fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) 
 }
 
 impl Book {
+    /// A net flow through the rule's flow adjustment; the record's peak
+    /// and the rolling windows' values follow it, so they keep measuring
+    /// the return net of flows. Returns what was paid and the factor
+    /// `(V + c) / V` the portfolio moved by (one from an empty portfolio).
+    fn apply_flow(&mut self, amount: f64) -> (f64, f64) {
+        let before = self.fund.value();
+        let paid = amount - self.fund.apply_flow(amount);
+        let mut factor = 1.0;
+        if before > 0.0 {
+            factor = (before + paid) / before;
+            self.record.scale(factor);
+            self.tally.scale(factor);
+        }
+        (paid, factor)
+    }
+
     /// The path's summary at the horizon.
     fn finish(self, horizon: usize, log_price_index: f64) -> PathSummary {
         let Book { fund, record, tally, mut out } = self;
@@ -549,6 +750,14 @@ impl MonthTally {
         history.push((start_value, 0.0));
         let target_growth = (1.0 + REAL_RETURN_TARGET).powi((ROLLING_MONTHS / 12) as i32);
         MonthTally { first_down: None, low_streak: 0, rebuild_cap, history, target_growth }
+    }
+
+    /// A flow that scaled the portfolio by `factor`: past values scale with
+    /// it, so a rolling window's growth is the return net of flows.
+    fn scale(&mut self, factor: f64) {
+        for (value, _) in &mut self.history {
+            *value *= factor;
+        }
     }
 
     /// A down-weighting in `month` from share `equity_before`; only the

@@ -551,3 +551,145 @@ where
     root.present()?;
     Ok(())
 }
+
+/// The consolidation outlook: the ratio's 5-95 % and 25-75 % bands and
+/// median at each year-end, with the 100 % line and the target year
+/// marked, above; the obligation (the ratio's denominator, mean) against
+/// the portfolio's bands and median in mkr below. `title` names the
+/// denominator.
+pub fn consolidation_chart(
+    o: &crate::obligations::Outlook,
+    valuation: NaiveDate,
+    title: &str,
+    lang: Lang,
+) -> Result<Chart> {
+    render(
+        "consolidation",
+        |root| draw_consolidation(&root, o, valuation, title, lang),
+        |root| draw_consolidation(&root, o, valuation, title, lang),
+    )
+}
+
+fn draw_consolidation<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    o: &crate::obligations::Outlook,
+    valuation: NaiveDate,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    use crate::obligations::Denominator;
+    let sv = lang == Lang::Sv;
+    let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
+    // Across: years as numbers, each year's end at its own tick (the
+    // valuation date a fraction of a year before its year's end).
+    let xs: Vec<f64> =
+        std::iter::once(f64::from(valuation.year()) + f64::from(valuation.month()) / 12.0 - 1.0)
+            .chain(o.years.iter().map(|y| f64::from(y.year)))
+            .collect();
+    let x_desc = if sv { "Vid årets slut" } else { "At the end of the year" };
+    let (x0, x1) = (xs[0], xs[xs.len() - 1]);
+    let denominator = |whole: f64, provision: f64| match o.denominator {
+        Denominator::Whole => whole,
+        Denominator::Provision => provision,
+    };
+    let quantiles = |d: &crate::stats::Distribution| [d.p1, d.p5, d.p25, d.p50, d.p75, d.p95, d.p99];
+    let ratios: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.ratio)).collect();
+    let values: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.portfolio_quantiles)).collect();
+    let start_ratio = denominator(o.start.ratio_whole, o.start.ratio_provision);
+    let target_label = format!("100 % ({})", if sv { "målet" } else { "the target" });
+    let target_end =
+        if sv { format!("Utgången av {}", o.target_year) } else { format!("End of {}", o.target_year) };
+    legend(
+        &top_legend,
+        &[
+            (Mark::Band(BLUE, 0.15), "5–95 %"),
+            (Mark::Band(BLUE, 0.35), "25–75 %"),
+            (Mark::Line(BLUE, 2, false), "Median"),
+            (Mark::Line(VERMILLION, 2, true), &target_label),
+            (Mark::Line(GREY, 1, true), &target_end),
+        ],
+    )?;
+    let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
+        let mut panel = ChartBuilder::on(area)
+            .margin(12)
+            .margin_right(40)
+            .x_label_area_size(44)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x0..x1, 0.0..hi)?;
+        panel
+            .configure_mesh()
+            .light_line_style(RGBColor(246, 246, 246))
+            .x_labels((x1 - x0).ceil() as usize + 1)
+            .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .y_label_formatter(y_label)
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()?;
+        Ok::<_, Box<dyn std::error::Error>>(panel)
+    };
+    let fan = |panel: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+               start: f64,
+               rows: &[[f64; 7]],
+               color: RGBColor|
+     -> DrawResult {
+        let line = |q: usize| -> Vec<(f64, f64)> {
+            std::iter::once((xs[0], start))
+                .chain(rows.iter().zip(&xs[1..]).map(|(r, x)| (*x, r[q])))
+                .collect()
+        };
+        for ((lo, hi), opacity) in [((1, 5), 0.15), ((2, 4), 0.35)] {
+            let mut points = line(hi);
+            points.extend(line(lo).into_iter().rev());
+            panel.draw_series(std::iter::once(Polygon::new(points, color.mix(opacity).filled())))?;
+        }
+        panel.draw_series(LineSeries::new(line(3), color.stroke_width(2)))?;
+        Ok(())
+    };
+    let hi = ratios.iter().map(|r| r[5]).fold(1.1f64, f64::max) * 1.05;
+    let mut chart = year_panel(&top, hi, Term::ConsolidationRatio.text(lang), &|v| percent(*v, 0, lang))?;
+    fan(&mut chart, start_ratio, &ratios, BLUE)?;
+    chart.draw_series(DashedLineSeries::new([(x0, 1.0), (x1, 1.0)], 8, 5, VERMILLION.stroke_width(2)))?;
+    let target = f64::from(o.target_year);
+    chart.draw_series(DashedLineSeries::new([(target, 0.0), (target, hi)], 3, 4, GREY.stroke_width(1)))?;
+
+    // Below: the obligation the ratio divides by, against the portfolio.
+    let obligation: Vec<(f64, f64)> = std::iter::once((x0, denominator(o.start.whole, o.start.provision)))
+        .chain(o.years.iter().zip(&xs[1..]).map(|(y, x)| (*x, denominator(y.whole, y.provision))))
+        .collect();
+    let obligation_label = format!(
+        "{} ({})",
+        match o.denominator {
+            Denominator::Whole => Term::Obligation.text(lang),
+            Denominator::Provision => Term::Provision.text(lang),
+        },
+        if sv { "medel" } else { "mean" }
+    );
+    let portfolio_label = if sv { "Portfölj, median" } else { "Portfolio, median" };
+    legend(
+        &bottom_legend,
+        &[
+            (Mark::Line(VERMILLION, 2, true), &obligation_label),
+            (Mark::Band(GREEN, 0.15), "5–95 %"),
+            (Mark::Band(GREEN, 0.35), "25–75 %"),
+            (Mark::Line(GREEN, 2, false), portfolio_label),
+        ],
+    )?;
+    let top_mkr =
+        values.iter().map(|r| r[5]).chain(obligation.iter().map(|p| p.1)).fold(0.0f64, f64::max) * 1.05;
+    let mut amounts = year_panel(&bottom, top_mkr, "mkr", &|v| number(*v, 0, lang))?;
+    fan(&mut amounts, o.start.portfolio, &values, GREEN)?;
+    amounts.draw_series(DashedLineSeries::new(obligation, 8, 5, VERMILLION.stroke_width(2)))?;
+    amounts.draw_series(DashedLineSeries::new(
+        [(target, 0.0), (target, top_mkr)],
+        3,
+        4,
+        GREY.stroke_width(1),
+    ))?;
+    root.present()?;
+    Ok(())
+}

@@ -59,6 +59,13 @@ pub enum Term {
     BindingFloor,
     BindingCap,
     Position,
+    Obligation,
+    Provision,
+    Contingent,
+    Reborrowed,
+    ConsolidationRatio,
+    PayrollTax,
+    Deposits,
 }
 
 impl Term {
@@ -125,6 +132,20 @@ impl Term {
             (BindingCap, Lang::Sv) => "styrs av aktietaket",
             (Position, Lang::En) => "Position under the dynamic risk principle",
             (Position, Lang::Sv) => "Läget enligt den dynamiska riskprincipen",
+            (Obligation, Lang::En) => "Pension obligation",
+            (Obligation, Lang::Sv) => "Pensionsåtagande",
+            (Provision, Lang::En) => "Provision",
+            (Provision, Lang::Sv) => "Avsättning",
+            (Contingent, Lang::En) => "Contingent liability",
+            (Contingent, Lang::Sv) => "Ansvarsförbindelse",
+            (Reborrowed, Lang::En) => "Reborrowed funds (återlånade medel)",
+            (Reborrowed, Lang::Sv) => "Återlånade medel",
+            (ConsolidationRatio, Lang::En) => "Consolidation ratio",
+            (ConsolidationRatio, Lang::Sv) => "Konsolideringsgrad",
+            (PayrollTax, Lang::En) => "Special payroll tax",
+            (PayrollTax, Lang::Sv) => "Särskild löneskatt",
+            (Deposits, Lang::En) => "Deposits",
+            (Deposits, Lang::Sv) => "Insättningar",
         }
     }
 }

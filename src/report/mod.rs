@@ -5,6 +5,7 @@ pub mod chart;
 pub mod debt;
 pub mod i18n;
 pub mod stress;
+pub mod obligations;
 pub mod suggest;
 pub mod text;
 

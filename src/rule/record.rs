@@ -51,6 +51,13 @@ impl PathRecord {
         }
     }
 
+    /// A flow that scaled the portfolio by `factor` (`(V + c) / V`): the
+    /// running high scales with it, so the drawdown measures returns, not
+    /// cash moved; the ratios kept are unchanged.
+    pub fn scale(&mut self, factor: f64) {
+        self.peak *= factor;
+    }
+
     /// Adds one day. New extremes are tested by multiplication, so a
     /// quiet day divides nothing.
     #[inline]

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::MarketModel;
+use crate::obligations::Obligations;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
 
 use spans::SpanIndex;
@@ -46,6 +47,8 @@ pub struct Scenario {
     pub simulation: Simulation,
     /// The loan book and the finance policy, when the scenario has a `[debt]`.
     pub debt: Option<crate::debt::Debt>,
+    /// The pension obligation, when the scenario has an `[obligations]`.
+    pub obligations: Option<Obligations>,
 }
 
 /// How many paths, which seed, how far ahead (`[simulation]`).

@@ -16,9 +16,9 @@ pub struct ScenarioFile {
     pub policy: Option<PolicyFile>,
     pub market: Option<MarketFile>,
     pub simulation: Option<SimulationFile>,
-    // Sections later versions read; present now only to say so clearly.
-    pub obligations: Option<toml::Value>,
+    pub obligations: Option<ObligationsFile>,
     pub debt: Option<DebtFile>,
+    // Sections later versions read; present now only to say so clearly.
     pub liquidity: Option<toml::Value>,
 }
 
@@ -288,6 +288,59 @@ pub struct DebtPolicyFile {
 }
 
 pub const DEBT_POLICY_KEYS: &[&str] = &["fixing_years", "capital_binding_years", "max_share_within_12m"];
+/// `[obligations]`: the pension obligation, its projection and the deposits.
+#[derive(Debug, Default, Deserialize)]
+pub struct ObligationsFile {
+    pub provision: Option<f64>,
+    pub contingent: Option<f64>,
+    pub payroll_tax: Option<f64>,
+    pub discount_rate: Option<f64>,
+    pub denominator: Option<String>,
+    pub target_year: Option<i64>,
+    pub horizon_year: Option<i64>,
+    pub withdraw_payments: Option<bool>,
+    pub stop_when_full: Option<bool>,
+    pub projection: Option<Vec<ProjectionFile>>,
+    pub projection_csv: Option<String>,
+    pub deposits: Option<Vec<DepositFile>>,
+}
+
+pub const OBLIGATIONS_KEYS: &[&str] = &[
+    "provision",
+    "contingent",
+    "payroll_tax",
+    "discount_rate",
+    "denominator",
+    "target_year",
+    "horizon_year",
+    "withdraw_payments",
+    "stop_when_full",
+    "projection",
+    "projection_csv",
+    "deposits",
+];
+
+/// One year of `[obligations]`'s projection.
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectionFile {
+    pub year: Option<i64>,
+    pub provision_payments: Option<f64>,
+    pub provision_earnings: Option<f64>,
+    pub contingent_payments: Option<f64>,
+    pub contingent_earnings: Option<f64>,
+}
+
+pub const PROJECTION_KEYS: &[&str] =
+    &["year", "provision_payments", "provision_earnings", "contingent_payments", "contingent_earnings"];
+
+/// One deposit of `[obligations]`'s plan.
+#[derive(Debug, Default, Deserialize)]
+pub struct DepositFile {
+    pub year: Option<i64>,
+    pub amount: Option<f64>,
+}
+
+pub const DEPOSIT_KEYS: &[&str] = &["year", "amount"];
 
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
@@ -313,6 +366,9 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "debt.borrowing" => BORROWING_KEYS,
         "debt.refinancing" => REFINANCING_KEYS,
         "debt.policy" => DEBT_POLICY_KEYS,
+        "obligations" => OBLIGATIONS_KEYS,
+        "obligations.projection" => PROJECTION_KEYS,
+        "obligations.deposits" => DEPOSIT_KEYS,
         _ => return None,
     })
 }

@@ -16,6 +16,10 @@ use crate::market::{
     Bootstrap, CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel,
     MeanReverting, Regime, SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
 };
+use crate::obligations::{
+    DEFAULT_DISCOUNT_RATE, DEFAULT_PAYROLL_TAX, DEFAULT_TARGET_YEAR, Denominator, Deposit, Obligations,
+    ProjectionYear,
+};
 use crate::prices::{PriceSeries, read_dated_csv};
 use crate::rule::Policy;
 
@@ -140,13 +144,11 @@ pub fn scenario(
     raw: ScenarioFile,
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Result<Loaded> {
-    for (section, present) in
-        [("obligations", raw.obligations.is_some()), ("liquidity", raw.liquidity.is_some())]
-    {
+    for (section, present) in [("liquidity", raw.liquidity.is_some())] {
         if present {
             cx.problem(
                 section,
-                "only [portfolio], [history], [policy], [market], [simulation] and [debt] in this version of pensionsim",
+                "only [portfolio], [history], [policy], [market], [simulation], [obligations] and [debt] in this version of pensionsim",
                 format!("a [{section}] section"),
             )
             .hint = Some(format!("[{section}] is planned; remove it to run this version"));
@@ -207,6 +209,14 @@ pub fn scenario(
     }
 
     let debt = raw.debt.and_then(|d| debt::debt(&mut cx, d, valuation_date, read));
+    let obligations = match (raw.obligations, valuation_date) {
+        (Some(o), Some(date)) => obligations(&mut cx, o, date, read),
+        _ => None,
+    };
+    if obligations.is_some() && !has_market {
+        cx.problem("obligations", "a [market] to simulate the portfolio and inflation with", "no [market]")
+            .hint = Some("the obligation is indexed by the market model's inflation; add a [market]".into());
+    }
 
     let name = raw.name.unwrap_or_else(|| {
         cx.path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
@@ -225,6 +235,7 @@ pub fn scenario(
                 market,
                 simulation,
                 debt,
+                obligations,
             },
             warnings: cx.warnings,
         }),
@@ -1218,4 +1229,323 @@ pub(super) fn equity_factor(cx: &mut Context<'_>, key: &str, value: Option<&str>
             None
         }
     }
+}
+
+/// The `[obligations]` table: amounts, rates, the projection with one row
+/// a year from the valuation date's year through the horizon year, and the
+/// deposit plan.
+pub(super) fn obligations(
+    cx: &mut Context<'_>,
+    raw: raw::ObligationsFile,
+    valuation_date: NaiveDate,
+    read: &dyn Fn(&Path) -> Result<String>,
+) -> Option<Obligations> {
+    let before = cx.problems.len();
+    let amount = "an amount in mkr of 0 or more, including payroll tax";
+    let provision = cx.number("obligations.provision", raw.provision, amount, |v| v >= 0.0);
+    let contingent = cx.number("obligations.contingent", raw.contingent, amount, |v| v >= 0.0);
+    let payroll_tax = cx.number(
+        "obligations.payroll_tax",
+        Some(raw.payroll_tax.unwrap_or(DEFAULT_PAYROLL_TAX)),
+        "a rate from 0 to 1 (0.2426 for 24.26 %)",
+        |v| (0.0..=1.0).contains(&v),
+    );
+    let discount_rate = cx.number(
+        "obligations.discount_rate",
+        Some(raw.discount_rate.unwrap_or(DEFAULT_DISCOUNT_RATE)),
+        "a real rate a year above -1 and at most 1 (0.01 for 1 %)",
+        |v| v > -1.0 && v <= 1.0,
+    );
+    let denominator = match raw.denominator.as_deref() {
+        None => Some(Denominator::Whole),
+        Some(name) => {
+            let d = Denominator::parse(name);
+            if d.is_none() {
+                cx.problem("obligations.denominator", format!("one of {}", quoted(&Denominator::NAMES)), format!("\"{name}\""))
+                    .hint = Some("\"whole\": provision and contingent liability (the reported ratio); \"provision\": the booked provision only".into());
+            }
+            d
+        }
+    };
+    let first_year =
+        if valuation_date.month() == 12 { valuation_date.year() + 1 } else { valuation_date.year() };
+    let target_year = match raw.target_year.unwrap_or(i64::from(DEFAULT_TARGET_YEAR)) {
+        y if y >= i64::from(first_year) && y <= i64::from(valuation_date.year()) + 100 => Some(y as i32),
+        y => {
+            cx.problem(
+                "obligations.target_year",
+                format!(
+                    "a year from {first_year} to {} (a year-end after the valuation date)",
+                    valuation_date.year() + 100
+                ),
+                y.to_string(),
+            );
+            None
+        }
+    };
+    let horizon_year = match (raw.horizon_year, target_year) {
+        (None, t) => t.map(|t| t + 5),
+        (Some(h), t)
+            if h >= i64::from(t.unwrap_or(first_year)) && h <= i64::from(valuation_date.year()) + 100 =>
+        {
+            Some(h as i32)
+        }
+        (Some(h), t) => {
+            cx.problem(
+                "obligations.horizon_year",
+                format!(
+                    "a year from the target year{} to {}",
+                    t.map_or(String::new(), |t| format!(" ({t})")),
+                    valuation_date.year() + 100
+                ),
+                h.to_string(),
+            );
+            None
+        }
+    };
+
+    let mut projection = Vec::new();
+    let mut seen: Vec<i64> = Vec::new();
+    let mut table_key = "obligations.projection";
+    let table_start = cx.problems.len();
+    match (&raw.projection, &raw.projection_csv) {
+        (Some(_), Some(_)) => {
+            cx.problem(
+                "obligations.projection_csv",
+                "either projection (inline) or projection_csv (a file)",
+                "both",
+            );
+        }
+        (None, None) => {
+            cx.problem(
+                "obligations.projection",
+                "a table of years: { year, provision_payments, provision_earnings, contingent_payments, contingent_earnings }, or projection_csv = \"file.csv\"",
+                MISSING,
+            )
+            .hint = Some("one row a year from the valuation date's year through the horizon year".into());
+        }
+        (Some(rows), None) => {
+            let money = "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)";
+            for (i, row) in rows.iter().enumerate() {
+                let key = |field: &str| format!("obligations.projection[{i}].{field}");
+                let year = match row.year {
+                    None => {
+                        cx.problem(&key("year"), "a year", MISSING);
+                        None
+                    }
+                    Some(y) if seen.contains(&y) => {
+                        cx.problem(&key("year"), "each year once", format!("{y} again"));
+                        None
+                    }
+                    Some(y) => {
+                        seen.push(y);
+                        Some(y)
+                    }
+                };
+                let values = [
+                    cx.number(&key("provision_payments"), row.provision_payments, money, |v| v >= 0.0),
+                    cx.number(&key("provision_earnings"), row.provision_earnings, money, |v| v >= 0.0),
+                    cx.number(&key("contingent_payments"), row.contingent_payments, money, |v| v >= 0.0),
+                    cx.number(&key("contingent_earnings"), row.contingent_earnings, money, |v| v >= 0.0),
+                ];
+                if let (Some(y), [Some(a), Some(b), Some(c), Some(d)]) = (year, values) {
+                    projection.push(ProjectionYear {
+                        year: y as i32,
+                        provision_payments: a,
+                        provision_earnings: b,
+                        contingent_payments: c,
+                        contingent_earnings: d,
+                    });
+                }
+            }
+        }
+        (None, Some(file)) => {
+            table_key = "obligations.projection_csv";
+            let csv_path = cx.path.parent().unwrap_or(Path::new("")).join(file);
+            match read(&csv_path) {
+                Err(e) => {
+                    cx.problem(
+                        table_key,
+                        "a readable CSV file (relative to the scenario's folder)",
+                        e.to_string(),
+                    );
+                }
+                Ok(text) => match projection_csv(&csv_path, &text) {
+                    Ok(rows) => {
+                        seen = rows.iter().map(|r| i64::from(r.year)).collect();
+                        projection = rows;
+                    }
+                    Err(problems) => cx.problems.extend(problems),
+                },
+            }
+        }
+    }
+    // Every year once: checked when one table was given and read.
+    let one_table = raw.projection.is_some() != raw.projection_csv.is_some();
+    let table_read = cx.problems.len() == table_start || !seen.is_empty();
+    if let (Some(h), true) = (horizon_year, one_table && table_read) {
+        let missing: Vec<String> = (i64::from(first_year)..=i64::from(h))
+            .filter(|y| !seen.contains(y))
+            .map(|y| y.to_string())
+            .collect();
+        if !missing.is_empty() {
+            cx.problem(
+                table_key,
+                format!("a row for every year from {first_year} through the horizon year {h}"),
+                format!("no row for {}", missing.join(", ")),
+            );
+        }
+    }
+    projection.sort_by_key(|r| r.year);
+
+    let mut deposits = Vec::new();
+    let mut seen: Vec<i64> = Vec::new();
+    for (i, row) in raw.deposits.iter().flatten().enumerate() {
+        let key = |field: &str| format!("obligations.deposits[{i}].{field}");
+        let last = horizon_year.map_or(i64::from(valuation_date.year()) + 100, i64::from);
+        let expected = format!(
+            "a year from {} to {last} (deposits are made in January, after the valuation date)",
+            valuation_date.year() + 1
+        );
+        let year = match row.year {
+            None => {
+                cx.problem(&key("year"), expected, MISSING);
+                None
+            }
+            Some(y) if seen.contains(&y) => {
+                cx.problem(&key("year"), "each year once", format!("{y} again"));
+                None
+            }
+            Some(y) if y <= i64::from(valuation_date.year()) || y > last => {
+                cx.problem(&key("year"), expected, y.to_string());
+                None
+            }
+            Some(y) => {
+                seen.push(y);
+                Some(y as i32)
+            }
+        };
+        let amount = cx.number(&key("amount"), row.amount, "an amount in mkr of 0 or more", |v| v >= 0.0);
+        if let (Some(year), Some(amount)) = (year, amount) {
+            deposits.push(Deposit { year, amount });
+        }
+    }
+    deposits.sort_by_key(|d| d.year);
+
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Obligations {
+        provision: provision?,
+        contingent: contingent?,
+        payroll_tax: payroll_tax?,
+        discount_rate: discount_rate?,
+        denominator: denominator?,
+        target_year: target_year?,
+        horizon_year: horizon_year?,
+        withdraw_payments: raw.withdraw_payments.unwrap_or(false),
+        stop_when_full: raw.stop_when_full.unwrap_or(false),
+        projection,
+        deposits,
+    })
+}
+
+/// The columns of a projection CSV, in the order of [`ProjectionYear`].
+const PROJECTION_COLUMNS: [&str; 5] =
+    ["year", "provision_payments", "provision_earnings", "contingent_payments", "contingent_earnings"];
+
+/// A projection from a CSV with the columns of [`PROJECTION_COLUMNS`]
+/// (others allowed), one row a year; every bad row is reported by line.
+fn projection_csv(path: &Path, text: &str) -> std::result::Result<Vec<ProjectionYear>, Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let header_problem = |found: String| {
+        vec![Problem::new(
+            path,
+            Location::Row { line: 1 },
+            "header",
+            format!("a header with the columns {}", quoted(&PROJECTION_COLUMNS)),
+            found,
+        )]
+    };
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(header_problem(e.to_string())),
+    };
+    let mut index = [0usize; 5];
+    for (slot, name) in index.iter_mut().zip(PROJECTION_COLUMNS) {
+        match headers.iter().position(|h| h == name) {
+            Some(i) => *slot = i,
+            None => {
+                return Err(header_problem(format!(
+                    "no column `{name}` in `{}`",
+                    headers.iter().collect::<Vec<_>>().join(",")
+                )));
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut rows: Vec<ProjectionYear> = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Problem::new(
+                    path,
+                    Location::Row { line },
+                    "row",
+                    "a row of the header's columns",
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let here = Location::Row { line };
+        let field = |i: usize| record.get(index[i]).unwrap_or("");
+        let year = match field(0).parse::<i32>() {
+            Ok(y) if rows.iter().any(|r| r.year == y) => {
+                problems.push(Problem::new(
+                    path,
+                    here.clone(),
+                    "year",
+                    "each year once",
+                    format!("{y} again"),
+                ));
+                None
+            }
+            Ok(y) => Some(y),
+            Err(_) => {
+                problems.push(Problem::new(path, here.clone(), "year", "a year such as 2026", field(0)));
+                None
+            }
+        };
+        let mut values = [0.0; 4];
+        let mut ok = year.is_some();
+        for (k, v) in values.iter_mut().enumerate() {
+            match field(k + 1).parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => *v = x,
+                _ => {
+                    ok = false;
+                    problems.push(Problem::new(
+                        path,
+                        here.clone(),
+                        PROJECTION_COLUMNS[k + 1],
+                        "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)",
+                        field(k + 1),
+                    ));
+                }
+            }
+        }
+        if let (true, Some(year)) = (ok, year) {
+            rows.push(ProjectionYear {
+                year,
+                provision_payments: values[0],
+                provision_earnings: values[1],
+                contingent_payments: values[2],
+                contingent_earnings: values[3],
+            });
+        }
+    }
+    if problems.is_empty() { Ok(rows) } else { Err(problems) }
 }
