@@ -775,6 +775,8 @@ fn borrowing_over_the_limit_is_a_warning_with_its_date() {
     pensionsim().arg("validate").arg(&path).assert().success().stderr(predicate::str::contains(
         "the plan's borrowing on 2026-06-15 takes the debt to 740 mkr, over the borrowing limit of 600 mkr",
     ));
+}
+
 /// The shipped scenario with the target and horizon brought near, so a
 /// test run is short, and its denominator line replaced by `line`.
 fn near_target(dir: &Path, line: &str) -> PathBuf {

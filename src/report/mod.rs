@@ -4,8 +4,8 @@
 pub mod chart;
 pub mod debt;
 pub mod i18n;
-pub mod stress;
 pub mod obligations;
+pub mod stress;
 pub mod suggest;
 pub mod text;
 
