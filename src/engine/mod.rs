@@ -45,6 +45,9 @@ const BLOCK: usize = 256;
 pub const CASH_LOCK_SHARE: f64 = 0.10;
 /// Consecutive month-ends under [`CASH_LOCK_SHARE`] that make a cash lock.
 pub const CASH_LOCK_MONTHS: u32 = 12;
+/// A crash, for the recovery time: a month-end value at least this share
+/// below the path's highest month-end value so far (the start counts).
+pub const CRASH_FALL: f64 = 0.10;
 /// The region's long-term target: 3.5 % real a year over rolling 5 years.
 pub const REAL_RETURN_TARGET: f64 = 0.035;
 const ROLLING_MONTHS: usize = 60;
@@ -87,6 +90,14 @@ pub struct PathSummary {
     /// Log of the price index at the horizon (zero at the start), for
     /// real returns.
     pub final_log_price_index: f64,
+    /// Month (0-based) of the first crash: the first month-end value at
+    /// least [`CRASH_FALL`] below the highest month-end value before it
+    /// (the start value counts).
+    pub crash_month: Option<u32>,
+    /// Months from the crash's month-end to the first month-end value at
+    /// or above that earlier high; `None` if it did not come back within
+    /// the horizon (or there was no crash).
+    pub months_to_recover: Option<u32>,
 }
 
 /// Everything a run needs, prepared once.
@@ -464,27 +475,41 @@ fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) 
 impl Book {
     /// The path's summary at the horizon.
     fn finish(self, horizon: usize, log_price_index: f64) -> PathSummary {
-        let Book { fund, record, tally, mut out } = self;
-        out.final_value = fund.value();
-        out.final_log_price_index = log_price_index;
-        if horizon < 3 {
-            out.equity_share_3m = fund.equity_share();
-        }
-        if horizon < 12 {
-            out.value_12m = out.final_value;
-            out.equity_share_12m = fund.equity_share();
-        }
-        out.worst_breach = record.worst_breach;
-        out.downweights = record.downweights;
-        out.upweights = record.upweights;
-        out.traded = record.traded;
-        out.costs = record.costs;
-        out.max_drawdown = record.max_drawdown;
-        out.min_margin = record.min_margin;
-        out.downweighted = tally.first_down.is_some();
-        out.first_downweight_month = tally.first_down.map(|(month, _)| month);
-        out
+        let Book { fund, record, tally, out } = self;
+        finish(fund.value(), fund.equity_share(), &record, &tally, out, horizon, log_price_index)
     }
+}
+
+/// A path's summary at the horizon, from its final value and equity share,
+/// its record and its month-end tally.
+fn finish(
+    value: f64,
+    equity_share: f64,
+    record: &PathRecord,
+    tally: &MonthTally,
+    mut out: PathSummary,
+    horizon: usize,
+    log_price_index: f64,
+) -> PathSummary {
+    out.final_value = value;
+    out.final_log_price_index = log_price_index;
+    if horizon < 3 {
+        out.equity_share_3m = equity_share;
+    }
+    if horizon < 12 {
+        out.value_12m = out.final_value;
+        out.equity_share_12m = equity_share;
+    }
+    out.worst_breach = record.worst_breach;
+    out.downweights = record.downweights;
+    out.upweights = record.upweights;
+    out.traded = record.traded;
+    out.costs = record.costs;
+    out.max_drawdown = record.max_drawdown;
+    out.min_margin = record.min_margin;
+    out.downweighted = tally.first_down.is_some();
+    out.first_downweight_month = tally.first_down.map(|(month, _)| month);
+    out
 }
 
 /// Month-end figures of a block of paths, binned as they come and kept
@@ -541,6 +566,10 @@ struct MonthTally {
     /// `(1 + REAL_RETURN_TARGET)^5`, real growth over a rolling window
     /// that meets the target.
     target_growth: f64,
+    /// The highest month-end value so far, the start included.
+    month_high: f64,
+    /// The high a crash fell from, once there was one.
+    crash_high: Option<f64>,
 }
 
 impl MonthTally {
@@ -548,7 +577,15 @@ impl MonthTally {
         let mut history = Vec::with_capacity(months + 1);
         history.push((start_value, 0.0));
         let target_growth = (1.0 + REAL_RETURN_TARGET).powi((ROLLING_MONTHS / 12) as i32);
-        MonthTally { first_down: None, low_streak: 0, rebuild_cap, history, target_growth }
+        MonthTally {
+            first_down: None,
+            low_streak: 0,
+            rebuild_cap,
+            history,
+            target_growth,
+            month_high: start_value,
+            crash_high: None,
+        }
     }
 
     /// A down-weighting in `month` from share `equity_before`; only the
@@ -567,6 +604,17 @@ impl MonthTally {
                 out.months_to_rebuild = Some(month - start);
             }
         }
+        match (self.crash_high, out.crash_month) {
+            (None, _) if value <= (1.0 - CRASH_FALL) * self.month_high => {
+                self.crash_high = Some(self.month_high);
+                out.crash_month = Some(month);
+            }
+            (Some(high), Some(start)) if out.months_to_recover.is_none() && value >= high => {
+                out.months_to_recover = Some(month - start);
+            }
+            _ => {}
+        }
+        self.month_high = self.month_high.max(value);
         self.history.push((value, log_index));
         if self.history.len() > ROLLING_MONTHS {
             // The real return a year is at least the target when the real
@@ -578,6 +626,10 @@ impl MonthTally {
         }
     }
 }
+
+mod scalar;
+
+pub use scalar::{Check, RuleSteer, Steer};
 
 #[cfg(test)]
 mod tests;
