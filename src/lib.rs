@@ -17,12 +17,15 @@
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`suggest`]: what the rule asks of the portfolio today, how far
 //!   markets can move before it asks for more, and the next year's odds;
+//! - [`compare`]: strategies side by side on the same futures, with
+//!   paired intervals for their differences;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod lanes;

@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run(args),
         Command::Replay(args) => commands::replay_cmd(args),
         Command::Suggest(args) => commands::suggest(args),
+        Command::Compare(args) => commands::compare(args),
     };
     match result {
         Ok(printed) => match std::io::stdout().lock().write_all(printed.as_bytes()) {

@@ -18,7 +18,7 @@ use pensionsim::stats::{MonthHistograms, PortfolioStats, summarize};
 use serde::Serialize;
 use std::time::Instant;
 
-use super::args::{ReplayArgs, RunArgs, SuggestArgs, ValidateArgs};
+use super::args::{CompareArgs, ReplayArgs, RunArgs, SuggestArgs, ValidateArgs};
 use super::output::write_files;
 
 /// Text for standard output; warnings go to standard error as they arise.
@@ -480,5 +480,147 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
         ],
     )?;
     let _ = writeln!(out, "\n{} {}", if lang == Lang::Sv { "Skrev" } else { "Wrote" }, list(&written));
+    Ok(out)
+}
+
+/// `compare.json` (schema: docs/compare.md).
+#[derive(Serialize)]
+struct CompareFile<'a> {
+    version: &'static str,
+    scenario: &'a str,
+    scenario_file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    strategies_file: Option<String>,
+    paths: usize,
+    seed: u64,
+    months: usize,
+    threads: usize,
+    elapsed_seconds: f64,
+    reference: &'a str,
+    ranked_by: &'static str,
+    bootstrap_resamples: usize,
+    strategies: Vec<CompareEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct CompareEntry<'a> {
+    rank: usize,
+    name: &'a str,
+    description: String,
+    #[serde(flatten)]
+    kind: &'a pensionsim::compare::Kind,
+    metrics: std::collections::BTreeMap<&'static str, &'a pensionsim::compare::Figure>,
+    /// The engine's statistics of this strategy, as `summary.json` has them.
+    stats: PortfolioStats,
+}
+
+pub fn compare(args: &CompareArgs) -> Result<Printed> {
+    use pensionsim::compare;
+    let scenario = load_scenario(&args.scenario)?;
+    let strategies = match &args.strategies {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            compare::parse(file, &text, &scenario.policy, true)?.unwrap_or_default()
+        }
+        None => {
+            let text = std::fs::read_to_string(&args.scenario)
+                .with_context(|| format!("cannot read {}", args.scenario.display()))?;
+            compare::parse(&args.scenario, &text, &scenario.policy, false)?
+                .unwrap_or_else(|| compare::default_set(&scenario.policy))
+        }
+    };
+    let mut simulation = scenario.simulation;
+    if let Some(paths) = args.paths {
+        if paths == 0 {
+            bail!("--paths: expected 1 path or more, found 0");
+        }
+        simulation.paths = paths;
+    }
+    if let Some(months) = args.horizon_months {
+        if !(1..=1200).contains(&months) {
+            bail!("--horizon-months: expected 1 to 1200 months, found {months}");
+        }
+        simulation.horizon_months = months;
+    }
+    if let Some(seed) = args.seed {
+        simulation.seed = seed;
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads: expected 1 thread or more, found 0");
+        }
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let total = (compare::work(&strategies) * simulation.paths) as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} path runs, {elapsed} (about {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let (comparison, figures) = pool.install(|| -> Result<_> {
+        let c = compare::simulate(&scenario, &strategies, simulation, &|n| bar.inc(n as u64))?;
+        let figures = compare::evaluate(&c);
+        Ok((c, figures))
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let metrics = compare::metrics();
+    let order = compare::metrics::ranking(&figures);
+    let lang = args.lang;
+    let sv = lang == Lang::Sv;
+    let title = format!("{}: {}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" }, scenario.name);
+    let mut out = pensionsim::report::compare::table(&comparison, &metrics, &figures, &order, &title, lang);
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            format!("Tid: {elapsed:.1} s på {} trådar.", pool.current_num_threads())
+        } else {
+            format!("Time: {elapsed:.1} s on {} threads.", pool.current_num_threads())
+        }
+    );
+
+    let rank_of = |s: usize| order.iter().position(|&o| o == s).unwrap_or(0) + 1;
+    let months = simulation.horizon_months;
+    let entries = comparison
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(s, st)| {
+            let outcome = pensionsim::engine::Outcome {
+                paths: comparison.paths[s].clone(),
+                months: MonthHistograms::new(1, comparison.start_value),
+            };
+            CompareEntry {
+                rank: rank_of(s),
+                name: &st.name,
+                description: pensionsim::report::compare::describe(st, &comparison.strategies[0], Lang::En),
+                kind: &st.kind,
+                metrics: metrics.iter().map(|m| m.key).zip(&figures[s]).collect(),
+                stats: summarize(&outcome, comparison.start_value, months),
+            }
+        })
+        .collect();
+    let file = CompareFile {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_file: args.scenario.display().to_string(),
+        strategies_file: args.strategies.as_ref().map(|p| p.display().to_string()),
+        paths: simulation.paths,
+        seed: simulation.seed,
+        months,
+        threads: pool.current_num_threads(),
+        elapsed_seconds: elapsed,
+        reference: &comparison.strategies[0].name,
+        ranked_by: "mean_annual_return",
+        bootstrap_resamples: compare::metrics::RESAMPLES,
+        strategies: entries,
+    };
+    let json = serde_json::to_string_pretty(&file)? + "\n";
+    let csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
+    let written = write_files(&args.out, &[("compare.json", json.as_bytes()), ("compare.csv", csv.as_bytes())])?;
+    let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)
 }

@@ -629,7 +629,7 @@ impl MonthTally {
 
 mod scalar;
 
-pub use scalar::{Check, RuleSteer, Steer};
+pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
 
 #[cfg(test)]
 mod tests;

@@ -1,10 +1,10 @@
 //! The engine's scalar mode: one path at a time, every day closed in full,
 //! for any number of portfolios on the same market.
 //!
-//! Each path steps the market once a day with its own stream
-//! ([`crate::market::MarketState::step`], the same draws in the same
-//! order as the group) and hands the day's returns to every portfolio it
-//! carries: a [`Steer`] each, the rule ([`RuleSteer`], checking daily,
+//! Each path steps the market once a day with its own stream (the same
+//! draws in the same order, and the same arithmetic side by side in
+//! groups of eight, as the group engine) and hands the day's returns to
+//! every portfolio it carries: a [`Steer`] each, the rule ([`RuleSteer`], checking daily,
 //! weekly or monthly) or any other strategy. Every portfolio of a path
 //! therefore sees the same market, bit for bit (common random numbers),
 //! and keeps the same record and month-end tally as the group's paths.
@@ -13,9 +13,10 @@
 
 use rayon::prelude::*;
 
-use super::{Engine, MonthTally, PathSummary, finish};
-use crate::market::MarketState;
-use crate::rng::path_rng;
+use super::{Engine, GroupDraws, Vectors, MonthTally, PathSummary, finish};
+use crate::lanes::{LANES, Real, Wide};
+use crate::market::{Clock, Coefficients, Rates};
+use crate::rng::{PathRng, path_rng};
 use crate::rule::{Day, Managed, PathRecord};
 
 /// How often a strategy looks at the portfolio between month ends. The
@@ -66,6 +67,12 @@ pub trait Steer: Send {
     fn equity_share(&self) -> f64;
     /// The floor the portfolio is measured against.
     fn floor(&self) -> f64;
+    /// The equity share counted as rebuilt after a first down-weighting
+    /// when the share before it was higher (the rule's target less its
+    /// up-weighting headroom); `None`: the engine's own.
+    fn rebuild_cap(&self) -> Option<f64> {
+        None
+    }
 }
 
 /// The rule, checked on the days `check` names: on other days the day is
@@ -103,6 +110,11 @@ impl Steer for RuleSteer {
     fn floor(&self) -> f64 {
         self.fund.floor()
     }
+
+    fn rebuild_cap(&self) -> Option<f64> {
+        let p = self.fund.policy();
+        Some(p.target - p.up_headroom)
+    }
 }
 
 /// Builds a strategy's portfolio at the start of a path.
@@ -137,18 +149,22 @@ impl Engine {
 
     /// Runs every path in scalar mode with one portfolio per factory, all
     /// on the path's one market; returns the summaries strategy by
-    /// strategy, each in path order. `progress` is called with 1 as each
-    /// path finishes. The result does not depend on the thread count.
+    /// strategy, each in path order. `progress` is called with the number
+    /// of paths each finished group held. The result does not depend on
+    /// the thread count.
     pub fn run_steered(
         &self,
         strategies: &[SteerFactory<'_>],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<Vec<PathSummary>> {
-        let by_path: Vec<Vec<PathSummary>> = (0..self.simulation.paths as u64)
+        let paths = self.simulation.paths;
+        let by_path: Vec<Vec<PathSummary>> = (0..paths.div_ceil(LANES))
             .into_par_iter()
-            .map(|path| {
-                let out = self.steered_path(path, strategies);
-                progress(1);
+            .flat_map_iter(|g| {
+                let first = g * LANES;
+                let live = LANES.min(paths - first);
+                let out = self.steered_group(first as u64, live, strategies);
+                progress(live);
                 out
             })
             .collect();
@@ -157,62 +173,153 @@ impl Engine {
 
     /// Path `path` in scalar mode, one summary per factory.
     pub fn steered_path(&self, path: u64, strategies: &[SteerFactory<'_>]) -> Vec<PathSummary> {
+        self.steered_group(path, 1, strategies).remove(0)
+    }
+
+    /// Paths `first .. first + live` (at most [`LANES`]), one summary per
+    /// factory for each. The market of the group is stepped side by side
+    /// as the group engine steps it (the same operations, so each lane
+    /// gets the bits of its path alone); the portfolios are closed one by
+    /// one, every day.
+    fn steered_group(&self, first: u64, live: usize, strategies: &[SteerFactory<'_>]) -> Vec<Vec<PathSummary>> {
+        let plain = self.model.is_plain();
+        match (self.vectors, plain) {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Vectors::detect` found the features on this processor.
+            (Vectors::Avx512, true) => unsafe { self.steered_avx512::<true>(first, live, strategies) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (Vectors::Avx512, false) => unsafe { self.steered_avx512::<false>(first, live, strategies) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (Vectors::Avx2, true) => unsafe { self.steered_avx2::<true>(first, live, strategies) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as above.
+            (Vectors::Avx2, false) => unsafe { self.steered_avx2::<false>(first, live, strategies) },
+            (Vectors::Baseline, true) => self.steered_group_with::<true>(first, live, strategies),
+            (Vectors::Baseline, false) => self.steered_group_with::<false>(first, live, strategies),
+        }
+    }
+
+    /// [`Engine::steered_group_with`] compiled for AVX-512 (the same
+    /// operations, so the same bits).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx2")]
+    unsafe fn steered_avx512<const PLAIN: bool>(
+        &self,
+        first: u64,
+        live: usize,
+        strategies: &[SteerFactory<'_>],
+    ) -> Vec<Vec<PathSummary>> {
+        self.steered_group_with::<PLAIN>(first, live, strategies)
+    }
+
+    /// [`Engine::steered_group_with`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn steered_avx2<const PLAIN: bool>(
+        &self,
+        first: u64,
+        live: usize,
+        strategies: &[SteerFactory<'_>],
+    ) -> Vec<Vec<PathSummary>> {
+        self.steered_group_with::<PLAIN>(first, live, strategies)
+    }
+
+    #[inline(always)]
+    fn steered_group_with<const PLAIN: bool>(
+        &self,
+        first: u64,
+        live: usize,
+        strategies: &[SteerFactory<'_>],
+    ) -> Vec<Vec<PathSummary>> {
         let model = &self.model;
         let horizon = self.simulation.horizon_months;
-        let mut rng = path_rng(self.simulation.seed, path);
-        let mut market = MarketState::start(model);
-        let mut carried: Vec<Carried> = strategies
-            .iter()
-            .map(|make| Carried {
-                steer: make(),
-                record: PathRecord::new(self.start_value),
-                tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
-                out: PathSummary::default(),
+        let days = model.trading_days_per_month;
+        let constants = model.day_constants();
+        // Lanes past the live paths repeat the last one and are dropped.
+        let mut rngs: [PathRng; LANES] =
+            std::array::from_fn(|i| path_rng(self.simulation.seed, first + i.min(live - 1) as u64));
+        let mut clocks: [Clock; LANES] = [model.start_clock(); LANES];
+        let mut rates = Rates::<Wide>::start(model);
+        let mut carried: Vec<Vec<Carried>> = (0..live)
+            .map(|_| {
+                strategies
+                    .iter()
+                    .map(|make| {
+                        let steer = make();
+                        let cap = steer.rebuild_cap().unwrap_or(self.rebuild_cap);
+                        Carried {
+                            steer,
+                            record: PathRecord::new(self.start_value),
+                            tally: MonthTally::new(self.start_value, cap, horizon),
+                            out: PathSummary::default(),
+                        }
+                    })
+                    .collect()
             })
             .collect();
-        let days = model.trading_days_per_month;
-        let plain = model.is_plain();
+        let zero = Wide::splat(0.0);
+        let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut day_count = 0;
         for month in 0..horizon {
-            market.start_month(model, month, &mut rng);
-            for day in 0..days {
-                let r = if plain {
-                    market.step_with::<true, _>(model, &self.kernels, &mut rng)
-                } else {
-                    market.step_with::<false, _>(model, &self.kernels, &mut rng)
-                };
-                let month_end = day + 1 == days;
-                for c in &mut carried {
-                    c.steer.apply_returns(r.swedish_equity, r.global_equity, r.fixed_income);
-                    let d = c.steer.close_day(day_count, month_end);
-                    c.record.observe(&d);
-                    if d.breach_depth().is_some() && c.out.first_breach_month.is_none() {
-                        c.out.first_breach_month = Some(month as u32);
+            for (i, (clock, rng)) in clocks.iter_mut().zip(&mut rngs).enumerate() {
+                model.start_month(clock, month, rng);
+                for d in &mut draws {
+                    let s = model.draw::<PLAIN, _>(&self.kernels, clock, rng);
+                    for (f, x) in d.n.iter_mut().zip(s.n) {
+                        f.0[i] = x;
                     }
-                    if let Some(t) = &d.down {
-                        c.tally.down_weighted(month as u32, t.equity_before);
+                    d.inflation.0[i] = s.inflation;
+                    d.spread.0[i] = s.spread;
+                }
+            }
+            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
+            for (day, d) in draws.iter().enumerate() {
+                let r = rates.apply::<PLAIN>(&coefficients, &constants, model, day_count, d.n, d.inflation, d.spread);
+                let month_end = day + 1 == days;
+                for (i, lane) in carried.iter_mut().enumerate() {
+                    let (sw, gl, fi) = (r.swedish_equity.0[i], r.global_equity.0[i], r.fixed_income.0[i]);
+                    for c in lane {
+                        c.steer.apply_returns(sw, gl, fi);
+                        let d = c.steer.close_day(day_count, month_end);
+                        c.record.observe(&d);
+                        if d.breach_depth().is_some() && c.out.first_breach_month.is_none() {
+                            c.out.first_breach_month = Some(month as u32);
+                        }
+                        if let Some(t) = &d.down {
+                            c.tally.down_weighted(month as u32, t.equity_before);
+                        }
                     }
                 }
                 day_count += 1;
             }
-            for c in &mut carried {
-                let (value, equity) = (c.steer.value(), c.steer.equity_share());
-                if month == 2 {
-                    c.out.equity_share_3m = equity;
+            for (i, lane) in carried.iter_mut().enumerate() {
+                let log_index = rates.log_price_index.0[i];
+                for c in lane {
+                    let (value, equity) = (c.steer.value(), c.steer.equity_share());
+                    if month == 2 {
+                        c.out.equity_share_3m = equity;
+                    }
+                    if month == 11 {
+                        c.out.value_12m = value;
+                        c.out.equity_share_12m = equity;
+                    }
+                    c.tally.month_end(month as u32, value, equity, log_index, &mut c.out);
                 }
-                if month == 11 {
-                    c.out.value_12m = value;
-                    c.out.equity_share_12m = equity;
-                }
-                c.tally.month_end(month as u32, value, equity, market.rates.log_price_index, &mut c.out);
             }
         }
-        let log_index = market.rates.log_price_index;
         carried
             .into_iter()
-            .map(|c| {
-                let (value, equity) = (c.steer.value(), c.steer.equity_share());
-                finish(value, equity, &c.record, &c.tally, c.out, horizon, log_index)
+            .enumerate()
+            .map(|(i, lane)| {
+                let log_index = rates.log_price_index.0[i];
+                lane.into_iter()
+                    .map(|c| {
+                        let (value, equity) = (c.steer.value(), c.steer.equity_share());
+                        finish(value, equity, &c.record, &c.tally, c.out, horizon, log_index)
+                    })
+                    .collect()
             })
             .collect()
     }

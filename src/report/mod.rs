@@ -2,6 +2,7 @@
 //! and charts. Nothing here computes a figure; it only presents them.
 
 pub mod chart;
+pub mod compare;
 pub mod i18n;
 pub mod suggest;
 pub mod text;
