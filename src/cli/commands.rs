@@ -519,7 +519,8 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let scenario = load_scenario(&args.scenario)?;
     let strategies = match &args.strategies {
         Some(file) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
             compare::parse(file, &text, &scenario.policy, true)?.unwrap_or_default()
         }
         None => {
@@ -570,7 +571,8 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let order = compare::metrics::ranking(&figures);
     let lang = args.lang;
     let sv = lang == Lang::Sv;
-    let title = format!("{}: {}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" }, scenario.name);
+    let title =
+        format!("{}: {}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" }, scenario.name);
     let mut out = pensionsim::report::compare::table(&comparison, &metrics, &figures, &order, &title, lang);
     let _ = writeln!(
         out,
@@ -620,7 +622,8 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     };
     let json = serde_json::to_string_pretty(&file)? + "\n";
     let csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
-    let written = write_files(&args.out, &[("compare.json", json.as_bytes()), ("compare.csv", csv.as_bytes())])?;
+    let written =
+        write_files(&args.out, &[("compare.json", json.as_bytes()), ("compare.csv", csv.as_bytes())])?;
     let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)
 }

@@ -104,7 +104,12 @@ fn indicator(b: bool) -> f64 {
 
 /// The `p` quantile (type 7) of the figures `f` of the paths at `idx`
 /// that have one.
-fn quantile_of(paths: &[PathSummary], idx: &[u32], p: f64, f: impl Fn(&PathSummary) -> Option<f64>) -> Option<f64> {
+fn quantile_of(
+    paths: &[PathSummary],
+    idx: &[u32],
+    p: f64,
+    f: impl Fn(&PathSummary) -> Option<f64>,
+) -> Option<f64> {
     let mut xs: Vec<f64> = idx.iter().filter_map(|&i| f(&paths[i as usize])).collect();
     let q = quantile_unsorted(&mut xs, p)?;
     q.is_finite().then_some(q)
@@ -124,7 +129,12 @@ fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
 }
 
 /// Share of the paths at `idx` where `when` holds that also have `then`.
-fn share_of(paths: &[PathSummary], idx: &[u32], when: fn(&PathSummary) -> bool, then: fn(&PathSummary) -> bool) -> Option<f64> {
+fn share_of(
+    paths: &[PathSummary],
+    idx: &[u32],
+    when: fn(&PathSummary) -> bool,
+    then: fn(&PathSummary) -> bool,
+) -> Option<f64> {
     let (mut n, mut k) = (0u32, 0u32);
     for &i in idx {
         let p = &paths[i as usize];
@@ -136,8 +146,9 @@ fn share_of(paths: &[PathSummary], idx: &[u32], when: fn(&PathSummary) -> bool, 
     (n > 0).then(|| f64::from(k) / f64::from(n))
 }
 
-/// Mean of the worst 5 % of 12-month returns (the engine's definition).
-fn cvar95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<f64> {
+/// The worst 5 % of 12-month returns (the engine's definitions): their
+/// mean (CVaR) and the highest of them (VaR).
+fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
     let mut xs: Vec<f64> = idx.iter().map(|&i| paths[i as usize].value_12m / c.start_value - 1.0).collect();
     let n = xs.len();
     if n == 0 {
@@ -145,32 +156,42 @@ fn cvar95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<f64> {
     }
     let k = ((n as f64 * 0.05).ceil() as usize).clamp(1, n);
     xs.select_nth_unstable_by(k - 1, f64::total_cmp);
-    Some(xs[..k].iter().sum::<f64>() / k as f64)
+    Some((xs[..k].iter().sum::<f64>() / k as f64, xs[k - 1]))
 }
 
 /// Every figure of the comparison, in report order.
 pub fn metrics() -> Vec<Metric> {
-    let mean = |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };
-    let stat = |key, unit, better, f: Statistic| Metric { key, unit, higher_is_better: better, how: How::Stat(f) };
+    let mean =
+        |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };
+    let stat =
+        |key, unit, better, f: Statistic| Metric { key, unit, higher_is_better: better, how: How::Stat(f) };
     vec![
         mean("mean_annual_return", Unit::Rate, Some(true), |p, _, c| annual(p, c)),
         mean("mean_annual_real_return", Unit::Rate, Some(true), |p, _, c| {
             (p.final_value / c.start_value / p.final_log_price_index.exp()).powf(1.0 / c.years) - 1.0
         }),
         mean("cost_of_protection", Unit::Rate, Some(false), |p, hold, c| annual(hold, c) - annual(p, c)),
-        mean("p_breach_12m", Unit::Share, Some(false), |p, _, _| indicator(p.first_breach_month.is_some_and(|m| m < 12))),
-        mean("p_breach_horizon", Unit::Share, Some(false), |p, _, _| indicator(p.first_breach_month.is_some())),
+        mean("p_breach_12m", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.first_breach_month.is_some_and(|m| m < 12))
+        }),
+        mean("p_breach_horizon", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.first_breach_month.is_some())
+        }),
         stat("breach_depth_p50", Unit::Share, Some(false), |ps, idx, _| {
             quantile_of(ps, idx, 0.5, |p| p.first_breach_month.map(|_| p.worst_breach))
         }),
-        mean("trades_per_year", Unit::PerYear, Some(false), |p, _, c| f64::from(p.downweights + p.upweights) / c.years),
+        mean("trades_per_year", Unit::PerYear, Some(false), |p, _, c| {
+            f64::from(p.downweights + p.upweights) / c.years
+        }),
         mean("downweights_per_year", Unit::PerYear, None, |p, _, c| f64::from(p.downweights) / c.years),
         mean("upweights_per_year", Unit::PerYear, None, |p, _, c| f64::from(p.upweights) / c.years),
         mean("traded_per_year", Unit::Mkr, Some(false), |p, _, c| p.traded / c.years),
         mean("costs_per_year", Unit::Mkr, Some(false), |p, _, c| p.costs / c.years),
         mean("p_downweight", Unit::Share, None, |p, _, _| indicator(p.downweighted)),
         mean("p_cash_lock", Unit::Share, Some(false), |p, _, _| indicator(p.cash_lock)),
-        stat("p_rebuilt", Unit::Share, Some(true), |ps, idx, _| share_of(ps, idx, |p| p.downweighted, |p| p.months_to_rebuild.is_some())),
+        stat("p_rebuilt", Unit::Share, Some(true), |ps, idx, _| {
+            share_of(ps, idx, |p| p.downweighted, |p| p.months_to_rebuild.is_some())
+        }),
         stat("months_to_rebuild_p50", Unit::Months, Some(false), |ps, idx, _| {
             quantile_of(ps, idx, 0.5, |p| p.months_to_rebuild.map(f64::from))
         }),
@@ -181,22 +202,30 @@ pub fn metrics() -> Vec<Metric> {
         stat("months_to_recover_p50", Unit::Months, Some(false), |ps, idx, _| {
             // Paths that did not recover count as never: the median is
             // undefined when half of the crashed paths did not.
-            quantile_of(ps, idx, 0.5, |p| p.crash_month.map(|_| p.months_to_recover.map_or(f64::INFINITY, f64::from)))
+            quantile_of(ps, idx, 0.5, |p| {
+                p.crash_month.map(|_| p.months_to_recover.map_or(f64::INFINITY, f64::from))
+            })
         }),
         mean("p_rolling_5y_real_target", Unit::Share, Some(true), |p, _, _| {
             f64::from(p.rolling_hits) / f64::from(p.rolling_windows.max(1))
         }),
-        stat("cvar95_12m_return", Unit::Share, Some(true), cvar95),
-        stat("var95_12m_return", Unit::Share, Some(true), |ps, idx, c| {
-            quantile_of(ps, idx, 0.05, |p| Some(p.value_12m / c.start_value - 1.0))
-        }),
+        stat("cvar95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.0)),
+        stat("var95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.1)),
         mean("max_drawdown_mean", Unit::Share, Some(false), |p, _, _| p.max_drawdown),
-        stat("max_drawdown_p95", Unit::Share, Some(false), |ps, idx, _| quantile_of(ps, idx, 0.95, |p| Some(p.max_drawdown))),
+        stat("max_drawdown_p95", Unit::Share, Some(false), |ps, idx, _| {
+            quantile_of(ps, idx, 0.95, |p| Some(p.max_drawdown))
+        }),
         mean("min_margin_mean", Unit::Share, Some(true), |p, _, _| p.min_margin),
         mean("final_value_mean", Unit::Mkr, Some(true), |p, _, _| p.final_value),
-        stat("final_value_p5", Unit::Mkr, Some(true), |ps, idx, _| quantile_of(ps, idx, 0.05, |p| Some(p.final_value))),
-        stat("final_value_p50", Unit::Mkr, Some(true), |ps, idx, _| quantile_of(ps, idx, 0.50, |p| Some(p.final_value))),
-        stat("final_value_p95", Unit::Mkr, Some(true), |ps, idx, _| quantile_of(ps, idx, 0.95, |p| Some(p.final_value))),
+        stat("final_value_p5", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.05, |p| Some(p.final_value))
+        }),
+        stat("final_value_p50", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.50, |p| Some(p.final_value))
+        }),
+        stat("final_value_p95", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.95, |p| Some(p.final_value))
+        }),
     ]
 }
 
@@ -280,7 +309,10 @@ pub fn ranking(figures: &[Vec<Figure>]) -> Vec<usize> {
     let key = metrics().iter().position(|m| m.key == "mean_annual_return").unwrap_or(0);
     let mut order: Vec<usize> = (0..figures.len()).collect();
     order.sort_by(|&a, &b| {
-        let (x, y) = (figures[a][key].value.unwrap_or(f64::NEG_INFINITY), figures[b][key].value.unwrap_or(f64::NEG_INFINITY));
+        let (x, y) = (
+            figures[a][key].value.unwrap_or(f64::NEG_INFINITY),
+            figures[b][key].value.unwrap_or(f64::NEG_INFINITY),
+        );
         y.total_cmp(&x).then(a.cmp(&b))
     });
     order

@@ -48,7 +48,8 @@ pub fn simulate(
     simulation: Simulation,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Comparison> {
-    let no_market = || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path.display()));
+    let no_market =
+        || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path.display()));
     if strategies.is_empty() {
         return Err(Error::Usage("no strategy to compare".into()));
     }

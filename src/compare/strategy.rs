@@ -130,8 +130,14 @@ pub fn default_set(base: &Policy) -> Vec<Strategy> {
         rule("band-5", &|p| p.up_band = 0.05, Check::Daily),
         rule("weekly", &|_| {}, Check::Weekly),
         rule("monthly", &|_| {}, Check::Monthly),
-        Strategy { name: "static-44/56".into(), kind: Kind::Static { equity_share: 0.44, cost_bps: base.cost_bps } },
-        Strategy { name: "static-60/40".into(), kind: Kind::Static { equity_share: 0.60, cost_bps: base.cost_bps } },
+        Strategy {
+            name: "static-44/56".into(),
+            kind: Kind::Static { equity_share: 0.44, cost_bps: base.cost_bps },
+        },
+        Strategy {
+            name: "static-60/40".into(),
+            kind: Kind::Static { equity_share: 0.60, cost_bps: base.cost_bps },
+        },
         Strategy { name: "buy-and-hold".into(), kind: Kind::BuyAndHold },
         Strategy { name: "cppi-80x4".into(), kind: Kind::Cppi(cushion(Check::Daily)) },
         Strategy { name: "tipp-80x4".into(), kind: Kind::Tipp(cushion(Check::Daily)) },
@@ -183,7 +189,11 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
             if names.insert(s.name.clone()) {
                 out.push(s);
             } else {
-                cx.problem(&format!("{at}.name"), "a name no other strategy has", format!("\"{}\" again", s.name));
+                cx.problem(
+                    &format!("{at}.name"),
+                    "a name no other strategy has",
+                    format!("\"{}\" again", s.name),
+                );
             }
         }
     }
@@ -249,7 +259,11 @@ impl Cx<'_> {
                 "weekly" => Check::Weekly,
                 "monthly" => Check::Monthly,
                 other => {
-                    self.problem(&format!("{at}.check"), "\"daily\", \"weekly\" or \"monthly\"", format!("\"{other}\""));
+                    self.problem(
+                        &format!("{at}.check"),
+                        "\"daily\", \"weekly\" or \"monthly\"",
+                        format!("\"{other}\""),
+                    );
                     Check::Daily
                 }
             },
@@ -300,7 +314,9 @@ impl Cx<'_> {
             _ => &[],
         };
         if let Some(kind) = kind {
-            for key in t.keys().filter(|k| !["name", "kind"].contains(&k.as_str()) && !allowed.contains(&k.as_str())) {
+            for key in
+                t.keys().filter(|k| !["name", "kind"].contains(&k.as_str()) && !allowed.contains(&k.as_str()))
+            {
                 let expected = if allowed.is_empty() {
                     format!("no parameters for a `{kind}` strategy")
                 } else {
@@ -310,7 +326,14 @@ impl Cx<'_> {
             }
         }
         let cost = |cx: &mut Cx, default: f64| {
-            cx.ranged(t, at, "cost_bps", default, |x| (0.0..=1000.0).contains(&x), "basis points from 0 to 1000")
+            cx.ranged(
+                t,
+                at,
+                "cost_bps",
+                default,
+                |x| (0.0..=1000.0).contains(&x),
+                "basis points from 0 to 1000",
+            )
         };
         let kind = match kind? {
             "rule" => {
@@ -341,14 +364,26 @@ impl Cx<'_> {
                         given.push("window_months");
                     }
                     Some(toml::Value::Integer(n)) => {
-                        self.problem(&format!("{at}.window_months"), "a whole number of months from 1 to 600", n.to_string());
+                        self.problem(
+                            &format!("{at}.window_months"),
+                            "a whole number of months from 1 to 600",
+                            n.to_string(),
+                        );
                     }
                     Some(other) => {
-                        self.problem(&format!("{at}.window_months"), "a whole number of months from 1 to 600", describe(other));
+                        self.problem(
+                            &format!("{at}.window_months"),
+                            "a whole number of months from 1 to 600",
+                            describe(other),
+                        );
                     }
                 }
                 for issue in p.check() {
-                    let key = if given.contains(&issue.field) { format!("{at}.{}", issue.field) } else { at.to_string() };
+                    let key = if given.contains(&issue.field) {
+                        format!("{at}.{}", issue.field)
+                    } else {
+                        at.to_string()
+                    };
                     self.problem(&key, issue.expected, issue.found);
                 }
                 Kind::Rule { policy: p, check: self.check(t, at) }
@@ -357,7 +392,11 @@ impl Cx<'_> {
                 let share = match self.number(t, at, "equity_share") {
                     Some(x) if (0.0..=1.0).contains(&x) => x,
                     Some(x) => {
-                        self.problem(&format!("{at}.equity_share"), "a share from 0 to 1 (0.60 for 60 %)", format_number(x));
+                        self.problem(
+                            &format!("{at}.equity_share"),
+                            "a share from 0 to 1 (0.60 for 60 %)",
+                            format_number(x),
+                        );
                         0.0
                     }
                     None => {
@@ -379,11 +418,38 @@ impl Cx<'_> {
                     |x| x > 0.0 && x < 1.0,
                     "a share strictly between 0 and 1 (0.80 for a floor at 80 %)",
                 );
-                let multiplier =
-                    self.ranged(t, at, "multiplier", CUSHION_DEFAULT.1, |x| x > 0.0 && x <= 100.0, "a number above 0, at most 100");
-                let cap = self.ranged(t, at, "cap", base.cap, |x| x > 0.0 && x <= 1.0, "a share above 0, at most 1 (no borrowing)");
-                let band = self.ranged(t, at, "band", CUSHION_BAND, |x| (0.0..1.0).contains(&x), "a share from 0 up to, not including, 1");
-                let c = Cushion { floor, multiplier, cap, band, cost_bps: cost(self, base.cost_bps), check: self.check(t, at) };
+                let multiplier = self.ranged(
+                    t,
+                    at,
+                    "multiplier",
+                    CUSHION_DEFAULT.1,
+                    |x| x > 0.0 && x <= 100.0,
+                    "a number above 0, at most 100",
+                );
+                let cap = self.ranged(
+                    t,
+                    at,
+                    "cap",
+                    base.cap,
+                    |x| x > 0.0 && x <= 1.0,
+                    "a share above 0, at most 1 (no borrowing)",
+                );
+                let band = self.ranged(
+                    t,
+                    at,
+                    "band",
+                    CUSHION_BAND,
+                    |x| (0.0..1.0).contains(&x),
+                    "a share from 0 up to, not including, 1",
+                );
+                let c = Cushion {
+                    floor,
+                    multiplier,
+                    cap,
+                    band,
+                    cost_bps: cost(self, base.cost_bps),
+                    check: self.check(t, at),
+                };
                 if kind == "cppi" { Kind::Cppi(c) } else { Kind::Tipp(c) }
             }
         };

@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use super::{Engine, GroupDraws, Vectors, MonthTally, PathSummary, finish};
+use super::{Engine, GroupDraws, MonthTally, PathSummary, Vectors, finish};
 use crate::lanes::{LANES, Real, Wide};
 use crate::market::{Clock, Coefficients, Rates};
 use crate::rng::{PathRng, path_rng};
@@ -181,7 +181,12 @@ impl Engine {
     /// as the group engine steps it (the same operations, so each lane
     /// gets the bits of its path alone); the portfolios are closed one by
     /// one, every day.
-    fn steered_group(&self, first: u64, live: usize, strategies: &[SteerFactory<'_>]) -> Vec<Vec<PathSummary>> {
+    fn steered_group(
+        &self,
+        first: u64,
+        live: usize,
+        strategies: &[SteerFactory<'_>],
+    ) -> Vec<Vec<PathSummary>> {
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
@@ -276,7 +281,15 @@ impl Engine {
             }
             let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
             for (day, d) in draws.iter().enumerate() {
-                let r = rates.apply::<PLAIN>(&coefficients, &constants, model, day_count, d.n, d.inflation, d.spread);
+                let r = rates.apply::<PLAIN>(
+                    &coefficients,
+                    &constants,
+                    model,
+                    day_count,
+                    d.n,
+                    d.inflation,
+                    d.spread,
+                );
                 let month_end = day + 1 == days;
                 for (i, lane) in carried.iter_mut().enumerate() {
                     let (sw, gl, fi) = (r.swedish_equity.0[i], r.global_equity.0[i], r.fixed_income.0[i]);
@@ -397,7 +410,8 @@ mod tests {
         for check in [Check::Daily, Check::Weekly, Check::Monthly] {
             let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
             let (rule, sold_on) = (e.rule_steer(check), log.clone());
-            let make = move || Box::new(Spy { rule: rule.clone(), sold_on: sold_on.clone() }) as Box<dyn Steer>;
+            let make =
+                move || Box::new(Spy { rule: rule.clone(), sold_on: sold_on.clone() }) as Box<dyn Steer>;
             let out = e.run_steered(&[&make], &|_| {});
             let days = log.lock().unwrap().clone();
             assert!(!days.is_empty(), "{check:?} sells on some path");

@@ -12,34 +12,202 @@ use crate::engine::Check;
 pub fn metric_label(key: &str, lang: Lang) -> &'static str {
     let sv = lang == Lang::Sv;
     match key {
-        "mean_annual_return" => if sv { "Avkastning per år (medel)" } else { "Mean annual return" },
-        "mean_annual_real_return" => if sv { "Real avkastning per år (medel)" } else { "Mean annual real return" },
-        "cost_of_protection" => if sv { "Skyddets kostnad (mot köp och behåll)" } else { "Cost of protection (vs buy and hold)" },
-        "p_breach_12m" => if sv { "Under skyddsnivån inom 12 mån" } else { "Under the floor within 12 months" },
-        "p_breach_horizon" => if sv { "Under skyddsnivån inom horisonten" } else { "Under the floor within the horizon" },
-        "breach_depth_p50" => if sv { "Största underskridande, median" } else { "Deepest breach, median" },
-        "trades_per_year" => if sv { "Omviktningar per år" } else { "Trades a year" },
-        "downweights_per_year" => if sv { "Nedviktningar per år" } else { "Down-weightings a year" },
-        "upweights_per_year" => if sv { "Uppviktningar per år" } else { "Up-weightings a year" },
-        "traded_per_year" => if sv { "Omsatt i aktier per år" } else { "Equities traded a year" },
-        "costs_per_year" => if sv { "Handelskostnad per år" } else { "Trading costs a year" },
-        "p_downweight" => if sv { "Minst en nedviktning" } else { "At least one down-weighting" },
-        "p_cash_lock" => if sv { "Inlåst i räntor" } else { "Locked in cash" },
-        "p_rebuilt" => if sv { "Aktieandelen återuppbyggd" } else { "Equity share rebuilt" },
-        "months_to_rebuild_p50" => if sv { "Månader till återuppbyggnad, median" } else { "Months to rebuild, median" },
-        "p_crash" => if sv { "Ras (10 % under månadstoppen)" } else { "Crash (10 % under the month-end high)" },
-        "p_recovered" => if sv { "Återhämtat efter raset" } else { "Recovered after the crash" },
-        "months_to_recover_p50" => if sv { "Månader till återhämtning, median" } else { "Months to recover, median" },
-        "p_rolling_5y_real_target" => if sv { "Rullande 5 år med minst 3,5 % real" } else { "Rolling 5 years at 3.5 % real or more" },
-        "cvar95_12m_return" => if sv { "CVaR 95 %, 12 mån" } else { "CVaR 95 %, 12 months" },
-        "var95_12m_return" => if sv { "VaR 95 %, 12 mån" } else { "VaR 95 %, 12 months" },
-        "max_drawdown_mean" => if sv { "Största fall från toppen, medel" } else { "Largest fall from a high, mean" },
-        "max_drawdown_p95" => if sv { "Största fall från toppen, 95:e percentil" } else { "Largest fall from a high, 95th percentile" },
-        "min_margin_mean" => if sv { "Lägsta riskmarginal, medel" } else { "Lowest margin, mean" },
-        "final_value_mean" => if sv { "Slutvärde, medel" } else { "Final value, mean" },
-        "final_value_p5" => if sv { "Slutvärde, 5:e percentil" } else { "Final value, 5th percentile" },
-        "final_value_p50" => if sv { "Slutvärde, median" } else { "Final value, median" },
-        "final_value_p95" => if sv { "Slutvärde, 95:e percentil" } else { "Final value, 95th percentile" },
+        "mean_annual_return" => {
+            if sv {
+                "Avkastning per år (medel)"
+            } else {
+                "Mean annual return"
+            }
+        }
+        "mean_annual_real_return" => {
+            if sv {
+                "Real avkastning per år (medel)"
+            } else {
+                "Mean annual real return"
+            }
+        }
+        "cost_of_protection" => {
+            if sv {
+                "Skyddets kostnad (mot köp och behåll)"
+            } else {
+                "Cost of protection (vs buy and hold)"
+            }
+        }
+        "p_breach_12m" => {
+            if sv {
+                "Under skyddsnivån inom 12 mån"
+            } else {
+                "Under the floor within 12 months"
+            }
+        }
+        "p_breach_horizon" => {
+            if sv {
+                "Under skyddsnivån inom horisonten"
+            } else {
+                "Under the floor within the horizon"
+            }
+        }
+        "breach_depth_p50" => {
+            if sv {
+                "Största underskridande, median"
+            } else {
+                "Deepest breach, median"
+            }
+        }
+        "trades_per_year" => {
+            if sv {
+                "Omviktningar per år"
+            } else {
+                "Trades a year"
+            }
+        }
+        "downweights_per_year" => {
+            if sv {
+                "Nedviktningar per år"
+            } else {
+                "Down-weightings a year"
+            }
+        }
+        "upweights_per_year" => {
+            if sv {
+                "Uppviktningar per år"
+            } else {
+                "Up-weightings a year"
+            }
+        }
+        "traded_per_year" => {
+            if sv {
+                "Omsatt i aktier per år"
+            } else {
+                "Equities traded a year"
+            }
+        }
+        "costs_per_year" => {
+            if sv {
+                "Handelskostnad per år"
+            } else {
+                "Trading costs a year"
+            }
+        }
+        "p_downweight" => {
+            if sv {
+                "Minst en nedviktning"
+            } else {
+                "At least one down-weighting"
+            }
+        }
+        "p_cash_lock" => {
+            if sv {
+                "Inlåst i räntor"
+            } else {
+                "Locked in cash"
+            }
+        }
+        "p_rebuilt" => {
+            if sv {
+                "Aktieandelen återuppbyggd"
+            } else {
+                "Equity share rebuilt"
+            }
+        }
+        "months_to_rebuild_p50" => {
+            if sv {
+                "Månader till återuppbyggnad, median"
+            } else {
+                "Months to rebuild, median"
+            }
+        }
+        "p_crash" => {
+            if sv {
+                "Ras (10 % under månadstoppen)"
+            } else {
+                "Crash (10 % under the month-end high)"
+            }
+        }
+        "p_recovered" => {
+            if sv {
+                "Återhämtat efter raset"
+            } else {
+                "Recovered after the crash"
+            }
+        }
+        "months_to_recover_p50" => {
+            if sv {
+                "Månader till återhämtning, median"
+            } else {
+                "Months to recover, median"
+            }
+        }
+        "p_rolling_5y_real_target" => {
+            if sv {
+                "Rullande 5 år med minst 3,5 % real"
+            } else {
+                "Rolling 5 years at 3.5 % real or more"
+            }
+        }
+        "cvar95_12m_return" => {
+            if sv {
+                "CVaR 95 %, 12 mån"
+            } else {
+                "CVaR 95 %, 12 months"
+            }
+        }
+        "var95_12m_return" => {
+            if sv {
+                "VaR 95 %, 12 mån"
+            } else {
+                "VaR 95 %, 12 months"
+            }
+        }
+        "max_drawdown_mean" => {
+            if sv {
+                "Största fall från toppen, medel"
+            } else {
+                "Largest fall from a high, mean"
+            }
+        }
+        "max_drawdown_p95" => {
+            if sv {
+                "Största fall från toppen, 95:e percentil"
+            } else {
+                "Largest fall from a high, 95th percentile"
+            }
+        }
+        "min_margin_mean" => {
+            if sv {
+                "Lägsta riskmarginal, medel"
+            } else {
+                "Lowest margin, mean"
+            }
+        }
+        "final_value_mean" => {
+            if sv {
+                "Slutvärde, medel"
+            } else {
+                "Final value, mean"
+            }
+        }
+        "final_value_p5" => {
+            if sv {
+                "Slutvärde, 5:e percentil"
+            } else {
+                "Final value, 5th percentile"
+            }
+        }
+        "final_value_p50" => {
+            if sv {
+                "Slutvärde, median"
+            } else {
+                "Final value, median"
+            }
+        }
+        "final_value_p95" => {
+            if sv {
+                "Slutvärde, 95:e percentil"
+            } else {
+                "Final value, 95th percentile"
+            }
+        }
         _ => "?",
     }
 }
@@ -70,40 +238,79 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
             let differs = |a: f64, b: Option<f64>| b.is_none_or(|b| (a - b).abs() > 1e-12);
             if differs(p.max_drawdown, base.map(|b| b.max_drawdown)) {
                 parts.push(if sv {
-                    format!("största fall {} (skyddsnivå {} av toppen)", pc(p.max_drawdown), pc(1.0 - p.max_drawdown))
+                    format!(
+                        "största fall {} (skyddsnivå {} av toppen)",
+                        pc(p.max_drawdown),
+                        pc(1.0 - p.max_drawdown)
+                    )
                 } else {
-                    format!("largest fall {} (floor {} of the high)", pc(p.max_drawdown), pc(1.0 - p.max_drawdown))
+                    format!(
+                        "largest fall {} (floor {} of the high)",
+                        pc(p.max_drawdown),
+                        pc(1.0 - p.max_drawdown)
+                    )
                 });
             }
             if base.is_none_or(|b| b.window_months != p.window_months) {
-                parts.push(format!("{} {} {}", if sv { "fönster" } else { "window" }, p.window_months, if sv { "mån" } else { "months" }));
+                parts.push(format!(
+                    "{} {} {}",
+                    if sv { "fönster" } else { "window" },
+                    p.window_months,
+                    if sv { "mån" } else { "months" }
+                ));
             }
             if differs(p.cap, base.map(|b| b.cap)) {
                 parts.push(format!("{} {}", if sv { "aktietak" } else { "cap" }, pc(p.cap)));
             }
             if differs(p.equity_stress, base.map(|b| b.equity_stress)) {
-                parts.push(format!("{} {}", if sv { "stressantagande aktier" } else { "equity stress" }, pc(p.equity_stress)));
+                parts.push(format!(
+                    "{} {}",
+                    if sv { "stressantagande aktier" } else { "equity stress" },
+                    pc(p.equity_stress)
+                ));
             }
-            if differs(p.fixed_income_stress, base.map(|b| b.fixed_income_stress)) && (base.is_some() || p.fixed_income_stress != 0.0) {
-                parts.push(format!("{} {}", if sv { "stressantagande räntor" } else { "fixed-income stress" }, pc(p.fixed_income_stress)));
+            if differs(p.fixed_income_stress, base.map(|b| b.fixed_income_stress))
+                && (base.is_some() || p.fixed_income_stress != 0.0)
+            {
+                parts.push(format!(
+                    "{} {}",
+                    if sv { "stressantagande räntor" } else { "fixed-income stress" },
+                    pc(p.fixed_income_stress)
+                ));
             }
             if differs(p.buffer, base.map(|b| b.buffer)) && (base.is_some() || p.buffer != 0.0) {
                 parts.push(format!("{} {}", if sv { "buffert" } else { "buffer" }, pc(p.buffer)));
             }
             if differs(p.down_headroom, base.map(|b| b.down_headroom)) {
-                parts.push(format!("{} {}", if sv { "nedviktning till" } else { "down-weight to" }, format!("{} {}", if sv { "max −" } else { "max −" }, pc(p.down_headroom))));
+                parts.push(format!(
+                    "{} {}",
+                    if sv { "nedviktning till" } else { "down-weight to" },
+                    format!("{} {}", if sv { "max −" } else { "max −" }, pc(p.down_headroom))
+                ));
             }
             if differs(p.up_band, base.map(|b| b.up_band)) {
-                parts.push(format!("{} {}", if sv { "uppviktning vid utrymme" } else { "up-weight at room" }, pc(p.up_band)));
+                parts.push(format!(
+                    "{} {}",
+                    if sv { "uppviktning vid utrymme" } else { "up-weight at room" },
+                    pc(p.up_band)
+                ));
             }
             if differs(p.up_headroom, base.map(|b| b.up_headroom)) && base.is_some() {
-                parts.push(format!("{} {}", if sv { "uppviktning till max −" } else { "up-weight to max −" }, pc(p.up_headroom)));
+                parts.push(format!(
+                    "{} {}",
+                    if sv { "uppviktning till max −" } else { "up-weight to max −" },
+                    pc(p.up_headroom)
+                ));
             }
             if differs(p.target, base.map(|b| b.target)) && base.is_some() {
                 parts.push(format!("{} {}", if sv { "mål" } else { "target" }, pc(p.target)));
             }
             if differs(p.cost_bps, base.map(|b| b.cost_bps)) {
-                parts.push(format!("{} {} bp", if sv { "kostnad" } else { "cost" }, number(p.cost_bps, 0, lang)));
+                parts.push(format!(
+                    "{} {} bp",
+                    if sv { "kostnad" } else { "cost" },
+                    number(p.cost_bps, 0, lang)
+                ));
             }
             let first_check = match &first.kind {
                 Kind::Rule { check, .. } if base.is_some() => Some(*check),
@@ -125,13 +332,25 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
             pc(*equity_share),
             if sv { "aktier, ombalanseras varje månad" } else { "equities, rebalanced monthly" }
         ),
-        Kind::BuyAndHold => (if sv { "köp och behåll dagens innehav" } else { "buy and hold today's holdings" }).to_string(),
+        Kind::BuyAndHold => {
+            (if sv { "köp och behåll dagens innehav" } else { "buy and hold today's holdings" }).to_string()
+        }
         Kind::Cppi(c) | Kind::Tipp(c) => {
             let tipp = matches!(s.kind, Kind::Tipp(_));
             let floor = if tipp {
-                format!("{} {} {}", if sv { "golv" } else { "floor" }, pc(c.floor), if sv { "av högsta värdet hittills" } else { "of the highest value so far" })
+                format!(
+                    "{} {} {}",
+                    if sv { "golv" } else { "floor" },
+                    pc(c.floor),
+                    if sv { "av högsta värdet hittills" } else { "of the highest value so far" }
+                )
             } else {
-                format!("{} {} {}", if sv { "golv" } else { "floor" }, pc(c.floor), if sv { "av startvärdet" } else { "of the start value" })
+                format!(
+                    "{} {} {}",
+                    if sv { "golv" } else { "floor" },
+                    pc(c.floor),
+                    if sv { "av startvärdet" } else { "of the start value" }
+                )
             };
             format!(
                 "{}: {floor}, {} {}, {} {}, {} {}, {}",
@@ -169,7 +388,12 @@ pub fn format_diff(x: Option<f64>, unit: Unit, lang: Lang) -> String {
         Unit::Months => (x, "", 0),
     };
     let s = number(v, decimals, lang);
-    let sign = if s.starts_with('-') || s.starts_with('−') || s.chars().all(|c| !c.is_ascii_digit() || c == '0') { "" } else { "+" };
+    let sign =
+        if s.starts_with('-') || s.starts_with('−') || s.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+            ""
+        } else {
+            "+"
+        };
     format!("{sign}{s}{suffix}")
 }
 
@@ -188,9 +412,18 @@ fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
 /// The ranked table: the headline figures of each strategy, highest mean
 /// return first, then each strategy's difference from the first with its
 /// 95 % interval, and what each strategy is.
-pub fn table(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order: &[usize], title: &str, lang: Lang) -> String {
+pub fn table(
+    c: &Comparison,
+    metrics: &[Metric],
+    figures: &[Vec<Figure>],
+    order: &[usize],
+    title: &str,
+    lang: Lang,
+) -> String {
     let sv = lang == Lang::Sv;
-    let at = |key: &str| metrics.iter().position(|m| m.key == key).unwrap_or_else(|| unreachable!("{key} is a metric"));
+    let at = |key: &str| {
+        metrics.iter().position(|m| m.key == key).unwrap_or_else(|| unreachable!("{key} is a metric"))
+    };
     let years = c.simulation.horizon_months as f64 / 12.0;
     let mut out = String::new();
     let _ = writeln!(out, "{title}");
@@ -276,7 +509,11 @@ pub fn table(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order:
         let mut row = vec![format!("{}", rank + 1), c.strategies[s].name.clone()];
         for key in diff_keys {
             let i = at(key);
-            row.push(if s == 0 { if sv { "referens" } else { "reference" }.to_string() } else { diff_with_interval(&figures[s][i], metrics[i].unit, lang) });
+            row.push(if s == 0 {
+                if sv { "referens" } else { "reference" }.to_string()
+            } else {
+                diff_with_interval(&figures[s][i], metrics[i].unit, lang)
+            });
         }
         rows.push(row);
     }
@@ -284,7 +521,12 @@ pub fn table(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order:
 
     let _ = writeln!(out, "\n{}", if sv { "Strategierna" } else { "The strategies" });
     for &s in order {
-        let _ = writeln!(out, "  {:<name_width$}  {}", c.strategies[s].name, describe(&c.strategies[s], &c.strategies[0], lang));
+        let _ = writeln!(
+            out,
+            "  {:<name_width$}  {}",
+            c.strategies[s].name,
+            describe(&c.strategies[s], &c.strategies[0], lang)
+        );
     }
     let _ = writeln!(
         out,
@@ -300,9 +542,12 @@ pub fn table(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order:
 
 fn write_rows(out: &mut String, rows: &[Vec<String>], name_width: usize) {
     let cols = rows[0].len();
-    let widths: Vec<usize> = (0..cols)
-        .map(|j| if j == 1 { name_width } else { rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0) })
-        .collect();
+    let widths: Vec<usize> =
+        (0..cols)
+            .map(|j| {
+                if j == 1 { name_width } else { rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0) }
+            })
+            .collect();
     for row in rows {
         let mut line = String::new();
         for (j, cell) in row.iter().enumerate() {
@@ -328,9 +573,16 @@ pub fn csv(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order: &
     let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
     for (rank, &s) in order.iter().enumerate() {
         let st = &c.strategies[s];
-        let name = if st.name.contains([',', '"']) { format!("\"{}\"", st.name.replace('"', "\"\"")) } else { st.name.clone() };
+        let name = if st.name.contains([',', '"']) {
+            format!("\"{}\"", st.name.replace('"', "\"\""))
+        } else {
+            st.name.clone()
+        };
         for (m, f) in metrics.iter().zip(&figures[s]) {
-            let unit = serde_json::to_value(m.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let unit = serde_json::to_value(m.unit)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "{},{name},{},{},{unit},{},{},{},{},{}",
