@@ -578,7 +578,11 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         out,
         "{}",
         if sv {
-            format!("Tid: {elapsed:.1} s på {} trådar.", pool.current_num_threads())
+            format!(
+                "Tid: {} s på {} trådar.",
+                pensionsim::report::i18n::number(elapsed, 1, lang),
+                pool.current_num_threads()
+            )
         } else {
             format!("Time: {elapsed:.1} s on {} threads.", pool.current_num_threads())
         }
@@ -622,8 +626,66 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     };
     let json = serde_json::to_string_pretty(&file)? + "\n";
     let csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
-    let written =
-        write_files(&args.out, &[("compare.json", json.as_bytes()), ("compare.csv", csv.as_bytes())])?;
+
+    use pensionsim::report::chart::strategies::{
+        RiskReturn, ValueBox, risk_return_chart, value_distribution_chart,
+    };
+    let at = |key: &str| metrics.iter().position(|m| m.key == key).unwrap_or(0);
+    let (breach, ret) = (at("p_breach_horizon"), at("mean_annual_return"));
+    let with_interval = |f: &compare::Figure| {
+        let v = f.value.unwrap_or(f64::NAN);
+        let (lo, hi) = f.interval().unwrap_or((v, v));
+        (v, lo, hi)
+    };
+    let points: Vec<RiskReturn> = (0..comparison.strategies.len())
+        .map(|s| RiskReturn {
+            rank: rank_of(s),
+            name: comparison.strategies[s].name.clone(),
+            breach: with_interval(&figures[s][breach]),
+            annual_return: with_interval(&figures[s][ret]),
+            reference: s == 0,
+        })
+        .collect();
+    let boxes: Vec<ValueBox> = order
+        .iter()
+        .map(|&s| {
+            let d = &file.strategies[s].stats.final_value;
+            ValueBox {
+                rank: rank_of(s),
+                name: comparison.strategies[s].name.clone(),
+                p5: d.p5,
+                p25: d.p25,
+                p50: d.p50,
+                p75: d.p75,
+                p95: d.p95,
+                mean: d.mean,
+            }
+        })
+        .collect();
+    let risk_title = if sv {
+        format!("Avkastning mot risken att hamna under skyddsnivån: {}", scenario.name)
+    } else {
+        format!("Return against the risk of a floor breach: {}", scenario.name)
+    };
+    let years = pensionsim::report::i18n::number(months as f64 / 12.0, 0, lang);
+    let value_title = if sv {
+        format!("Värdet om {years} år per strategi: {}", scenario.name)
+    } else {
+        format!("The value in {years} years per strategy: {}", scenario.name)
+    };
+    let risk = risk_return_chart(&points, simulation.paths, &risk_title, lang)?;
+    let values = value_distribution_chart(&boxes, comparison.start_value, &value_title, lang)?;
+    let written = write_files(
+        &args.out,
+        &[
+            ("compare.json", json.as_bytes()),
+            ("compare.csv", csv.as_bytes()),
+            ("compare_risk_return.svg", risk.svg.as_bytes()),
+            ("compare_risk_return.png", &risk.png),
+            ("compare_values.svg", values.svg.as_bytes()),
+            ("compare_values.png", &values.png),
+        ],
+    )?;
     let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)
 }

@@ -94,6 +94,14 @@ pub struct Figure {
     pub diff_hi: Option<f64>,
 }
 
+impl Figure {
+    /// The 95 % interval of the value itself, `value ± 1.96 se` (means only).
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        let (v, se) = (self.value?, self.se?);
+        Some((v - Z95 * se, v + Z95 * se))
+    }
+}
+
 fn annual(p: &PathSummary, c: &Ctx) -> f64 {
     (p.final_value / c.start_value).powf(1.0 / c.years) - 1.0
 }
