@@ -283,9 +283,9 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
             }
             if differs(p.down_headroom, base.map(|b| b.down_headroom)) {
                 parts.push(format!(
-                    "{} {}",
+                    "{} max − {}",
                     if sv { "nedviktning till" } else { "down-weight to" },
-                    format!("{} {}", if sv { "max −" } else { "max −" }, pc(p.down_headroom))
+                    pc(p.down_headroom)
                 ));
             }
             if differs(p.up_band, base.map(|b| b.up_band)) {
@@ -353,13 +353,12 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
                 )
             };
             format!(
-                "{}: {floor}, {} {}, {} {}, {} {}, {}",
+                "{}: {floor}, {} {}, {} {}, band {}, {}",
                 if tipp { "TIPP" } else { "CPPI" },
                 if sv { "multiplikator" } else { "multiplier" },
                 number(c.multiplier, 1, lang),
                 if sv { "tak" } else { "cap" },
                 pc(c.cap),
-                if sv { "band" } else { "band" },
                 pc(c.band),
                 check_text(c.check, lang)
             )

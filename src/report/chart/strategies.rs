@@ -121,7 +121,7 @@ where
     let pad = (hi - lo).max(1e-4) * 0.08;
     let clamp = |p: f64| p.max(P_MIN);
     let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
-    let x_hi = (x_hi * 2.0).min(1.0).max(P_MIN * 100.0);
+    let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
     let mut chart = ChartBuilder::on(&panel)
         .margin(12)
         .margin_right(30)
@@ -264,9 +264,9 @@ where
     let [legend_area, panel] = single_page(root, title)?;
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     let items = [
-        (if sv { "5–95 %" } else { "5–95 %" }, 0),
-        (if sv { "25–75 %" } else { "25–75 %" }, 1),
-        (if sv { "Median" } else { "Median" }, 2),
+        ("5–95 %", 0),
+        ("25–75 %", 1),
+        ("Median", 2),
         (if sv { "Medel" } else { "Mean" }, 3),
         (if sv { "Startvärde" } else { "Start value" }, 4),
     ];
@@ -301,7 +301,7 @@ where
             panel.estimate_text_size(&format!("{:>2}  {}", r.rank, r.name), &font).map(|s| s.0).unwrap_or(120)
         })
         .max()
-        .unwrap_or(120) as u32
+        .unwrap_or(120)
         + 24;
     let mut chart = ChartBuilder::on(&panel)
         .margin(12)
