@@ -667,11 +667,11 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     } else {
         format!("Return against the risk of a floor breach: {}", scenario.name)
     };
-    let years = pensionsim::report::i18n::number(months as f64 / 12.0, 0, lang);
+    let span = pensionsim::report::compare::horizon(months, lang);
     let value_title = if sv {
-        format!("Värdet om {years} år per strategi: {}", scenario.name)
+        format!("Värdet om {span} per strategi: {}", scenario.name)
     } else {
-        format!("The value in {years} years per strategy: {}", scenario.name)
+        format!("The value in {span} per strategy: {}", scenario.name)
     };
     let risk = risk_return_chart(&points, simulation.paths, &risk_title, lang)?;
     let values = value_distribution_chart(&boxes, comparison.start_value, &value_title, lang)?;

@@ -408,6 +408,17 @@ fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
     }
 }
 
+/// A horizon as read: `10 years`, `18 months` / `10 år`, `18 månader`.
+pub fn horizon(months: usize, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    match (months % 12, months / 12) {
+        (0, 1) => (if sv { "1 år" } else { "1 year" }).to_string(),
+        (0, y) => format!("{y} {}", if sv { "år" } else { "years" }),
+        _ if months == 1 => (if sv { "1 månad" } else { "1 month" }).to_string(),
+        _ => format!("{months} {}", if sv { "månader" } else { "months" }),
+    }
+}
+
 /// The ranked table: the headline figures of each strategy, highest mean
 /// return first, then each strategy's difference from the first with its
 /// 95 % interval, and what each strategy is.
@@ -423,7 +434,7 @@ pub fn table(
     let at = |key: &str| {
         metrics.iter().position(|m| m.key == key).unwrap_or_else(|| unreachable!("{key} is a metric"))
     };
-    let years = c.simulation.horizon_months as f64 / 12.0;
+    let span = horizon(c.simulation.horizon_months, lang);
     let mut out = String::new();
     let _ = writeln!(out, "{title}");
     let _ = writeln!(
@@ -431,17 +442,15 @@ pub fn table(
         "{}",
         if sv {
             format!(
-                "{} banor, {} år, frö {}; alla strategier på samma framtider. Skillnad mot \"{}\" med 95 % intervall från parvisa skillnader per bana.",
+                "{} banor, {span}, frö {}; alla strategier på samma framtider. Skillnad mot \"{}\" med 95 % intervall från parvisa skillnader per bana.",
                 number(c.simulation.paths as f64, 0, lang),
-                number(years, 0, lang),
                 c.simulation.seed,
                 c.strategies[0].name
             )
         } else {
             format!(
-                "{} paths, {} years, seed {}; every strategy on the same futures. Differences from \"{}\" with 95 % intervals from the paired per-path differences.",
+                "{} paths, {span}, seed {}; every strategy on the same futures. Differences from \"{}\" with 95 % intervals from the paired per-path differences.",
                 number(c.simulation.paths as f64, 0, lang),
-                number(years, 0, lang),
                 c.simulation.seed,
                 c.strategies[0].name
             )
