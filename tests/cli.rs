@@ -654,4 +654,11 @@ fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no-such-file.toml"));
+    // An unknown figure to rank by lists the ones there are.
+    pensionsim()
+        .args(["compare", "scenarios/rjh-2025-08.toml", "--rank-by", "beauty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--rank-by: expected one of mean_annual_return"))
+        .stderr(predicate::str::contains("found `beauty`"));
 }

@@ -63,6 +63,10 @@ pub struct CompareArgs {
     /// Worker threads [default: one per core]; results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// The figure to rank by, best first (a key of compare.json's metrics,
+    /// e.g. p_breach_horizon, trades_per_year, cost_of_protection).
+    #[arg(long, default_value = "mean_annual_return")]
+    pub rank_by: String,
     /// Folder for compare.json, compare.csv and the charts.
     #[arg(long, default_value = "out/compare")]
     pub out: PathBuf,

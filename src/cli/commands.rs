@@ -497,7 +497,7 @@ struct CompareFile<'a> {
     threads: usize,
     elapsed_seconds: f64,
     reference: &'a str,
-    ranked_by: &'static str,
+    ranked_by: &'a str,
     bootstrap_resamples: usize,
     strategies: Vec<CompareEntry<'a>>,
 }
@@ -546,6 +546,10 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     if let Some(seed) = args.seed {
         simulation.seed = seed;
     }
+    let keys: Vec<&str> = compare::metrics().iter().map(|m| m.key).collect();
+    if !keys.contains(&args.rank_by.as_str()) {
+        bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
+    }
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = args.threads {
         if threads == 0 {
@@ -568,12 +572,22 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let metrics = compare::metrics();
-    let order = compare::metrics::ranking(&figures);
+    let Some(order) = compare::metrics::ranking(&figures, &args.rank_by) else {
+        unreachable!("--rank-by is checked before the run")
+    };
     let lang = args.lang;
     let sv = lang == Lang::Sv;
     let title =
         format!("{}: {}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" }, scenario.name);
-    let mut out = pensionsim::report::compare::table(&comparison, &metrics, &figures, &order, &title, lang);
+    let mut out = pensionsim::report::compare::table(
+        &comparison,
+        &metrics,
+        &figures,
+        &order,
+        &args.rank_by,
+        &title,
+        lang,
+    );
     let _ = writeln!(
         out,
         "{}",
@@ -620,7 +634,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         threads: pool.current_num_threads(),
         elapsed_seconds: elapsed,
         reference: &comparison.strategies[0].name,
-        ranked_by: "mean_annual_return",
+        ranked_by: &args.rank_by,
         bootstrap_resamples: compare::metrics::RESAMPLES,
         strategies: entries,
     };

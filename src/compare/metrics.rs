@@ -311,17 +311,24 @@ pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
         .collect()
 }
 
-/// The order to list strategies in: by mean annual return, highest first
-/// (ties by position in the file).
-pub fn ranking(figures: &[Vec<Figure>]) -> Vec<usize> {
-    let key = metrics().iter().position(|m| m.key == "mean_annual_return").unwrap_or(0);
+/// The order to list strategies in: by metric `key`, best first (highest
+/// first unless less is better), ties and undefined figures by position
+/// in the file; `None` when `key` is no metric.
+pub fn ranking(figures: &[Vec<Figure>], key: &str) -> Option<Vec<usize>> {
+    let list = metrics();
+    let at = list.iter().position(|m| m.key == key)?;
+    let lower_first = list[at].higher_is_better == Some(false);
     let mut order: Vec<usize> = (0..figures.len()).collect();
     order.sort_by(|&a, &b| {
-        let (x, y) = (
-            figures[a][key].value.unwrap_or(f64::NEG_INFINITY),
-            figures[b][key].value.unwrap_or(f64::NEG_INFINITY),
-        );
-        y.total_cmp(&x).then(a.cmp(&b))
+        let (x, y) = (figures[a][at].value, figures[b][at].value);
+        let by_value = match (x, y) {
+            (Some(x), Some(y)) if lower_first => x.total_cmp(&y),
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        by_value.then(a.cmp(&b))
     });
-    order
+    Some(order)
 }

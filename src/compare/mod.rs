@@ -33,6 +33,9 @@ pub struct Comparison {
     pub buy_and_hold: Vec<PathSummary>,
     pub start_value: f64,
     pub simulation: Simulation,
+    /// The scenario's policy, whose floor the strategies that are not the
+    /// rule are measured against.
+    pub yardstick: crate::rule::Policy,
 }
 
 /// Runs `strategies` on `scenario`'s market for `simulation`'s paths,
@@ -103,6 +106,7 @@ pub fn simulate(
         buy_and_hold,
         start_value: base.start_value(),
         simulation,
+        yardstick: scenario.policy,
     })
 }
 

@@ -447,3 +447,26 @@ fn bad_strategies_are_named_by_file_line_and_key() {
     );
     assert!(problems("", true)[0].expected.contains("at least one"));
 }
+
+#[test]
+fn strategies_rank_best_first_by_the_chosen_figure() {
+    let n = metrics().len();
+    let fig = |v: Option<f64>| Figure { value: v, se: None, diff: None, diff_lo: None, diff_hi: None };
+    let with = |k: &str, v: Option<f64>| {
+        let mut row = vec![fig(None); n];
+        row[key(k)] = fig(v);
+        row
+    };
+    let returns = vec![
+        with("mean_annual_return", Some(0.03)),
+        with("mean_annual_return", None),
+        with("mean_annual_return", Some(0.05)),
+        with("mean_annual_return", Some(0.03)),
+    ];
+    // Highest return first, a tie in file order, an undefined figure last.
+    assert_eq!(metrics::ranking(&returns, "mean_annual_return"), Some(vec![2, 0, 3, 1]));
+    // Less is better for a breach probability.
+    let breaches = vec![with("p_breach_horizon", Some(0.3)), with("p_breach_horizon", Some(0.1))];
+    assert_eq!(metrics::ranking(&breaches, "p_breach_horizon"), Some(vec![1, 0]));
+    assert_eq!(metrics::ranking(&breaches, "no_such_figure"), None);
+}

@@ -422,11 +422,13 @@ pub fn horizon(months: usize, lang: Lang) -> String {
 /// The ranked table: the headline figures of each strategy, highest mean
 /// return first, then each strategy's difference from the first with its
 /// 95 % interval, and what each strategy is.
+#[allow(clippy::too_many_arguments, reason = "the comparison, its figures, their order and the page's words")]
 pub fn table(
     c: &Comparison,
     metrics: &[Metric],
     figures: &[Vec<Figure>],
     order: &[usize],
+    rank_by: &str,
     title: &str,
     lang: Lang,
 ) -> String {
@@ -540,9 +542,19 @@ pub fn table(
         out,
         "\n{}",
         if sv {
-            "Rangordnade efter medelavkastning per år. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under 80 % av det högsta av de egna 24 senaste månadsvärdena (övriga). Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json."
+            format!(
+                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
+                metric_label(rank_by, lang).to_lowercase(),
+                percent(1.0 - c.yardstick.max_drawdown, 0, lang),
+                c.yardstick.window_months
+            )
         } else {
-            "Ranked by mean annual return. Breach: at least one day under the strategy's own floor (the rule's variants) or under 80 % of the highest of its own last 24 month-end values (the others). Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json."
+            format!(
+                "Ranked by {}. Breach: at least one day under the strategy's own floor (the rule's variants) or under {} of the highest of its own last {} month-end values (the others). Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json.",
+                metric_label(rank_by, lang).to_lowercase(),
+                percent(1.0 - c.yardstick.max_drawdown, 0, lang),
+                c.yardstick.window_months
+            )
         }
     );
     out
