@@ -185,6 +185,9 @@ pub fn metrics() -> Vec<Metric> {
         mean("p_breach_horizon", Unit::Share, Some(false), |p, _, _| {
             indicator(p.first_breach_month.is_some())
         }),
+        mean("p_month_end_under_policy_floor", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.yardstick_breach_month.is_some())
+        }),
         stat("breach_depth_p50", Unit::Share, Some(false), |ps, idx, _| {
             quantile_of(ps, idx, 0.5, |p| p.first_breach_month.map(|_| p.worst_breach))
         }),

@@ -60,7 +60,11 @@ pub fn simulate(
     let engine_for = |policy| {
         let mut variant = scenario.clone();
         variant.policy = policy;
-        Engine::new(&variant, simulation).ok_or_else(no_market)
+        // Measured at month ends against the scenario's floor, like every
+        // other strategy.
+        Engine::new(&variant, simulation)
+            .map(|e| e.with_yardstick(base.yardstick().clone()))
+            .ok_or_else(no_market)
     };
 
     // Everything the scalar mode runs, with the strategy it belongs to;

@@ -470,3 +470,28 @@ fn strategies_rank_best_first_by_the_chosen_figure() {
     assert_eq!(metrics::ranking(&breaches, "p_breach_horizon"), Some(vec![1, 0]));
     assert_eq!(metrics::ranking(&breaches, "no_such_figure"), None);
 }
+
+#[test]
+fn every_strategy_is_measured_against_the_scenarios_floor_at_month_ends() {
+    // Buy and hold never trades, so a month-end value under the yardstick
+    // floor is also a day under the floor it is measured against daily:
+    // the same floor, from the same window.
+    let s = scenario("rjh-2025-08.toml");
+    let mut set = default_set(&s.policy);
+    set.truncate(3); // the current rule and the 15 % and 25 % falls
+    let c = simulate(&s, &set, sim(300, 60), &|_| {}).unwrap();
+    let mut seen = 0;
+    for p in &c.buy_and_hold {
+        if let Some(m) = p.yardstick_breach_month {
+            seen += 1;
+            assert!(p.first_breach_month.is_some_and(|b| b <= m), "{p:?}");
+        }
+    }
+    assert!(seen > 10, "buy and hold should breach on some paths, {seen}");
+    // The rule with a 25 % fall is measured against the scenario's 20 %:
+    // it ends more months under that floor than under its own.
+    let f = evaluate(&c);
+    let (own, policy) = (key("p_breach_horizon"), key("p_month_end_under_policy_floor"));
+    assert!(f[2][policy].value > f[2][own].value, "{:?} vs {:?}", f[2][policy], f[2][own]);
+    assert!(f[2][policy].value > f[0][policy].value);
+}

@@ -98,6 +98,19 @@ pub struct PathSummary {
     /// or above that earlier high; `None` if it did not come back within
     /// the horizon (or there was no crash).
     pub months_to_recover: Option<u32>,
+    /// Month (0-based) of the first month-end whose value is under the
+    /// engine's [`Yardstick`] floor.
+    pub yardstick_breach_month: Option<u32>,
+}
+
+/// A floor every strategy of a comparison can be measured against at its
+/// month ends: `(1 - max_drawdown)` times the highest of the window's
+/// month-end values, the path's own month-end values pushed in as they
+/// come. By default the scenario's policy and history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Yardstick {
+    pub max_drawdown: f64,
+    pub window: crate::rule::MonthEndWindow,
 }
 
 /// Everything a run needs, prepared once.
@@ -112,6 +125,7 @@ pub struct Engine {
     start_value: f64,
     rebuild_cap: f64,
     vectors: Vectors,
+    yardstick: Yardstick,
 }
 
 /// The widest vector instructions this processor offers.
@@ -216,7 +230,18 @@ impl Engine {
             simulation,
             rebuild_cap: policy.target - policy.up_headroom,
             vectors: Vectors::detect(),
+            yardstick: Yardstick { max_drawdown: policy.max_drawdown, window: fund.window().clone() },
         })
+    }
+
+    /// The engine with `yardstick` as the floor its paths' month-ends are
+    /// measured against ([`PathSummary::yardstick_breach_month`]).
+    pub fn with_yardstick(self, yardstick: Yardstick) -> Engine {
+        Engine { yardstick, ..self }
+    }
+
+    pub fn yardstick(&self) -> &Yardstick {
+        &self.yardstick
     }
 
     pub fn simulation(&self) -> Simulation {
@@ -354,7 +379,8 @@ impl Engine {
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
             record: PathRecord::new(self.start_value),
-            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
+            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon)
+                .with_yardstick(&self.yardstick),
             out: PathSummary::default(),
         });
         let mut hot = Hot {
@@ -570,6 +596,8 @@ struct MonthTally {
     month_high: f64,
     /// The high a crash fell from, once there was one.
     crash_high: Option<f64>,
+    /// The yardstick's window and `1 - max_drawdown`, when measured.
+    yardstick: Option<(crate::rule::MonthEndWindow, f64)>,
 }
 
 impl MonthTally {
@@ -585,7 +613,13 @@ impl MonthTally {
             target_growth,
             month_high: start_value,
             crash_high: None,
+            yardstick: None,
         }
+    }
+
+    /// The tally measuring month-ends against `y` as well.
+    fn with_yardstick(self, y: &Yardstick) -> MonthTally {
+        MonthTally { yardstick: Some((y.window.clone(), 1.0 - y.max_drawdown)), ..self }
     }
 
     /// A down-weighting in `month` from share `equity_before`; only the
@@ -615,6 +649,12 @@ impl MonthTally {
             _ => {}
         }
         self.month_high = self.month_high.max(value);
+        if let Some((window, keep)) = &mut self.yardstick {
+            if out.yardstick_breach_month.is_none() && value < *keep * window.high() {
+                out.yardstick_breach_month = Some(month);
+            }
+            window.push(value);
+        }
         self.history.push((value, log_index));
         if self.history.len() > ROLLING_MONTHS {
             // The real return a year is at least the target when the real

@@ -257,7 +257,8 @@ impl Engine {
                         Carried {
                             steer,
                             record: PathRecord::new(self.start_value),
-                            tally: MonthTally::new(self.start_value, cap, horizon),
+                            tally: MonthTally::new(self.start_value, cap, horizon)
+                                .with_yardstick(&self.yardstick),
                             out: PathSummary::default(),
                         }
                     })

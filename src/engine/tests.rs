@@ -280,3 +280,28 @@ fn a_crash_is_a_month_end_ten_percent_under_the_high_and_recovery_is_the_way_bac
     tally.month_end(7, 50.0, 0.5, 0.0, &mut out);
     assert_eq!((out.crash_month, out.months_to_recover), (Some(3), Some(3)));
 }
+
+#[test]
+fn a_month_end_under_the_yardstick_floor_is_dated_against_the_months_before_it() {
+    // A window of three month-ends at 100: the floor is 80 until a higher
+    // month-end moves it; the month's own value is not yet in the window.
+    let y = Yardstick {
+        max_drawdown: 0.20,
+        window: crate::rule::MonthEndWindow::from_history(3, &[100.0; 3], None).unwrap(),
+    };
+    let mut tally = MonthTally::new(100.0, 0.75, 40).with_yardstick(&y);
+    let mut out = PathSummary::default();
+    // 80 against 100's floor of 80 is not under it; then 125 raises the
+    // floor to 100 from the next month on.
+    for (m, v) in [(0, 80.0), (1, 125.0), (2, 100.0)] {
+        tally.month_end(m, v, 0.5, 0.0, &mut out);
+    }
+    assert_eq!(out.yardstick_breach_month, None, "100 is not under 0.8 x 125");
+    tally.month_end(3, 99.9, 0.5, 0.0, &mut out);
+    assert_eq!(out.yardstick_breach_month, Some(3));
+    // Without a yardstick nothing is measured.
+    let mut plain = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    plain.month_end(0, 1.0, 0.5, 0.0, &mut out);
+    assert_eq!(out.yardstick_breach_month, None);
+}

@@ -47,6 +47,13 @@ pub fn metric_label(key: &str, lang: Lang) -> &'static str {
                 "Under the floor within the horizon"
             }
         }
+        "p_month_end_under_policy_floor" => {
+            if sv {
+                "Månadsvärde under policyns skyddsnivå"
+            } else {
+                "Month-end under the policy's floor"
+            }
+        }
         "breach_depth_p50" => {
             if sv {
                 "Största underskridande, median"
