@@ -56,15 +56,13 @@ pub fn simulate(
     if strategies.is_empty() {
         return Err(Error::Usage("no strategy to compare".into()));
     }
-    let base = Engine::new(scenario, simulation).ok_or_else(no_market)?;
+    // Every strategy is measured at month ends against the scenario's floor.
+    let yardstick = crate::engine::Yardstick::of(scenario);
+    let base = Engine::new(scenario, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
     let engine_for = |policy| {
         let mut variant = scenario.clone();
         variant.policy = policy;
-        // Measured at month ends against the scenario's floor, like every
-        // other strategy.
-        Engine::new(&variant, simulation)
-            .map(|e| e.with_yardstick(base.yardstick().clone()))
-            .ok_or_else(no_market)
+        Engine::new(&variant, simulation).map(|e| e.with_yardstick(yardstick.clone())).ok_or_else(no_market)
     };
 
     // Everything the scalar mode runs, with the strategy it belongs to;

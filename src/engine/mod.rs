@@ -99,18 +99,26 @@ pub struct PathSummary {
     /// the horizon (or there was no crash).
     pub months_to_recover: Option<u32>,
     /// Month (0-based) of the first month-end whose value is under the
-    /// engine's [`Yardstick`] floor.
+    /// engine's [`Yardstick`] floor, when it has one.
     pub yardstick_breach_month: Option<u32>,
 }
 
 /// A floor every strategy of a comparison can be measured against at its
 /// month ends: `(1 - max_drawdown)` times the highest of the window's
 /// month-end values, the path's own month-end values pushed in as they
-/// come. By default the scenario's policy and history.
+/// come. [`Yardstick::of`] gives the scenario's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Yardstick {
     pub max_drawdown: f64,
     pub window: crate::rule::MonthEndWindow,
+}
+
+impl Yardstick {
+    /// The scenario's floor: its policy's largest fall over its window,
+    /// starting from its history.
+    pub fn of(scenario: &Scenario) -> Yardstick {
+        Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
+    }
 }
 
 /// Everything a run needs, prepared once.
@@ -125,7 +133,7 @@ pub struct Engine {
     start_value: f64,
     rebuild_cap: f64,
     vectors: Vectors,
-    yardstick: Yardstick,
+    yardstick: Option<Yardstick>,
 }
 
 /// The widest vector instructions this processor offers.
@@ -230,18 +238,14 @@ impl Engine {
             simulation,
             rebuild_cap: policy.target - policy.up_headroom,
             vectors: Vectors::detect(),
-            yardstick: Yardstick { max_drawdown: policy.max_drawdown, window: fund.window().clone() },
+            yardstick: None,
         })
     }
 
     /// The engine with `yardstick` as the floor its paths' month-ends are
     /// measured against ([`PathSummary::yardstick_breach_month`]).
     pub fn with_yardstick(self, yardstick: Yardstick) -> Engine {
-        Engine { yardstick, ..self }
-    }
-
-    pub fn yardstick(&self) -> &Yardstick {
-        &self.yardstick
+        Engine { yardstick: Some(yardstick), ..self }
     }
 
     pub fn simulation(&self) -> Simulation {
@@ -380,7 +384,7 @@ impl Engine {
             fund: self.prototype.clone(),
             record: PathRecord::new(self.start_value),
             tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon)
-                .with_yardstick(&self.yardstick),
+                .with_yardstick(self.yardstick.as_ref()),
             out: PathSummary::default(),
         });
         let mut hot = Hot {
@@ -617,9 +621,9 @@ impl MonthTally {
         }
     }
 
-    /// The tally measuring month-ends against `y` as well.
-    fn with_yardstick(self, y: &Yardstick) -> MonthTally {
-        MonthTally { yardstick: Some((y.window.clone(), 1.0 - y.max_drawdown)), ..self }
+    /// The tally measuring month-ends against `y` as well, if given.
+    fn with_yardstick(self, y: Option<&Yardstick>) -> MonthTally {
+        MonthTally { yardstick: y.map(|y| (y.window.clone(), 1.0 - y.max_drawdown)), ..self }
     }
 
     /// A down-weighting in `month` from share `equity_before`; only the

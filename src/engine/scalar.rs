@@ -258,7 +258,7 @@ impl Engine {
                             steer,
                             record: PathRecord::new(self.start_value),
                             tally: MonthTally::new(self.start_value, cap, horizon)
-                                .with_yardstick(&self.yardstick),
+                                .with_yardstick(self.yardstick.as_ref()),
                             out: PathSummary::default(),
                         }
                     })

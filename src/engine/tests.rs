@@ -289,7 +289,7 @@ fn a_month_end_under_the_yardstick_floor_is_dated_against_the_months_before_it()
         max_drawdown: 0.20,
         window: crate::rule::MonthEndWindow::from_history(3, &[100.0; 3], None).unwrap(),
     };
-    let mut tally = MonthTally::new(100.0, 0.75, 40).with_yardstick(&y);
+    let mut tally = MonthTally::new(100.0, 0.75, 40).with_yardstick(Some(&y));
     let mut out = PathSummary::default();
     // 80 against 100's floor of 80 is not under it; then 125 raises the
     // floor to 100 from the next month on.
