@@ -661,4 +661,14 @@ fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
         .code(2)
         .stderr(predicate::str::contains("--rank-by: expected one of mean_annual_return"))
         .stderr(predicate::str::contains("found `beauty`"));
+    // A scenario without a market cannot be compared.
+    let text = std::fs::read_to_string(shipped()).unwrap();
+    let no_market = dir.path().join("no-market.toml");
+    std::fs::write(&no_market, &text[..text.find("[market]").unwrap()]).unwrap();
+    pensionsim()
+        .arg("compare")
+        .arg(&no_market)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-market.toml: a comparison needs a [market] section"));
 }
