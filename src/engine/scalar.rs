@@ -421,4 +421,59 @@ mod tests {
         }
         assert!(downs[0] > downs[1] && downs[1] > downs[2], "down-weightings {downs:?}");
     }
+
+    #[test]
+    fn each_portfolio_gets_the_returns_of_the_paths_own_market_step_bit_for_bit() {
+        // A steer that keeps the returns it is handed; each path's must be
+        // those of the one-path market (`MarketState::step`) on its stream.
+        type Log = std::sync::Arc<std::sync::Mutex<Vec<[f64; 3]>>>;
+        struct Tape(Log, f64);
+        impl Steer for Tape {
+            fn apply_returns(&mut self, s: f64, g: f64, f: f64) {
+                self.0.lock().unwrap().push([s, g, f]);
+            }
+            fn close_day(&mut self, _: usize, _: bool) -> Day {
+                Day {
+                    value_pre: self.1,
+                    equity_value_pre: 0.0,
+                    high_pre: self.1,
+                    floor_pre: 0.0,
+                    value_post: self.1,
+                    down: None,
+                    up: None,
+                }
+            }
+            fn value(&self) -> f64 {
+                self.1
+            }
+            fn equity_share(&self) -> f64 {
+                0.0
+            }
+            fn floor(&self) -> f64 {
+                0.0
+            }
+        }
+        let e = engine("rjh-2025-08.toml", 11, 3);
+        for path in [0u64, 7, 10] {
+            let log: Log = Default::default();
+            let tape = log.clone();
+            let make = move || Box::new(Tape(tape.clone(), 1.0)) as Box<dyn Steer>;
+            e.steered_path(path, &[&make]);
+            let mut rng = path_rng(e.simulation.seed, path);
+            let mut market = crate::market::MarketState::start(&e.model);
+            let mut want = Vec::new();
+            for month in 0..3 {
+                market.start_month(&e.model, month, &mut rng);
+                for _ in 0..e.model.trading_days_per_month {
+                    let r = market.step(&e.model, &e.kernels, &mut rng);
+                    want.push([r.swedish_equity, r.global_equity, r.fixed_income]);
+                }
+            }
+            let got = log.lock().unwrap().clone();
+            assert_eq!(got.len(), want.len());
+            for (d, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(a.map(f64::to_bits), b.map(f64::to_bits), "path {path}, day {d}");
+            }
+        }
+    }
 }
