@@ -468,6 +468,7 @@ pub fn table(
     let headline = [
         "mean_annual_return",
         "p_breach_horizon",
+        "p_month_end_under_policy_floor",
         "trades_per_year",
         "cost_of_protection",
         "p_cash_lock",
@@ -480,6 +481,8 @@ pub fn table(
             ("mean_annual_return", true) => "Avkastn./år",
             ("p_breach_horizon", false) => "P(breach)",
             ("p_breach_horizon", true) => "P(under skyddsn.)",
+            ("p_month_end_under_policy_floor", false) => "P(m-end < policy)",
+            ("p_month_end_under_policy_floor", true) => "P(mån < policy)",
             ("trades_per_year", false) => "Trades/yr",
             ("trades_per_year", true) => "Omvikt./år",
             ("cost_of_protection", false) => "Cost of prot.",
@@ -550,14 +553,14 @@ pub fn table(
         "\n{}",
         if sv {
             format!(
-                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
+                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Mån < policy: minst ett månadsvärde under samma policyns skyddsnivå, för alla strategier lika. Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
                 metric_label(rank_by, lang).to_lowercase(),
                 percent(1.0 - c.yardstick.max_drawdown, 0, lang),
                 c.yardstick.window_months
             )
         } else {
             format!(
-                "Ranked by {}. Breach: at least one day under the strategy's own floor (the rule's variants) or under {} of the highest of its own last {} month-end values (the others). Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json.",
+                "Ranked by {}. Breach: at least one day under the strategy's own floor (the rule's variants) or under {} of the highest of its own last {} month-end values (the others). Month-end < policy: at least one month-end value under that same policy floor, for every strategy alike. Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json.",
                 metric_label(rank_by, lang).to_lowercase(),
                 percent(1.0 - c.yardstick.max_drawdown, 0, lang),
                 c.yardstick.window_months
