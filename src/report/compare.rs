@@ -553,7 +553,7 @@ pub fn table(
         "\n{}",
         if sv {
             format!(
-                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Mån < policy: minst ett månadsvärde under samma policyns skyddsnivå, för alla strategier lika. Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
+                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Mån < policy: minst ett månadsvärde under policyns skyddsnivå beräknad så, för alla strategier lika. Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
                 metric_label(rank_by, lang).to_lowercase(),
                 percent(1.0 - c.yardstick.max_drawdown, 0, lang),
                 c.yardstick.window_months
