@@ -23,12 +23,15 @@
 //!   and Monte Carlo after a shock, from the scenario's state;
 //! - [`obligations`]: the pension obligation, the consolidation ratio
 //!   year by year to 2040 and beyond, and the deposits that reach 100 %;
+//! - [`compare`]: strategies side by side on the same futures, with
+//!   paired intervals for their differences;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod compare;
 pub mod debt;
 pub mod engine;
 pub mod error;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => commands::replay_cmd(args),
         Command::Suggest(args) => commands::suggest(args),
         Command::Stress(args) => commands::stress(args),
+        Command::Compare(args) => commands::compare(args),
     };
     match result {
         Ok(printed) => match std::io::stdout().lock().write_all(printed.as_bytes()) {

@@ -874,3 +874,149 @@ fn bad_obligations_exit_2_naming_the_key() {
         ))
         .stderr(predicate::str::contains("`obligations.payroll_tax`: expected a rate from 0 to 1"));
 }
+
+#[test]
+fn compare_ranks_the_default_strategies_with_paired_intervals_and_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = pensionsim()
+        .args(["compare", "scenarios/rjh-2025-08.toml", "--paths", "400", "--horizon-months", "36", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Strategy comparison: Region Jämtland Härjedalen, 2025-08-31"))
+        .stdout(predicate::str::contains("400 paths, 3 years, seed 20250831"))
+        .stdout(predicate::str::contains("Difference from \"current\" [95 % interval]"))
+        .stdout(predicate::str::contains("static-60/40"))
+        .stdout(predicate::str::contains("cppi-80x4"))
+        .stdout(predicate::str::contains("tipp-80x4"));
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    // Sixteen ranked rows in each table.
+    for rank in 1..=16 {
+        assert!(
+            stdout.lines().filter(|l| l.starts_with(&format!("{rank:>2}  "))).count() == 2,
+            "rank {rank}:\n{stdout}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    assert_eq!(json["paths"], 400);
+    assert_eq!(json["reference"], "current");
+    let strategies = json["strategies"].as_array().unwrap();
+    assert_eq!(strategies.len(), 16);
+    let r = &strategies[1]["metrics"]["mean_annual_return"];
+    let (d, lo, hi) =
+        (r["diff"].as_f64().unwrap(), r["diff_lo"].as_f64().unwrap(), r["diff_hi"].as_f64().unwrap());
+    assert!(lo < d && d < hi, "{r}");
+    assert_eq!(strategies[0]["metrics"]["mean_annual_return"]["diff"], 0.0);
+    assert!(strategies[0]["stats"]["final_value"]["p50"].as_f64().unwrap() > 0.0);
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("rank,strategy,kind,metric,unit,value,se,diff,diff_lo,diff_hi\n"));
+    assert_eq!(csv.lines().count(), 1 + 16 * compare_metric_count(&json));
+    for chart in ["compare_risk_return", "compare_values"] {
+        assert!(std::fs::read(out.join(format!("{chart}.png"))).unwrap().starts_with(b"\x89PNG"));
+        assert!(std::fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap().contains("<svg"));
+    }
+}
+
+fn compare_metric_count(json: &serde_json::Value) -> usize {
+    json["strategies"][0]["metrics"].as_object().unwrap().len()
+}
+
+#[test]
+fn compare_speaks_swedish_and_takes_strategies_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("strategies.toml");
+    std::fs::write(
+        &file,
+        "[[strategy]]\nname = \"nu\"\nkind = \"rule\"\n\n[[strategy]]\nname = \"månad\"\nkind = \"rule\"\ncheck = \"monthly\"\n\n[[strategy]]\nname = \"fast\"\nkind = \"static\"\nequity_share = 0.5\n",
+    )
+    .unwrap();
+    pensionsim()
+        .args([
+            "compare",
+            "scenarios/rjh-2025-08.toml",
+            "--paths",
+            "200",
+            "--horizon-months",
+            "24",
+            "--lang",
+            "sv",
+            "--strategies",
+        ])
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Jämförelse av strategier"))
+        .stdout(predicate::str::contains("Skillnad mot \"nu\" [95 % intervall]"))
+        .stdout(predicate::str::contains("riskprincipen: kontroll vid månadsskiften"))
+        .stdout(predicate::str::contains("fast mix, 50\u{a0}% aktier"))
+        .stdout(predicate::str::contains("Skrev"));
+}
+
+#[test]
+fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (body, key, expected) in [
+        ("kind = \"momentum\"", "`strategy[0].kind`", "expected one of \"rule\""),
+        ("kind = \"rule\"\nmax_drawdown = 0", "`strategy[0].max_drawdown`", "strictly between 0 and 1"),
+        ("kind = \"rule\"\nmax_drawdown = 1.0", "`strategy[0].max_drawdown`", "strictly between 0 and 1"),
+        ("kind = \"rule\"\ncap = 1.5", "`strategy[0].cap`", "a share from 0 to 1"),
+        ("kind = \"rule\"\nwindow_months = 0", "`strategy[0].window_months`", "1 to 600"),
+        ("kind = \"rule\"\nfloor = 0.2", "`strategy[0].floor`", "a key of a `rule` strategy"),
+    ] {
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, format!("[[strategy]]\nname = \"x\"\n{body}\n")).unwrap();
+        pensionsim()
+            .args(["compare", "scenarios/rjh-2025-08.toml", "--strategies"])
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.toml:"))
+            .stderr(predicate::str::contains(key))
+            .stderr(predicate::str::contains(expected));
+    }
+    assert!(!out.exists(), "nothing is written on bad input");
+    // In the scenario itself, the scenario file is named.
+    let scenario = dir.path().join("with-strategies.toml");
+    let text = std::fs::read_to_string(shipped()).unwrap()
+        + "\n[[strategy]]\nname = \"x\"\nkind = \"cppi\"\nfloor = 1.0\n";
+    std::fs::write(&scenario, text).unwrap();
+    pensionsim()
+        .arg("compare")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("with-strategies.toml:"))
+        .stderr(predicate::str::contains("`strategy[0].floor`: expected a share strictly between 0 and 1"));
+    // A missing strategies file is named too.
+    pensionsim()
+        .args(["compare", "scenarios/rjh-2025-08.toml", "--strategies", "no-such-file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-such-file.toml"));
+    // An unknown figure to rank by lists the ones there are.
+    pensionsim()
+        .args(["compare", "scenarios/rjh-2025-08.toml", "--rank-by", "beauty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--rank-by: expected one of mean_annual_return"))
+        .stderr(predicate::str::contains("found `beauty`"));
+    // A scenario without a market cannot be compared.
+    let text = std::fs::read_to_string(shipped()).unwrap();
+    let no_market = dir.path().join("no-market.toml");
+    std::fs::write(&no_market, &text[..text.find("[market]").unwrap()]).unwrap();
+    pensionsim()
+        .arg("compare")
+        .arg(&no_market)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no-market.toml: a comparison needs a [market] section"));
+}

@@ -19,7 +19,7 @@ use pensionsim::stats::{MonthHistograms, PortfolioStats, summarize};
 use serde::Serialize;
 use std::time::Instant;
 
-use super::args::{ReplayArgs, RunArgs, StressArgs, SuggestArgs, ValidateArgs};
+use super::args::{CompareArgs, ReplayArgs, RunArgs, StressArgs, SuggestArgs, ValidateArgs};
 use super::output::write_files;
 
 /// Text for standard output; warnings go to standard error as they arise.
@@ -680,5 +680,226 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
         written.len(),
         if lang == Lang::Sv { "filer" } else { "files" }
     );
+    Ok(out)
+}
+
+/// `compare.json` (schema: docs/compare.md).
+#[derive(Serialize)]
+struct CompareFile<'a> {
+    version: &'static str,
+    scenario: &'a str,
+    scenario_file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    strategies_file: Option<String>,
+    paths: usize,
+    seed: u64,
+    months: usize,
+    threads: usize,
+    elapsed_seconds: f64,
+    reference: &'a str,
+    ranked_by: &'a str,
+    bootstrap_resamples: usize,
+    strategies: Vec<CompareEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct CompareEntry<'a> {
+    rank: usize,
+    name: &'a str,
+    description: String,
+    #[serde(flatten)]
+    kind: &'a pensionsim::compare::Kind,
+    metrics: std::collections::BTreeMap<&'static str, &'a pensionsim::compare::Figure>,
+    /// The engine's statistics of this strategy, as `summary.json` has them.
+    stats: PortfolioStats,
+}
+
+pub fn compare(args: &CompareArgs) -> Result<Printed> {
+    use pensionsim::compare;
+    let scenario = load_scenario(&args.scenario)?;
+    let strategies = match &args.strategies {
+        Some(file) => {
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+            compare::parse(file, &text, &scenario.policy, true)?.unwrap_or_default()
+        }
+        None => {
+            let text = std::fs::read_to_string(&args.scenario)
+                .with_context(|| format!("cannot read {}", args.scenario.display()))?;
+            compare::parse(&args.scenario, &text, &scenario.policy, false)?
+                .unwrap_or_else(|| compare::default_set(&scenario.policy))
+        }
+    };
+    let mut simulation = scenario.simulation;
+    if let Some(paths) = args.paths {
+        if paths == 0 {
+            bail!("--paths: expected 1 path or more, found 0");
+        }
+        simulation.paths = paths;
+    }
+    if let Some(months) = args.horizon_months {
+        if !(1..=1200).contains(&months) {
+            bail!("--horizon-months: expected 1 to 1200 months, found {months}");
+        }
+        simulation.horizon_months = months;
+    }
+    if let Some(seed) = args.seed {
+        simulation.seed = seed;
+    }
+    let keys: Vec<&str> = compare::metrics().iter().map(|m| m.key).collect();
+    if !keys.contains(&args.rank_by.as_str()) {
+        bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads: expected 1 thread or more, found 0");
+        }
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let total = (compare::work(&strategies) * simulation.paths) as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} path runs, {elapsed} (about {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let (comparison, figures) = pool.install(|| -> Result<_> {
+        let c = compare::simulate(&scenario, &strategies, simulation, &|n| bar.inc(n as u64))?;
+        let figures = compare::evaluate(&c);
+        Ok((c, figures))
+    })?;
+    let elapsed = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let metrics = compare::metrics();
+    let Some(order) = compare::metrics::ranking(&figures, &args.rank_by) else {
+        unreachable!("--rank-by is checked before the run")
+    };
+    let lang = args.lang;
+    let sv = lang == Lang::Sv;
+    let title =
+        format!("{}: {}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" }, scenario.name);
+    let mut out = pensionsim::report::compare::table(
+        &comparison,
+        &metrics,
+        &figures,
+        &order,
+        &args.rank_by,
+        &title,
+        lang,
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            format!(
+                "Tid: {} s på {} trådar.",
+                pensionsim::report::i18n::number(elapsed, 1, lang),
+                pool.current_num_threads()
+            )
+        } else {
+            format!("Time: {elapsed:.1} s on {} threads.", pool.current_num_threads())
+        }
+    );
+
+    let rank_of = |s: usize| order.iter().position(|&o| o == s).unwrap_or(0) + 1;
+    let months = simulation.horizon_months;
+    let entries = comparison
+        .strategies
+        .iter()
+        .enumerate()
+        .map(|(s, st)| {
+            let outcome = pensionsim::engine::Outcome {
+                paths: comparison.paths[s].clone(),
+                months: MonthHistograms::new(1, comparison.start_value),
+            };
+            CompareEntry {
+                rank: rank_of(s),
+                name: &st.name,
+                description: pensionsim::report::compare::describe(st, &comparison.strategies[0], Lang::En),
+                kind: &st.kind,
+                metrics: metrics.iter().map(|m| m.key).zip(&figures[s]).collect(),
+                stats: summarize(&outcome, comparison.start_value, months),
+            }
+        })
+        .collect();
+    let file = CompareFile {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: &scenario.name,
+        scenario_file: args.scenario.display().to_string(),
+        strategies_file: args.strategies.as_ref().map(|p| p.display().to_string()),
+        paths: simulation.paths,
+        seed: simulation.seed,
+        months,
+        threads: pool.current_num_threads(),
+        elapsed_seconds: elapsed,
+        reference: &comparison.strategies[0].name,
+        ranked_by: &args.rank_by,
+        bootstrap_resamples: compare::metrics::RESAMPLES,
+        strategies: entries,
+    };
+    let json = serde_json::to_string_pretty(&file)? + "\n";
+    let csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
+
+    use pensionsim::report::chart::strategies::{
+        RiskReturn, ValueBox, risk_return_chart, value_distribution_chart,
+    };
+    let at = |key: &str| metrics.iter().position(|m| m.key == key).unwrap_or(0);
+    let (breach, ret) = (at("p_breach_horizon"), at("mean_annual_return"));
+    let with_interval = |f: &compare::Figure| {
+        let v = f.value.unwrap_or(f64::NAN);
+        let (lo, hi) = f.interval().unwrap_or((v, v));
+        (v, lo, hi)
+    };
+    let points: Vec<RiskReturn> = (0..comparison.strategies.len())
+        .map(|s| RiskReturn {
+            rank: rank_of(s),
+            name: comparison.strategies[s].name.clone(),
+            breach: with_interval(&figures[s][breach]),
+            annual_return: with_interval(&figures[s][ret]),
+            reference: s == 0,
+        })
+        .collect();
+    let boxes: Vec<ValueBox> = order
+        .iter()
+        .map(|&s| {
+            let d = &file.strategies[s].stats.final_value;
+            ValueBox {
+                rank: rank_of(s),
+                name: comparison.strategies[s].name.clone(),
+                p5: d.p5,
+                p25: d.p25,
+                p50: d.p50,
+                p75: d.p75,
+                p95: d.p95,
+                mean: d.mean,
+            }
+        })
+        .collect();
+    let risk_title = if sv {
+        format!("Avkastning mot risken att hamna under skyddsnivån: {}", scenario.name)
+    } else {
+        format!("Return against the risk of a floor breach: {}", scenario.name)
+    };
+    let span = pensionsim::report::compare::horizon(months, lang);
+    let value_title = if sv {
+        format!("Värdet om {span} per strategi: {}", scenario.name)
+    } else {
+        format!("The value in {span} per strategy: {}", scenario.name)
+    };
+    let risk = risk_return_chart(&points, simulation.paths, &risk_title, lang)?;
+    let values = value_distribution_chart(&boxes, comparison.start_value, &value_title, lang)?;
+    let written = write_files(
+        &args.out,
+        &[
+            ("compare.json", json.as_bytes()),
+            ("compare.csv", csv.as_bytes()),
+            ("compare_risk_return.svg", risk.svg.as_bytes()),
+            ("compare_risk_return.png", &risk.png),
+            ("compare_values.svg", values.svg.as_bytes()),
+            ("compare_values.png", &values.png),
+        ],
+    )?;
+    let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)
 }

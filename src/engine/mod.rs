@@ -45,6 +45,9 @@ const BLOCK: usize = 256;
 pub const CASH_LOCK_SHARE: f64 = 0.10;
 /// Consecutive month-ends under [`CASH_LOCK_SHARE`] that make a cash lock.
 pub const CASH_LOCK_MONTHS: u32 = 12;
+/// A crash, for the recovery time: a month-end value at least this share
+/// below the path's highest month-end value so far (the start counts).
+pub const CRASH_FALL: f64 = 0.10;
 /// The region's long-term target: 3.5 % real a year over rolling 5 years.
 pub const REAL_RETURN_TARGET: f64 = 0.035;
 const ROLLING_MONTHS: usize = 60;
@@ -87,6 +90,35 @@ pub struct PathSummary {
     /// Log of the price index at the horizon (zero at the start), for
     /// real returns.
     pub final_log_price_index: f64,
+    /// Month (0-based) of the first crash: the first month-end value at
+    /// least [`CRASH_FALL`] below the highest month-end value before it
+    /// (the start value counts).
+    pub crash_month: Option<u32>,
+    /// Months from the crash's month-end to the first month-end value at
+    /// or above that earlier high; `None` if it did not come back within
+    /// the horizon (or there was no crash).
+    pub months_to_recover: Option<u32>,
+    /// Month (0-based) of the first month-end whose value is under the
+    /// engine's [`Yardstick`] floor, when it has one.
+    pub yardstick_breach_month: Option<u32>,
+}
+
+/// A floor every strategy of a comparison can be measured against at its
+/// month ends: `(1 - max_drawdown)` times the highest of the window's
+/// month-end values, the path's own month-end values pushed in as they
+/// come. [`Yardstick::of`] gives the scenario's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Yardstick {
+    pub max_drawdown: f64,
+    pub window: crate::rule::MonthEndWindow,
+}
+
+impl Yardstick {
+    /// The scenario's floor: its policy's largest fall over its window,
+    /// starting from its history.
+    pub fn of(scenario: &Scenario) -> Yardstick {
+        Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
+    }
 }
 
 /// Everything a run needs, prepared once.
@@ -101,6 +133,7 @@ pub struct Engine {
     start_value: f64,
     rebuild_cap: f64,
     vectors: Vectors,
+    yardstick: Option<Yardstick>,
 }
 
 /// The widest vector instructions this processor offers.
@@ -236,7 +269,14 @@ impl Engine {
             simulation,
             rebuild_cap: policy.target - policy.up_headroom,
             vectors: Vectors::detect(),
+            yardstick: None,
         })
+    }
+
+    /// The engine with `yardstick` as the floor its paths' month-ends are
+    /// measured against ([`PathSummary::yardstick_breach_month`]).
+    pub fn with_yardstick(self, yardstick: Yardstick) -> Engine {
+        Engine { yardstick: Some(yardstick), ..self }
     }
 
     pub fn simulation(&self) -> Simulation {
@@ -465,7 +505,8 @@ impl Engine {
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
             record: PathRecord::new(self.start_value),
-            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon),
+            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon)
+                .with_yardstick(self.yardstick.as_ref()),
             out: PathSummary::default(),
         });
         // Under a schedule: each lane's net flows paid in, and units held
@@ -665,27 +706,41 @@ impl Book {
 
     /// The path's summary at the horizon.
     fn finish(self, horizon: usize, log_price_index: f64) -> PathSummary {
-        let Book { fund, record, tally, mut out } = self;
-        out.final_value = fund.value();
-        out.final_log_price_index = log_price_index;
-        if horizon < 3 {
-            out.equity_share_3m = fund.equity_share();
-        }
-        if horizon < 12 {
-            out.value_12m = out.final_value;
-            out.equity_share_12m = fund.equity_share();
-        }
-        out.worst_breach = record.worst_breach;
-        out.downweights = record.downweights;
-        out.upweights = record.upweights;
-        out.traded = record.traded;
-        out.costs = record.costs;
-        out.max_drawdown = record.max_drawdown;
-        out.min_margin = record.min_margin;
-        out.downweighted = tally.first_down.is_some();
-        out.first_downweight_month = tally.first_down.map(|(month, _)| month);
-        out
+        let Book { fund, record, tally, out } = self;
+        finish(fund.value(), fund.equity_share(), &record, &tally, out, horizon, log_price_index)
     }
+}
+
+/// A path's summary at the horizon, from its final value and equity share,
+/// its record and its month-end tally.
+fn finish(
+    value: f64,
+    equity_share: f64,
+    record: &PathRecord,
+    tally: &MonthTally,
+    mut out: PathSummary,
+    horizon: usize,
+    log_price_index: f64,
+) -> PathSummary {
+    out.final_value = value;
+    out.final_log_price_index = log_price_index;
+    if horizon < 3 {
+        out.equity_share_3m = equity_share;
+    }
+    if horizon < 12 {
+        out.value_12m = out.final_value;
+        out.equity_share_12m = equity_share;
+    }
+    out.worst_breach = record.worst_breach;
+    out.downweights = record.downweights;
+    out.upweights = record.upweights;
+    out.traded = record.traded;
+    out.costs = record.costs;
+    out.max_drawdown = record.max_drawdown;
+    out.min_margin = record.min_margin;
+    out.downweighted = tally.first_down.is_some();
+    out.first_downweight_month = tally.first_down.map(|(month, _)| month);
+    out
 }
 
 /// Month-end figures of a block of paths, binned as they come and kept
@@ -742,6 +797,12 @@ struct MonthTally {
     /// `(1 + REAL_RETURN_TARGET)^5`, real growth over a rolling window
     /// that meets the target.
     target_growth: f64,
+    /// The highest month-end value so far, the start included.
+    month_high: f64,
+    /// The high a crash fell from, once there was one.
+    crash_high: Option<f64>,
+    /// The yardstick's window and `1 - max_drawdown`, when measured.
+    yardstick: Option<(crate::rule::MonthEndWindow, f64)>,
 }
 
 impl MonthTally {
@@ -749,7 +810,21 @@ impl MonthTally {
         let mut history = Vec::with_capacity(months + 1);
         history.push((start_value, 0.0));
         let target_growth = (1.0 + REAL_RETURN_TARGET).powi((ROLLING_MONTHS / 12) as i32);
-        MonthTally { first_down: None, low_streak: 0, rebuild_cap, history, target_growth }
+        MonthTally {
+            first_down: None,
+            low_streak: 0,
+            rebuild_cap,
+            history,
+            target_growth,
+            month_high: start_value,
+            crash_high: None,
+            yardstick: None,
+        }
+    }
+
+    /// The tally measuring month-ends against `y` as well, if given.
+    fn with_yardstick(self, y: Option<&Yardstick>) -> MonthTally {
+        MonthTally { yardstick: y.map(|y| (y.window.clone(), 1.0 - y.max_drawdown)), ..self }
     }
 
     /// A flow that scaled the portfolio by `factor`: past values scale with
@@ -776,6 +851,23 @@ impl MonthTally {
                 out.months_to_rebuild = Some(month - start);
             }
         }
+        match (self.crash_high, out.crash_month) {
+            (None, _) if value <= (1.0 - CRASH_FALL) * self.month_high => {
+                self.crash_high = Some(self.month_high);
+                out.crash_month = Some(month);
+            }
+            (Some(high), Some(start)) if out.months_to_recover.is_none() && value >= high => {
+                out.months_to_recover = Some(month - start);
+            }
+            _ => {}
+        }
+        self.month_high = self.month_high.max(value);
+        if let Some((window, keep)) = &mut self.yardstick {
+            if out.yardstick_breach_month.is_none() && value < *keep * window.high() {
+                out.yardstick_breach_month = Some(month);
+            }
+            window.push(value);
+        }
         self.history.push((value, log_index));
         if self.history.len() > ROLLING_MONTHS {
             // The real return a year is at least the target when the real
@@ -787,6 +879,10 @@ impl MonthTally {
         }
     }
 }
+
+mod scalar;
+
+pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
 
 #[cfg(test)]
 mod tests;

@@ -258,3 +258,50 @@ fn every_vector_width_gives_the_same_bits() {
         assert_eq!(outcome.paths, baseline.paths, "AVX2");
     }
 }
+
+#[test]
+fn a_crash_is_a_month_end_ten_percent_under_the_high_and_recovery_is_the_way_back() {
+    let mut tally = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    // 9.9 % under the start is no crash; the high moves to 120 first.
+    for (m, v) in [(0, 90.1), (1, 120.0), (2, 108.5)].into_iter() {
+        tally.month_end(m, v, 0.5, 0.0, &mut out);
+    }
+    assert_eq!(out.crash_month, None);
+    tally.month_end(3, 108.0, 0.5, 0.0, &mut out); // exactly 10 % under 120
+    assert_eq!(out.crash_month, Some(3));
+    for (m, v) in [(4, 90.0), (5, 119.9)] {
+        tally.month_end(m, v, 0.5, 0.0, &mut out);
+    }
+    assert_eq!(out.months_to_recover, None, "back near, not at, the old high");
+    tally.month_end(6, 120.0, 0.5, 0.0, &mut out);
+    assert_eq!(out.months_to_recover, Some(3));
+    // A later crash does not start another count.
+    tally.month_end(7, 50.0, 0.5, 0.0, &mut out);
+    assert_eq!((out.crash_month, out.months_to_recover), (Some(3), Some(3)));
+}
+
+#[test]
+fn a_month_end_under_the_yardstick_floor_is_dated_against_the_months_before_it() {
+    // A window of three month-ends at 100: the floor is 80 until a higher
+    // month-end moves it; the month's own value is not yet in the window.
+    let y = Yardstick {
+        max_drawdown: 0.20,
+        window: crate::rule::MonthEndWindow::from_history(3, &[100.0; 3], None).unwrap(),
+    };
+    let mut tally = MonthTally::new(100.0, 0.75, 40).with_yardstick(Some(&y));
+    let mut out = PathSummary::default();
+    // 80 against 100's floor of 80 is not under it; then 125 raises the
+    // floor to 100 from the next month on.
+    for (m, v) in [(0, 80.0), (1, 125.0), (2, 100.0)] {
+        tally.month_end(m, v, 0.5, 0.0, &mut out);
+    }
+    assert_eq!(out.yardstick_breach_month, None, "100 is not under 0.8 x 125");
+    tally.month_end(3, 99.9, 0.5, 0.0, &mut out);
+    assert_eq!(out.yardstick_breach_month, Some(3));
+    // Without a yardstick nothing is measured.
+    let mut plain = MonthTally::new(100.0, 0.75, 40);
+    let mut out = PathSummary::default();
+    plain.month_end(0, 1.0, 0.5, 0.0, &mut out);
+    assert_eq!(out.yardstick_breach_month, None);
+}

@@ -7,6 +7,8 @@
 //! differs in line style or marker as well, so a black-and-white print
 //! still tells them apart.
 
+pub mod strategies;
+
 use std::sync::Once;
 
 use plotters::coord::Shift;

@@ -2,6 +2,7 @@
 //! and charts. Nothing here computes a figure; it only presents them.
 
 pub mod chart;
+pub mod compare;
 pub mod debt;
 pub mod i18n;
 pub mod obligations;

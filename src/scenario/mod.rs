@@ -10,7 +10,7 @@
 //! The layout of a scenario is documented in `docs/scenario.md`.
 
 mod raw;
-mod spans;
+pub(crate) mod spans;
 mod today;
 mod validate;
 

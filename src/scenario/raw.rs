@@ -20,6 +20,10 @@ pub struct ScenarioFile {
     pub debt: Option<DebtFile>,
     // Sections later versions read; present now only to say so clearly.
     pub liquidity: Option<toml::Value>,
+    /// `[[strategy]]` tables for `pensionsim compare`, which reads and
+    /// checks them itself (`compare::strategy`).
+    #[allow(dead_code, reason = "read by the compare module from the file's text")]
+    pub strategy: Option<toml::Value>,
 }
 
 pub const TOP_KEYS: &[&str] = &[
@@ -33,6 +37,7 @@ pub const TOP_KEYS: &[&str] = &[
     "obligations",
     "debt",
     "liquidity",
+    "strategy",
 ];
 
 #[derive(Debug, Default, Deserialize)]

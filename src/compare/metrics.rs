@@ -1,0 +1,337 @@
+//! The figures of a comparison, each strategy's value and its difference
+//! from the first strategy with a 95 % interval from the paired per-path
+//! differences.
+//!
+//! Two kinds of figure:
+//!
+//! - a mean over paths of a per-path quantity (a probability is the mean
+//!   of an indicator): the difference is the mean of the per-path
+//!   differences `d_p = x_p(s) - x_p(first)`, its interval
+//!   `mean(d) ± 1.96 sd(d) / sqrt(n)`. Two strategies that agree on every
+//!   path differ by exactly 0 with an interval of width 0;
+//! - any other statistic (a quantile, a tail mean, a share among the
+//!   paths where something happened): the interval is the 2.5 % to
+//!   97.5 % range of the difference over [`RESAMPLES`] paired bootstrap
+//!   resamples (the same resampled paths for both strategies), drawn from
+//!   the run's seed, so the same run gives the same interval.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::Comparison;
+use crate::engine::PathSummary;
+use crate::rng::path_rng;
+use crate::stats::{mean_se, quantile_sorted};
+
+/// Paired bootstrap resamples for the intervals of statistics that are not means.
+pub const RESAMPLES: usize = 200;
+/// The normal quantile of a two-sided 95 % interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+/// Added to the run's seed for the bootstrap's streams.
+const BOOTSTRAP_SALT: u64 = 0xB007_5743_0000_0001;
+
+/// How a figure is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A probability or share, printed as a percentage.
+    Share,
+    /// A rate a year (a return), printed as a percentage.
+    Rate,
+    /// A count a year.
+    PerYear,
+    Mkr,
+    Months,
+}
+
+/// Context a per-path quantity needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub start_value: f64,
+    pub years: f64,
+}
+
+type PerPath = fn(&PathSummary, &PathSummary, &Ctx) -> f64;
+type Statistic = fn(&[PathSummary], &[u32], &Ctx) -> Option<f64>;
+
+#[derive(Clone, Copy)]
+enum How {
+    /// Mean over paths of `f(strategy's path, buy-and-hold's path)`.
+    Mean(PerPath),
+    /// A statistic of the paths at the given indices.
+    Stat(Statistic),
+}
+
+/// One figure of the comparison.
+#[derive(Clone, Copy)]
+pub struct Metric {
+    /// Its key in `compare.json` and `compare.csv`.
+    pub key: &'static str,
+    pub unit: Unit,
+    /// Whether more is better (for the reader; the ranking uses the mean
+    /// annual return).
+    pub higher_is_better: Option<bool>,
+    how: How,
+}
+
+impl std::fmt::Debug for Metric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metric").field("key", &self.key).field("unit", &self.unit).finish()
+    }
+}
+
+/// A strategy's value of one metric and its difference from the first
+/// strategy's, with the 95 % interval of the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Figure {
+    /// `None` when no path defines it (a share among paths that crashed,
+    /// when none did).
+    pub value: Option<f64>,
+    /// Monte Carlo standard error of the value (means only).
+    pub se: Option<f64>,
+    pub diff: Option<f64>,
+    pub diff_lo: Option<f64>,
+    pub diff_hi: Option<f64>,
+}
+
+impl Figure {
+    /// The 95 % interval of the value itself, `value ± 1.96 se` (means only).
+    pub fn interval(&self) -> Option<(f64, f64)> {
+        let (v, se) = (self.value?, self.se?);
+        Some((v - Z95 * se, v + Z95 * se))
+    }
+}
+
+fn annual(p: &PathSummary, c: &Ctx) -> f64 {
+    (p.final_value / c.start_value).powf(1.0 / c.years) - 1.0
+}
+
+fn indicator(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// The `p` quantile (type 7) of the figures `f` of the paths at `idx`
+/// that have one.
+fn quantile_of(
+    paths: &[PathSummary],
+    idx: &[u32],
+    p: f64,
+    f: impl Fn(&PathSummary) -> Option<f64>,
+) -> Option<f64> {
+    let mut xs: Vec<f64> = idx.iter().filter_map(|&i| f(&paths[i as usize])).collect();
+    let q = quantile_unsorted(&mut xs, p)?;
+    q.is_finite().then_some(q)
+}
+
+/// The `p` quantile (type 7, as [`quantile_sorted`]) of `xs`, which is
+/// reordered: two selections instead of a sort.
+fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    let h = (xs.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let (_, &mut below, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+    let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
+    Some(below + (h - lo as f64) * (next - below))
+}
+
+/// Share of the paths at `idx` where `when` holds that also have `then`.
+fn share_of(
+    paths: &[PathSummary],
+    idx: &[u32],
+    when: fn(&PathSummary) -> bool,
+    then: fn(&PathSummary) -> bool,
+) -> Option<f64> {
+    let (mut n, mut k) = (0u32, 0u32);
+    for &i in idx {
+        let p = &paths[i as usize];
+        if when(p) {
+            n += 1;
+            k += u32::from(then(p));
+        }
+    }
+    (n > 0).then(|| f64::from(k) / f64::from(n))
+}
+
+/// The worst 5 % of 12-month returns (the engine's definitions): their
+/// mean (CVaR) and the highest of them (VaR).
+fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
+    let mut xs: Vec<f64> = idx.iter().map(|&i| paths[i as usize].value_12m / c.start_value - 1.0).collect();
+    let n = xs.len();
+    if n == 0 {
+        return None;
+    }
+    let k = ((n as f64 * 0.05).ceil() as usize).clamp(1, n);
+    xs.select_nth_unstable_by(k - 1, f64::total_cmp);
+    Some((xs[..k].iter().sum::<f64>() / k as f64, xs[k - 1]))
+}
+
+/// Every figure of the comparison, in report order.
+pub fn metrics() -> Vec<Metric> {
+    let mean =
+        |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };
+    let stat =
+        |key, unit, better, f: Statistic| Metric { key, unit, higher_is_better: better, how: How::Stat(f) };
+    vec![
+        mean("mean_annual_return", Unit::Rate, Some(true), |p, _, c| annual(p, c)),
+        mean("mean_annual_real_return", Unit::Rate, Some(true), |p, _, c| {
+            (p.final_value / c.start_value / p.final_log_price_index.exp()).powf(1.0 / c.years) - 1.0
+        }),
+        mean("cost_of_protection", Unit::Rate, Some(false), |p, hold, c| annual(hold, c) - annual(p, c)),
+        mean("p_breach_12m", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.first_breach_month.is_some_and(|m| m < 12))
+        }),
+        mean("p_breach_horizon", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.first_breach_month.is_some())
+        }),
+        mean("p_month_end_under_policy_floor", Unit::Share, Some(false), |p, _, _| {
+            indicator(p.yardstick_breach_month.is_some())
+        }),
+        stat("breach_depth_p50", Unit::Share, Some(false), |ps, idx, _| {
+            quantile_of(ps, idx, 0.5, |p| p.first_breach_month.map(|_| p.worst_breach))
+        }),
+        mean("trades_per_year", Unit::PerYear, Some(false), |p, _, c| {
+            f64::from(p.downweights + p.upweights) / c.years
+        }),
+        mean("downweights_per_year", Unit::PerYear, None, |p, _, c| f64::from(p.downweights) / c.years),
+        mean("upweights_per_year", Unit::PerYear, None, |p, _, c| f64::from(p.upweights) / c.years),
+        mean("traded_per_year", Unit::Mkr, Some(false), |p, _, c| p.traded / c.years),
+        mean("costs_per_year", Unit::Mkr, Some(false), |p, _, c| p.costs / c.years),
+        mean("p_downweight", Unit::Share, None, |p, _, _| indicator(p.downweighted)),
+        mean("p_cash_lock", Unit::Share, Some(false), |p, _, _| indicator(p.cash_lock)),
+        stat("p_rebuilt", Unit::Share, Some(true), |ps, idx, _| {
+            share_of(ps, idx, |p| p.downweighted, |p| p.months_to_rebuild.is_some())
+        }),
+        stat("months_to_rebuild_p50", Unit::Months, Some(false), |ps, idx, _| {
+            quantile_of(ps, idx, 0.5, |p| p.months_to_rebuild.map(f64::from))
+        }),
+        mean("p_crash", Unit::Share, Some(false), |p, _, _| indicator(p.crash_month.is_some())),
+        stat("p_recovered", Unit::Share, Some(true), |ps, idx, _| {
+            share_of(ps, idx, |p| p.crash_month.is_some(), |p| p.months_to_recover.is_some())
+        }),
+        stat("months_to_recover_p50", Unit::Months, Some(false), |ps, idx, _| {
+            // Paths that did not recover count as never: the median is
+            // undefined when half of the crashed paths did not.
+            quantile_of(ps, idx, 0.5, |p| {
+                p.crash_month.map(|_| p.months_to_recover.map_or(f64::INFINITY, f64::from))
+            })
+        }),
+        mean("p_rolling_5y_real_target", Unit::Share, Some(true), |p, _, _| {
+            f64::from(p.rolling_hits) / f64::from(p.rolling_windows.max(1))
+        }),
+        stat("cvar95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.0)),
+        stat("var95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.1)),
+        mean("max_drawdown_mean", Unit::Share, Some(false), |p, _, _| p.max_drawdown),
+        stat("max_drawdown_p95", Unit::Share, Some(false), |ps, idx, _| {
+            quantile_of(ps, idx, 0.95, |p| Some(p.max_drawdown))
+        }),
+        mean("min_margin_mean", Unit::Share, Some(true), |p, _, _| p.min_margin),
+        mean("final_value_mean", Unit::Mkr, Some(true), |p, _, _| p.final_value),
+        stat("final_value_p5", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.05, |p| Some(p.final_value))
+        }),
+        stat("final_value_p50", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.50, |p| Some(p.final_value))
+        }),
+        stat("final_value_p95", Unit::Mkr, Some(true), |ps, idx, _| {
+            quantile_of(ps, idx, 0.95, |p| Some(p.final_value))
+        }),
+    ]
+}
+
+/// Every metric of every strategy: `figures[strategy][metric]`, in the
+/// order of [`metrics`].
+pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
+    let ctx = Ctx { start_value: c.start_value, years: c.simulation.horizon_months as f64 / 12.0 };
+    let n = c.buy_and_hold.len();
+    let all: Vec<u32> = (0..n as u32).collect();
+    // The same resamples for every strategy and statistic.
+    let resamples: Vec<Vec<u32>> = (0..RESAMPLES as u64)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = path_rng(c.simulation.seed.wrapping_add(BOOTSTRAP_SALT), b);
+            (0..n).map(|_| rand::RngExt::random_range(&mut rng, 0..n as u32)).collect()
+        })
+        .collect();
+    let list = metrics();
+    let first = &c.paths[0];
+    // The first strategy's statistics on each resample, computed once.
+    let first_boot: Vec<Option<Vec<Option<f64>>>> = list
+        .iter()
+        .map(|m| match m.how {
+            How::Stat(f) => Some(resamples.par_iter().map(|idx| f(first, idx, &ctx)).collect()),
+            How::Mean(_) => None,
+        })
+        .collect();
+    c.paths
+        .par_iter()
+        .map(|paths| {
+            list.iter()
+                .zip(&first_boot)
+                .map(|(m, boot)| match m.how {
+                    How::Mean(f) => {
+                        let x = paths.iter().zip(&c.buy_and_hold).map(|(p, h)| f(p, h, &ctx));
+                        let value = mean_se(x.clone().collect::<Vec<_>>().into_iter());
+                        let d: Vec<f64> = paths
+                            .iter()
+                            .zip(first)
+                            .zip(&c.buy_and_hold)
+                            .map(|((p, q), h)| f(p, h, &ctx) - f(q, h, &ctx))
+                            .collect();
+                        let diff = mean_se(d.into_iter());
+                        Figure {
+                            value: Some(value.value),
+                            se: Some(value.se),
+                            diff: Some(diff.value),
+                            diff_lo: Some(diff.value - Z95 * diff.se),
+                            diff_hi: Some(diff.value + Z95 * diff.se),
+                        }
+                    }
+                    How::Stat(f) => {
+                        let value = f(paths, &all, &ctx);
+                        let diff = value.zip(f(first, &all, &ctx)).map(|(a, b)| a - b);
+                        let boot = boot.as_ref().unwrap_or_else(|| unreachable!("a statistic has resamples"));
+                        let mut ds: Vec<f64> = resamples
+                            .iter()
+                            .zip(boot)
+                            .filter_map(|(idx, b)| Some(f(paths, idx, &ctx)? - (*b)?))
+                            .collect();
+                        ds.sort_unstable_by(f64::total_cmp);
+                        // An interval only when most resamples define the figure.
+                        let ok = diff.is_some() && ds.len() * 10 >= RESAMPLES * 9;
+                        Figure {
+                            value,
+                            se: None,
+                            diff,
+                            diff_lo: ok.then(|| quantile_sorted(&ds, 0.025)),
+                            diff_hi: ok.then(|| quantile_sorted(&ds, 0.975)),
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The order to list strategies in: by metric `key`, best first (highest
+/// first unless less is better), ties and undefined figures by position
+/// in the file; `None` when `key` is no metric.
+pub fn ranking(figures: &[Vec<Figure>], key: &str) -> Option<Vec<usize>> {
+    let list = metrics();
+    let at = list.iter().position(|m| m.key == key)?;
+    let lower_first = list[at].higher_is_better == Some(false);
+    let mut order: Vec<usize> = (0..figures.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (figures[a][at].value, figures[b][at].value);
+        let by_value = match (x, y) {
+            (Some(x), Some(y)) if lower_first => x.total_cmp(&y),
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        by_value.then(a.cmp(&b))
+    });
+    Some(order)
+}

@@ -1,0 +1,125 @@
+//! `pensionsim compare`: strategies side by side on the same simulated
+//! futures (common random numbers), each figure with its difference from
+//! the first strategy and a 95 % interval from the paired per-path
+//! differences.
+//!
+//! The rule checked daily runs on the engine's group (its fast path), once
+//! a rule strategy; everything else (the rule checked weekly or monthly,
+//! a static mix, buy and hold, CPPI, TIPP) runs in the engine's scalar
+//! mode, all on one pass over the paths. Both modes draw a path's market
+//! from the path's own stream in the same order, so every strategy sees
+//! the same market bit for bit (tested). The rule decides only through
+//! `rule::Managed`; the other strategies are in [`steer`].
+
+pub mod metrics;
+pub mod steer;
+pub mod strategy;
+
+use crate::engine::{Engine, PathSummary, Steer, SteerFactory};
+use crate::error::{Error, Result};
+use crate::scenario::{Scenario, Simulation};
+
+pub use metrics::{Figure, Metric, Unit, evaluate, metrics};
+pub use strategy::{Cushion, Kind, Strategy, default_set, parse};
+
+/// The paths of every strategy.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub strategies: Vec<Strategy>,
+    /// `paths[s][p]`: strategy `s` on path `p`.
+    pub paths: Vec<Vec<PathSummary>>,
+    /// Today's holdings never traded, on the same paths: the yardstick of
+    /// the cost of protection.
+    pub buy_and_hold: Vec<PathSummary>,
+    pub start_value: f64,
+    pub simulation: Simulation,
+    /// The scenario's policy, whose floor the strategies that are not the
+    /// rule are measured against.
+    pub yardstick: crate::rule::Policy,
+}
+
+/// Runs `strategies` on `scenario`'s market for `simulation`'s paths,
+/// seed and horizon. `progress` is called with paths done; the total is
+/// [`work`]`(strategies) × paths`.
+///
+/// # Errors
+/// [`Error::Usage`] when the scenario has no `[market]` or no strategy is
+/// given.
+pub fn simulate(
+    scenario: &Scenario,
+    strategies: &[Strategy],
+    simulation: Simulation,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Comparison> {
+    let no_market =
+        || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path.display()));
+    if strategies.is_empty() {
+        return Err(Error::Usage("no strategy to compare".into()));
+    }
+    // Every strategy is measured at month ends against the scenario's floor.
+    let yardstick = crate::engine::Yardstick::of(scenario);
+    let base = Engine::new(scenario, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
+    let engine_for = |policy| {
+        let mut variant = scenario.clone();
+        variant.policy = policy;
+        Engine::new(&variant, simulation).map(|e| e.with_yardstick(yardstick.clone())).ok_or_else(no_market)
+    };
+
+    // Everything the scalar mode runs, with the strategy it belongs to;
+    // the reference buy-and-hold last.
+    let mut steered: Vec<Box<dyn Fn() -> Box<dyn Steer> + Sync>> = Vec::new();
+    let mut owner = Vec::new();
+    let mut paths: Vec<Option<Vec<PathSummary>>> = vec![None; strategies.len()];
+    let window = base.start_window().clone();
+    for (i, s) in strategies.iter().enumerate() {
+        match s.kind {
+            Kind::Rule { policy, check: crate::engine::Check::Daily } => {
+                paths[i] = Some(engine_for(policy)?.run(progress).paths);
+            }
+            Kind::Rule { policy, check } => {
+                let rule = engine_for(policy)?.rule_steer(check);
+                steered.push(Box::new(move || Box::new(rule.clone())));
+                owner.push(Some(i));
+            }
+            kind => {
+                let mixed = steer::Mixed::new(&kind, base.start_holdings(), scenario.policy, window.clone())
+                    .unwrap_or_else(|| unreachable!("a rule is matched above"));
+                steered.push(Box::new(move || Box::new(mixed.clone())));
+                owner.push(Some(i));
+            }
+        }
+    }
+    let hold = steer::Mixed::new(&Kind::BuyAndHold, base.start_holdings(), scenario.policy, window)
+        .unwrap_or_else(|| unreachable!("buy and hold is not a rule"));
+    steered.push(Box::new(move || Box::new(hold.clone())));
+    owner.push(None);
+
+    let factories: Vec<SteerFactory<'_>> = steered.iter().map(|f| f.as_ref() as SteerFactory<'_>).collect();
+    let mut results = base.run_steered(&factories, progress);
+    let buy_and_hold = results.pop().unwrap_or_default();
+    for (result, o) in results.into_iter().zip(owner) {
+        if let Some(i) = o {
+            paths[i] = Some(result);
+        }
+    }
+    Ok(Comparison {
+        strategies: strategies.to_vec(),
+        paths: paths.into_iter().map(|p| p.unwrap_or_else(|| unreachable!("every strategy ran"))).collect(),
+        buy_and_hold,
+        start_value: base.start_value(),
+        simulation,
+        yardstick: scenario.policy,
+    })
+}
+
+/// How many passes over the paths [`simulate`] makes: one a rule
+/// checked daily, and one for all the rest.
+pub fn work(strategies: &[Strategy]) -> usize {
+    1 + strategies
+        .iter()
+        .filter(|s| matches!(s.kind, Kind::Rule { check: crate::engine::Check::Daily, .. }))
+        .count()
+}
+
+#[cfg(test)]
+mod tests;

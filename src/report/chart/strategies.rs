@@ -1,0 +1,371 @@
+//! The comparison's charts: each strategy's return against its
+//! probability of a floor breach, with their 95 % intervals, and the
+//! distribution of each strategy's value at the horizon.
+//!
+//! Strategies are numbered by rank; a point carries its number and the
+//! list beside the panel names it, so that sixteen strategies close
+//! together stay readable. Labels that would overlap are moved apart.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{BLUE, Chart, DrawResult, GREEN, GREY, ORANGE, VERMILLION, render, single_page};
+use crate::error::Result;
+use crate::report::i18n::{Lang, number, percent};
+
+/// One strategy's point: its rank, name, the probability of a breach and
+/// the mean annual return, each with its 95 % interval.
+#[derive(Debug, Clone)]
+pub struct RiskReturn {
+    pub rank: usize,
+    pub name: String,
+    pub breach: (f64, f64, f64),
+    pub annual_return: (f64, f64, f64),
+    /// The reference strategy (the first).
+    pub reference: bool,
+}
+
+/// One strategy's value at the horizon: its rank, name, and the
+/// quantiles p5, p25, p50, p75, p95 and the mean.
+#[derive(Debug, Clone)]
+pub struct ValueBox {
+    pub rank: usize,
+    pub name: String,
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    pub mean: f64,
+}
+
+/// The lowest probability the log axis shows; a strategy that never
+/// breached on any path is drawn there.
+const P_MIN: f64 = 1e-4;
+
+/// Return against floor-breach probability, one point per strategy.
+pub fn risk_return_chart(points: &[RiskReturn], paths: usize, title: &str, lang: Lang) -> Result<Chart> {
+    render(
+        "compare_risk_return",
+        |root| draw_risk_return(&root, points, paths, title, lang),
+        |root| draw_risk_return(&root, points, paths, title, lang),
+    )
+}
+
+fn palette(i: usize) -> RGBColor {
+    [
+        BLUE,
+        VERMILLION,
+        GREEN,
+        ORANGE,
+        RGBColor(86, 180, 233),
+        RGBColor(204, 121, 167),
+        GREY,
+        RGBColor(0, 0, 0),
+    ][i % 8]
+}
+
+/// The list of strategies beside a panel: number, marker and name.
+fn key_list<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(usize, String, RGBColor, bool)],
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    let step = 24;
+    for (row, (rank, name, color, square)) in entries.iter().enumerate() {
+        let y = 20 + row as i32 * step;
+        if *square {
+            area.draw(&Rectangle::new([(8, y - 5), (18, y + 5)], color.filled()))?;
+        } else {
+            area.draw(&Circle::new((13, y), 5, color.filled()))?;
+        }
+        area.draw(&Text::new(format!("{rank:>2}  {name}"), (26, y - 8), font.clone()))?;
+    }
+    Ok(())
+}
+
+fn draw_risk_return<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[RiskReturn],
+    paths: usize,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let sv = lang == Lang::Sv;
+    let [note, body] = single_page(root, title)?;
+    let note_text = if sv {
+        format!(
+            "Streck: 95 % intervall. Sannolikhet 0 (ingen av {} banor) ritas vid {}. Skyddsnivå: strategins egen (riskprincipen) eller 80 % av högsta månadsvärdet 24 mån.",
+            number(paths as f64, 0, lang),
+            percent(P_MIN, 2, lang)
+        )
+    } else {
+        format!(
+            "Bars: 95 % intervals. Probability 0 (none of {} paths) is drawn at {}. Floor: the strategy's own (the rule) or 80 % of its 24-month month-end high.",
+            number(paths as f64, 0, lang),
+            percent(P_MIN, 2, lang)
+        )
+    };
+    note.draw(&Text::new(note_text, (20, 6), ("sans-serif", 14).into_font().color(&GREY)))?;
+    let (panel, list) = body.split_horizontally(860);
+
+    let ys = points.iter().flat_map(|p| [p.annual_return.1, p.annual_return.2]);
+    let lo = ys.clone().fold(f64::INFINITY, f64::min);
+    let hi = ys.fold(f64::NEG_INFINITY, f64::max);
+    let pad = (hi - lo).max(1e-4) * 0.08;
+    let clamp = |p: f64| p.max(P_MIN);
+    let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
+    let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
+    let mut chart = ChartBuilder::on(&panel)
+        .margin(12)
+        .margin_right(30)
+        .x_label_area_size(50)
+        .y_label_area_size(90)
+        .build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), (lo - pad)..(hi + pad))?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(250, 250, 250))
+        .x_desc(if sv {
+            "Sannolikhet att någon dag hamna under skyddsnivån inom horisonten (log-skala)"
+        } else {
+            "Probability of at least one day under the floor within the horizon (log scale)"
+        })
+        .y_desc(if sv { "Avkastning per år, medel" } else { "Mean annual return" })
+        .x_label_formatter(&|x| {
+            let d = if *x < 0.001 {
+                2
+            } else if *x < 0.01 {
+                1
+            } else {
+                0
+            };
+            percent(*x, d, lang)
+        })
+        .y_label_formatter(&|y| percent(*y, 1, lang))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+
+    let color = |p: &RiskReturn| palette(p.rank - 1);
+    for p in points {
+        let c = color(p);
+        let (x, y) = (clamp(p.breach.0), p.annual_return.0);
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(clamp(p.breach.1), y), (clamp(p.breach.2), y)],
+            c.mix(0.7).stroke_width(2),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(x, p.annual_return.1), (x, p.annual_return.2)],
+            c.mix(0.7).stroke_width(2),
+        )))?;
+    }
+    // Markers, then the numbers, each moved off the others' boxes.
+    let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    for p in points {
+        let at = (clamp(p.breach.0), p.annual_return.0);
+        let (px, py) = chart.backend_coord(&at);
+        taken.push((px - 6, py - 6, px + 6, py + 6));
+    }
+    for p in points {
+        let at = (clamp(p.breach.0), p.annual_return.0);
+        let c = color(p);
+        if p.reference {
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(at) + Rectangle::new([(-6, -6), (6, 6)], c.filled()),
+            ))?;
+        } else {
+            chart.draw_series(std::iter::once(Circle::new(at, 6, c.filled())))?;
+        }
+    }
+    for p in points {
+        let at = (clamp(p.breach.0), p.annual_return.0);
+        let (px, py) = chart.backend_coord(&at);
+        let text = p.rank.to_string();
+        let (w, h) = panel.estimate_text_size(&text, &font)?;
+        let (w, h) = (w as i32, h as i32);
+        // Right, left, above, below, then further out.
+        let candidates = [
+            (9, -h / 2),
+            (-w - 9, -h / 2),
+            (-w / 2, -h - 8),
+            (-w / 2, 8),
+            (9, -h - 6),
+            (9, 6),
+            (-w - 9, -h - 6),
+            (-w - 9, 6),
+            (22, -h / 2),
+            (-w - 22, -h / 2),
+            (-w / 2, -h - 20),
+            (-w / 2, 20),
+        ];
+        let overlaps =
+            |b: (i32, i32, i32, i32)| taken.iter().any(|t| b.0 < t.2 && t.0 < b.2 && b.1 < t.3 && t.1 < b.3);
+        let (dx, dy) = candidates
+            .iter()
+            .copied()
+            .find(|&(dx, dy)| !overlaps((px + dx, py + dy, px + dx + w, py + dy + h)))
+            .unwrap_or(candidates[0]);
+        taken.push((px + dx, py + dy, px + dx + w, py + dy + h));
+        chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text, (dx, dy), font.clone())))?;
+    }
+
+    let mut ranked: Vec<&RiskReturn> = points.iter().collect();
+    ranked.sort_by_key(|p| p.rank);
+    let entries: Vec<(usize, String, RGBColor, bool)> = ranked
+        .iter()
+        .map(|p| {
+            let name = if p.reference {
+                format!("{} ({})", p.name, if sv { "referens" } else { "reference" })
+            } else {
+                p.name.clone()
+            };
+            (p.rank, name, color(p), p.reference)
+        })
+        .collect();
+    let list = list.margin(30, 0, 10, 0);
+    key_list(&list, &entries)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The value at the horizon, one row per strategy in rank order: the
+/// 5-95 % whisker, the 25-75 % box, the median and the mean.
+pub fn value_distribution_chart(
+    rows: &[ValueBox],
+    start_value: f64,
+    title: &str,
+    lang: Lang,
+) -> Result<Chart> {
+    render(
+        "compare_values",
+        |root| draw_values(&root, rows, start_value, title, lang),
+        |root| draw_values(&root, rows, start_value, title, lang),
+    )
+}
+
+fn draw_values<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    rows: &[ValueBox],
+    start_value: f64,
+    title: &str,
+    lang: Lang,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let sv = lang == Lang::Sv;
+    let [legend_area, panel] = single_page(root, title)?;
+    let font = ("sans-serif", 15).into_font().color(&BLACK);
+    let items = [
+        ("5–95 %", 0),
+        ("25–75 %", 1),
+        ("Median", 2),
+        (if sv { "Medel" } else { "Mean" }, 3),
+        (if sv { "Startvärde" } else { "Start value" }, 4),
+    ];
+    let mut x = 100;
+    let y = 16;
+    for (label, kind) in items {
+        match kind {
+            0 => legend_area.draw(&PathElement::new([(x, y), (x + 28, y)], GREY.stroke_width(2)))?,
+            1 => legend_area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], BLUE.mix(0.35).filled()))?,
+            2 => legend_area
+                .draw(&PathElement::new([(x + 14, y - 8), (x + 14, y + 8)], BLACK.stroke_width(3)))?,
+            3 => legend_area.draw(&TriangleMarker::new((x + 14, y), 7, VERMILLION.filled()))?,
+            _ => {
+                for start in [x, x + 11, x + 22] {
+                    legend_area
+                        .draw(&PathElement::new([(start, y), (start + 7, y)], GREEN.stroke_width(2)))?;
+                }
+            }
+        }
+        legend_area.draw(&Text::new(label.to_string(), (x + 36, y - 8), font.clone()))?;
+        let (w, _) = legend_area.estimate_text_size(label, &font)?;
+        x += 36 + w as i32 + 28;
+    }
+
+    let n = rows.len();
+    let lo = rows.iter().map(|r| r.p5).fold(start_value, f64::min);
+    let hi = rows.iter().map(|r| r.p95).fold(start_value, f64::max);
+    let pad = (hi - lo).max(1.0) * 0.04;
+    let name_width = rows
+        .iter()
+        .map(|r| {
+            panel.estimate_text_size(&format!("{:>2}  {}", r.rank, r.name), &font).map(|s| s.0).unwrap_or(120)
+        })
+        .max()
+        .unwrap_or(120)
+        + 24;
+    let mut chart = ChartBuilder::on(&panel)
+        .margin(12)
+        .margin_right(40)
+        .x_label_area_size(50)
+        .y_label_area_size(name_width)
+        .build_cartesian_2d((lo - pad)..(hi + pad), (-0.6)..(n as f64 - 0.4))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .light_line_style(RGBColor(240, 240, 240))
+        .x_desc(if sv { "Värde vid horisonten (mkr)" } else { "Value at the horizon (mkr)" })
+        .x_label_formatter(&|v| number(*v, 0, lang))
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .draw()?;
+    // Top row first: row i at height n - 1 - i.
+    let at = |i: usize| (n - 1 - i) as f64;
+    for i in 0..n {
+        let y = at(i);
+        if i % 2 == 1 {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(lo - pad, y - 0.5), (hi + pad, y + 0.5)],
+                BLACK.mix(0.035).filled(),
+            )))?;
+        }
+    }
+    chart.draw_series(DashedLineSeries::new(
+        [(start_value, -0.6), (start_value, n as f64 - 0.4)],
+        8,
+        5,
+        GREEN.stroke_width(2),
+    ))?;
+    for (i, r) in rows.iter().enumerate() {
+        let y = at(i);
+        chart
+            .draw_series(std::iter::once(PathElement::new([(r.p5, y), (r.p95, y)], GREY.stroke_width(2))))?;
+        for x in [r.p5, r.p95] {
+            chart.draw_series(std::iter::once(PathElement::new(
+                [(x, y - 0.15), (x, y + 0.15)],
+                GREY.stroke_width(2),
+            )))?;
+        }
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(r.p25, y - 0.3), (r.p75, y + 0.3)],
+            BLUE.mix(0.35).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(r.p25, y - 0.3), (r.p75, y + 0.3)],
+            BLUE.stroke_width(1),
+        )))?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(r.p50, y - 0.3), (r.p50, y + 0.3)],
+            BLACK.stroke_width(3),
+        )))?;
+        chart.draw_series(std::iter::once(TriangleMarker::new((r.mean, y), 6, VERMILLION.filled())))?;
+        // The name, right-aligned in the label area.
+        let label = format!("{:>2}  {}", r.rank, r.name);
+        let (w, h) = panel.estimate_text_size(&label, &font)?;
+        let (px, py) = chart.backend_coord(&(lo - pad, y));
+        let (ox, oy) = panel.get_base_pixel();
+        panel.draw(&Text::new(label, (px - ox - w as i32 - 12, py - oy - h as i32 / 2), font.clone()))?;
+    }
+    root.present()?;
+    Ok(())
+}
