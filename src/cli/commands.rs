@@ -152,25 +152,36 @@ struct MonteCarlo {
     months: MonthHistograms,
 }
 
-/// Runs the scenario's Monte Carlo with the command line's overrides, with
-/// a progress bar on a terminal.
-fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>> {
-    let mut simulation = scenario.simulation;
-    if let Some(paths) = args.paths {
+/// The scenario's `[simulation]` with `--paths`, `--horizon-months` and
+/// `--seed` put in, each checked.
+fn with_overrides(
+    mut simulation: Simulation,
+    paths: Option<usize>,
+    horizon_months: Option<usize>,
+    seed: Option<u64>,
+) -> Result<Simulation> {
+    if let Some(paths) = paths {
         if paths == 0 {
             bail!("--paths: expected 1 path or more, found 0");
         }
         simulation.paths = paths;
     }
-    if let Some(months) = args.horizon_months {
+    if let Some(months) = horizon_months {
         if !(1..=1200).contains(&months) {
             bail!("--horizon-months: expected 1 to 1200 months, found {months}");
         }
         simulation.horizon_months = months;
     }
-    if let Some(seed) = args.seed {
+    if let Some(seed) = seed {
         simulation.seed = seed;
     }
+    Ok(simulation)
+}
+
+/// Runs the scenario's Monte Carlo with the command line's overrides, with
+/// a progress bar on a terminal.
+fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>> {
+    let simulation = with_overrides(scenario.simulation, args.paths, args.horizon_months, args.seed)?;
     let Some(engine) = Engine::new(scenario, simulation) else {
         return Ok(None);
     };
@@ -730,22 +741,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
                 .unwrap_or_else(|| compare::default_set(&scenario.policy))
         }
     };
-    let mut simulation = scenario.simulation;
-    if let Some(paths) = args.paths {
-        if paths == 0 {
-            bail!("--paths: expected 1 path or more, found 0");
-        }
-        simulation.paths = paths;
-    }
-    if let Some(months) = args.horizon_months {
-        if !(1..=1200).contains(&months) {
-            bail!("--horizon-months: expected 1 to 1200 months, found {months}");
-        }
-        simulation.horizon_months = months;
-    }
-    if let Some(seed) = args.seed {
-        simulation.seed = seed;
-    }
+    let simulation = with_overrides(scenario.simulation, args.paths, args.horizon_months, args.seed)?;
     let keys: Vec<&str> = compare::metrics().iter().map(|m| m.key).collect();
     if !keys.contains(&args.rank_by.as_str()) {
         bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
