@@ -43,7 +43,10 @@ fn validate_prints_the_interim_reports_position() {
         .stdout(predicate::str::contains("Margin to floor              12.3\u{a0}%"))
         .stdout(predicate::str::contains("Maximum equity share         53.6\u{a0}%"))
         .stdout(predicate::str::contains("1,295.2\u{a0}mkr"))
-        .stdout(predicate::str::contains("hold: no trade required"));
+        .stdout(predicate::str::contains("hold: no trade required"))
+        .stdout(predicate::str::contains(
+            "Capital binding            1.25 years (policy 1.5-4.0 years: not met)",
+        ));
 }
 
 #[test]

@@ -89,6 +89,10 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
     }
     let _ = writeln!(out);
     out.push_str(&text::position(s, &s.managed().position(), args.lang));
+    if let Some(debt) = &s.debt {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::debt::today(debt, &debt.book.key_figures(), args.lang));
+    }
     Ok(out)
 }
 
