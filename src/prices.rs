@@ -95,6 +95,32 @@ pub struct DatedRow {
     pub value: f64,
 }
 
+/// The records of a small CSV file with the line each starts on; a record
+/// that does not parse becomes a problem naming its line instead.
+pub(crate) fn records_with_lines<R: std::io::Read>(
+    path: &Path,
+    reader: &mut csv::Reader<R>,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, csv::StringRecord)> {
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(r) => rows.push((r.position().map_or(0, |p| p.line() as usize), r)),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(Problem::new(
+                    path,
+                    Location::Row { line },
+                    "",
+                    "a well-formed CSV row",
+                    e.to_string(),
+                ));
+            }
+        }
+    }
+    rows
+}
+
 /// Reads the date column and the value column (`columns`, each with a hint
 /// for when it is missing) of every row of a CSV with a header. Values
 /// must be positive and finite (`value_expected` says so to the user).

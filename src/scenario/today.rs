@@ -201,22 +201,7 @@ fn holdings_csv(path: &Path, text: &str, scenario: &Scenario) -> std::result::Re
     let mut problems = Vec::new();
     let mut amounts: Vec<Option<f64>> = vec![None; names.len()];
     let mut seen: HashMap<usize, usize> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::new(
-                    path,
-                    Location::Row { line },
-                    "",
-                    "a well-formed CSV row",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut problems) {
         let here = Location::Row { line };
         let name = record.get(class_idx).unwrap_or("");
         let raw_amount = record.get(amount_idx).unwrap_or("");

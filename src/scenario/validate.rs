@@ -1485,22 +1485,7 @@ fn projection_csv(path: &Path, text: &str) -> std::result::Result<Vec<Projection
     }
     let mut problems = Vec::new();
     let mut rows: Vec<ProjectionYear> = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                problems.push(Problem::new(
-                    path,
-                    Location::Row { line },
-                    "row",
-                    "a row of the header's columns",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut problems) {
         let here = Location::Row { line };
         let field = |i: usize| record.get(index[i]).unwrap_or("");
         let year = match field(0).parse::<i32>() {

@@ -262,22 +262,7 @@ fn csv_loans(cx: &mut Context<'_>, path: &Path, text: &str, valuation: Option<Na
         ));
     }
     let mut loans = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                cx.problems.push(Problem::new(
-                    path,
-                    Location::Row { line },
-                    "row",
-                    "a row of the header's columns",
-                    e.to_string(),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut cx.problems) {
         let field = |name: &str| {
             headers.iter().position(|h| h == name).and_then(|i| record.get(i)).filter(|s| !s.is_empty())
         };
