@@ -857,11 +857,11 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
             "{}",
             if sv {
                 format!(
-                    "Konsolideringsgraden: {} s.",
+                    "Tid för konsolideringsgraden: {} s.",
                     pensionsim::report::i18n::number(consolidation_elapsed, 1, lang)
                 )
             } else {
-                format!("The consolidation ratio: {consolidation_elapsed:.1} s.")
+                format!("Time for the consolidation ratio: {consolidation_elapsed:.1} s.")
             }
         );
     }

@@ -126,7 +126,7 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
                     "{}",
                     if sv {
                         format!(
-                            "Minst insättningar: \"{}\", {} mkr per år {}-{} (sökt på {} banor; varje strategi på samma banor; ingen insättningsplan utöver denna).",
+                            "Minst insättningar: \"{}\", {} mkr per år {}–{} i stället för scenariots insättningsplan (sökt på {} banor, samma för alla strategier).",
                             c.strategies[i].name,
                             number(y, 1, lang),
                             s.first_year,
@@ -135,7 +135,7 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
                         )
                     } else {
                         format!(
-                            "Least deposits: \"{}\", {} mkr a year {}-{} (searched on {} paths, the same for every strategy, in place of the scenario's plan).",
+                            "Least deposits: \"{}\", {} mkr a year {}–{} in place of the scenario's plan (searched on {} paths, the same for every strategy).",
                             c.strategies[i].name,
                             number(y, 1, lang),
                             s.first_year,
