@@ -1086,5 +1086,13 @@ fn compare_reports_each_strategys_road_to_full_consolidation_and_its_deposits() 
         .stderr(predicate::str::contains(
             "--deposits: the scenario scenarios/bench-w1.toml has no [obligations] section",
         ));
+    pensionsim()
+        .args(["compare", "scenarios/bench-w1.toml", "--obligation-paths", "50", "--paths", "50", "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--obligation-paths: the scenario scenarios/bench-w1.toml has no [obligations]",
+        ));
     assert!(!dir.path().join("none").exists());
 }

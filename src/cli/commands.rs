@@ -780,6 +780,9 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     } else {
         0
     };
+    if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
+        bail!("--obligation-paths: the scenario {} has no [obligations] section", args.scenario.display());
+    }
     if args.deposits {
         if !with_obligations {
             bail!("--deposits: the scenario {} has no [obligations] section", args.scenario.display());
