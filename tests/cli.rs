@@ -883,7 +883,8 @@ fn compare_ranks_the_default_strategies_with_paired_intervals_and_writes_its_fil
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let assert = pensionsim()
-        .args(["compare", "scenarios/rjh-2025-08.toml", "--paths", "400", "--horizon-months", "36", "--out"])
+        .args(["compare", "scenarios/rjh-2025-08.toml", "--paths", "400", "--horizon-months", "36"])
+        .args(["--obligation-paths", "40", "--out"])
         .arg(&out)
         .assert()
         .success()
@@ -894,10 +895,10 @@ fn compare_ranks_the_default_strategies_with_paired_intervals_and_writes_its_fil
         .stdout(predicate::str::contains("cppi-80x4"))
         .stdout(predicate::str::contains("tipp-80x4"));
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    // Sixteen ranked rows in each table.
+    // Sixteen ranked rows in each table (the third: the consolidation's).
     for rank in 1..=16 {
         assert!(
-            stdout.lines().filter(|l| l.starts_with(&format!("{rank:>2}  "))).count() == 2,
+            stdout.lines().filter(|l| l.starts_with(&format!("{rank:>2}  "))).count() == 3,
             "rank {rank}:\n{stdout}"
         );
     }
@@ -915,7 +916,8 @@ fn compare_ranks_the_default_strategies_with_paired_intervals_and_writes_its_fil
     assert!(strategies[0]["stats"]["final_value"]["p50"].as_f64().unwrap() > 0.0);
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     assert!(csv.starts_with("rank,strategy,kind,metric,unit,value,se,diff,diff_lo,diff_hi\n"));
-    assert_eq!(csv.lines().count(), 1 + 16 * compare_metric_count(&json));
+    // And one row a strategy for the probability of 100 % consolidation.
+    assert_eq!(csv.lines().count(), 1 + 16 * compare_metric_count(&json) + 16);
     for chart in ["compare_risk_return", "compare_values"] {
         assert!(std::fs::read(out.join(format!("{chart}.png"))).unwrap().starts_with(b"\x89PNG"));
         assert!(std::fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap().contains("<svg"));
@@ -1022,4 +1024,78 @@ fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no-market.toml: a comparison needs a [market] section"));
+}
+
+#[test]
+fn compare_reports_each_strategys_road_to_full_consolidation_and_its_deposits() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("strategies.toml");
+    std::fs::write(
+        &file,
+        "[[strategy]]\nname = \"current\"\nkind = \"rule\"\n\n[[strategy]]\nname = \"twin\"\nkind = \"rule\"\n\n[[strategy]]\nname = \"wide\"\nkind = \"rule\"\nmax_drawdown = 0.25\n\n[[strategy]]\nname = \"weekly\"\nkind = \"rule\"\ncheck = \"weekly\"\n\n[[strategy]]\nname = \"60/40\"\nkind = \"static\"\nequity_share = 0.6\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = |lang: &str| {
+        pensionsim()
+            .args(["compare", "scenarios/rjh-2025-08.toml", "--paths", "60", "--horizon-months", "12"])
+            .args(["--deposits", "--search-paths", "40", "--lang", lang, "--strategies"])
+            .arg(&file)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success()
+    };
+    run("en")
+        .stdout(predicate::str::contains("Consolidation ratio at least 100 % at the end of 2040"))
+        .stdout(predicate::str::contains("P(≥100 % 2040)"))
+        .stdout(predicate::str::contains("Deposit/yr for 75"))
+        .stdout(predicate::str::contains("Least deposits: \""))
+        .stdout(predicate::str::contains("not computed¹"))
+        .stdout(predicate::str::contains("the scalar mode, which carries no flows"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("compare.json")).unwrap()).unwrap();
+    let header = &json["obligations"];
+    assert_eq!(header["target_year"], 2040);
+    assert_eq!(header["paths"], 60);
+    assert_eq!(header["deposit_search"]["paths"], 40);
+    assert_eq!(header["deposit_search"]["probability"], 0.75);
+    let s = json["strategies"].as_array().unwrap();
+    let ob = |i: usize| &s[i]["obligations"];
+    // "twin" is "current": exactly zero difference, width zero.
+    let twin = &ob(1)["p_full_at_target"];
+    assert_eq!(twin["value"], ob(0)["p_full_at_target"]["value"]);
+    assert_eq!((twin["diff"].as_f64(), twin["diff_lo"].as_f64()), (Some(0.0), Some(0.0)));
+    assert_eq!(ob(1)["deposits"]["yearly"], ob(0)["deposits"]["yearly"]);
+    assert!(ob(2)["deposits"]["yearly"].as_f64().unwrap() > 0.0);
+    for i in [3, 4] {
+        assert_eq!(ob(i)["not_computed"], "no_flows", "{}", s[i]);
+        assert!(ob(i)["p_full_at_target"].is_null());
+    }
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.contains(",p_full_at_target,share,")).count(), 5);
+    assert_eq!(csv.lines().filter(|l| l.contains(",deposit_yearly_p75,mkr,")).count(), 5);
+    assert!(csv.lines().any(|l| l.contains(",60/40,static,p_full_at_target,share,,,,,")), "{csv}");
+    run("sv")
+        .stdout(predicate::str::contains("Konsolideringsgrad minst 100 % vid utgången av 2040"))
+        .stdout(predicate::str::contains("Minst insättningar: \""))
+        .stdout(predicate::str::contains("ej beräknad¹"));
+    // Deposits need an [obligations] section.
+    pensionsim()
+        .args(["compare", "scenarios/bench-w1.toml", "--deposits", "--paths", "50", "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--deposits: the scenario scenarios/bench-w1.toml has no [obligations] section",
+        ));
+    pensionsim()
+        .args(["compare", "scenarios/bench-w1.toml", "--obligation-paths", "50", "--paths", "50", "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--obligation-paths: the scenario scenarios/bench-w1.toml has no [obligations]",
+        ));
+    assert!(!dir.path().join("none").exists());
 }

@@ -78,6 +78,15 @@ pub struct CompareArgs {
     /// Language of the printout and charts: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
+    /// Paths of the probability of 100 % consolidation by the target year, for a scenario with [obligations] [default: 2000, at most --paths]; 0: none.
+    #[arg(long)]
+    pub obligation_paths: Option<usize>,
+    /// Also search, strategy by strategy, the deposit a year that reaches 100 % by the target year with 75 % probability (slow).
+    #[arg(long)]
+    pub deposits: bool,
+    /// Paths of that deposit search, at most the obligation paths.
+    #[arg(long, default_value_t = pensionsim::obligations::DEFAULT_SEARCH_PATHS)]
+    pub search_paths: usize,
 }
 
 #[derive(Debug, Args)]

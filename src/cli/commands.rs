@@ -715,6 +715,22 @@ struct CompareFile<'a> {
     ranked_by: &'a str,
     bootstrap_resamples: usize,
     strategies: Vec<CompareEntry<'a>>,
+    /// The consolidation's settings (a scenario with `[obligations]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    obligations: Option<CompareObligations<'a>>,
+}
+
+/// `compare.json`'s `obligations`: how the consolidation figures were
+/// computed; each strategy's are under its own `obligations`.
+#[derive(Serialize)]
+struct CompareObligations<'a> {
+    target_year: i32,
+    denominator: pensionsim::obligations::Denominator,
+    paths: usize,
+    seed: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deposit_search: Option<&'a pensionsim::compare::consolidation::SearchSetting>,
+    elapsed_seconds: f64,
 }
 
 #[derive(Serialize)]
@@ -727,6 +743,9 @@ struct CompareEntry<'a> {
     metrics: std::collections::BTreeMap<&'static str, &'a pensionsim::compare::Figure>,
     /// The engine's statistics of this strategy, as `summary.json` has them.
     stats: PortfolioStats,
+    /// The road to 100 % consolidation (a scenario with `[obligations]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    obligations: Option<&'a pensionsim::compare::consolidation::StrategyConsolidation>,
 }
 
 pub fn compare(args: &CompareArgs) -> Result<Printed> {
@@ -758,7 +777,27 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         pool = pool.num_threads(threads);
     }
     let pool = pool.build().context("cannot start the worker threads")?;
-    let total = (compare::work(&strategies) * simulation.paths) as u64;
+    // The road to 100 % consolidation, for a scenario with [obligations].
+    let with_obligations = scenario.obligations.is_some() && scenario.market.is_some();
+    let obligation_paths = if with_obligations {
+        args.obligation_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(simulation.paths))
+    } else {
+        0
+    };
+    if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
+        bail!("--obligation-paths: the scenario {} has no [obligations] section", args.scenario.display());
+    }
+    if args.deposits {
+        if !with_obligations {
+            bail!("--deposits: the scenario {} has no [obligations] section", args.scenario.display());
+        }
+        if obligation_paths == 0 || args.search_paths == 0 {
+            bail!("--deposits: expected --obligation-paths and --search-paths of 1 path or more, found 0");
+        }
+    }
+    let deposit_paths = args.deposits.then(|| args.search_paths.min(obligation_paths));
+    let total = (compare::work(&strategies) * simulation.paths
+        + compare::consolidation::work(&strategies, obligation_paths)) as u64;
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} path runs, {elapsed} (about {eta} left)")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -770,6 +809,21 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         Ok((c, figures))
     })?;
     let elapsed = started.elapsed().as_secs_f64();
+    let consolidation = (obligation_paths > 0)
+        .then(|| {
+            pool.install(|| {
+                compare::consolidation::consolidation(
+                    &scenario,
+                    &strategies,
+                    obligation_paths,
+                    simulation.seed,
+                    deposit_paths,
+                    &|n| bar.inc(n as u64),
+                )
+            })
+        })
+        .flatten();
+    let consolidation_elapsed = started.elapsed().as_secs_f64() - elapsed;
     bar.finish_and_clear();
     let metrics = compare::metrics();
     let Some(order) = compare::metrics::ranking(&figures, &args.rank_by) else {
@@ -788,6 +842,9 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         &title,
         lang,
     );
+    if let Some(c) = &consolidation {
+        out.push_str(&pensionsim::report::compare_obligations::table(c, &order, lang));
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -801,6 +858,20 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
             format!("Time: {elapsed:.1} s on {} threads.", pool.current_num_threads())
         }
     );
+    if consolidation.is_some() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                format!(
+                    "Tid för konsolideringsgraden: {} s.",
+                    pensionsim::report::i18n::number(consolidation_elapsed, 1, lang)
+                )
+            } else {
+                format!("Time for the consolidation ratio: {consolidation_elapsed:.1} s.")
+            }
+        );
+    }
 
     let rank_of = |s: usize| order.iter().position(|&o| o == s).unwrap_or(0) + 1;
     let months = simulation.horizon_months;
@@ -820,6 +891,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
                 kind: &st.kind,
                 metrics: metrics.iter().map(|m| m.key).zip(&figures[s]).collect(),
                 stats: summarize(&outcome, comparison.start_value, months),
+                obligations: consolidation.as_ref().map(|c| &c.strategies[s]),
             }
         })
         .collect();
@@ -837,9 +909,20 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         ranked_by: &args.rank_by,
         bootstrap_resamples: compare::metrics::RESAMPLES,
         strategies: entries,
+        obligations: consolidation.as_ref().map(|c| CompareObligations {
+            target_year: c.target_year,
+            denominator: c.denominator,
+            paths: c.paths,
+            seed: c.seed,
+            deposit_search: c.deposit_search.as_ref(),
+            elapsed_seconds: consolidation_elapsed,
+        }),
     };
     let json = serde_json::to_string_pretty(&file)? + "\n";
-    let csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
+    let mut csv = pensionsim::report::compare::csv(&comparison, &metrics, &figures, &order);
+    if let Some(c) = &consolidation {
+        csv.push_str(&pensionsim::report::compare_obligations::csv_rows(c, &comparison.strategies, &order));
+    }
 
     use pensionsim::report::chart::strategies::{
         RiskReturn, ValueBox, risk_return_chart, value_distribution_chart,

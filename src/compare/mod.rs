@@ -11,6 +11,7 @@
 //! the same market bit for bit (tested). The rule decides only through
 //! `rule::Managed`; the other strategies are in [`steer`].
 
+pub mod consolidation;
 pub mod metrics;
 pub mod steer;
 pub mod strategy;

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::metrics::Z95;
 use super::steer::Mixed;
 use super::*;
+use crate::compare::consolidation;
 use crate::engine::{Check, Steer};
 use crate::rng::path_rng;
 use crate::rule::{Holdings, MonthEndWindow, Policy};
@@ -494,4 +495,87 @@ fn every_strategy_is_measured_against_the_scenarios_floor_at_month_ends() {
     let (own, policy) = (key("p_breach_horizon"), key("p_month_end_under_policy_floor"));
     assert!(f[2][policy].value > f[2][own].value, "{:?} vs {:?}", f[2][policy], f[2][own]);
     assert!(f[2][policy].value > f[0][policy].value);
+}
+
+#[test]
+fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths() {
+    // The region's scenario has [obligations]. "twin" is "current" under
+    // another name; "drawdown-25" differs, so the paired difference can be
+    // other than zero; the static mix has no flows and is not computed.
+    let s = scenario("rjh-2025-08.toml");
+    let rule = |name: &str, max_drawdown: f64| Strategy {
+        name: name.into(),
+        kind: Kind::Rule { policy: Policy { max_drawdown, ..s.policy }, check: Check::Daily },
+    };
+    let set = vec![
+        rule("current", s.policy.max_drawdown),
+        rule("twin", s.policy.max_drawdown),
+        rule("drawdown-25", s.policy.max_drawdown + 0.05),
+        Strategy { name: "60/40".into(), kind: Kind::Static { equity_share: 0.6, cost_bps: 0.0 } },
+    ];
+    let c = consolidation::consolidation(&s, &set, 400, 7, None, &|_| {}).unwrap();
+    assert_eq!((c.target_year, c.paths, c.seed), (2040, 400, 7));
+    let p = |i: usize| c.strategies[i].p_full_at_target.unwrap();
+    let (current, twin, wider) = (p(0), p(1), p(2));
+    assert!(current.value.unwrap() > 0.0 && current.value.unwrap() < 1.0, "{current:?}");
+    assert_eq!(twin.value, current.value);
+    assert_eq!((twin.diff, twin.diff_lo, twin.diff_hi), (Some(0.0), Some(0.0), Some(0.0)));
+    assert_eq!(current.diff, Some(0.0));
+    // A different rule reaches 100 % on other paths: an interval of width > 0.
+    assert!(wider.diff_hi.unwrap() > wider.diff_lo.unwrap(), "{wider:?}");
+    assert_eq!(wider.diff, Some(wider.value.unwrap() - current.value.unwrap()));
+    // No number for a strategy the flows cannot run, and the reason.
+    let stat = &c.strategies[3];
+    assert_eq!(stat.p_full_at_target, None);
+    assert_eq!(stat.not_computed, Some(consolidation::NotComputed::NoFlows));
+    assert!(stat.not_computed_reason.is_some());
+    // Nothing without [obligations].
+    let mut plain = s.clone();
+    plain.obligations = None;
+    assert!(consolidation::consolidation(&plain, &set, 8, 7, None, &|_| {}).is_none());
+}
+
+#[test]
+fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
+    // `pensionsim run`'s outlook runs to the horizon year and counts the
+    // paths at 100 % at the end of the target year; the comparison runs
+    // only to the target year on the same paths and seed.
+    let s = scenario("rjh-2025-08.toml");
+    let ob = s.obligations.clone().unwrap();
+    let set =
+        vec![Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } }];
+    let c = consolidation::consolidation(&s, &set, 300, 11, None, &|_| {}).unwrap();
+    let o = crate::obligations::outlook(&s, Simulation { seed: 11, ..sim(300, 12) }, &|_| {}).unwrap();
+    assert!(o.horizon_year > o.target_year, "the outlook runs past the target");
+    let f = c.strategies[0].p_full_at_target.unwrap();
+    assert_eq!(f.value, Some(o.p_full_at_target));
+    assert_eq!(f.se, Some(o.p_full_at_target_se));
+    // Every path's ratio, bit for bit: the same quantiles and mean.
+    let mut ratios = crate::obligations::ratios_at_target(&s, 300, 11, &|_| {}).unwrap();
+    let target = o.years.iter().position(|y| y.year == ob.target_year).unwrap();
+    assert_eq!(crate::stats::Distribution::of(&mut ratios), o.years[target].ratio);
+}
+
+#[test]
+fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
+    let s = scenario("rjh-2025-08.toml");
+    let policy = Policy { max_drawdown: 0.25, ..s.policy };
+    let set = vec![
+        Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } },
+        Strategy { name: "drawdown-25".into(), kind: Kind::Rule { policy, check: Check::Daily } },
+        Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
+    ];
+    let c = consolidation::consolidation(&s, &set, 300, 5, Some(200), &|_| {}).unwrap();
+    let mut variant = s.clone();
+    variant.policy = policy;
+    let direct = crate::obligations::solve_deposits(&variant, 200, 5, &[0.75]).unwrap();
+    let d = c.strategies[1].deposits.unwrap();
+    assert_eq!(d.yearly, direct.answers[0].yearly);
+    assert!(d.achieved.unwrap() >= 0.75);
+    let reference = c.strategies[0].deposits.unwrap();
+    assert_eq!(d.diff, Some(d.yearly.unwrap() - reference.yearly.unwrap()));
+    assert_eq!(reference.diff, Some(0.0));
+    assert_eq!(c.strategies[2].deposits, None);
+    let setting = c.deposit_search.unwrap();
+    assert_eq!((setting.probability, setting.paths, setting.last_year), (0.75, 200, 2040));
 }

@@ -41,7 +41,7 @@ use serde::Serialize;
 
 use crate::engine::{MonthRecord, Schedule};
 
-pub use outlook::{Outlook, YearFigures, outlook, year_figures};
+pub use outlook::{Outlook, YearFigures, outlook, ratios_at_target, year_figures};
 pub use search::{
     DepositAnswer, DepositSearch, MAX_DEPOSIT_MKR, PROBE_MKR, TOLERANCE_MKR, share_reaching, solve_deposits,
 };

@@ -318,3 +318,27 @@ pub fn year_figures(
         })
         .collect()
 }
+
+/// Each path's consolidation ratio at the end of the target year under the
+/// scenario's deposit plan (and its rule and withdrawals), on `paths` paths
+/// from `seed`: the figure behind [`Outlook::p_full_at_target`], path by
+/// path, for comparisons on common random numbers. The run stops at the
+/// target year's end; a path's market and flows up to then do not depend
+/// on the horizon, so the ratios are those [`outlook`] counts, bit for bit
+/// (tested). `None` without a `[market]` or an `[obligations]`.
+pub fn ratios_at_target(
+    scenario: &Scenario,
+    paths: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<Vec<f64>> {
+    let ob = scenario.obligations.as_ref()?;
+    let calendar = ob.calendar(scenario.valuation_date);
+    let target = calendar.index(ob.target_year)?;
+    let end = calendar.december[target];
+    let engine = Engine::new(scenario, Simulation { paths, seed, horizon_months: end + 1 })?;
+    let flows = ob.schedule(&calendar, None, vec![end]);
+    let (_, records) = engine.run_scheduled(&flows, progress);
+    let real = ob.real_projection(&calendar);
+    Some(records.iter().map(|r| PathYear::of(ob, &real, target, r).ratio).collect())
+}

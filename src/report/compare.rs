@@ -404,7 +404,7 @@ pub fn format_diff(x: Option<f64>, unit: Unit, lang: Lang) -> String {
 }
 
 /// `+0.12 pp [+0.10, +0.14]`.
-fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
+pub(crate) fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
     match (f.diff_lo, f.diff_hi) {
         (Some(lo), Some(hi)) => {
             let bare = |x| format_diff(Some(x), unit, lang).replace("\u{a0}pp", "").replace("\u{a0}p.e.", "");
@@ -570,7 +570,7 @@ pub fn table(
     out
 }
 
-fn write_rows(out: &mut String, rows: &[Vec<String>], name_width: usize) {
+pub(crate) fn write_rows(out: &mut String, rows: &[Vec<String>], name_width: usize) {
     let cols = rows[0].len();
     let widths: Vec<usize> =
         (0..cols)

@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod compare_obligations;
 pub mod debt;
 pub mod i18n;
 pub mod obligations;

@@ -1,0 +1,223 @@
+//! The comparison's consolidation table (a scenario with `[obligations]`):
+//! each strategy's probability of a consolidation ratio of 100 % or more
+//! at the end of the target year, its difference from the first strategy,
+//! and the deposits that reach it, in Swedish or English; and the rows it
+//! adds to `compare.csv`. Nothing here computes a figure.
+
+use std::fmt::Write as _;
+
+use super::compare::{diff_with_interval, format_diff, format_value, write_rows};
+use super::i18n::{Lang, number, percent};
+use super::obligations::denominator_label;
+use crate::compare::consolidation::{Consolidation, NotComputed};
+use crate::compare::{Strategy, Unit};
+
+/// The reason a strategy has no figures, in `lang`.
+pub fn not_computed_reason(why: NotComputed, lang: Lang) -> &'static str {
+    match (why, lang) {
+        (NotComputed::NoFlows, Lang::En) => why.reason(),
+        (NotComputed::NoFlows, Lang::Sv) => {
+            "insättningar och uttag körs bara med riskprincipen prövad dagligen (motorns grupp); \
+             strategin körs i det skalära läget, som inte har några flöden"
+        }
+    }
+}
+
+/// The strategy with the least deposit a year, and that deposit, among
+/// those with an answer (ties: the first given).
+pub fn least_deposits(c: &Consolidation) -> Option<(usize, f64)> {
+    c.strategies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.deposits?.yearly?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+}
+
+/// The table, strategies in `order` (the comparison's ranking).
+pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let mut out = String::new();
+    let reference = &c.strategies[0].name;
+    let head = if sv {
+        format!("Konsolideringsgrad minst 100 % vid utgången av {}", c.target_year)
+    } else {
+        format!("Consolidation ratio at least 100 % at the end of {}", c.target_year)
+    };
+    let _ = writeln!(out, "\n{head}");
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            format!(
+                "Mot {}; scenariots insättningsplan; {} banor, frö {}, samma för alla strategier. Skillnad mot \"{reference}\" med 95 % intervall från parvisa skillnader per bana.",
+                denominator_label(c.denominator, lang),
+                number(c.paths as f64, 0, lang),
+                c.seed
+            )
+        } else {
+            format!(
+                "Against the {}; the scenario's deposit plan; {} paths, seed {}, the same for every strategy. Difference from \"{reference}\" with 95 % intervals from the paired per-path differences.",
+                denominator_label(c.denominator, lang),
+                number(c.paths as f64, 0, lang),
+                c.seed
+            )
+        }
+    );
+    let search = c.deposit_search;
+    let mut header = vec![
+        "#".to_string(),
+        (if sv { "Strategi" } else { "Strategy" }).to_string(),
+        format!("P(≥100 % {})", c.target_year),
+        (if sv { "Skillnad [95 %]" } else { "Difference [95 %]" }).to_string(),
+    ];
+    if let Some(s) = search {
+        let p = percent(s.probability, 0, lang);
+        header.push(if sv { format!("Insättn./år för {p}") } else { format!("Deposit/yr for {p}") });
+        header.push((if sv { "Skillnad" } else { "Difference" }).to_string());
+    }
+    let mut rows = vec![header];
+    let mut missing = None;
+    for (rank, &i) in order.iter().enumerate() {
+        let s = &c.strategies[i];
+        let mut row = vec![format!("{}", rank + 1), s.name.clone()];
+        match (&s.p_full_at_target, s.not_computed) {
+            (Some(f), _) => {
+                row.push(format_value(f.value, Unit::Share, lang));
+                row.push(if i == 0 {
+                    (if sv { "referens" } else { "reference" }).to_string()
+                } else {
+                    diff_with_interval(f, Unit::Share, lang)
+                });
+            }
+            (None, why) => {
+                missing = missing.or(why);
+                row.push((if sv { "ej beräknad¹" } else { "not computed¹" }).to_string());
+                row.push(String::new());
+            }
+        }
+        if search.is_some() {
+            match s.deposits {
+                Some(d) => {
+                    row.push(d.yearly.map_or_else(
+                        || (if sv { "nås ej" } else { "out of reach" }).to_string(),
+                        |y| number(y, 1, lang),
+                    ));
+                    row.push(if i == 0 {
+                        (if sv { "referens" } else { "reference" }).to_string()
+                    } else {
+                        format_diff(d.diff, Unit::Mkr, lang)
+                    });
+                }
+                None => {
+                    row.push(String::new());
+                    row.push(String::new());
+                }
+            }
+        }
+        rows.push(row);
+    }
+    let name_width = c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8);
+    write_rows(&mut out, &rows, name_width);
+    if let Some(s) = search {
+        match least_deposits(c) {
+            Some((i, y)) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    if sv {
+                        format!(
+                            "Minst insättningar: \"{}\", {} mkr per år {}–{} i stället för scenariots insättningsplan (sökt på {} banor, samma för alla strategier).",
+                            c.strategies[i].name,
+                            number(y, 1, lang),
+                            s.first_year,
+                            s.last_year,
+                            number(s.paths as f64, 0, lang)
+                        )
+                    } else {
+                        format!(
+                            "Least deposits: \"{}\", {} mkr a year {}–{} in place of the scenario's plan (searched on {} paths, the same for every strategy).",
+                            c.strategies[i].name,
+                            number(y, 1, lang),
+                            s.first_year,
+                            s.last_year,
+                            number(s.paths as f64, 0, lang)
+                        )
+                    }
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    if sv {
+                        "Ingen strategi når målet med insättningar upp till sökningens gräns."
+                    } else {
+                        "No strategy reaches the target with deposits up to the search's limit."
+                    }
+                );
+            }
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                "Insättningar som behövs per strategi: lägg till --deposits (tar längre tid)."
+            } else {
+                "Deposits each strategy needs: add --deposits (slower)."
+            }
+        );
+    }
+    if let Some(why) = missing {
+        let _ = writeln!(out, "¹ {}.", not_computed_reason(why, lang));
+    }
+    out
+}
+
+/// The rows the consolidation adds to `compare.csv` (same columns), in
+/// `order`: `p_full_at_target` (share) and, when searched,
+/// `deposit_yearly_p75` (mkr a year; `diff` the difference from the first
+/// strategy, no interval). Not computed: empty values.
+pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> String {
+    let mut out = String::new();
+    let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
+    let key = c.deposit_search.map(|s| format!("deposit_yearly_p{}", (s.probability * 100.0).round()));
+    for (rank, &i) in order.iter().enumerate() {
+        let (s, st) = (&c.strategies[i], &strategies[i]);
+        let name = if st.name.contains([',', '"']) {
+            format!("\"{}\"", st.name.replace('"', "\"\""))
+        } else {
+            st.name.clone()
+        };
+        let f = s.p_full_at_target.unwrap_or(crate::compare::Figure {
+            value: None,
+            se: None,
+            diff: None,
+            diff_lo: None,
+            diff_hi: None,
+        });
+        let _ = writeln!(
+            out,
+            "{},{name},{},p_full_at_target,share,{},{},{},{},{}",
+            rank + 1,
+            st.kind.name(),
+            num(f.value),
+            num(f.se),
+            num(f.diff),
+            num(f.diff_lo),
+            num(f.diff_hi)
+        );
+        if let Some(key) = &key {
+            let d = s.deposits;
+            let _ = writeln!(
+                out,
+                "{},{name},{},{key},mkr,{},,{},,",
+                rank + 1,
+                st.kind.name(),
+                num(d.and_then(|d| d.yearly)),
+                num(d.and_then(|d| d.diff)),
+            );
+        }
+    }
+    out
+}
