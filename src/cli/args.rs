@@ -25,11 +25,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a scenario file and print the portfolio's position under the rule.
+    /// Check a scenario file and print the portfolio's position under the
+    /// rule (and today's loan figures, with a [debt]).
     Validate(ValidateArgs),
     /// The main job on a scenario: today's position, a Monte Carlo run of
-    /// the rule over the horizon, and today's portfolio through the crashes
-    /// of 1987, 2008 and 2020.
+    /// the rule over the horizon, today's portfolio through the crashes of
+    /// 1987, 2008 and 2020, and with [debt] and [obligations] the loans'
+    /// outlook and the road to full consolidation by 2040.
     Run(RunArgs),
     /// Apply the rule day by day to a historical daily price series.
     Replay(ReplayArgs),
