@@ -1,7 +1,5 @@
 //! The loan book against hand-computed figures and closed forms.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 
 use super::simulate::{self, Curve, MonthRates, month_rates};
@@ -28,8 +26,7 @@ fn fixed(id: &str, amount: f64, start: &str, maturity: &str, rate: f64) -> Loan 
 }
 
 fn region() -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
-    Scenario::load(&path).unwrap().scenario
+    crate::scenario::fixtures::shipped()
 }
 
 fn debt_with(book: Book, refinancing: Refinancing) -> Debt {

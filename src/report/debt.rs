@@ -32,8 +32,16 @@ pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
         (true, true) => "ej uppfyllt",
         (true, false) => "not met",
     };
-    let band = |(lo, hi): (f64, f64)| {
-        format!("{}-{} {}", number(lo, 1, lang), number(hi, 1, lang), if sv { "år" } else { "years" })
+    // "1.25 years (policy 1.5-4.0 years: not met)".
+    let in_band = |x: f64, (lo, hi): (f64, f64), broken: bool| {
+        let unit = if sv { "år" } else { "years" };
+        format!(
+            "{} (policy {}-{} {unit}: {})",
+            years(x, lang),
+            number(lo, 1, lang),
+            number(hi, 1, lang),
+            verdict(broken)
+        )
     };
     let mut out = String::new();
     let heading = if sv {
@@ -42,32 +50,21 @@ pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
         format!("Loans from Kommuninvest, {}", debt.book.date)
     };
     let _ = writeln!(out, "{heading}\n{}", "-".repeat(heading.chars().count()));
-    let policy = "policy";
     let rows: Vec<(&str, String)> = vec![
         (if sv { "Utestående skuld" } else { "Outstanding debt" }, mkr(k.outstanding, 1, lang)),
         (if sv { "Snittränta" } else { "Average rate" }, percent(k.average_rate, 2, lang)),
         (
             if sv { "Räntebindning" } else { "Interest-rate fixing" },
-            format!(
-                "{} ({policy} {}: {})",
-                years(k.fixing_years, lang),
-                band(p.fixing_years),
-                verdict(b.fixing)
-            ),
+            in_band(k.fixing_years, p.fixing_years, b.fixing),
         ),
         (
             if sv { "Kapitalbindning" } else { "Capital binding" },
-            format!(
-                "{} ({policy} {}: {})",
-                years(k.capital_binding_years, lang),
-                band(p.capital_binding_years),
-                verdict(b.capital_binding)
-            ),
+            in_band(k.capital_binding_years, p.capital_binding_years, b.capital_binding),
         ),
         (
             if sv { "Förfaller inom 12 månader" } else { "Maturing within 12 months" },
             format!(
-                "{} ({policy} {} {}: {})",
+                "{} (policy {} {}: {})",
                 percent(k.share_maturing_12m, 1, lang),
                 if sv { "högst" } else { "at most" },
                 percent(p.max_share_within_12m, 0, lang),

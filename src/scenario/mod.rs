@@ -9,6 +9,8 @@
 //!
 //! The layout of a scenario is documented in `docs/scenario.md`.
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod raw;
 pub(crate) mod spans;
 mod today;

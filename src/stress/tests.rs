@@ -5,47 +5,14 @@
 
 use std::path::PathBuf;
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
 use super::*;
 use crate::replay::{FixedIncome, ReplayConfig, replay};
+use crate::scenario::fixtures::{shipped, with_flat_history as scenario};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shipped_text() -> String {
-    std::fs::read_to_string(root().join("scenarios/rjh-2025-08.toml")).unwrap()
-}
-
-fn parse_scenario(text: &str) -> Scenario {
-    Scenario::parse(&root().join("scenarios/test.toml"), text, &|_| unreachable!("no files"))
-        .unwrap()
-        .scenario
-}
-
-fn shipped() -> Scenario {
-    parse_scenario(&shipped_text())
-}
-
-/// The shipped scenario with holdings Swedish, global, fixed income and
-/// 24 month-ends of `history`, the last on 2025-08-31.
-fn scenario(holdings: [f64; 3], history: f64) -> Scenario {
-    let text = shipped_text()
-        .replace("holding = 261.80", &format!("holding = {:?}", holdings[0]))
-        .replace("holding = 392.69", &format!("holding = {:?}", holdings[1]))
-        .replace("holding = 822.91", &format!("holding = {:?}", holdings[2]));
-    let start = text.find("month_ends = [").unwrap();
-    let end = start + text[start..].find("\n]\n").unwrap() + 3;
-    let last = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
-    let ends: String = (1..=24)
-        .rev()
-        .map(|i| {
-            let date = (last - Months::new(i - 1)).pred_opt().unwrap();
-            format!("  {{ date = {date}, value = {history:?} }},\n")
-        })
-        .collect();
-    parse_scenario(&format!("{}month_ends = [\n{ends}]\n{}", &text[..start], &text[end..]))
 }
 
 fn stress(name: &str, text: &str) -> StressFile {

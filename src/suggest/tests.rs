@@ -2,48 +2,14 @@
 //! sale, market moves that land on the rule's thresholds when applied to
 //! the portfolio, and an outlook that a replay of its paths reproduces.
 
-use std::path::Path;
-
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
 use super::*;
 use crate::rule::{Action, Constraint, Holdings, MonthEndWindow, Policy};
+use crate::scenario::fixtures::{parse, shipped, shipped_text, with_flat_history as scenario};
 use crate::stats::MonthHistograms;
 
 const P: Policy = Policy::DOCUMENT_DEFAULTS;
-
-fn shipped_text() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
-    std::fs::read_to_string(path).unwrap()
-}
-
-fn parse(text: &str) -> Scenario {
-    Scenario::parse(Path::new("test.toml"), text, &|_| unreachable!("no files")).unwrap().scenario
-}
-
-fn shipped() -> Scenario {
-    parse(&shipped_text())
-}
-
-/// The shipped scenario with holdings Swedish, global, fixed income and
-/// 24 month-ends of `history`, ending on the valuation date.
-fn scenario(holdings: [f64; 3], history: f64) -> Scenario {
-    let text = shipped_text()
-        .replace("holding = 261.80", &format!("holding = {:?}", holdings[0]))
-        .replace("holding = 392.69", &format!("holding = {:?}", holdings[1]))
-        .replace("holding = 822.91", &format!("holding = {:?}", holdings[2]));
-    let start = text.find("month_ends = [").unwrap();
-    let end = start + text[start..].find("\n]\n").unwrap() + 3;
-    let last = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
-    let ends: String = (1..=24)
-        .rev()
-        .map(|i| {
-            let date = (last - Months::new(i - 1)).pred_opt().unwrap();
-            format!("  {{ date = {date}, value = {history:?} }},\n")
-        })
-        .collect();
-    parse(&format!("{}month_ends = [\n{ends}]\n{}", &text[..start], &text[end..]))
-}
 
 fn two_class(value: f64, equity: f64, high: f64) -> Managed {
     let window = MonthEndWindow::from_history(24, &[high; 24], None).unwrap();

@@ -1,0 +1,45 @@
+//! Scenarios for the library's tests: the shipped region scenario, as it
+//! is or with its holdings and month-end history replaced.
+
+use std::path::Path;
+
+use chrono::{Months, NaiveDate};
+
+use super::Scenario;
+
+/// The text of `scenarios/rjh-2025-08.toml`.
+pub fn shipped_text() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A scenario from `text`, placed in `scenarios/`; it may read no files.
+pub fn parse(text: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml");
+    Scenario::parse(&path, text, &|_| unreachable!("no files")).unwrap().scenario
+}
+
+/// The shipped scenario.
+pub fn shipped() -> Scenario {
+    parse(&shipped_text())
+}
+
+/// The shipped scenario with holdings Swedish, global, fixed income and
+/// 24 month-ends of `history`, the last on the valuation date 2025-08-31.
+pub fn with_flat_history(holdings: [f64; 3], history: f64) -> Scenario {
+    let text = shipped_text()
+        .replace("holding = 261.80", &format!("holding = {:?}", holdings[0]))
+        .replace("holding = 392.69", &format!("holding = {:?}", holdings[1]))
+        .replace("holding = 822.91", &format!("holding = {:?}", holdings[2]));
+    let start = text.find("month_ends = [").unwrap();
+    let end = start + text[start..].find("\n]\n").unwrap() + 3;
+    let last = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    let ends: String = (1..=24)
+        .rev()
+        .map(|i| {
+            let date = (last - Months::new(i - 1)).pred_opt().unwrap();
+            format!("  {{ date = {date}, value = {history:?} }},\n")
+        })
+        .collect();
+    parse(&format!("{}month_ends = [\n{ends}]\n{}", &text[..start], &text[end..]))
+}
