@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod obligations;
 pub mod stress;
 pub mod suggest;
+pub mod table;
 pub mod text;
 
 pub use i18n::Lang;
