@@ -2,12 +2,13 @@
 //! (bytes). The library returns them; the binary writes them.
 //!
 //! The font (DejaVu Sans, shipped in `assets/fonts/`) is compiled in, so a
-//! fresh machine renders the same PNG without system fonts. Colours are
-//! the Okabe-Ito palette, safe for colour-blind readers, and every series
-//! differs in line style or marker as well, so a black-and-white print
+//! fresh machine renders the same PNG without system fonts. Colours and
+//! line styles come from [`style`]: the Okabe-Ito palette, and a dash or
+//! marker of its own for every series, so that a black-and-white print
 //! still tells them apart.
 
 pub mod strategies;
+pub mod style;
 
 use std::sync::Once;
 
@@ -26,11 +27,8 @@ use chrono::{Datelike, NaiveDate};
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-pub const GREEN: RGBColor = RGBColor(0, 158, 115);
-pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-pub const GREY: RGBColor = RGBColor(110, 110, 110);
+pub use style::{BLUE, GREEN, GREY, ORANGE, VERMILLION};
+use style::{CAP, FAN, FLOOR, INNER_BAND, Line, Look, MAX_EQUITY, OUTER_BAND, VALUE, WHEN, WITHOUT_RULE};
 
 const SIZE: (u32, u32) = (1200, 800);
 
@@ -51,47 +49,57 @@ fn register_font() {
     });
 }
 
-/// A legend entry's sample.
+/// A legend entry's sample: the series' own line or marker.
 #[derive(Clone, Copy)]
 pub(super) enum Mark {
-    /// Colour, width, dashed.
-    Line(RGBColor, u32, bool),
+    Line(Line),
     Cross(RGBColor),
     Triangle(RGBColor),
     /// A filled band of the colour at this opacity.
     Band(RGBColor, f64),
 }
 
+impl Mark {
+    /// The sample without its colour.
+    fn look(self) -> Look {
+        match self {
+            Mark::Line(line) => Look::Line(line.dash, line.width == 1),
+            Mark::Cross(_) => Look::Cross,
+            Mark::Triangle(_) => Look::Triangle,
+            Mark::Band(_, opacity) => Look::Band((opacity * 100.0).round() as u32),
+        }
+    }
+}
+
 /// A legend as one row of samples and labels, drawn in its own strip so it
-/// never covers data.
+/// never covers data. No two samples may differ in colour alone.
 pub(super) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, items: &[(Mark, &str)]) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    debug_assert!(
+        style::all_distinct(&items.iter().map(|(mark, _)| mark.look()).collect::<Vec<_>>()),
+        "legend entries that differ in colour alone: {:?}",
+        items.iter().map(|(_, label)| label).collect::<Vec<_>>()
+    );
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     let y = 16;
     let mut x = 100;
+    let length = 36;
     for (mark, label) in items {
         match *mark {
-            Mark::Line(color, width, dashed) => {
-                let style = color.stroke_width(width);
-                if dashed {
-                    for start in [x, x + 11, x + 22] {
-                        area.draw(&PathElement::new([(start, y), (start + 7, y)], style))?;
-                    }
-                } else {
-                    area.draw(&PathElement::new([(x, y), (x + 28, y)], style))?;
-                }
+            Mark::Line(line) => line.sample(area, (x, y), length)?,
+            Mark::Cross(color) => area.draw(&Cross::new((x + length / 2, y), 6, color.stroke_width(3)))?,
+            Mark::Triangle(color) => {
+                area.draw(&TriangleMarker::new((x + length / 2, y), 7, color.filled()))?
             }
-            Mark::Cross(color) => area.draw(&Cross::new((x + 14, y), 6, color.stroke_width(3)))?,
-            Mark::Triangle(color) => area.draw(&TriangleMarker::new((x + 14, y), 7, color.filled()))?,
             Mark::Band(color, opacity) => {
-                area.draw(&Rectangle::new([(x, y - 7), (x + 28, y + 7)], color.mix(opacity).filled()))?
+                area.draw(&Rectangle::new([(x, y - 7), (x + length, y + 7)], color.mix(opacity).filled()))?
             }
         }
-        area.draw(&Text::new(label.to_string(), (x + 36, y - 8), font.clone()))?;
+        area.draw(&Text::new(label.to_string(), (x + length + 8, y - 8), font.clone()))?;
         let (w, _) = area.estimate_text_size(label, &font)?;
-        x += 36 + w as i32 + 28;
+        x += length + 8 + w as i32 + 28;
     }
     Ok(())
 }
@@ -219,9 +227,9 @@ where
     legend(
         &top_legend,
         &[
-            (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
-            (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
-            (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
+            (Mark::Line(VALUE), Term::WithRule.text(lang)),
+            (Mark::Line(FLOOR), Term::Floor.text(lang)),
+            (Mark::Line(WITHOUT_RULE), Term::BuyAndHold.text(lang)),
             (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
             (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
         ],
@@ -229,9 +237,9 @@ where
     legend(
         &bottom_legend,
         &[
-            (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
-            (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
-            (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+            (Mark::Line(VALUE), Term::EquityShare.text(lang)),
+            (Mark::Line(MAX_EQUITY), Term::MaxEquityShare.text(lang)),
+            (Mark::Line(CAP), Term::Cap.text(lang)),
         ],
     )?;
     let s = &r.summary;
@@ -251,20 +259,10 @@ where
     })?;
 
     let start = std::iter::once((x0, s.start_value));
-    chart.draw_series(LineSeries::new(
-        start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
-        GREY.stroke_width(1),
-    ))?;
-    chart.draw_series(DashedLineSeries::new(
-        r.days.iter().map(|d| (d.date, d.floor)),
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
-    chart.draw_series(LineSeries::new(
-        start.chain(r.days.iter().map(|d| (d.date, d.value))),
-        BLUE.stroke_width(2),
-    ))?;
+    WITHOUT_RULE
+        .draw(&mut chart, start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))).collect())?;
+    FLOOR.draw(&mut chart, r.days.iter().map(|d| (d.date, d.floor)).collect())?;
+    VALUE.draw(&mut chart, start.chain(r.days.iter().map(|d| (d.date, d.value))).collect())?;
     let trades = |up: bool| {
         r.days
             .iter()
@@ -277,17 +275,12 @@ where
     let mut shares =
         date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     let cap = s.policy.cap;
-    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
-    shares.draw_series(DashedLineSeries::new(
-        r.days.iter().map(|d| (d.date, d.max_equity)),
-        8,
-        5,
-        ORANGE.stroke_width(2),
-    ))?;
-    shares.draw_series(LineSeries::new(
-        std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))),
-        BLUE.stroke_width(2),
-    ))?;
+    CAP.draw(&mut shares, vec![(x0, cap), (x1, cap)])?;
+    MAX_EQUITY.draw(&mut shares, r.days.iter().map(|d| (d.date, d.max_equity)).collect())?;
+    VALUE.draw(
+        &mut shares,
+        std::iter::once((x0, s.start_equity)).chain(r.days.iter().map(|d| (d.date, d.equity))).collect(),
+    )?;
     root.present()?;
     Ok(())
 }
@@ -329,25 +322,32 @@ fn band(dates: &[NaiveDate], start: f64, fan: &[[f64; 7]], lo: usize, hi: usize)
     points
 }
 
-/// A fan: the 5-95 % and 25-75 % bands and the median, in `color`.
+/// A fan: the 5-95 % and 25-75 % bands and the median.
 fn draw_fan_series<DB: DrawingBackend>(
     panel: &mut DatePanel<'_, DB>,
     dates: &[NaiveDate],
     start: f64,
     fan: &[[f64; 7]],
-    color: RGBColor,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    for ((lo, hi), opacity) in [((1, 5), 0.15), ((2, 4), 0.35)] {
+    for ((lo, hi), opacity) in [((1, 5), OUTER_BAND), ((2, 4), INNER_BAND)] {
         panel.draw_series(std::iter::once(Polygon::new(
             band(dates, start, fan, lo, hi),
-            color.mix(opacity).filled(),
+            FAN.mix(opacity).filled(),
         )))?;
     }
-    panel.draw_series(LineSeries::new(line(dates, start, fan, 3), color.stroke_width(2)))?;
-    Ok(())
+    Line::main(FAN).draw(panel, line(dates, start, fan, 3))
+}
+
+/// A fan's legend entries: its two bands and `median`.
+fn fan_legend(median: &str) -> [(Mark, &str); 3] {
+    [
+        (Mark::Band(FAN, OUTER_BAND), "5–95 %"),
+        (Mark::Band(FAN, INNER_BAND), "25–75 %"),
+        (Mark::Line(Line::main(FAN)), median),
+    ]
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -367,25 +367,13 @@ where
     DB::ErrorType: 'static,
 {
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
-    let (p5_95, p25_75) = ("5–95 %", "25–75 %");
-    let median = "Median";
     legend(
         &top_legend,
-        &[
-            (Mark::Band(BLUE, 0.15), p5_95),
-            (Mark::Band(BLUE, 0.35), p25_75),
-            (Mark::Line(BLUE, 2, false), median),
-            (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
-        ],
+        &[&fan_legend("Median")[..], &[(Mark::Line(FLOOR), Term::Floor.text(lang))]].concat(),
     )?;
     legend(
         &bottom_legend,
-        &[
-            (Mark::Band(GREEN, 0.15), p5_95),
-            (Mark::Band(GREEN, 0.35), p25_75),
-            (Mark::Line(GREEN, 2, false), median),
-            (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
-        ],
+        &[&fan_legend("Median")[..], &[(Mark::Line(CAP), Term::Cap.text(lang))]].concat(),
     )?;
     let (x0, x1) = (dates[0], dates[dates.len() - 1]);
     let lo = value.iter().map(|r| r[1]).chain(floor.iter().map(|r| r[3])).fold(start_value, f64::min);
@@ -398,19 +386,14 @@ where
         &format!("{} (mkr)", Term::MarketValue.text(lang)),
         &|v| number(*v, 0, lang),
     )?;
-    draw_fan_series(&mut chart, dates, start_value, value, BLUE)?;
+    draw_fan_series(&mut chart, dates, start_value, value)?;
     let floor_start = floor.first().map_or(start_value, |r| r[3]);
-    chart.draw_series(DashedLineSeries::new(
-        line(dates, floor_start, floor, 3),
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
+    FLOOR.draw(&mut chart, line(dates, floor_start, floor, 3))?;
 
     let mut shares =
         date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
-    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
-    draw_fan_series(&mut shares, dates, start_equity, equity, GREEN)?;
+    CAP.draw(&mut shares, vec![(x0, cap), (x1, cap)])?;
+    draw_fan_series(&mut shares, dates, start_equity, equity)?;
     root.present()?;
     Ok(())
 }
@@ -429,6 +412,10 @@ where
     let (legend, panel) = root.split_vertically(30);
     Ok([legend, panel])
 }
+
+/// The 24-month high the floor is taken from: a level to read the value
+/// against.
+const HIGH: Line = Line::level(GREEN);
 
 /// The suggestion's chart: the window's month-end values, the 24-month
 /// high and the floor, and today's value with its margin to the floor.
@@ -460,9 +447,9 @@ where
     legend(
         &legend_area,
         &[
-            (Mark::Line(BLUE, 2, false), month_label),
-            (Mark::Line(GREEN, 2, true), &high_label),
-            (Mark::Line(VERMILLION, 2, true), &floor_label),
+            (Mark::Line(VALUE), month_label),
+            (Mark::Line(HIGH), &high_label),
+            (Mark::Line(FLOOR), &floor_label),
             (Mark::Triangle(ORANGE), &today_label),
         ],
     )?;
@@ -506,15 +493,10 @@ where
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
-    chart.draw_series(DashedLineSeries::new([(x0, p.high), (x1, p.high)], 8, 5, GREEN.stroke_width(2)))?;
-    chart.draw_series(DashedLineSeries::new(
-        [(x0, p.floor), (x1, p.floor)],
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
+    HIGH.draw(&mut chart, vec![(x0, p.high), (x1, p.high)])?;
+    FLOOR.draw(&mut chart, vec![(x0, p.floor), (x1, p.floor)])?;
     let points: Vec<(f64, f64)> = s.month_ends.iter().map(|m| (month_of(m.date), m.value)).collect();
-    chart.draw_series(LineSeries::new(points.iter().copied(), BLUE.stroke_width(2)))?;
+    VALUE.draw(&mut chart, points.clone())?;
     chart.draw_series(points.iter().map(|&pt| Circle::new(pt, 4, BLUE.filled())))?;
 
     // Today: the margin as a bar from the floor up to the value.
@@ -553,6 +535,11 @@ where
     root.present()?;
     Ok(())
 }
+
+/// Full consolidation, 100 %: the target the ratio is read against.
+const TARGET: Line = Line::limit(VERMILLION);
+/// The obligation the portfolio is measured against.
+const OBLIGATION: Line = Line::level(VERMILLION);
 
 /// The consolidation outlook: the ratio's 5-95 % and 25-75 % bands and
 /// median at each year-end, with the 100 % line and the target year
@@ -606,13 +593,8 @@ where
         if sv { format!("Utgången av {}", o.target_year) } else { format!("End of {}", o.target_year) };
     legend(
         &top_legend,
-        &[
-            (Mark::Band(BLUE, 0.15), "5–95 %"),
-            (Mark::Band(BLUE, 0.35), "25–75 %"),
-            (Mark::Line(BLUE, 2, false), "Median"),
-            (Mark::Line(VERMILLION, 2, true), &target_label),
-            (Mark::Line(GREY, 1, true), &target_end),
-        ],
+        &[&fan_legend("Median")[..], &[(Mark::Line(TARGET), &target_label), (Mark::Line(WHEN), &target_end)]]
+            .concat(),
     )?;
     let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
         let mut panel = ChartBuilder::on(area)
@@ -636,28 +618,26 @@ where
     };
     let fan = |panel: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
                start: f64,
-               rows: &[[f64; 7]],
-               color: RGBColor|
+               rows: &[[f64; 7]]|
      -> DrawResult {
         let line = |q: usize| -> Vec<(f64, f64)> {
             std::iter::once((xs[0], start))
                 .chain(rows.iter().zip(&xs[1..]).map(|(r, x)| (*x, r[q])))
                 .collect()
         };
-        for ((lo, hi), opacity) in [((1, 5), 0.15), ((2, 4), 0.35)] {
+        for ((lo, hi), opacity) in [((1, 5), OUTER_BAND), ((2, 4), INNER_BAND)] {
             let mut points = line(hi);
             points.extend(line(lo).into_iter().rev());
-            panel.draw_series(std::iter::once(Polygon::new(points, color.mix(opacity).filled())))?;
+            panel.draw_series(std::iter::once(Polygon::new(points, FAN.mix(opacity).filled())))?;
         }
-        panel.draw_series(LineSeries::new(line(3), color.stroke_width(2)))?;
-        Ok(())
+        Line::main(FAN).draw(panel, line(3))
     };
     let hi = ratios.iter().map(|r| r[5]).fold(1.1f64, f64::max) * 1.05;
     let mut chart = year_panel(&top, hi, Term::ConsolidationRatio.text(lang), &|v| percent(*v, 0, lang))?;
-    fan(&mut chart, start_ratio, &ratios, BLUE)?;
-    chart.draw_series(DashedLineSeries::new([(x0, 1.0), (x1, 1.0)], 8, 5, VERMILLION.stroke_width(2)))?;
+    fan(&mut chart, start_ratio, &ratios)?;
+    TARGET.draw(&mut chart, vec![(x0, 1.0), (x1, 1.0)])?;
     let target = f64::from(o.target_year);
-    chart.draw_series(DashedLineSeries::new([(target, 0.0), (target, hi)], 3, 4, GREY.stroke_width(1)))?;
+    WHEN.draw(&mut chart, vec![(target, 0.0), (target, hi)])?;
 
     // Below: the obligation the ratio divides by, against the portfolio.
     let obligation: Vec<(f64, f64)> = std::iter::once((x0, denominator(o.start.whole, o.start.provision)))
@@ -674,24 +654,17 @@ where
     let portfolio_label = if sv { "Portfölj, median" } else { "Portfolio, median" };
     legend(
         &bottom_legend,
-        &[
-            (Mark::Line(VERMILLION, 2, true), &obligation_label),
-            (Mark::Band(GREEN, 0.15), "5–95 %"),
-            (Mark::Band(GREEN, 0.35), "25–75 %"),
-            (Mark::Line(GREEN, 2, false), portfolio_label),
-        ],
+        &[&[(Mark::Line(OBLIGATION), obligation_label.as_str())][..], &fan_legend(portfolio_label)].concat(),
     )?;
     let top_mkr =
         values.iter().map(|r| r[5]).chain(obligation.iter().map(|p| p.1)).fold(0.0f64, f64::max) * 1.05;
     let mut amounts = year_panel(&bottom, top_mkr, "mkr", &|v| number(*v, 0, lang))?;
-    fan(&mut amounts, o.start.portfolio, &values, GREEN)?;
-    amounts.draw_series(DashedLineSeries::new(obligation, 8, 5, VERMILLION.stroke_width(2)))?;
-    amounts.draw_series(DashedLineSeries::new(
-        [(target, 0.0), (target, top_mkr)],
-        3,
-        4,
-        GREY.stroke_width(1),
-    ))?;
+    fan(&mut amounts, o.start.portfolio, &values)?;
+    OBLIGATION.draw(&mut amounts, obligation)?;
+    WHEN.draw(&mut amounts, vec![(target, 0.0), (target, top_mkr)])?;
     root.present()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,8 @@ use std::fmt::Write;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{BLUE, Chart, DrawResult, GREY, Mark, VERMILLION, legend, render, single_page};
+use super::chart::style::{FAN, Line, OUTER_BAND};
+use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, legend, render, single_page};
 use super::i18n::{Lang, mkr, number, percent};
 use crate::debt::simulate::Outlook;
 use crate::debt::{Debt, KeyFigures};
@@ -174,6 +175,13 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
     out
 }
 
+/// The finance policy's most maturing within 12 months.
+const LIMIT: Line = Line::limit(VERMILLION);
+/// The median interest cost, bold: the chart's one line to follow.
+const MEDIAN: Line = Line::new(FAN, 3, super::chart::style::Dash::Solid);
+/// The cost at risk, a level to read the median against.
+const COST_AT_RISK: Line = Line::level(VERMILLION);
+
 /// Today's repayments by year: bars of mkr for 0-1, 1-2, ... years.
 pub fn maturity_chart(debt: &Debt, title: &str, lang: Lang) -> Result<Chart> {
     let profile = debt.book.maturity_profile(PROFILE_YEARS);
@@ -203,7 +211,7 @@ where
     } else {
         format!("Finance policy's most within 12 months: {}", mkr(limit, 1, lang))
     };
-    legend(&legend_area, &[(Mark::Band(BLUE, 0.8), label), (Mark::Line(VERMILLION, 2, true), &limit_label)])?;
+    legend(&legend_area, &[(Mark::Band(BLUE, 0.8), label), (Mark::Line(LIMIT), &limit_label)])?;
     let top = profile.iter().copied().fold(limit, f64::max).max(1.0) * 1.15;
     let n = profile.len();
     let mut chart = ChartBuilder::on(&panel)
@@ -241,12 +249,7 @@ where
         bar.set_margin(0, 0, 18, 18);
         bar
     }))?;
-    chart.draw_series(DashedLineSeries::new(
-        [(SegmentValue::Exact(0), limit), (SegmentValue::Exact(1), limit)],
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
+    LIMIT.draw(&mut chart, vec![(SegmentValue::Exact(0), limit), (SegmentValue::Exact(1), limit)])?;
     let total: f64 = profile.iter().sum();
     let font = ("sans-serif", 16).into_font().color(&BLACK);
     for (i, v) in profile.iter().enumerate().filter(|(_, v)| **v > 0.0) {
@@ -288,11 +291,7 @@ where
     let p95 = if sv { "95:e percentilen (cost at risk)" } else { "95th percentile (cost at risk)" };
     legend(
         &legend_area,
-        &[
-            (Mark::Band(BLUE, 0.2), band),
-            (Mark::Line(BLUE, 3, false), median),
-            (Mark::Line(VERMILLION, 2, true), p95),
-        ],
+        &[(Mark::Band(FAN, OUTER_BAND), band), (Mark::Line(MEDIAN), median), (Mark::Line(COST_AT_RISK), p95)],
     )?;
     let (Some(first), Some(last)) = (years.first(), years.last()) else {
         root.present()?;
@@ -321,12 +320,11 @@ where
     let lower: Vec<_> = years.iter().rev().map(|y| at(y, y.interest.p5)).collect();
     chart.draw_series(std::iter::once(Polygon::new(
         upper.iter().chain(lower.iter()).copied().collect::<Vec<_>>(),
-        BLUE.mix(0.2).filled(),
+        FAN.mix(OUTER_BAND).filled(),
     )))?;
-    chart.draw_series(LineSeries::new(years.iter().map(|y| at(y, y.interest.p50)), BLUE.stroke_width(3)))?;
-    chart.draw_series(years.iter().map(|y| Circle::new(at(y, y.interest.p50), 4, BLUE.filled())))?;
-    chart.draw_series(DashedLineSeries::new(upper.iter().copied(), 8, 5, VERMILLION.stroke_width(2)))?;
-    chart.draw_series(LineSeries::new(years.iter().map(|y| at(y, y.interest.p5)), GREY.stroke_width(1)))?;
+    MEDIAN.draw(&mut chart, years.iter().map(|y| at(y, y.interest.p50)).collect())?;
+    chart.draw_series(years.iter().map(|y| Circle::new(at(y, y.interest.p50), 4, FAN.filled())))?;
+    COST_AT_RISK.draw(&mut chart, upper)?;
     root.present()?;
     Ok(())
 }

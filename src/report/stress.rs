@@ -10,16 +10,12 @@ use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{
-    BLUE, Chart, DrawResult, GREEN, GREY, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render,
-};
+use super::chart::style::{CAP, FAN, FLOOR, Line, MAX_EQUITY, OUTER_BAND, REAL_VALUE, VALUE, WITHOUT_RULE};
+use super::chart::{Chart, DrawResult, GREEN, Mark, VERMILLION, date_panel_with, legend, page, render};
 use super::i18n::{Lang, Term, mkr, number, percent};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::stress::StressResult;
-
-/// Okabe-Ito's reddish purple, for the value after inflation.
-const PURPLE: RGBColor = RGBColor(204, 121, 167);
 
 /// `en` or `sv` by `lang`.
 fn t<'a>(lang: Lang, en: &'a str, sv: &'a str) -> &'a str {
@@ -343,9 +339,9 @@ where
         _ => Vec::new(),
     };
     let mut top_items = vec![
-        (Mark::Line(BLUE, 2, false), Term::WithRule.text(lang)),
-        (Mark::Line(VERMILLION, 2, true), Term::Floor.text(lang)),
-        (Mark::Line(GREY, 1, false), Term::BuyAndHold.text(lang)),
+        (Mark::Line(VALUE), Term::WithRule.text(lang)),
+        (Mark::Line(FLOOR), Term::Floor.text(lang)),
+        (Mark::Line(WITHOUT_RULE), Term::BuyAndHold.text(lang)),
         (Mark::Cross(VERMILLION), Term::DownWeighting.text(lang)),
         (Mark::Triangle(GREEN), Term::UpWeighting.text(lang)),
     ];
@@ -353,23 +349,23 @@ where
         // Room for one more entry: the short name of the unmanaged line.
         top_items[2].1 = t(lang, "Without the rule", "Utan riskprincipen");
         top_items.push((
-            Mark::Line(PURPLE, 2, true),
+            Mark::Line(REAL_VALUE),
             t(lang, "With the rule, after inflation", "Med riskprincipen, efter inflation"),
         ));
     }
     legend(&top_legend, &top_items)?;
     let mut bottom_items = vec![
-        (Mark::Line(BLUE, 2, false), Term::EquityShare.text(lang)),
-        (Mark::Line(ORANGE, 2, true), Term::MaxEquityShare.text(lang)),
-        (Mark::Line(GREY, 1, true), Term::Cap.text(lang)),
+        (Mark::Line(VALUE), Term::EquityShare.text(lang)),
+        (Mark::Line(MAX_EQUITY), Term::MaxEquityShare.text(lang)),
+        (Mark::Line(CAP), Term::Cap.text(lang)),
     ];
     if mc.is_some() {
         bottom_items.push((
-            Mark::Band(BLUE, 0.18),
+            Mark::Band(FAN, OUTER_BAND),
             t(
                 lang,
-                "Monte Carlo: 5–95 % of paths, median dashed",
-                "Monte Carlo: 5–95 % av banorna, median streckad",
+                "Monte Carlo: 5–95 % of paths and their median",
+                "Monte Carlo: 5–95 % av banorna och deras median",
             ),
         ));
     }
@@ -410,53 +406,40 @@ where
         format,
     )?;
     let start = std::iter::once((x0, r.start_value));
-    chart.draw_series(LineSeries::new(
-        start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))),
-        GREY.stroke_width(1),
-    ))?;
+    WITHOUT_RULE
+        .draw(&mut chart, start.clone().chain(r.days.iter().map(|d| (d.date, d.buy_and_hold))).collect())?;
     // The floor from the stress's first day: it is a step (it moves only
     // at month-ends), drawn as one.
-    chart.draw_series(DashedLineSeries::new(
+    FLOOR.draw(
+        &mut chart,
         steps(std::iter::once((x0, r.start_floor)).chain(r.days.iter().map(|d| (d.date, d.floor)))),
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
+    )?;
     if !real.is_empty() {
-        chart.draw_series(DashedLineSeries::new(
-            std::iter::once((x0, r.start_value)).chain(real.iter().copied()),
-            4,
-            4,
-            PURPLE.stroke_width(2),
-        ))?;
+        REAL_VALUE
+            .draw(&mut chart, std::iter::once((x0, r.start_value)).chain(real.iter().copied()).collect())?;
     }
-    chart.draw_series(LineSeries::new(
-        start.chain(r.days.iter().map(|d| (d.date, d.value))),
-        BLUE.stroke_width(2),
-    ))?;
+    VALUE.draw(&mut chart, start.chain(r.days.iter().map(|d| (d.date, d.value))).collect())?;
     if let Some(m) = mc {
         let last = (r.end_date, r.final_value);
         let band: Vec<(NaiveDate, f64)> = std::iter::once(last)
             .chain(m.month_end_dates.iter().zip(&m.value_fan).map(|(d, q)| (*d, q[5])))
             .chain(m.month_end_dates.iter().zip(&m.value_fan).rev().map(|(d, q)| (*d, q[1])))
             .collect();
-        chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.18).filled())))?;
-        chart.draw_series(DashedLineSeries::new(
-            std::iter::once(last).chain(m.month_end_dates.iter().zip(&m.value_fan).map(|(d, q)| (*d, q[3]))),
-            6,
-            4,
-            BLUE.stroke_width(2),
-        ))?;
+        chart.draw_series(std::iter::once(Polygon::new(band, FAN.mix(OUTER_BAND).filled())))?;
+        Line::main(FAN).draw(
+            &mut chart,
+            std::iter::once(last)
+                .chain(m.month_end_dates.iter().zip(&m.value_fan).map(|(d, q)| (*d, q[3])))
+                .collect(),
+        )?;
         let floor = (r.end_date, r.days.last().map_or(r.start_floor, |d| d.floor));
-        chart.draw_series(DashedLineSeries::new(
+        FLOOR.draw(
+            &mut chart,
             steps(
                 std::iter::once(floor)
                     .chain(m.month_end_dates.iter().zip(&m.floor_fan).map(|(d, q)| (*d, q[3]))),
             ),
-            8,
-            5,
-            VERMILLION.stroke_width(2),
-        ))?;
+        )?;
     }
     let downs = r.days.iter().filter(|d| d.day.down.is_some());
     let ups = r.days.iter().filter(|d| d.day.up.is_some());
@@ -472,31 +455,29 @@ where
         format,
     )?;
     let cap = r.policy.cap;
-    shares.draw_series(DashedLineSeries::new([(x0, cap), (x1, cap)], 3, 4, GREY.stroke_width(1)))?;
+    CAP.draw(&mut shares, vec![(x0, cap), (x1, cap)])?;
     let start_max = r.policy.max_equity_share(r.start_margin);
-    shares.draw_series(DashedLineSeries::new(
-        std::iter::once((x0, start_max)).chain(r.days.iter().map(|d| (d.date, d.max_equity))),
-        8,
-        5,
-        ORANGE.stroke_width(2),
-    ))?;
-    shares.draw_series(LineSeries::new(
+    MAX_EQUITY.draw(
+        &mut shares,
+        std::iter::once((x0, start_max)).chain(r.days.iter().map(|d| (d.date, d.max_equity))).collect(),
+    )?;
+    VALUE.draw(
+        &mut shares,
         steps(std::iter::once((x0, r.start_equity_share)).chain(r.days.iter().map(|d| (d.date, d.equity)))),
-        BLUE.stroke_width(2),
-    ))?;
+    )?;
     if let Some(m) = mc {
         let last = (r.end_date, r.final_equity_share);
         let band: Vec<(NaiveDate, f64)> = std::iter::once(last)
             .chain(m.month_end_dates.iter().zip(&m.equity_fan).map(|(d, q)| (*d, q[5])))
             .chain(m.month_end_dates.iter().zip(&m.equity_fan).rev().map(|(d, q)| (*d, q[1])))
             .collect();
-        shares.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(0.18).filled())))?;
-        shares.draw_series(DashedLineSeries::new(
-            std::iter::once(last).chain(m.month_end_dates.iter().zip(&m.equity_fan).map(|(d, q)| (*d, q[3]))),
-            6,
-            4,
-            BLUE.stroke_width(2),
-        ))?;
+        shares.draw_series(std::iter::once(Polygon::new(band, FAN.mix(OUTER_BAND).filled())))?;
+        Line::main(FAN).draw(
+            &mut shares,
+            std::iter::once(last)
+                .chain(m.month_end_dates.iter().zip(&m.equity_fan).map(|(d, q)| (*d, q[3])))
+                .collect(),
+        )?;
     }
     shares.draw_series(downs.map(|d| Cross::new((d.date, d.equity), 7, VERMILLION.stroke_width(3))))?;
     shares.draw_series(ups.map(|d| TriangleMarker::new((d.date, d.equity), 8, GREEN.filled())))?;

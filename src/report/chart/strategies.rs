@@ -9,7 +9,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{BLUE, Chart, DrawResult, GREEN, GREY, ORANGE, VERMILLION, render, single_page};
+use super::style::{GREEN, Line, SERIES};
+use super::{BLUE, Chart, DrawResult, GREY, VERMILLION, render, single_page};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
 
@@ -53,17 +54,11 @@ pub fn risk_return_chart(points: &[RiskReturn], paths: usize, title: &str, lang:
 }
 
 fn palette(i: usize) -> RGBColor {
-    [
-        BLUE,
-        VERMILLION,
-        GREEN,
-        ORANGE,
-        RGBColor(86, 180, 233),
-        RGBColor(204, 121, 167),
-        GREY,
-        RGBColor(0, 0, 0),
-    ][i % 8]
+    SERIES[i % SERIES.len()]
 }
+
+/// The start value, a level to read the horizon's values against.
+const START: Line = Line::level(GREEN);
 
 /// The list of strategies beside a panel: number, marker and name.
 fn key_list<DB: DrawingBackend>(
@@ -279,12 +274,7 @@ where
             2 => legend_area
                 .draw(&PathElement::new([(x + 14, y - 8), (x + 14, y + 8)], BLACK.stroke_width(3)))?,
             3 => legend_area.draw(&TriangleMarker::new((x + 14, y), 7, VERMILLION.filled()))?,
-            _ => {
-                for start in [x, x + 11, x + 22] {
-                    legend_area
-                        .draw(&PathElement::new([(start, y), (start + 7, y)], GREEN.stroke_width(2)))?;
-                }
-            }
+            _ => START.sample(&legend_area, (x, y), 28)?,
         }
         legend_area.draw(&Text::new(label.to_string(), (x + 36, y - 8), font.clone()))?;
         let (w, _) = legend_area.estimate_text_size(label, &font)?;
@@ -330,12 +320,7 @@ where
             )))?;
         }
     }
-    chart.draw_series(DashedLineSeries::new(
-        [(start_value, -0.6), (start_value, n as f64 - 0.4)],
-        8,
-        5,
-        GREEN.stroke_width(2),
-    ))?;
+    START.draw(&mut chart, vec![(start_value, -0.6), (start_value, n as f64 - 0.4)])?;
     for (i, r) in rows.iter().enumerate() {
         let y = at(i);
         chart

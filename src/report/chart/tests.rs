@@ -1,0 +1,115 @@
+//! What the charts show a reader: numbers in the report's language, a
+//! legend that does not rely on colour, the same bytes on every run.
+
+use plotters::prelude::*;
+
+use super::strategies::{RiskReturn, ValueBox, risk_return_chart, value_distribution_chart};
+use super::style::{FLOOR, Line};
+use super::{BLUE, Mark, VERMILLION, legend, register_font};
+use crate::report::i18n::Lang;
+
+/// The text of every `<text>` element of an SVG.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+        .collect()
+}
+
+fn boxes() -> Vec<ValueBox> {
+    [(1, "rule", 1210.0), (2, "static", 1480.0), (3, "cppi", 1730.0)]
+        .into_iter()
+        .map(|(rank, name, p5)| ValueBox {
+            rank,
+            name: name.to_string(),
+            p5,
+            p25: p5 + 300.0,
+            p50: p5 + 450.0,
+            p75: p5 + 600.0,
+            p95: p5 + 1100.0,
+            mean: p5 + 500.0,
+        })
+        .collect()
+}
+
+fn points() -> Vec<RiskReturn> {
+    [(1, 0.002, 0.041), (2, 0.03, 0.0385), (3, 0.2, 0.036)]
+        .into_iter()
+        .map(|(rank, p, r)| RiskReturn {
+            rank,
+            name: format!("s{rank}"),
+            breach: (p, p * 0.8, p * 1.2),
+            annual_return: (r, r - 0.001, r + 0.001),
+            reference: rank == 1,
+        })
+        .collect()
+}
+
+/// Tick labels of amounts: digits grouped by a space in Swedish
+/// (`1 500`), by a comma in English (`1,500`).
+#[test]
+fn amount_ticks_group_thousands_by_language() {
+    let grouped = |t: &String, sep: char| {
+        let mut parts = t.split(sep);
+        let head = parts.next().unwrap_or_default();
+        let tail: Vec<&str> = parts.collect();
+        !tail.is_empty()
+            && (1..=3).contains(&head.len())
+            && head.chars().all(|c| c.is_ascii_digit())
+            && tail.iter().all(|p| p.len() == 3 && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    let sv = texts(&value_distribution_chart(&boxes(), 1477.0, "Värde", Lang::Sv).unwrap().svg);
+    let en = texts(&value_distribution_chart(&boxes(), 1477.0, "Value", Lang::En).unwrap().svg);
+    assert!(sv.iter().filter(|t| grouped(t, '\u{a0}')).count() >= 3, "{sv:?}");
+    assert!(!sv.iter().any(|t| grouped(t, ',')), "{sv:?}");
+    assert!(en.iter().filter(|t| grouped(t, ',')).count() >= 3, "{en:?}");
+    assert!(!en.iter().any(|t| grouped(t, '\u{a0}')), "{en:?}");
+}
+
+/// Tick labels of percentages: `4,0 %` in Swedish, `4.0 %` in English,
+/// and never the other language's decimal point.
+#[test]
+fn percent_ticks_use_the_languages_decimal_sign() {
+    let percent_tick = |t: &String, point: char| {
+        t.strip_suffix("\u{a0}%")
+            .and_then(|n| n.split_once(point))
+            .is_some_and(|(i, f)| !i.is_empty() && i.chars().chain(f.chars()).all(|c| c.is_ascii_digit()))
+    };
+    let sv = texts(&risk_return_chart(&points(), 10_000, "Risk", Lang::Sv).unwrap().svg);
+    let en = texts(&risk_return_chart(&points(), 10_000, "Risk", Lang::En).unwrap().svg);
+    assert!(sv.iter().filter(|t| percent_tick(t, ',')).count() >= 3, "{sv:?}");
+    assert!(!sv.iter().any(|t| percent_tick(t, '.')), "{sv:?}");
+    assert!(en.iter().filter(|t| percent_tick(t, '.')).count() >= 3, "{en:?}");
+    assert!(!en.iter().any(|t| percent_tick(t, ',')), "{en:?}");
+    assert!(sv.iter().any(|t| t.contains("10\u{a0}000 banor")), "{sv:?}");
+}
+
+/// The bundled font and a fixed drawing order give the same bytes on
+/// every run, so a shipped chart can be compared byte for byte.
+#[test]
+fn rendering_twice_gives_the_same_bytes() {
+    let a = value_distribution_chart(&boxes(), 1477.0, "Värde", Lang::Sv).unwrap();
+    let b = value_distribution_chart(&boxes(), 1477.0, "Värde", Lang::Sv).unwrap();
+    assert_eq!(a.png, b.png);
+    assert_eq!(a.svg, b.svg);
+    assert!(a.png.starts_with(b"\x89PNG"));
+}
+
+fn draw_legend(items: &[(Mark, &str)]) {
+    register_font();
+    let mut svg = String::new();
+    let area = SVGBackend::with_string(&mut svg, (800, 40)).into_drawing_area();
+    legend(&area, items).unwrap();
+}
+
+#[test]
+fn a_legend_may_tell_lines_apart_by_dash() {
+    draw_legend(&[(Mark::Line(FLOOR), "floor"), (Mark::Line(Line::main(VERMILLION)), "value")]);
+}
+
+/// Two entries that differ in colour alone would merge in a grey print.
+#[test]
+#[should_panic(expected = "colour alone")]
+fn a_legend_refuses_entries_that_differ_in_colour_alone() {
+    draw_legend(&[(Mark::Line(FLOOR), "floor"), (Mark::Line(Line::limit(BLUE)), "limit")]);
+}
