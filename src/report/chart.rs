@@ -7,13 +7,14 @@
 //! marker of its own for every series, so that a black-and-white print
 //! still tells them apart.
 
+mod calendar;
 pub mod strategies;
 pub mod style;
 
 use std::sync::Once;
 
 use plotters::coord::Shift;
-use plotters::coord::types::{RangedCoordf64, RangedDate};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -125,7 +126,10 @@ where
     Ok([top_legend, top, bottom_legend, bottom])
 }
 
-pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedDate<NaiveDate>, RangedCoordf64>>;
+pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<calendar::Calendar, RangedCoordf64>>;
+
+/// Date labels across a panel, at most.
+const DATE_LABELS: usize = 10;
 
 /// A panel with dates across and `y` up, its grid and labels drawn: the
 /// frame every chart here shares.
@@ -142,8 +146,9 @@ where
     date_panel_with(area, x, y, y_desc, y_label, "%Y-%m")
 }
 
-/// [`date_panel`] with dates labelled by `date_format` (`%Y-%m-%d` for a
-/// window of weeks).
+/// [`date_panel`] with ticks on month starts, labelled by year when they
+/// are a year or more apart, and by `date_format` (`%Y-%m-%d` for a window
+/// of weeks) when the panel spans too few months for month ticks.
 pub(super) fn date_panel_with<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: std::ops::Range<NaiveDate>,
@@ -155,6 +160,12 @@ pub(super) fn date_panel_with<'a, DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let x = calendar::Calendar::new(x);
+    let date_format = match x.tick_months(DATE_LABELS) {
+        Some(step) if step >= 12 => "%Y",
+        Some(_) => "%Y-%m",
+        None => date_format,
+    };
     let mut panel = ChartBuilder::on(area)
         .margin(12)
         .margin_right(40)
@@ -164,6 +175,7 @@ where
     panel
         .configure_mesh()
         .light_line_style(RGBColor(246, 246, 246))
+        .x_labels(DATE_LABELS)
         .y_desc(y_desc)
         .y_label_formatter(y_label)
         .x_label_formatter(&|d| d.format(date_format).to_string())
