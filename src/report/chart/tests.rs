@@ -113,3 +113,41 @@ fn a_legend_may_tell_lines_apart_by_dash() {
 fn a_legend_refuses_entries_that_differ_in_colour_alone() {
     draw_legend(&[(Mark::Line(FLOOR), "floor"), (Mark::Line(Line::limit(BLUE)), "limit")]);
 }
+
+/// Whether `text` writes a number the other language's way: for Swedish
+/// a decimal point or a comma before three digits (`1,500`), for English
+/// a space between digits or a decimal comma (`12,5`).
+fn foreign_number(text: &str, lang: Lang) -> bool {
+    let c: Vec<char> = text.chars().collect();
+    let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
+    (1..c.len()).any(|i| {
+        let between = digit(i - 1) && digit(i + 1);
+        let thousands = between && digit(i + 2) && digit(i + 3) && !digit(i + 4);
+        match lang {
+            Lang::Sv => between && (c[i] == '.' || (c[i] == ',' && thousands)),
+            Lang::En => between && (c[i] == '\u{a0}' || c[i] == ' ' || (c[i] == ',' && !thousands)),
+        }
+    })
+}
+
+#[test]
+fn foreign_numbers_are_recognised() {
+    assert!(foreign_number("1,500", Lang::Sv) && foreign_number("12.5 %", Lang::Sv));
+    assert!(!foreign_number("1\u{a0}500 och 12,5\u{a0}%, 2025-08-31", Lang::Sv));
+    assert!(foreign_number("1\u{a0}500", Lang::En) && foreign_number("12,5 %", Lang::En));
+    assert!(!foreign_number("1,500 and 12.5\u{a0}%, 2025-08-31", Lang::En));
+}
+
+/// The suggestion's chart of the shipped scenario, every label in it: the
+/// ticks, the legend's amounts and the margin's label.
+#[test]
+fn the_suggestion_chart_writes_every_number_in_its_language() {
+    let s = crate::suggest::suggest(&crate::scenario::fixtures::shipped(), 50, 1);
+    for lang in [Lang::Sv, Lang::En] {
+        let labels = texts(&super::suggest_chart(&s, "Läget", lang).unwrap().svg);
+        let foreign: Vec<&String> = labels.iter().filter(|t| foreign_number(t, lang)).collect();
+        assert!(foreign.is_empty(), "{lang:?}: {foreign:?}");
+        let own = if lang == Lang::Sv { "1\u{a0}619,0\u{a0}mkr" } else { "1,619.0\u{a0}mkr" };
+        assert!(labels.iter().any(|t| t.ends_with(own)), "{lang:?}: {labels:?}");
+    }
+}
