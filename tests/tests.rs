@@ -5,3 +5,4 @@ mod reference_path;
 mod reference_replay;
 mod rule_props;
 mod tidy;
+mod workbook;
