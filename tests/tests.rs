@@ -1,5 +1,7 @@
 //! One integration-test binary (see Cargo.toml); a module a topic.
 
+#[cfg(unix)]
+mod browser;
 mod cli;
 mod reference_path;
 mod reference_replay;
