@@ -111,6 +111,10 @@ pub enum Error {
     /// A chart could not be drawn.
     #[error("cannot draw chart {name}: {message}")]
     Chart { name: String, message: String },
+    /// The tables do not fit a spreadsheet (a sheet name Excel refuses,
+    /// two sheets of one name, more rows than a sheet holds).
+    #[error("cannot write the workbook: {0}")]
+    Workbook(String),
 }
 
 impl Error {

@@ -1,7 +1,10 @@
 //! One integration-test binary (see Cargo.toml); a module a topic.
 
+#[cfg(unix)]
+mod browser;
 mod cli;
 mod reference_path;
 mod reference_replay;
 mod rule_props;
 mod tidy;
+mod workbook;

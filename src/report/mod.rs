@@ -11,5 +11,6 @@ pub mod stress;
 pub mod suggest;
 pub mod table;
 pub mod text;
+pub mod workbook;
 
 pub use i18n::Lang;
