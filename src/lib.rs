@@ -33,6 +33,7 @@
 
 pub mod compare;
 pub mod debt;
+pub mod draws;
 pub mod engine;
 pub mod error;
 pub mod lanes;

@@ -31,7 +31,12 @@ pub fn mix(mut z: u64) -> u64 {
 
 /// The generator for path `path` of a run with seed `seed`.
 pub fn path_rng(seed: u64, path: u64) -> PathRng {
-    PathRng::seed_from_u64(mix(seed ^ mix(path.wrapping_add(GOLDEN))))
+    PathRng::seed_from_u64(path_seed(seed, path))
+}
+
+/// The word path `path`'s generator is seeded with.
+pub fn path_seed(seed: u64, path: u64) -> u64 {
+    mix(seed ^ mix(path.wrapping_add(GOLDEN)))
 }
 
 #[cfg(test)]

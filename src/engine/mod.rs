@@ -8,7 +8,9 @@
 //! addition, so the result is the same bits on any number of threads.
 //!
 //! Within a block, paths run in groups of [`LANES`] side by side: each
-//! draws its own normals from its own stream, and the market's arithmetic,
+//! keeps its own stream (under Gaussian shocks the eight streams step
+//! together and draw each normal for all eight at once, [`crate::draws`];
+//! lane `i` still draws its path's numbers), and the market's arithmetic,
 //! the compounding of the holdings and the quiet-day tests run on the
 //! whole group at once ([`crate::lanes`]), as vector instructions. A day
 //! is quiet for a path when the rule's down-weighting test
@@ -27,12 +29,11 @@
 //! the split never matters to the rule (the bucket's mix is the sum of its
 //! classes' mixes).
 
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
+use crate::draws::{GroupStreams, PathStream};
 use crate::lanes::{LANES, Real, Wide};
 use crate::market::{Clock, Coefficients, DayKernel, MarketModel, Rates, SWEDISH_EQUITY};
-use crate::rng::path_rng;
 use crate::rule::{Holdings, Managed, PathRecord, SHARE_EPSILON, Watch};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::{Binning, MonthHistograms};
@@ -498,8 +499,8 @@ impl Engine {
         let horizon = self.simulation.horizon_months;
         let live = out.len();
         // Lanes past the live paths repeat the last one and are not counted.
-        let mut rngs: [Xoshiro256PlusPlus; LANES] =
-            std::array::from_fn(|i| path_rng(self.simulation.seed, first + i.min(live - 1) as u64));
+        let mut streams =
+            GroupStreams::from_fn(|i| PathStream::new(self.simulation.seed, first + i.min(live - 1) as u64));
         let mut clocks: [Clock; LANES] = [model.start_clock(); LANES];
         let mut rates = Rates::<Wide>::start(model);
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
@@ -529,6 +530,7 @@ impl Engine {
 
         let zero = Wide::splat(0.0);
         let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
+        let mut normals = Vec::with_capacity(6 * days);
         let mut day_count = 0;
         let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
         let mut next_record = 0;
@@ -538,20 +540,17 @@ impl Engine {
             if let Some(s) = schedule.filter(|s| FLOWS && s.has_flow(month)) {
                 apply_flows(s, month, &mut books, &mut hot, &rates.log_price_index, &mut paid, &mut units);
             }
-            // A month's draws, lane by lane (each stream in its own order,
-            // its state kept in registers through the month), then the
-            // month's days on the whole group.
-            for (i, (clock, rng)) in clocks.iter_mut().zip(&mut rngs).enumerate() {
-                model.start_month(clock, month, rng);
-                for d in &mut draws {
-                    let s = model.draw::<PLAIN, _>(&self.kernels, clock, rng);
-                    for (f, x) in d.n.iter_mut().zip(s.n) {
-                        f.0[i] = x;
-                    }
-                    d.inflation.0[i] = s.inflation;
-                    d.spread.0[i] = s.spread;
-                }
-            }
+            // A month's draws (each lane's stream in its own order), then
+            // the month's days on the whole group.
+            month_draws::<PLAIN>(
+                model,
+                &self.kernels,
+                month,
+                &mut clocks,
+                &mut streams,
+                &mut normals,
+                &mut draws,
+            );
             let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
             for (day, d) in draws.iter().enumerate() {
                 let (n, inflation, spread) = (d.n, d.inflation, d.spread);
@@ -615,6 +614,58 @@ impl Engine {
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
             *slot = book.finish(horizon, log_index);
         }
+    }
+}
+
+/// A month's draws for a group, in the order each path's stream draws
+/// them alone ([`MarketModel::draw`]): the regime's uniform at the start
+/// of the month, then the days' normals. Under Gaussian shocks all eight
+/// lanes draw each normal together ([`GroupStreams::normals`]); other
+/// shocks draw lane by lane.
+#[inline(always)]
+fn month_draws<const PLAIN: bool>(
+    model: &MarketModel,
+    kernels: &[DayKernel],
+    month: usize,
+    clocks: &mut [Clock; LANES],
+    streams: &mut GroupStreams,
+    normals: &mut Vec<Wide>,
+    draws: &mut [GroupDraws],
+) {
+    if let Some((inflation, spread)) = model.gaussian_extras() {
+        for (i, clock) in clocks.iter_mut().enumerate() {
+            let mut lane = streams.lane(i);
+            model.start_month(clock, month, &mut lane);
+            streams.set_lane(i, lane);
+        }
+        let per_day = 4 + usize::from(!PLAIN && inflation) + usize::from(!PLAIN && spread);
+        normals.resize(per_day * draws.len(), Wide::splat(0.0));
+        streams.fill_normals(normals);
+        for (d, day) in draws.iter_mut().zip(normals.chunks_exact(per_day)) {
+            d.n.copy_from_slice(&day[..4]);
+            let mut extra = day[4..].iter();
+            if !PLAIN && inflation {
+                d.inflation = *extra.next().unwrap_or(&d.inflation);
+            }
+            if !PLAIN && spread {
+                d.spread = *extra.next().unwrap_or(&d.spread);
+            }
+        }
+        return;
+    }
+    for (i, clock) in clocks.iter_mut().enumerate() {
+        // The lane's state in registers through its month.
+        let mut lane = streams.lane(i);
+        model.start_month(clock, month, &mut lane);
+        for d in draws.iter_mut() {
+            let s = model.draw::<PLAIN, _>(kernels, clock, &mut lane);
+            for (f, x) in d.n.iter_mut().zip(s.n) {
+                f.0[i] = x;
+            }
+            d.inflation.0[i] = s.inflation;
+            d.spread.0[i] = s.spread;
+        }
+        streams.set_lane(i, lane);
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::*;
+use crate::rng::path_rng;
 use crate::scenario::Scenario;
 
 fn w1(paths: usize, months: usize) -> Engine {

@@ -319,6 +319,15 @@ impl MarketModel {
         1.0 / self.days_per_year
     }
 
+    /// Under Gaussian shocks, whether a day draws an inflation normal and
+    /// a credit-spread normal after its four (the day's draws are normals
+    /// only, and a group can draw them lane for lane at once); `None`
+    /// under other shocks.
+    pub fn gaussian_extras(&self) -> Option<(bool, bool)> {
+        matches!(self.shocks, Shocks::Gaussian)
+            .then_some((self.inflation_process.is_some(), self.credit_spread.is_some()))
+    }
+
     /// Gaussian shocks, a Vasicek rate, constant inflation and no spread:
     /// the model whose day needs none of the options.
     pub fn is_plain(&self) -> bool {
