@@ -3,5 +3,6 @@
 mod cli;
 mod reference_path;
 mod reference_replay;
+mod report;
 mod rule_props;
 mod tidy;
