@@ -1,3 +1,6 @@
+//! The report's figures against hand-computed values and the interim
+//! report's, and its parts left out with their reasons.
+
 use super::*;
 use crate::scenario::fixtures;
 

@@ -42,7 +42,7 @@ fn escape(s: &str) -> String {
 
 /// A chart's SVG for inlining: without its XML declaration and namespace
 /// (HTML knows `<svg>`), so the page names no address at all.
-fn inline_svg(svg: &str) -> String {
+pub(super) fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..].replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
