@@ -559,7 +559,7 @@ fn obligations(d: &mut Document, r: &RiskReport) -> Result<()> {
         )
     } else {
         format!(
-            "The target: a konsolideringsgrad of at least 100 % by {} (digest 3.4), here against {denominator}. Simulated on {} futures with seed {}.",
+            "The target: a konsolideringsgrad of at least 100 % by {} (digest 3.4), here against the {denominator}. Simulated on {} futures with seed {}.",
             o.target_year,
             number(o.paths as f64, 0, lang),
             o.seed
