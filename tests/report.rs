@@ -230,7 +230,7 @@ fn a_failed_run_leaves_the_old_report_and_a_good_one_replaces_it_whole() {
     std::fs::copy(root().join(SMALL), &scenario).unwrap();
     let out = tmp.path().join("report");
     std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("old.txt"), "the previous report").unwrap();
+    std::fs::write(out.join("report.json"), "the previous report").unwrap();
     // A stress library whose file is broken: the run fails after the
     // new folder is begun.
     std::fs::create_dir(tmp.path().join("stress")).unwrap();
@@ -241,14 +241,29 @@ fn a_failed_run_leaves_the_old_report_and_a_good_one_replaces_it_whole() {
         cmd.assert()
     };
     run(&out).code(2).stderr(predicate::str::contains("broken.toml"));
-    assert_eq!(std::fs::read_to_string(out.join("old.txt")).unwrap(), "the previous report");
+    assert_eq!(std::fs::read_to_string(out.join("report.json")).unwrap(), "the previous report");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
     let siblings = || std::fs::read_dir(tmp.path()).unwrap().count();
     assert_eq!(siblings(), 3, "scenario, stress and report only: no temporary folder left");
 
     std::fs::remove_dir_all(tmp.path().join("stress")).unwrap();
     run(&out).success();
-    assert!(!out.join("old.txt").exists(), "the old folder is replaced, not merged");
+    assert!(std::fs::read_to_string(out.join("report.json")).unwrap().starts_with('{'), "the new report");
     assert!(out.join("report.html").is_file());
     assert_eq!(siblings(), 2, "scenario and report only");
+}
+
+#[test]
+fn a_folder_that_holds_no_report_is_not_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("notes");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("minutes.txt"), "the board's minutes").unwrap();
+    pensionsim()
+        .args(["report", SMALL, "--period", "2025T2", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("holds no report"));
+    assert_eq!(std::fs::read_to_string(out.join("minutes.txt")).unwrap(), "the board's minutes");
 }

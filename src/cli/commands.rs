@@ -1017,6 +1017,16 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     periodic::check_period(&scenario, args.period)?;
     let simulation = with_overrides(scenario.simulation, args.paths, None, args.seed)?;
     let out = args.out.clone().unwrap_or_else(|| Path::new("out/report").join(args.period.to_string()));
+    // The folder is replaced whole: only an empty one or an earlier report.
+    if out.is_dir()
+        && !out.join("report.json").is_file()
+        && std::fs::read_dir(&out).map_or(true, |mut d| d.next().is_some())
+    {
+        bail!(
+            "--out {}: the folder exists and holds no report (no report.json); the report replaces its folder whole, so give a new or empty folder, or an earlier report's",
+            out.display()
+        );
+    }
     let staging = super::output::Staging::new(&out)?;
 
     let library = pensionsim::stress::default_library(&args.scenario);
