@@ -25,6 +25,8 @@
 //!   year by year to 2040 and beyond, and the deposits that reach 100 %;
 //! - [`compare`]: strategies side by side on the same futures, with
 //!   paired intervals for their differences;
+//! - [`periodic`]: the periodic risk report's figures, section by
+//!   section, each with its policy limit and whether it is met;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -39,6 +41,7 @@ pub mod error;
 pub mod lanes;
 pub mod market;
 pub mod obligations;
+pub mod periodic;
 pub mod prices;
 pub mod replay;
 pub mod report;

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Command::Suggest(args) => commands::suggest(args),
         Command::Stress(args) => commands::stress(args),
         Command::Compare(args) => commands::compare(args),
+        Command::Report(args) => commands::report(args),
     };
     match result {
         Ok(printed) => match std::io::stdout().lock().write_all(printed.as_bytes()) {

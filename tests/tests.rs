@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod reference_path;
 mod reference_replay;
+mod report;
 mod rule_props;
 mod tidy;
 mod workbook;

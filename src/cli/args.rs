@@ -48,6 +48,37 @@ pub enum Command {
     /// hold, CPPI, TIPP) on the same simulated futures, each difference
     /// from the first with a 95 % interval.
     Compare(CompareArgs),
+    /// The periodic risk report for the board: the portfolio, the risk
+    /// ahead, the stresses, the obligation, the loans and the method, each
+    /// figure against its limit, as HTML, Markdown, charts, CSV and JSON.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The reporting period: a tertial (2025T1 January-April, 2025T2 May-August, 2025T3 September-December) or a quarter (2025Q1 to 2025Q4); it must contain the valuation date.
+    #[arg(long)]
+    pub period: pensionsim::periodic::Period,
+    /// Folder for the report (replaced whole at the end) [default: out/report/PERIOD]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Language of the report: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
+    #[arg(long)]
+    pub paths: Option<usize>,
+    /// Seed of the random streams [default: the scenario's [simulation] seed]
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]; results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Fail (exit 2) instead of leaving out a part the scenario cannot feed (no [market], [debt], [obligations] or stress library).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -986,3 +986,149 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let _ = writeln!(out, "\n{} {}", if sv { "Skrev" } else { "Wrote" }, list(&written));
     Ok(out)
 }
+
+/// `report.json`: the report's figures and the tables as shown.
+#[derive(Serialize)]
+struct ReportFile<'a> {
+    lang: &'static str,
+    #[serde(flatten)]
+    report: &'a pensionsim::periodic::RiskReport,
+    tables: &'a [pensionsim::report::table::Table],
+}
+
+/// The command line as typed, with the program called `pensionsim` and
+/// arguments with spaces quoted, for the report's method section.
+fn command_line() -> String {
+    let mut words = vec!["pensionsim".to_string()];
+    for a in std::env::args().skip(1) {
+        if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+            words.push(format!("'{}'", a.replace('\'', "'\\''")));
+        } else {
+            words.push(a);
+        }
+    }
+    words.join(" ")
+}
+
+pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
+    use pensionsim::periodic::{self, Missing, Options};
+    use pensionsim::report::periodic as page;
+    let scenario = load_scenario(&args.scenario)?;
+    periodic::check_period(&scenario, args.period)?;
+    let simulation = with_overrides(scenario.simulation, args.paths, None, args.seed)?;
+    let out = args.out.clone().unwrap_or_else(|| Path::new("out/report").join(args.period.to_string()));
+    // The folder is replaced whole: only an empty one or an earlier report.
+    if out.is_dir()
+        && !out.join("report.json").is_file()
+        && std::fs::read_dir(&out).map_or(true, |mut d| d.next().is_some())
+    {
+        bail!(
+            "--out {}: the folder exists and holds no report (no report.json); the report replaces its folder whole, so give a new or empty folder, or an earlier report's",
+            out.display()
+        );
+    }
+    let staging = super::output::Staging::new(&out)?;
+
+    let library = pensionsim::stress::default_library(&args.scenario);
+    let stresses = if library.is_dir() {
+        Some(pensionsim::stress::file::load_all(&[library])?).filter(|l| !l.is_empty())
+    } else {
+        None
+    };
+    let bytes =
+        std::fs::read(&args.scenario).with_context(|| format!("cannot read {}", args.scenario.display()))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let strategies = pensionsim::compare::parse(&args.scenario, &text, &scenario.policy, false)?;
+    if args.strict {
+        let lacking: Vec<&str> = [
+            (
+                scenario.market.is_none(),
+                "[market] (the risk ahead, the consolidation road, the debt outlook)",
+            ),
+            (scenario.debt.is_none(), "[debt] (the loans)"),
+            (scenario.obligations.is_none(), "[obligations] (the pension obligation)"),
+            (stresses.is_none(), "a stress library in stress/ beside it (the stress tests)"),
+        ]
+        .into_iter()
+        .filter_map(|(lacks, what)| lacks.then_some(what))
+        .collect();
+        if !lacking.is_empty() {
+            bail!("--strict: the scenario {} lacks {}", args.scenario.display(), lacking.join("; "));
+        }
+    }
+    let options = Options {
+        period: args.period,
+        simulation,
+        stresses,
+        strategies,
+        scenario_bytes: bytes,
+        command: command_line(),
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        if threads == 0 {
+            bail!("--threads: expected 1 thread or more, found 0");
+        }
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let spinner = ProgressBar::new_spinner().with_message("report: simulating and drawing");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let gathered = pool.install(|| periodic::gather(&scenario, &options));
+    spinner.finish_and_clear();
+    let report = gathered?;
+
+    let lang = args.lang;
+    let doc = page::document(&report, lang)?;
+    let markdown = page::markdown(&doc);
+    let html = page::html(&doc);
+    let json = serde_json::to_string_pretty(&ReportFile {
+        lang: if lang == Lang::Sv { "sv" } else { "en" },
+        report: &report,
+        tables: &doc.tables,
+    })? + "\n";
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("report.html".into(), html.into_bytes()),
+        ("report.md".into(), markdown.into_bytes()),
+        ("report.json".into(), json.into_bytes()),
+    ];
+    for t in &doc.tables {
+        files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
+    }
+    for c in &doc.charts {
+        files.push((format!("{}.svg", c.name), c.chart.svg.clone().into_bytes()));
+        files.push((format!("{}.png", c.name), c.chart.png.clone()));
+    }
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    staging.write(&named)?;
+    let dir = staging.commit()?;
+
+    let sv = lang == Lang::Sv;
+    let mut printed = String::new();
+    let left_out: Vec<(&str, Missing)> = [
+        ("risk", report.risk.missing()),
+        ("stress", report.stress.missing()),
+        ("obligations", report.obligations.missing()),
+        ("debt", report.debt.missing()),
+        ("liquidity", report.liquidity.missing()),
+        ("comparison", report.comparison.missing()),
+    ]
+    .into_iter()
+    .filter_map(|(name, m)| m.map(|m| (name, m)))
+    .collect();
+    for (name, m) in &left_out {
+        let _ = writeln!(printed, "{name}: {}", page::missing_text(*m, lang));
+    }
+    let _ = writeln!(
+        printed,
+        "{} {} {} {}/ (report.html, report.md, report.json, {} CSV, {} {})",
+        if sv { "Skrev" } else { "Wrote" },
+        files.len(),
+        if sv { "filer till" } else { "files to" },
+        dir.display(),
+        doc.tables.len(),
+        doc.charts.len(),
+        if sv { "diagram som SVG och PNG" } else { "charts as SVG and PNG" }
+    );
+    Ok(printed)
+}

@@ -7,6 +7,7 @@ pub mod compare_obligations;
 pub mod debt;
 pub mod i18n;
 pub mod obligations;
+pub mod periodic;
 pub mod stress;
 pub mod suggest;
 pub mod table;

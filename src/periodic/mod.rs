@@ -1,0 +1,644 @@
+//! The periodic risk report (`pensionsim report`, `docs/report.md`): the
+//! figures the region's interim report carries (digest 7), gathered from
+//! one scenario by the library's own modules, each with its policy limit
+//! and whether it is met.
+//!
+//! Nothing here computes a figure of its own beyond a ratio or a
+//! difference: the position and the trade are `rule`'s (through
+//! `suggest`), the forward-looking figures the `engine`'s and `stats`',
+//! the stresses `stress`'s, the loans `debt`'s, the obligation
+//! `obligations`' and the strategies `compare`'s. A part the scenario
+//! cannot feed is a [`Part::Missing`] with its reason, never a placeholder
+//! figure.
+
+pub mod period;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::market::Shocks;
+use crate::rule::{Policy, Position};
+use crate::scenario::{Scenario, Simulation};
+use crate::stats::{MonthHistograms, PortfolioStats, summarize};
+use crate::stress::StressResult;
+use crate::stress::file::StressFile;
+use crate::suggest::{Moves, TradePlan};
+
+pub use period::Period;
+
+/// The region's long-term target: 3.5 % real a year over rolling five
+/// years (digest 2.3).
+pub const REAL_RETURN_TARGET: f64 = crate::engine::REAL_RETURN_TARGET;
+
+/// The consolidation target: 100 % (digest 3.4).
+pub const FULL_CONSOLIDATION: f64 = 1.0;
+
+/// Share of a lower limit that still counts as partly met: the region's
+/// "90-99 procent är gult" (digest 7.1).
+pub const PARTLY_FROM: f64 = 0.90;
+
+/// Whether a figure meets its limit, in the region's three colours
+/// (digest 7.1), or has no limit to meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Green.
+    Met,
+    /// Yellow: 90-99 % of a lower limit.
+    Partly,
+    /// Red.
+    NotMet,
+    /// A figure reported for information.
+    NoLimit,
+}
+
+/// A policy limit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Limit {
+    AtMost {
+        max: f64,
+    },
+    /// Partly met from [`PARTLY_FROM`] of `min`.
+    AtLeast {
+        min: f64,
+    },
+    /// Partly met from [`PARTLY_FROM`] of `lo` below the band.
+    Between {
+        lo: f64,
+        hi: f64,
+    },
+}
+
+impl Limit {
+    pub fn status(self, x: f64) -> Status {
+        let at_least = |min: f64| {
+            if x >= min {
+                Status::Met
+            } else if min > 0.0 && x >= PARTLY_FROM * min {
+                Status::Partly
+            } else {
+                Status::NotMet
+            }
+        };
+        match self {
+            Limit::AtMost { max } => {
+                if x <= max {
+                    Status::Met
+                } else {
+                    Status::NotMet
+                }
+            }
+            Limit::AtLeast { min } => at_least(min),
+            Limit::Between { lo, hi } => {
+                if x > hi {
+                    Status::NotMet
+                } else {
+                    at_least(lo)
+                }
+            }
+        }
+    }
+}
+
+/// How a measure's value reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// A share, to one decimal of a percent.
+    Percent,
+    /// A rate, to two decimals of a percent (3.11 %).
+    Rate,
+    Mkr,
+    Years,
+}
+
+/// One figure of a section: its value, its limit and its status. `key`
+/// names it in `report.json`; the pages put it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measure {
+    pub key: &'static str,
+    pub value: f64,
+    pub unit: Unit,
+    /// Monte Carlo standard error, for a simulated figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub se: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
+    pub status: Status,
+}
+
+impl Measure {
+    fn info(key: &'static str, value: f64, unit: Unit) -> Measure {
+        Measure { key, value, unit, se: None, limit: None, status: Status::NoLimit }
+    }
+
+    fn limited(key: &'static str, value: f64, unit: Unit, limit: Limit) -> Measure {
+        Measure { key, value, unit, se: None, limit: Some(limit), status: limit.status(value) }
+    }
+
+    fn with_se(self, se: f64) -> Measure {
+        Measure { se: Some(se), ..self }
+    }
+}
+
+/// Why a part of the report is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// The scenario has no `[market]`: nothing can be simulated.
+    NoMarket,
+    NoDebt,
+    NoObligations,
+    /// No stress files in the folder `stress/` beside the scenario.
+    NoStressLibrary,
+    /// The scenario defines no `[[strategy]]` tables.
+    NoStrategies,
+    /// The part is not built in this version of pensionsim.
+    NotInThisVersion,
+}
+
+/// A part of the report, or why it is left out.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part<T> {
+    Shown(T),
+    Missing(Missing),
+}
+
+impl<T> Part<T> {
+    pub fn shown(&self) -> Option<&T> {
+        match self {
+            Part::Shown(t) => Some(t),
+            Part::Missing(_) => None,
+        }
+    }
+
+    pub fn missing(&self) -> Option<Missing> {
+        match self {
+            Part::Shown(_) => None,
+            Part::Missing(m) => Some(*m),
+        }
+    }
+}
+
+/// The value at the start of the year, from the month-end history.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct YearToDate {
+    pub from: NaiveDate,
+    pub from_value: f64,
+    /// Value today over the year's first value, less one: the history
+    /// carries no flows, so this is the return only when none were made
+    /// (none are known for 2025, digest 2.4).
+    pub change: f64,
+}
+
+/// The pension portfolio today ("Pensionsportföljen per augusti 2025"
+/// and the dynamic-risk status, digest 2.3 and 2.6).
+#[derive(Debug, Clone, Serialize)]
+pub struct PortfolioSection {
+    pub position: Position,
+    pub high_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year_to_date: Option<YearToDate>,
+    /// Month-ends in the history: a five-year real return needs 61 and a
+    /// price index, which scenarios do not carry.
+    pub history_month_ends: usize,
+    /// The trade the rule asks for now, per asset class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trade: Option<TradePlan>,
+    /// The equity falls that bring a down-weighting and the floor.
+    pub moves: Moves,
+    pub measures: Vec<Measure>,
+}
+
+/// The forward-looking figures of the scenario's Monte Carlo run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskSection {
+    pub simulation: Simulation,
+    /// The 12-month figures of the same run's paths.
+    pub outlook: crate::suggest::Outlook,
+    pub stats: PortfolioStats,
+    pub measures: Vec<Measure>,
+    /// Month-end quantiles, for the fan chart.
+    #[serde(skip)]
+    pub months: MonthHistograms,
+}
+
+/// One stress, as the region would read it in a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct StressRow {
+    pub name: String,
+    pub title_en: String,
+    pub title_sv: String,
+    pub kind: &'static str,
+    pub downweights: usize,
+    pub start_equity_share: f64,
+    pub lowest_equity_share: f64,
+    pub min_margin: f64,
+    pub breach_days: usize,
+    pub max_drawdown: f64,
+    pub buy_and_hold_max_drawdown: f64,
+    /// Final value with the rule less without it, mkr.
+    pub vs_buy_and_hold: f64,
+}
+
+impl StressRow {
+    fn of(r: &StressResult) -> StressRow {
+        StressRow {
+            name: r.name.clone(),
+            title_en: r.title_en.clone(),
+            title_sv: r.title_sv.clone(),
+            kind: r.kind,
+            downweights: r.downweights.len(),
+            start_equity_share: r.start_equity_share,
+            lowest_equity_share: r.lowest_equity_share,
+            min_margin: r.min_margin,
+            breach_days: r.breach_days,
+            max_drawdown: r.max_drawdown,
+            buy_and_hold_max_drawdown: r.buy_and_hold_max_drawdown,
+            vs_buy_and_hold: r.vs_buy_and_hold,
+        }
+    }
+}
+
+/// The obligation's figures today and its road to the target year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationsSection {
+    pub outlook: crate::obligations::Outlook,
+    pub measures: Vec<Measure>,
+}
+
+/// The loans from Kommuninvest (digest 4.1) and their outlook.
+#[derive(Debug, Clone, Serialize)]
+pub struct DebtSection {
+    pub date: NaiveDate,
+    pub today: crate::debt::KeyFigures,
+    pub policy: crate::debt::DebtPolicy,
+    pub borrowing_limit: f64,
+    /// Outstanding times today's average rate: a year's interest at
+    /// today's rates (the interim report's is the last twelve months',
+    /// which needs the past year's loans).
+    pub interest_a_year_today: f64,
+    /// Repayments by year from today, the last bucket the rest.
+    pub maturity_profile: Vec<f64>,
+    pub measures: Vec<Measure>,
+    /// Interest cost and policy breaches by calendar year, on the run's
+    /// rate paths; `None` without a `[market]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlook: Option<crate::debt::simulate::Outlook>,
+    #[serde(skip)]
+    pub debt: crate::debt::Debt,
+}
+
+/// One strategy of the comparison: its figures in the order of
+/// [`COMPARISON_KEYS`].
+#[derive(Debug, Clone, Serialize)]
+pub struct StrategyRow {
+    pub name: String,
+    pub figures: Vec<(&'static str, crate::compare::Figure)>,
+}
+
+/// The comparison figures the report shows (keys of `compare.json`).
+pub const COMPARISON_KEYS: [&str; 5] =
+    ["mean_annual_return", "p_breach_horizon", "trades_per_year", "cost_of_protection", "p_cash_lock"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonSection {
+    pub simulation: Simulation,
+    pub strategies: Vec<StrategyRow>,
+}
+
+/// How the figures were made, so that they can be made again.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodSection {
+    pub version: &'static str,
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes (files it names, such as a
+    /// history CSV, are not included).
+    pub scenario_sha256: String,
+    pub command: String,
+    pub simulation: Simulation,
+    /// The market model in one line, `None` without a `[market]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    pub policy: Policy,
+    /// Paths of each conditional stress's Monte Carlo run.
+    pub stress_paths: usize,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskReport {
+    pub scenario: String,
+    pub valuation_date: NaiveDate,
+    pub period: Period,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub portfolio: PortfolioSection,
+    pub risk: Part<RiskSection>,
+    pub stress: Part<Vec<StressRow>>,
+    pub obligations: Part<ObligationsSection>,
+    pub debt: Part<DebtSection>,
+    pub liquidity: Part<()>,
+    pub comparison: Part<ComparisonSection>,
+    pub method: MethodSection,
+}
+
+/// What [`gather`] needs besides the scenario.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub period: Period,
+    /// Paths, seed and horizon of the run (the scenario's, with the
+    /// command line's overrides).
+    pub simulation: Simulation,
+    /// The stress library (`None` when the scenario has none beside it).
+    pub stresses: Option<Vec<StressFile>>,
+    /// The scenario's `[[strategy]]` tables, if it defines any.
+    pub strategies: Option<Vec<crate::compare::Strategy>>,
+    /// The scenario file's bytes, for its hash.
+    pub scenario_bytes: Vec<u8>,
+    /// The command line as typed, for the method section.
+    pub command: String,
+}
+
+/// Checks that the valuation date falls in the period.
+///
+/// # Errors
+/// [`Error::Usage`] naming both dates.
+pub fn check_period(scenario: &Scenario, period: Period) -> Result<()> {
+    if period.contains(scenario.valuation_date) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "--period {period}: runs from {} to {}, but the valuation date of {} is {}; \
+         give the period that contains it",
+        period.start(),
+        period.end(),
+        scenario.path.display(),
+        scenario.valuation_date
+    )))
+}
+
+/// Gathers every section of the report for `scenario`.
+///
+/// # Errors
+/// [`Error::Usage`] when the valuation date is outside the period; a
+/// stress's error when a stress file does not fit the scenario.
+pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
+    check_period(scenario, options.period)?;
+    let simulation = options.simulation;
+    let stress_paths = simulation.paths.min(crate::suggest::DEFAULT_PATHS);
+    let stress = match &options.stresses {
+        None => Part::Missing(Missing::NoStressLibrary),
+        Some(library) => {
+            let run = crate::stress::RunOptions { paths: stress_paths, seed: simulation.seed };
+            let results = crate::stress::run_all(scenario, library, run)?;
+            Part::Shown(results.iter().map(StressRow::of).collect())
+        }
+    };
+    let risk = risk(scenario, simulation);
+    Ok(RiskReport {
+        scenario: scenario.name.clone(),
+        valuation_date: scenario.valuation_date,
+        period: options.period,
+        period_start: options.period.start(),
+        period_end: options.period.end(),
+        portfolio: portfolio(scenario, risk.shown()),
+        debt: debt(scenario, simulation),
+        obligations: obligations(scenario, simulation),
+        risk,
+        stress,
+        liquidity: Part::Missing(Missing::NotInThisVersion),
+        comparison: comparison(scenario, options.strategies.as_deref(), simulation)?,
+        method: MethodSection {
+            version: env!("CARGO_PKG_VERSION"),
+            scenario_file: scenario.path.display().to_string(),
+            scenario_sha256: sha256_hex(&options.scenario_bytes),
+            command: options.command.clone(),
+            simulation,
+            model: scenario.market.as_ref().map(describe_market),
+            policy: scenario.policy,
+            stress_paths,
+        },
+    })
+}
+
+/// Lowercase hexadecimal SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn describe_market(m: &crate::market::MarketModel) -> String {
+    let shocks = match &m.shocks {
+        Shocks::Gaussian => "Gaussian shocks".to_string(),
+        Shocks::StudentT { degrees_of_freedom } => {
+            format!("Student-t shocks ({degrees_of_freedom} degrees of freedom)")
+        }
+        Shocks::Bootstrap(b) => format!("block bootstrap ({} days a block)", b.block_days),
+    };
+    let names: Vec<&str> = m.regimes.iter().map(|r| r.name.as_str()).collect();
+    let rate = if m.hull_white.is_some() { "Hull-White" } else { "Vasicek" };
+    format!("{} regime(s) ({}), {shocks}, {rate} short rate", names.len(), names.join(", "))
+}
+
+fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSection {
+    let fund = scenario.managed();
+    let position = fund.position();
+    let start = period::year_start(scenario.valuation_date);
+    let year_to_date = scenario.history.month_ends.iter().find(|m| m.date == start).map(|m| YearToDate {
+        from: m.date,
+        from_value: m.value,
+        change: position.value / m.value - 1.0,
+    });
+    let mut measures = vec![Measure::info("market_value", position.value, Unit::Mkr)];
+    if let Some(y) = &year_to_date {
+        measures.push(Measure::info("return_ytd", y.change, Unit::Percent));
+    }
+    if let Some(r) = risk {
+        let s = &r.stats;
+        measures.push(
+            Measure::limited(
+                "mean_annual_real_return",
+                s.mean_annual_real_return,
+                Unit::Percent,
+                Limit::AtLeast { min: REAL_RETURN_TARGET },
+            )
+            .with_se(s.mean_annual_real_return_se),
+        );
+        if let (Some(p), Some(se)) = (s.p_rolling_5y_real_target, s.p_rolling_5y_real_target_se) {
+            measures.push(Measure::info("p_rolling_5y_real_target", p, Unit::Percent).with_se(se));
+        }
+    }
+    measures.extend([
+        Measure::limited(
+            "equity_share",
+            position.equity_share,
+            Unit::Percent,
+            Limit::AtMost { max: position.cap },
+        ),
+        Measure::limited(
+            "equity_share_vs_max",
+            position.equity_share,
+            Unit::Percent,
+            Limit::AtMost { max: position.max_equity_share },
+        ),
+        Measure::info("max_equity_share", position.max_equity_share, Unit::Percent),
+        Measure::info("high", position.high, Unit::Mkr),
+        Measure::info("floor", position.floor, Unit::Mkr),
+        Measure::limited("margin", position.margin, Unit::Percent, Limit::AtLeast { min: 0.0 }),
+        Measure::info("margin_amount", position.margin_amount, Unit::Mkr),
+    ]);
+    PortfolioSection {
+        position,
+        high_date: scenario.high_month_end().map(|m| m.date),
+        year_to_date,
+        history_month_ends: scenario.history.month_ends.len(),
+        trade: crate::suggest::trade_plan(scenario, &fund),
+        moves: crate::suggest::moves(&fund),
+        measures,
+    }
+}
+
+fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
+    let Some(engine) = Engine::new(scenario, simulation) else {
+        return Part::Missing(Missing::NoMarket);
+    };
+    let outcome = engine.run(&|_| {});
+    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months);
+    let outlook = crate::suggest::outlook_of(&outcome.paths, simulation);
+    let measures = vec![
+        Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent).with_se(stats.p_breach_12m_se),
+        Measure::info("p_downweight_12m", outlook.p_downweight_12m, Unit::Percent)
+            .with_se(outlook.p_downweight_12m_se),
+        Measure::info("p_breach_horizon", stats.p_breach_horizon, Unit::Percent)
+            .with_se(stats.p_breach_horizon_se),
+        Measure::info("cvar95_12m_return", stats.cvar95_12m_return, Unit::Percent)
+            .with_se(stats.cvar95_12m_return_se),
+        Measure::info("var95_12m_return", stats.var95_12m_return, Unit::Percent),
+        Measure::info("p_cash_lock", stats.p_cash_lock, Unit::Percent).with_se(stats.p_cash_lock_se),
+    ];
+    Part::Shown(RiskSection { simulation, outlook, stats, measures, months: outcome.months })
+}
+
+fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsSection> {
+    if scenario.obligations.is_none() {
+        return Part::Missing(Missing::NoObligations);
+    }
+    let Some(o) = crate::obligations::outlook(scenario, simulation, &|_| {}) else {
+        return Part::Missing(Missing::NoMarket);
+    };
+    let s = o.start;
+    let mut measures = vec![
+        Measure::info("obligation_provision", s.provision, Unit::Mkr),
+        Measure::info("obligation_contingent", s.contingent, Unit::Mkr),
+        Measure::info("obligation_whole", s.whole, Unit::Mkr),
+        Measure::info("portfolio", s.portfolio, Unit::Mkr),
+        Measure::info("reborrowed", s.reborrowed, Unit::Mkr),
+        Measure::info("ratio_whole", s.ratio_whole, Unit::Percent),
+        Measure::info("ratio_provision", s.ratio_provision, Unit::Percent),
+    ];
+    if let Some(y) = o.years.iter().find(|y| y.year == o.target_year) {
+        measures.push(Measure::limited(
+            "ratio_target_median",
+            y.ratio.p50,
+            Unit::Percent,
+            Limit::AtLeast { min: FULL_CONSOLIDATION },
+        ));
+    }
+    measures.push(
+        Measure::info("p_full_at_target", o.p_full_at_target, Unit::Percent).with_se(o.p_full_at_target_se),
+    );
+    Part::Shown(ObligationsSection { outlook: o, measures })
+}
+
+fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
+    let Some(debt) = &scenario.debt else {
+        return Part::Missing(Missing::NoDebt);
+    };
+    let k = debt.book.key_figures();
+    let p = &debt.policy;
+    let interest = k.outstanding * k.average_rate;
+    let (fix_lo, fix_hi) = p.fixing_years;
+    let (cap_lo, cap_hi) = p.capital_binding_years;
+    let measures = vec![
+        Measure::limited(
+            "outstanding",
+            k.outstanding,
+            Unit::Mkr,
+            Limit::AtMost { max: debt.borrowing_limit },
+        ),
+        Measure::info("average_rate", k.average_rate, Unit::Rate),
+        Measure::info("interest_a_year_today", interest, Unit::Mkr),
+        Measure::limited(
+            "fixing_years",
+            k.fixing_years,
+            Unit::Years,
+            Limit::Between { lo: fix_lo, hi: fix_hi },
+        ),
+        Measure::limited(
+            "capital_binding_years",
+            k.capital_binding_years,
+            Unit::Years,
+            Limit::Between { lo: cap_lo, hi: cap_hi },
+        ),
+        Measure::limited(
+            "share_fixing_12m",
+            k.share_fixing_12m,
+            Unit::Percent,
+            Limit::AtMost { max: p.max_share_within_12m },
+        ),
+        Measure::limited(
+            "share_maturing_12m",
+            k.share_maturing_12m,
+            Unit::Percent,
+            Limit::AtMost { max: p.max_share_within_12m },
+        ),
+    ];
+    Part::Shown(DebtSection {
+        date: debt.book.date,
+        today: k,
+        policy: *p,
+        borrowing_limit: debt.borrowing_limit,
+        interest_a_year_today: interest,
+        maturity_profile: debt.book.maturity_profile(crate::report::debt::PROFILE_YEARS),
+        measures,
+        outlook: scenario.market.as_ref().map(|m| crate::debt::simulate::outlook(debt, m, simulation)),
+        debt: debt.clone(),
+    })
+}
+
+fn comparison(
+    scenario: &Scenario,
+    strategies: Option<&[crate::compare::Strategy]>,
+    simulation: Simulation,
+) -> Result<Part<ComparisonSection>> {
+    let Some(strategies) = strategies.filter(|s| !s.is_empty()) else {
+        return Ok(Part::Missing(Missing::NoStrategies));
+    };
+    if scenario.market.is_none() {
+        return Ok(Part::Missing(Missing::NoMarket));
+    }
+    let c = crate::compare::simulate(scenario, strategies, simulation, &|_| {})?;
+    let figures = crate::compare::evaluate(&c);
+    let metrics = crate::compare::metrics();
+    let rows = c
+        .strategies
+        .iter()
+        .zip(&figures)
+        .map(|(s, f)| StrategyRow {
+            name: s.name.clone(),
+            figures: COMPARISON_KEYS
+                .iter()
+                .filter_map(|&key| metrics.iter().position(|m| m.key == key).map(|i| (key, f[i])))
+                .collect(),
+        })
+        .collect();
+    Ok(Part::Shown(ComparisonSection { simulation, strategies: rows }))
+}
+
+#[cfg(test)]
+mod tests;
