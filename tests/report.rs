@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use pensionsim::report::table::Table;
 use predicates::prelude::*;
 
 fn pensionsim() -> Command {
@@ -125,6 +126,31 @@ fn the_page_names_no_address_and_holds_every_chart() {
     assert_eq!(charts, 4, "fan, consolidation, debt maturity and interest");
     assert_eq!(html.matches("<svg").count(), charts, "every chart inline");
     assert!(html.contains("<title>Financial risk report 2025T2"));
+
+    // The workbook holds the numbers of the tables report.json lists (the
+    // folder named as the run named it).
+    let text = std::fs::read_to_string(out.join("report.json")).unwrap();
+    let text = text.replace("--out OUT", &format!("--out {}", out.display()));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let tables: Vec<Table> = serde_json::from_value(json["tables"].clone()).unwrap();
+    assert!(tables.len() > 5, "{} tables", tables.len());
+    crate::workbook::assert_workbook_matches(&std::fs::read(out.join("report.xlsx")).unwrap(), &tables);
+
+    // And a real browser opens the page: it loads, carries its title and
+    // shows a chart.
+    #[cfg(unix)]
+    check_in_browser(&out, &html);
+}
+
+#[cfg(unix)]
+fn check_in_browser(out: &Path, html: &str) {
+    let title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
+    let title = title.replace("&amp;", "&");
+    if let Some(png) = crate::browser::check_page(&out.join("report.html"), &title).unwrap() {
+        let shot = root().join("target/tmp/report-page.png");
+        std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+        std::fs::write(shot, png).unwrap();
+    }
 }
 
 #[test]

@@ -1095,6 +1095,7 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     for t in &doc.tables {
         files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
     }
+    files.push(("report.xlsx".into(), pensionsim::report::workbook::workbook(&doc.tables, lang)?));
     for c in &doc.charts {
         files.push((format!("{}.svg", c.name), c.chart.svg.clone().into_bytes()));
         files.push((format!("{}.png", c.name), c.chart.png.clone()));
@@ -1121,7 +1122,7 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     }
     let _ = writeln!(
         printed,
-        "{} {} {} {}/ (report.html, report.md, report.json, {} CSV, {} {})",
+        "{} {} {} {}/ (report.html, report.md, report.json, report.xlsx, {} CSV, {} {})",
         if sv { "Skrev" } else { "Wrote" },
         files.len(),
         if sv { "filer till" } else { "files to" },

@@ -3,13 +3,13 @@
 //! say how to show them, so a CSV or a workbook carries the value and a
 //! page the value formatted for its language.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Lang;
 use super::i18n::number;
 
 /// How a number is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A plain number (a count, years, mkr when the column says so).
@@ -21,7 +21,7 @@ pub enum Unit {
 }
 
 /// One cell.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Cell {
     Empty,
@@ -72,7 +72,7 @@ impl Cell {
 }
 
 /// A titled table of cells, one row a `Vec<Cell>` as long as `columns`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// A file and sheet name: lowercase ASCII, digits and `-`, at most 31
     /// characters (a spreadsheet's limit).
