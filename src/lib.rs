@@ -36,6 +36,7 @@ pub mod debt;
 pub mod engine;
 pub mod error;
 pub mod lanes;
+pub mod liquidity;
 pub mod market;
 pub mod obligations;
 pub mod prices;
