@@ -1202,3 +1202,15 @@ fn bad_liquidity_input_exits_2_naming_the_key_and_writes_nothing() {
         assert!(!out.exists(), "case {i} wrote {}", out.display());
     }
 }
+
+#[test]
+fn validate_says_what_liquidity_it_read() {
+    pensionsim()
+        .args(["validate", "scenarios/rjh-2025-08.toml", "--variant", "september"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Planned new borrowing: 2025-09 50\u{a0}mkr, 2025-12 150\u{a0}mkr"))
+        .stdout(predicate::str::contains(
+            "liquidity: 28 months from 304.7 mkr of cash, 3 budget years and the year to date, rules skip_deposit, overdraft, borrow, withdraw, randomness on",
+        ));
+}

@@ -102,6 +102,19 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
         let _ = writeln!(out);
         out.push_str(&pensionsim::report::debt::today(debt, &debt.book.key_figures(), args.lang));
     }
+    if let Some(l) = &s.liquidity {
+        let rules: Vec<&str> = l.rules.iter().map(|r| r.name()).collect();
+        let _ = writeln!(
+            out,
+            "\nliquidity: {} months from {} mkr of cash, {} budget years{}, rules {}, randomness {}",
+            l.months,
+            l.opening_cash,
+            l.years.len(),
+            if l.year_to_date.is_some() { " and the year to date" } else { "" },
+            rules.join(", "),
+            if l.randomness { "on" } else { "off" },
+        );
+    }
     Ok(out)
 }
 

@@ -155,7 +155,10 @@ fn overdraft(cx: &mut Context<'_>, value: Option<f64>, debt: Option<&Debt>) -> O
 }
 
 fn rules(cx: &mut Context<'_>, raw: Option<Vec<String>>, has_debt: bool) -> Option<Vec<Rule>> {
-    let Some(names) = raw else { return Some(DEFAULT_RULES.to_vec()) };
+    // Without a loan book the default order has no borrowing.
+    let Some(names) = raw else {
+        return Some(DEFAULT_RULES.into_iter().filter(|r| has_debt || *r != Rule::Borrow).collect());
+    };
     let known: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
     let mut rules = Vec::new();
     let mut ok = true;
