@@ -487,3 +487,45 @@ fn a_variants_problem_points_at_the_variant() {
         "line {line}: {found:#?}"
     );
 }
+
+#[test]
+fn a_years_cost_deviation_has_the_set_spread() {
+    // A calendar year from its start, persistence 0.9: the year's summed
+    // AR(1) deviation has standard deviation cost_spread (190) by the
+    // calibration; the sample's has standard error 190 / sqrt(2 n).
+    let mut liq = small();
+    liq.randomness = true;
+    liq.months = 12;
+    liq.years = vec![round_year(2026)];
+    liq.uncertainty = Uncertainty {
+        tax_spread: 0.0,
+        grant_delay: 0.0,
+        grant_missing: 0.0,
+        investment_slippage: 0.0,
+        ..DEFAULT_UNCERTAINTY
+    };
+    let model = model();
+    let valuation = d("2025-12-31");
+    let inputs = Inputs {
+        liquidity: &liq,
+        model: &model,
+        debt: None,
+        obligations: None,
+        valuation,
+        portfolio_value: 0.0,
+    };
+    let plan = plan(&liq, valuation, None);
+    let rates = planned_rates(&model, &model.kernels(), 12);
+    let n = 4000;
+    let deviations: Vec<f64> = (0..n)
+        .map(|p| {
+            let mut rng = crate::rng::path_rng(5 ^ simulate::STREAM, p);
+            run_path(&inputs, &plan, &[0.0; 12], &rates, Some(&mut rng)).results[0] - plan.results[0]
+        })
+        .collect();
+    let mean = deviations.iter().sum::<f64>() / n as f64;
+    let sd = (deviations.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let se = 190.0 / (2.0 * n as f64).sqrt();
+    assert!((sd - 190.0).abs() < 4.0 * se, "{sd} (se {se})");
+    assert!(mean.abs() < 4.0 * 190.0 / (n as f64).sqrt(), "{mean}");
+}
