@@ -39,6 +39,7 @@ pub mod draws;
 pub mod engine;
 pub mod error;
 pub mod lanes;
+pub mod liquidity;
 pub mod market;
 pub mod obligations;
 pub mod periodic;

@@ -1099,3 +1099,118 @@ fn compare_reports_each_strategys_road_to_full_consolidation_and_its_deposits() 
         ));
     assert!(!dir.path().join("none").exists());
 }
+
+#[test]
+fn run_prints_the_liquidity_forecast_and_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "100", "--horizon-months", "36"])
+        .args(["--search-paths", "0", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Liquidity forecast"))
+        .stdout(predicate::str::contains("Cash at each month-end 2025-09–2027-12 (100 paths"))
+        .stdout(predicate::str::contains("Financing order: skip the deposit into the pension portfolio"))
+        .stdout(predicate::str::contains("liquidity.csv, liquidity.svg, liquidity.png"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let liquidity = &json["liquidity"];
+    assert_eq!(liquidity["paths"], 100);
+    assert_eq!(liquidity["months"].as_array().unwrap().len(), 28);
+    let years = liquidity["years"].as_array().unwrap();
+    assert_eq!(years.len(), 3);
+    assert!((years[0]["plan_result"].as_f64().unwrap() + 420.0).abs() < 1e-9);
+    assert!((years[0]["plan_debt"].as_f64().unwrap() - 590.0).abs() < 1e-9);
+    assert_eq!(liquidity["quarters"].as_array().unwrap().len(), 10);
+    let csv = std::fs::read_to_string(dir.path().join("liquidity.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 29);
+    assert!(csv.starts_with("date,plan_cash,cash_mean,cash_p5"));
+    for file in ["liquidity.png", "liquidity.svg"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+    }
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "20", "--horizon-months", "12"])
+        .args(["--search-paths", "0", "--lang", "sv", "--out"])
+        .arg(dir.path().join("sv"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Likviditetsprognos"))
+        .stdout(predicate::str::contains("Finansieringsordning: hoppa över insättningen"));
+}
+
+#[test]
+fn the_plan_with_randomness_off_and_the_september_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(shipped()).unwrap().replace("randomness = true", "randomness = false");
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, text).unwrap();
+    let run = |variant: &str| {
+        let out = dir.path().join(variant);
+        pensionsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--paths", "20", "--horizon-months", "12", "--search-paths", "0", "--variant", variant])
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("randomness off: the plan"));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        let year = json["liquidity"]["years"][0].clone();
+        (year["plan_result"].as_f64().unwrap(), year["plan_debt"].as_f64().unwrap())
+    };
+    let (result, debt) = run("august");
+    assert!((result + 420.0).abs() < 1e-9 && (debt - 590.0).abs() < 1e-9, "{result} {debt}");
+    let (result, debt) = run("september");
+    assert!((result + 420.0).abs() < 1e-9 && (debt - 490.0).abs() < 1e-9, "{result} {debt}");
+}
+
+#[test]
+fn bad_liquidity_input_exits_2_naming_the_key_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped_text = std::fs::read_to_string(shipped()).unwrap();
+    let cases: [(&str, &str, &str, &str); 6] = [
+        ("cost_profile = [0.080,", "cost_profile = [0.085,", "`liquidity.cost_profile`", "summing to 1"),
+        ("randomness = true", "randomness = true\noverdraft = -1", "`liquidity.overdraft`", "zero or more"),
+        (
+            "earmarked_months = [3, 5, 6, 9, 12]",
+            "earmarked_months = [0, 5]",
+            "earmarked_months[0]",
+            "1 to 12",
+        ),
+        ("year = 2026\nsource", "year = 2028\nsource", "`liquidity.year`", "no row for 2026"),
+        ("rules = [\"skip_deposit\",", "rules = [\"sell_hospital\",", "`liquidity.rules[0]`", "`borrow`"),
+        ("[variant.august]", "[variant.august]", "`variant`", "august, september"),
+    ];
+    for (i, (from, to, key, expected)) in cases.iter().enumerate() {
+        assert!(shipped_text.contains(from), "{from}");
+        let path = dir.path().join(format!("bad{i}.toml"));
+        std::fs::write(&path, shipped_text.replacen(from, to, 1)).unwrap();
+        let out = dir.path().join(format!("out{i}"));
+        let variant = if i == 5 { "october" } else { "august" };
+        pensionsim()
+            .arg("run")
+            .arg(&path)
+            .args(["--paths", "10", "--variant", variant, "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*key))
+            .stderr(predicate::str::contains(*expected));
+        assert!(!out.exists(), "case {i} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn validate_says_what_liquidity_it_read() {
+    pensionsim()
+        .args(["validate", "scenarios/rjh-2025-08.toml", "--variant", "september"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Planned new borrowing: 2025-09 50\u{a0}mkr, 2025-12 150\u{a0}mkr"))
+        .stdout(predicate::str::contains(
+            "liquidity: 28 months from 304.7 mkr of cash, 3 budget years and the year to date, rules skip_deposit, overdraft, borrow, withdraw, randomness on",
+        ));
+}

@@ -156,6 +156,9 @@ pub struct SuggestArgs {
 pub struct ValidateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// A `[variant.NAME]` of the scenario to merge over it first.
+    #[arg(long)]
+    pub variant: Option<String>,
     /// Language of the printed position: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
@@ -165,6 +168,9 @@ pub struct ValidateArgs {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// A `[variant.NAME]` of the scenario to merge over it first.
+    #[arg(long)]
+    pub variant: Option<String>,
     /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
     #[arg(long)]
     pub paths: Option<usize>,

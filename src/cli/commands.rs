@@ -33,8 +33,17 @@ fn load_scenario(path: &Path) -> Result<Scenario> {
     Ok(scenario)
 }
 
+/// [`load_scenario`] with a `[variant.NAME]` merged over it.
+fn load_scenario_variant(path: &Path, variant: Option<&str>) -> Result<Scenario> {
+    let Loaded { scenario, warnings } = Scenario::load_variant(path, variant)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(scenario)
+}
+
 pub fn validate(args: &ValidateArgs) -> Result<Printed> {
-    let scenario = load_scenario(&args.scenario)?;
+    let scenario = load_scenario_variant(&args.scenario, args.variant.as_deref())?;
     let mut out = String::new();
     let s = &scenario;
     let n_eq = s.holdings().equity.len();
@@ -93,6 +102,19 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
         let _ = writeln!(out);
         out.push_str(&pensionsim::report::debt::today(debt, &debt.book.key_figures(), args.lang));
     }
+    if let Some(l) = &s.liquidity {
+        let rules: Vec<&str> = l.rules.iter().map(|r| r.name()).collect();
+        let _ = writeln!(
+            out,
+            "\nliquidity: {} months from {} mkr of cash, {} budget years{}, rules {}, randomness {}",
+            l.months,
+            l.opening_cash,
+            l.years.len(),
+            if l.year_to_date.is_some() { " and the year to date" } else { "" },
+            rules.join(", "),
+            if l.randomness { "on" } else { "off" },
+        );
+    }
     Ok(out)
 }
 
@@ -131,6 +153,8 @@ struct RunSummary<'a> {
     obligations: Option<&'a Outlook>,
     #[serde(skip_serializing_if = "Option::is_none")]
     debt: Option<DebtSummary<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    liquidity: Option<&'a pensionsim::liquidity::simulate::Outlook>,
 }
 
 /// `debt` in summary.json: today's book and, with a market, its outlook.
@@ -257,7 +281,7 @@ struct CrashSummary<'a> {
 }
 
 pub fn run(args: &RunArgs) -> Result<Printed> {
-    let scenario = load_scenario(&args.scenario)?;
+    let scenario = load_scenario_variant(&args.scenario, args.variant.as_deref())?;
     let prices = PriceSeries::load(&args.prices, "date", "close").with_context(|| {
         format!(
             "the crash replays need the daily index series {} (run from the project folder, or give --prices)",
@@ -299,6 +323,25 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             let _ = writeln!(out);
             out.push_str(&pensionsim::report::debt::outlook(o, lang));
         }
+    }
+    // The liquidity forecast: the same paths and seed, after the loans.
+    let liquidity = match (&scenario.liquidity, &scenario.market, &mc) {
+        (Some(liquidity), Some(model), Some(mc)) => {
+            let inputs = pensionsim::liquidity::simulate::Inputs {
+                liquidity,
+                model,
+                debt: scenario.debt.as_ref(),
+                obligations: scenario.obligations.as_ref(),
+                valuation: scenario.valuation_date,
+                portfolio_value: managed.value(),
+            };
+            Some(pensionsim::liquidity::simulate::outlook(&inputs, mc.simulation.paths, mc.simulation.seed))
+        }
+        _ => None,
+    };
+    if let Some(o) = &liquidity {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::liquidity::outlook(o, lang));
     }
     let obligations = consolidation(args, &scenario)?;
     if let Some(o) = &obligations {
@@ -433,6 +476,23 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             )?);
         }
     }
+    if let Some(o) = &liquidity {
+        let csv = pensionsim::report::liquidity::months_csv(o);
+        let title = if sv {
+            format!("Likviditetsprognos: {}", scenario.name)
+        } else {
+            format!("Liquidity forecast: {}", scenario.name)
+        };
+        let chart = pensionsim::report::liquidity::chart(o, scenario.valuation_date, &title, lang)?;
+        written.extend(write_files(
+            &args.out,
+            &[
+                ("liquidity.csv", csv.as_bytes()),
+                ("liquidity.svg", chart.svg.as_bytes()),
+                ("liquidity.png", &chart.png),
+            ],
+        )?);
+    }
     if let Some(o) = &obligations {
         let csv = pensionsim::report::obligations::years_csv(o);
         let title = format!(
@@ -482,6 +542,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             }
         }),
         obligations: obligations.as_ref(),
+        liquidity: liquidity.as_ref(),
     };
     let json = serde_json::to_string_pretty(&summary)? + "\n";
     written.extend(write_files(&args.out, &[("summary.json", json.as_bytes())])?);
@@ -506,6 +567,17 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
                 "Pensionsåtagandet: obligations.csv, consolidation.svg, consolidation.png, och summary.json under obligations"
             } else {
                 "The pension obligation: obligations.csv, consolidation.svg, consolidation.png, and summary.json under obligations"
+            }
+        );
+    }
+    if liquidity.is_some() {
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                "Likviditetsprognosen: liquidity.csv, liquidity.svg, liquidity.png, och summary.json under liquidity"
+            } else {
+                "The liquidity forecast: liquidity.csv, liquidity.svg, liquidity.png, and summary.json under liquidity"
             }
         );
     }

@@ -21,8 +21,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Book, Breaches, Debt, Loan, LoanRate, Refinancing, month_end};
-use crate::market::{DayKernel, MarketModel, MarketState};
+use super::{Book, Borrowing, Breaches, Debt, Loan, LoanRate, Refinancing, month_end};
+use crate::market::{DayKernel, FACTORS, MarketModel, MarketState, Rates};
 use crate::rng::path_rng;
 use crate::scenario::Simulation;
 
@@ -265,9 +265,94 @@ pub fn calendar_years(valuation: NaiveDate, months: usize) -> Vec<(i32, usize)> 
 }
 
 /// The month-end `m` months after `valuation`'s.
-fn month_after(valuation: NaiveDate, m: usize) -> NaiveDate {
+pub fn month_after(valuation: NaiveDate, m: usize) -> NaiveDate {
     let first = valuation.with_day(1).unwrap_or(valuation);
     month_end(first.checked_add_months(Months::new(m as u32)).unwrap_or(first))
+}
+
+/// What one month-end did to the book.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthStep {
+    /// Interest charged for the month, mkr.
+    pub interest: f64,
+    /// Amortisations paid (cash out), mkr; refinanced maturities are not
+    /// counted (the new loan pays the old one).
+    pub amortised: f64,
+    /// The plan's new borrowing taken up (cash in), mkr.
+    pub borrowed: f64,
+}
+
+/// Today's book stepped month-end by month-end on one path's rates: the
+/// one implementation of the order of events in the module's
+/// documentation, which the outlook and the liquidity forecast share.
+#[derive(Debug, Clone)]
+pub struct Stepper<'a> {
+    debt: &'a Debt,
+    model: &'a MarketModel,
+    shift: f64,
+    pub book: Book,
+    plan: Vec<Borrowing>,
+    next_plan: usize,
+    previous: NaiveDate,
+}
+
+impl<'a> Stepper<'a> {
+    /// Today's book and plan, with every new rate moved by `shift`.
+    pub fn new(debt: &'a Debt, model: &'a MarketModel, shift: f64) -> Stepper<'a> {
+        let mut plan = debt.borrowing.clone();
+        plan.sort_by_key(|b| b.date);
+        Stepper { debt, model, shift, book: debt.book.clone(), plan, next_plan: 0, previous: debt.book.date }
+    }
+
+    /// The curve at simulated month-end `m` (0-based) with rates `at`.
+    pub fn curve(&self, m: usize, at: MonthRates) -> Curve<'a> {
+        Curve::new(self.model, (m + 1) as f64 / 12.0, at, self.shift)
+    }
+
+    /// Month-end `m` (0-based; it ends `end`) at rates `at`: the month's
+    /// interest, then amortisations, resets, refinancing and the plan's
+    /// borrowing.
+    pub fn step(&mut self, m: usize, end: NaiveDate, at: MonthRates) -> MonthStep {
+        let book = &mut self.book;
+        let interest = book.loans.iter().map(|l| l.amount * l.current_rate()).sum::<f64>() / 12.0;
+        let curve = Curve::new(self.model, (m + 1) as f64 / 12.0, at, self.shift);
+        // Amortisations, resets and maturities due in (previous, end].
+        let mut to_refinance = 0.0;
+        let mut amortised = 0.0;
+        for loan in &mut book.loans {
+            if loan.amortisation > 0.0 && loan.maturity > end {
+                let after = (loan.amount - loan.amortisation / 12.0).max(0.0);
+                amortised += loan.amount - after;
+                loan.amount = after;
+            }
+            if loan.maturity <= end {
+                to_refinance += loan.amount;
+                loan.amount = 0.0;
+            } else if loan.next_fixing(self.previous) <= end
+                && let LoanRate::Floating { fixing, .. } = &mut loan.rate
+            {
+                *fixing = curve.stibor();
+            }
+        }
+        book.loans.retain(|l| l.amount > 0.0);
+        book.date = end;
+        place(self.debt, book, &curve, end, to_refinance);
+        let mut borrowed = 0.0;
+        while self.next_plan < self.plan.len() && self.plan[self.next_plan].date <= end {
+            borrowed += self.plan[self.next_plan].amount;
+            self.next_plan += 1;
+        }
+        place(self.debt, book, &curve, end, borrowed);
+        self.previous = end;
+        MonthStep { interest, amortised, borrowed }
+    }
+
+    /// Places `amount` of extra borrowing at the month-end just stepped,
+    /// by the scenario's refinancing strategy, on `curve`.
+    pub fn borrow(&mut self, curve: &Curve<'_>, amount: f64) {
+        let end = self.book.date;
+        place(self.debt, &mut self.book, curve, end, amount);
+    }
 }
 
 /// Runs today's book through one path's month-ends with every new rate
@@ -292,42 +377,13 @@ fn run_book(
         out.breaches = vec![Breaches::default(); n];
         out.over_limit = vec![false; n];
     }
-    let mut book = debt.book.clone();
-    let mut plan = debt.borrowing.clone();
-    plan.sort_by_key(|b| b.date);
-    let mut next_plan = 0;
-    let mut previous = valuation;
+    let mut stepper = Stepper::new(debt, model, shift);
     for (m, at) in rates.iter().enumerate() {
         let end = month_after(valuation, m + 1);
         let y = (end.year() - first_year) as usize;
-        interest[y] += book.loans.iter().map(|l| l.amount * l.current_rate()).sum::<f64>() / 12.0;
-        let curve = Curve::new(model, (m + 1) as f64 / 12.0, *at, shift);
-        // Amortisations, resets and maturities due in (previous, end].
-        let mut to_refinance = 0.0;
-        for loan in &mut book.loans {
-            if loan.amortisation > 0.0 && loan.maturity > end {
-                loan.amount = (loan.amount - loan.amortisation / 12.0).max(0.0);
-            }
-            if loan.maturity <= end {
-                to_refinance += loan.amount;
-                loan.amount = 0.0;
-            } else if loan.next_fixing(previous) <= end
-                && let LoanRate::Floating { fixing, .. } = &mut loan.rate
-            {
-                *fixing = curve.stibor();
-            }
-        }
-        book.loans.retain(|l| l.amount > 0.0);
-        book.date = end;
-        place(debt, &mut book, &curve, end, to_refinance);
-        let mut borrowed = 0.0;
-        while next_plan < plan.len() && plan[next_plan].date <= end {
-            borrowed += plan[next_plan].amount;
-            next_plan += 1;
-        }
-        place(debt, &mut book, &curve, end, borrowed);
+        interest[y] += stepper.step(m, end, *at).interest;
         if record {
-            let k = book.key_figures();
+            let k = stepper.book.key_figures();
             let b = k.breaches(&debt.policy);
             let over = &mut out.breaches[y];
             over.fixing |= b.fixing;
@@ -337,9 +393,27 @@ fn run_book(
             out.debt[y] = k.outstanding;
             out.fixing_years[y] = k.fixing_years;
         }
-        previous = end;
     }
     interest
+}
+
+/// The month-end rates of a path whose every shock is zero: the short
+/// rate's drift alone, in the starting regime (no regime switch). The
+/// liquidity forecast's plan charges its loans at these rates.
+pub fn planned_rates(model: &MarketModel, kernels: &[DayKernel], months: usize) -> Vec<MonthRates> {
+    let regime = model.start_clock().regime;
+    let c = &kernels[regime].coefficients;
+    let mut r = model.initial_short_rate;
+    let mut day = 0;
+    (0..months)
+        .map(|_| {
+            for _ in 0..model.trading_days_per_month {
+                r = Rates::<f64>::next_short_rate::<false>(c, model, day, r, &[0.0; FACTORS]);
+                day += 1;
+            }
+            MonthRates { short_rate: r, regime }
+        })
+        .collect()
 }
 
 /// One path: the book on the path's rates, and again one point higher.

@@ -51,6 +51,8 @@ pub struct Scenario {
     pub debt: Option<crate::debt::Debt>,
     /// The pension obligation, when the scenario has an `[obligations]`.
     pub obligations: Option<Obligations>,
+    /// The liquidity forecast, when the scenario has a `[liquidity]`.
+    pub liquidity: Option<crate::liquidity::Liquidity>,
 }
 
 /// How many paths, which seed, how far ahead (`[simulation]`).
@@ -155,6 +157,86 @@ impl Scenario {
         validate::scenario(cx, raw, read)
     }
 
+    /// [`Scenario::load`] with the `[variant.NAME]` table `variant` merged
+    /// over the rest of the file first (`None`: the file as it is).
+    ///
+    /// # Errors
+    /// As [`Scenario::load`]; an unknown variant is a problem naming the
+    /// variants the file has.
+    pub fn load_variant(path: &Path, variant: Option<&str>) -> Result<Loaded> {
+        let text = read_text(path)?;
+        match variant {
+            None => Scenario::parse(path, &text, &|p| read_text(p)),
+            Some(name) => Scenario::parse_variant(path, &text, name, &|p| read_text(p)),
+        }
+    }
+
+    /// Merges variant `name` over `text` (tables merged key by key, every
+    /// other value, arrays included, replaced) and validates the result.
+    /// Problems point into `text`: at the variant's key when the variant
+    /// set it, else at the base's.
+    pub fn parse_variant(
+        path: &Path,
+        text: &str,
+        name: &str,
+        read: &dyn Fn(&Path) -> Result<String>,
+    ) -> Result<Loaded> {
+        let Ok(mut base) = text.parse::<toml::Table>() else {
+            // A syntax error: the plain parse reports it with its place.
+            return Scenario::parse(path, text, read);
+        };
+        let variants = match base.remove("variant") {
+            Some(toml::Value::Table(t)) => t,
+            _ => toml::Table::new(),
+        };
+        let Some(toml::Value::Table(over)) = variants.get(name) else {
+            let names: Vec<&str> = variants.keys().map(String::as_str).collect();
+            let expected = if names.is_empty() {
+                "a [variant.NAME] table in the scenario (it has none)".to_string()
+            } else {
+                format!("one of the scenario's variants: {}", names.join(", "))
+            };
+            return Err(Error::one(Problem::new(
+                path,
+                Location::File,
+                "variant",
+                expected,
+                format!("{name:?}"),
+            )));
+        };
+        merge(&mut base, over);
+        let merged = toml::to_string(&base).map_err(|e| {
+            Error::one(Problem::new(
+                path,
+                Location::File,
+                "variant",
+                "a variant TOML can hold",
+                e.to_string(),
+            ))
+        })?;
+        let doc = toml::de::DeTable::parse(text).map_err(|e| Error::one(syntax_problem(path, text, &e)))?;
+        let spans = SpanIndex::new(doc.get_ref());
+        let prefix = format!("variant.{name}.");
+        Scenario::parse(path, &merged, read).map_err(|e| match e {
+            Error::Invalid { problems } => Error::invalid(
+                problems
+                    .into_iter()
+                    .map(|mut p| {
+                        if p.file == path {
+                            let at =
+                                spans.find(&format!("{prefix}{}", p.key)).filter(|_| over_has(over, &p.key));
+                            p.location = at
+                                .or_else(|| spans.find(&p.key))
+                                .map_or(Location::File, |s| line_column(text, s.start));
+                        }
+                        p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+    }
+
     /// Holdings per class in the rule's layout: equity classes, then fixed
     /// income, each in file order.
     pub fn holdings(&self) -> Holdings {
@@ -193,6 +275,33 @@ impl Scenario {
         let high = self.window().high();
         ends[ends.len().saturating_sub(n)..].iter().rev().find(|m| m.value == high).copied()
     }
+}
+
+/// Merges `over` into `base`: tables key by key, anything else replaced.
+fn merge(base: &mut toml::Table, over: &toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+/// Whether the variant table `over` sets the key path `key` (or the
+/// array or table holding it).
+fn over_has(over: &toml::Table, key: &str) -> bool {
+    let mut table = over;
+    for part in key.split('.') {
+        let name = part.split('[').next().unwrap_or(part);
+        match table.get(name) {
+            Some(toml::Value::Table(t)) => table = t,
+            Some(_) => return true,
+            None => return false,
+        }
+    }
+    true
 }
 
 fn read_text(path: &Path) -> Result<String> {

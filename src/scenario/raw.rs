@@ -18,8 +18,11 @@ pub struct ScenarioFile {
     pub simulation: Option<SimulationFile>,
     pub obligations: Option<ObligationsFile>,
     pub debt: Option<DebtFile>,
-    // Sections later versions read; present now only to say so clearly.
-    pub liquidity: Option<toml::Value>,
+    pub liquidity: Option<LiquidityFile>,
+    /// `[variant.NAME]` tables: partial scenarios merged over the rest
+    /// when selected (`Scenario::load_variant`), else left unread.
+    #[allow(dead_code, reason = "merged over the file's text before it is read")]
+    pub variant: Option<toml::Value>,
     /// `[[strategy]]` tables for `pensionsim compare`, which reads and
     /// checks them itself (`compare::strategy`).
     #[allow(dead_code, reason = "read by the compare module from the file's text")]
@@ -38,6 +41,7 @@ pub const TOP_KEYS: &[&str] = &[
     "debt",
     "liquidity",
     "strategy",
+    "variant",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -347,6 +351,159 @@ pub struct DepositFile {
 
 pub const DEPOSIT_KEYS: &[&str] = &["year", "amount"];
 
+/// `[liquidity]`: the liquidity forecast's budget, profiles and rules.
+#[derive(Debug, Default, Deserialize)]
+pub struct LiquidityFile {
+    pub opening_cash: Option<f64>,
+    pub receivables: Option<f64>,
+    pub current_liabilities: Option<f64>,
+    pub quick_ratio_target: Option<f64>,
+    pub buffer: Option<f64>,
+    pub overdraft: Option<f64>,
+    pub borrowing_block: Option<f64>,
+    pub months: Option<i64>,
+    pub randomness: Option<bool>,
+    pub rules: Option<Vec<String>>,
+    pub cost_profile: Option<Vec<f64>>,
+    pub revenue_profile: Option<Vec<f64>>,
+    pub investment_profile: Option<Vec<f64>>,
+    pub year: Option<Vec<LiquidityYearFile>>,
+    pub year_to_date: Option<RowsFile>,
+    pub uncertainty: Option<UncertaintyFile>,
+    pub actual: Option<Vec<ActualFile>>,
+}
+
+pub const LIQUIDITY_KEYS: &[&str] = &[
+    "opening_cash",
+    "receivables",
+    "current_liabilities",
+    "quick_ratio_target",
+    "buffer",
+    "overdraft",
+    "borrowing_block",
+    "months",
+    "randomness",
+    "rules",
+    "cost_profile",
+    "revenue_profile",
+    "investment_profile",
+    "year",
+    "year_to_date",
+    "uncertainty",
+    "actual",
+];
+
+/// The budget rows of a year or of the year to date.
+#[derive(Debug, Default, Deserialize)]
+pub struct RowsFile {
+    pub operating_revenue: Option<f64>,
+    pub earmarked_grants: Option<f64>,
+    pub tax_revenue: Option<f64>,
+    pub general_grants: Option<f64>,
+    pub pharmaceutical_grant: Option<f64>,
+    pub operating_costs: Option<f64>,
+    pub depreciation: Option<f64>,
+    pub financial_income: Option<f64>,
+    pub financial_costs: Option<f64>,
+    pub pension_provision_increase: Option<f64>,
+    pub portfolio_return: Option<f64>,
+    pub investments: Option<f64>,
+    pub other_cash_flows: Option<f64>,
+}
+
+pub const ROWS_KEYS: &[&str] = &[
+    "operating_revenue",
+    "earmarked_grants",
+    "tax_revenue",
+    "general_grants",
+    "pharmaceutical_grant",
+    "operating_costs",
+    "depreciation",
+    "financial_income",
+    "financial_costs",
+    "pension_provision_increase",
+    "portfolio_return",
+    "investments",
+    "other_cash_flows",
+];
+
+/// One year of `[[liquidity.year]]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct LiquidityYearFile {
+    pub year: Option<i64>,
+    pub earmarked_months: Option<Vec<i64>>,
+    pub tax_settlement: Option<f64>,
+    /// Where the figures come from; for the reader.
+    #[allow(dead_code, reason = "documents the year; nothing computes with it")]
+    pub source: Option<String>,
+    pub operating_revenue: Option<f64>,
+    pub earmarked_grants: Option<f64>,
+    pub tax_revenue: Option<f64>,
+    pub general_grants: Option<f64>,
+    pub pharmaceutical_grant: Option<f64>,
+    pub operating_costs: Option<f64>,
+    pub depreciation: Option<f64>,
+    pub financial_income: Option<f64>,
+    pub financial_costs: Option<f64>,
+    pub pension_provision_increase: Option<f64>,
+    pub portfolio_return: Option<f64>,
+    pub investments: Option<f64>,
+    pub other_cash_flows: Option<f64>,
+}
+
+pub const LIQUIDITY_YEAR_KEYS: &[&str] = &[
+    "year",
+    "earmarked_months",
+    "tax_settlement",
+    "source",
+    "operating_revenue",
+    "earmarked_grants",
+    "tax_revenue",
+    "general_grants",
+    "pharmaceutical_grant",
+    "operating_costs",
+    "depreciation",
+    "financial_income",
+    "financial_costs",
+    "pension_provision_increase",
+    "portfolio_return",
+    "investments",
+    "other_cash_flows",
+];
+
+/// `[liquidity.uncertainty]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct UncertaintyFile {
+    pub cost_spread: Option<f64>,
+    pub cost_persistence: Option<f64>,
+    pub tax_spread: Option<f64>,
+    pub tax_month: Option<i64>,
+    pub grant_delay: Option<f64>,
+    pub grant_delay_months: Option<i64>,
+    pub grant_missing: Option<f64>,
+    pub investment_slippage: Option<f64>,
+}
+
+pub const UNCERTAINTY_KEYS: &[&str] = &[
+    "cost_spread",
+    "cost_persistence",
+    "tax_spread",
+    "tax_month",
+    "grant_delay",
+    "grant_delay_months",
+    "grant_missing",
+    "investment_slippage",
+];
+
+/// One `[[liquidity.actual]]` month-end.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActualFile {
+    pub date: Option<toml::Value>,
+    pub cash: Option<f64>,
+}
+
+pub const ACTUAL_KEYS: &[&str] = &["date", "cash"];
+
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
     Some(match table_path {
@@ -374,6 +531,11 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "obligations" => OBLIGATIONS_KEYS,
         "obligations.projection" => PROJECTION_KEYS,
         "obligations.deposits" => DEPOSIT_KEYS,
+        "liquidity" => LIQUIDITY_KEYS,
+        "liquidity.year" => LIQUIDITY_YEAR_KEYS,
+        "liquidity.year_to_date" => ROWS_KEYS,
+        "liquidity.uncertainty" => UNCERTAINTY_KEYS,
+        "liquidity.actual" => ACTUAL_KEYS,
         _ => return None,
     })
 }

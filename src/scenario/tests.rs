@@ -222,9 +222,15 @@ fn policy_values_out_of_range_name_their_keys() {
 }
 
 #[test]
-fn sections_of_later_versions_are_refused_plainly() {
-    let text = format!("{GOOD}\n[liquidity]\nlimit = 950\n");
-    one_problem(&text, &["`liquidity`", "a [liquidity] section", "hint: [liquidity] is planned"]);
+fn an_unknown_liquidity_key_gets_a_suggestion() {
+    let text = format!("{GOOD}\n[liquidity]\nopening_cas = 300\n");
+    let found = problems(&text);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("`liquidity.opening_cas`") && p.contains("did you mean `opening_cash`?")),
+        "{found:#?}"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! before the scenario is refused.
 
 mod debt;
+mod liquidity;
 
 use std::path::{Path, PathBuf};
 
@@ -144,17 +145,6 @@ pub fn scenario(
     raw: ScenarioFile,
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Result<Loaded> {
-    for (section, present) in [("liquidity", raw.liquidity.is_some())] {
-        if present {
-            cx.problem(
-                section,
-                "only [portfolio], [history], [policy], [market], [simulation], [obligations] and [debt] in this version of pensionsim",
-                format!("a [{section}] section"),
-            )
-            .hint = Some(format!("[{section}] is planned; remove it to run this version"));
-        }
-    }
-
     let policy_present = raw_has(&cx, "policy");
     let (policy, policy_defaults) = policy(&mut cx, raw.policy.unwrap_or_default(), policy_present);
     let portfolio = raw.portfolio;
@@ -213,6 +203,12 @@ pub fn scenario(
         (Some(o), Some(date)) => obligations(&mut cx, o, date, read),
         _ => None,
     };
+    let liquidity =
+        raw.liquidity.and_then(|l| liquidity::liquidity(&mut cx, l, valuation_date, debt.as_ref()));
+    if liquidity.is_some() && !has_market {
+        cx.problem("liquidity", "a [market] for the loans' rates and the paths", "no [market]").hint =
+            Some("the liquidity forecast runs on the market model's paths; add a [market]".into());
+    }
     if obligations.is_some() && !has_market {
         cx.problem("obligations", "a [market] to simulate the portfolio and inflation with", "no [market]")
             .hint = Some("the obligation is indexed by the market model's inflation; add a [market]".into());
@@ -236,6 +232,7 @@ pub fn scenario(
                 simulation,
                 debt,
                 obligations,
+                liquidity,
             },
             warnings: cx.warnings,
         }),
