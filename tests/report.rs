@@ -123,7 +123,7 @@ fn the_page_names_no_address_and_holds_every_chart() {
     }
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let charts = md.matches("![").count();
-    assert_eq!(charts, 4, "fan, consolidation, debt maturity and interest");
+    assert_eq!(charts, 5, "fan, consolidation, debt maturity and interest, liquidity");
     assert_eq!(html.matches("<svg").count(), charts, "every chart inline");
     assert!(html.contains("<title>Financial risk report 2025T2"));
 
@@ -202,7 +202,8 @@ fn an_output_folder_that_cannot_be_written_is_refused() {
 }
 
 /// The small scenario without its `[market]`, `[[market.regime]]`s,
-/// `[obligations]` (which needs a market) and `[[strategy]]`s, in `dir`.
+/// `[obligations]` and `[liquidity]` (which need a market) and
+/// `[[strategy]]`s, in `dir`.
 fn without_market(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join(SMALL)).unwrap();
     let mut kept = String::new();
@@ -212,6 +213,8 @@ fn without_market(dir: &Path) -> PathBuf {
             skipping = line.starts_with("[market")
                 || line.starts_with("[[market")
                 || line == "[obligations]"
+                || line.starts_with("[liquidity")
+                || line.starts_with("[[liquidity")
                 || line == "[[strategy]]";
         }
         if !skipping {

@@ -153,12 +153,11 @@ pub enum Missing {
     NoMarket,
     NoDebt,
     NoObligations,
+    NoLiquidity,
     /// No stress files in the folder `stress/` beside the scenario.
     NoStressLibrary,
     /// The scenario defines no `[[strategy]]` tables.
     NoStrategies,
-    /// The part is not built in this version of pensionsim.
-    NotInThisVersion,
 }
 
 /// A part of the report, or why it is left out.
@@ -343,7 +342,7 @@ pub struct RiskReport {
     pub stress: Part<Vec<StressRow>>,
     pub obligations: Part<ObligationsSection>,
     pub debt: Part<DebtSection>,
-    pub liquidity: Part<()>,
+    pub liquidity: Part<LiquiditySection>,
     pub comparison: Part<ComparisonSection>,
     pub method: MethodSection,
 }
@@ -412,7 +411,7 @@ pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
         obligations: obligations(scenario, simulation),
         risk,
         stress,
-        liquidity: Part::Missing(Missing::NotInThisVersion),
+        liquidity: liquidity(scenario, simulation),
         comparison: comparison(scenario, options.strategies.as_deref(), simulation)?,
         method: MethodSection {
             version: env!("CARGO_PKG_VERSION"),
@@ -609,6 +608,64 @@ fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
         outlook: scenario.market.as_ref().map(|m| crate::debt::simulate::outlook(debt, m, simulation)),
         debt: debt.clone(),
     })
+}
+
+/// The liquidity: kassalikviditet today against its target, and the
+/// forecast of cash, the overdraft and new borrowing on the run's paths.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiquiditySection {
+    pub measures: Vec<Measure>,
+    pub outlook: crate::liquidity::simulate::Outlook,
+}
+
+fn liquidity(scenario: &Scenario, simulation: Simulation) -> Part<LiquiditySection> {
+    let Some(l) = &scenario.liquidity else {
+        return Part::Missing(Missing::NoLiquidity);
+    };
+    let Some(model) = &scenario.market else {
+        return Part::Missing(Missing::NoMarket);
+    };
+    let inputs = crate::liquidity::simulate::Inputs {
+        liquidity: l,
+        model,
+        debt: scenario.debt.as_ref(),
+        obligations: scenario.obligations.as_ref(),
+        valuation: scenario.valuation_date,
+        portfolio_value: scenario.managed().value(),
+    };
+    let outlook = crate::liquidity::simulate::outlook(&inputs, simulation.paths, simulation.seed);
+    let today = crate::liquidity::quick_ratio(l.receivables, l.opening_cash, l.current_liabilities);
+    // The next twelve month-ends: the month most likely to need the
+    // overdraft, and the quarter-end most likely under the target.
+    let year = &outlook.months[..outlook.months.len().min(12)];
+    let worst_month = year.iter().map(|m| m.p_overdraft).max_by(|a, b| a.p.total_cmp(&b.p));
+    let worst_quarter =
+        outlook.quarters.iter().take(4).map(|q| q.p_below_target).max_by(|a, b| a.p.total_cmp(&b.p));
+    let mut measures = vec![
+        Measure::limited(
+            "quick_ratio_today",
+            today,
+            Unit::Percent,
+            Limit::AtLeast { min: l.quick_ratio_target },
+        ),
+        Measure::info("cash_today", l.opening_cash, Unit::Mkr),
+        Measure::info("overdraft_facility", l.overdraft, Unit::Mkr),
+    ];
+    if let Some(p) = worst_month {
+        measures.push(Measure::info("p_overdraft_month_12m", p.p, Unit::Percent).with_se(p.se));
+    }
+    if let Some(p) = worst_quarter {
+        measures.push(Measure::info("p_quick_ratio_below_target", p.p, Unit::Percent).with_se(p.se));
+    }
+    if let (Some(y), Some(debt)) = (outlook.years.first(), &scenario.debt) {
+        measures.push(Measure::limited(
+            "debt_year_end_p95",
+            y.debt.p95,
+            Unit::Mkr,
+            Limit::AtMost { max: debt.borrowing_limit },
+        ));
+    }
+    Part::Shown(LiquiditySection { measures, outlook })
 }
 
 fn comparison(

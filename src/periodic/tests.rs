@@ -77,7 +77,13 @@ fn the_shipped_scenario_gives_the_interim_reports_figures() {
     // The obligation table of digest 3.1: 29 % of 5,015 mkr.
     let o = r.obligations.shown().unwrap();
     assert!((measure(&o.measures, "ratio_whole").value - 0.29).abs() < 0.005);
-    assert_eq!(r.liquidity.missing(), Some(Missing::NotInThisVersion));
+    // Kassalikviditet of digest 9.6: (395.8 + 304.7) / 990.1 = 70.75 %, over 67 %.
+    let l = r.liquidity.shown().unwrap();
+    let today = measure(&l.measures, "quick_ratio_today");
+    assert!((today.value - 700.5 / 990.1).abs() < 1e-12, "{}", today.value);
+    assert_eq!(today.status, Status::Met);
+    // The August report's plan: 590 mkr of loans at the end of 2025.
+    assert!((l.outlook.years[0].plan_debt - 590.0).abs() < 1e-9);
     assert_eq!(r.comparison.missing(), Some(Missing::NoStrategies));
     assert_eq!(r.stress.missing(), Some(Missing::NoStressLibrary));
     assert_eq!(r.method.scenario_sha256.len(), 64);

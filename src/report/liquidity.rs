@@ -9,9 +9,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::chart::{
-    BLUE, Chart, DrawResult, GREEN, GREY, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render,
-};
+use super::chart::style::{self, Dash, Line};
+use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, date_panel_with, legend, page, render};
 use super::i18n::{Lang, mkr, number, percent};
 use crate::error::Result;
 use crate::liquidity::Rule;
@@ -210,6 +209,16 @@ pub fn months_csv(o: &Outlook) -> String {
     out
 }
 
+/// The region's plan: a level to read the paths against.
+const PLAN: Line = Line::level(BLACK);
+/// The cash buffer the financing rules defend.
+const BUFFER: Line = Line::new(GREEN, 2, Dash::Dotted);
+/// The monthly probabilities: the overdraft used, exhausted, and the
+/// borrowing limit reached, told apart by their dashes too.
+const P_USED: Line = Line::new(BLUE, 3, Dash::Solid);
+const P_EXHAUSTED: Line = Line::new(ORANGE, 3, Dash::Long);
+const P_LIMIT: Line = Line::new(BLACK, 2, Dash::Dotted);
+
 /// The cash fan with the overdraft floor and the buffer, and the monthly
 /// probabilities below.
 pub fn chart(o: &Outlook, valuation: NaiveDate, title: &str, lang: Lang) -> Result<Chart> {
@@ -244,10 +253,10 @@ where
         &[
             (Mark::Band(BLUE, 0.15), "5–95 %"),
             (Mark::Band(BLUE, 0.35), "25–75 %"),
-            (Mark::Line(BLUE, 2, false), "Median"),
-            (Mark::Line(BLACK, 2, true), "Plan"),
-            (Mark::Line(VERMILLION, 2, true), &floor_label),
-            (Mark::Line(GREEN, 2, true), &buffer_label),
+            (Mark::Line(style::VALUE), "Median"),
+            (Mark::Line(PLAN), "Plan"),
+            (Mark::Line(style::FLOOR), &floor_label),
+            (Mark::Line(BUFFER), &buffer_label),
         ],
     )?;
     let lo = o.months.iter().map(|m| m.cash.p5).fold(floor, f64::min);
@@ -273,29 +282,14 @@ where
         points.extend(line(&|m| pick(m, lo)).into_iter().rev());
         panel.draw_series(std::iter::once(Polygon::new(points, BLUE.mix(opacity).filled())))?;
     }
-    panel.draw_series(LineSeries::new(line(&|m| m.cash.p50), BLUE.stroke_width(2)))?;
-    panel.draw_series(DashedLineSeries::new(line(&|m| m.plan_cash), 8, 5, BLACK.stroke_width(2)))?;
-    panel.draw_series(DashedLineSeries::new(
-        [(x.start, floor), (x.end, floor)],
-        8,
-        5,
-        VERMILLION.stroke_width(2),
-    ))?;
-    panel.draw_series(DashedLineSeries::new(
-        [(x.start, o.buffer), (x.end, o.buffer)],
-        8,
-        5,
-        GREEN.stroke_width(2),
-    ))?;
-    panel.draw_series(LineSeries::new([(x.start, 0.0), (x.end, 0.0)], GREY.stroke_width(1)))?;
+    style::VALUE.draw(&mut panel, line(&|m| m.cash.p50))?;
+    PLAN.draw(&mut panel, line(&|m| m.plan_cash))?;
+    style::FLOOR.draw(&mut panel, vec![(x.start, floor), (x.end, floor)])?;
+    BUFFER.draw(&mut panel, vec![(x.start, o.buffer), (x.end, o.buffer)])?;
+    style::WITHOUT_RULE.draw(&mut panel, vec![(x.start, 0.0), (x.end, 0.0)])?;
     // Year-ends, faintly.
     for m in o.months.iter().filter(|m| m.date.month() == 12) {
-        panel.draw_series(DashedLineSeries::new(
-            [(m.date, lo - pad), (m.date, hi + pad)],
-            3,
-            4,
-            GREY.stroke_width(1),
-        ))?;
+        style::WHEN.draw(&mut panel, vec![(m.date, lo - pad), (m.date, hi + pad)])?;
     }
 
     let used = if sv { "P(checkräkningskrediten används)" } else { "P(overdraft used)" };
@@ -303,11 +297,7 @@ where
     let limit = if sv { "P(låneutrymmet nås)" } else { "P(borrowing limit reached)" };
     legend(
         &bottom_legend,
-        &[
-            (Mark::Line(BLUE, 3, false), used),
-            (Mark::Line(ORANGE, 3, true), exhausted),
-            (Mark::Line(BLACK, 2, true), limit),
-        ],
+        &[(Mark::Line(P_USED), used), (Mark::Line(P_EXHAUSTED), exhausted), (Mark::Line(P_LIMIT), limit)],
     )?;
     let top_p = o
         .months
@@ -327,19 +317,9 @@ where
     let series = |f: &dyn Fn(&crate::liquidity::simulate::MonthOutlook) -> f64| -> Vec<(NaiveDate, f64)> {
         o.months.iter().map(|m| (m.date, f(m))).collect()
     };
-    panel.draw_series(LineSeries::new(series(&|m| m.p_overdraft.p), BLUE.stroke_width(3)))?;
-    panel.draw_series(DashedLineSeries::new(
-        series(&|m| m.p_overdraft_exhausted.p),
-        8,
-        5,
-        ORANGE.stroke_width(3),
-    ))?;
-    panel.draw_series(DashedLineSeries::new(
-        series(&|m| m.p_borrowing_limit.p),
-        4,
-        4,
-        BLACK.stroke_width(2),
-    ))?;
+    P_USED.draw(&mut panel, series(&|m| m.p_overdraft.p))?;
+    P_EXHAUSTED.draw(&mut panel, series(&|m| m.p_overdraft_exhausted.p))?;
+    P_LIMIT.draw(&mut panel, series(&|m| m.p_borrowing_limit.p))?;
     root.present()?;
     Ok(())
 }

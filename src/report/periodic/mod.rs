@@ -205,6 +205,20 @@ fn label(key: &str, lang: Lang) -> String {
         "capital_binding_years" => ("Kapitalbindning, år", "Capital binding (kapitalbindning), years"),
         "share_fixing_12m" => ("Andel räntebindning < 1 år", "Share fixing within 1 year"),
         "share_maturing_12m" => ("Andel kapitalbindning < 1 år", "Share maturing within 1 year"),
+        "quick_ratio_today" => ("Kassalikviditet idag", "Kassalikviditet (quick ratio) today"),
+        "cash_today" => ("Kassa och bank idag", "Cash and bank today"),
+        "overdraft_facility" => ("Checkräkningskredit", "Overdraft facility"),
+        "p_overdraft_month_12m" => (
+            "Sannolikhet att checkkrediten används, högsta månaden inom 12 mån",
+            "Probability of using the overdraft, highest month within 12 months",
+        ),
+        "p_quick_ratio_below_target" => (
+            "Sannolikhet för kassalikviditet under målet, högsta kvartalet inom ett år",
+            "Probability of kassalikviditet under the target, highest quarter-end within a year",
+        ),
+        "debt_year_end_p95" => {
+            ("Låneskuld vid årets slut, 95:e percentilen", "Debt at the year-end, 95th percentile")
+        }
         other => (other, other),
     };
     t(lang, sv, en)
@@ -273,6 +287,11 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
             "Scenariot har ingen [debt]: låneskulden redovisas inte (se docs/debt.md).",
             "The scenario has no [debt]: the loans are not reported (see docs/debt.md).",
         ),
+        Missing::NoLiquidity => t(
+            lang,
+            "Scenariot har ingen [liquidity]: likviditetsprognosen redovisas inte (se docs/liquidity.md).",
+            "The scenario has no [liquidity]: the liquidity forecast is not reported (see docs/liquidity.md).",
+        ),
         Missing::NoObligations => t(
             lang,
             "Scenariot har ingen [obligations]: pensionsåtagandet redovisas inte (se docs/obligations.md).",
@@ -288,9 +307,6 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
             "Scenariot definierar inga [[strategy]]-tabeller: ingen jämförelse av strategier (pensionsim compare jämför en standarduppsättning).",
             "The scenario defines no [[strategy]] tables: no strategy comparison (pensionsim compare compares a default set).",
         ),
-        Missing::NotInThisVersion => {
-            t(lang, "Finns inte i denna version av pensionsim.", "Not in this version of pensionsim.")
-        }
     }
 }
 
@@ -326,7 +342,7 @@ pub fn document(r: &RiskReport, lang: Lang) -> Result<Document> {
     risk(&mut d, r)?;
     obligations(&mut d, r)?;
     debt(&mut d, r)?;
-    liquidity(&mut d, &r.liquidity);
+    liquidity(&mut d, r)?;
     comparison(&mut d, r);
     method(&mut d, r);
     Ok(d)
@@ -712,22 +728,140 @@ fn debt(d: &mut Document, r: &RiskReport) -> Result<()> {
     Ok(())
 }
 
-/// The liquidity section: what the scenario's liquidity forecast says,
-/// or why there is none.
-fn liquidity(d: &mut Document, part: &Part<()>) {
+/// The liquidity section: kassalikviditet today against its target, the
+/// cash fan with the overdraft, the probabilities by month, the result
+/// and the borrowing by year, and kassalikviditet by quarter.
+fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     let lang = d.lang;
     d.heading(2, t(lang, "Likviditet", "Liquidity"));
-    if let Part::Missing(m) = part {
-        d.para(format!(
-            "{} {}",
-            missing_text(*m, lang),
-            t(
-                lang,
-                "Likviditetsprognosen (kassans utfallsrum, sannolikheten för checkkredit och nyupplåning, kassalikviditet mot 67 %) redovisas inte.",
-                "The liquidity forecast (the cash fan, the probabilities of overdraft and new borrowing, kassalikviditet against 67 %) is not reported.",
-            )
-        ));
+    let s = match &r.liquidity {
+        Part::Missing(m) => {
+            d.para(missing_text(*m, lang));
+            return Ok(());
+        }
+        Part::Shown(s) => s,
+    };
+    let o = &s.outlook;
+    d.para(t(
+        lang,
+        "Kassalikviditet = (kortfristiga fordringar + kassa och bank) / kortfristiga skulder, exklusive pensionsplaceringar (digest 9.6). Prognosen är regionens plan plus slumpmässiga avvikelser (kostnader, skatteintäkter, riktade statsbidrag, investeringar och räntor på samma räntebanor som lånen); finansieringsreglerna (checkkredit, nyupplåning inom låneutrymmet, uppskjuten insättning i pensionsportföljen) verkar i scenariots ordning (docs/liquidity.md).",
+        "Kassalikviditet = (current receivables + cash and bank) / current liabilities, excluding pension placements (digest 9.6). The forecast is the region's plan plus random deviations (costs, tax revenue, targeted state grants, investments and interest on the same rate paths as the loans); the financing rules (overdraft, new borrowing within the borrowing limit, a deferred deposit into the pension portfolio) act in the scenario's order (docs/liquidity.md).",
+    ));
+    d.table(measures_table("liquidity", t(lang, "Likviditet", "Liquidity"), &s.measures, lang));
+
+    let title = format!("{}: {}", t(lang, "Likviditetsprognos", "Liquidity forecast"), r.scenario);
+    let chart = super::liquidity::chart(o, r.valuation_date, &title, lang)?;
+    d.chart("liquidity", title, chart);
+
+    let columns = if lang == Lang::Sv {
+        [
+            "Månad",
+            "Plan",
+            "5 %",
+            "Median",
+            "95 %",
+            "Checkkredit används",
+            "Krediten räcker inte",
+            "Låneutrymmet nås",
+        ]
+    } else {
+        [
+            "Month",
+            "Plan",
+            "5 %",
+            "Median",
+            "95 %",
+            "Overdraft used",
+            "Overdraft exhausted",
+            "Borrowing limit reached",
+        ]
+    };
+    let mut months = Table::new(
+        "liquidity-months",
+        t(lang, "Kassa vid kvartalets slut och sannolikheter", "Cash at quarter-ends and probabilities"),
+        &columns,
+    );
+    for m in o.months.iter().filter(|m| m.date.month() % 3 == 0) {
+        months.push(vec![
+            Cell::text(m.date.format("%Y-%m").to_string()),
+            Cell::mkr(m.plan_cash, 0),
+            Cell::mkr(m.cash.p5, 0),
+            Cell::mkr(m.cash.p50, 0),
+            Cell::mkr(m.cash.p95, 0),
+            Cell::percent(m.p_overdraft.p, 1),
+            Cell::percent(m.p_overdraft_exhausted.p, 1),
+            Cell::percent(m.p_borrowing_limit.p, 1),
+        ]);
     }
+    d.table(months);
+
+    let columns = if lang == Lang::Sv {
+        [
+            "År",
+            "Resultat, plan",
+            "Resultat, median",
+            "5 %",
+            "Under planen",
+            "Extra upplåning, median",
+            "95 %",
+            "Skuld, plan",
+            "Skuld, 95 %",
+        ]
+    } else {
+        [
+            "Year",
+            "Result, plan",
+            "Result, median",
+            "5 %",
+            "Below the plan",
+            "Extra borrowing, median",
+            "95 %",
+            "Debt, plan",
+            "Debt, 95 %",
+        ]
+    };
+    let mut years = Table::new(
+        "liquidity-years",
+        t(lang, "Resultat och upplåning per år", "Result and borrowing by year"),
+        &columns,
+    );
+    for y in &o.years {
+        years.push(vec![
+            Cell::text(y.year.to_string()),
+            Cell::mkr(y.plan_result, 1),
+            Cell::mkr(y.result.p50, 1),
+            Cell::mkr(y.result.p5, 1),
+            Cell::percent(y.p_result_below_plan.p, 1),
+            Cell::mkr(y.extra_borrowing.p50, 0),
+            Cell::mkr(y.extra_borrowing.p95, 0),
+            Cell::mkr(y.plan_debt, 0),
+            Cell::mkr(y.debt.p95, 0),
+        ]);
+    }
+    d.table(years);
+
+    let columns = if lang == Lang::Sv {
+        ["Kvartal", "Plan", "Median", "5 %", "Under målet"]
+    } else {
+        ["Quarter-end", "Plan", "Median", "5 %", "Under the target"]
+    };
+    let title = format!(
+        "{} {}",
+        t(lang, "Kassalikviditet per kvartal, mål minst", "Kassalikviditet by quarter, target at least"),
+        percent(o.quick_ratio_target, 0, lang)
+    );
+    let mut quarters = Table::new("liquidity-quarters", title, &columns);
+    for q in &o.quarters {
+        quarters.push(vec![
+            Cell::text(q.date.format("%Y-%m").to_string()),
+            Cell::percent(q.plan_ratio, 1),
+            Cell::percent(q.ratio.p50, 1),
+            Cell::percent(q.ratio.p5, 1),
+            Cell::percent(q.p_below_target.p, 1),
+        ]);
+    }
+    d.table(quarters);
+    Ok(())
 }
 
 fn comparison(d: &mut Document, r: &RiskReport) {
