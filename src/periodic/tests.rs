@@ -115,9 +115,15 @@ fn parts_without_their_section_say_why() {
         let end = bare[i + 1..].find("\n[").map_or(bare.len(), |e| i + 1 + e + 1);
         bare = format!("{}{}", &bare[..i], &bare[end..]);
     }
+    // The liquidity forecast then needs its own overdraft and no loans.
+    let bare = bare.replace("[liquidity]\n", "[liquidity]\noverdraft = 145\n").replace(
+        r#"rules = ["skip_deposit", "overdraft", "borrow", "withdraw"]"#,
+        r#"rules = ["skip_deposit", "overdraft", "withdraw"]"#,
+    );
     let s = fixtures::parse(&bare);
     assert!(s.debt.is_none());
     let r = gather(&s, &options("2025T2", 8, 12)).unwrap();
     assert_eq!(r.debt.missing(), Some(Missing::NoDebt));
     assert!(r.obligations.shown().is_some());
+    assert!(r.liquidity.shown().is_some());
 }
