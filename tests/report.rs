@@ -228,7 +228,7 @@ fn without_market(dir: &Path) -> PathBuf {
 }
 
 #[test]
-fn a_scenario_without_a_market_says_what_is_left_out_or_fails_when_strict() {
+fn a_scenario_without_a_market_says_what_is_left_out_or_fails_when_the_part_is_required() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = without_market(tmp.path());
     let out = tmp.path().join("report");
@@ -242,12 +242,19 @@ fn a_scenario_without_a_market_says_what_is_left_out_or_fails_when_strict() {
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Equity share against the cap") && md.contains("no [market]"));
     pensionsim()
-        .args(["report", "--strict", "--period", "2025T2", "--out"])
-        .arg(tmp.path().join("strict"))
+        .args(["report", "--require", "debt,risk", "--period", "2025T2", "--out"])
+        .arg(tmp.path().join("required"))
         .arg(&scenario)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--strict").and(predicate::str::contains("[market]")));
+        .stderr(
+            predicate::str::contains("--require")
+                .and(predicate::str::contains("the risk part needs [market]"))
+                .and(predicate::str::contains("the debt part").not()),
+        );
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(!tmp.path().join("required").exists(), "nothing written: {left:?}");
+    assert_eq!(left.len(), 2, "only the scenario and the first report: {left:?}");
 }
 
 #[test]

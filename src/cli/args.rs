@@ -76,9 +76,21 @@ pub struct ReportArgs {
     /// Worker threads [default: one per core]; results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Fail (exit 2) instead of leaving out a part the scenario cannot feed (no [market], [debt], [obligations] or stress library).
-    #[arg(long)]
-    pub strict: bool,
+    /// Parts the report must have, comma-separated: risk, stress, obligations, debt, liquidity, comparison, or all; a requested part the scenario cannot feed is an error (exit 2) naming the section it lacks [default: none required: a part the scenario cannot feed is left out and said so]
+    #[arg(long, value_delimiter = ',', value_name = "PARTS")]
+    pub require: Vec<ReportPart>,
+}
+
+/// A part of the periodic report that `--require` can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportPart {
+    Risk,
+    Stress,
+    Obligations,
+    Debt,
+    Liquidity,
+    Comparison,
+    All,
 }
 
 #[derive(Debug, Args)]

@@ -1111,21 +1111,28 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
         std::fs::read(&args.scenario).with_context(|| format!("cannot read {}", args.scenario.display()))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let strategies = pensionsim::compare::parse(&args.scenario, &text, &scenario.policy, false)?;
-    if args.strict {
-        let lacking: Vec<&str> = [
-            (
-                scenario.market.is_none(),
-                "[market] (the risk ahead, the consolidation road, the debt outlook)",
-            ),
-            (scenario.debt.is_none(), "[debt] (the loans)"),
-            (scenario.obligations.is_none(), "[obligations] (the pension obligation)"),
-            (stresses.is_none(), "a stress library in stress/ beside it (the stress tests)"),
+    // The parts the user requires, and what each needs of the scenario.
+    {
+        use super::args::ReportPart as P;
+        let wants = |p: P| args.require.contains(&p) || args.require.contains(&P::All);
+        let lacking: Vec<String> = [
+            (P::Risk, "risk", scenario.market.is_none(), "[market]"),
+            (P::Stress, "stress", stresses.is_none(), "a stress library in stress/ beside it"),
+            (P::Obligations, "obligations", scenario.obligations.is_none(), "[obligations]"),
+            (P::Debt, "debt", scenario.debt.is_none(), "[debt]"),
+            (P::Liquidity, "liquidity", scenario.liquidity.is_none(), "[liquidity]"),
+            (P::Comparison, "comparison", strategies.is_none(), "[[strategy]] tables"),
         ]
         .into_iter()
-        .filter_map(|(lacks, what)| lacks.then_some(what))
+        .filter(|(p, _, lacks, _)| wants(*p) && *lacks)
+        .map(|(_, name, _, section)| format!("the {name} part needs {section}"))
         .collect();
         if !lacking.is_empty() {
-            bail!("--strict: the scenario {} lacks {}", args.scenario.display(), lacking.join("; "));
+            bail!(
+                "--require: the scenario {} cannot feed every part asked for: {}",
+                args.scenario.display(),
+                lacking.join("; ")
+            );
         }
     }
     let options = Options {
