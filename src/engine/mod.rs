@@ -643,12 +643,11 @@ fn month_draws<const PLAIN: bool>(
         streams.fill_normals(normals);
         for (d, day) in draws.iter_mut().zip(normals.chunks_exact(per_day)) {
             d.n.copy_from_slice(&day[..4]);
-            let mut extra = day[4..].iter();
             if !PLAIN && inflation {
-                d.inflation = *extra.next().unwrap_or(&d.inflation);
+                d.inflation = day[4];
             }
             if !PLAIN && spread {
-                d.spread = *extra.next().unwrap_or(&d.spread);
+                d.spread = day[per_day - 1];
             }
         }
         return;

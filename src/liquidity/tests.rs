@@ -201,16 +201,16 @@ fn the_september_variant_borrows_the_budgeted_200() {
 }
 
 /// The shipped loans without their plan, a borrowing limit `room` above
-/// today's debt, and a cost of `cost` in the one month forecast
-/// (September 2025); returns the path and today's debt.
-fn squeezed(order: Vec<Rule>, cost: f64, room: f64) -> (simulate::PathResult, f64) {
+/// today's debt, and a cost of `cost` in each of the `months` forecast
+/// (from September 2025); returns the path and today's debt.
+fn squeezed_for(order: Vec<Rule>, cost: f64, room: f64, months: usize) -> (simulate::PathResult, f64) {
     let s = shipped();
     let mut debt = s.debt.clone().unwrap();
     debt.borrowing.clear();
     debt.borrowing_limit = debt.book.outstanding() + room;
     let mut liq = small();
     liq.rules = order;
-    liq.months = 1;
+    liq.months = months;
     liq.opening_cash = 0.0;
     liq.years = vec![round_year(2025)];
     liq.years[0].rows = Rows { operating_costs: cost * 12.0, ..Rows::default() };
@@ -230,6 +230,11 @@ fn squeezed(order: Vec<Rule>, cost: f64, room: f64) -> (simulate::PathResult, f6
     let base: Vec<f64> =
         plan.months.iter().enumerate().map(|(m, pm)| stepper.step(m, pm.end, rates[m]).interest).collect();
     (run_path(&inputs, &plan, &base, &rates, None), debt.book.outstanding())
+}
+
+/// [`squeezed_for`] one month (September 2025).
+fn squeezed(order: Vec<Rule>, cost: f64, room: f64) -> (simulate::PathResult, f64) {
+    squeezed_for(order, cost, room, 1)
 }
 
 #[test]
@@ -265,32 +270,9 @@ fn the_overdraft_comes_before_loans_and_loans_come_in_blocks() {
 #[test]
 fn extra_loans_bear_interest_from_the_next_month() {
     // Two months 100 short, loans first: 100 borrowed at the first
-    // month-end, and the second month pays its interest on top.
-    let s = shipped();
-    let mut debt = s.debt.clone().unwrap();
-    debt.borrowing.clear();
-    let mut liq = small();
-    liq.rules = vec![Rule::Borrow];
-    liq.months = 2;
-    liq.opening_cash = 0.0;
-    liq.years = vec![round_year(2025)];
-    liq.years[0].rows = Rows { operating_costs: 1200.0, ..Rows::default() };
-    liq.cost_profile = EVEN;
-    let model = model();
-    let inputs = Inputs {
-        liquidity: &liq,
-        model: &model,
-        debt: Some(&debt),
-        obligations: None,
-        valuation: s.valuation_date,
-        portfolio_value: 0.0,
-    };
-    let plan = plan(&liq, inputs.valuation, None);
-    let rates = planned_rates(&model, &model.kernels(), 2);
-    let mut stepper = crate::debt::simulate::Stepper::new(&debt, &model, 0.0);
-    let base: Vec<f64> =
-        plan.months.iter().enumerate().map(|(m, pm)| stepper.step(m, pm.end, rates[m]).interest).collect();
-    let r = run_path(&inputs, &plan, &base, &rates, None);
+    // month-end, and the second month pays its interest on top. The
+    // shipped limit of 950 leaves 660 of room.
+    let (r, _) = squeezed_for(vec![Rule::Borrow], 100.0, 660.0, 2);
     // The second month: 100 short plus the month's interest on the new
     // 100 (at most 10 % a year), so three blocks, leaving just under 50.
     assert_eq!(r.extra_borrowing[0], 250.0);

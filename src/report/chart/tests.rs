@@ -108,7 +108,9 @@ fn a_legend_may_tell_lines_apart_by_dash() {
 }
 
 /// Two entries that differ in colour alone would merge in a grey print.
+/// The check is a debug assertion, so the test runs in debug builds.
 #[test]
+#[cfg(debug_assertions)]
 #[should_panic(expected = "colour alone")]
 fn a_legend_refuses_entries_that_differ_in_colour_alone() {
     draw_legend(&[(Mark::Line(FLOOR), "floor"), (Mark::Line(Line::limit(BLUE)), "limit")]);
