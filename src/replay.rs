@@ -244,7 +244,7 @@ pub fn replay(prices: &PriceSeries, config: &ReplayConfig) -> Result<Replay> {
         worst_breach_depth: record.worst_breach,
         traded: record.traded,
         costs: record.costs,
-        max_drawdown: record.max_drawdown,
+        max_drawdown: record.max_drawdown(),
         final_value: managed.value(),
         final_equity_share: managed.equity_share(),
         buy_and_hold_final_value: hold.value(),

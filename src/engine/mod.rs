@@ -33,8 +33,8 @@ use rayon::prelude::*;
 
 use crate::draws::{GroupStreams, PathStream};
 use crate::lanes::{LANES, Real, Wide};
-use crate::market::{Clock, Coefficients, DayKernel, MarketModel, Rates, SWEDISH_EQUITY};
-use crate::rule::{Holdings, Managed, PathRecord, SHARE_EPSILON, Watch};
+use crate::market::{Clock, Coefficients, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
+use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::{Binning, MonthHistograms};
 
@@ -212,16 +212,19 @@ struct Book {
 }
 
 /// The part of a group's state every day touches, lane by lane: the
-/// holdings' buckets, the floor, and the record's thresholds.
+/// holdings' buckets, the floor, and the record's extremes. Between full
+/// closes the extremes here are the lanes' own; [`Hot::store`] hands them
+/// back to the book.
 #[derive(Debug, Clone, Copy)]
 struct Hot {
     swedish: Wide,
     global: Wide,
     fixed: Wide,
     floor: Wide,
-    worst_floor_ratio: Wide,
     peak: Wide,
-    drawdown_line: Wide,
+    max_drawdown: Wide,
+    worst_floor_ratio: Wide,
+    min_margin: Wide,
 }
 
 impl Hot {
@@ -233,10 +236,31 @@ impl Hot {
         self.global.0[i] = h.equity[1];
         self.fixed.0[i] = h.fixed_income[0];
         self.floor.0[i] = book.fund.floor();
-        let w = book.record.watch();
-        self.worst_floor_ratio.0[i] = w.worst_floor_ratio;
-        self.peak.0[i] = w.peak;
-        self.drawdown_line.0[i] = w.drawdown_line;
+        self.set_extremes(i, book.record.extremes());
+    }
+
+    /// Lane `i`'s extremes into its book's record.
+    #[inline]
+    fn store(&self, i: usize, book: &mut Book) {
+        book.record.set_extremes(self.extremes(i));
+    }
+
+    #[inline(always)]
+    fn extremes(&self, i: usize) -> Extremes {
+        Extremes {
+            peak: self.peak.0[i],
+            max_drawdown: self.max_drawdown.0[i],
+            worst_floor_ratio: self.worst_floor_ratio.0[i],
+            min_margin: self.min_margin.0[i],
+        }
+    }
+
+    #[inline(always)]
+    fn set_extremes(&mut self, i: usize, e: Extremes) {
+        self.peak.0[i] = e.peak;
+        self.max_drawdown.0[i] = e.max_drawdown;
+        self.worst_floor_ratio.0[i] = e.worst_floor_ratio;
+        self.min_margin.0[i] = e.min_margin;
     }
 }
 
@@ -520,9 +544,10 @@ impl Engine {
             global: Wide::splat(0.0),
             fixed: Wide::splat(0.0),
             floor: Wide::splat(0.0),
-            worst_floor_ratio: Wide::splat(0.0),
             peak: Wide::splat(0.0),
-            drawdown_line: Wide::splat(0.0),
+            max_drawdown: Wide::splat(0.0),
+            worst_floor_ratio: Wide::splat(0.0),
+            min_margin: Wide::splat(0.0),
         };
         for (i, book) in books.iter().enumerate() {
             hot.load(i, book);
@@ -531,6 +556,8 @@ impl Engine {
         let zero = Wide::splat(0.0);
         let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut normals = Vec::with_capacity(6 * days);
+        let mut returns =
+            vec![DayReturns { swedish_equity: zero, global_equity: zero, fixed_income: zero }; days];
         let mut day_count = 0;
         let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
         let mut next_record = 0;
@@ -551,12 +578,23 @@ impl Engine {
                 &mut normals,
                 &mut draws,
             );
+            // The month's market first: its returns do not depend on the
+            // portfolio, and a loop of market arithmetic alone keeps the
+            // processor's pipelines full.
             let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
-            for (day, d) in draws.iter().enumerate() {
-                let (n, inflation, spread) = (d.n, d.inflation, d.spread);
-                let r =
-                    rates.apply::<PLAIN>(&coefficients, &constants, model, day_count, n, inflation, spread);
+            for (d, r) in draws.iter().zip(returns.iter_mut()) {
+                *r = rates.apply::<PLAIN>(
+                    &coefficients,
+                    &constants,
+                    model,
+                    day_count,
+                    d.n,
+                    d.inflation,
+                    d.spread,
+                );
                 day_count += 1;
+            }
+            for (day, r) in returns.iter().enumerate() {
                 hot.swedish = hot.swedish * r.swedish_equity;
                 hot.global = hot.global * r.global_equity;
                 hot.fixed = hot.fixed * r.fixed_income;
@@ -565,21 +603,34 @@ impl Engine {
                 // The sums in the order `Holdings` takes them.
                 let equity = hot.swedish + hot.global;
                 let value = equity + hot.fixed;
-                let mut quiet = [!month_end; LANES];
+                // A lane is quiet when the rule has nothing to do: no
+                // month end, nothing to sell, no breach. A quiet lane's
+                // day changes its record's extremes at most; a plain one
+                // (the usual day) at most raises the high, here, as one
+                // vector; the others observe the day lane by lane.
+                let mut quiet = [false; LANES];
+                let mut plain = [false; LANES];
                 if !month_end {
-                    for (i, q) in quiet.iter_mut().enumerate() {
+                    for i in 0..LANES {
                         let (e, v, f) = (equity.0[i], value.0[i], hot.floor.0[i]);
-                        let watch = Watch {
-                            worst_floor_ratio: hot.worst_floor_ratio.0[i],
-                            peak: hot.peak.0[i],
-                            drawdown_line: hot.drawdown_line.0[i],
-                        };
-                        *q = !policy.exceeds_max_equity(e, v, f) & watch.is_quiet(v, f);
+                        let q = !policy.exceeds_max_equity(e, v, f) & (v >= f) & (v > 0.0);
+                        let p = q & hot.extremes(i).is_plain(v, f);
+                        let peak = hot.peak.0[i];
+                        hot.peak.0[i] = if p & (v > peak) { v } else { peak };
+                        quiet[i] = q;
+                        plain[i] = p;
                     }
                 }
-                if quiet.iter().any(|q| !q) {
-                    for i in (0..LANES).filter(|&i| !quiet[i]) {
-                        close(&mut books[i], &mut hot, i, month as u32, month_end);
+                if plain.iter().any(|p| !p) {
+                    for i in (0..LANES).filter(|&i| !plain[i]) {
+                        if quiet[i] {
+                            let (v, f) = (value.0[i], hot.floor.0[i]);
+                            let mut e = hot.extremes(i);
+                            e.observe(v, f, v);
+                            hot.set_extremes(i, e);
+                        } else {
+                            close(&mut books[i], &mut hot, i, month as u32, month_end);
+                        }
                     }
                 }
             }
@@ -611,6 +662,11 @@ impl Engine {
             }
         }
 
+        // Every lane closed the horizon's last day in full, so the books
+        // hold their extremes; storing them once more costs nothing.
+        for (i, book) in books.iter_mut().enumerate() {
+            hot.store(i, book);
+        }
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
             *slot = book.finish(horizon, log_index);
         }
@@ -725,6 +781,7 @@ fn keep(books: &[Book], lanes: &Lanes<'_>, start_value: f64, kept: &mut [MonthRe
 /// holdings, the record, the first breach and the first down-weighting.
 #[inline(never)]
 fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) {
+    hot.store(i, book);
     book.fund.set_amounts(&[hot.swedish.0[i], hot.global.0[i]], &[hot.fixed.0[i]]);
     let d = book.fund.close_day(month_end);
     book.record.observe(&d);
@@ -786,8 +843,8 @@ fn finish(
     out.upweights = record.upweights;
     out.traded = record.traded;
     out.costs = record.costs;
-    out.max_drawdown = record.max_drawdown;
-    out.min_margin = record.min_margin;
+    out.max_drawdown = record.max_drawdown();
+    out.min_margin = record.min_margin();
     out.downweighted = tally.first_down.is_some();
     out.first_downweight_month = tally.first_down.map(|(month, _)| month);
     out

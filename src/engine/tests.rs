@@ -204,8 +204,8 @@ fn every_day_closed(engine: &Engine, path: u64) -> PathSummary {
     out.downweights = record.downweights;
     out.upweights = record.upweights;
     out.worst_breach = record.worst_breach;
-    out.max_drawdown = record.max_drawdown;
-    out.min_margin = record.min_margin;
+    out.max_drawdown = record.max_drawdown();
+    out.min_margin = record.min_margin();
     out.traded = record.traded;
     out.costs = record.costs;
     out

@@ -44,7 +44,7 @@ mod record;
 mod window;
 
 pub use policy::{Policy, PolicyIssue, SHARE_EPSILON};
-pub use record::{PathRecord, Watch};
+pub use record::{Extremes, PathRecord};
 pub use window::MonthEndWindow;
 
 use serde::Serialize;

@@ -5,7 +5,7 @@
 //! Monte Carlo keeps streaming quantiles); this accumulator holds only
 //! the scalars, so a path costs a few bytes whatever its length.
 
-use super::{Day, TradeKind};
+use super::{Day, TradeKind, margin};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PathRecord {
@@ -17,12 +17,7 @@ pub struct PathRecord {
     pub breach_days: u32,
     /// Deepest breach `(F - V) / F`, zero when there was none.
     pub worst_breach: f64,
-    /// Lowest pre-trade margin.
-    pub min_margin: f64,
-    /// Largest fall from the running high of the end-of-day value.
-    pub max_drawdown: f64,
-    peak: f64,
-    worst_floor_ratio: f64,
+    extremes: Extremes,
 }
 
 impl PathRecord {
@@ -35,27 +30,36 @@ impl PathRecord {
             costs: 0.0,
             breach_days: 0,
             worst_breach: 0.0,
-            min_margin: f64::INFINITY,
-            max_drawdown: 0.0,
-            peak: start_value,
-            worst_floor_ratio: f64::NEG_INFINITY,
+            extremes: Extremes::new(start_value),
         }
     }
 
-    /// What a day is compared with to tell whether it changes this record.
-    pub fn watch(&self) -> Watch {
-        Watch {
-            worst_floor_ratio: self.worst_floor_ratio,
-            peak: self.peak,
-            drawdown_line: self.peak * (1.0 - self.max_drawdown),
-        }
+    /// Lowest pre-trade margin.
+    pub fn min_margin(&self) -> f64 {
+        self.extremes.min_margin
+    }
+
+    /// Largest fall from the running high of the end-of-day value.
+    pub fn max_drawdown(&self) -> f64 {
+        self.extremes.max_drawdown
+    }
+
+    /// The running high, the drawdown and the margin so far.
+    pub fn extremes(&self) -> Extremes {
+        self.extremes
+    }
+
+    /// Takes over `extremes` a caller carried on through days it observed
+    /// itself ([`Extremes::is_plain`]).
+    pub fn set_extremes(&mut self, extremes: Extremes) {
+        self.extremes = extremes;
     }
 
     /// A flow that scaled the portfolio by `factor` (`(V + c) / V`): the
     /// running high scales with it, so the drawdown measures returns, not
     /// cash moved; the ratios kept are unchanged.
     pub fn scale(&mut self, factor: f64) {
-        self.peak *= factor;
+        self.extremes.peak *= factor;
     }
 
     /// Adds one day. New extremes are tested by multiplication, so a
@@ -75,46 +79,75 @@ impl PathRecord {
             self.breach_days += 1;
             self.worst_breach = self.worst_breach.max((floor - value) / floor);
         }
-        // m = 1 - F / V is lowest when F / V is highest.
-        if floor > self.worst_floor_ratio * value || value <= 0.0 {
-            self.worst_floor_ratio = if value > 0.0 { floor / value } else { f64::INFINITY };
-            self.min_margin = self.min_margin.min(day.margin_pre());
-        }
-        let after = day.value_post;
-        if after > self.peak {
-            self.peak = after;
-        } else if after < self.watch().drawdown_line {
-            self.max_drawdown = 1.0 - after / self.peak;
-        }
+        self.extremes.observe(value, floor, day.value_post);
     }
 }
 
-/// The thresholds of a [`PathRecord`] a day is tested against: a day
-/// without trades that [`Watch::is_quiet`] passes leaves the record as it
-/// is, so a caller that keeps many paths side by side may skip
-/// [`PathRecord::observe`] on it.
+/// The part of a [`PathRecord`] that follows the day's values rather
+/// than its trades: the running high of the end-of-day value, the deepest
+/// fall from it, and the lowest margin. A day without trades and without a
+/// breach changes nothing else in the record, so a caller that keeps many
+/// paths side by side may carry these in its own lanes through such days
+/// ([`Extremes::is_plain`], [`Extremes::raise_peak`]) and hand them back
+/// with [`PathRecord::set_extremes`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Watch {
-    /// The highest `F / V` so far (the lowest margin).
-    pub worst_floor_ratio: f64,
+pub struct Extremes {
     /// The highest end-of-day value so far.
     pub peak: f64,
-    /// `peak (1 - max_drawdown)`: a value under it deepens the drawdown.
-    pub drawdown_line: f64,
+    /// Largest fall from the running high of the end-of-day value.
+    pub max_drawdown: f64,
+    /// The highest `F / V` so far (the lowest margin).
+    pub worst_floor_ratio: f64,
+    /// Lowest pre-trade margin.
+    pub min_margin: f64,
 }
 
-impl Watch {
-    /// Whether a day without trades, at `value` against `floor`, would
-    /// leave the record unchanged: no breach, no lower margin, no new peak
-    /// and no deeper drawdown. The negation of each test in
-    /// [`PathRecord::observe`], joined without branches.
+impl Extremes {
+    fn new(start_value: f64) -> Extremes {
+        Extremes {
+            peak: start_value,
+            max_drawdown: 0.0,
+            worst_floor_ratio: f64::NEG_INFINITY,
+            min_margin: f64::INFINITY,
+        }
+    }
+
+    /// `peak (1 - max_drawdown)`: a value under it deepens the drawdown.
     #[inline(always)]
-    pub fn is_quiet(&self, value: f64, floor: f64) -> bool {
-        (value >= floor)
-            & (value > 0.0)
-            & (floor <= self.worst_floor_ratio * value)
-            & (value <= self.peak)
-            & (value >= self.drawdown_line)
+    pub fn drawdown_line(&self) -> f64 {
+        self.peak * (1.0 - self.max_drawdown)
+    }
+
+    /// A day at `value` against `floor` before trading, ending at `after`.
+    /// New extremes are tested by multiplication, so a day that sets none
+    /// divides nothing.
+    #[inline(always)]
+    pub fn observe(&mut self, value: f64, floor: f64, after: f64) {
+        // m = 1 - F / V is lowest when F / V is highest.
+        if floor > self.worst_floor_ratio * value || value <= 0.0 {
+            self.worst_floor_ratio = if value > 0.0 { floor / value } else { f64::INFINITY };
+            self.min_margin = self.min_margin.min(margin(value, floor));
+        }
+        if after > self.peak {
+            self.peak = after;
+        } else if after < self.drawdown_line() {
+            self.max_drawdown = 1.0 - after / self.peak;
+        }
+    }
+
+    /// Whether a day without trades at `value` (positive) against `floor`
+    /// sets no extreme but, perhaps, a new high: then [`Extremes::raise_peak`]
+    /// is all [`Extremes::observe`] would do. The negation of its tests,
+    /// joined without branches, so a group of paths asks it as one vector.
+    #[inline(always)]
+    pub fn is_plain(&self, value: f64, floor: f64) -> bool {
+        (floor <= self.worst_floor_ratio * value) & (value >= self.drawdown_line())
+    }
+
+    /// A plain day's whole effect: a value above the high is the new high.
+    #[inline(always)]
+    pub fn raise_peak(&mut self, value: f64) {
+        self.peak = if value > self.peak { value } else { self.peak };
     }
 }
 
@@ -137,11 +170,11 @@ mod tests {
     }
 
     proptest! {
-        /// A day the watch calls quiet leaves the record as it was, and a
-        /// day it does not call quiet changes it (the watch asks no more
-        /// than it must).
+        /// On a day without trades, a day `is_plain` calls plain changes
+        /// the extremes only by raising the high, and a day it does not
+        /// call plain changes more (the test asks no more than it must).
         #[test]
-        fn a_quiet_day_leaves_the_record_unchanged(
+        fn a_plain_day_only_raises_the_peak(
             history in prop::collection::vec((50.0f64..150.0, 60.0f64..100.0), 1..20),
             value in 40.0f64..160.0,
             floor in 60.0f64..100.0,
@@ -150,10 +183,15 @@ mod tests {
             for (v, f) in history {
                 record.observe(&quiet_day(v, f));
             }
-            let before = record;
-            let quiet = record.watch().is_quiet(value, floor);
+            let before = record.extremes();
+            let mut observed = before;
+            observed.observe(value, floor, value);
+            let mut raised = before;
+            raised.raise_peak(value);
+            prop_assert_eq!(before.is_plain(value, floor), observed == raised);
+            // And the record observes a day through the same extremes.
             record.observe(&quiet_day(value, floor));
-            prop_assert_eq!(quiet, record == before);
+            prop_assert_eq!(record.extremes(), observed);
         }
     }
 }

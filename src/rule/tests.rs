@@ -230,9 +230,9 @@ fn record_counts_trades_breaches_and_drawdown() {
     rec.observe(&day);
     assert_eq!((rec.downweights, rec.upweights, rec.breach_days), (1, 0, 1));
     close(rec.worst_breach, 0.05);
-    close(rec.min_margin, -40.0 / 760.0);
+    close(rec.min_margin(), -40.0 / 760.0);
     close(rec.costs, day.down.unwrap().cost);
-    close(rec.max_drawdown, 1.0 - m.value() / 1000.0);
+    close(rec.max_drawdown(), 1.0 - m.value() / 1000.0);
 }
 
 #[test]
