@@ -12,12 +12,17 @@
 //! together and draw each normal for all eight at once, [`crate::draws`];
 //! lane `i` still draws its path's numbers), and the market's arithmetic,
 //! the compounding of the holdings and the quiet-day tests run on the
-//! whole group at once ([`crate::lanes`]), as vector instructions. A day
-//! is quiet for a path when the rule's down-weighting test
+//! whole group at once ([`crate::lanes`]), as vector instructions. A
+//! month's market comes first, all its days' returns in one pass (they do
+//! not depend on the portfolio); then its days compound the holdings. A
+//! day is quiet for a path when the rule's down-weighting test
 //! ([`crate::rule::Policy::exceeds_max_equity`], the test
 //! `Managed::close_day` makes) finds nothing to sell, the day ends no
-//! month, and the path's record would not change ([`Watch::is_quiet`]);
-//! any other day hands that path's holdings to its `Managed`, which closes
+//! month, and there is no breach: the rule has nothing to do, and the
+//! day can change only the record's extremes, which the group keeps in
+//! its lanes ([`crate::rule::Extremes`]: a new high is a vector select,
+//! a deeper drawdown or a lower margin is observed lane by lane). Any
+//! other day hands that path's holdings to its `Managed`, which closes
 //! the day in full. Each lane's figures are the bits its path has alone,
 //! whatever the processor's vector width: the group code is compiled for
 //! AVX-512, AVX2 and the baseline, chosen at run time, from the same
