@@ -95,12 +95,14 @@ impl fmt::Display for Warning {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input file could not be read at all.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    ///
+    /// The message carries the OS cause itself, so the cause is not also
+    /// exposed as [`std::error::Error::source`] (the field is not named
+    /// `source` for that reason): a report that prints the whole chain,
+    /// such as anyhow's `{:#}`, would print it twice. Problems quote this
+    /// message alone and need the cause in it.
+    #[error("cannot read {}: {cause}", path.display())]
+    Read { path: PathBuf, cause: std::io::Error },
     /// An input file was read but is not valid; every problem found is listed.
     #[error("{}", Problems(problems))]
     Invalid { problems: Vec<Problem> },
@@ -160,6 +162,22 @@ pub fn line_column(text: &str, offset: usize) -> Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_file_names_the_file_and_the_cause_once() {
+        let path = Path::new("no/such/file.csv");
+        let cause = std::fs::read(path).expect_err("the file does not exist");
+        let os = cause.to_string();
+        let err = Error::Read { path: path.to_path_buf(), cause };
+        assert!(std::error::Error::source(&err).is_none(), "the cause is in the message, not a source too");
+        let expected = format!("cannot read no/such/file.csv: {os}");
+        assert_eq!(err.to_string(), expected);
+        // As the binary prints it: anyhow's alternate form follows the chain.
+        let chain =
+            format!("{:#}", anyhow::Error::from(err).context("the crash replays need a daily index series"));
+        assert_eq!(chain, format!("the crash replays need a daily index series: {expected}"));
+        assert_eq!(chain.matches(os.as_str()).count(), 1, "{chain}");
+    }
 
     #[test]
     fn line_column_counts_from_one() {

@@ -30,7 +30,7 @@ impl PriceSeries {
     /// [`Error::Read`] when the file cannot be read, [`Error::Invalid`]
     /// with every bad row otherwise.
     pub fn load(path: &Path, date_col: &str, price_col: &str) -> Result<PriceSeries> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
         PriceSeries::parse(path, &bytes, date_col, price_col)
     }
 

@@ -271,6 +271,77 @@ fn run_shows_the_position_the_monte_carlo_and_the_crashes() {
     assert!(dir.path().join("fan.png").exists() && dir.path().join("crash-2008/chart.png").exists());
 }
 
+/// `run` with few paths, its output in `dir/out`, from the folder `cwd`.
+fn run_from(cwd: &Path, scenario: &Path, dir: &Path) -> assert_cmd::assert::Assert {
+    pensionsim()
+        .current_dir(cwd)
+        .arg("run")
+        .arg(scenario)
+        .args(["--paths", "20", "--horizon-months", "12", "--search-paths", "0", "--out"])
+        .arg(dir.join("out"))
+        .assert()
+}
+
+#[test]
+fn run_finds_the_index_series_from_another_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let used =
+        std::fs::canonicalize(env!("CARGO_MANIFEST_DIR")).unwrap().join("data/djia_daily_1885_2023.csv");
+    run_from(dir.path(), &shipped(), dir.path())
+        .success()
+        .stdout(predicate::str::contains("2007-2009"))
+        .stderr(predicate::str::contains(format!("note: no --prices given: using {}\n", used.display())));
+}
+
+#[test]
+fn run_takes_the_current_folders_index_series_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/djia_daily_1885_2023.csv"), "date,close\n2020-01-02,NaN\n").unwrap();
+    run_from(dir.path(), &shipped(), dir.path())
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: the crash replays need a daily index series (give one with --prices): \
+             data/djia_daily_1885_2023.csv: row at line 2: `close`",
+        ))
+        .stderr(predicate::str::contains("note:").not());
+}
+
+#[test]
+fn run_names_every_place_it_looked_for_the_index_series() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let scenarios = root.join("elsewhere/scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    std::fs::copy(shipped(), scenarios.join("s.toml")).unwrap();
+    let work = root.join("work");
+    std::fs::create_dir(&work).unwrap();
+    let mut assert = run_from(&work, &scenarios.join("s.toml"), &root).code(2).stderr(predicate::str::contains(
+        "error: the crash replays need a daily index series (give one with --prices): \
+         found no data/djia_daily_1885_2023.csv in the current folder nor in the scenario's folder or above it",
+    ));
+    for folder in [&work, &scenarios, &root.join("elsewhere"), &root] {
+        let looked = folder.join("data/djia_daily_1885_2023.csv");
+        assert = assert.stderr(predicate::str::contains(looked.display().to_string()));
+    }
+}
+
+#[test]
+fn a_missing_price_file_names_the_file_and_its_cause_once() {
+    let cause = std::fs::read("no/such/series.csv").unwrap_err().to_string();
+    for args in [
+        &["run", "scenarios/rjh-2025-08.toml", "--paths", "20", "--prices", "no/such/series.csv"][..],
+        &["replay", "--prices", "no/such/series.csv"],
+    ] {
+        let out = pensionsim().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(&format!("cannot read no/such/series.csv: {cause}\n")), "{stderr}");
+        assert_eq!(stderr.matches(&cause).count(), 1, "{stderr}");
+        assert!(!stderr.contains("give one with --prices"), "{stderr}");
+    }
+}
+
 #[test]
 fn run_speaks_swedish() {
     let dir = tempfile::tempdir().unwrap();

@@ -195,9 +195,9 @@ pub struct RunArgs {
     /// Worker threads [default: one per core]; results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Daily index series for the historical crashes.
-    #[arg(long, default_value = "data/djia_daily_1885_2023.csv")]
-    pub prices: PathBuf,
+    /// Daily index series for the historical crashes [default: data/djia_daily_1885_2023.csv in the current folder, else in the scenario's folder or the nearest folder above it that has one]
+    #[arg(long)]
+    pub prices: Option<PathBuf>,
     /// Annual rate fixed income earns during the crashes.
     #[arg(long, default_value_t = 0.02)]
     pub fi_rate: f64,

@@ -42,6 +42,53 @@ fn load_scenario_variant(path: &Path, variant: Option<&str>) -> Result<Scenario>
     Ok(scenario)
 }
 
+/// The daily index series `run` replays its crashes on when no `--prices`
+/// is given.
+pub const DEFAULT_PRICES: &str = "data/djia_daily_1885_2023.csv";
+
+/// The data file a command reads: `given` as it is when the user named one;
+/// else `default` (a path such as `data/x.csv`) in the current folder, else
+/// in the scenario's folder or the nearest folder above it that has it, as
+/// paths inside a scenario are relative to the scenario's folder (so
+/// `scenarios/x.toml` finds `data/` beside `scenarios/` from any folder).
+/// A file found other than in the current folder is named on standard
+/// error, with `option` that would choose another. If none is found, the
+/// error lists every place looked in.
+fn data_file(given: Option<&Path>, default: &str, scenario: &Path, option: &str) -> Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path.to_path_buf());
+    }
+    let default = Path::new(default);
+    if default.is_file() {
+        return Ok(default.to_path_buf());
+    }
+    let mut looked =
+        vec![std::env::current_dir().map_or_else(|_| default.to_path_buf(), |cwd| cwd.join(default))];
+    let folder = match scenario.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // Absolute, so that the search can go above a relative path's start.
+    let folder = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    for dir in folder.ancestors() {
+        let candidate = dir.join(default);
+        if looked.contains(&candidate) {
+            continue;
+        }
+        if candidate.is_file() {
+            eprintln!("note: no {option} given: using {}", candidate.display());
+            return Ok(candidate);
+        }
+        looked.push(candidate);
+    }
+    let looked: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
+    bail!(
+        "found no {} in the current folder nor in the scenario's folder or above it (looked for {})",
+        default.display(),
+        looked.join(", ")
+    )
+}
+
 pub fn validate(args: &ValidateArgs) -> Result<Printed> {
     let scenario = load_scenario_variant(&args.scenario, args.variant.as_deref())?;
     let mut out = String::new();
@@ -282,12 +329,12 @@ struct CrashSummary<'a> {
 
 pub fn run(args: &RunArgs) -> Result<Printed> {
     let scenario = load_scenario_variant(&args.scenario, args.variant.as_deref())?;
-    let prices = PriceSeries::load(&args.prices, "date", "close").with_context(|| {
-        format!(
-            "the crash replays need the daily index series {} (run from the project folder, or give --prices)",
-            args.prices.display()
-        )
-    })?;
+    let prices = data_file(args.prices.as_deref(), DEFAULT_PRICES, &args.scenario, "--prices")
+        .and_then(|path| Ok(PriceSeries::load(&path, "date", "close")?))
+        .with_context(|| {
+            let hint = if args.prices.is_none() { " (give one with --prices)" } else { "" };
+            format!("the crash replays need a daily index series{hint}")
+        })?;
     let managed = scenario.managed();
     let position = managed.position();
     let lang = args.lang;

@@ -66,7 +66,7 @@ projection = [
 }
 
 fn no_files(p: &Path) -> Result<String> {
-    Err(Error::Read { path: p.to_path_buf(), source: std::io::Error::other("no files in this test") })
+    Err(Error::Read { path: p.to_path_buf(), cause: std::io::Error::other("no files in this test") })
 }
 
 fn parse(text: &str) -> Result<Scenario> {
@@ -294,7 +294,7 @@ fn the_searched_deposit_gives_the_asked_probability_on_fresh_paths() {
     // Nearer target so the test stays short; the rest as shipped.
     let text = text.replace("target_year = 2040", "target_year = 2027");
     let s = Scenario::parse(&path, &text, &|p| {
-        std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), source: e })
+        std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), cause: e })
     })
     .unwrap()
     .scenario;

@@ -305,7 +305,7 @@ fn over_has(over: &toml::Table, key: &str) -> bool {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+    std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })
 }
 
 /// `portfolio.asset_class[1].holding` from serde_ignored's path.

@@ -38,7 +38,7 @@ month_ends = [
 fn no_files(p: &Path) -> Result<String> {
     Err(Error::Read {
         path: p.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        cause: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
     })
 }
 
@@ -448,7 +448,7 @@ fn hull_white_fits_a_curve_and_refuses_what_it_cannot_use() {
 fn bootstrap_reads_its_series_relative_to_the_scenario() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let read =
-        |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), source: e });
+        |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), cause: e });
     let text = w1_text().replace(
         "shocks = \"gaussian\"",
         "shocks = \"bootstrap\"\nbootstrap = { series = \"../data/djia_daily_1885_2023.csv\", from = 1950-01-01, block_days = 21 }",

@@ -43,7 +43,7 @@ impl Scenario {
     /// every problem of both files otherwise.
     pub fn with_today(&self, today: &Today<'_>) -> Result<Loaded> {
         let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })
+            std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })
         };
         let holdings = today.holdings.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;
         let history = today.history.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;

@@ -300,7 +300,7 @@ impl Cx<'_> {
 /// problem found otherwise.
 pub fn load(path: &Path) -> Result<StressFile> {
     let text =
-        std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
     parse(path, &text)
 }
 
@@ -311,7 +311,7 @@ pub fn load(path: &Path) -> Result<StressFile> {
 /// file; the first file's error otherwise, with every problem of every
 /// file collected.
 pub fn load_dir(dir: &Path) -> Result<Vec<StressFile>> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::Read { path: dir.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(dir).map_err(|cause| Error::Read { path: dir.to_path_buf(), cause })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -675,7 +675,7 @@ fn replay_window(cx: &mut Cx<'_>, r: &Spanned<RawReplay>) -> Option<Kind> {
         Err(e) => {
             let loc = cx.at(raw.prices.span());
             let found = match e {
-                Error::Read { source, .. } => format!("`{}`: {source}", raw.prices.get_ref()),
+                Error::Read { cause, .. } => format!("`{}`: {cause}", raw.prices.get_ref()),
                 other => other.to_string(),
             };
             cx.problem(loc, "replay.prices", "a daily price series (CSV, relative to this file)", found);
