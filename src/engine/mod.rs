@@ -611,17 +611,20 @@ impl Engine {
                 // A lane is quiet when the rule has nothing to do: no
                 // month end, nothing to sell, no breach. A quiet lane's
                 // day changes its record's extremes at most; a plain one
-                // (the usual day) at most raises the high, here, as one
-                // vector; the others observe the day lane by lane.
+                // (the usual day: no new lowest margin) only as its value
+                // moves the high and the drawdown, here, as one vector;
+                // the others observe the day lane by lane.
                 let mut quiet = [false; LANES];
                 let mut plain = [false; LANES];
                 if !month_end {
                     for i in 0..LANES {
                         let (e, v, f) = (equity.0[i], value.0[i], hot.floor.0[i]);
                         let q = !policy.exceeds_max_equity(e, v, f) & (v >= f) & (v > 0.0);
-                        let p = q & hot.extremes(i).is_plain(v, f);
-                        let peak = hot.peak.0[i];
-                        hot.peak.0[i] = if p & (v > peak) { v } else { peak };
+                        let mut x = hot.extremes(i);
+                        let p = q & x.is_plain(v, f);
+                        x.observe_close(v);
+                        hot.peak.0[i] = if p { x.peak } else { hot.peak.0[i] };
+                        hot.max_drawdown.0[i] = if p { x.max_drawdown } else { hot.max_drawdown.0[i] };
                         quiet[i] = q;
                         plain[i] = p;
                     }

@@ -88,7 +88,7 @@ impl PathRecord {
 /// fall from it, and the lowest margin. A day without trades and without a
 /// breach changes nothing else in the record, so a caller that keeps many
 /// paths side by side may carry these in its own lanes through such days
-/// ([`Extremes::is_plain`], [`Extremes::raise_peak`]) and hand them back
+/// ([`Extremes::is_plain`], [`Extremes::observe_close`]) and hand them back
 /// with [`PathRecord::set_extremes`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Extremes {
@@ -119,8 +119,8 @@ impl Extremes {
     }
 
     /// A day at `value` against `floor` before trading, ending at `after`.
-    /// New extremes are tested by multiplication, so a day that sets none
-    /// divides nothing.
+    /// A new lowest margin is tested by multiplication, so a day that sets
+    /// none divides nothing for it.
     #[inline(always)]
     pub fn observe(&mut self, value: f64, floor: f64, after: f64) {
         // m = 1 - F / V is lowest when F / V is highest.
@@ -128,26 +128,27 @@ impl Extremes {
             self.worst_floor_ratio = if value > 0.0 { floor / value } else { f64::INFINITY };
             self.min_margin = self.min_margin.min(margin(value, floor));
         }
-        if after > self.peak {
-            self.peak = after;
-        } else if after < self.drawdown_line() {
-            self.max_drawdown = 1.0 - after / self.peak;
-        }
+        self.observe_close(after);
+    }
+
+    /// The end-of-day value `after` against the high: a value above it is
+    /// the new high, a value under the drawdown line deepens the drawdown
+    /// (the two exclude each other, as the line is at most the high).
+    /// Without a branch, so a group of paths takes it as one vector.
+    #[inline(always)]
+    pub fn observe_close(&mut self, after: f64) {
+        let deeper = after < self.drawdown_line();
+        let drawdown = 1.0 - after / self.peak;
+        self.max_drawdown = if deeper { drawdown } else { self.max_drawdown };
+        self.peak = if after > self.peak { after } else { self.peak };
     }
 
     /// Whether a day without trades at `value` (positive) against `floor`
-    /// sets no extreme but, perhaps, a new high: then [`Extremes::raise_peak`]
-    /// is all [`Extremes::observe`] would do. The negation of its tests,
-    /// joined without branches, so a group of paths asks it as one vector.
+    /// sets no new lowest margin: then [`Extremes::observe_close`] is all
+    /// [`Extremes::observe`] does. Without a branch, like it.
     #[inline(always)]
     pub fn is_plain(&self, value: f64, floor: f64) -> bool {
-        (floor <= self.worst_floor_ratio * value) & (value >= self.drawdown_line())
-    }
-
-    /// A plain day's whole effect: a value above the high is the new high.
-    #[inline(always)]
-    pub fn raise_peak(&mut self, value: f64) {
-        self.peak = if value > self.peak { value } else { self.peak };
+        floor <= self.worst_floor_ratio * value
     }
 }
 
@@ -171,10 +172,10 @@ mod tests {
 
     proptest! {
         /// On a day without trades, a day `is_plain` calls plain changes
-        /// the extremes only by raising the high, and a day it does not
-        /// call plain changes more (the test asks no more than it must).
+        /// the extremes only as its closing value does, and a day it does
+        /// not call plain changes more (the test asks no more than it must).
         #[test]
-        fn a_plain_day_only_raises_the_peak(
+        fn a_plain_day_changes_only_what_its_value_does(
             history in prop::collection::vec((50.0f64..150.0, 60.0f64..100.0), 1..20),
             value in 40.0f64..160.0,
             floor in 60.0f64..100.0,
@@ -186,9 +187,9 @@ mod tests {
             let before = record.extremes();
             let mut observed = before;
             observed.observe(value, floor, value);
-            let mut raised = before;
-            raised.raise_peak(value);
-            prop_assert_eq!(before.is_plain(value, floor), observed == raised);
+            let mut closed = before;
+            closed.observe_close(value);
+            prop_assert_eq!(before.is_plain(value, floor), observed == closed);
             // And the record observes a day through the same extremes.
             record.observe(&quiet_day(value, floor));
             prop_assert_eq!(record.extremes(), observed);
