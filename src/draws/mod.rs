@@ -206,16 +206,29 @@ impl GroupStreams {
             // SAFETY: `Wide` is 64-byte aligned.
             unsafe { _mm512_store_pd(w.0.as_mut_ptr(), x) };
             if fast != 0xff {
-                for (k, row) in [s0, s1, s2, s3].into_iter().enumerate() {
-                    // SAFETY: as for the loads.
-                    unsafe { _mm512_store_si512(rows.add(k).cast(), row) };
+                // The lanes that missed go on alone, their states taken
+                // out of the registers and put back lane by lane (through
+                // memory, a 64-byte store read back 8 bytes at a time
+                // stalls the processor).
+                let mut pending = !fast;
+                while pending != 0 {
+                    let i = pending.trailing_zeros() as usize;
+                    pending &= pending - 1;
+                    let lane_of = |v: __m512i| {
+                        _mm_cvtsi128_si64(_mm512_castsi512_si128(_mm512_permutexvar_epi64(
+                            _mm512_set1_epi64(i as i64),
+                            v,
+                        ))) as u64
+                    };
+                    let mut lane = PathStream { s: [lane_of(s0), lane_of(s1), lane_of(s2), lane_of(s3)] };
+                    let x = f64::from_bits(lane_of(_mm512_castpd_si512(x)));
+                    w.0[i] = slow_normal(&mut lane, lane_of(bits), x);
+                    let only = 1u8 << i;
+                    s0 = _mm512_mask_set1_epi64(s0, only, lane.s[0] as i64);
+                    s1 = _mm512_mask_set1_epi64(s1, only, lane.s[1] as i64);
+                    s2 = _mm512_mask_set1_epi64(s2, only, lane.s[2] as i64);
+                    s3 = _mm512_mask_set1_epi64(s3, only, lane.s[3] as i64);
                 }
-                let mut words = [0u64; LANES];
-                // SAFETY: eight u64s, unaligned store.
-                unsafe { _mm512_storeu_si512(words.as_mut_ptr().cast(), bits) };
-                let done: [bool; LANES] = std::array::from_fn(|i| fast & (1 << i) != 0);
-                self.finish_slow(words, &mut w.0, &done);
-                [s0, s1, s2, s3] = [load(0), load(1), load(2), load(3)];
             }
         }
         for (k, row) in [s0, s1, s2, s3].into_iter().enumerate() {
@@ -247,6 +260,8 @@ fn uniform_and_layer(bits: u64) -> (f64, usize) {
 /// The rest of `StandardNormal`'s draw after its first word `bits` (with
 /// `x`, the candidate from it) missed the fast path: the tail, or the
 /// wedge test with one more uniform, and else a draw from the top.
+#[cold]
+#[inline(never)]
 fn slow_normal(rng: &mut PathStream, bits: u64, x: f64) -> f64 {
     let (u, layer) = uniform_and_layer(bits);
     if layer == 0 {
