@@ -168,8 +168,8 @@ impl GroupStreams {
 
     /// [`GroupStreams::fill_normals`] in AVX-512: the eight states in four
     /// registers through the whole of `out`, the ziggurat's two table
-    /// look-ups as gathers; a lane that misses the fast path goes on alone
-    /// with the state put back in memory for it.
+    /// look-ups as gathers; a lane that misses the fast path goes on alone,
+    /// its state taken out of the registers and put back.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
     fn fill_normals_avx512(&mut self, out: &mut [Wide]) {
