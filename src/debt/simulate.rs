@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Book, Borrowing, Breaches, Debt, Loan, LoanRate, Refinancing, month_end};
-use crate::market::{DayKernel, FACTORS, MarketModel, MarketState, Rates};
+use crate::draws::{GroupStreams, PathStream};
+use crate::lanes::{LANES, Real, Wide};
+use crate::market::{Coefficients, DayKernel, FACTORS, MarketModel, MarketState, Rates};
 use crate::rng::path_rng;
 use crate::scenario::Simulation;
 
@@ -57,6 +59,57 @@ pub fn month_rates(
             MonthRates { short_rate: market.rates.short_rate, regime: market.clock.regime }
         })
         .collect()
+}
+
+/// [`month_rates`] for the `count` paths from `first` on (one to
+/// [`LANES`]), side by side: under Gaussian shocks the paths' streams
+/// draw together, as the engine's group does ([`GroupStreams`]), and the
+/// short rate steps for the whole group at once; each path gets the bits
+/// [`month_rates`] gives it alone (tested). Other shock models go path by
+/// path.
+///
+/// # Panics
+/// If `count` is not between one and [`LANES`].
+pub fn month_rates_group(
+    model: &MarketModel,
+    kernels: &[DayKernel],
+    seed: u64,
+    first: u64,
+    count: usize,
+    months: usize,
+) -> Vec<Vec<MonthRates>> {
+    assert!((1..=LANES).contains(&count), "a group holds 1 to {LANES} paths");
+    let Some((inflation, spread)) = model.gaussian_extras() else {
+        return (0..count as u64).map(|i| month_rates(model, kernels, seed, first + i, months)).collect();
+    };
+    // Lanes past `count` repeat the last path and are not kept.
+    let mut streams = GroupStreams::from_fn(|i| PathStream::new(seed, first + i.min(count - 1) as u64));
+    let mut clocks = [model.start_clock(); LANES];
+    let mut short_rate = Wide::splat(model.initial_short_rate);
+    // A day's normals in the order a path draws them: the four factors,
+    // then inflation's and the spread's when the model has them.
+    let per_day = FACTORS + usize::from(inflation) + usize::from(spread);
+    let mut normals = vec![Wide::splat(0.0); per_day * model.trading_days_per_month];
+    let mut out = vec![Vec::with_capacity(months); count];
+    let mut day = 0;
+    for month in 0..months {
+        for (i, clock) in clocks.iter_mut().enumerate() {
+            let mut lane = streams.lane(i);
+            model.start_month(clock, month, &mut lane);
+            streams.set_lane(i, lane);
+        }
+        streams.fill_normals(&mut normals);
+        let c = Coefficients::gather(|i| &kernels[clocks[i].regime].coefficients);
+        for n in normals.chunks_exact(per_day) {
+            let n = [n[0], n[1], n[2], n[3]];
+            short_rate = Rates::<Wide>::next_short_rate::<false>(&c, model, day, short_rate, &n);
+            day += 1;
+        }
+        for (i, rates) in out.iter_mut().enumerate() {
+            rates.push(MonthRates { short_rate: short_rate.0[i], regime: clocks[i].regime });
+        }
+    }
+    out
 }
 
 /// The market curve at a month-end: lending rates by maturity.
@@ -491,9 +544,15 @@ fn probability(hits: usize, n: usize) -> Probability {
 pub fn outlook(debt: &Debt, model: &MarketModel, simulation: Simulation) -> Outlook {
     let kernels = model.kernels();
     let months = simulation.horizon_months;
-    let paths: Vec<PathYears> = (0..simulation.paths as u64)
+    let paths: Vec<PathYears> = (0..simulation.paths.div_ceil(LANES))
         .into_par_iter()
-        .map(|p| path(debt, model, &month_rates(model, &kernels, simulation.seed, p, months)))
+        .flat_map_iter(|g| {
+            let first = g * LANES;
+            let count = LANES.min(simulation.paths - first);
+            month_rates_group(model, &kernels, simulation.seed, first as u64, count, months)
+                .into_iter()
+                .map(|rates| path(debt, model, &rates))
+        })
         .collect();
     let n = paths.len();
     let years = calendar_years(debt.book.date, months)

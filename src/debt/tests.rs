@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::simulate::{self, Curve, MonthRates, month_rates};
+use super::simulate::{self, Curve, MonthRates, month_rates, month_rates_group};
 use super::*;
 use crate::engine::Engine;
 use crate::market::{MarketModel, Vasicek};
@@ -249,6 +249,39 @@ fn the_policy_strategy_spreads_maturities_cheapest_first() {
     }
     let rates = vec![MonthRates { short_rate: 0.05, regime: 0 }; 3];
     assert!((simulate::path(&debt, &model, &rates).fixing_years[0] - left).abs() < 1e-12);
+}
+
+#[test]
+fn a_group_of_paths_gets_each_path_its_own_rates() {
+    // The region's market (regimes, an inflation process and a credit
+    // spread, whose normals the group must draw to stay in step), a
+    // one-regime Hull-White market, and Student-t shocks (path by path);
+    // full groups and a group of three.
+    let region = region().market.unwrap();
+    let mut hull_white = region.clone();
+    hull_white.regimes.truncate(1);
+    hull_white.transition = vec![vec![1.0]];
+    hull_white.start_regime = 0;
+    let v = hull_white.regimes[0].short_rate;
+    let curve = vec![(0.25, 0.018), (1.0, 0.02), (5.0, 0.026), (10.0, 0.03)];
+    hull_white.hull_white =
+        Some(crate::market::HullWhite::new(curve, v.kappa, v.sigma, hull_white.dt(), 30 * 21));
+    let mut student = region.clone();
+    student.shocks = crate::market::Shocks::StudentT { degrees_of_freedom: 5.0 };
+    for model in [region, hull_white, student] {
+        let kernels = model.kernels();
+        for (first, count) in [(0, 8), (16, 8), (40, 3)] {
+            let group = month_rates_group(&model, &kernels, 5, first, count, 30);
+            assert_eq!(group.len(), count);
+            for (i, got) in group.iter().enumerate() {
+                let alone = month_rates(&model, &kernels, 5, first + i as u64, 30);
+                let bits = |r: &[MonthRates]| {
+                    r.iter().map(|m| (m.short_rate.to_bits(), m.regime)).collect::<Vec<_>>()
+                };
+                assert_eq!(bits(got), bits(&alone), "path {}", first + i as u64);
+            }
+        }
+    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! rules, month by month.
 //!
 //! Path `p`'s loans step on exactly the engine's draws for path `p`
-//! ([`month_rates`]), so the interest cost moves with the rates the
+//! ([`crate::debt::simulate::month_rates`]), so the interest cost moves with the rates the
 //! pension portfolio sees. The plan's financial costs already hold the
 //! plan's loan interest, so a path adds only its deviation: the interest
 //! of its book (the plan's loans and any extra borrowing) on its rates,
@@ -30,7 +30,8 @@ use serde::Serialize;
 
 use super::{Liquidity, Plan, Rule, plan, quick_ratio};
 use crate::debt::Debt;
-use crate::debt::simulate::{MonthRates, Probability, Stepper, month_rates, planned_rates};
+use crate::debt::simulate::{MonthRates, Probability, Stepper, month_rates_group, planned_rates};
+use crate::lanes::LANES;
 use crate::market::{DayKernel, MarketModel};
 use crate::obligations::Obligations;
 use crate::rng::path_rng;
@@ -337,12 +338,17 @@ pub fn outlook(inputs: &Inputs<'_>, paths: usize, seed: u64) -> Outlook {
     let the_plan = run_path(inputs, &plan, &base, &planned, None);
     let paths = if liq.randomness { paths.max(1) } else { 1 };
     let results: Vec<PathResult> = if liq.randomness {
-        (0..paths as u64)
+        (0..paths.div_ceil(LANES))
             .into_par_iter()
-            .map(|p| {
-                let rates = month_rates(inputs.model, &kernels, seed, p, n_months);
-                let mut rng = path_rng(seed ^ STREAM, p);
-                run_path(inputs, &plan, &base, &rates, Some(&mut rng))
+            .flat_map_iter(|g| {
+                let first = g * LANES;
+                let count = LANES.min(paths - first);
+                let group = month_rates_group(inputs.model, &kernels, seed, first as u64, count, n_months);
+                let (plan, base) = (&plan, &base);
+                group.into_iter().zip(first as u64..).map(move |(rates, p)| {
+                    let mut rng = path_rng(seed ^ STREAM, p);
+                    run_path(inputs, plan, base, &rates, Some(&mut rng))
+                })
             })
             .collect()
     } else {
