@@ -251,6 +251,21 @@ fn the_policy_strategy_spreads_maturities_cheapest_first() {
     assert!((simulate::path(&debt, &model, &rates).fixing_years[0] - left).abs() < 1e-12);
 }
 
+/// `market`'s first regime alone, its short rate fitted to a rising curve
+/// by Hull-White over `months`.
+fn hull_white_of(market: &MarketModel, months: usize) -> MarketModel {
+    let mut hull_white = market.clone();
+    hull_white.regimes.truncate(1);
+    hull_white.transition = vec![vec![1.0]];
+    hull_white.start_regime = 0;
+    let curve = vec![(0.25, 0.018), (1.0, 0.02), (5.0, 0.026), (10.0, 0.03)];
+    let v = hull_white.regimes[0].short_rate;
+    let days = months * hull_white.trading_days_per_month;
+    hull_white.hull_white =
+        Some(crate::market::HullWhite::new(curve, v.kappa, v.sigma, hull_white.dt(), days));
+    hull_white
+}
+
 #[test]
 fn a_group_of_paths_gets_each_path_its_own_rates() {
     // The region's market (regimes, an inflation process and a credit
@@ -258,14 +273,7 @@ fn a_group_of_paths_gets_each_path_its_own_rates() {
     // one-regime Hull-White market, and Student-t shocks (path by path);
     // full groups and a group of three.
     let region = region().market.unwrap();
-    let mut hull_white = region.clone();
-    hull_white.regimes.truncate(1);
-    hull_white.transition = vec![vec![1.0]];
-    hull_white.start_regime = 0;
-    let v = hull_white.regimes[0].short_rate;
-    let curve = vec![(0.25, 0.018), (1.0, 0.02), (5.0, 0.026), (10.0, 0.03)];
-    hull_white.hull_white =
-        Some(crate::market::HullWhite::new(curve, v.kappa, v.sigma, hull_white.dt(), 30 * 21));
+    let hull_white = hull_white_of(&region, 30);
     let mut student = region.clone();
     student.shocks = crate::market::Shocks::StudentT { degrees_of_freedom: 5.0 };
     for model in [region, hull_white, student] {
@@ -291,14 +299,7 @@ fn the_loans_see_the_engines_rate_paths() {
     // bit for bit, gives the same month-end rates and regimes, bit for bit,
     // in the region's regime-switching market and in Hull-White.
     let region = region().market.unwrap();
-    let mut hull_white = region.clone();
-    hull_white.regimes.truncate(1);
-    hull_white.transition = vec![vec![1.0]];
-    hull_white.start_regime = 0;
-    let curve = vec![(0.25, 0.018), (1.0, 0.02), (5.0, 0.026), (10.0, 0.03)];
-    let v = hull_white.regimes[0].short_rate;
-    hull_white.hull_white =
-        Some(crate::market::HullWhite::new(curve, v.kappa, v.sigma, hull_white.dt(), 24 * 21));
+    let hull_white = hull_white_of(&region, 24);
     for model in [region, hull_white] {
         let kernels = model.kernels();
         for p in 0..4 {
