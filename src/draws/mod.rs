@@ -152,7 +152,7 @@ impl GroupStreams {
 
     /// Fills `out` with every lane's next normals in order (`out[k]`'s
     /// lane `i` is lane `i`'s `k`-th next normal): [`GroupStreams::normals`]
-    /// over and over, in AVX-512 instructions where the processor has them
+    /// over and over, in AVX-512 or AVX2 instructions where the processor has them
     /// (the same operations on the same words, so the same bits).
     pub fn fill_normals(&mut self, out: &mut [Wide]) {
         #[cfg(target_arch = "x86_64")]
@@ -161,8 +161,94 @@ impl GroupStreams {
             unsafe { self.fill_normals_avx512(out) };
             return;
         }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            unsafe { self.fill_normals_avx2(out) };
+            return;
+        }
         for w in out {
             *w = Wide(self.normals());
+        }
+    }
+
+    /// [`GroupStreams::fill_normals`] in AVX2: as in AVX-512, with each
+    /// row of eight words in two registers of four, rotations made of
+    /// shifts, and the lanes that miss the fast path finished one by one
+    /// through memory.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn fill_normals_avx2(&mut self, out: &mut [Wide]) {
+        use std::arch::x86_64::*;
+        #[inline(always)]
+        fn rol<const K: i32, const R: i32>(x: __m256i) -> __m256i {
+            // SAFETY (of the intrinsics): the caller has AVX2.
+            unsafe { _mm256_or_si256(_mm256_slli_epi64::<K>(x), _mm256_srli_epi64::<R>(x)) }
+        }
+        let rows = self.s.as_mut_ptr().cast::<__m256i>();
+        // Row k's lanes 0-3 at `rows + 2k`, lanes 4-7 at `rows + 2k + 1`.
+        // SAFETY: `GroupStreams` is 64-byte aligned and each row is 64 bytes.
+        let load = |k: usize| unsafe { _mm256_load_si256(rows.add(k)) };
+        let mut s: [[__m256i; 2]; 4] = std::array::from_fn(|k| [load(2 * k), load(2 * k + 1)]);
+        let exponent = _mm256_set1_epi64x((1024u64 << 52) as i64);
+        let low8 = _mm256_set1_epi64x(0xff);
+        let three = _mm256_set1_pd(3.0);
+        let magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
+        let table = ZIG_NORM_X.as_ptr();
+        for w in out {
+            let mut bits = [_mm256_setzero_si256(); 2];
+            let mut fast = 0u8;
+            for h in 0..2 {
+                let [s0, s1, s2, s3] = [&s[0][h], &s[1][h], &s[2][h], &s[3][h]].map(|r| *r);
+                let b = _mm256_add_epi64(rol::<23, 41>(_mm256_add_epi64(s0, s3)), s0);
+                let t = _mm256_slli_epi64::<17>(s1);
+                let n2 = _mm256_xor_si256(s2, s0);
+                let n3 = _mm256_xor_si256(s3, s1);
+                let n1 = _mm256_xor_si256(s1, n2);
+                let n0 = _mm256_xor_si256(s0, n3);
+                [s[0][h], s[1][h], s[2][h], s[3][h]] = [n0, n1, _mm256_xor_si256(n2, t), rol::<45, 19>(n3)];
+
+                let layer = _mm256_and_si256(b, low8);
+                let u = _mm256_sub_pd(
+                    _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64::<12>(b), exponent)),
+                    three,
+                );
+                // SAFETY: `layer` is at most 255 and the table has 257 entries.
+                let (edge, next) = unsafe {
+                    (_mm256_i64gather_pd::<8>(table, layer), _mm256_i64gather_pd::<8>(table.add(1), layer))
+                };
+                let x = _mm256_mul_pd(u, edge);
+                let ok = _mm256_cmp_pd::<_CMP_LT_OQ>(_mm256_and_pd(x, magnitude), next);
+                fast |= (_mm256_movemask_pd(ok) as u8) << (4 * h);
+                // SAFETY: `Wide` is 64-byte aligned, so each half is 32-byte aligned.
+                unsafe { _mm256_store_pd(w.0.as_mut_ptr().add(4 * h), x) };
+                bits[h] = b;
+            }
+            if fast != 0xff {
+                for (k, row) in s.iter().enumerate() {
+                    // SAFETY: as for the loads.
+                    unsafe {
+                        _mm256_store_si256(rows.add(2 * k), row[0]);
+                        _mm256_store_si256(rows.add(2 * k + 1), row[1]);
+                    }
+                }
+                let mut words = [0u64; LANES];
+                // SAFETY: eight u64s, unaligned stores.
+                unsafe {
+                    _mm256_storeu_si256(words.as_mut_ptr().cast(), bits[0]);
+                    _mm256_storeu_si256(words.as_mut_ptr().add(4).cast(), bits[1]);
+                }
+                let done: [bool; LANES] = std::array::from_fn(|i| fast & (1 << i) != 0);
+                self.finish_slow(words, &mut w.0, &done);
+                s = std::array::from_fn(|k| [load(2 * k), load(2 * k + 1)]);
+            }
+        }
+        for (k, row) in s.iter().enumerate() {
+            // SAFETY: as for the loads.
+            unsafe {
+                _mm256_store_si256(rows.add(2 * k), row[0]);
+                _mm256_store_si256(rows.add(2 * k + 1), row[1]);
+            }
         }
     }
 

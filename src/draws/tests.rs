@@ -103,3 +103,36 @@ fn filled_normals_are_rand_distrs_normals_bit_for_bit() {
         assert_eq!(group.lane(i).next_u64(), rng.next_u64(), "lane {i} ends in step");
     }
 }
+
+/// The AVX2 fill, which a processor without AVX-512 takes, draws the same
+/// numbers as `StandardNormal` lane by lane, through the slow lanes and
+/// across calls (on any processor that has AVX2, this one included).
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn the_avx2_fill_draws_rand_distrs_normals_bit_for_bit() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        // A processor without AVX2 never takes this fill.
+        return;
+    }
+    let mut group = GroupStreams::from_fn(|i| PathStream::new(13, 500 + i as u64));
+    let mut alone: Vec<_> = (0..LANES).map(|i| path_rng(13, 500 + i as u64)).collect();
+    let mut month = vec![Wide([0.0; LANES]); 84];
+    let mut tails = 0;
+    for _ in 0..3000 {
+        // SAFETY: the processor has AVX2 (tested above).
+        unsafe { group.fill_normals_avx2(&mut month) };
+        for z in &month {
+            for (i, rng) in alone.iter_mut().enumerate() {
+                let expected: f64 = rng.sample(StandardNormal);
+                assert_eq!(z.0[i].to_bits(), expected.to_bits(), "lane {i}");
+                tails += usize::from(z.0[i].abs() > ZIG_NORM_R);
+            }
+        }
+    }
+    // Two million normals reach the tail some 500 times (and the wedges
+    // some 24,000), so the slow lanes' spills are exercised.
+    assert!(tails > 50, "{tails} draws in the tail");
+    for (i, rng) in alone.iter_mut().enumerate() {
+        assert_eq!(group.lane(i).next_u64(), rng.next_u64(), "lane {i} ends in step");
+    }
+}
