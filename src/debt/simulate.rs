@@ -93,11 +93,7 @@ pub fn month_rates_group(
     let mut out = vec![Vec::with_capacity(months); count];
     let mut day = 0;
     for month in 0..months {
-        for (i, clock) in clocks.iter_mut().enumerate() {
-            let mut lane = streams.lane(i);
-            model.start_month(clock, month, &mut lane);
-            streams.set_lane(i, lane);
-        }
+        streams.start_month(model, &mut clocks, month);
         streams.fill_normals(&mut normals);
         let c = Coefficients::gather(|i| &kernels[clocks[i].regime].coefficients);
         for n in normals.chunks_exact(per_day) {

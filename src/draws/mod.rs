@@ -23,6 +23,7 @@ use rand_xoshiro::SplitMix64;
 use rand_xoshiro::rand_core::utils::{fill_bytes_via_next_word, read_words};
 
 use crate::lanes::{LANES, Wide};
+use crate::market::{Clock, MarketModel};
 use crate::rng::path_seed;
 
 mod ziggurat_tables;
@@ -110,6 +111,16 @@ impl GroupStreams {
     pub fn set_lane(&mut self, i: usize, lane: PathStream) {
         for (row, word) in self.s.iter_mut().zip(lane.s) {
             row[i] = word;
+        }
+    }
+
+    /// The start of `month` for every lane: its clock's regime draw
+    /// ([`MarketModel::start_month`]), from the lane's own stream.
+    pub fn start_month(&mut self, model: &MarketModel, clocks: &mut [Clock; LANES], month: usize) {
+        for (i, clock) in clocks.iter_mut().enumerate() {
+            let mut lane = self.lane(i);
+            model.start_month(clock, month, &mut lane);
+            self.set_lane(i, lane);
         }
     }
 

@@ -20,8 +20,9 @@
 //! `Managed::close_day` makes) finds nothing to sell, the day ends no
 //! month, and there is no breach: the rule has nothing to do, and the
 //! day can change only the record's extremes, which the group keeps in
-//! its lanes ([`crate::rule::Extremes`]: a new high is a vector select,
-//! a deeper drawdown or a lower margin is observed lane by lane). Any
+//! its lanes ([`crate::rule::Extremes`]: a new high and a deeper drawdown
+//! are one branch-free vector step, a lower margin is observed lane by
+//! lane). Any
 //! other day hands that path's holdings to its `Managed`, which closes
 //! the day in full. Each lane's figures are the bits its path has alone,
 //! whatever the processor's vector width: the group code is compiled for
@@ -697,11 +698,7 @@ fn month_draws<const PLAIN: bool>(
     draws: &mut [GroupDraws],
 ) {
     if let Some((inflation, spread)) = model.gaussian_extras() {
-        for (i, clock) in clocks.iter_mut().enumerate() {
-            let mut lane = streams.lane(i);
-            model.start_month(clock, month, &mut lane);
-            streams.set_lane(i, lane);
-        }
+        streams.start_month(model, clocks, month);
         let per_day = 4 + usize::from(!PLAIN && inflation) + usize::from(!PLAIN && spread);
         normals.resize(per_day * draws.len(), Wide::splat(0.0));
         streams.fill_normals(normals);

@@ -62,8 +62,10 @@ impl PathRecord {
         self.extremes.peak *= factor;
     }
 
-    /// Adds one day. New extremes are tested by multiplication, so a
-    /// quiet day divides nothing.
+    /// Adds one day. A breach and a new lowest margin are tested by
+    /// multiplication; the drawdown's division is taken every day, so the
+    /// same step runs without a branch on a group of paths
+    /// ([`Extremes::observe_close`]).
     #[inline]
     pub fn observe(&mut self, day: &Day) {
         for trade in day.down.iter().chain(&day.up) {
