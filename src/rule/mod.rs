@@ -281,12 +281,8 @@ impl Managed {
         let up = if month_end {
             self.window.push(self.value());
             self.floor = self.policy.floor(self.window.high());
-            let e = self.equity_share();
-            let e_max = self.max_equity_share();
-            let room = self.policy.target.min(e_max) - e;
-            let goal = e.max(self.policy.target.min(e_max - self.policy.up_headroom));
-            (room >= self.policy.up_band - SHARE_EPSILON && goal > e + SHARE_EPSILON)
-                .then(|| self.trade_to(TradeKind::Up, goal))
+            let goal = self.policy.up_weighting(self.equity_share(), self.max_equity_share());
+            goal.map(|goal| self.trade_to(TradeKind::Up, goal))
         } else {
             None
         };
@@ -419,15 +415,11 @@ impl Managed {
             let goal = (max_equity - p.down_headroom).max(0.0);
             let amount = (equity - goal) * value;
             Action::Sell { to_share: goal, amount, cost: p.cost(amount) }
+        } else if let Some(goal) = p.up_weighting(equity, max_equity) {
+            let amount = (goal - equity) * value;
+            Action::MayBuy { to_share: goal, amount, cost: p.cost(amount) }
         } else {
-            let room = p.target.min(max_equity) - equity;
-            let goal = equity.max(p.target.min(max_equity - p.up_headroom));
-            if room >= p.up_band - SHARE_EPSILON && goal > equity + SHARE_EPSILON {
-                let amount = (goal - equity) * value;
-                Action::MayBuy { to_share: goal, amount, cost: p.cost(amount) }
-            } else {
-                Action::Hold
-            }
+            Action::Hold
         };
         Position {
             value,

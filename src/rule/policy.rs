@@ -107,6 +107,17 @@ impl Policy {
                     > (value - floor) - (self.buffer + self.fixed_income_stress) * value))
     }
 
+    /// The up-weighting check of step 6 for equity share `equity` and
+    /// maximum `max_equity`, after the month's value is stored: the share
+    /// to buy up to, if any. It needs room to the allowed share (the
+    /// target at most) of at least `up_band`, and buys to `up_headroom`
+    /// under the maximum, the target at most.
+    pub fn up_weighting(&self, equity: f64, max_equity: f64) -> Option<f64> {
+        let room = self.target.min(max_equity) - equity;
+        let goal = equity.max(self.target.min(max_equity - self.up_headroom));
+        (room >= self.up_band - SHARE_EPSILON && goal > equity + SHARE_EPSILON).then_some(goal)
+    }
+
     /// Trading cost for moving `amount` of equities.
     pub fn cost(&self, amount: f64) -> f64 {
         amount.abs() * self.cost_bps / 10_000.0
@@ -221,6 +232,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn up_weighting_needs_the_band_and_buys_to_the_headroom() {
+        let p = Policy::DOCUMENT_DEFAULTS;
+        // 20 pp of room: buy to 5 pp under the maximum.
+        assert_eq!(p.up_weighting(0.30, 0.50), Some(0.45));
+        // The worked example: 53.3 - 44.3 = 9 pp, under the 10 pp band.
+        assert_eq!(p.up_weighting(0.443, 0.533), None);
+        // The target caps the room and the goal: 80 % at most.
+        assert_eq!(p.up_weighting(0.65, 1.0), Some(0.8));
+        assert_eq!(p.up_weighting(0.75, 1.0), None);
     }
 
     #[test]
