@@ -55,16 +55,22 @@ impl Axis {
     /// Without branches, so a group's lanes bin as one vector.
     #[inline(always)]
     fn bin(&self, x: f64) -> usize {
-        let t = match self.log_scale {
-            Some(s) => {
-                let y = crate::lanes::ln(x / s);
-                if x > 0.0 { y } else { f64::NEG_INFINITY }
-            }
-            None => x,
-        };
-        // `max` takes NaN to 0; the cast truncates a number in range.
+        match self.log_scale {
+            Some(s) => self.bin_on_axis(log_of(x, s)),
+            None => self.bin_on_axis(x),
+        }
+    }
+
+    /// The bin of `t`, a position on the axis (`ln(x / scale)` on a log
+    /// axis).
+    #[inline(always)]
+    fn bin_on_axis(&self, t: f64) -> usize {
+        // `max` takes NaN to 0. The whole number under `f` (at most
+        // 65,535) lands in the low bits of `floor(f) + 2^52`, exactly: a
+        // cast would be tested lane by lane for its range, this runs as
+        // one vector.
         let f = ((t - self.lo) * self.per_unit).max(0.0).min((self.bins - 1) as f64);
-        f as usize
+        ((f.floor() + TWO_TO_52).to_bits() & 0xFFFF) as usize
     }
 
     /// The value at fractional bin position `f`.
@@ -78,6 +84,16 @@ impl Axis {
 }
 
 /// How month-end figures map to bins: one axis for each [`Series`].
+/// `2^52`: from it up, the spacing of `f64`s is one.
+const TWO_TO_52: f64 = 4_503_599_627_370_496.0;
+
+/// `ln(x / scale)`; minus infinity for `x <= 0` or NaN.
+#[inline(always)]
+fn log_of(x: f64, scale: f64) -> f64 {
+    let y = crate::lanes::ln(x / scale);
+    if x > 0.0 { y } else { f64::NEG_INFINITY }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Binning {
     axes: [Axis; 4],
@@ -98,8 +114,19 @@ impl Binning {
     pub fn bins_of_group(&self, figures: [Wide; 4]) -> [[u16; LANES]; 4] {
         let mut out = [[0; LANES]; 4];
         for ((row, axis), xs) in out.iter_mut().zip(&self.axes).zip(figures) {
-            for (b, x) in row.iter_mut().zip(xs.0) {
-                *b = axis.bin(x) as u16;
+            // The axis's kind outside the lanes' loop, so that the loop
+            // has no branch and runs as one vector.
+            match axis.log_scale {
+                Some(s) => {
+                    for (b, x) in row.iter_mut().zip(xs.0) {
+                        *b = axis.bin_on_axis(log_of(x, s)) as u16;
+                    }
+                }
+                None => {
+                    for (b, x) in row.iter_mut().zip(xs.0) {
+                        *b = axis.bin_on_axis(x) as u16;
+                    }
+                }
             }
         }
         out
@@ -252,6 +279,54 @@ mod tests {
         a.add(0, [90.0, 0.5, 0.1, 80.0]);
         b.add(1, [110.0, 0.6, 0.2, 88.0]);
         assert_eq!(a.clone().merge(b.clone()), b.merge(a));
+    }
+
+    proptest::proptest! {
+        /// A figure's bin is the whole number under its place on the axis,
+        /// the end bins take what lies beyond, and a group bins each lane
+        /// as one path alone.
+        #[test]
+        fn a_figure_falls_in_the_bin_under_it(
+            xs in proptest::collection::vec(-3000.0f64..30_000.0, LANES),
+            shares in proptest::collection::vec(-0.5f64..1.5, LANES),
+        ) {
+            let h = MonthHistograms::new(1, 1477.0);
+            let binning = h.binning();
+            let group = binning.bins_of_group([
+                Wide::from_fn(|i| xs[i]),
+                Wide::from_fn(|i| shares[i]),
+                Wide::from_fn(|i| shares[i] * 2.0 - 1.0),
+                Wide::from_fn(|i| xs[i] * 0.8),
+            ]);
+            for i in 0..LANES {
+                let figures = [xs[i], shares[i], shares[i] * 2.0 - 1.0, xs[i] * 0.8];
+                let one = binning.bins(figures);
+                for (s, axis) in binning.axes.iter().enumerate() {
+                    let t = match axis.log_scale {
+                        Some(scale) if figures[s] > 0.0 => (figures[s] / scale).ln(),
+                        Some(_) => f64::NEG_INFINITY,
+                        None => figures[s],
+                    };
+                    let place = ((t - axis.lo) * axis.per_unit).clamp(0.0, (axis.bins - 1) as f64);
+                    // The platform's logarithm may differ from the
+                    // project's in the last place: a bin either side.
+                    let want = place.floor() as i64;
+                    proptest::prop_assert!((i64::from(one[s]) - want).abs() <= 1, "{s}: {} vs {want}", one[s]);
+                    proptest::prop_assert_eq!(group[s][i], one[s]);
+                    if axis.log_scale.is_none() {
+                        proptest::prop_assert_eq!(i64::from(one[s]), want);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_figure_with_no_place_on_the_axis_counts_in_bin_zero() {
+        let binning = MonthHistograms::new(1, 1000.0).binning();
+        assert_eq!(binning.bins([f64::NAN, f64::NAN, f64::NAN, 0.0]), [0; 4]);
+        assert_eq!(binning.bins([-5.0, -1.0, -2.0, f64::NEG_INFINITY]), [0; 4]);
+        assert_eq!(binning.bins([f64::INFINITY, 2.0, 2.0, 1e9]), [2047, 999, 1999, 2047]);
     }
 
     #[test]
