@@ -83,7 +83,6 @@ impl Axis {
     }
 }
 
-/// How month-end figures map to bins: one axis for each [`Series`].
 /// `2^52`: from it up, the spacing of `f64`s is one.
 const TWO_TO_52: f64 = 4_503_599_627_370_496.0;
 
@@ -94,6 +93,7 @@ fn log_of(x: f64, scale: f64) -> f64 {
     if x > 0.0 { y } else { f64::NEG_INFINITY }
 }
 
+/// How month-end figures map to bins: one axis for each [`Series`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Binning {
     axes: [Axis; 4],
@@ -322,7 +322,7 @@ mod tests {
     }
 
     #[test]
-    fn a_figure_with_no_place_on_the_axis_counts_in_bin_zero() {
+    fn figures_off_the_axes_count_in_the_end_bins() {
         let binning = MonthHistograms::new(1, 1000.0).binning();
         assert_eq!(binning.bins([f64::NAN, f64::NAN, f64::NAN, 0.0]), [0; 4]);
         assert_eq!(binning.bins([-5.0, -1.0, -2.0, f64::NEG_INFINITY]), [0; 4]);
