@@ -39,7 +39,9 @@ use rayon::prelude::*;
 
 use crate::draws::{GroupStreams, PathStream};
 use crate::lanes::{LANES, Real, Wide};
-use crate::market::{Clock, Coefficients, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
+use crate::market::{
+    Clock, Coefficients, DayConstants, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY, Shock,
+};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::{Binning, MonthHistograms};
@@ -589,15 +591,7 @@ impl Engine {
             // processor's pipelines full.
             let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
             for (d, r) in draws.iter().zip(returns.iter_mut()) {
-                *r = rates.apply::<PLAIN>(
-                    &coefficients,
-                    &constants,
-                    model,
-                    day_count,
-                    d.n,
-                    d.inflation,
-                    d.spread,
-                );
+                *r = d.apply::<PLAIN>(&mut rates, &coefficients, &constants, model, day_count);
                 day_count += 1;
             }
             for (day, r) in returns.iter().enumerate() {
@@ -718,12 +712,7 @@ fn month_draws<const PLAIN: bool>(
         let mut lane = streams.lane(i);
         model.start_month(clock, month, &mut lane);
         for d in draws.iter_mut() {
-            let s = model.draw::<PLAIN, _>(kernels, clock, &mut lane);
-            for (f, x) in d.n.iter_mut().zip(s.n) {
-                f.0[i] = x;
-            }
-            d.inflation.0[i] = s.inflation;
-            d.spread.0[i] = s.spread;
+            d.set_lane(i, model.draw::<PLAIN, _>(kernels, clock, &mut lane));
         }
         streams.set_lane(i, lane);
     }
@@ -735,6 +724,32 @@ struct GroupDraws {
     n: [Wide; 4],
     inflation: Wide,
     spread: Wide,
+}
+
+impl GroupDraws {
+    /// Lane `i`'s draws from its path's `shock`.
+    #[inline(always)]
+    fn set_lane(&mut self, i: usize, shock: Shock) {
+        for (f, x) in self.n.iter_mut().zip(shock.n) {
+            f.0[i] = x;
+        }
+        self.inflation.0[i] = shock.inflation;
+        self.spread.0[i] = shock.spread;
+    }
+
+    /// Day `day`'s moves of the group's market for these draws
+    /// ([`Rates::apply`]).
+    #[inline(always)]
+    fn apply<const PLAIN: bool>(
+        &self,
+        rates: &mut Rates<Wide>,
+        coefficients: &Coefficients<Wide>,
+        constants: &DayConstants,
+        model: &MarketModel,
+        day: usize,
+    ) -> DayReturns<Wide> {
+        rates.apply::<PLAIN>(coefficients, constants, model, day, self.n, self.inflation, self.spread)
+    }
 }
 
 /// A schedule's flows at the start of `month`, lane by lane (out of line:

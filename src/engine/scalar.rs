@@ -272,25 +272,12 @@ impl Engine {
             for (i, (clock, rng)) in clocks.iter_mut().zip(&mut rngs).enumerate() {
                 model.start_month(clock, month, rng);
                 for d in &mut draws {
-                    let s = model.draw::<PLAIN, _>(&self.kernels, clock, rng);
-                    for (f, x) in d.n.iter_mut().zip(s.n) {
-                        f.0[i] = x;
-                    }
-                    d.inflation.0[i] = s.inflation;
-                    d.spread.0[i] = s.spread;
+                    d.set_lane(i, model.draw::<PLAIN, _>(&self.kernels, clock, rng));
                 }
             }
             let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
             for (day, d) in draws.iter().enumerate() {
-                let r = rates.apply::<PLAIN>(
-                    &coefficients,
-                    &constants,
-                    model,
-                    day_count,
-                    d.n,
-                    d.inflation,
-                    d.spread,
-                );
+                let r = d.apply::<PLAIN>(&mut rates, &coefficients, &constants, model, day_count);
                 let month_end = day + 1 == days;
                 for (i, lane) in carried.iter_mut().enumerate() {
                     let (sw, gl, fi) = (r.swedish_equity.0[i], r.global_equity.0[i], r.fixed_income.0[i]);
