@@ -638,6 +638,15 @@ impl Engine {
                 }
             }
 
+            // Every lane's tally is as long as the others', so their rolling
+            // windows fill together, and their real growth is one vector.
+            let rolling = books[0].tally.rolling_start().map(|_| {
+                let start = |i: usize| books[i].tally.rolling_start().unwrap_or_default();
+                let then = Wide::from_fn(|i| start(i).0);
+                let index_then = Wide::from_fn(|i| start(i).1);
+                let value = Wide::from_fn(|i| books[i].fund.value());
+                real_growth(value, then, rates.log_price_index, index_then)
+            });
             let mut figures = [Wide::splat(0.0); 4];
             for (i, book) in books.iter_mut().enumerate() {
                 let value = book.fund.value();
@@ -654,7 +663,15 @@ impl Engine {
                     out.value_12m = value;
                     out.equity_share_12m = equity;
                 }
-                book.tally.month_end(month as u32, value, equity, rates.log_price_index.0[i], out);
+                let growth = rolling.map(|g| g.0[i]);
+                book.tally.month_end_grown(
+                    month as u32,
+                    value,
+                    equity,
+                    rates.log_price_index.0[i],
+                    growth,
+                    out,
+                );
             }
             ends.set_group(month, column, live, &figures);
             if FLOWS && recorded.get(next_record) == Some(&month) {
@@ -971,6 +988,31 @@ impl MonthTally {
     /// The end of `month` at `value`, equity share `equity` and log price
     /// index `log_index`.
     fn month_end(&mut self, month: u32, value: f64, equity: f64, log_index: f64, out: &mut PathSummary) {
+        let growth =
+            self.rolling_start().map(|(then, index_then)| real_growth(value, then, log_index, index_then));
+        self.month_end_grown(month, value, equity, log_index, growth, out);
+    }
+
+    /// The value and log price index at the start of the rolling window
+    /// the next month-end closes, once the path is that long.
+    #[inline(always)]
+    fn rolling_start(&self) -> Option<(f64, f64)> {
+        let months = self.history.len();
+        (months >= ROLLING_MONTHS).then(|| self.history[months - ROLLING_MONTHS])
+    }
+
+    /// [`MonthTally::month_end`] with the rolling window's real growth
+    /// ([`real_growth`]) already taken, when the window is full: a group
+    /// takes its lanes' at once.
+    fn month_end_grown(
+        &mut self,
+        month: u32,
+        value: f64,
+        equity: f64,
+        log_index: f64,
+        real_growth: Option<f64>,
+        out: &mut PathSummary,
+    ) {
         if let Some((start, before)) = self.first_down {
             self.low_streak = if equity < CASH_LOCK_SHARE { self.low_streak + 1 } else { 0 };
             out.cash_lock |= self.low_streak >= CASH_LOCK_MONTHS;
@@ -996,15 +1038,21 @@ impl MonthTally {
             window.push(value);
         }
         self.history.push((value, log_index));
-        if self.history.len() > ROLLING_MONTHS {
+        if let Some(growth) = real_growth {
             // The real return a year is at least the target when the real
             // growth over five years is at least (1 + target)^5: no root.
-            let (then, index_then) = self.history[self.history.len() - 1 - ROLLING_MONTHS];
-            let real_growth = (value / then) / crate::lanes::exp(log_index - index_then);
             out.rolling_windows += 1;
-            out.rolling_hits += u32::from(real_growth >= self.target_growth);
+            out.rolling_hits += u32::from(growth >= self.target_growth);
         }
     }
+}
+
+/// Real growth from a month-end worth `then` at log price index
+/// `index_then` to one worth `value` at `log_index`: for one path or a
+/// group's lanes, with the same bits in each.
+#[inline(always)]
+fn real_growth<T: Real>(value: T, then: T, log_index: T, index_then: T) -> T {
+    (value / then) / (log_index - index_then).exp()
 }
 
 mod scalar;
