@@ -159,7 +159,9 @@ impl Vectors {
     fn detect() -> Vectors {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512f") {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
                 return Vectors::Avx512;
             }
             if std::arch::is_x86_feature_detected!("avx2") {
