@@ -42,7 +42,7 @@ use crate::lanes::{LANES, Real, Wide};
 use crate::market::{
     Clock, Coefficients, DayConstants, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY, Shock,
 };
-use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON};
+use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::{Binning, MonthHistograms};
 
@@ -640,23 +640,24 @@ impl Engine {
                 }
             }
 
+            // Every lane closed the month end in full, and its holdings and
+            // floor are back in `hot`: the month's figures are one vector
+            // each, in the rule's own formulas.
+            let equity = hot.swedish + hot.global;
+            let value = equity + hot.fixed;
+            let share = Wide::from_fn(|i| equity_share(equity.0[i], value.0[i]));
+            let margin = Wide::from_fn(|i| crate::rule::margin(value.0[i], hot.floor.0[i]));
+            let figures = [value, share, margin, hot.floor];
             // Every lane's tally is as long as the others', so their rolling
             // windows fill together, and their real growth is one vector.
             let rolling = books[0].tally.rolling_start().map(|_| {
                 let start = |i: usize| books[i].tally.rolling_start().unwrap_or_default();
                 let then = Wide::from_fn(|i| start(i).0);
                 let index_then = Wide::from_fn(|i| start(i).1);
-                let value = Wide::from_fn(|i| books[i].fund.value());
                 real_growth(value, then, rates.log_price_index, index_then)
             });
-            let mut figures = [Wide::splat(0.0); 4];
             for (i, book) in books.iter_mut().enumerate() {
-                let value = book.fund.value();
-                let equity = book.fund.equity_share();
-                figures[0].0[i] = value;
-                figures[1].0[i] = equity;
-                figures[2].0[i] = book.fund.margin();
-                figures[3].0[i] = book.fund.floor();
+                let (value, equity) = (value.0[i], share.0[i]);
                 let out = &mut book.out;
                 if month == 2 {
                     out.equity_share_3m = equity;

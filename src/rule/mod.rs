@@ -138,7 +138,7 @@ pub struct Day {
 impl Day {
     /// `E` before trading.
     pub fn equity_pre(&self) -> f64 {
-        if self.value_pre > 0.0 { self.equity_value_pre / self.value_pre } else { 0.0 }
+        equity_share(self.equity_value_pre, self.value_pre)
     }
 
     /// `m` before trading.
@@ -378,8 +378,7 @@ impl Managed {
 
     /// `E`; zero for an empty portfolio.
     pub fn equity_share(&self) -> f64 {
-        let v = self.value();
-        if v > 0.0 { self.holdings.equity_value() / v } else { 0.0 }
+        equity_share(self.holdings.equity_value(), self.value())
     }
 
     /// `H`.
@@ -447,6 +446,13 @@ fn add_pro_rata(holdings: &mut [f64], mix: &[f64], total: f64, amount: f64) {
             *x += amount * w;
         }
     }
+}
+
+/// `E`: equities worth `equity` in a portfolio worth `value`; zero for an
+/// empty portfolio.
+#[inline(always)]
+pub fn equity_share(equity: f64, value: f64) -> f64 {
+    if value > 0.0 { equity / value } else { 0.0 }
 }
 
 /// `m = (V - F) / V`; minus infinity for an empty portfolio.
