@@ -55,11 +55,15 @@ impl MonthEndWindow {
         let dropped = if self.values.len() > self.capacity { self.values.pop_front() } else { None };
         let start_dropped = self.values.len() == self.capacity && self.start_value.take().is_some();
         // A maximum is exact, so it can be kept up to date: only a high
-        // that leaves the window needs a search.
-        if value >= self.high {
-            self.high = value;
-        } else if start_dropped || dropped.is_some_and(|d| d >= self.high) {
+        // that leaves the window needs a search. (The usual month, a
+        // select rather than a branch: whether a month-end is a new high
+        // is a coin toss the processor cannot predict.)
+        let rises = value >= self.high;
+        let stale = start_dropped || dropped.is_some_and(|d| d >= self.high);
+        if stale && !rises {
             self.recompute_high();
+        } else {
+            self.high = if rises { value } else { self.high };
         }
     }
 
