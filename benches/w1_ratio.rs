@@ -1,5 +1,5 @@
 //! W1 against its floor, measured in turns: the floor (W1's draws alone,
-//! two ways), then the whole engine with its statistics, then the floor
+//! three ways), then the whole engine with its statistics, then the floor
 //! again, and so on, on all cores, in short rounds so that both see the
 //! same machine at nearly the same moment. On a shared machine whose speed
 //! drifts by half within minutes, each figure alone means little; the

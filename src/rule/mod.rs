@@ -279,9 +279,15 @@ impl Managed {
 
         // Step 6: the month end, then the up-weighting check.
         let up = if month_end {
-            self.window.push(self.value());
+            // The holdings' sums once, for the window and the up-weighting
+            // test alike (the figures `value`, `equity_share` and
+            // `max_equity_share` give).
+            let equity = self.holdings.equity_value();
+            let value = equity + self.holdings.fixed_income_value();
+            self.window.push(value);
             self.floor = self.policy.floor(self.window.high());
-            let goal = self.policy.up_weighting(self.equity_share(), self.max_equity_share());
+            let max_equity = self.policy.max_equity_share(margin(value, self.floor));
+            let goal = self.policy.up_weighting(equity_share(equity, value), max_equity);
             goal.map(|goal| self.trade_to(TradeKind::Up, goal))
         } else {
             None
