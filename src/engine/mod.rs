@@ -651,9 +651,11 @@ impl Engine {
             // Every lane's tally is as long as the others', so their rolling
             // windows fill together, and their real growth is one vector.
             let rolling = books[0].tally.rolling_start().map(|_| {
-                let start = |i: usize| books[i].tally.rolling_start().unwrap_or_default();
-                let then = Wide::from_fn(|i| start(i).0);
-                let index_then = Wide::from_fn(|i| start(i).1);
+                let starts: [(f64, f64); LANES] = std::array::from_fn(|i| {
+                    books[i].tally.rolling_start().expect("invariant: every lane's tally is as long")
+                });
+                let then = Wide::from_fn(|i| starts[i].0);
+                let index_then = Wide::from_fn(|i| starts[i].1);
                 real_growth(value, then, rates.log_price_index, index_then)
             });
             for (i, book) in books.iter_mut().enumerate() {

@@ -44,6 +44,37 @@ fn a_path_is_the_same_alone_or_in_a_run() {
     assert_eq!(engine.path(42, &mut h), outcome.paths[42]);
 }
 
+/// A month's figures are read from the group's lanes after every lane's
+/// `Managed` has closed the month; they must be the paths' own. A
+/// horizon's last month-end value and equity share are in each path's
+/// summary, taken from its `Managed` (for horizons under 12 months), so
+/// each horizon from one to eleven months checks one more month end of
+/// eight paths side by side, up-weightings included.
+#[test]
+fn a_months_figures_in_the_histograms_are_each_paths_own() {
+    use crate::stats::Series;
+    for months in 1..12 {
+        let engine = w1(LANES, months);
+        let mut h = MonthHistograms::new(months, engine.start_value());
+        let mut out = [PathSummary::default(); LANES];
+        engine.paths(0, &mut out, &mut h);
+        let mut expected = MonthHistograms::new(months, engine.start_value());
+        for p in &out {
+            expected.add(months - 1, [p.final_value, p.equity_share_12m, 0.0, 0.0]);
+        }
+        for series in [Series::Value, Series::EquityShare] {
+            for k in 1..16 {
+                let q = f64::from(k) / 16.0;
+                assert_eq!(
+                    h.quantile(series, months - 1, q).to_bits(),
+                    expected.quantile(series, months - 1, q).to_bits(),
+                    "{series:?} at month {months}, quantile {q}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn progress_counts_every_path() {
     let engine = w1(BLOCK + 5, 2);
