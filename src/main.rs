@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Stress(args) => commands::stress(args),
         Command::Compare(args) => commands::compare(args),
         Command::Report(args) => commands::report(args),
+        Command::Calibrate(args) => commands::calibrate(args),
     };
     match result {
         Ok(printed) => match std::io::stdout().lock().write_all(printed.as_bytes()) {

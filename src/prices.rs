@@ -36,6 +36,22 @@ impl PriceSeries {
 
     /// Parses CSV `bytes`; `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8], date_col: &str, price_col: &str) -> Result<PriceSeries> {
+        PriceSeries::parse_with(path, bytes, [date_col, price_col], "a positive, finite price", |v| v > 0.0)
+    }
+
+    /// A dated series of rates (`% a year`, say), which may be zero or
+    /// negative: as [`PriceSeries::parse`] but any finite value is taken.
+    pub fn parse_rates(path: &Path, bytes: &[u8], date_col: &str, rate_col: &str) -> Result<PriceSeries> {
+        PriceSeries::parse_with(path, bytes, [date_col, rate_col], "a finite number", |_| true)
+    }
+
+    fn parse_with(
+        path: &Path,
+        bytes: &[u8],
+        [date_col, price_col]: [&str; 2],
+        expected: &str,
+        accept: fn(f64) -> bool,
+    ) -> Result<PriceSeries> {
         let rows = read_dated_csv(
             path,
             bytes,
@@ -43,7 +59,8 @@ impl PriceSeries {
                 (date_col, Some("name the column with --date-col")),
                 (price_col, Some("name the column with --price-col")),
             ],
-            "a positive, finite price",
+            expected,
+            accept,
         )
         .map_err(Error::invalid)?;
         let problems: Vec<Problem> = rows
@@ -125,12 +142,13 @@ pub(crate) fn records_with_lines<R: std::io::Read>(
 /// for when it is missing) of every row of a CSV with a header. Values
 /// must be positive and finite (`value_expected` says so to the user).
 /// Every bad cell is a problem, up to [`MAX_ROW_PROBLEMS`]; other columns
-/// are ignored.
+/// are ignored. Values must be finite and pass `accept`.
 pub(crate) fn read_dated_csv(
     path: &Path,
     bytes: &[u8],
     columns: [(&str, Option<&str>); 2],
     value_expected: &str,
+    accept: fn(f64) -> bool,
 ) -> std::result::Result<Vec<DatedRow>, Vec<Problem>> {
     let [(date_col, _), (value_col, _)] = columns;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
@@ -179,7 +197,7 @@ pub(crate) fn read_dated_csv(
         let raw_date = record.get(date_idx).unwrap_or("");
         let raw_value = record.get(value_idx).unwrap_or("");
         let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d").ok();
-        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
+        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && accept(*v));
         if date.is_none() {
             let found = format!("{raw_date:?}");
             problems.push(Problem::new(

@@ -52,6 +52,51 @@ pub enum Command {
     /// ahead, the stresses, the obligation, the loans and the method, each
     /// figure against its limit, as HTML, Markdown, charts, CSV and JSON.
     Report(ReportArgs),
+    /// Fit the market model to history: regimes of the equities and the
+    /// currency (Markov switching, by EM), the short rate and inflation
+    /// (Vasicek by exact maximum likelihood); writes a [market] block to
+    /// paste into a scenario, calibration.json and the regime chart.
+    Calibrate(CalibrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// A series to fit, repeated: FACTOR=CSV or FACTOR=CSV:COLUMN, FACTOR one of swedish_equity, global_equity, sek_per_usd (index or price levels), short_rate (% a year), inflation (a price index); daily, monthly or (inflation) yearly.
+    #[arg(long = "series", value_name = "FACTOR=CSV[:COLUMN]", required = true)]
+    pub series: Vec<String>,
+    /// Column holding the date (YYYY-MM-DD), in every file.
+    #[arg(long, default_value = "date")]
+    pub date_col: String,
+    /// Column holding the value, where a --series names none.
+    #[arg(long, default_value = "close")]
+    pub price_col: String,
+    /// First month end to fit [default: the first all series share]
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// Last month end to fit [default: the last all series share]
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+    /// Regimes of the equities and the currency: 1, 2, 3, or auto (the lowest BIC).
+    #[arg(long, default_value = "auto")]
+    pub regimes: String,
+    /// Shocks within a regime: gaussian, or student_t (degrees of freedom fitted by maximum likelihood).
+    #[arg(long, default_value = "gaussian")]
+    pub shocks: String,
+    /// A price index's yearly dividend yield, repeated: FACTOR=RATE (0.03 for 3 %), added to its returns, since the model's equities are total return.
+    #[arg(long = "dividend-yield", value_name = "FACTOR=RATE")]
+    pub dividend_yield: Vec<String>,
+    /// A scenario whose market keys that history cannot give (fixed-income duration, hedge ratio, credit spread) go into market.toml unchanged.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Seed of the EM's random starts.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Folder for market.toml, calibration.json and regimes.svg/.png (replaced whole).
+    #[arg(long, default_value = "out/calibrate")]
+    pub out: PathBuf,
+    /// Language of the printout and the chart: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
 }
 
 #[derive(Debug, Args)]

@@ -1259,3 +1259,100 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     );
     Ok(printed)
 }
+
+/// `FACTOR=CSV[:COLUMN]` or `FACTOR=VALUE` split at the `=`.
+fn factor_pair<'a>(option: &str, given: &'a str) -> Result<(pensionsim::calibrate::Factor, &'a str)> {
+    use pensionsim::calibrate::Factor;
+    let names = Factor::ALL.map(Factor::name).join(", ");
+    let Some((name, rest)) = given.split_once('=') else {
+        bail!("{option} {given:?}: expected FACTOR=…, FACTOR one of {names}");
+    };
+    let factor = Factor::parse(name)
+        .with_context(|| format!("{option} {given:?}: unknown factor {name:?}; expected one of {names}"))?;
+    Ok((factor, rest))
+}
+
+pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
+    use pensionsim::calibrate::{Factor, Observed, RegimeChoice, Settings};
+    let regimes = match args.regimes.as_str() {
+        "auto" => RegimeChoice::Auto,
+        "1" => RegimeChoice::Fixed(1),
+        "2" => RegimeChoice::Fixed(2),
+        "3" => RegimeChoice::Fixed(3),
+        other => bail!("--regimes {other:?}: expected 1, 2, 3 or auto"),
+    };
+    let student_t = match args.shocks.as_str() {
+        "gaussian" => false,
+        "student_t" => true,
+        other => bail!("--shocks {other:?}: expected gaussian or student_t"),
+    };
+    let mut dividend_yield = std::collections::BTreeMap::new();
+    for given in &args.dividend_yield {
+        let (factor, rate) = factor_pair("--dividend-yield", given)?;
+        let rate: f64 = rate
+            .parse()
+            .ok()
+            .filter(|r: &f64| (0.0..=0.2).contains(r))
+            .with_context(|| format!("--dividend-yield {given:?}: expected a yearly rate from 0 to 0.2 (0.03 for 3 %)"))?;
+        if !factor.is_return() || factor == Factor::SekPerUsd {
+            bail!("--dividend-yield {given:?}: only swedish_equity and global_equity pay dividends");
+        }
+        dividend_yield.insert(factor, rate);
+    }
+    let keep = match &args.scenario {
+        Some(path) => Some(load_scenario(path)?.market.with_context(|| {
+            format!("--scenario {}: the scenario has no [market] to keep keys from", path.display())
+        })?),
+        None => None,
+    };
+    let out = &args.out;
+    let staging = super::output::Staging::new(out)?;
+    let mut observed = Vec::new();
+    for given in &args.series {
+        let (factor, file) = factor_pair("--series", given)?;
+        let (file, column) = match file.rsplit_once(':') {
+            Some((f, c)) if !c.is_empty() && !c.contains(['/', '\\']) => (f, c),
+            _ => (file, args.price_col.as_str()),
+        };
+        let path = Path::new(file);
+        let bytes = std::fs::read(path).with_context(|| format!("--series {given:?}: cannot read {file}"))?;
+        let series = if factor.is_rate() {
+            PriceSeries::parse_rates(path, &bytes, &args.date_col, column)?
+        } else {
+            PriceSeries::parse(path, &bytes, &args.date_col, column)?
+        };
+        observed.push(Observed {
+            factor,
+            source: format!("{file}:{column}"),
+            dates: series.dates,
+            values: series.prices,
+        });
+    }
+    let settings = Settings {
+        from: args.from,
+        to: args.to,
+        regimes,
+        student_t,
+        dividend_yield,
+        seed: args.seed,
+        trading_days_per_month: keep.as_ref().map_or(21, |m| m.trading_days_per_month),
+    };
+    let c = pensionsim::calibrate::calibrate(&observed, &settings).map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+    let chart = chart::regimes::regime_chart(&c, args.lang)?;
+    let json = serde_json::to_string_pretty(&c.json())?;
+    let toml = c.market_toml(keep.as_ref());
+    staging.write(&[
+        ("market.toml", toml.as_bytes()),
+        ("calibration.json", json.as_bytes()),
+        ("regimes.svg", chart.svg.as_bytes()),
+        ("regimes.png", &chart.png),
+    ])?;
+    let dir = staging.commit()?;
+    let mut printed = pensionsim::report::calibrate::calibration_text(&c, args.lang);
+    let _ = writeln!(
+        printed,
+        "\nWrote {}: market.toml, calibration.json, regimes.svg, regimes.png",
+        dir.display()
+    );
+    Ok(printed)
+}

@@ -8,6 +8,7 @@
 //! still tells them apart.
 
 mod calendar;
+pub mod regimes;
 pub mod strategies;
 pub mod style;
 

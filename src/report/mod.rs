@@ -1,6 +1,7 @@
 //! What users see: terms in Swedish and English, number formats, tables
 //! and charts. Nothing here computes a figure; it only presents them.
 
+pub mod calibrate;
 pub mod chart;
 pub mod compare;
 pub mod compare_obligations;

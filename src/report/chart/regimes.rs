@@ -1,0 +1,115 @@
+//! The calibration's chart: the fitted history above, and under it each
+//! month's smoothed probability of each regime, stacked, so a reader sees
+//! which months the fit calls a crisis.
+
+use chrono::NaiveDate;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::style::{BLUE, Line, ORANGE, VERMILLION};
+use super::{Chart, DrawResult, Mark, date_panel, legend, page, render};
+use crate::calibrate::Calibration;
+use crate::error::Result;
+use crate::report::i18n::{Lang, number, percent};
+
+/// A regime's name in the report's language.
+pub fn regime_label(name: &str, lang: Lang) -> &str {
+    match (name, lang) {
+        ("calm", Lang::Sv) => "lugn",
+        ("unsettled", Lang::Sv) => "orolig",
+        ("crisis", Lang::Sv) => "kris",
+        ("normal", Lang::Sv) => "normal",
+        (other, _) => other,
+    }
+}
+
+/// Colour and fill of regime `k` of `n`, calmest first; each fill differs
+/// in opacity too, so the legend tells them apart in grey.
+fn look(k: usize, n: usize) -> (RGBColor, f64) {
+    match (n, k) {
+        (1, _) => (BLUE, 0.35),
+        (_, 0) => (BLUE, 0.30),
+        (3, 1) => (ORANGE, 0.55),
+        _ => (VERMILLION, 0.75),
+    }
+}
+
+/// The chart of `c`: the first return factor's index (log scale), and the
+/// smoothed regime probabilities.
+pub fn regime_chart(c: &Calibration, lang: Lang) -> Result<Chart> {
+    render("regimes", |root| draw(&root, c, lang), |root| draw(&root, c, lang))
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Calibration, lang: Lang) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let factor = c.return_factors[0].name();
+    let (from, to) = (c.dates[0], c.dates[c.dates.len() - 1]);
+    let title = match lang {
+        Lang::Sv => format!("Marknadsregimer anpassade till historien, {}–{}", from.format("%Y"), to.format("%Y")),
+        Lang::En => format!("Market regimes fitted to history, {}–{}", from.format("%Y"), to.format("%Y")),
+    };
+    let [top_legend, top, bottom_legend, bottom] = page(root, &title, 50)?;
+    let index_label = match lang {
+        Lang::Sv => format!("{factor}: index (start = 100, logaritmisk skala)"),
+        Lang::En => format!("{factor}: index (start = 100, log scale)"),
+    };
+    legend(&top_legend, &[(Mark::Line(Line::main(BLUE)), &index_label)])?;
+    let names: Vec<String> = c
+        .regimes
+        .iter()
+        .map(|r| {
+            let p = match lang {
+                Lang::Sv => "sannolikhet",
+                Lang::En => "probability",
+            };
+            format!("{} ({p})", regime_label(&r.name, lang))
+        })
+        .collect();
+    let n = c.regimes.len();
+    let items: Vec<(Mark, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| {
+            let (colour, opacity) = look(k, n);
+            (Mark::Band(colour, opacity), name.as_str())
+        })
+        .collect();
+    legend(&bottom_legend, &items)?;
+
+    // The index in base-10 logs, from 100 at the month before the first
+    // return, so that the axis's round ticks are powers of ten and their
+    // halves.
+    let mut level = 2.0;
+    let mut points: Vec<(NaiveDate, f64)> = Vec::with_capacity(c.dates.len());
+    for (i, d) in c.dates.iter().enumerate() {
+        level += c.returns[[i, 0]] / std::f64::consts::LN_10;
+        points.push((*d, level));
+    }
+    let lo = points.iter().map(|p| p.1).fold(2.0, f64::min);
+    let hi = points.iter().map(|p| p.1).fold(2.0, f64::max);
+    let pad = (hi - lo).max(1e-6) * 0.05;
+    let y_label = |v: &f64| number(10f64.powf(*v), 0, lang);
+    let mut panel = date_panel(&top, from..to, (lo - pad)..(hi + pad), "index", &y_label)?;
+    Line::main(BLUE).draw(&mut panel, points)?;
+
+    let probability = match lang {
+        Lang::Sv => "Sannolikhet",
+        Lang::En => "Probability",
+    };
+    let mut panel = date_panel(&bottom, from..to, 0.0..1.0, probability, &|v| percent(*v, 0, lang))?;
+    // Stacked: regime k fills from the sum of the calmer ones to that sum
+    // plus its own probability.
+    let mut below = vec![0.0; c.dates.len()];
+    for k in 0..n {
+        let (colour, opacity) = look(k, n);
+        let above: Vec<f64> = below.iter().enumerate().map(|(i, b)| b + c.fit.smoothed[[i, k]]).collect();
+        let mut outline: Vec<(NaiveDate, f64)> = c.dates.iter().copied().zip(above.iter().copied()).collect();
+        outline.extend(c.dates.iter().copied().zip(below.iter().copied()).rev());
+        panel.draw_series(std::iter::once(Polygon::new(outline, colour.mix(opacity).filled())))?;
+        below = above;
+    }
+    root.present()?;
+    Ok(())
+}
