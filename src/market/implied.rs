@@ -26,7 +26,8 @@
 //! the figures describe the model's long run, not the valuation date's
 //! regime. Path `p` draws from its own stream, `rng::path_rng(seed ^
 //! STREAM, p)`: first one uniform for the starting regime, then what a
-//! run's path draws. Each figure is the mean over paths of the path's
+//! run's path draws, less the inflation and credit-spread normals (no
+//! equity return depends on them, so they are left out). Each figure is the mean over paths of the path's
 //! figure, with its standard error from the spread between paths (which
 //! are independent); the geometric return is `exp` of the mean log return
 //! a year, less 1 (so a stated long-run return reappears as it is), with
@@ -234,9 +235,17 @@ pub fn model_figures(model: &MarketModel, paths: usize, years: usize, seed: u64)
         return None;
     }
     let pi = stationary(&model.transition)?;
-    // Fully hedged, global equities earn their local return only; the
-    // hedge ratio changes no draw.
-    let local = MarketModel { hedge_ratio: 1.0, ..model.clone() };
+    // Fully hedged, global equities earn their local return only. The
+    // parts no equity return depends on (inflation, the credit spread,
+    // Hull-White's level) are left out: their draws would change no
+    // equity figure's distribution, only cost time.
+    let local = MarketModel {
+        hedge_ratio: 1.0,
+        inflation_process: None,
+        credit_spread: None,
+        hull_white: None,
+        ..model.clone()
+    };
     let kernels = local.kernels();
     let per_path: Vec<[Raw; 2]> =
         (0..paths).into_par_iter().map(|p| path(&local, &kernels, &pi, seed, p as u64, years)).collect();
