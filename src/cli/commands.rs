@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pensionsim::engine::Engine;
 use pensionsim::market::implied::{self, BesideHistory};
-use pensionsim::market::{MarketModel, Shocks};
+use pensionsim::market::{FACTOR_NAMES, MarketModel, Shocks};
 use pensionsim::obligations::{DEPOSIT_PROBABILITIES, Outlook, outlook, solve_deposits};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
@@ -135,6 +135,32 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
             names.join(", "),
             if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
         );
+        if let Some(l) = &m.long_run {
+            let stated: Vec<String> = (0..3)
+                .filter_map(|f| l.figure(f).map(|x| (f, x)))
+                .map(|(f, x)| {
+                    format!("{} {:.2} % (drifts {:+.4})", FACTOR_NAMES[f], x.stated * 100.0, x.delta)
+                })
+                .collect();
+            let _ = writeln!(out, "long-run returns stated: {} (source: {})", stated.join(", "), l.source);
+        }
+        if let Some(h) = &s.market_history {
+            for (factor, series) in
+                [("swedish_equity", &h.swedish_equity), ("global_equity", &h.global_equity)]
+            {
+                if let Some(series) = series {
+                    let (from, to) = (series.dates.first(), series.dates.last());
+                    let _ = writeln!(
+                        out,
+                        "history beside the model: {factor} {} ({} month-ends, {} to {})",
+                        series.name,
+                        series.dates.len(),
+                        from.map_or(String::new(), |d| d.format("%Y-%m").to_string()),
+                        to.map_or(String::new(), |d| d.format("%Y-%m").to_string()),
+                    );
+                }
+            }
+        }
         let sim = &s.simulation;
         let _ = writeln!(
             out,
