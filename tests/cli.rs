@@ -365,7 +365,63 @@ fn run_speaks_swedish() {
         .stdout(predicate::str::contains("Monte Carlo: 200 framtider, 12 månader"))
         .stdout(predicate::str::contains("Under skyddsnivån inom 12 månader"))
         .stdout(predicate::str::contains("± medelfel"))
-        .stdout(predicate::str::contains("Oktober 1987"));
+        .stdout(predicate::str::contains("Oktober 1987"))
+        .stdout(predicate::str::contains("Modell och historia"))
+        .stdout(predicate::str::contains("Geometrisk avkastning per år"))
+        .stdout(predicate::str::contains("± standardfel"));
+}
+
+#[test]
+fn run_sets_the_model_beside_history_and_states_the_long_run_assumption() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sp500 = root.join("data/sp500_daily_1950_2018.csv");
+    let text = std::fs::read_to_string(root.join("scenarios/bench-w1.toml")).unwrap()
+        + "\n[market.long_run]\nswedish_equity = 0.07\nsource = \"a named source\"\n"
+        + &format!(
+            "\n[market.history]\nglobal_equity = {{ series = {:?}, dividend_yield = 0.03, name = \"S&P 500\" }}\n",
+            sp500.display().to_string()
+        );
+    let scenario = dir.path().join("w1.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("out");
+    pensionsim()
+        .arg("run")
+        .arg(&scenario)
+        .args(["--paths", "100", "--horizon-months", "12", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Model beside history"))
+        .stdout(predicate::str::contains("Falls of 20 % from the 24-month high per decade"))
+        .stdout(predicate::str::contains("S&P 500, 1950-01 – 2018-11, a price index with a dividend yield"))
+        .stdout(predicate::str::contains("Long-run assumption: Swedish equities 7.0\u{a0}% a year"))
+        .stdout(predicate::str::contains("source: a named source"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let m = &json["market"];
+    assert_eq!(m["long_run"]["swedish_equity"]["stated"].as_f64(), Some(0.07));
+    assert_eq!(m["long_run"]["source"].as_str(), Some("a named source"));
+    for factor in ["swedish_equity", "global_equity"] {
+        for key in [
+            "geometric_return",
+            "annual_vol",
+            "p_year_below_10",
+            "p_year_below_20",
+            "p_year_below_30",
+            "falls_per_decade",
+        ] {
+            assert!(m["implied"][factor][key].as_f64().is_some(), "implied.{factor}.{key}");
+            assert!(
+                m["implied"][factor][format!("{key}_se")].as_f64().is_some(),
+                "implied.{factor}.{key}_se"
+            );
+        }
+    }
+    let h = &m["history"]["global_equity"];
+    assert_eq!((h["from"].as_str(), h["to"].as_str()), (Some("1950-01-31"), Some("2018-11-30")));
+    assert!(h["geometric_return"].as_f64().is_some() && h.get("geometric_return_se").is_none());
+    assert!(m["history"].get("swedish_equity").is_none());
 }
 
 #[test]

@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use pensionsim::engine::Engine;
-use pensionsim::market::{MarketModel, Shocks};
+use pensionsim::market::implied::{self, BesideHistory};
+use pensionsim::market::{FACTOR_NAMES, MarketModel, Shocks};
 use pensionsim::obligations::{DEPOSIT_PROBABILITIES, Outlook, outlook, solve_deposits};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, Replay, ReplayConfig, ReplaySummary, replay};
@@ -134,6 +135,32 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
             names.join(", "),
             if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
         );
+        if let Some(l) = &m.long_run {
+            let stated: Vec<String> = (0..3)
+                .filter_map(|f| l.figure(f).map(|x| (f, x)))
+                .map(|(f, x)| {
+                    format!("{} {:.2} % (drifts {:+.4})", FACTOR_NAMES[f], x.stated * 100.0, x.delta)
+                })
+                .collect();
+            let _ = writeln!(out, "long-run returns stated: {} (source: {})", stated.join(", "), l.source);
+        }
+        if let Some(h) = &s.market_history {
+            for (factor, series) in
+                [("swedish_equity", &h.swedish_equity), ("global_equity", &h.global_equity)]
+            {
+                if let Some(series) = series {
+                    let (from, to) = (series.dates.first(), series.dates.last());
+                    let _ = writeln!(
+                        out,
+                        "history beside the model: {factor} {} ({} month-ends, {} to {})",
+                        series.name,
+                        series.dates.len(),
+                        from.map_or(String::new(), |d| d.format("%Y-%m").to_string()),
+                        to.map_or(String::new(), |d| d.format("%Y-%m").to_string()),
+                    );
+                }
+            }
+        }
         let sim = &s.simulation;
         let _ = writeln!(
             out,
@@ -191,7 +218,7 @@ struct RunSummary<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     elapsed_seconds: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    market: Option<&'a MarketModel>,
+    market: Option<MarketSummary<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     portfolio: Option<PortfolioStats>,
     position: Position,
@@ -202,6 +229,18 @@ struct RunSummary<'a> {
     debt: Option<DebtSummary<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     liquidity: Option<&'a pensionsim::liquidity::simulate::Outlook>,
+}
+
+/// `market` in summary.json: every parameter of the model, and the model
+/// beside history.
+#[derive(Serialize)]
+struct MarketSummary<'a> {
+    #[serde(flatten)]
+    model: &'a MarketModel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    implied: Option<&'a pensionsim::market::implied::Implied>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<&'a pensionsim::market::implied::HistoryComparison>,
 }
 
 /// `debt` in summary.json: today's book and, with a market, its outlook.
@@ -286,6 +325,23 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>
     }))
 }
 
+/// The model beside history (`market::implied`) on the run's seed and
+/// `--threads`, and the seconds it took; `None` without a `[market]`.
+fn beside_history(args: &RunArgs, scenario: &Scenario) -> Result<Option<(BesideHistory, f64)>> {
+    let Some(model) = &scenario.market else {
+        return Ok(None);
+    };
+    let seed = args.seed.unwrap_or(scenario.simulation.seed);
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(threads);
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    let started = Instant::now();
+    let b = pool.install(|| implied::beside_history(model, scenario.market_history.as_ref(), seed));
+    Ok(Some((b, started.elapsed().as_secs_f64())))
+}
+
 /// The consolidation outlook of a scenario with `[obligations]` and a
 /// `[market]`: the run's paths and seed (with the command line's
 /// overrides), and the deposit search on `--search-paths` paths.
@@ -341,10 +397,21 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     let sv = lang == Lang::Sv;
     let mut out = text::position(&scenario, &position, lang);
     let mc = monte_carlo(args, &scenario)?;
+    let beside = beside_history(args, &scenario)?;
     if let Some(mc) = &mc {
         let _ = writeln!(out);
         out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed, lang));
-    } else {
+    }
+    if let (Some((b, elapsed)), Some(model)) = (&beside, &scenario.market) {
+        let _ = writeln!(out);
+        out.push_str(&pensionsim::report::implied::beside_history(
+            b,
+            model.long_run.as_ref(),
+            *elapsed,
+            lang,
+        ));
+    }
+    if mc.is_none() {
         let _ = writeln!(
             out,
             "\n{}",
@@ -568,7 +635,14 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         months: mc.as_ref().map(|m| m.simulation.horizon_months),
         threads: mc.as_ref().map(|m| m.threads),
         elapsed_seconds: mc.as_ref().map(|m| m.elapsed),
-        market: scenario.market.as_ref(),
+        market: scenario.market.as_ref().map(|model| MarketSummary {
+            model,
+            implied: beside.as_ref().and_then(|(b, _)| b.implied.as_ref()),
+            history: beside
+                .as_ref()
+                .map(|(b, _)| &b.history)
+                .filter(|h| h.swedish_equity.is_some() || h.global_equity.is_some()),
+        }),
         portfolio: mc.as_ref().map(|m| m.stats.clone()),
         position,
         crashes: replays

@@ -46,6 +46,7 @@ use crate::lanes::{Real, Wide};
 
 pub mod closed_form;
 mod hull_white;
+pub mod implied;
 
 pub use hull_white::HullWhite;
 
@@ -186,6 +187,103 @@ pub struct MarketModel {
     pub trading_days_per_month: usize,
     /// Trading days a year: `dt = 1 / days_per_year`.
     pub days_per_year: f64,
+    /// `[market.long_run]`: the long-run returns the scenario states, and
+    /// the shifts they put on the regimes' drifts (already applied to
+    /// `regimes`).
+    pub long_run: Option<LongRun>,
+}
+
+/// A stated long-run return of one factor and the shift it put on the
+/// drift of every regime.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct LongRunFigure {
+    /// Geometric nominal return a year, as stated.
+    pub stated: f64,
+    /// Added to every regime's `mu` of the factor, so that the model's
+    /// unconditional expected log return a year is `ln(1 + stated)`.
+    pub delta: f64,
+}
+
+/// `[market.long_run]`: expected returns as a stated, sourced assumption
+/// (volatilities, correlations and the regime chain still come from the
+/// regimes).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LongRun {
+    /// The named public source of the figures.
+    pub source: String,
+    pub swedish_equity: Option<LongRunFigure>,
+    /// Local currency.
+    pub global_equity: Option<LongRunFigure>,
+    /// SEK per USD.
+    pub sek_per_usd: Option<LongRunFigure>,
+}
+
+impl LongRun {
+    /// The stated figure of factor `factor` (0 to 2), if any.
+    pub fn figure(&self, factor: usize) -> Option<LongRunFigure> {
+        match factor {
+            SWEDISH_EQUITY => self.swedish_equity,
+            GLOBAL_EQUITY => self.global_equity,
+            SEK_PER_USD => self.sek_per_usd,
+            _ => None,
+        }
+    }
+}
+
+/// The stationary distribution `pi` of a monthly regime chain
+/// (`pi P = pi`, the entries summing to 1), solved as a linear system
+/// (Gaussian elimination with partial pivoting, one balance equation
+/// replaced by the sum), so no chain can make it loop. `None` when the
+/// chain has no unique stationary distribution (two or more closed
+/// classes, such as two regimes that never leave themselves) or the
+/// matrix is not square. A periodic chain has a unique one and gets it; a
+/// transient regime gets 0.
+pub fn stationary(transition: &[Vec<f64>]) -> Option<Vec<f64>> {
+    let k = transition.len();
+    if k == 0 || transition.iter().any(|row| row.len() != k) {
+        return None;
+    }
+    // Rows: the balance equations sum_j pi_j P[j][i] - pi_i = 0 for
+    // i < k - 1 (the k-th is their negative sum), then sum_j pi_j = 1.
+    let mut a: Vec<Vec<f64>> = (0..k)
+        .map(|i| {
+            let mut row: Vec<f64> = (0..k)
+                .map(|j| if i + 1 == k { 1.0 } else { transition[j][i] - if i == j { 1.0 } else { 0.0 } })
+                .collect();
+            row.push(if i + 1 == k { 1.0 } else { 0.0 });
+            row
+        })
+        .collect();
+    for col in 0..k {
+        let pivot = (col..k).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+        let size = a[pivot][col].abs();
+        if size.is_nan() || size <= 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        let (done, rest) = a.split_at_mut(col + 1);
+        let pivot_row = &done[col];
+        for row in rest {
+            let f = row[col] / pivot_row[col];
+            for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
+            }
+        }
+    }
+    let mut pi = vec![0.0; k];
+    for row in (0..k).rev() {
+        let s: f64 = (row + 1..k).map(|c| a[row][c] * pi[c]).sum();
+        pi[row] = (a[row][k] - s) / a[row][row];
+    }
+    if pi.iter().any(|p| !p.is_finite() || *p < -1e-9) {
+        return None;
+    }
+    // Rounding can leave a transient regime a hair below zero.
+    for p in &mut pi {
+        *p = p.max(0.0);
+    }
+    let total: f64 = pi.iter().sum();
+    Some(pi.into_iter().map(|p| p / total).collect())
 }
 
 /// A regime's day, precomputed: the arithmetic part ([`Coefficients`])
@@ -317,6 +415,50 @@ pub fn cholesky(a: &[[f64; FACTORS]; FACTORS]) -> Option<[[f64; FACTORS]; FACTOR
 impl MarketModel {
     pub fn dt(&self) -> f64 {
         1.0 / self.days_per_year
+    }
+
+    /// The drift and volatility of factor `factor` (0 to 2) in each regime.
+    pub fn drift_vols(&self, factor: usize) -> Vec<DriftVol> {
+        self.regimes
+            .iter()
+            .map(|r| match factor {
+                SWEDISH_EQUITY => r.swedish_equity,
+                GLOBAL_EQUITY => r.global_equity,
+                _ => r.sek_per_usd,
+            })
+            .collect()
+    }
+
+    /// The unconditional expected log return a year of factor `factor`
+    /// (0 to 2) with the regimes weighted by `pi` (the chain's stationary
+    /// distribution): `sum_k pi_k (mu_k - vol_k^2 / 2)` for an equity
+    /// factor, `sum_k pi_k mu_k` for the currency (whose step has no
+    /// `-vol^2/2`).
+    pub fn long_run_log_return(&self, pi: &[f64], factor: usize) -> f64 {
+        let equity = factor != SEK_PER_USD;
+        self.drift_vols(factor)
+            .iter()
+            .zip(pi)
+            .map(|(d, p)| p * (d.mu - if equity { 0.5 * d.vol * d.vol } else { 0.0 }))
+            .sum()
+    }
+
+    /// The shift of every regime's `mu` of factor `factor` that makes the
+    /// unconditional expected log return a year `ln(1 + stated)`.
+    pub fn drift_shift(&self, pi: &[f64], factor: usize, stated: f64) -> f64 {
+        (1.0 + stated).ln() - self.long_run_log_return(pi, factor)
+    }
+
+    /// Adds `delta` to every regime's `mu` of factor `factor` (0 to 2).
+    pub fn shift_drift(&mut self, factor: usize, delta: f64) {
+        for r in &mut self.regimes {
+            let d = match factor {
+                SWEDISH_EQUITY => &mut r.swedish_equity,
+                GLOBAL_EQUITY => &mut r.global_equity,
+                _ => &mut r.sek_per_usd,
+            };
+            d.mu += delta;
+        }
     }
 
     /// Under Gaussian shocks, whether a day draws an inflation normal and

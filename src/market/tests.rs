@@ -38,6 +38,7 @@ fn model(regimes: Vec<Regime>, transition: Vec<Vec<f64>>) -> MarketModel {
         hull_white: None,
         trading_days_per_month: 21,
         days_per_year: 252.0,
+        long_run: None,
     }
 }
 
@@ -420,4 +421,60 @@ fn hull_white_without_volatility_follows_the_forward_curve_through_its_points() 
         );
         state.apply(&m, &k, [0.0; 4]);
     }
+}
+
+#[test]
+fn the_stationary_distribution_of_two_regimes_is_q_over_p_plus_q() {
+    let (p, q) = (0.02, 0.15);
+    let pi = stationary(&[vec![1.0 - p, p], vec![q, 1.0 - q]]).unwrap();
+    assert!((pi[0] - q / (p + q)).abs() < 1e-14 && (pi[1] - p / (p + q)).abs() < 1e-14, "{pi:?}");
+    // Three regimes: pi P = pi and the shares sum to 1.
+    let t = vec![vec![0.9, 0.08, 0.02], vec![0.3, 0.6, 0.1], vec![0.2, 0.0, 0.8]];
+    let pi = stationary(&t).unwrap();
+    for j in 0..3 {
+        let next: f64 = (0..3).map(|i| pi[i] * t[i][j]).sum();
+        assert!((next - pi[j]).abs() < 1e-14);
+    }
+    assert!((pi.iter().sum::<f64>() - 1.0).abs() < 1e-14);
+    // Periodic: a unique distribution all the same; a transient regime
+    // gets none; two closed regimes have no unique one, and no loop hangs.
+    assert_eq!(stationary(&[vec![0.0, 1.0], vec![1.0, 0.0]]), Some(vec![0.5, 0.5]));
+    assert_eq!(stationary(&[vec![0.5, 0.5], vec![0.0, 1.0]]), Some(vec![0.0, 1.0]));
+    assert_eq!(stationary(&[vec![1.0, 0.0], vec![0.0, 1.0]]), None);
+    assert_eq!(stationary(&[vec![1.0]]), Some(vec![1.0]));
+    assert_eq!(stationary(&[vec![1.0, 0.0]]), None, "not square");
+}
+
+#[test]
+fn a_shifted_model_grows_at_the_stated_long_run_rate() {
+    let mut crisis = regime(CALM);
+    crisis.name = "crisis".into();
+    crisis.swedish_equity = DriftVol { mu: -0.20, vol: 0.35 };
+    let mut m = model(vec![regime(CALM), crisis], vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
+    let pi = stationary(&m.transition).unwrap();
+    let stated: f64 = 0.07;
+    let delta = m.drift_shift(&pi, SWEDISH_EQUITY, stated);
+    m.shift_drift(SWEDISH_EQUITY, delta);
+    assert!((m.long_run_log_return(&pi, SWEDISH_EQUITY) - stated.ln_1p()).abs() < 1e-15);
+    // Each path starts in a regime drawn from pi, so the chain is
+    // stationary throughout and each year's mean log growth is ln(1 + g).
+    let k = m.kernels();
+    let (paths, years) = (1000u64, 20);
+    let growth: Vec<f64> = (0..paths)
+        .map(|p| {
+            let mut rng = path_rng(31, p);
+            let mut state = MarketState::start(&m);
+            state.clock.regime = usize::from(rng.random::<f64>() >= pi[0]);
+            let mut log = 0.0;
+            for month in 0..12 * years {
+                state.start_month(&m, month, &mut rng);
+                for _ in 0..21 {
+                    log += state.step(&m, &k, &mut rng).swedish_equity.ln();
+                }
+            }
+            log / years as f64
+        })
+        .collect();
+    let (mean, var, n) = mean_var(growth.iter().copied());
+    within("mean yearly log growth of Swedish equities", mean, stated.ln_1p(), (var / n).sqrt());
 }

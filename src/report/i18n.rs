@@ -66,6 +66,15 @@ pub enum Term {
     ConsolidationRatio,
     PayrollTax,
     Deposits,
+    ModelBesideHistory,
+    Model,
+    History,
+    GeometricReturn,
+    AnnualVol,
+    YearsBelow,
+    FallsPerDecade,
+    StandardError,
+    LongRunAssumption,
 }
 
 impl Term {
@@ -146,6 +155,24 @@ impl Term {
             (PayrollTax, Lang::Sv) => "Särskild löneskatt",
             (Deposits, Lang::En) => "Deposits",
             (Deposits, Lang::Sv) => "Insättningar",
+            (ModelBesideHistory, Lang::En) => "Model beside history",
+            (ModelBesideHistory, Lang::Sv) => "Modell och historia",
+            (Model, Lang::En) => "model",
+            (Model, Lang::Sv) => "modell",
+            (History, Lang::En) => "history",
+            (History, Lang::Sv) => "historia",
+            (GeometricReturn, Lang::En) => "geometric return a year",
+            (GeometricReturn, Lang::Sv) => "geometrisk avkastning per år",
+            (AnnualVol, Lang::En) => "yearly volatility",
+            (AnnualVol, Lang::Sv) => "årlig volatilitet",
+            (YearsBelow, Lang::En) => "share of calendar years below",
+            (YearsBelow, Lang::Sv) => "andel kalenderår under",
+            (FallsPerDecade, Lang::En) => "falls of 20 % from the 24-month high per decade",
+            (FallsPerDecade, Lang::Sv) => "fall på 20 % från 24-månadershögsta per decennium",
+            (StandardError, Lang::En) => "standard error",
+            (StandardError, Lang::Sv) => "standardfel",
+            (LongRunAssumption, Lang::En) => "Long-run assumption",
+            (LongRunAssumption, Lang::Sv) => "Långsiktigt antagande",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod compare_obligations;
 pub mod debt;
 pub mod i18n;
+pub mod implied;
 pub mod liquidity;
 pub mod obligations;
 pub mod periodic;

@@ -46,6 +46,9 @@ pub struct Scenario {
     pub policy_defaults: Vec<&'static str>,
     /// The market model, when the scenario has a `[market]`.
     pub market: Option<MarketModel>,
+    /// `[market.history]`: the historical series the model is shown
+    /// beside, when the scenario names any.
+    pub market_history: Option<crate::market::implied::MarketHistory>,
     pub simulation: Simulation,
     /// The loan book and the finance policy, when the scenario has a `[debt]`.
     pub debt: Option<crate::debt::Debt>,

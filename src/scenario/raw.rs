@@ -143,6 +143,8 @@ pub struct MarketFile {
     pub transition: Option<Vec<Vec<f64>>>,
     pub start_regime: Option<String>,
     pub regime: Option<Vec<RegimeFile>>,
+    pub long_run: Option<LongRunFile>,
+    pub history: Option<MarketHistoryFile>,
 }
 
 pub const MARKET_KEYS: &[&str] = &[
@@ -162,7 +164,41 @@ pub const MARKET_KEYS: &[&str] = &[
     "transition",
     "start_regime",
     "regime",
+    "long_run",
+    "history",
 ];
+
+/// `[market.long_run]`: stated long-run returns and their source.
+#[derive(Debug, Default, Deserialize)]
+pub struct LongRunFile {
+    pub swedish_equity: Option<f64>,
+    pub global_equity: Option<f64>,
+    pub sek_per_usd: Option<f64>,
+    pub source: Option<String>,
+}
+
+pub const LONG_RUN_KEYS: &[&str] = &["swedish_equity", "global_equity", "sek_per_usd", "source"];
+
+/// `[market.history]`: the historical series the model is shown beside.
+#[derive(Debug, Default, Deserialize)]
+pub struct MarketHistoryFile {
+    pub swedish_equity: Option<HistorySeriesFile>,
+    pub global_equity: Option<HistorySeriesFile>,
+}
+
+pub const MARKET_HISTORY_KEYS: &[&str] = &["swedish_equity", "global_equity"];
+
+/// One series of `[market.history]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct HistorySeriesFile {
+    pub series: Option<String>,
+    pub date_column: Option<String>,
+    pub price_column: Option<String>,
+    pub dividend_yield: Option<f64>,
+    pub name: Option<String>,
+}
+
+pub const HISTORY_SERIES_KEYS: &[&str] = &["series", "date_column", "price_column", "dividend_yield", "name"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RegimeFile {
@@ -523,6 +559,9 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "market.inflation_process" => INFLATION_KEYS,
         "market.credit_spread" => SPREAD_KEYS,
         "market.bootstrap" => BOOTSTRAP_KEYS,
+        "market.long_run" => LONG_RUN_KEYS,
+        "market.history" => MARKET_HISTORY_KEYS,
+        "market.history.swedish_equity" | "market.history.global_equity" => HISTORY_SERIES_KEYS,
         "debt" => DEBT_KEYS,
         "debt.loan" => LOAN_KEYS,
         "debt.borrowing" => BORROWING_KEYS,

@@ -468,3 +468,88 @@ fn bootstrap_reads_its_series_relative_to_the_scenario() {
     let err = Scenario::parse(&dir.join("b.toml"), &missing, &read).unwrap_err().to_string();
     assert!(err.contains("`market.bootstrap.series`: expected a readable CSV file"), "{err}");
 }
+
+#[test]
+fn a_long_run_return_shifts_every_regimes_drift_by_the_same_amount() {
+    let text = w1_text()
+        + "\n[market.long_run]\nswedish_equity = 0.07\nsek_per_usd = 0.01\nsource = \"a named source\"\n";
+    let m = parse(&text).unwrap().scenario.market.unwrap();
+    // pi = (15/17, 2/17); the expected log return a year before the shift
+    // is (15 (0.08 - 0.16^2/2) + 2 (-0.20 - 0.35^2/2)) / 17 = 0.4855 / 17.
+    let delta = 1.07f64.ln() - 0.4855 / 17.0;
+    assert!((m.regimes[0].swedish_equity.mu - (0.08 + delta)).abs() < 1e-14);
+    assert!((m.regimes[1].swedish_equity.mu - (-0.20 + delta)).abs() < 1e-14);
+    // The currency has no -vol^2/2 and drifted 0: its shift is ln 1.01.
+    assert!((m.regimes[0].sek_per_usd.mu - 1.01f64.ln()).abs() < 1e-15);
+    assert!((m.regimes[1].sek_per_usd.mu - 1.01f64.ln()).abs() < 1e-15);
+    // Global equities were not stated and keep their drifts.
+    assert_eq!((m.regimes[0].global_equity.mu, m.regimes[1].global_equity.mu), (0.08, -0.20));
+    let long_run = m.long_run.unwrap();
+    assert_eq!(long_run.source, "a named source");
+    let figure = long_run.swedish_equity.unwrap();
+    assert_eq!(figure.stated, 0.07);
+    assert!((figure.delta - delta).abs() < 1e-15);
+    assert_eq!(long_run.global_equity, None);
+}
+
+#[test]
+fn long_run_problems_are_named() {
+    let with = |table: &str| w1_text() + "\n[market.long_run]\n" + table;
+    one_problem(&with("swedish_equity = 0.07\n"), &["`market.long_run.source`", "named public source"]);
+    one_problem(
+        &with("swedish_equity = 0.7\nsource = \"s\"\n"),
+        &["`market.long_run.swedish_equity`", "from -0.5 to 0.5", "found 0.7"],
+    );
+    one_problem(&with("source = \"s\"\n"), &["`market.long_run`", "at least one of"]);
+    one_problem(
+        &with("swedish_equty = 0.07\nglobal_equity = 0.07\nsource = \"s\"\n"),
+        &["`market.long_run.swedish_equty`", "did you mean `swedish_equity`?"],
+    );
+    let closed = with("swedish_equity = 0.07\nsource = \"s\"\n")
+        .replace("transition = [[0.98, 0.02], [0.15, 0.85]]", "transition = [[1.0, 0.0], [0.0, 1.0]]");
+    one_problem(&closed, &["`market.transition`", "one stationary distribution", "hint:"]);
+}
+
+#[test]
+fn market_history_reads_its_series_and_names_a_bad_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let read =
+        |p: &Path| std::fs::read_to_string(p).map_err(|e| Error::Read { path: p.to_path_buf(), cause: e });
+    let rows: String = (0..40)
+        .map(|i| 2000 * 12 + i)
+        .map(|m| chrono::NaiveDate::from_ymd_opt(m / 12, (m % 12 + 1) as u32, 28).unwrap())
+        .enumerate()
+        .map(|(i, d)| format!("{d},{}\n", 100.0 + i as f64))
+        .collect();
+    std::fs::write(dir.path().join("omx.csv"), format!("day,price\n{rows}")).unwrap();
+    let text = w1_text()
+        + "\n[market.history]\nswedish_equity = { series = \"omx.csv\", date_column = \"day\", price_column = \"price\", dividend_yield = 0.03, name = \"OMX\" }\n";
+    let s = Scenario::parse(&dir.path().join("s.toml"), &text, &read).unwrap().scenario;
+    let h = s.market_history.unwrap();
+    assert_eq!(h.swedish_equity.as_ref().unwrap().dates.len(), 40);
+    assert!(h.global_equity.is_none());
+
+    std::fs::write(dir.path().join("omx.csv"), format!("day,price\n{rows}2003-05-30,-1\n")).unwrap();
+    let err = Scenario::parse(&dir.path().join("s.toml"), &text, &read).unwrap_err().to_string();
+    assert!(err.contains("omx.csv") && err.contains("line 42") && err.contains("price"), "{err}");
+
+    let missing = text.replace("omx.csv", "none.csv");
+    let err = Scenario::parse(&dir.path().join("s.toml"), &missing, &read).unwrap_err().to_string();
+    assert!(err.contains("`market.history.swedish_equity.series`: expected a readable CSV file"), "{err}");
+
+    let unnamed = text.replace(", name = \"OMX\"", "").replace("dividend_yield", "dividend_yeld");
+    let p = problems_in(&dir.path().join("s.toml"), &unnamed, &read);
+    assert!(p.iter().any(|p| p.contains("did you mean `dividend_yield`?")), "{p:#?}");
+    assert!(p.iter().any(|p| p.contains("`market.history.swedish_equity.name`")), "{p:#?}");
+
+    std::fs::write(dir.path().join("omx.csv"), format!("day,price\n{}", &rows[..rows.len() / 2])).unwrap();
+    let err = Scenario::parse(&dir.path().join("s.toml"), &text, &read).unwrap_err().to_string();
+    assert!(err.contains("at least 25 month-ends"), "{err}");
+}
+
+fn problems_in(path: &Path, text: &str, read: &dyn Fn(&Path) -> Result<String>) -> Vec<String> {
+    match Scenario::parse(path, text, read) {
+        Err(Error::Invalid { problems }) => problems.iter().map(ToString::to_string).collect(),
+        other => panic!("expected problems, got {other:?}"),
+    }
+}

@@ -4,6 +4,7 @@
 
 mod debt;
 mod liquidity;
+mod long_run;
 
 use std::path::{Path, PathBuf};
 
@@ -163,7 +164,10 @@ pub fn scenario(
     };
     let simulation = simulation(&mut cx, raw.simulation);
     let has_market = raw.market.is_some();
-    let market = raw.market.and_then(|m| market(&mut cx, m, read));
+    let mut raw_market = raw.market;
+    let market_history =
+        raw_market.as_mut().and_then(|m| m.history.take()).and_then(|h| long_run::history(&mut cx, h, read));
+    let market = raw_market.and_then(|m| market(&mut cx, m, read));
     let classes = if raw_has(&cx, "portfolio") {
         asset_classes(&mut cx, portfolio.asset_class.unwrap_or_default(), has_market)
     } else {
@@ -229,6 +233,7 @@ pub fn scenario(
                 policy,
                 policy_defaults,
                 market,
+                market_history,
                 simulation,
                 debt,
                 obligations,
@@ -724,6 +729,7 @@ pub(super) fn market(
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Option<MarketModel> {
     let before = cx.problems.len();
+    let stated = raw.long_run.take().and_then(|l| long_run::stated(cx, l));
     let shocks = match raw.shocks.as_deref() {
         None | Some("gaussian") => {
             if let Some(nu) = raw.degrees_of_freedom {
@@ -939,7 +945,7 @@ pub(super) fn market(
         HullWhite::new(c, v.kappa, v.sigma, dt, 1200 * days)
     });
     let r0 = hull_white.as_ref().map_or(r0, |hw| Some(hw.initial_rate()));
-    Some(MarketModel {
+    let mut model = MarketModel {
         shocks,
         regimes,
         transition,
@@ -953,7 +959,12 @@ pub(super) fn market(
         hull_white,
         trading_days_per_month: days,
         days_per_year,
-    })
+        long_run: None,
+    };
+    if let Some(stated) = stated {
+        long_run::apply(cx, &mut model, stated)?;
+    }
+    Some(model)
 }
 
 fn regime(cx: &mut Context<'_>, key: &str, raw: raw::RegimeFile) -> Option<Regime> {

@@ -1,0 +1,244 @@
+//! "Model beside history": the market model's long-run figures for each
+//! equity factor, each with its standard error, beside the same figures
+//! of the scenario's historical series, and the long-run assumption with
+//! its source.
+
+use std::fmt::Write;
+
+use super::i18n::{Lang, Term, number, percent};
+use crate::market::implied::{BesideHistory, Figures, HistoryFigures};
+use crate::market::{GLOBAL_EQUITY, LongRun, SEK_PER_USD, SWEDISH_EQUITY};
+
+fn factor_name(factor: usize, lang: Lang) -> &'static str {
+    match (factor, lang) {
+        (SWEDISH_EQUITY, Lang::En) => "Swedish equities",
+        (SWEDISH_EQUITY, Lang::Sv) => "Svenska aktier",
+        (GLOBAL_EQUITY, Lang::En) => "Global equities (local currency)",
+        (GLOBAL_EQUITY, Lang::Sv) => "Globala aktier (lokal valuta)",
+        (_, Lang::En) => "SEK per USD",
+        (_, Lang::Sv) => "SEK per USD",
+    }
+}
+
+/// A column of the table: its heading and its six cells.
+type Column = (&'static str, [String; 6]);
+
+/// The figures of [`Figures`] as text, in its field order.
+fn cells(f: &Figures, lang: Lang) -> [String; 6] {
+    let pct = |x| percent(x, 1, lang);
+    [
+        pct(f.geometric_return),
+        pct(f.annual_vol),
+        pct(f.p_year_below_10),
+        pct(f.p_year_below_20),
+        pct(f.p_year_below_30),
+        number(f.falls_per_decade, 2, lang),
+    ]
+}
+
+/// The table and its notes; `elapsed` the seconds the model's figures took.
+pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let mut out = String::new();
+    let heading = Term::ModelBesideHistory.text(lang);
+    let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
+    let histories = [&b.history.swedish_equity, &b.history.global_equity];
+    let any_history = histories.iter().any(|h| h.is_some());
+    let capitalised = |t: Term| capital(t.text(lang));
+    let below = |p: &str| format!("{} {p}", capitalised(Term::YearsBelow));
+    let labels = [
+        capitalised(Term::GeometricReturn),
+        capitalised(Term::AnnualVol),
+        below(if sv { "−10\u{a0}%" } else { "-10\u{a0}%" }),
+        below(if sv { "−20\u{a0}%" } else { "-20\u{a0}%" }),
+        below(if sv { "−30\u{a0}%" } else { "-30\u{a0}%" }),
+        capitalised(Term::FallsPerDecade),
+    ];
+    // Column groups: for each factor the model (± standard error) and,
+    // when the scenario names any history, the history.
+    let mut groups: Vec<(&str, Vec<Column>)> = Vec::new();
+    for (factor, history) in [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories) {
+        let model = b
+            .implied
+            .as_ref()
+            .map(|i| if factor == SWEDISH_EQUITY { i.swedish_equity } else { i.global_equity });
+        let model_cells = match model {
+            Some(m) => {
+                let values = cells(&m.figures(), lang);
+                let se = m.standard_errors();
+                let mut c: [String; 6] = Default::default();
+                for (i, (v, s)) in values.into_iter().zip(se).enumerate() {
+                    let s = if i == 5 { number(s, 2, lang) } else { number(s * 100.0, 2, lang) };
+                    c[i] = format!("{v} ± {s}");
+                }
+                c
+            }
+            None => std::array::from_fn(|_| "–".to_string()),
+        };
+        let mut columns = vec![(Term::Model.text(lang), model_cells)];
+        if any_history {
+            let c = history
+                .as_ref()
+                .map_or_else(|| std::array::from_fn(|_| "–".to_string()), |h| cells(&h.figures, lang));
+            columns.push((Term::History.text(lang), c));
+        }
+        groups.push((factor_name(factor, lang), columns));
+    }
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    // Each column as wide as its widest cell; a group's last column wider
+    // if the factor's name needs it.
+    let widths: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|(name, columns)| {
+            let mut w: Vec<usize> = columns
+                .iter()
+                .map(|(h, c)| {
+                    c.iter().map(|x| x.chars().count()).chain([h.chars().count()]).max().unwrap_or(0)
+                })
+                .collect();
+            let span = w.iter().sum::<usize>() + 2 * (w.len() - 1);
+            if let Some(last) = w.last_mut() {
+                *last += name.chars().count().saturating_sub(span);
+            }
+            w
+        })
+        .collect();
+    let _ = write!(out, "{:<label_width$}", "");
+    for ((name, _), w) in groups.iter().zip(&widths) {
+        let span = w.iter().sum::<usize>() + 2 * (w.len() - 1);
+        let _ = write!(out, "    {name:>span$}");
+    }
+    let _ = writeln!(out);
+    let _ = write!(out, "{:<label_width$}", "");
+    for ((_, columns), w) in groups.iter().zip(&widths) {
+        let _ = write!(out, "  ");
+        for ((h, _), w) in columns.iter().zip(w) {
+            let _ = write!(out, "  {h:>w$}");
+        }
+    }
+    let _ = writeln!(out);
+    for (row, label) in labels.iter().enumerate() {
+        let _ = write!(out, "{label:<label_width$}");
+        for ((_, columns), w) in groups.iter().zip(&widths) {
+            let _ = write!(out, "  ");
+            for ((_, c), w) in columns.iter().zip(w) {
+                let _ = write!(out, "  {:>w$}", c[row]);
+            }
+        }
+        let _ = writeln!(out);
+    }
+
+    match &b.implied {
+        Some(i) => {
+            let _ = writeln!(
+                out,
+                "{}: {} {} × {} {}, {}; ± {} ({}); {} s.",
+                capitalised(Term::Model),
+                number(i.paths as f64, 0, lang),
+                if sv { "framtider" } else { "paths" },
+                i.years,
+                if sv { "år" } else { "years" },
+                if sv {
+                    "var och en från ett startläge draget ur regimkedjans långsiktiga (stationära) fördelning"
+                } else {
+                    "each starting in a regime drawn from the regime chain's long-run (stationary) distribution"
+                },
+                Term::StandardError.text(lang),
+                if sv {
+                    "procentenheter; för fallen antal"
+                } else {
+                    "percentage points; for the falls a count"
+                },
+                number(elapsed, 2, lang),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{}",
+                if sv {
+                    "Modellens siffror saknas: regimkedjan har ingen entydig långsiktig fördelning."
+                } else {
+                    "No model figures: the regime chain has no unique long-run distribution."
+                }
+            );
+        }
+    }
+    for (factor, h) in [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories) {
+        if let Some(h) = h {
+            out.push_str(&history_note(factor, h, lang));
+        }
+    }
+    if let Some(l) = long_run {
+        let stated: Vec<String> = [SWEDISH_EQUITY, GLOBAL_EQUITY, SEK_PER_USD]
+            .into_iter()
+            .filter_map(|f| l.figure(f).map(|x| (f, x)))
+            .map(|(f, x)| {
+                format!(
+                    "{} {} {} ({} {}{})",
+                    factor_name(f, lang),
+                    percent(x.stated, 1, lang),
+                    if sv { "per år" } else { "a year" },
+                    if sv { "varje regims drift" } else { "every regime's drift" },
+                    if x.delta >= 0.0 {
+                        "+"
+                    } else if sv {
+                        "−"
+                    } else {
+                        "-"
+                    },
+                    format_args!(
+                        "{} {}",
+                        number(x.delta.abs() * 100.0, 2, lang),
+                        if sv { "procentenheter" } else { "percentage points" }
+                    ),
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}: {}; {}: {}",
+            Term::LongRunAssumption.text(lang),
+            stated.join(", "),
+            if sv { "källa" } else { "source" },
+            l.source
+        );
+    }
+    out
+}
+
+fn history_note(factor: usize, h: &HistoryFigures, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let kind = if h.dividend_yield > 0.0 {
+        if sv {
+            format!(
+                "prisindex med {} direktavkastning per år lagd till (prisindex saknar utdelningar, modellens aktier är totalavkastning)",
+                percent(h.dividend_yield, 1, lang)
+            )
+        } else {
+            format!(
+                "a price index with a dividend yield of {} a year added (price indices carry no dividends; the model's equities are total return)",
+                percent(h.dividend_yield, 1, lang)
+            )
+        }
+    } else if sv {
+        "totalavkastning, ingen direktavkastning lagd till".to_string()
+    } else {
+        "total return, no dividend yield added".to_string()
+    };
+    format!(
+        "{}, {}: {}, {} – {}, {}; {}\n",
+        capital(Term::History.text(lang)),
+        factor_name(factor, lang),
+        h.name,
+        h.from.format("%Y-%m"),
+        h.to.format("%Y-%m"),
+        kind,
+        h.source
+    )
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
