@@ -16,6 +16,13 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml")
 }
 
+/// The shipped scenario's text, its `[market.history]` series named by
+/// absolute path, so that a copy in another folder still finds them.
+fn shipped_text() -> String {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    std::fs::read_to_string(shipped()).unwrap().replace("\"../data/", &format!("\"{}/", data.display()))
+}
+
 /// A short daily series: a month of flat prices, then a 40 % crash.
 fn crash_csv(dir: &Path) -> PathBuf {
     let mut text = String::from("date,close\n");
@@ -73,8 +80,7 @@ fn a_missing_scenario_exits_2_naming_the_file() {
 #[test]
 fn a_bad_scenario_exits_2_with_every_problem_placed() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(shipped())
-        .unwrap()
+    let text = shipped_text()
         .replace("holding = 392.69", "holding = -392.69")
         .replace("window_months = 24", "window_month = 24");
     let path = dir.path().join("bad.toml");
@@ -313,7 +319,7 @@ fn run_names_every_place_it_looked_for_the_index_series() {
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let scenarios = root.join("elsewhere/scenarios");
     std::fs::create_dir_all(&scenarios).unwrap();
-    std::fs::copy(shipped(), scenarios.join("s.toml")).unwrap();
+    std::fs::write(scenarios.join("s.toml"), shipped_text()).unwrap();
     let work = root.join("work");
     std::fs::create_dir(&work).unwrap();
     let mut assert = run_from(&work, &scenarios.join("s.toml"), &root).code(2).stderr(predicate::str::contains(
@@ -642,7 +648,7 @@ fn suggest_with_todays_history_uses_its_high() {
 #[test]
 fn suggest_without_a_market_says_so_and_skips_the_outlook() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(shipped()).unwrap();
+    let text = shipped_text();
     let path = dir.path().join("no-market.toml");
     std::fs::write(&path, &text[..text.find("\n[market]").unwrap()]).unwrap();
     let out = dir.path().join("out");
@@ -864,8 +870,7 @@ fn run_prints_todays_loan_figures_and_writes_the_debt_outlook() {
 #[test]
 fn bad_loans_exit_2_naming_the_key_or_row() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(shipped())
-        .unwrap()
+    let text = shipped_text()
         .replace("amount = 45.0", "amount = -45.0")
         .replace("maturity = 2026-06-15", "maturity = 2025-01-15")
         .replace("rate = 0.0305", "")
@@ -898,8 +903,7 @@ fn bad_loans_exit_2_naming_the_key_or_row() {
 #[test]
 fn borrowing_over_the_limit_is_a_warning_with_its_date() {
     let dir = tempfile::tempdir().unwrap();
-    let text =
-        std::fs::read_to_string(shipped()).unwrap().replace("borrowing_limit = 950", "borrowing_limit = 600");
+    let text = shipped_text().replace("borrowing_limit = 950", "borrowing_limit = 600");
     let path = dir.path().join("limit.toml");
     std::fs::write(&path, text).unwrap();
     pensionsim().arg("validate").arg(&path).assert().success().stderr(predicate::str::contains(
@@ -910,7 +914,7 @@ fn borrowing_over_the_limit_is_a_warning_with_its_date() {
 /// The shipped scenario with the target and horizon brought near, so a
 /// test run is short, and its denominator line replaced by `line`.
 fn near_target(dir: &Path, line: &str) -> PathBuf {
-    let text = std::fs::read_to_string(shipped()).unwrap();
+    let text = shipped_text();
     let text = text
         .replace("target_year = 2040", "target_year = 2027")
         .replace("horizon_year = 2045", "horizon_year = 2028")
@@ -1116,8 +1120,7 @@ fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
     assert!(!out.exists(), "nothing is written on bad input");
     // In the scenario itself, the scenario file is named.
     let scenario = dir.path().join("with-strategies.toml");
-    let text = std::fs::read_to_string(shipped()).unwrap()
-        + "\n[[strategy]]\nname = \"x\"\nkind = \"cppi\"\nfloor = 1.0\n";
+    let text = shipped_text() + "\n[[strategy]]\nname = \"x\"\nkind = \"cppi\"\nfloor = 1.0\n";
     std::fs::write(&scenario, text).unwrap();
     pensionsim()
         .arg("compare")
@@ -1142,7 +1145,7 @@ fn compare_names_the_file_line_and_key_of_a_bad_strategy() {
         .stderr(predicate::str::contains("--rank-by: expected one of mean_annual_return"))
         .stderr(predicate::str::contains("found `beauty`"));
     // A scenario without a market cannot be compared.
-    let text = std::fs::read_to_string(shipped()).unwrap();
+    let text = shipped_text();
     let no_market = dir.path().join("no-market.toml");
     std::fs::write(&no_market, &text[..text.find("[market]").unwrap()]).unwrap();
     pensionsim()
@@ -1269,7 +1272,7 @@ fn run_prints_the_liquidity_forecast_and_writes_its_files() {
 #[test]
 fn the_plan_with_randomness_off_and_the_september_variant() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(shipped()).unwrap().replace("randomness = true", "randomness = false");
+    let text = shipped_text().replace("randomness = true", "randomness = false");
     let path = dir.path().join("plan.toml");
     std::fs::write(&path, text).unwrap();
     let run = |variant: &str| {
@@ -1297,7 +1300,7 @@ fn the_plan_with_randomness_off_and_the_september_variant() {
 #[test]
 fn bad_liquidity_input_exits_2_naming_the_key_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let shipped_text = std::fs::read_to_string(shipped()).unwrap();
+    let shipped_text = shipped_text();
     let cases: [(&str, &str, &str, &str); 6] = [
         ("cost_profile = [0.080,", "cost_profile = [0.085,", "`liquidity.cost_profile`", "summing to 1"),
         ("randomness = true", "randomness = true\noverdraft = -1", "`liquidity.overdraft`", "zero or more"),
@@ -1340,4 +1343,88 @@ fn validate_says_what_liquidity_it_read() {
         .stdout(predicate::str::contains(
             "liquidity: 28 months from 304.7 mkr of cash, 3 budget years and the year to date, rules skip_deposit, overdraft, borrow, withdraw, randomness on",
         ));
+}
+
+/// The shipped calibration's series, as docs/market-model.md gives them.
+const CALIBRATION_SERIES: [&str; 5] = [
+    "swedish_equity=data/se_equity_monthly_1901_2013.csv:se_stock_total_return_index_1901m10_eq_1",
+    "global_equity=data/sp500_daily_1950_2018.csv:close",
+    "sek_per_usd=data/sek_per_usd_daily_1971_2025.csv:sek_per_usd",
+    "short_rate=data/se_short_rate_monthly_1856_2012.csv:se_short_rate_pct_pa",
+    "inflation=data/se_cpi_annual_1290_2014.csv:se_cpi_inflation_index_1914_eq_100",
+];
+
+#[test]
+fn calibrate_fits_the_shipped_data_and_its_block_pastes_into_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    let mut cmd = pensionsim();
+    cmd.arg("calibrate");
+    for s in CALIBRATION_SERIES {
+        cmd.args(["--series", s]);
+    }
+    cmd.args(["--dividend-yield", "global_equity=0.03", "--from", "1971-01-01", "--to", "2012-12-31"])
+        .args(["--scenario", "scenarios/rjh-2025-08.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("503 months").and(predicate::str::contains("← used")));
+    for f in ["market.toml", "calibration.json", "regimes.png", "regimes.svg"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("calibration.json")).unwrap()).unwrap();
+    assert_eq!(json["regimes"].as_array().unwrap().len(), 2, "BIC picks two regimes on 1971-2012");
+    assert!(json["regimes"][1]["swedish_equity"]["vol"].as_f64().unwrap() > 0.25);
+    assert_eq!(json["by_regimes"].as_array().unwrap().len(), 3);
+    // The block replaces the scenario's [market] (up to its first
+    // [[market.regime]]'s end: the whole block) and validates.
+    let scenario = shipped_text();
+    let start = scenario.find("[market]\n").unwrap();
+    let end = scenario.find("[debt]\n").unwrap();
+    let block = std::fs::read_to_string(out.join("market.toml")).unwrap();
+    let pasted = format!("{}{block}\n{}", &scenario[..start], &scenario[end..]);
+    let path = dir.path().join("pasted.toml");
+    std::fs::write(&path, pasted).unwrap();
+    pensionsim().arg("validate").arg(&path).assert().success();
+}
+
+#[test]
+fn calibrate_check_sets_the_scenario_beside_the_given_history() {
+    pensionsim()
+        .args(["calibrate", "--check", "scenarios/rjh-2025-08.toml", "--lang", "sv"])
+        .args(["--series", CALIBRATION_SERIES[0]])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Modell och historia").and(predicate::str::contains("Svenska aktier")),
+        );
+}
+
+#[test]
+fn calibrate_errors_name_the_factor_the_file_and_what_was_expected() {
+    pensionsim()
+        .args(["calibrate", "--series", "bonds=data/se_cpi_annual_1290_2014.csv"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown factor \"bonds\"")
+                .and(predicate::str::contains("swedish_equity")),
+        );
+    pensionsim()
+        .args(["calibrate", "--series", "swedish_equity=data/se_equity_monthly_1901_2013.csv:nope"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("se_equity_monthly_1901_2013.csv")
+                .and(predicate::str::contains("`nope`")),
+        );
+    // Daily and monthly series that share too few months.
+    pensionsim()
+        .args(["calibrate", "--series", CALIBRATION_SERIES[0], "--series", CALIBRATION_SERIES[2]])
+        .args(["--from", "2012-01-01", "--to", "2012-12-31", "--out"])
+        .arg(tempfile::tempdir().unwrap().path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 36 months"));
 }

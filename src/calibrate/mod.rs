@@ -59,8 +59,13 @@ pub enum Factor {
 }
 
 impl Factor {
-    pub const ALL: [Factor; 5] =
-        [Factor::SwedishEquity, Factor::GlobalEquity, Factor::SekPerUsd, Factor::ShortRate, Factor::Inflation];
+    pub const ALL: [Factor; 5] = [
+        Factor::SwedishEquity,
+        Factor::GlobalEquity,
+        Factor::SekPerUsd,
+        Factor::ShortRate,
+        Factor::Inflation,
+    ];
 
     /// The factor's name as a scenario and the command line write it.
     pub fn name(self) -> &'static str {
@@ -295,8 +300,10 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
             return Err(error(o.factor.name(), "one series a factor", "two"));
         }
     }
-    let returns_in: Vec<&Observed> =
-        Factor::ALL.iter().filter_map(|f| observed.iter().find(|o| o.factor == *f && f.is_return())).collect();
+    let returns_in: Vec<&Observed> = Factor::ALL
+        .iter()
+        .filter_map(|f| observed.iter().find(|o| o.factor == *f && f.is_return()))
+        .collect();
     if returns_in.is_empty() {
         return Err(error(
             "",
@@ -332,7 +339,11 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
     let t = rows.len();
     const MIN_MONTHS: usize = 36;
     if t < MIN_MONTHS {
-        return Err(error("", format!("at least {MIN_MONTHS} months that every return series covers"), format!("{t}")));
+        return Err(error(
+            "",
+            format!("at least {MIN_MONTHS} months that every return series covers"),
+            format!("{t}"),
+        ));
     }
     let dates: Vec<NaiveDate> = rows.iter().map(|r| r.0).collect();
     let y = Array2::from_shape_fn((t, d), |(i, j)| rows[i].1[j]);
@@ -356,10 +367,9 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
     }
     let chosen_k = match s.regimes {
         RegimeChoice::Fixed(k) => k,
-        RegimeChoice::Auto => fits
-            .iter()
-            .min_by(|a, b| a.0.bic.total_cmp(&b.0.bic))
-            .map_or(1, |f| f.0.regimes),
+        RegimeChoice::Auto => {
+            fits.iter().min_by(|a, b| a.0.bic.total_cmp(&b.0.bic)).map_or(1, |f| f.0.regimes)
+        }
     };
     let Some((chosen, fit)) = fits.iter().find(|f| f.0.regimes == chosen_k).cloned() else {
         return Err(error(
@@ -370,15 +380,17 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
     };
     // Calmest first: by the first factor's volatility.
     let mut order: Vec<usize> = (0..chosen_k).collect();
-    order.sort_by(|&a, &b| {
-        fit.params.covariances[[a, 0, 0]].total_cmp(&fit.params.covariances[[b, 0, 0]])
-    });
+    order.sort_by(|&a, &b| fit.params.covariances[[a, 0, 0]].total_cmp(&fit.params.covariances[[b, 0, 0]]));
     let fit = reorder(&fit, &order);
     let by_regimes: Vec<ModelChoice> = fits.iter().map(|f| f.0).collect();
 
     let student_t = if s.student_t {
         let (nu, ll) = switching::profile_student_t(y.view(), &fit.params).ok_or_else(|| {
-            error("--shocks", "a Student-t likelihood that can be evaluated", "none for any degrees of freedom")
+            error(
+                "--shocks",
+                "a Student-t likelihood that can be evaluated",
+                "none for any degrees of freedom",
+            )
         })?;
         let lr = (2.0 * (ll - fit.log_likelihood)).max(0.0);
         let chi = ChiSquared::new(1.0).map_err(|e| error("", "chi-square", e.to_string()))?;
@@ -401,7 +413,8 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
         let m = monthly(o, s)?;
         used(&mut series, o, &m, None)?;
         let x: Vec<f64> = m.iter().map(|(_, v)| v / 100.0).collect();
-        let f = ar1::fit(&x, 1.0 / 12.0).map_err(|e| error("short_rate", "a mean-reverting monthly series", e.to_string()))?;
+        let f = ar1::fit(&x, 1.0 / 12.0)
+            .map_err(|e| error("short_rate", "a mean-reverting monthly series", e.to_string()))?;
         for (i, e) in f.residuals(&x).into_iter().enumerate() {
             rate_residuals.insert(m[i + 1].0, e);
         }
@@ -471,9 +484,18 @@ pub fn daily_nu(monthly: f64, days: f64) -> f64 {
     if monthly > 4.0 { (4.0 + (monthly - 4.0) / days).max(4.1) } else { 4.1 }
 }
 
-fn used(series: &mut Vec<SeriesUsed>, o: &Observed, m: &[(NaiveDate, f64)], y: Option<f64>) -> Result<(), CalibrationError> {
+fn used(
+    series: &mut Vec<SeriesUsed>,
+    o: &Observed,
+    m: &[(NaiveDate, f64)],
+    y: Option<f64>,
+) -> Result<(), CalibrationError> {
     let (Some(first), Some(last)) = (m.first(), m.last()) else {
-        return Err(error(o.factor.name(), format!("month-end values within the period ({})", o.source), "none"));
+        return Err(error(
+            o.factor.name(),
+            format!("month-end values within the period ({})", o.source),
+            "none",
+        ));
     };
     series.push(SeriesUsed {
         factor: o.factor,
@@ -647,7 +669,10 @@ impl Calibration {
                 m.insert(f.name().into(), json!(dv));
             }
             if let (Some(rate), Some(sigma)) = (&self.short_rate, r.rate_sigma) {
-                m.insert("short_rate".into(), json!({"kappa": rate.kappa, "theta": rate.theta, "sigma": sigma}));
+                m.insert(
+                    "short_rate".into(),
+                    json!({"kappa": rate.kappa, "theta": rate.theta, "sigma": sigma}),
+                );
             }
             m.insert("correlation".into(), json!(r.correlation));
             Value::Object(m)
@@ -688,14 +713,37 @@ impl Calibration {
         let mut o = String::new();
         let from = self.dates.first().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
         let to = self.dates.last().map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
-        let _ = writeln!(o, "# Fitted by `pensionsim calibrate` to {} months, {from} to {to}:", self.dates.len());
+        let _ =
+            writeln!(o, "# Fitted by `pensionsim calibrate` to {} months, {from} to {to}:", self.dates.len());
         for s in &self.series {
-            let dy = s.dividend_yield.map_or(String::new(), |y| format!(", plus a dividend yield of {:.1} % a year", y * 100.0));
-            let _ = writeln!(o, "#   {}: {} ({} to {}, {} month ends{dy})", s.factor.name(), s.source, s.from.format("%Y-%m"), s.to.format("%Y-%m"), s.months);
+            let dy = s
+                .dividend_yield
+                .map_or(String::new(), |y| format!(", plus a dividend yield of {:.1} % a year", y * 100.0));
+            let _ = writeln!(
+                o,
+                "#   {}: {} ({} to {}, {} month ends{dy})",
+                s.factor.name(),
+                s.source,
+                s.from.format("%Y-%m"),
+                s.to.format("%Y-%m"),
+                s.months
+            );
         }
-        let _ = writeln!(o, "# Regimes: {} by {}; log-likelihood, AIC and BIC by regimes:", self.regimes.len(), "the lowest BIC or as asked (--regimes)");
+        let _ = writeln!(
+            o,
+            "# Regimes: {} by the lowest BIC or as asked (--regimes); log-likelihood, AIC and BIC by regimes:",
+            self.regimes.len()
+        );
         for c in &self.by_regimes {
-            let _ = writeln!(o, "#   {}: {:.1}, {:.1}, {:.1}{}", c.regimes, c.log_likelihood, c.aic, c.bic, if c.regimes == self.chosen.regimes { " (used)" } else { "" });
+            let _ = writeln!(
+                o,
+                "#   {}: {:.1}, {:.1}, {:.1}{}",
+                c.regimes,
+                c.log_likelihood,
+                c.aic,
+                c.bic,
+                if c.regimes == self.chosen.regimes { " (used)" } else { "" }
+            );
         }
         let _ = writeln!(o, "# Drifts are history's; state the long-run returns in [market.long_run]");
         let _ = writeln!(o, "# (docs/market-model.md) rather than trust a few decades' mean.");
@@ -703,7 +751,11 @@ impl Calibration {
         match self.student_t {
             Some(t) => {
                 let _ = writeln!(o, "shocks = \"student_t\"");
-                let _ = writeln!(o, "# Monthly shocks: {:.1} degrees of freedom (profile likelihood, LR {:.1} against Gaussian, p = {:.3});", t.monthly_degrees_of_freedom, t.likelihood_ratio, t.p_value);
+                let _ = writeln!(
+                    o,
+                    "# Monthly shocks: {:.1} degrees of freedom (profile likelihood, LR {:.1} against Gaussian, p = {:.3});",
+                    t.monthly_degrees_of_freedom, t.likelihood_ratio, t.p_value
+                );
                 let _ = writeln!(o, "# the daily value whose monthly sums have the same excess kurtosis:");
                 let _ = writeln!(o, "degrees_of_freedom = {}", r4(t.daily_degrees_of_freedom));
             }
@@ -729,37 +781,76 @@ impl Calibration {
                 let _ = writeln!(o, "hedge_ratio = {}", m.hedge_ratio);
                 if let Some(c) = &m.credit_spread {
                     let p = &c.spread;
-                    let _ = writeln!(o, "credit_spread = {{ initial = {}, mean = {}, kappa = {}, sigma = {}, duration = {} }}", p.initial, p.process.theta, p.process.kappa, p.process.sigma, c.duration);
+                    let _ = writeln!(
+                        o,
+                        "credit_spread = {{ initial = {}, mean = {}, kappa = {}, sigma = {}, duration = {} }}",
+                        p.initial, p.process.theta, p.process.kappa, p.process.sigma, c.duration
+                    );
                 }
             }
             None => {
-                let _ = writeln!(o, "# ADD: fixed_income_duration and hedge_ratio (the portfolio's own; give --scenario to keep a scenario's)");
+                let _ = writeln!(
+                    o,
+                    "# ADD: fixed_income_duration and hedge_ratio (the portfolio's own; give --scenario to keep a scenario's)"
+                );
             }
         }
         match (&self.inflation, self.inflation_now) {
             (Some(f), now) => {
-                let _ = writeln!(o, "# Inflation: yearly log changes of the price index, AR(1) exact ML; kappa {:.3} ± {:.3}, mean {:.4} ± {:.4}, sigma {:.4} ± {:.4}.", f.kappa, f.kappa_se, f.theta, f.theta_se, f.sigma, f.sigma_se);
-                let _ = writeln!(o, "inflation_process = {{ initial = {}, mean = {}, kappa = {}, sigma = {} }}", r4(now.unwrap_or(f.last)), r4(f.theta), r4(f.kappa), r4(f.sigma));
+                let _ = writeln!(
+                    o,
+                    "# Inflation: yearly log changes of the price index, AR(1) exact ML; kappa {:.3} ± {:.3}, mean {:.4} ± {:.4}, sigma {:.4} ± {:.4}.",
+                    f.kappa, f.kappa_se, f.theta, f.theta_se, f.sigma, f.sigma_se
+                );
+                let _ = writeln!(
+                    o,
+                    "inflation_process = {{ initial = {}, mean = {}, kappa = {}, sigma = {} }}",
+                    r4(now.unwrap_or(f.last)),
+                    r4(f.theta),
+                    r4(f.kappa),
+                    r4(f.sigma)
+                );
             }
             (None, _) => match keep {
                 Some(m) => match &m.inflation_process {
                     Some(p) => {
-                        let _ = writeln!(o, "inflation_process = {{ initial = {}, mean = {}, kappa = {}, sigma = {} }}   # kept from the scenario", p.initial, p.process.theta, p.process.kappa, p.process.sigma);
+                        let _ = writeln!(
+                            o,
+                            "inflation_process = {{ initial = {}, mean = {}, kappa = {}, sigma = {} }}   # kept from the scenario",
+                            p.initial, p.process.theta, p.process.kappa, p.process.sigma
+                        );
                     }
                     None => {
                         let _ = writeln!(o, "inflation = {}   # kept from the scenario", m.inflation);
                     }
                 },
                 None => {
-                    let _ = writeln!(o, "# ADD: inflation or inflation_process (no inflation series was given)");
+                    let _ =
+                        writeln!(o, "# ADD: inflation or inflation_process (no inflation series was given)");
                 }
             },
         }
         let names: Vec<&str> = self.regimes.iter().map(|r| r.name.as_str()).collect();
-        let _ = writeln!(o, "start_regime = {:?}   # the most likely regime in the last month", names[self.start_regime]);
+        let _ = writeln!(
+            o,
+            "start_regime = {:?}   # the most likely regime in the last month",
+            names[self.start_regime]
+        );
         if self.regimes.len() > 1 {
-            let rows: Vec<String> = self.transition.iter().map(|r| format!("[{}]", r.iter().map(|p| r4(*p).to_string()).collect::<Vec<_>>().join(", "))).collect();
-            let _ = writeln!(o, "# Monthly transitions (rows from, columns to); expected durations {} months.", self.regimes.iter().map(|r| format!("{:.1}", r.expected_duration_months)).collect::<Vec<_>>().join(" and "));
+            let rows: Vec<String> = self
+                .transition
+                .iter()
+                .map(|r| format!("[{}]", r.iter().map(|p| r4(*p).to_string()).collect::<Vec<_>>().join(", ")))
+                .collect();
+            let _ = writeln!(
+                o,
+                "# Monthly transitions (rows from, columns to); expected durations {} months.",
+                self.regimes
+                    .iter()
+                    .map(|r| format!("{:.1}", r.expected_duration_months))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            );
             let _ = writeln!(o, "transition = [{}]", rows.join(", "));
         }
         let _ = writeln!(o, "\n# Correlation order: swedish_equity, global_equity, sek_per_usd, short_rate.");
@@ -769,25 +860,51 @@ impl Calibration {
             for f in [Factor::SwedishEquity, Factor::GlobalEquity, Factor::SekPerUsd] {
                 match r.factors.iter().find(|(g, _)| *g == f) {
                     Some((_, dv)) => {
-                        let _ = writeln!(o, "{} = {{ mu = {}, vol = {} }}   # ± {:.3}, ± {:.3}", f.name(), r4(dv.mu), r4(dv.vol), dv.mu_se, dv.vol_se);
+                        let _ = writeln!(
+                            o,
+                            "{} = {{ mu = {}, vol = {} }}   # ± {:.3}, ± {:.3}",
+                            f.name(),
+                            r4(dv.mu),
+                            r4(dv.vol),
+                            dv.mu_se,
+                            dv.vol_se
+                        );
                     }
                     None => {
-                        let _ = writeln!(o, "# ADD: {} = {{ mu = …, vol = … }} (no series was given)", f.name());
+                        let _ =
+                            writeln!(o, "# ADD: {} = {{ mu = …, vol = … }} (no series was given)", f.name());
                     }
                 }
             }
             match (&self.short_rate, r.rate_sigma) {
                 (Some(rate), Some(sigma)) => {
-                    let _ = writeln!(o, "# Vasicek by AR(1) exact ML: kappa ± {:.3}, theta ± {:.4}; sigma this regime's.", rate.kappa_se, rate.theta_se);
-                    let _ = writeln!(o, "short_rate = {{ kappa = {}, theta = {}, sigma = {} }}", r4(rate.kappa), r4(rate.theta), r4(sigma));
+                    let _ = writeln!(
+                        o,
+                        "# Vasicek by AR(1) exact ML: kappa ± {:.3}, theta ± {:.4}; sigma this regime's.",
+                        rate.kappa_se, rate.theta_se
+                    );
+                    let _ = writeln!(
+                        o,
+                        "short_rate = {{ kappa = {}, theta = {}, sigma = {} }}",
+                        r4(rate.kappa),
+                        r4(rate.theta),
+                        r4(sigma)
+                    );
                 }
                 _ => {
-                    let _ = writeln!(o, "# ADD: short_rate = {{ kappa = …, theta = …, sigma = … }} (no short_rate series was given)");
+                    let _ = writeln!(
+                        o,
+                        "# ADD: short_rate = {{ kappa = …, theta = …, sigma = … }} (no short_rate series was given)"
+                    );
                 }
             }
             let _ = writeln!(o, "correlation = [");
             for row in &r.correlation {
-                let _ = writeln!(o, "  [{}],", row.iter().map(|c| format!("{:>6.3}", c)).collect::<Vec<_>>().join(", "));
+                let _ = writeln!(
+                    o,
+                    "  [{}],",
+                    row.iter().map(|c| format!("{:>6.3}", c)).collect::<Vec<_>>().join(", ")
+                );
             }
             let _ = writeln!(o, "]\n");
         }

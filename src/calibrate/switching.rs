@@ -71,14 +71,13 @@ impl Params {
 
     /// The regimes reordered: regime `order[i]` becomes regime `i`.
     pub fn reordered(&self, order: &[usize]) -> Params {
-        let k = self.regimes();
         let mut p = self.clone();
         for (i, &from) in order.iter().enumerate() {
             p.means.row_mut(i).assign(&self.means.row(from));
             p.covariances.index_axis_mut(Axis(0), i).assign(&self.covariances.index_axis(Axis(0), from));
             p.initial[i] = self.initial[from];
-            for j in 0..k {
-                p.transition[[i, j]] = self.transition[[from, order[j]]];
+            for (j, &to) in order.iter().enumerate() {
+                p.transition[[i, j]] = self.transition[[from, to]];
             }
         }
         p
@@ -117,6 +116,9 @@ pub enum Degenerate {
     ZeroLikelihood(usize),
 }
 
+/// A regime's log density of one month's returns.
+type LnPdf = Box<dyn Fn(&DVector<f64>) -> f64>;
+
 /// `T × K` log densities of each month under each regime.
 fn log_densities(y: ArrayView2<f64>, p: &Params, density: Density) -> Result<Array2<f64>, Degenerate> {
     let (t, k) = (y.nrows(), p.regimes());
@@ -126,7 +128,7 @@ fn log_densities(y: ArrayView2<f64>, p: &Params, density: Density) -> Result<Arr
     for j in 0..k {
         let mean: Vec<f64> = p.means.row(j).to_vec();
         let cov = p.covariance(j);
-        let ln_pdf: Box<dyn Fn(&DVector<f64>) -> f64> = match density {
+        let ln_pdf: LnPdf = match density {
             Density::Gaussian => {
                 let d = MultivariateNormal::new(mean, cov).map_err(|_| Degenerate::Covariance(j))?;
                 Box::new(move |x| d.ln_pdf(x))
@@ -161,7 +163,7 @@ pub fn filter(y: ArrayView2<f64>, p: &Params, density: Density) -> Result<Filter
         }
         let joint: Array1<f64> = &prior * &ln_f.row(i).mapv(|l| (l - top).exp());
         let c = joint.sum();
-        if !(c > 0.0) {
+        if c.is_nan() || c <= 0.0 {
             return Err(Degenerate::ZeroLikelihood(i));
         }
         filtered.row_mut(i).assign(&(joint / c));

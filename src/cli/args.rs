@@ -88,6 +88,9 @@ pub struct CalibrateArgs {
     /// A scenario whose market keys that history cannot give (fixed-income duration, hedge ratio, credit spread) go into market.toml unchanged.
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Instead of fitting: set this scenario's market model beside the history of the --series given (swedish_equity and global_equity), figure by figure, and print the table (nothing is written).
+    #[arg(long, value_name = "SCENARIO")]
+    pub check: Option<PathBuf>,
     /// Seed of the EM's random starts.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

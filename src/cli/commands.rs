@@ -401,6 +401,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     if let Some(mc) = &mc {
         let _ = writeln!(out);
         out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed, lang));
+        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy, lang));
     }
     if let (Some((b, elapsed)), Some(model)) = (&beside, &scenario.market) {
         let _ = writeln!(out);
@@ -1347,7 +1348,7 @@ fn factor_pair<'a>(option: &str, given: &'a str) -> Result<(pensionsim::calibrat
 }
 
 pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
-    use pensionsim::calibrate::{Factor, Observed, RegimeChoice, Settings};
+    use pensionsim::calibrate::{Factor, RegimeChoice, Settings};
     let regimes = match args.regimes.as_str() {
         "auto" => RegimeChoice::Auto,
         "1" => RegimeChoice::Fixed(1),
@@ -1363,15 +1364,17 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     let mut dividend_yield = std::collections::BTreeMap::new();
     for given in &args.dividend_yield {
         let (factor, rate) = factor_pair("--dividend-yield", given)?;
-        let rate: f64 = rate
-            .parse()
-            .ok()
-            .filter(|r: &f64| (0.0..=0.2).contains(r))
-            .with_context(|| format!("--dividend-yield {given:?}: expected a yearly rate from 0 to 0.2 (0.03 for 3 %)"))?;
+        let rate: f64 = rate.parse().ok().filter(|r: &f64| (0.0..=0.2).contains(r)).with_context(|| {
+            format!("--dividend-yield {given:?}: expected a yearly rate from 0 to 0.2 (0.03 for 3 %)")
+        })?;
         if !factor.is_return() || factor == Factor::SekPerUsd {
             bail!("--dividend-yield {given:?}: only swedish_equity and global_equity pay dividends");
         }
         dividend_yield.insert(factor, rate);
+    }
+    let observed = read_series(args)?;
+    if let Some(check) = &args.check {
+        return calibrate_check(check, &observed, &dividend_yield, args);
     }
     let keep = match &args.scenario {
         Some(path) => Some(load_scenario(path)?.market.with_context(|| {
@@ -1379,29 +1382,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         })?),
         None => None,
     };
-    let out = &args.out;
-    let staging = super::output::Staging::new(out)?;
-    let mut observed = Vec::new();
-    for given in &args.series {
-        let (factor, file) = factor_pair("--series", given)?;
-        let (file, column) = match file.rsplit_once(':') {
-            Some((f, c)) if !c.is_empty() && !c.contains(['/', '\\']) => (f, c),
-            _ => (file, args.price_col.as_str()),
-        };
-        let path = Path::new(file);
-        let bytes = std::fs::read(path).with_context(|| format!("--series {given:?}: cannot read {file}"))?;
-        let series = if factor.is_rate() {
-            PriceSeries::parse_rates(path, &bytes, &args.date_col, column)?
-        } else {
-            PriceSeries::parse(path, &bytes, &args.date_col, column)?
-        };
-        observed.push(Observed {
-            factor,
-            source: format!("{file}:{column}"),
-            dates: series.dates,
-            values: series.prices,
-        });
-    }
+    let staging = super::output::Staging::new(&args.out)?;
     let settings = Settings {
         from: args.from,
         to: args.to,
@@ -1411,7 +1392,8 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         seed: args.seed,
         trading_days_per_month: keep.as_ref().map_or(21, |m| m.trading_days_per_month),
     };
-    let c = pensionsim::calibrate::calibrate(&observed, &settings).map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
+    let c = pensionsim::calibrate::calibrate(&observed, &settings)
+        .map_err(|e| anyhow::anyhow!("calibrate: {e}"))?;
     let chart = chart::regimes::regime_chart(&c, args.lang)?;
     let json = serde_json::to_string_pretty(&c.json())?;
     let toml = c.market_toml(keep.as_ref());
@@ -1429,4 +1411,80 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         dir.display()
     );
     Ok(printed)
+}
+
+/// Every `--series` read as it is given.
+fn read_series(args: &super::args::CalibrateArgs) -> Result<Vec<pensionsim::calibrate::Observed>> {
+    let mut observed = Vec::new();
+    for given in &args.series {
+        let (factor, file) = factor_pair("--series", given)?;
+        let (file, column) = match file.rsplit_once(':') {
+            Some((f, c)) if !c.is_empty() && !c.contains(['/', '\\']) => (f, c),
+            _ => (file, args.price_col.as_str()),
+        };
+        let path = Path::new(file);
+        let bytes = std::fs::read(path).with_context(|| format!("--series {given:?}: cannot read {file}"))?;
+        let series = if factor.is_rate() {
+            PriceSeries::parse_rates(path, &bytes, &args.date_col, column)?
+        } else {
+            PriceSeries::parse(path, &bytes, &args.date_col, column)?
+        };
+        observed.push(pensionsim::calibrate::Observed {
+            factor,
+            source: format!("{file}:{column}"),
+            dates: series.dates,
+            values: series.prices,
+        });
+    }
+    Ok(observed)
+}
+
+/// `calibrate --check`: the scenario's model beside the given history.
+fn calibrate_check(
+    scenario_path: &Path,
+    observed: &[pensionsim::calibrate::Observed],
+    dividend_yield: &std::collections::BTreeMap<pensionsim::calibrate::Factor, f64>,
+    args: &super::args::CalibrateArgs,
+) -> Result<Printed> {
+    use pensionsim::calibrate::Factor;
+    use pensionsim::market::implied::{HistorySeries, MarketHistory, beside_history};
+    let scenario = load_scenario(scenario_path)?;
+    let model = scenario
+        .market
+        .as_ref()
+        .with_context(|| format!("--check {}: the scenario has no [market]", scenario_path.display()))?;
+    let series = |factor: Factor| {
+        observed.iter().find(|o| o.factor == factor).map(|o| {
+            let keep: Vec<usize> = (0..o.dates.len())
+                .filter(|&i| {
+                    args.from.is_none_or(|f| o.dates[i] >= f) && args.to.is_none_or(|t| o.dates[i] <= t)
+                })
+                .collect();
+            let dates: Vec<NaiveDate> = keep.iter().map(|&i| o.dates[i]).collect();
+            let values: Vec<f64> = keep.iter().map(|&i| o.values[i]).collect();
+            HistorySeries::from_prices(
+                o.source.clone(),
+                o.source.clone(),
+                dividend_yield.get(&factor).copied().unwrap_or(0.0),
+                &dates,
+                &values,
+            )
+        })
+    };
+    let history = MarketHistory {
+        swedish_equity: series(Factor::SwedishEquity),
+        global_equity: series(Factor::GlobalEquity),
+    };
+    if history.swedish_equity.is_none() && history.global_equity.is_none() {
+        bail!("--check needs a --series swedish_equity=… or global_equity=… to set the model beside");
+    }
+    let started = Instant::now();
+    let seed = scenario.simulation.seed;
+    let b = beside_history(model, Some(&history), seed);
+    Ok(pensionsim::report::implied::beside_history(
+        &b,
+        model.long_run.as_ref(),
+        started.elapsed().as_secs_f64(),
+        args.lang,
+    ))
 }

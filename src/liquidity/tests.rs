@@ -37,7 +37,9 @@ fn inputs<'a>(liq: &'a Liquidity, model: &'a MarketModel, s: &'a Scenario) -> In
 fn region_plan(variant: Option<&str>) -> Outlook {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
     let text = shipped_text().replace("randomness = true", "randomness = false");
-    let read = |_: &Path| -> crate::error::Result<String> { unreachable!("no files") };
+    let read = |p: &Path| -> crate::error::Result<String> {
+        std::fs::read_to_string(p).map_err(|cause| crate::Error::Read { path: p.to_path_buf(), cause })
+    };
     let s = match variant {
         None => Scenario::parse(&path, &text, &read),
         Some(v) => Scenario::parse_variant(&path, &text, v, &read),
@@ -373,14 +375,16 @@ fn the_same_on_one_and_two_threads() {
 fn the_loans_and_the_portfolio_do_not_move_with_the_liquidity() {
     // Pinned by the debt outlook before the book was made a month stepper
     // (summary.json of the shipped scenario, 200 paths): the same bits.
+    // Re-pinned once, when the shipped market was re-based on the
+    // calibration (docs/market-model.md), from the outlook alone.
     let s = shipped();
     let o = crate::debt::simulate::outlook(
         s.debt.as_ref().unwrap(),
         s.market.as_ref().unwrap(),
         Simulation { paths: 200, seed: 20250831, horizon_months: 120 },
     );
-    assert_eq!(o.years[1].interest.mean, 17.075599028684657);
-    assert_eq!(o.years[1].interest.p95, 19.79069804592055);
+    assert_eq!(o.years[1].interest.mean, 16.94121201414896);
+    assert_eq!(o.years[1].interest.p95, 19.04652092595095);
 }
 
 #[test]
@@ -404,7 +408,9 @@ fn the_forecast_against_an_actual() {
 
 fn problems(text: &str, variant: Option<&str>) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml");
-    let read = |_: &Path| -> crate::error::Result<String> { unreachable!("no files") };
+    let read = |p: &Path| -> crate::error::Result<String> {
+        std::fs::read_to_string(p).map_err(|cause| crate::Error::Read { path: p.to_path_buf(), cause })
+    };
     let result = match variant {
         None => Scenario::parse(&path, text, &read),
         Some(v) => Scenario::parse_variant(&path, text, v, &read),

@@ -327,6 +327,14 @@ pub struct MethodSection {
     pub policy: Policy,
     /// Paths of each conditional stress's Monte Carlo run.
     pub stress_paths: usize,
+    /// The market model's long-run figures beside the scenario's history,
+    /// `None` without a `[market]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_implied: Option<crate::market::implied::Implied>,
+    pub history: crate::market::implied::HistoryComparison,
+    /// The stated long-run returns and their source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub long_run: Option<crate::market::LongRun>,
 }
 
 /// The whole report.
@@ -400,6 +408,13 @@ pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
         }
     };
     let risk = risk(scenario, simulation);
+    let beside = scenario.market.as_ref().map(|m| {
+        crate::market::implied::beside_history(m, scenario.market_history.as_ref(), simulation.seed)
+    });
+    let (model_implied, history) = match beside {
+        Some(b) => (b.implied, b.history),
+        None => (None, Default::default()),
+    };
     Ok(RiskReport {
         scenario: scenario.name.clone(),
         valuation_date: scenario.valuation_date,
@@ -422,6 +437,9 @@ pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
             model: scenario.market.as_ref().map(describe_market),
             policy: scenario.policy,
             stress_paths,
+            model_implied,
+            history,
+            long_run: scenario.market.as_ref().and_then(|m| m.long_run.clone()),
         },
     })
 }

@@ -29,12 +29,39 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
     );
     for s in &c.series {
         let dy = s.dividend_yield.map_or(String::new(), |y| {
-            format!(", {} {}", t(lang, "plus direktavkastning", "plus a dividend yield of"), percent(y, 1, lang))
+            format!(
+                ", {} {}",
+                t(lang, "plus direktavkastning", "plus a dividend yield of"),
+                percent(y, 1, lang)
+            )
         });
-        let _ = writeln!(o, "  {:<15} {} ({}–{}{dy})", s.factor.name(), s.source, s.from.format("%Y-%m"), s.to.format("%Y-%m"));
+        let _ = writeln!(
+            o,
+            "  {:<15} {} ({}–{}{dy})",
+            s.factor.name(),
+            s.source,
+            s.from.format("%Y-%m"),
+            s.to.format("%Y-%m")
+        );
     }
-    let _ = writeln!(o, "\n{}", t(lang, "Antal regimer (lägst BIC väljs med --regimes auto):", "Number of regimes (the lowest BIC is taken with --regimes auto):"));
-    let _ = writeln!(o, "  {:>7} {:>14} {:>10} {:>10} {:>10}", t(lang, "regimer", "regimes"), t(lang, "log-likelihood", "log-likelihood"), t(lang, "parametrar", "parameters"), "AIC", "BIC");
+    let _ = writeln!(
+        o,
+        "\n{}",
+        t(
+            lang,
+            "Antal regimer (lägst BIC väljs med --regimes auto):",
+            "Number of regimes (the lowest BIC is taken with --regimes auto):"
+        )
+    );
+    let _ = writeln!(
+        o,
+        "  {:>7} {:>14} {:>10} {:>10} {:>10}",
+        t(lang, "regimer", "regimes"),
+        t(lang, "log-likelihood", "log-likelihood"),
+        t(lang, "parametrar", "parameters"),
+        "AIC",
+        "BIC"
+    );
     for m in &c.by_regimes {
         let used = if m.regimes == c.chosen.regimes { t(lang, "  ← används", "  ← used") } else { "" };
         let _ = writeln!(
@@ -47,7 +74,15 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             number(m.bic, 1, lang)
         );
     }
-    let _ = writeln!(o, "\n{}", t(lang, "Regimer (mu: drift per år, vol: volatilitet per år, ± ungefärligt standardfel):", "Regimes (mu: drift a year, vol: volatility a year, ± approximate standard error):"));
+    let _ = writeln!(
+        o,
+        "\n{}",
+        t(
+            lang,
+            "Regimer (mu: drift per år, vol: volatilitet per år, ± ungefärligt standardfel):",
+            "Regimes (mu: drift a year, vol: volatility a year, ± approximate standard error):"
+        )
+    );
     for (k, r) in c.regimes.iter().enumerate() {
         if c.regimes.len() == 1 {
             let _ = writeln!(o, "  {}", regime_label(&r.name, lang));
@@ -78,11 +113,27 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             let _ = writeln!(o, "    {:<15} sigma {}", Factor::ShortRate.name(), percent(s, 2, lang));
         }
         if k == c.start_regime {
-            let _ = writeln!(o, "    {}", t(lang, "(troligast den sista månaden: start_regime)", "(the most likely in the last month: start_regime)"));
+            let _ = writeln!(
+                o,
+                "    {}",
+                t(
+                    lang,
+                    "(troligast den sista månaden: start_regime)",
+                    "(the most likely in the last month: start_regime)"
+                )
+            );
         }
     }
     if c.regimes.len() > 1 {
-        let _ = writeln!(o, "  {}", t(lang, "Övergångar per månad (rad från, kolumn till):", "Transitions a month (row from, column to):"));
+        let _ = writeln!(
+            o,
+            "  {}",
+            t(
+                lang,
+                "Övergångar per månad (rad från, kolumn till):",
+                "Transitions a month (row from, column to):"
+            )
+        );
         for row in &c.transition {
             let cells: Vec<String> = row.iter().map(|p| percent(*p, 1, lang)).collect();
             let _ = writeln!(o, "    {}", cells.join("  "));

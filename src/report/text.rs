@@ -409,6 +409,49 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
     out
 }
 
+/// What the Monte Carlo table's figures mean and what drives them, one
+/// line each, under the table: the figures a board asks about first.
+pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    let pts = |x: f64| number(x * 100.0, 0, lang);
+    let mut out = String::new();
+    let lines: [String; 4] = if sv {
+        [
+            format!(
+                "Nedviktningar per år ({}): hur ofta regeln säljer aktier. Det styrs mest av regelns handelsparametrar: en nedviktning säljer bara till {} procentenheter under den maximala aktieandelen, och vid månadsskiftet köps aktier tillbaka när andelen ligger {} procentenheter under den; regeln prövas varje handelsdag, och aktiernas volatilitet gör ett fall på några procent vanligt. Regionens egna rapporter nämner tre nedviktningar, alla i april 2025, och inga 2023–2024.",
+                number(s.downweights_per_year, 1, lang),
+                pts(policy.down_headroom),
+                pts(policy.up_band)
+            ),
+            format!(
+                "Under skyddsnivån: andelen framtider där värdet vid ett dagsslut ligger under {} % av 24-månadershögsta; det skyddar regeln mot, så talet är litet.",
+                pts(1.0 - policy.max_drawdown)
+            ),
+            "Största fall från toppen: värdets största fall från sin högsta nivå under perioden, dag för dag. Det kan överstiga 20 % utan att skyddsnivån underskrids, eftersom skyddsnivån räknas från 24-månadershögsta vid månadsslut och sjunker när en gammal topp lämnar fönstret.".to_string(),
+            "Avkastningen vilar på marknadsmodellens långsiktiga antagande (tabellen Modell och historia nedan, med källa).".to_string(),
+        ]
+    } else {
+        [
+            format!(
+                "Down-weightings a year ({}): how often the rule sells equities. The rule's trading parameters drive it most: a down-weighting sells only to {} points below the maximum equity share, and at a month end equities are bought back when the share is {} points below it; the rule is checked every trading day, and at equity volatility a fall of a few percent is ordinary. The region's own reports mention three down-weightings, all in April 2025, and none in 2023-2024.",
+                number(s.downweights_per_year, 1, lang),
+                pts(policy.down_headroom),
+                pts(policy.up_band)
+            ),
+            format!(
+                "Floor breach: the share of futures in which the value at a day's close is below {} % of the 24-month high; that is what the rule guards against, so the figure is small.",
+                pts(1.0 - policy.max_drawdown)
+            ),
+            "Largest fall from a high: the value's largest fall from its highest level over the period, day by day. It can exceed 20 % without a floor breach, because the floor is set from the 24-month high at month ends and falls when an old high leaves the window.".to_string(),
+            "Returns rest on the market model's long-run assumption (the table Model beside history below, with its source).".to_string(),
+        ]
+    };
+    for line in lines {
+        let _ = writeln!(out, "- {line}");
+    }
+    out
+}
+
 /// Month-end quantiles in long form: one row a month and series.
 pub fn month_quantiles_csv(h: &MonthHistograms, valuation: NaiveDate) -> String {
     let mut out = String::from("month,date,series,p1,p5,p25,p50,p75,p95,p99\n");

@@ -13,10 +13,14 @@ pub fn shipped_text() -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// A scenario from `text`, placed in `scenarios/`; it may read no files.
+/// A scenario from `text`, placed in `scenarios/`; the files it names
+/// (the history of `[market.history]`) are read from the repository.
 pub fn parse(text: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml");
-    Scenario::parse(&path, text, &|_| unreachable!("no files")).unwrap().scenario
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|cause| crate::Error::Read { path: p.to_path_buf(), cause })
+    };
+    Scenario::parse(&path, text, &read).unwrap().scenario
 }
 
 /// The shipped scenario.

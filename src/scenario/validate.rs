@@ -637,7 +637,8 @@ pub(super) fn month_end_csv(
     text: &str,
     columns: [(&str, Option<&str>); 2],
 ) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    let rows = read_dated_csv(path, text.as_bytes(), columns, "a month-end value in mkr above 0", |v| v > 0.0)?;
+    let rows =
+        read_dated_csv(path, text.as_bytes(), columns, "a month-end value in mkr above 0", |v| v > 0.0)?;
     Ok(rows
         .into_iter()
         .map(|r| Entry {

@@ -47,7 +47,9 @@ where
     let factor = c.return_factors[0].name();
     let (from, to) = (c.dates[0], c.dates[c.dates.len() - 1]);
     let title = match lang {
-        Lang::Sv => format!("Marknadsregimer anpassade till historien, {}–{}", from.format("%Y"), to.format("%Y")),
+        Lang::Sv => {
+            format!("Marknadsregimer anpassade till historien, {}–{}", from.format("%Y"), to.format("%Y"))
+        }
         Lang::En => format!("Market regimes fitted to history, {}–{}", from.format("%Y"), to.format("%Y")),
     };
     let [top_legend, top, bottom_legend, bottom] = page(root, &title, 50)?;

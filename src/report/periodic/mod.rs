@@ -951,6 +951,119 @@ fn method(d: &mut Document, r: &RiskReport) {
         table.push(vec![Cell::text(k), v]);
     }
     d.table(table);
+    model_beside_history(d, m);
+}
+
+/// The market model's long-run figures beside a century of history, and
+/// the stated long-run return with its source.
+fn model_beside_history(d: &mut Document, m: &crate::periodic::MethodSection) {
+    let lang = d.lang;
+    let Some(implied) = &m.model_implied else { return };
+    d.heading(3, t(lang, "Marknadsmodellen bredvid historien", "The market model beside history"));
+    let se = [&implied.swedish_equity, &implied.global_equity]
+        .iter()
+        .flat_map(|f| {
+            [
+                f.geometric_return_se,
+                f.annual_vol_se,
+                f.p_year_below_10_se,
+                f.p_year_below_20_se,
+                f.p_year_below_30_se,
+            ]
+        })
+        .fold(0.0, f64::max);
+    let se = number(se * 100.0, 2, lang);
+    d.para(match lang {
+        Lang::Sv => format!(
+            "Marknadsmodellens siffror på lång sikt ({} simulerade banor om {} år, var och en med start i en regim dragen ur regimkedjans långsiktiga fördelning; medelfelet är högst {se} procentenheter) bredvid samma siffror för historiska serier. Geometrisk avkastning per år: den genomsnittliga årliga tillväxten. Volatilitet: månadsavkastningarnas standardavvikelse gånger √12. Andel kalenderår under −20 %: hur ofta ett helt kalenderår förlorar mer än 20 %. Fall på 20 % från 24-månadershögsta per decennium: hur ofta regelns egen utlösare nås.",
+            number(implied.paths as f64, 0, lang),
+            implied.years
+        ),
+        Lang::En => format!(
+            "The market model's long-run figures ({} simulated paths of {} years, each starting in a regime drawn from the regime chain's long-run distribution; standard errors at most {se} percentage points) beside the same figures for historical series. Geometric return a year: the average yearly growth. Volatility: the monthly returns' standard deviation times √12. Share of calendar years below −20 %: how often a whole calendar year loses more than 20 %. Falls of 20 % from the 24-month high per decade: how often the rule's own trigger is reached.",
+            number(implied.paths as f64, 0, lang),
+            implied.years
+        ),
+    });
+    let sv = lang == Lang::Sv;
+    let columns = if sv {
+        [
+            "Mått",
+            "Svenska aktier, modell",
+            "Svenska aktier, historia",
+            "Globala aktier, modell",
+            "Globala aktier, historia",
+        ]
+    } else {
+        [
+            "Figure",
+            "Swedish equities, model",
+            "Swedish equities, history",
+            "Global equities, model",
+            "Global equities, history",
+        ]
+    };
+    let mut table =
+        Table::new("model-vs-history", t(lang, "Modell och historia", "Model beside history"), &columns);
+    type Pick = fn(&crate::market::implied::Figures) -> f64;
+    let rows: [(String, Pick, bool); 6] = [
+        (t(lang, "Geometrisk avkastning per år", "Geometric return a year"), |f| f.geometric_return, true),
+        (t(lang, "Årlig volatilitet", "Yearly volatility"), |f| f.annual_vol, true),
+        (
+            t(lang, "Andel kalenderår under −10 %", "Share of calendar years below −10 %"),
+            |f| f.p_year_below_10,
+            true,
+        ),
+        (
+            t(lang, "Andel kalenderår under −20 %", "Share of calendar years below −20 %"),
+            |f| f.p_year_below_20,
+            true,
+        ),
+        (
+            t(lang, "Andel kalenderår under −30 %", "Share of calendar years below −30 %"),
+            |f| f.p_year_below_30,
+            true,
+        ),
+        (
+            t(
+                lang,
+                "Fall på 20 % från 24-månadershögsta per decennium",
+                "Falls of 20 % from the 24-month high per decade",
+            ),
+            |f| f.falls_per_decade,
+            false,
+        ),
+    ];
+    let histories = [&m.history.swedish_equity, &m.history.global_equity];
+    let models = [implied.swedish_equity.figures(), implied.global_equity.figures()];
+    for (label, pick, is_share) in rows {
+        let mut row = vec![Cell::text(label)];
+        for (model, history) in models.iter().zip(histories) {
+            let cell = |x: f64| if is_share { Cell::percent(x, 1) } else { Cell::plain(x, 2) };
+            row.push(cell(pick(model)));
+            row.push(history.as_ref().map_or(Cell::Empty, |h| cell(pick(&h.figures))));
+        }
+        table.push(row);
+    }
+    d.table(table);
+    let mut notes = Vec::new();
+    for h in histories.into_iter().flatten() {
+        notes.push(format!("{} {}–{}", h.name, h.from.format("%Y-%m"), h.to.format("%Y-%m")));
+    }
+    if !notes.is_empty() {
+        d.para(format!("{} {}.", t(lang, "Historia:", "History:"), notes.join("; ")));
+    }
+    if let Some(l) = &m.long_run {
+        d.para(format!(
+            "{} {}",
+            t(
+                lang,
+                "Långsiktig avkastning (uttalat antagande; varje regims drift flyttas lika mycket så att modellen når den):",
+                "Long-run return (a stated assumption; every regime's drift is shifted by the same amount so that the model meets it):"
+            ),
+            l.source
+        ));
+    }
 }
 
 /// The document as Markdown, charts linked as `<name>.png` beside it.
