@@ -1407,7 +1407,8 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     let mut printed = pensionsim::report::calibrate::calibration_text(&c, args.lang);
     let _ = writeln!(
         printed,
-        "\nWrote {}: market.toml, calibration.json, regimes.svg, regimes.png",
+        "\n{} {}: market.toml, calibration.json, regimes.svg, regimes.png",
+        if args.lang == Lang::Sv { "Skrev" } else { "Wrote" },
         dir.display()
     );
     Ok(printed)

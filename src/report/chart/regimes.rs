@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use super::style::{BLUE, Line, ORANGE, VERMILLION};
 use super::{Chart, DrawResult, Mark, date_panel, legend, page, render};
-use crate::calibrate::Calibration;
+use crate::calibrate::{Calibration, Factor};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
 
@@ -20,6 +20,20 @@ pub fn regime_label(name: &str, lang: Lang) -> &str {
         ("crisis", Lang::Sv) => "kris",
         ("normal", Lang::Sv) => "normal",
         (other, _) => other,
+    }
+}
+
+/// A factor's name in the report's language.
+pub fn factor_label(f: Factor, lang: Lang) -> &'static str {
+    match (f, lang) {
+        (Factor::SwedishEquity, Lang::Sv) => "Svenska aktier",
+        (Factor::SwedishEquity, Lang::En) => "Swedish equities",
+        (Factor::GlobalEquity, Lang::Sv) => "Globala aktier (lokal valuta)",
+        (Factor::GlobalEquity, Lang::En) => "Global equities (local currency)",
+        (Factor::SekPerUsd, _) => "SEK per USD",
+        (Factor::ShortRate, Lang::Sv) => "Kort ränta",
+        (Factor::ShortRate, Lang::En) => "Short rate",
+        (Factor::Inflation, _) => "Inflation",
     }
 }
 
@@ -44,7 +58,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Calibration, lang
 where
     DB::ErrorType: 'static,
 {
-    let factor = c.return_factors[0].name();
+    let factor = factor_label(c.return_factors[0], lang);
     let (from, to) = (c.dates[0], c.dates[c.dates.len() - 1]);
     let title = match lang {
         Lang::Sv => {
