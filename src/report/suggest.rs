@@ -442,6 +442,15 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
             "± är Monte Carlo-medelfelet; marknadsmodellens parametrar är antaganden (docs/market-model.md)."
         )
     );
+    let _ = writeln!(
+        out,
+        "  {}",
+        t(
+            lang,
+            "The odds of a down-weighting depend most on how far the equity share is from its maximum today and on the rule's trading parameters (headroom after a down-weighting, up-weighting band, daily checks), then on the market's volatility.",
+            "Oddsen för en nedviktning beror mest på hur långt aktieandelen ligger från sitt maximum i dag och på regelns handelsparametrar (marginal efter nedviktning, band för uppviktning, daglig prövning), därefter på marknadens volatilitet."
+        )
+    );
 }
 
 fn definitions(out: &mut String, policy: &Policy, lang: Lang) {

@@ -486,6 +486,21 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 )
             });
             d.table(measures_table("risk", t(lang, "Risk framåt", "Risk ahead"), &s.measures, lang));
+            let p = &r.method.policy;
+            let pts = |x: f64| number(x * 100.0, 0, lang);
+            d.para(if lang == Lang::Sv {
+                format!(
+                    "Nedviktning inom 12 månader: sannolikheten att regeln säljer aktier minst en gång det kommande året. Den styrs mest av regelns handelsparametrar, inte av marknaden: en nedviktning säljer bara till {} procentenheter under den beräknade maximala aktieandelen, och vid månadsskiftet köps aktier tillbaka när andelen ligger {} procentenheter under den, så portföljen står nära gränsen och ett fall på några procent räcker för nästa nedviktning. Regionens egna rapporter nämner tre nedviktningar, alla i april 2025, och inga 2023–2024. Avkastningen vilar på marknadsmodellens långsiktiga antagande (se Metod).",
+                    pts(p.down_headroom),
+                    pts(p.up_band)
+                )
+            } else {
+                format!(
+                    "Down-weighting within 12 months: the probability that the rule sells equities at least once in the coming year. The rule's trading parameters drive it more than the market: a down-weighting sells only to {} points below the maximum equity share, and at a month end equities are bought back when the share is {} points below it, so the portfolio stands near the limit and a fall of a few percent asks for the next down-weighting. The region's own reports mention three down-weightings, all in April 2025, and none in 2023-2024. Returns rest on the market model's long-run assumption (see Method).",
+                    pts(p.down_headroom),
+                    pts(p.up_band)
+                )
+            });
             let title = format!(
                 "Monte Carlo {}: {} {}",
                 r.scenario,
