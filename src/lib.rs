@@ -5,17 +5,27 @@
 //! that parses arguments, reads and writes files, and prints. Modules in
 //! pipeline order:
 //!
+//! - [`error`]: the problems bad input raises, each naming its file,
+//!   place and key, and the library's error type;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
 //!   into types the engine can trust;
 //! - [`prices`]: daily price series from CSV files;
+//! - [`calibrate`]: the market model fitted to history (regimes by EM,
+//!   the short rate by AR(1) maximum likelihood);
 //! - [`market`]: the market model, daily returns of the risk factors;
 //! - [`rng`]: the per-path random streams;
+//! - [`draws`]: eight paths' streams side by side and their normals drawn
+//!   for all eight at once, each lane its path's numbers bit for bit;
+//! - [`lanes`]: eight `f64`s side by side, the arithmetic the market's
+//!   day is written in, and the portable exponential;
 //! - [`rule`]: the dynamic risk principle, one implementation for replay
 //!   and Monte Carlo alike;
 //! - [`replay`]: the rule applied day by day to a real price series;
 //! - [`debt`]: the Kommuninvest loan book, its key figures against the
 //!   finance policy, and its interest cost on the market's rate paths;
 //! - [`engine`]: the rule on thousands of simulated market futures;
+//! - [`liquidity`]: the liquidity forecast, the region's cash month by
+//!   month from its budget, with the loans and the financing rules;
 //! - [`stats`]: the figures of a run, with their Monte Carlo errors;
 //! - [`suggest`]: what the rule asks of the portfolio today, how far
 //!   markets can move before it asks for more, and the next year's odds;

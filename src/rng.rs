@@ -12,7 +12,7 @@
 //! Xoshiro256++ is a named, portable generator (the same bits on every
 //! platform and rand version) and one of the fastest sound ones, which
 //! matters at a billion normal draws a run; `benches/engine.rs` measures
-//! it against ChaCha8 (figures in `benches/RESULTS.md`).
+//! it against ChaCha8 (figures in `benches/history/RESULTS-2026-11.md`).
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
