@@ -33,6 +33,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod calendar;
 pub mod calibrate;
 pub mod compare;
 pub mod debt;
