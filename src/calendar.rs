@@ -1,5 +1,7 @@
-//! Month-end dates: the one calendar the loan book, its simulation, the
-//! liquidity plan and its validation count months with.
+//! Month-end dates: the one calendar the crate counts months with (the
+//! scenario's history and liquidity checks, the loan book and its
+//! simulation, the liquidity plan, calibration's month ends, stress
+//! windows, and the dates of the reports' monthly figures).
 //!
 //! A simulation's month `m` (0-based) ends `m + 1` month-ends after the
 //! valuation date's month; the helpers here turn such counts into dates.
