@@ -5,8 +5,10 @@
 //! that parses arguments, reads and writes files, and prints. Modules in
 //! pipeline order:
 //!
+//! - [`calendar`]: month-end dates, below every other module;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
-//!   into types the engine can trust;
+//!   into types the engine can trust; it sits below the simulations and
+//!   imports only their plain input types;
 //! - [`prices`]: daily price series from CSV files;
 //! - [`market`]: the market model, daily returns of the risk factors;
 //! - [`rng`]: the per-path random streams;
