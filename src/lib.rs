@@ -5,10 +5,12 @@
 //! that parses arguments, reads and writes files, and prints. Modules in
 //! pipeline order:
 //!
+//! - [`calendar`]: month-end dates, below every other module;
 //! - [`error`]: the problems bad input raises, each naming its file,
 //!   place and key, and the library's error type;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
-//!   into types the engine can trust;
+//!   into types the engine can trust; it sits below the simulations and
+//!   imports only their plain input types;
 //! - [`prices`]: daily price series from CSV files;
 //! - [`calibrate`]: the market model fitted to history (regimes by EM,
 //!   the short rate by AR(1) maximum likelihood);
@@ -43,6 +45,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
 
+pub mod calendar;
 pub mod calibrate;
 pub mod compare;
 pub mod debt;

@@ -43,6 +43,7 @@ use ndarray::{Array2, Axis};
 use serde_json::{Value, json};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
+use crate::calendar::month_end;
 use crate::market::MarketModel;
 use ar1::Ar1Fit;
 use switching::Fit;
@@ -159,7 +160,7 @@ fn error(key: &str, expected: impl Into<String>, found: impl Into<String>) -> Ca
 pub fn month_end_values(dates: &[NaiveDate], values: &[f64]) -> Vec<(NaiveDate, f64)> {
     let mut out: Vec<(NaiveDate, f64)> = Vec::new();
     for (d, v) in dates.iter().zip(values) {
-        let end = last_day(*d);
+        let end = month_end(*d);
         match out.last_mut() {
             Some(last) if last.0 == end => last.1 = *v,
             _ => out.push((end, *v)),
@@ -168,19 +169,13 @@ pub fn month_end_values(dates: &[NaiveDate], values: &[f64]) -> Vec<(NaiveDate, 
     out
 }
 
-/// The last calendar day of `date`'s month.
-pub fn last_day(date: NaiveDate) -> NaiveDate {
-    let (y, m) = if date.month() == 12 { (date.year() + 1, 1) } else { (date.year(), date.month() + 1) };
-    NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt()).unwrap_or(date)
-}
-
 fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
     (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
 }
 
 /// A series' month ends within the period, with no month missing.
 fn monthly(o: &Observed, s: &Settings) -> Result<Vec<(NaiveDate, f64)>, CalibrationError> {
-    let within = |d: &NaiveDate| s.from.is_none_or(|f| *d >= last_day(f)) && s.to.is_none_or(|t| *d <= t);
+    let within = |d: &NaiveDate| s.from.is_none_or(|f| *d >= month_end(f)) && s.to.is_none_or(|t| *d <= t);
     let m: Vec<(NaiveDate, f64)> =
         month_end_values(&o.dates, &o.values).into_iter().filter(|(d, _)| within(d)).collect();
     if let Some(w) = m.windows(2).find(|w| months_between(w[0].0, w[1].0) != 1) {

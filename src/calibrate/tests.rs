@@ -132,7 +132,7 @@ fn a_known_two_regime_model_is_recovered_within_its_standard_errors() {
     let regimes = [(0.009, 0.04), (-0.025, 0.10)];
     let (y, _) = simulate_chain(1200, &p, &regimes, 5);
     let dates: Vec<NaiveDate> = (0..=1200)
-        .map(|i| last_day(NaiveDate::from_ymd_opt(1800 + i / 12, (i % 12) as u32 + 1, 1).unwrap()))
+        .map(|i| month_end(NaiveDate::from_ymd_opt(1800 + i / 12, (i % 12) as u32 + 1, 1).unwrap()))
         .collect();
     let mut level = vec![100.0];
     for r in &y {
@@ -269,7 +269,7 @@ fn month_ends_take_each_months_last_observation() {
 
 #[test]
 fn a_missing_month_is_an_error_that_names_it() {
-    let d = |y, m| last_day(NaiveDate::from_ymd_opt(y, m, 1).unwrap());
+    let d = |y, m| month_end(NaiveDate::from_ymd_opt(y, m, 1).unwrap());
     let mut dates: Vec<NaiveDate> =
         (1..=12).map(|m| d(2000, m)).chain((1..=12).map(|m| d(2001, m))).collect();
     dates.extend((1..=12).map(|m| d(2002, m)));

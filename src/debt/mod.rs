@@ -25,8 +25,10 @@ pub mod simulate;
 #[cfg(test)]
 mod tests;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use serde::Serialize;
+
+use crate::calendar::month_end;
 
 /// Days in the year of every time here (actual/365).
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -115,12 +117,6 @@ impl Loan {
             f(self.maturity, left);
         }
     }
-}
-
-/// The last day of `date`'s month.
-pub fn month_end(date: NaiveDate) -> NaiveDate {
-    let first = date.with_day(1).unwrap_or(date);
-    first.checked_add_months(Months::new(1)).map_or(date, |next| next.pred_opt().unwrap_or(date))
 }
 
 /// Years from `from` to `to` (actual/365).

@@ -21,7 +21,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Book, Borrowing, Breaches, Debt, Loan, LoanRate, Refinancing, month_end};
+use super::{Book, Borrowing, Breaches, Debt, Loan, LoanRate, Refinancing};
+use crate::calendar::{month_after, month_end};
 use crate::draws::{GroupStreams, PathStream};
 use crate::lanes::{LANES, Real, Wide};
 use crate::market::{Coefficients, DayKernel, FACTORS, MarketModel, MarketState, Rates};
@@ -311,12 +312,6 @@ pub fn calendar_years(valuation: NaiveDate, months: usize) -> Vec<(i32, usize)> 
         }
     }
     out
-}
-
-/// The month-end `m` months after `valuation`'s.
-pub fn month_after(valuation: NaiveDate, m: usize) -> NaiveDate {
-    let first = valuation.with_day(1).unwrap_or(valuation);
-    month_end(first.checked_add_months(Months::new(m as u32)).unwrap_or(first))
 }
 
 /// What one month-end did to the book.

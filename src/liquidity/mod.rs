@@ -26,7 +26,7 @@ mod tests;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::debt::simulate::month_after;
+use crate::calendar::month_after;
 use crate::obligations::Obligations;
 
 /// Months in a profile.

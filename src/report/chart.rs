@@ -20,7 +20,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::i18n::{Lang, Term, number, percent};
-use super::text::month_end;
+use crate::calendar::{month_after, month_end};
 use crate::error::{Error, Result};
 use crate::replay::Replay;
 use crate::stats::{MonthHistograms, Series};
@@ -313,7 +313,7 @@ pub fn fan_chart(
     let value = h.fan(Series::Value);
     let floor = h.fan(Series::Floor);
     let equity = h.fan(Series::EquityShare);
-    let dates: Vec<NaiveDate> = (0..=h.months()).map(|m| month_end(valuation, m)).collect();
+    let dates: Vec<NaiveDate> = (0..=h.months()).map(|m| month_after(valuation, m)).collect();
     let dates = &dates;
     render(
         "fan",
@@ -472,7 +472,7 @@ where
     // A month's last day is on its month's tick; earlier days a little before.
     let month_of = |d: NaiveDate| {
         let whole = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
-        let last = month_end(d, 0).day();
+        let last = month_end(d).day();
         f64::from(whole) - f64::from(last - d.day()) / 30.44
     };
     let today = month_of(s.valuation_date);

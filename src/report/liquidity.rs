@@ -241,7 +241,7 @@ where
 {
     let sv = lang == Lang::Sv;
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 62)?;
-    let start = crate::debt::month_end(valuation);
+    let start = crate::calendar::month_end(valuation);
     let end = o.months.last().map_or(start, |m| m.date);
     let x = start..end.checked_add_months(Months::new(1)).unwrap_or(end);
     let floor = -o.overdraft;

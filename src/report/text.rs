@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::i18n::{Lang, Term, mkr, number, percent};
+use crate::calendar::month_after;
 use crate::replay::{Breach, DatedTrade, Replay};
 use crate::rule::{Action, Constraint, Position};
 use crate::scenario::{Scenario, Simulation};
@@ -457,7 +458,7 @@ pub fn month_quantiles_csv(h: &MonthHistograms, valuation: NaiveDate) -> String 
     let mut out = String::from("month,date,series,p1,p5,p25,p50,p75,p95,p99\n");
     let names = ["value", "equity_share", "margin", "floor"];
     for m in 0..h.months() {
-        let date = month_end(valuation, m + 1);
+        let date = month_after(valuation, m + 1);
         for (series, name) in SERIES.iter().zip(names) {
             let _ = write!(out, "{},{date},{name}", m + 1);
             for p in LEVELS {
@@ -467,10 +468,4 @@ pub fn month_quantiles_csv(h: &MonthHistograms, valuation: NaiveDate) -> String 
         }
     }
     out
-}
-
-/// The last day of the month `months` after `date`'s month.
-pub fn month_end(date: NaiveDate, months: usize) -> NaiveDate {
-    let first = date.with_day(1).unwrap_or(date) + chrono::Months::new(months as u32 + 1);
-    first.pred_opt().unwrap_or(first)
 }

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
 use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
+use crate::calendar::month_end;
 use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::{
     Bootstrap, CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel,
@@ -567,7 +568,7 @@ pub(super) fn month_end_problems(entries: &[Entry], valuation_date: Option<Naive
         Problem::new(&e.file, e.location.clone(), e.key.clone(), expected, found)
     };
     for e in entries {
-        let last_day = last_day_of_month(e.date);
+        let last_day = month_end(e.date);
         if last_day.day() - e.date.day() > MONTH_END_SLACK_DAYS {
             problems.push(
                 order_problem(
@@ -653,12 +654,6 @@ pub(super) fn month_end_csv(
 
 fn month_index(d: NaiveDate) -> i64 {
     i64::from(d.year()) * 12 + i64::from(d.month0())
-}
-
-fn last_day_of_month(d: NaiveDate) -> NaiveDate {
-    let first = d.with_day(1).expect("invariant: day 1 exists");
-    let next = first + chrono::Months::new(1);
-    next.pred_opt().expect("invariant: a day before the 1st exists")
 }
 
 fn strip_indices(path: &str) -> String {

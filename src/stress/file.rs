@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -706,10 +706,4 @@ fn monte_carlo(cx: &mut Cx<'_>, m: &Spanned<RawMonteCarlo>) -> Option<MonteCarlo
         start_regime: raw.start_regime.as_ref().map(|s| s.get_ref().clone()),
         location,
     })
-}
-
-/// The last day of `date`'s month.
-pub(crate) fn last_day_of_month(date: NaiveDate) -> NaiveDate {
-    let first = date.with_day(1).unwrap_or(date);
-    (first + chrono::Months::new(1)).pred_opt().unwrap_or(date)
 }

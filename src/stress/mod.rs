@@ -817,7 +817,7 @@ fn summarize_conditional(
     finals.sort_by(f64::total_cmp);
     let q = |p: f64| crate::stats::quantile_sorted(&finals, p);
     let month_end_dates = (1..=simulation.horizon_months)
-        .map(|m| file::last_day_of_month(start_date + chrono::Months::new(m as u32)))
+        .map(|m| crate::calendar::month_end(start_date + chrono::Months::new(m as u32)))
         .collect();
     Conditional {
         paths: n,

@@ -5,8 +5,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{Context, format_value, quoted};
+use crate::calendar::month_after;
 use crate::debt::Debt;
-use crate::debt::simulate::month_after;
 use crate::liquidity::{
     Actual, BudgetYear, DEFAULT_BLOCK, DEFAULT_MONTHS, DEFAULT_QUICK_RATIO_TARGET, DEFAULT_RULES,
     DEFAULT_UNCERTAINTY, EVEN, Liquidity, MONTHS_A_YEAR, Profile, Rows, Rule, Uncertainty,
