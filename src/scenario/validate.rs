@@ -1143,6 +1143,52 @@ fn initial_curve(cx: &mut Context<'_>, raw: Option<Vec<Vec<f64>>>) -> Option<Vec
     Some(curve)
 }
 
+/// A price series a scenario names at `key.series` (relative to the
+/// scenario's folder), with its `date_column` and `price_column`
+/// (`date` and `close` when not given): the path it was read from and
+/// the series, or `None` with every problem recorded.
+pub(super) fn price_series(
+    cx: &mut Context<'_>,
+    key: &str,
+    series: Option<&str>,
+    [date_col, price_col]: [Option<&str>; 2],
+    what: &str,
+    read: &dyn Fn(&Path) -> Result<String>,
+) -> Option<(PathBuf, PriceSeries)> {
+    let Some(file) = series else {
+        cx.problem(
+            &format!("{key}.series"),
+            format!("{what} (CSV, relative to the scenario's folder)"),
+            MISSING,
+        );
+        return None;
+    };
+    let path = cx.path.parent().unwrap_or(Path::new("")).join(file);
+    let text = match read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            cx.problem(
+                &format!("{key}.series"),
+                "a readable CSV file (relative to the scenario's folder)",
+                e.to_string(),
+            );
+            return None;
+        }
+    };
+    let (date_col, price_col) = (date_col.unwrap_or("date"), price_col.unwrap_or("close"));
+    match PriceSeries::parse(&path, text.as_bytes(), date_col, price_col) {
+        Ok(p) => Some((path, p)),
+        Err(Error::Invalid { problems }) => {
+            cx.problems.extend(problems);
+            None
+        }
+        Err(e) => {
+            cx.problem(&format!("{key}.series"), what, e.to_string());
+            None
+        }
+    }
+}
+
 /// `[market.bootstrap]`: the series read and standardised.
 fn bootstrap(
     cx: &mut Context<'_>,
@@ -1168,39 +1214,8 @@ fn bootstrap(
     };
     let from = raw.from.as_ref().and_then(|v| cx.date(&format!("{KEY}.from"), Some(v)));
     let to = raw.to.as_ref().and_then(|v| cx.date(&format!("{KEY}.to"), Some(v)));
-    let Some(series) = raw.series else {
-        cx.problem(
-            &format!("{KEY}.series"),
-            "a daily price series (CSV, relative to the scenario's folder)",
-            MISSING,
-        );
-        return None;
-    };
-    let path = cx.path.parent().unwrap_or(Path::new("")).join(&series);
-    let text = match read(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            cx.problem(
-                &format!("{KEY}.series"),
-                "a readable CSV file (relative to the scenario's folder)",
-                e.to_string(),
-            );
-            return None;
-        }
-    };
-    let date_col = raw.date_column.as_deref().unwrap_or("date");
-    let price_col = raw.price_column.as_deref().unwrap_or("close");
-    let prices = match PriceSeries::parse(&path, text.as_bytes(), date_col, price_col) {
-        Ok(p) => p,
-        Err(Error::Invalid { problems }) => {
-            cx.problems.extend(problems);
-            return None;
-        }
-        Err(e) => {
-            cx.problem(&format!("{KEY}.series"), "a daily price series", e.to_string());
-            return None;
-        }
-    };
+    let columns = [raw.date_column.as_deref(), raw.price_column.as_deref()];
+    let (path, prices) = price_series(cx, KEY, raw.series.as_deref(), columns, "a daily price series", read)?;
     let window: Vec<f64> = prices
         .dates
         .iter()

@@ -5,12 +5,11 @@
 use std::path::Path;
 
 use super::{Context, MISSING, format_value};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::market::implied::{HistorySeries, MIN_MONTH_ENDS, MarketHistory};
 use crate::market::{
     FACTOR_NAMES, GLOBAL_EQUITY, LongRun, LongRunFigure, MarketModel, SEK_PER_USD, SWEDISH_EQUITY, stationary,
 };
-use crate::prices::PriceSeries;
 use crate::scenario::raw;
 
 const KEY: &str = "market.long_run";
@@ -140,39 +139,15 @@ fn series(
         "a dividend yield a year from 0 to 0.1 added to a price index's returns (0 for a total-return series)",
         |v| (0.0..=0.1).contains(&v),
     );
-    let Some(file) = raw.series else {
-        cx.problem(
-            &format!("{key}.series"),
-            "a daily or monthly price CSV (relative to the scenario's folder)",
-            MISSING,
-        );
-        return None;
-    };
-    let path = cx.path.parent().unwrap_or(Path::new("")).join(&file);
-    let text = match read(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            cx.problem(
-                &format!("{key}.series"),
-                "a readable CSV file (relative to the scenario's folder)",
-                e.to_string(),
-            );
-            return None;
-        }
-    };
-    let date_col = raw.date_column.as_deref().unwrap_or("date");
-    let price_col = raw.price_column.as_deref().unwrap_or("close");
-    let prices = match PriceSeries::parse(&path, text.as_bytes(), date_col, price_col) {
-        Ok(p) => p,
-        Err(Error::Invalid { problems }) => {
-            cx.problems.extend(problems);
-            return None;
-        }
-        Err(e) => {
-            cx.problem(&format!("{key}.series"), "a price series", e.to_string());
-            return None;
-        }
-    };
+    let columns = [raw.date_column.as_deref(), raw.price_column.as_deref()];
+    let (path, prices) = super::price_series(
+        cx,
+        key,
+        raw.series.as_deref(),
+        columns,
+        "a daily or monthly price series",
+        read,
+    )?;
     let s = HistorySeries::from_prices(
         name?,
         path.display().to_string(),
