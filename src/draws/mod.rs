@@ -87,6 +87,36 @@ pub struct GroupStreams {
     s: [[u64; LANES]; 4],
 }
 
+/// The widest vector instructions this processor runs a group's code in:
+/// one check for the draws and the engine alike. AVX-512 asks for DQ as
+/// well as F, because the engine's AVX-512 build is compiled with both;
+/// every choice gives the same bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vectors {
+    Baseline,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+}
+
+impl Vectors {
+    pub fn detect() -> Vectors {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512dq")
+            {
+                return Vectors::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Vectors::Avx2;
+            }
+        }
+        Vectors::Baseline
+    }
+}
+
 impl GroupStreams {
     /// Lane `i` from `f(i)`.
     pub fn from_fn(mut f: impl FnMut(usize) -> PathStream) -> GroupStreams {
@@ -166,20 +196,18 @@ impl GroupStreams {
     /// over and over, in AVX-512 or AVX2 instructions where the processor has them
     /// (the same operations on the same words, so the same bits).
     pub fn fill_normals(&mut self, out: &mut [Wide]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F.
-            unsafe { self.fill_normals_avx512(out) };
-            return;
-        }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2.
-            unsafe { self.fill_normals_avx2(out) };
-            return;
-        }
-        for w in out {
-            *w = Wide(self.normals());
+        match Vectors::detect() {
+            // SAFETY: `Vectors::detect` found AVX-512F (and DQ) on this processor.
+            #[cfg(target_arch = "x86_64")]
+            Vectors::Avx512 => unsafe { self.fill_normals_avx512(out) },
+            // SAFETY: `Vectors::detect` found AVX2 on this processor.
+            #[cfg(target_arch = "x86_64")]
+            Vectors::Avx2 => unsafe { self.fill_normals_avx2(out) },
+            Vectors::Baseline => {
+                for w in out {
+                    *w = Wide(self.normals());
+                }
+            }
         }
     }
 

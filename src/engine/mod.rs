@@ -145,32 +145,7 @@ pub struct Engine {
     yardstick: Option<Yardstick>,
 }
 
-/// The widest vector instructions this processor offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Vectors {
-    Baseline,
-    #[cfg(target_arch = "x86_64")]
-    Avx2,
-    #[cfg(target_arch = "x86_64")]
-    Avx512,
-}
-
-impl Vectors {
-    fn detect() -> Vectors {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-            {
-                return Vectors::Avx512;
-            }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                return Vectors::Avx2;
-            }
-        }
-        Vectors::Baseline
-    }
-}
+pub(crate) use crate::draws::Vectors;
 
 /// The run's raw result: a summary a path, in path order, and the
 /// month-end distributions.
