@@ -128,6 +128,11 @@ impl Yardstick {
     pub fn of(scenario: &Scenario) -> Yardstick {
         Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
     }
+
+    /// The floor as a share of the high, `1 - dd`, as `Policy::floor_share`.
+    pub fn floor_share(&self) -> f64 {
+        1.0 - self.max_drawdown
+    }
 }
 
 /// Everything a run needs, prepared once.
@@ -948,7 +953,7 @@ impl MonthTally {
 
     /// The tally measuring month-ends against `y` as well, if given.
     fn with_yardstick(self, y: Option<&Yardstick>) -> MonthTally {
-        MonthTally { yardstick: y.map(|y| (y.window.clone(), 1.0 - y.max_drawdown)), ..self }
+        MonthTally { yardstick: y.map(|y| (y.window.clone(), y.floor_share())), ..self }
     }
 
     /// A flow that scaled the portfolio by `factor`: past values scale with

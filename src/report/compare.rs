@@ -248,14 +248,10 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
                     format!(
                         "största fall {} (skyddsnivå {} av toppen)",
                         pc(p.max_drawdown),
-                        pc(1.0 - p.max_drawdown)
+                        pc(p.floor_share())
                     )
                 } else {
-                    format!(
-                        "largest fall {} (floor {} of the high)",
-                        pc(p.max_drawdown),
-                        pc(1.0 - p.max_drawdown)
-                    )
+                    format!("largest fall {} (floor {} of the high)", pc(p.max_drawdown), pc(p.floor_share()))
                 });
             }
             if base.is_none_or(|b| b.window_months != p.window_months) {
@@ -555,14 +551,14 @@ pub fn table(
             format!(
                 "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Mån < policy: minst ett månadsvärde under policyns skyddsnivå beräknad så, för alla strategier lika. Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
                 metric_label(rank_by, lang).to_lowercase(),
-                percent(1.0 - c.yardstick.max_drawdown, 0, lang),
+                percent(c.yardstick.floor_share(), 0, lang),
                 c.yardstick.window_months
             )
         } else {
             format!(
                 "Ranked by {}. Breach: at least one day under the strategy's own floor (the rule's variants) or under {} of the highest of its own last {} month-end values (the others). Month-end < policy: at least one month-end value under that same policy floor, for every strategy alike. Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json.",
                 metric_label(rank_by, lang).to_lowercase(),
-                percent(1.0 - c.yardstick.max_drawdown, 0, lang),
+                percent(c.yardstick.floor_share(), 0, lang),
                 c.yardstick.window_months
             )
         }

@@ -83,7 +83,7 @@ fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 format!(
                     "{} ({} {})",
                     amount(p.floor),
-                    percent(1.0 - policy.max_drawdown, 0, lang),
+                    percent(policy.floor_share(), 0, lang),
                     t(lang, "of the high", "av högsta värdet")
                 ),
             ),

@@ -34,7 +34,7 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
             format!(
                 "{} ({} {})",
                 amount(pos.floor),
-                percent(1.0 - scenario.policy.max_drawdown, 0, lang),
+                percent(scenario.policy.floor_share(), 0, lang),
                 if sv { "av högsta värdet" } else { "of the high" }
             ),
         ),
@@ -426,7 +426,7 @@ pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang:
             ),
             format!(
                 "Under skyddsnivån: andelen framtider där värdet vid ett dagsslut ligger under {} % av 24-månadershögsta; det skyddar regeln mot, så talet är litet.",
-                pts(1.0 - policy.max_drawdown)
+                pts(policy.floor_share())
             ),
             "Största fall från toppen: värdets största fall från sin högsta nivå under perioden, dag för dag. Det kan överstiga 20 % utan att skyddsnivån underskrids, eftersom skyddsnivån räknas från 24-månadershögsta vid månadsslut och sjunker när en gammal topp lämnar fönstret.".to_string(),
             "Avkastningen vilar på marknadsmodellens långsiktiga antagande (tabellen Modell och historia nedan, med källa).".to_string(),
@@ -441,7 +441,7 @@ pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang:
             ),
             format!(
                 "Floor breach: the share of futures in which the value at a day's close is below {} % of the 24-month high; that is what the rule guards against, so the figure is small.",
-                pts(1.0 - policy.max_drawdown)
+                pts(policy.floor_share())
             ),
             "Largest fall from a high: the value's largest fall from its highest level over the period, day by day. It can exceed 20 % without a floor breach, because the floor is set from the 24-month high at month ends and falls when an old high leaves the window.".to_string(),
             "Returns rest on the market model's long-run assumption (the table Model beside history below, with its source).".to_string(),

@@ -77,7 +77,13 @@ impl Policy {
     /// assert_eq!(Policy::DOCUMENT_DEFAULTS.floor(1620.0), 1296.0);
     /// ```
     pub fn floor(&self, high: f64) -> f64 {
-        (1.0 - self.max_drawdown) * high
+        self.floor_share() * high
+    }
+
+    /// The floor as a share of the high, `1 - dd` (0.80 for a 20 % fall):
+    /// the one place it is computed.
+    pub fn floor_share(&self) -> f64 {
+        1.0 - self.max_drawdown
     }
 
     /// The maximum equity share (beräknad maximal aktieandel) for a margin:
