@@ -417,9 +417,9 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             out,
             "\n{}",
             if sv {
-                "Ingen [market] i scenariot: ingen Monte Carlo-körning (se docs/scenario.md)."
+                "Ingen [market] i scenariot: ingen Monte Carlo-körning."
             } else {
-                "No [market] in the scenario: no Monte Carlo run (see docs/scenario.md)."
+                "No [market] in the scenario: no Monte Carlo run."
             }
         );
     }

@@ -295,7 +295,9 @@ impl Cx<'_> {
             Some(toml::Value::String(s)) if KINDS.contains(&s.as_str()) => Some(s.as_str()),
             Some(toml::Value::String(s)) => {
                 let p = self.problem(&format!("{at}.kind"), one_of(KINDS), format!("\"{s}\""));
-                p.hint = Some("see docs/compare.md for what each kind means".into());
+                p.hint = Some(
+                    "rule (a variant of the policy), static (a fixed mix), buy_and_hold, cppi or tipp".into(),
+                );
                 None
             }
             Some(other) => {

@@ -172,8 +172,8 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
         "\n{}",
         t(
             lang,
-            "Driften är historiens; ange den långsiktiga avkastningen i [market.long_run] (docs/market-model.md).",
-            "Drifts are history's; state the long-run returns in [market.long_run] (docs/market-model.md)."
+            "Driften är historiens; ange den långsiktiga avkastningen, med källa, i [market.long_run].",
+            "Drifts are history's; state the long-run returns, with their source, in [market.long_run]."
         )
     );
     o

@@ -362,11 +362,7 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
         let _ = writeln!(
             out,
             "  {}",
-            t(
-                lang,
-                "No [market] in the scenario: no outlook (see docs/scenario.md).",
-                "Ingen [market] i scenariot: ingen prognos (se docs/scenario.md)."
-            )
+            t(lang, "No [market] in the scenario: no outlook.", "Ingen [market] i scenariot: ingen prognos.")
         );
         return;
     };
@@ -438,8 +434,8 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
         "  {}",
         t(
             lang,
-            "± is the Monte Carlo standard error; the market model's parameters are assumptions (docs/market-model.md).",
-            "± är Monte Carlo-medelfelet; marknadsmodellens parametrar är antaganden (docs/market-model.md)."
+            "± is the Monte Carlo standard error; the market model's parameters are the scenario's [market], fitted to history with stated long-run returns.",
+            "± är Monte Carlo-medelfelet; marknadsmodellens parametrar är scenariots [market], anpassade till historien med uttalad långsiktig avkastning."
         )
     );
     let _ = writeln!(

@@ -359,7 +359,7 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
         let message = e.message().trim().replace("f64", "a number").replace("i64", "a whole number");
         let (expected, found) = match message.split_once(", expected ") {
             Some((found, expected)) => (expected.to_string(), found.to_string()),
-            None => ("a valid stress file (docs/stress.md)".to_string(), message),
+            None => ("a valid stress file".to_string(), message),
         };
         Error::one(Problem::new(path, location, "", expected, found))
     })?;

@@ -279,23 +279,23 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
     match m {
         Missing::NoMarket => t(
             lang,
-            "Scenariot har ingen [market]: inget kan simuleras, så denna del utgår (se docs/scenario.md).",
-            "The scenario has no [market]: nothing can be simulated, so this part is left out (see docs/scenario.md).",
+            "Scenariot har ingen [market]: inget kan simuleras, så denna del utgår.",
+            "The scenario has no [market]: nothing can be simulated, so this part is left out.",
         ),
         Missing::NoDebt => t(
             lang,
-            "Scenariot har ingen [debt]: låneskulden redovisas inte (se docs/debt.md).",
-            "The scenario has no [debt]: the loans are not reported (see docs/debt.md).",
+            "Scenariot har ingen [debt]: låneskulden redovisas inte.",
+            "The scenario has no [debt]: the loans are not reported.",
         ),
         Missing::NoLiquidity => t(
             lang,
-            "Scenariot har ingen [liquidity]: likviditetsprognosen redovisas inte (se docs/liquidity.md).",
-            "The scenario has no [liquidity]: the liquidity forecast is not reported (see docs/liquidity.md).",
+            "Scenariot har ingen [liquidity]: likviditetsprognosen redovisas inte.",
+            "The scenario has no [liquidity]: the liquidity forecast is not reported.",
         ),
         Missing::NoObligations => t(
             lang,
-            "Scenariot har ingen [obligations]: pensionsåtagandet redovisas inte (se docs/obligations.md).",
-            "The scenario has no [obligations]: the pension obligation is not reported (see docs/obligations.md).",
+            "Scenariot har ingen [obligations]: pensionsåtagandet redovisas inte.",
+            "The scenario has no [obligations]: the pension obligation is not reported.",
         ),
         Missing::NoStressLibrary => t(
             lang,
@@ -446,8 +446,8 @@ fn portfolio(d: &mut Document, r: &RiskReport) {
         "{ytd} {} {}",
         t(
             lang,
-            "Jämförelseindexets avkastning finns inte i scenariot (regionen anger inte indexets sammansättning, digest 2.3), så avvikelsen mot index redovisas inte.",
-            "The benchmark's return is not in the scenario (the region does not state the benchmark's composition, digest 2.3), so the difference from it is not reported.",
+            "Jämförelseindexets avkastning finns inte i scenariot (delårsrapporten per 31 augusti 2025 anger inte indexets sammansättning), så avvikelsen mot index redovisas inte.",
+            "The benchmark's return is not in the scenario (the interim report of 31 August 2025 does not state the benchmark's composition), so the difference from it is not reported.",
         ),
         if lang == Lang::Sv {
             format!(
@@ -583,14 +583,14 @@ fn obligations(d: &mut Document, r: &RiskReport) -> Result<()> {
     let denominator = super::obligations::denominator_label(o.denominator, lang);
     d.para(if lang == Lang::Sv {
         format!(
-            "Målet: konsolideringsgraden minst 100 % senast {} (digest 3.4), här mot {denominator}. Simulerat på {} framtider med frö {}.",
+            "Målet: konsolideringsgraden minst 100 % senast {} (regionfullmäktiges mål, Plan med budget 2026), här mot {denominator}. Simulerat på {} framtider med frö {}.",
             o.target_year,
             number(o.paths as f64, 0, lang),
             o.seed
         )
     } else {
         format!(
-            "The target: a konsolideringsgrad of at least 100 % by {} (digest 3.4), here against the {denominator}. Simulated on {} futures with seed {}.",
+            "The target: a konsolideringsgrad of at least 100 % by {} (the regional council's target, Plan med budget 2026), here against the {denominator}. Simulated on {} futures with seed {}.",
             o.target_year,
             number(o.paths as f64, 0, lang),
             o.seed
@@ -759,8 +759,8 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     let o = &s.outlook;
     d.para(t(
         lang,
-        "Kassalikviditet = (kortfristiga fordringar + kassa och bank) / kortfristiga skulder, exklusive pensionsplaceringar (digest 9.6). Prognosen är regionens plan plus slumpmässiga avvikelser (kostnader, skatteintäkter, riktade statsbidrag, investeringar och räntor på samma räntebanor som lånen); finansieringsreglerna (checkkredit, nyupplåning inom låneutrymmet, uppskjuten insättning i pensionsportföljen) verkar i scenariots ordning (docs/liquidity.md).",
-        "Kassalikviditet = (current receivables + cash and bank) / current liabilities, excluding pension placements (digest 9.6). The forecast is the region's plan plus random deviations (costs, tax revenue, targeted state grants, investments and interest on the same rate paths as the loans); the financing rules (overdraft, new borrowing within the borrowing limit, a deferred deposit into the pension portfolio) act in the scenario's order (docs/liquidity.md).",
+        "Kassalikviditet = (kortfristiga fordringar + kassa och bank) / kortfristiga skulder, exklusive pensionsplaceringar, som i delårsrapporten per 31 augusti 2025. Prognosen är regionens plan plus slumpmässiga avvikelser (kostnader, skatteintäkter, riktade statsbidrag, investeringar och räntor på samma räntebanor som lånen); finansieringsreglerna (checkkredit, nyupplåning inom låneutrymmet, uppskjuten insättning i pensionsportföljen) verkar i scenariots ordning.",
+        "Kassalikviditet = (current receivables + cash and bank) / current liabilities, excluding pension placements, as in the interim report of 31 August 2025. The forecast is the region's plan plus random deviations (costs, tax revenue, targeted state grants, investments and interest on the same rate paths as the loans); the financing rules (overdraft, new borrowing within the borrowing limit, a deferred deposit into the pension portfolio) act in the scenario's order.",
     ));
     d.table(measures_table("liquidity", t(lang, "Likviditet", "Liquidity"), &s.measures, lang));
 
