@@ -45,6 +45,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use crate::calendar::month_end;
 use crate::market::MarketModel;
+use crate::market::implied::month_ends;
 use ar1::Ar1Fit;
 use switching::Fit;
 
@@ -155,18 +156,11 @@ fn error(key: &str, expected: impl Into<String>, found: impl Into<String>) -> Ca
     CalibrationError { key: key.to_string(), expected: expected.into(), found: found.into() }
 }
 
-/// The last observation of each calendar month: `(month end, value)`,
-/// the month end being the month's last calendar day.
+/// The last observation of each calendar month ([`month_ends`]) as
+/// `(month end, value)`, the month end being the month's last calendar day.
 pub fn month_end_values(dates: &[NaiveDate], values: &[f64]) -> Vec<(NaiveDate, f64)> {
-    let mut out: Vec<(NaiveDate, f64)> = Vec::new();
-    for (d, v) in dates.iter().zip(values) {
-        let end = month_end(*d);
-        match out.last_mut() {
-            Some(last) if last.0 == end => last.1 = *v,
-            _ => out.push((end, *v)),
-        }
-    }
-    out
+    let (dates, values) = month_ends(dates, values);
+    dates.into_iter().map(month_end).zip(values).collect()
 }
 
 fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
@@ -457,7 +451,7 @@ pub fn calibrate(observed: &[Observed], s: &Settings) -> Result<Calibration, Cal
         dates,
         returns: y,
         by_regimes,
-        chosen: ModelChoice { ..chosen },
+        chosen,
         fit,
         regimes,
         transition,
@@ -740,8 +734,8 @@ impl Calibration {
                 if c.regimes == self.chosen.regimes { " (used)" } else { "" }
             );
         }
-        let _ = writeln!(o, "# Drifts are history's; state the long-run returns in [market.long_run]");
-        let _ = writeln!(o, "# (docs/market-model.md) rather than trust a few decades' mean.");
+        let _ = writeln!(o, "# Drifts are history's; state the long-run returns, with their source, in");
+        let _ = writeln!(o, "# [market.long_run] rather than trust a few decades' mean.");
         let _ = writeln!(o, "[market]");
         match self.student_t {
             Some(t) => {

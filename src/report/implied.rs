@@ -9,7 +9,7 @@ use super::i18n::{Lang, Term, number, percent};
 use crate::market::implied::{BesideHistory, Figures, HistoryFigures};
 use crate::market::{GLOBAL_EQUITY, LongRun, SEK_PER_USD, SWEDISH_EQUITY};
 
-fn factor_name(factor: usize, lang: Lang) -> &'static str {
+pub(crate) fn factor_name(factor: usize, lang: Lang) -> &'static str {
     match (factor, lang) {
         (SWEDISH_EQUITY, Lang::En) => "Swedish equities",
         (SWEDISH_EQUITY, Lang::Sv) => "Svenska aktier",

@@ -23,14 +23,15 @@ pub fn regime_label(name: &str, lang: Lang) -> &str {
     }
 }
 
-/// A factor's name in the report's language.
+/// A factor's name in the report's language: the equities' and the
+/// currency's as the model-beside-history table writes them.
 pub fn factor_label(f: Factor, lang: Lang) -> &'static str {
+    use crate::market::{GLOBAL_EQUITY, SEK_PER_USD, SWEDISH_EQUITY};
+    use crate::report::implied::factor_name;
     match (f, lang) {
-        (Factor::SwedishEquity, Lang::Sv) => "Svenska aktier",
-        (Factor::SwedishEquity, Lang::En) => "Swedish equities",
-        (Factor::GlobalEquity, Lang::Sv) => "Globala aktier (lokal valuta)",
-        (Factor::GlobalEquity, Lang::En) => "Global equities (local currency)",
-        (Factor::SekPerUsd, _) => "SEK per USD",
+        (Factor::SwedishEquity, _) => factor_name(SWEDISH_EQUITY, lang),
+        (Factor::GlobalEquity, _) => factor_name(GLOBAL_EQUITY, lang),
+        (Factor::SekPerUsd, _) => factor_name(SEK_PER_USD, lang),
         (Factor::ShortRate, Lang::Sv) => "Kort ränta",
         (Factor::ShortRate, Lang::En) => "Short rate",
         (Factor::Inflation, _) => "Inflation",
