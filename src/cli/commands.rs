@@ -315,7 +315,7 @@ fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>
     let outcome = pool.install(|| engine.run(&|n| bar.inc(n as u64)));
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months);
+    let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
     Ok(Some(MonteCarlo {
         simulation,
         threads: pool.current_num_threads(),
@@ -1074,17 +1074,13 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         .iter()
         .enumerate()
         .map(|(s, st)| {
-            let outcome = pensionsim::engine::Outcome {
-                paths: comparison.paths[s].clone(),
-                months: MonthHistograms::new(1, comparison.start_value),
-            };
             CompareEntry {
                 rank: rank_of(s),
                 name: &st.name,
                 description: pensionsim::report::compare::describe(st, &comparison.strategies[0], Lang::En),
                 kind: &st.kind,
                 metrics: metrics.iter().map(|m| m.key).zip(&figures[s]).collect(),
-                stats: summarize(&outcome, comparison.start_value, months),
+                stats: summarize(&comparison.paths[s], comparison.start_value, months),
                 obligations: consolidation.as_ref().map(|c| &c.strategies[s]),
             }
         })
