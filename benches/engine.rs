@@ -103,7 +103,7 @@ fn w1_runs(c: &mut Criterion) {
         group.bench_function(format!("{paths} paths"), |b| {
             b.iter(|| {
                 let outcome = engine.run(&|_| {});
-                black_box(summarize(&outcome, engine.start_value(), 120))
+                black_box(summarize(&outcome.paths, engine.start_value(), 120))
             });
         });
     }

@@ -133,7 +133,7 @@ fn main() {
     let whole = || {
         let t = Instant::now();
         let outcome = engine.run(&|_| {});
-        black_box(summarize(&outcome, engine.start_value(), 120));
+        black_box(summarize(&outcome.paths, engine.start_value(), 120));
         t.elapsed().as_secs_f64()
     };
     floor();

@@ -39,6 +39,8 @@
 //!   paired intervals for their differences;
 //! - [`periodic`]: the periodic risk report's figures, section by
 //!   section, each with its policy limit and whether it is met;
+//! - [`run`]: `pensionsim run`'s figures gathered from one scenario, the
+//!   Monte Carlo run, the outlooks and the crash replays;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -62,6 +64,7 @@ pub mod replay;
 pub mod report;
 pub mod rng;
 pub mod rule;
+pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod stress;

@@ -12,6 +12,7 @@
 //! `rule::Managed`; the other strategies are in [`steer`].
 
 pub mod consolidation;
+mod gather;
 pub mod metrics;
 pub mod steer;
 pub mod strategy;
@@ -20,8 +21,9 @@ use crate::engine::{Engine, PathSummary, Steer, SteerFactory};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, Simulation};
 
+pub use gather::{CompareResults, Settings, gather};
 pub use metrics::{Figure, Metric, Unit, evaluate, metrics};
-pub use strategy::{Cushion, Kind, Strategy, default_set, parse};
+pub use strategy::{Cushion, Kind, Strategy, choose, default_set, parse};
 
 /// The paths of every strategy.
 #[derive(Debug, Clone)]

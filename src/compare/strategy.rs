@@ -14,6 +14,7 @@ use toml::de::DeTable;
 use crate::engine::Check;
 use crate::error::{Error, Location, Problem, Result, line_column};
 use crate::rule::Policy;
+use crate::scenario::Source;
 use crate::scenario::spans::SpanIndex;
 
 /// One strategy: a name and how it steers the portfolio.
@@ -142,6 +143,19 @@ pub fn default_set(base: &Policy) -> Vec<Strategy> {
         Strategy { name: "cppi-80x4".into(), kind: Kind::Cppi(cushion(Check::Daily)) },
         Strategy { name: "tipp-80x4".into(), kind: Kind::Tipp(cushion(Check::Daily)) },
     ]
+}
+
+/// The strategies a comparison runs: `file`'s `[[strategy]]` tables when
+/// a strategies file is given, else the scenario's own, else the default
+/// set; both texts as read once by the caller.
+///
+/// # Errors
+/// Every problem of the tables, as [`parse`] reports them.
+pub fn choose(scenario: &Source, file: Option<&Source>, base: &Policy) -> Result<Vec<Strategy>> {
+    Ok(match file {
+        Some(f) => parse(&f.path, &f.text, base, true)?.unwrap_or_default(),
+        None => parse(&scenario.path, &scenario.text, base, false)?.unwrap_or_else(|| default_set(base)),
+    })
 }
 
 /// The `[[strategy]]` tables of `text` (read from `path`), each rule

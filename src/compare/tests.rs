@@ -194,11 +194,7 @@ fn the_figures_that_are_the_engines_agree_with_its_statistics() {
     let c = simulate(&s, &set[..3], sim(400, 72), &|_| {}).unwrap();
     let figures = evaluate(&c);
     for (i, paths) in c.paths.iter().enumerate() {
-        let outcome = crate::engine::Outcome {
-            paths: paths.clone(),
-            months: crate::stats::MonthHistograms::new(1, c.start_value),
-        };
-        let st = crate::stats::summarize(&outcome, c.start_value, 72);
+        let st = crate::stats::summarize(paths, c.start_value, 72);
         let f = |k: &str| figures[i][key(k)].value.unwrap();
         let close =
             |a: f64, b: f64, k: &str| assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{k}: {a} vs {b}");

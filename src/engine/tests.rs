@@ -31,8 +31,8 @@ fn results_are_the_same_bits_on_one_and_two_threads() {
         assert_eq!(a, b, "path {i}");
     }
     assert_eq!(one.months, two.months, "month-end histograms");
-    let s1 = crate::stats::summarize(&one, engine.start_value(), 14);
-    let s2 = crate::stats::summarize(&two, engine.start_value(), 14);
+    let s1 = crate::stats::summarize(&one.paths, engine.start_value(), 14);
+    let s2 = crate::stats::summarize(&two.paths, engine.start_value(), 14);
     assert_eq!(format!("{s1:?}"), format!("{s2:?}"), "statistics");
 }
 

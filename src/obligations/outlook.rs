@@ -172,7 +172,7 @@ pub fn outlook(
     let mean_of = |i: usize| sums.iter().map(|s| s[i]).sum::<f64>() / n as f64;
     let cost = mean_se(sums.iter().map(|s| s[0] + s[1]));
     let ret = mean_se(sums.iter().map(|s| s[2]));
-    let stats = summarize(&outcome, start_value, simulation.horizon_months);
+    let stats = summarize(&outcome.paths, start_value, simulation.horizon_months);
     let p_full = probability(full, n);
 
     let tax = 1.0 + ob.payroll_tax;

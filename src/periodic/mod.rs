@@ -525,7 +525,7 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
         return Part::Missing(Missing::NoMarket);
     };
     let outcome = engine.run(&|_| {});
-    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months);
+    let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
     let outlook = crate::suggest::outlook_of(&outcome.paths, simulation);
     let measures = vec![
         Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent).with_se(stats.p_breach_12m_se),

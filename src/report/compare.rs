@@ -625,3 +625,128 @@ pub fn csv(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order: &
     }
     out
 }
+
+/// What `compare` prints before the list of files it wrote: the ranked
+/// table, with `[obligations]` the consolidation table, and the times.
+pub fn printout(
+    scenario_name: &str,
+    r: &crate::compare::CompareResults,
+    rank_by: &str,
+    lang: Lang,
+) -> String {
+    let sv = lang == Lang::Sv;
+    let title =
+        format!("{}: {scenario_name}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" });
+    let metrics = crate::compare::metrics();
+    let mut out = table(&r.comparison, &metrics, &r.figures, &r.order, rank_by, &title, lang);
+    if let Some(c) = &r.consolidation {
+        out.push_str(&super::compare_obligations::table(c, &r.order, lang));
+    }
+    let (elapsed, threads) = (r.elapsed_seconds, r.threads);
+    let _ = writeln!(
+        out,
+        "{}",
+        if sv {
+            format!("Tid: {} s på {threads} trådar.", number(elapsed, 1, lang))
+        } else {
+            format!("Time: {elapsed:.1} s on {threads} threads.")
+        }
+    );
+    if r.consolidation.is_some() {
+        let elapsed = r.consolidation_elapsed_seconds;
+        let _ = writeln!(
+            out,
+            "{}",
+            if sv {
+                format!("Tid för konsolideringsgraden: {} s.", number(elapsed, 1, lang))
+            } else {
+                format!("Time for the consolidation ratio: {elapsed:.1} s.")
+            }
+        );
+    }
+    out
+}
+
+/// Every file `compare` writes, in order: compare.json, compare.csv and
+/// the two charts as SVG and PNG.
+pub fn files(
+    scenario: &crate::scenario::Scenario,
+    inputs: &super::summary::CompareInputs<'_>,
+    settings: &crate::compare::Settings,
+    r: &crate::compare::CompareResults,
+    lang: Lang,
+) -> crate::Result<Vec<super::run::File>> {
+    use super::chart::strategies::{risk_return_chart, value_distribution_chart};
+    let json = super::summary::compare(scenario, inputs, settings, r);
+    let metrics = crate::compare::metrics();
+    let mut csv = self::csv(&r.comparison, &metrics, &r.figures, &r.order);
+    if let Some(c) = &r.consolidation {
+        csv.push_str(&super::compare_obligations::csv_rows(c, &r.comparison.strategies, &r.order));
+    }
+    let sv = lang == Lang::Sv;
+    let name = &scenario.name;
+    let risk_title = if sv {
+        format!("Avkastning mot risken att hamna under skyddsnivån: {name}")
+    } else {
+        format!("Return against the risk of a floor breach: {name}")
+    };
+    let span = horizon(settings.simulation.horizon_months, lang);
+    let value_title = if sv {
+        format!("Värdet om {span} per strategi: {name}")
+    } else {
+        format!("The value in {span} per strategy: {name}")
+    };
+    let risk = risk_return_chart(&risk_return_points(r), settings.simulation.paths, &risk_title, lang)?;
+    let values = value_distribution_chart(&value_boxes(r), r.comparison.start_value, &value_title, lang)?;
+    Ok(vec![
+        ("compare.json".into(), json.into_bytes()),
+        ("compare.csv".into(), csv.into_bytes()),
+        ("compare_risk_return.svg".into(), risk.svg.into_bytes()),
+        ("compare_risk_return.png".into(), risk.png),
+        ("compare_values.svg".into(), values.svg.into_bytes()),
+        ("compare_values.png".into(), values.png),
+    ])
+}
+
+/// Each strategy's probability of a floor breach and mean annual return,
+/// with their intervals, for the risk-return chart.
+fn risk_return_points(r: &crate::compare::CompareResults) -> Vec<super::chart::strategies::RiskReturn> {
+    let metrics = crate::compare::metrics();
+    let at = |key: &str| metrics.iter().position(|m| m.key == key).unwrap_or(0);
+    let (breach, ret) = (at("p_breach_horizon"), at("mean_annual_return"));
+    let with_interval = |f: &Figure| {
+        let v = f.value.unwrap_or(f64::NAN);
+        let (lo, hi) = f.interval().unwrap_or((v, v));
+        (v, lo, hi)
+    };
+    (0..r.comparison.strategies.len())
+        .map(|s| super::chart::strategies::RiskReturn {
+            rank: r.rank_of(s),
+            name: r.comparison.strategies[s].name.clone(),
+            breach: with_interval(&r.figures[s][breach]),
+            annual_return: with_interval(&r.figures[s][ret]),
+            reference: s == 0,
+        })
+        .collect()
+}
+
+/// Each strategy's final value's quantiles and mean, best first, for the
+/// value chart.
+fn value_boxes(r: &crate::compare::CompareResults) -> Vec<super::chart::strategies::ValueBox> {
+    r.order
+        .iter()
+        .map(|&s| {
+            let d = &r.stats[s].final_value;
+            super::chart::strategies::ValueBox {
+                rank: r.rank_of(s),
+                name: r.comparison.strategies[s].name.clone(),
+                p5: d.p5,
+                p25: d.p25,
+                p50: d.p50,
+                p75: d.p75,
+                p95: d.p95,
+                mean: d.mean,
+            }
+        })
+        .collect()
+}

@@ -107,6 +107,38 @@ pub struct MonthEnd {
     pub value: f64,
 }
 
+/// A scenario file as read, once: the scenario is validated from its text
+/// ([`Source::load`]), and a comparison's `[[strategy]]` tables and the
+/// report's checksum come from the same text, so no command reads the
+/// file twice.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// Reads the file at `path`.
+    ///
+    /// # Errors
+    /// [`Error::Read`] if it cannot be read as text.
+    pub fn read(path: &Path) -> Result<Source> {
+        Ok(Source { path: path.to_path_buf(), text: read_text(path)? })
+    }
+
+    /// The scenario, with `[variant.NAME]` merged over it when given; the
+    /// CSV files it names are read relative to its folder.
+    ///
+    /// # Errors
+    /// As [`Scenario::load_variant`].
+    pub fn load(&self, variant: Option<&str>) -> Result<Loaded> {
+        match variant {
+            None => Scenario::parse(&self.path, &self.text, &|p| read_text(p)),
+            Some(name) => Scenario::parse_variant(&self.path, &self.text, name, &|p| read_text(p)),
+        }
+    }
+}
+
 /// A scenario with the warnings its validation raised.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -167,11 +199,7 @@ impl Scenario {
     /// As [`Scenario::load`]; an unknown variant is a problem naming the
     /// variants the file has.
     pub fn load_variant(path: &Path, variant: Option<&str>) -> Result<Loaded> {
-        let text = read_text(path)?;
-        match variant {
-            None => Scenario::parse(path, &text, &|p| read_text(p)),
-            Some(name) => Scenario::parse_variant(path, &text, name, &|p| read_text(p)),
-        }
+        Source::read(path)?.load(variant)
     }
 
     /// Merges variant `name` over `text` (tables merged key by key, every

@@ -25,6 +25,7 @@
 //! calendar). Beside the managed portfolio, the same starting holdings are
 //! carried without the rule (buy and hold).
 
+pub mod crashes;
 pub mod file;
 
 use std::path::Path;

@@ -6,6 +6,8 @@
 
 mod html;
 
+use std::fmt::Write as _;
+
 use chrono::Datelike;
 
 use super::chart::{self, Chart};
@@ -1120,6 +1122,63 @@ fn markdown_table(table: &Table, lang: Lang) -> String {
     }
     out.push('\n');
     out
+}
+
+/// Every file of the report, in the order written: report.html,
+/// report.md, report.json, a CSV a table, report.xlsx, and each chart as
+/// SVG and PNG; with the document they were drawn from.
+pub fn files(report: &RiskReport, lang: Lang) -> Result<(Vec<super::run::File>, Document)> {
+    let doc = document(report, lang)?;
+    let mut files: Vec<super::run::File> = vec![
+        ("report.html".into(), html(&doc).into_bytes()),
+        ("report.md".into(), markdown(&doc).into_bytes()),
+        ("report.json".into(), super::summary::report(report, &doc.tables, lang).into_bytes()),
+    ];
+    for t in &doc.tables {
+        files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
+    }
+    files.push(("report.xlsx".into(), super::workbook::workbook(&doc.tables, lang)?));
+    for c in &doc.charts {
+        files.push((format!("{}.svg", c.name), c.chart.svg.clone().into_bytes()));
+        files.push((format!("{}.png", c.name), c.chart.png.clone()));
+    }
+    Ok((files, doc))
+}
+
+/// What `report` prints once written: each part left out and why, and
+/// the files written to `dir`.
+pub fn written(
+    report: &RiskReport,
+    doc: &Document,
+    count: usize,
+    dir: &std::path::Path,
+    lang: Lang,
+) -> String {
+    let sv = lang == Lang::Sv;
+    let mut printed = String::new();
+    let parts = [
+        ("risk", report.risk.missing()),
+        ("stress", report.stress.missing()),
+        ("obligations", report.obligations.missing()),
+        ("debt", report.debt.missing()),
+        ("liquidity", report.liquidity.missing()),
+        ("comparison", report.comparison.missing()),
+    ];
+    for (name, m) in parts.into_iter().filter_map(|(name, m)| m.map(|m| (name, m))) {
+        let _ = writeln!(printed, "{name}: {}", missing_text(m, lang));
+    }
+    let _ = writeln!(
+        printed,
+        "{} {} {} {}/ (report.html, report.md, report.json, report.xlsx, {} CSV, {} {})",
+        if sv { "Skrev" } else { "Wrote" },
+        count,
+        if sv { "filer till" } else { "files to" },
+        dir.display(),
+        doc.tables.len(),
+        doc.charts.len(),
+        if sv { "diagram som SVG och PNG" } else { "charts as SVG and PNG" }
+    );
+    printed
 }
 
 #[cfg(test)]
