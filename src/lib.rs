@@ -8,6 +8,8 @@
 //! - [`calendar`]: month-end dates, below every other module;
 //! - [`error`]: the problems bad input raises, each naming its file,
 //!   place and key, and the library's error type;
+//! - [`lang`]: the language a text is written in (Swedish or English),
+//!   below the inputs that carry titles in both;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
 //!   into types the engine can trust; it sits below the simulations and
 //!   imports only their plain input types;
@@ -53,6 +55,7 @@ pub mod draws;
 pub mod engine;
 pub mod error;
 pub mod lanes;
+pub mod lang;
 pub mod liquidity;
 pub mod market;
 pub mod obligations;
