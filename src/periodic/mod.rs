@@ -621,7 +621,7 @@ fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
         policy: *p,
         borrowing_limit: debt.borrowing_limit,
         interest_a_year_today: interest,
-        maturity_profile: debt.book.maturity_profile(crate::report::debt::PROFILE_YEARS),
+        maturity_profile: debt.book.maturity_profile(crate::debt::PROFILE_YEARS),
         measures,
         outlook: scenario.market.as_ref().map(|m| crate::debt::simulate::outlook(debt, m, simulation)),
         debt: debt.clone(),
