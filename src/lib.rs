@@ -11,8 +11,8 @@
 //! - [`lang`]: the language a text is written in (Swedish or English),
 //!   below the inputs that carry titles in both;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
-//!   into types the engine can trust; it sits below the simulations and
-//!   imports only their plain input types;
+//!   into types the simulations can trust; it makes their [`start`] and
+//!   holds their plain input types, and no simulation imports it;
 //! - [`prices`]: daily price series from CSV files;
 //! - [`calibrate`]: the market model fitted to history (regimes by EM,
 //!   the short rate by AR(1) maximum likelihood);
@@ -24,6 +24,9 @@
 //!   day is written in, and the portable exponential;
 //! - [`rule`]: the dynamic risk principle, one implementation for replay
 //!   and Monte Carlo alike;
+//! - [`start`]: what a simulation starts from (holdings, history,
+//!   policy, market, settings), made by a scenario and adjusted only
+//!   through its named methods; the simulations take it, not the scenario;
 //! - [`replay`]: the rule applied day by day to a real price series;
 //! - [`debt`]: the Kommuninvest loan book, its key figures against the
 //!   finance policy, and its interest cost on the market's rate paths;
@@ -66,6 +69,7 @@ pub mod report;
 pub mod rng;
 pub mod rule;
 pub mod scenario;
+pub mod start;
 pub mod stats;
 pub mod stress;
 pub mod suggest;

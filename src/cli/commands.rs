@@ -296,7 +296,7 @@ fn with_overrides(
 /// a progress bar on a terminal.
 fn monte_carlo(args: &RunArgs, scenario: &Scenario) -> Result<Option<MonteCarlo>> {
     let simulation = with_overrides(scenario.simulation, args.paths, args.horizon_months, args.seed)?;
-    let Some(engine) = Engine::new(scenario, simulation) else {
+    let Some(engine) = Engine::new(&scenario.start(), simulation) else {
         return Ok(None);
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
@@ -346,9 +346,10 @@ fn beside_history(args: &RunArgs, scenario: &Scenario) -> Result<Option<(BesideH
 /// `[market]`: the run's paths and seed (with the command line's
 /// overrides), and the deposit search on `--search-paths` paths.
 fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>> {
-    if scenario.obligations.is_none() || scenario.market.is_none() {
+    let (Some(ob), Some(_)) = (&scenario.obligations, &scenario.market) else {
         return Ok(None);
-    }
+    };
+    let start = scenario.start();
     let simulation = Simulation {
         paths: args.paths.unwrap_or(scenario.simulation.paths),
         seed: args.seed.unwrap_or(scenario.simulation.seed),
@@ -363,12 +364,12 @@ fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>>
     let spinner = ProgressBar::new_spinner().with_message("pension obligation: outlook and deposit search");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let result = pool.install(|| {
-        let mut o = outlook(scenario, simulation, &|_| {})?;
+        let mut o = outlook(&start, ob, simulation, &|_| {})?;
         // The search runs at most the run's own paths.
         let search_paths = args.search_paths.min(simulation.paths);
         if search_paths > 0 {
             o.deposit_search =
-                solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
+                solve_deposits(&start, ob, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
         }
         Some(o)
     });
@@ -425,10 +426,9 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     }
 
     // The loan book: today's figures, and its outlook on the same paths.
-    let debt_outlook = match (&scenario.debt, &scenario.market, &mc) {
-        (Some(debt), Some(model), Some(mc)) => {
-            Some(pensionsim::debt::simulate::outlook(debt, model, mc.simulation))
-        }
+    let start = scenario.start();
+    let debt_outlook = match (&scenario.debt, &mc) {
+        (Some(debt), Some(mc)) => pensionsim::debt::simulate::outlook_from(debt, &start, mc.simulation),
         _ => None,
     };
     if let Some(debt) = &scenario.debt {
@@ -440,18 +440,14 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         }
     }
     // The liquidity forecast: the same paths and seed, after the loans.
-    let liquidity = match (&scenario.liquidity, &scenario.market, &mc) {
-        (Some(liquidity), Some(model), Some(mc)) => {
-            let inputs = pensionsim::liquidity::simulate::Inputs {
-                liquidity,
-                model,
-                debt: scenario.debt.as_ref(),
-                obligations: scenario.obligations.as_ref(),
-                valuation: scenario.valuation_date,
-                portfolio_value: managed.value(),
-            };
-            Some(pensionsim::liquidity::simulate::outlook(&inputs, mc.simulation.paths, mc.simulation.seed))
-        }
+    let liquidity = match (&scenario.liquidity, &mc) {
+        (Some(liquidity), Some(mc)) => pensionsim::liquidity::simulate::outlook_from(
+            &start,
+            liquidity,
+            scenario.debt.as_ref(),
+            scenario.obligations.as_ref(),
+            mc.simulation,
+        ),
         _ => None,
     };
     if let Some(o) = &liquidity {

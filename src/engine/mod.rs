@@ -43,7 +43,7 @@ use crate::market::{
     Clock, Coefficients, DayConstants, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY, Shock,
 };
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
-use crate::scenario::{Scenario, Simulation};
+use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
 pub use crate::stats::{Outcome, PathSummary};
 
@@ -73,10 +73,10 @@ pub struct Yardstick {
 }
 
 impl Yardstick {
-    /// The scenario's floor: its policy's largest fall over its window,
+    /// The start's floor: its policy's largest fall over its window,
     /// starting from its history.
-    pub fn of(scenario: &Scenario) -> Yardstick {
-        Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
+    pub fn of(start: &Start) -> Yardstick {
+        Yardstick { max_drawdown: start.policy().max_drawdown, window: start.window() }
     }
 
     /// The floor as a share of the high, `1 - dd`, as `Policy::floor_share`.
@@ -197,12 +197,13 @@ impl Hot {
 }
 
 impl Engine {
-    /// An engine for `scenario` with `simulation`'s paths, seed and horizon;
-    /// `None` when the scenario has no `[market]`.
-    pub fn new(scenario: &Scenario, simulation: Simulation) -> Option<Engine> {
-        let model = scenario.market.clone()?;
-        let factors = scenario.equity_factors()?;
-        let fund = scenario.managed();
+    /// An engine from `start` (its holdings, history, policy and market)
+    /// with `simulation`'s paths, seed and horizon; `None` when the start
+    /// has no market.
+    pub fn new(start: &Start, simulation: Simulation) -> Option<Engine> {
+        let model = start.market()?.clone();
+        let factors = start.equity_factors()?;
+        let fund = start.managed();
         let h = fund.holdings();
         let (mut equity, mut mix) = ([0.0; 2], [0.0; 2]);
         for ((amount, weight), factor) in h.equity.iter().zip(&h.equity_mix).zip(&factors) {
@@ -216,7 +217,7 @@ impl Engine {
             equity_mix: mix.to_vec(),
             fixed_income_mix: vec![1.0],
         };
-        let policy = scenario.policy;
+        let policy = start.policy();
         let prototype = Managed::new(policy, buckets, fund.window().clone());
         Some(Engine {
             kernels: model.kernels(),
