@@ -428,7 +428,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     // The loan book: today's figures, and its outlook on the same paths.
     let start = scenario.start();
     let debt_outlook = match (&scenario.debt, &mc) {
-        (Some(debt), Some(mc)) => pensionsim::debt::simulate::outlook_from(debt, &start, mc.simulation),
+        (Some(debt), Some(mc)) => pensionsim::debt::simulate::outlook_from(&start, debt, mc.simulation),
         _ => None,
     };
     if let Some(debt) = &scenario.debt {

@@ -533,7 +533,7 @@ fn probability(hits: usize, n: usize) -> Probability {
 
 /// Simulates the loan book over `simulation`'s paths of `start`'s market
 /// (from its rates); `None` when the start has no market.
-pub fn outlook_from(debt: &Debt, start: &Start, simulation: Simulation) -> Option<Outlook> {
+pub fn outlook_from(start: &Start, debt: &Debt, simulation: Simulation) -> Option<Outlook> {
     start.market().map(|model| outlook(debt, model, simulation))
 }
 

@@ -623,7 +623,7 @@ fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
         interest_a_year_today: interest,
         maturity_profile: debt.book.maturity_profile(crate::debt::PROFILE_YEARS),
         measures,
-        outlook: crate::debt::simulate::outlook_from(debt, &scenario.start(), simulation),
+        outlook: crate::debt::simulate::outlook_from(&scenario.start(), debt, simulation),
         debt: debt.clone(),
     })
 }
