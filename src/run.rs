@@ -21,7 +21,8 @@ use crate::obligations::{DEPOSIT_PROBABILITIES, Outlook, outlook, solve_deposits
 use crate::prices::PriceSeries;
 use crate::replay::{FixedIncome, Replay, ReplayConfig, replay};
 use crate::rule::Position;
-use crate::scenario::{Scenario, Simulation};
+use crate::scenario::Scenario;
+use crate::start::{Simulation, Start};
 use crate::stats::{MonthHistograms, PortfolioStats, summarize};
 use crate::stress::crashes::{CRASHES, Crash};
 
@@ -125,21 +126,20 @@ pub fn gather(
     progress: &Progress<'_>,
 ) -> Result<RunResults> {
     let position = scenario.managed().position();
-    let monte_carlo = monte_carlo(scenario, settings.simulation, progress);
+    let start = scenario.start();
+    let monte_carlo = monte_carlo(&start, settings.simulation, progress);
     let beside = scenario.market.as_ref().map(|model| {
         let started = Instant::now();
         let figures = beside_history(model, scenario.market_history.as_ref(), settings.simulation.seed);
         Beside { figures, elapsed_seconds: started.elapsed().as_secs_f64() }
     });
     let simulation = monte_carlo.as_ref().map(|mc| mc.simulation);
-    let debt_outlook = match (&scenario.debt, &scenario.market, simulation) {
-        (Some(debt), Some(model), Some(simulation)) => {
-            Some(crate::debt::simulate::outlook(debt, model, simulation))
-        }
+    let debt_outlook = match (&scenario.debt, simulation) {
+        (Some(debt), Some(simulation)) => crate::debt::simulate::outlook_from(&start, debt, simulation),
         _ => None,
     };
-    let liquidity = liquidity(scenario, simulation);
-    let obligations = consolidation(scenario, settings, progress);
+    let liquidity = liquidity(scenario, &start, simulation);
+    let obligations = consolidation(scenario, &start, settings, progress);
     Ok(RunResults {
         position,
         monte_carlo,
@@ -149,7 +149,7 @@ pub fn gather(
             DebtToday {
                 key_figures,
                 breaches: key_figures.breaches(&d.policy),
-                maturity_profile: d.book.maturity_profile(crate::report::debt::PROFILE_YEARS),
+                maturity_profile: d.book.maturity_profile(crate::debt::PROFILE_YEARS),
             }
         }),
         debt_outlook,
@@ -160,8 +160,8 @@ pub fn gather(
 }
 
 /// The scenario's Monte Carlo run; `None` without a `[market]`.
-fn monte_carlo(scenario: &Scenario, simulation: Simulation, progress: &Progress<'_>) -> Option<MonteCarlo> {
-    let engine = Engine::new(scenario, simulation)?;
+fn monte_carlo(start: &Start, simulation: Simulation, progress: &Progress<'_>) -> Option<MonteCarlo> {
+    let engine = Engine::new(start, simulation)?;
     (progress.stage)(Stage::MonteCarlo { paths: simulation.paths });
     let started = Instant::now();
     let outcome = engine.run(progress.paths);
@@ -178,39 +178,40 @@ fn monte_carlo(scenario: &Scenario, simulation: Simulation, progress: &Progress<
 }
 
 /// The liquidity forecast on the run's paths and seed, after the loans.
-fn liquidity(scenario: &Scenario, simulation: Option<Simulation>) -> Option<LiquidityOutlook> {
-    let (liquidity, model, simulation) =
-        (scenario.liquidity.as_ref()?, scenario.market.as_ref()?, simulation?);
-    let inputs = crate::liquidity::simulate::Inputs {
-        liquidity,
-        model,
-        debt: scenario.debt.as_ref(),
-        obligations: scenario.obligations.as_ref(),
-        valuation: scenario.valuation_date,
-        portfolio_value: scenario.managed().value(),
-    };
-    Some(crate::liquidity::simulate::outlook(&inputs, simulation.paths, simulation.seed))
+fn liquidity(scenario: &Scenario, start: &Start, simulation: Option<Simulation>) -> Option<LiquidityOutlook> {
+    crate::liquidity::simulate::outlook_from(
+        start,
+        scenario.liquidity.as_ref()?,
+        scenario.debt.as_ref(),
+        scenario.obligations.as_ref(),
+        simulation?,
+    )
 }
 
 /// The consolidation outlook of a scenario with `[obligations]` and a
 /// `[market]`: the run's paths and seed over the scenario's own horizon,
 /// and the deposit search on at most the run's paths.
-fn consolidation(scenario: &Scenario, settings: Settings, progress: &Progress<'_>) -> Option<Outlook> {
-    if scenario.obligations.is_none() || scenario.market.is_none() {
-        return None;
-    }
+fn consolidation(
+    scenario: &Scenario,
+    start: &Start,
+    settings: Settings,
+    progress: &Progress<'_>,
+) -> Option<Outlook> {
+    let obligations = scenario.obligations.as_ref()?;
+    scenario.market.as_ref()?;
     (progress.stage)(Stage::Consolidation);
     let simulation = Simulation {
         paths: settings.simulation.paths,
         seed: settings.simulation.seed,
         ..scenario.simulation
     };
-    let mut o = outlook(scenario, simulation, &|_| {});
+    let mut o = outlook(start, obligations, simulation, &|_| {});
     let search_paths = settings.search_paths.min(simulation.paths);
     if let Some(o) = &mut o
         && search_paths > 0
     {
-        o.deposit_search = solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
+        o.deposit_search =
+            solve_deposits(start, obligations, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
     }
     (progress.stage)(Stage::Done);
     o

@@ -60,11 +60,11 @@ pub fn simulate(
         return Err(Error::Usage("no strategy to compare".into()));
     }
     // Every strategy is measured at month ends against the scenario's floor.
-    let yardstick = crate::engine::Yardstick::of(scenario);
-    let base = Engine::new(scenario, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
+    let start = scenario.start();
+    let yardstick = crate::engine::Yardstick::of(&start);
+    let base = Engine::new(&start, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
     let engine_for = |policy| {
-        let mut variant = scenario.clone();
-        variant.policy = policy;
+        let variant = start.clone().with_policy(policy);
         Engine::new(&variant, simulation).map(|e| e.with_yardstick(yardstick.clone())).ok_or_else(no_market)
     };
 

@@ -142,7 +142,7 @@ fn the_paired_interval_covers_the_closed_form_difference_of_two_static_mixes() {
     let set = vec![mix("40/60", 0.40), mix("70/30", 0.70)];
     let c = simulate(&s, &set, sim(4000, months), &|_| {}).unwrap();
     let figures = evaluate(&c);
-    let h = Engine::new(&s, sim(1, months)).unwrap().start_holdings().clone();
+    let h = Engine::new(&s.start(), sim(1, months)).unwrap().start_holdings().clone();
     let (e, f) = (h.equity_value(), h.fixed_income_value());
     let truth = expected_static(0.70, e, f, months) - expected_static(0.40, e, f, months);
     let d = figures[1][key("final_value_mean")];
@@ -542,13 +542,21 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
     let set =
         vec![Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } }];
     let c = consolidation::consolidation(&s, &set, 300, 11, None, &|_| {}).unwrap();
-    let o = crate::obligations::outlook(&s, Simulation { seed: 11, ..sim(300, 12) }, &|_| {}).unwrap();
+    let o = crate::obligations::outlook(
+        &s.start(),
+        s.obligations.as_ref().unwrap(),
+        Simulation { seed: 11, ..sim(300, 12) },
+        &|_| {},
+    )
+    .unwrap();
     assert!(o.horizon_year > o.target_year, "the outlook runs past the target");
     let f = c.strategies[0].p_full_at_target.unwrap();
     assert_eq!(f.value, Some(o.p_full_at_target));
     assert_eq!(f.se, Some(o.p_full_at_target_se));
     // Every path's ratio, bit for bit: the same quantiles and mean.
-    let mut ratios = crate::obligations::ratios_at_target(&s, 300, 11, &|_| {}).unwrap();
+    let mut ratios =
+        crate::obligations::ratios_at_target(&s.start(), s.obligations.as_ref().unwrap(), 300, 11, &|_| {})
+            .unwrap();
     let target = o.years.iter().position(|y| y.year == ob.target_year).unwrap();
     assert_eq!(crate::stats::Distribution::of(&mut ratios), o.years[target].ratio);
 }
@@ -563,9 +571,9 @@ fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
         Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
     ];
     let c = consolidation::consolidation(&s, &set, 300, 5, Some(200), &|_| {}).unwrap();
-    let mut variant = s.clone();
-    variant.policy = policy;
-    let direct = crate::obligations::solve_deposits(&variant, 200, 5, &[0.75]).unwrap();
+    let variant = s.start().with_policy(policy);
+    let ob = s.obligations.as_ref().unwrap();
+    let direct = crate::obligations::solve_deposits(&variant, ob, 200, 5, &[0.75]).unwrap();
     let d = c.strategies[1].deposits.unwrap();
     assert_eq!(d.yearly, direct.answers[0].yearly);
     assert!(d.achieved.unwrap() >= 0.75);

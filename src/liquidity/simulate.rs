@@ -35,6 +35,7 @@ use crate::lanes::LANES;
 use crate::market::{DayKernel, MarketModel};
 use crate::obligations::Obligations;
 use crate::rng::path_rng;
+use crate::start::{Simulation, Start};
 
 /// Mixed into the seed for the liquidity's own streams.
 pub const STREAM: u64 = 0x4C49_5155_4944_4954;
@@ -50,6 +51,26 @@ pub struct Inputs<'a> {
     /// The pension portfolio's value on the valuation date: withdrawals
     /// stop when it (plus deposits, less withdrawals) is used up, mkr.
     pub portfolio_value: f64,
+}
+
+impl<'a> Inputs<'a> {
+    /// The forecast's inputs from `start`: its market, valuation date and
+    /// portfolio value; `None` when the start has no market.
+    pub fn from_start(
+        start: &'a Start,
+        liquidity: &'a Liquidity,
+        debt: Option<&'a Debt>,
+        obligations: Option<&'a Obligations>,
+    ) -> Option<Inputs<'a>> {
+        Some(Inputs {
+            liquidity,
+            model: start.market()?,
+            debt,
+            obligations,
+            valuation: start.valuation_date(),
+            portfolio_value: start.managed().value(),
+        })
+    }
 }
 
 /// Bits of [`PathResult::flags`].
@@ -324,6 +345,20 @@ pub struct Outlook {
     pub quarters: Vec<QuarterOutlook>,
     pub rule_use: Vec<RuleUse>,
     pub actuals: Vec<ActualCheck>,
+}
+
+/// Runs the forecast of `liquidity` from `start` over `simulation`'s paths
+/// and seed (its horizon is the budget's own); `None` when the start has
+/// no market.
+pub fn outlook_from(
+    start: &Start,
+    liquidity: &Liquidity,
+    debt: Option<&Debt>,
+    obligations: Option<&Obligations>,
+    simulation: Simulation,
+) -> Option<Outlook> {
+    let inputs = Inputs::from_start(start, liquidity, debt, obligations)?;
+    Some(outlook(&inputs, simulation.paths, simulation.seed))
 }
 
 /// Runs the forecast over `paths` paths with `seed` (one path, the plan,

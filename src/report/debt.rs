@@ -14,8 +14,7 @@ use crate::debt::simulate::Outlook;
 use crate::debt::{Debt, KeyFigures};
 use crate::error::Result;
 
-/// Years in the maturity profile (the last bucket holds the rest).
-pub const PROFILE_YEARS: usize = 6;
+pub use crate::debt::PROFILE_YEARS;
 
 fn years(x: f64, lang: Lang) -> String {
     format!("{} {}", number(x, 2, lang), if lang == Lang::Sv { "år" } else { "years" })

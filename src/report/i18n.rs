@@ -5,26 +5,7 @@
 //! Terms follow the interim report's vocabulary (seed digest, glossary):
 //! aktieandel, skyddsnivå, riskmarginal, nedviktning, uppviktning.
 
-use std::str::FromStr;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Sv,
-}
-
-impl FromStr for Lang {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s {
-            "en" => Ok(Lang::En),
-            "sv" => Ok(Lang::Sv),
-            other => Err(format!("expected `sv` or `en`, found `{other}`")),
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 /// A term that appears in reports and charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! - month-end distributions go into fixed-bin histograms of integer
 //!   counts ([`MonthHistograms`]); integer addition gives the same counts
 //!   in any merge order, and memory does not grow with the number of paths;
-//! - per-path scalars ([`crate::engine::PathSummary`]) are kept in path
+//! - per-path scalars ([`PathSummary`]) are kept in path
 //!   order and reduced serially, so floating-point sums are the same on
 //!   1 or 64 threads.
 
@@ -13,8 +13,10 @@ use serde::Serialize;
 
 use crate::lanes::{LANES, Wide};
 
+mod outcome;
 mod summary;
 
+pub use outcome::{Outcome, PathSummary};
 pub use summary::{Distribution, PortfolioStats, probability, summarize};
 
 /// The month-end series a run keeps distributions of.

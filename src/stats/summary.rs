@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Estimate, LEVELS, mean_se, quantile_sorted};
-use crate::engine::PathSummary;
+use super::{Estimate, LEVELS, PathSummary, mean_se, quantile_sorted};
 
 /// Quantiles p1 .. p99 of a per-path figure.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
