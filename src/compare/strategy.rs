@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 use toml::de::DeTable;
@@ -15,6 +16,7 @@ use crate::engine::Check;
 use crate::error::{Error, Location, Problem, Result, line_column};
 use crate::rule::Policy;
 use crate::scenario::Source;
+use crate::scenario::raw::{PolicyFile, keys};
 use crate::scenario::spans::SpanIndex;
 
 /// One strategy: a name and how it steers the portfolio.
@@ -78,20 +80,12 @@ impl Kind {
 }
 
 const KINDS: &[&str] = &["rule", "static", "buy_and_hold", "cppi", "tipp"];
-const RULE_KEYS: &[&str] = &[
-    "max_drawdown",
-    "window_months",
-    "equity_stress",
-    "fixed_income_stress",
-    "buffer",
-    "cap",
-    "target",
-    "down_headroom",
-    "up_band",
-    "up_headroom",
-    "cost_bps",
-    "check",
-];
+/// A rule strategy's keys: the scenario's `[policy]` keys, read from its
+/// type, but `flow_adjusted_high` (a comparison carries no flows), and
+/// `check`.
+pub(super) static RULE_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    keys::<PolicyFile>().iter().copied().filter(|k| *k != "flow_adjusted_high").chain(["check"]).collect()
+});
 const STATIC_KEYS: &[&str] = &["equity_share", "cost_bps"];
 const CUSHION_KEYS: &[&str] = &["floor", "multiplier", "cap", "band", "cost_bps", "check"];
 
@@ -324,7 +318,7 @@ impl Cx<'_> {
             }
         };
         let allowed: &[&str] = match kind {
-            Some("rule") => RULE_KEYS,
+            Some("rule") => &RULE_KEYS,
             Some("static") => STATIC_KEYS,
             Some("cppi" | "tipp") => CUSHION_KEYS,
             _ => &[],
@@ -368,7 +362,8 @@ impl Cx<'_> {
                             "down_headroom" => &mut p.down_headroom,
                             "up_band" => &mut p.up_band,
                             "up_headroom" => &mut p.up_headroom,
-                            _ => &mut p.cost_bps,
+                            "cost_bps" => &mut p.cost_bps,
+                            other => unreachable!("a policy key a rule strategy does not set: {other}"),
                         };
                         *field = x;
                     }

@@ -584,3 +584,32 @@ fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
     let setting = c.deposit_search.unwrap();
     assert_eq!((setting.probability, setting.paths, setting.last_year), (0.75, 200, 2040));
 }
+
+/// A rule strategy sets every key of the scenario's `[policy]` a
+/// comparison uses, each to its own field: a key added to the policy is
+/// one a strategy reads.
+#[test]
+fn a_rule_strategy_sets_every_policy_key() {
+    let want = Policy {
+        max_drawdown: 0.25,
+        window_months: 36,
+        equity_stress: 0.3,
+        fixed_income_stress: 0.01,
+        buffer: 0.01,
+        cap: 0.7,
+        target: 0.6,
+        down_headroom: 0.06,
+        up_band: 0.04,
+        up_headroom: 0.03,
+        cost_bps: 12.0,
+        ..Policy::DOCUMENT_DEFAULTS
+    };
+    assert_eq!(want.check(), Vec::new());
+    let values = toml::Table::try_from(want).unwrap();
+    let mut text = String::from("[[strategy]]\nname = \"all\"\nkind = \"rule\"\ncheck = \"monthly\"\n");
+    for key in strategy::RULE_KEYS.iter().filter(|k| **k != "check") {
+        text.push_str(&format!("{key} = {}\n", values[*key]));
+    }
+    let list = parse(Path::new("s.toml"), &text, &Policy::DOCUMENT_DEFAULTS, true).unwrap().unwrap();
+    assert_eq!(list[0].kind, Kind::Rule { policy: want, check: Check::Monthly });
+}

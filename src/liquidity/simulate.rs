@@ -251,13 +251,12 @@ pub struct Quantiles {
     pub p95: f64,
 }
 
-/// Sorts `xs` and reads its quantiles (the nearest rank, as the debt
-/// outlook does).
+/// Sorts `xs` and reads its quantiles (type 7, `stats::quantile_sorted`,
+/// as the run's summary does).
 pub fn quantiles(xs: &mut [f64]) -> Quantiles {
-    let n = xs.len();
-    let mean = xs.iter().sum::<f64>() / n as f64;
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     xs.sort_by(f64::total_cmp);
-    let q = |p: f64| xs[((p * (n - 1) as f64).round() as usize).min(n - 1)];
+    let q = |p: f64| crate::stats::quantile_sorted(xs, p);
     Quantiles { mean, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) }
 }
 

@@ -7,8 +7,9 @@ use std::fmt::Write;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::style::GRID;
 use super::chart::style::{FAN, Line, OUTER_BAND};
-use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, legend, render, single_page};
+use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, builder, legend, mesh, render, single_page};
 use super::i18n::{Lang, mkr, number, percent};
 use crate::debt::simulate::Outlook;
 use crate::debt::{Debt, KeyFigures};
@@ -185,11 +186,7 @@ const COST_AT_RISK: Line = Line::level(VERMILLION);
 pub fn maturity_chart(debt: &Debt, title: &str, lang: Lang) -> Result<Chart> {
     let profile = debt.book.maturity_profile(PROFILE_YEARS);
     let limit = debt.policy.max_share_within_12m * debt.book.outstanding();
-    render(
-        "maturity profile",
-        |root| draw_profile(&root, &profile, limit, title, lang),
-        |root| draw_profile(&root, &profile, limit, title, lang),
-    )
+    render!("maturity profile", |root| draw_profile(&root, &profile, limit, title, lang))
 }
 
 fn draw_profile<DB: DrawingBackend>(
@@ -213,12 +210,7 @@ where
     legend(&legend_area, &[(Mark::Band(BLUE, 0.8), label), (Mark::Line(LIMIT), &limit_label)])?;
     let top = profile.iter().copied().fold(limit, f64::max).max(1.0) * 1.15;
     let n = profile.len();
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(40)
-        .y_label_area_size(90)
-        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)?;
+    let mut chart = builder(&panel, 40, 40, 90).build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)?;
     let bucket = |i: usize| {
         if i + 1 == n {
             format!("{}+ {}", i, if sv { "år" } else { "years" })
@@ -226,10 +218,8 @@ where
             format!("{}-{} {}", i, i + 1, if sv { "år" } else { "years" })
         }
     };
-    chart
-        .configure_mesh()
+    mesh(&mut chart, GRID)
         .disable_x_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
         .y_desc("mkr")
         .x_desc(if sv { "Tid till förfall" } else { "Time to maturity" })
         .y_label_formatter(&|v| number(*v, 0, lang))
@@ -237,8 +227,6 @@ where
             SegmentValue::CenterOf(i) => bucket(*i),
             _ => String::new(),
         })
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     chart.draw_series(profile.iter().enumerate().map(|(i, v)| {
         let mut bar = Rectangle::new(
@@ -265,11 +253,7 @@ where
 
 /// The interest cost by year: the median and the 5-95 % band.
 pub fn interest_chart(o: &Outlook, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "interest cost",
-        |root| draw_interest(&root, o, title, lang),
-        |root| draw_interest(&root, o, title, lang),
-    )
+    render!("interest cost", |root| draw_interest(&root, o, title, lang))
 }
 
 fn draw_interest<DB: DrawingBackend>(
@@ -298,21 +282,12 @@ where
     };
     let top = years.iter().map(|y| y.interest.p95).fold(0.0, f64::max).max(1.0) * 1.1;
     let (x0, x1) = (first.year as f64 - 0.5, last.year as f64 + 0.5);
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(40)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    let mut chart = builder(&panel, 40, 40, 90).build_cartesian_2d(x0..x1, 0.0..top)?;
+    mesh(&mut chart, GRID)
         .x_labels(years.len())
         .y_desc(if sv { "Räntekostnad per år, mkr" } else { "Interest cost a year, mkr" })
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|v| number(*v, 0, lang))
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     let at = |y: &&crate::debt::simulate::YearOutlook, v: f64| (f64::from(y.year), v);
     let upper: Vec<_> = years.iter().map(|y| at(y, y.interest.p95)).collect();

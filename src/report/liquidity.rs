@@ -222,11 +222,7 @@ const P_LIMIT: Line = Line::new(BLACK, 2, Dash::Dotted);
 /// The cash fan with the overdraft floor and the buffer, and the monthly
 /// probabilities below.
 pub fn chart(o: &Outlook, valuation: NaiveDate, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "liquidity",
-        |root| draw(&root, o, valuation, title, lang),
-        |root| draw(&root, o, valuation, title, lang),
-    )
+    render!("liquidity", |root| draw(&root, o, valuation, title, lang))
 }
 
 fn draw<DB: DrawingBackend>(

@@ -310,7 +310,7 @@ pub fn csv(results: &[StressResult]) -> String {
 
 /// The stress's chart in SVG and PNG.
 pub fn chart(r: &StressResult, lang: Lang) -> Result<Chart> {
-    render(&r.name, |root| draw(root, r, lang), |root| draw(root, r, lang))
+    render!(&r.name, |root| draw(root, r, lang))
 }
 
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &StressResult, lang: Lang) -> DrawResult

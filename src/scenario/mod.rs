@@ -11,7 +11,7 @@
 
 #[cfg(test)]
 pub(crate) mod fixtures;
-mod raw;
+pub(crate) mod raw;
 pub(crate) mod spans;
 mod today;
 mod validate;

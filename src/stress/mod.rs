@@ -33,6 +33,7 @@ use std::path::Path;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
+use crate::calendar::months_between;
 use crate::engine::{Engine, PathSummary};
 use crate::error::{Error, Location, Problem, Result};
 use crate::market::GLOBAL_EQUITY;
@@ -437,10 +438,7 @@ fn shock_market(
                 (a - 1, b)
             }
             When::Months(a, b) => {
-                let month = |d: &NaiveDate| {
-                    (d.year() - start.date.year()) as i64 * 12 + i64::from(d.month())
-                        - i64::from(start.date.month())
-                };
+                let month = |d: &NaiveDate| i64::from(months_between(start.date, *d));
                 let lo = dates.partition_point(|d| month(d) < a as i64);
                 let hi = dates.partition_point(|d| month(d) <= b as i64);
                 let last_month = month(&dates[n - 1]);
