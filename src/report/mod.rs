@@ -14,6 +14,7 @@ pub mod periodic;
 pub mod stress;
 pub mod suggest;
 pub mod table;
+pub mod terms;
 pub mod text;
 pub mod workbook;
 
