@@ -17,6 +17,7 @@ pub mod stress;
 pub mod suggest;
 pub mod summary;
 pub mod table;
+pub mod terms;
 pub mod text;
 pub mod workbook;
 
