@@ -11,6 +11,7 @@ use cli::args::{Cli, Command};
 use cli::commands;
 
 fn main() -> ExitCode {
+    cli::output::started();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Validate(args) => commands::validate(args),

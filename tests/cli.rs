@@ -573,7 +573,8 @@ fn suggest_with_todays_holdings_prints_the_sale_per_asset_class() {
         .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "200", "--holdings"])
         .arg(&holdings)
         .arg("--out")
-        .arg(dir.path())
+        // Beside the input, not over it: the output folder is replaced whole.
+        .arg(dir.path().join("out"))
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -651,7 +652,8 @@ fn suggest_with_todays_history_uses_its_high() {
         .args(["suggest", "scenarios/rjh-2025-08.toml", "--paths", "100", "--history"])
         .arg(&history)
         .arg("--out")
-        .arg(dir.path())
+        // Beside the input, not over it: the output folder is replaced whole.
+        .arg(dir.path().join("out"))
         .assert()
         .success()
         .stdout(predicate::str::contains("1,200.0\u{a0}mkr (80\u{a0}% of the high)"))

@@ -21,7 +21,7 @@ use std::time::Instant;
 use super::args::{
     CompareArgs, Overrides, ReplayArgs, RunArgs, StressArgs, SuggestArgs, Threads, ValidateArgs,
 };
-use super::output::write_files;
+use super::output::Staging;
 use super::progress::Display;
 
 /// Text for standard output; warnings go to standard error as they arise.
@@ -83,21 +83,30 @@ fn overridden(simulation: Simulation, o: &Overrides) -> Result<Simulation> {
     with_overrides(simulation, o.paths.paths, o.horizon_months, o.seed.seed)
 }
 
-/// Writes each folder's files (`None` `out` itself, `Some(name)` a folder
-/// inside it) and returns how many were written.
-fn write_folders(out: &Path, folders: &[report::run::Folder]) -> Result<usize> {
+/// Writes each folder's files (`None` the output folder itself,
+/// `Some(name)` a folder inside it) into `staging` and returns how many
+/// were written.
+fn write_folders(staging: &Staging, folders: &[report::run::Folder]) -> Result<usize> {
     let mut count = 0;
     for (sub, files) in folders {
-        let dir = sub.map_or_else(|| out.to_path_buf(), |s| out.join(s));
-        count += write_named(&dir, files)?.len();
+        count += write_in(staging, *sub, files)?.len();
     }
     Ok(count)
 }
 
-/// Writes `files` into `dir` and returns the paths written.
-fn write_named(dir: &Path, files: &[report::run::File]) -> Result<Vec<PathBuf>> {
+/// Writes `files` into `staging` (its folder `sub`, when given) and
+/// returns the paths they have once it is committed.
+fn write_in(staging: &Staging, sub: Option<&str>, files: &[report::run::File]) -> Result<Vec<PathBuf>> {
     let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    write_files(dir, &named)
+    staging.write_in(sub, &named)
+}
+
+/// Writes `files` into the output folder `out` whole: staged, then
+/// swapped in for the old folder. Returns the paths written.
+fn write_whole(staging: Staging, files: &[report::run::File]) -> Result<Vec<PathBuf>> {
+    let written = write_in(&staging, None, files)?;
+    staging.commit()?;
+    Ok(written)
 }
 
 /// The daily index series `run` replays its crashes on when no `--prices`
@@ -169,6 +178,8 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         search_paths: args.search.search_paths,
         fi_rate: args.fi_rate,
     };
+    let (lang, out) = (args.output.lang, &args.output.out);
+    let staging = Staging::new(out, "summary.json")?;
     let pool = pool(&args.threads)?;
     let display = Display::default();
     let stage = |stage: gather_run::Stage| match stage {
@@ -181,9 +192,9 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     let results = pool.install(|| gather_run::gather(&scenario, &prices, settings, &progress));
     display.clear();
     let results = results?;
-    let (lang, out) = (args.output.lang, &args.output.out);
     let mut printed = report::run::printout(&scenario, &results, lang);
-    let count = write_folders(out, &report::run::files(&scenario, path, &results, lang)?)?;
+    let count = write_folders(&staging, &report::run::files(&scenario, path, &results, lang)?)?;
+    staging.commit()?;
     printed.push_str(&report::run::written(count, out, &results, lang));
     Ok(printed)
 }
@@ -214,6 +225,7 @@ fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
 
 pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
     let (policy, start_equity) = replay_policy(args)?;
+    let staging = Staging::new(&args.output.out, "summary.json")?;
     let prices = PriceSeries::load(&args.prices, &args.columns.date_col, &args.columns.price_col)?;
     let fixed_income = match &args.fi_prices {
         Some(path) => FixedIncome::Prices(PriceSeries::load(path, &args.fi_date_col, &args.fi_price_col)?),
@@ -237,7 +249,7 @@ pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
     }
     let name = args.prices.file_stem().map_or_else(|| "prices".into(), |s| s.to_string_lossy().into_owned());
     let title = report::run::replay_title(&name, &r, lang);
-    let written = write_named(&args.output.out, &report::run::replay_files(&r, &title, lang)?)?;
+    let written = write_whole(staging, &report::run::replay_files(&r, &title, lang)?)?;
     out.push_str(&report::run::wrote(&written, lang));
     Ok(out)
 }
@@ -257,6 +269,7 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
         eprintln!("warning: {w}");
     }
     let seed = args.seed.seed.unwrap_or(scenario.simulation.seed);
+    let staging = Staging::new(&args.output.out, "suggest.json")?;
     let pool = pool(&args.threads)?;
     let s = pool.install(|| pensionsim::suggest::suggest(&scenario, args.paths, seed));
     let lang = args.output.lang;
@@ -266,8 +279,7 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
         holdings_file: args.holdings.as_deref(),
         history_file: args.history.as_deref(),
     };
-    let written =
-        write_named(&args.output.out, &report::suggest::files(&inputs, &scenario.policy, &s, lang)?)?;
+    let written = write_whole(staging, &report::suggest::files(&inputs, &scenario.policy, &s, lang)?)?;
     out.push_str(&report::run::wrote(&written, lang));
     Ok(out)
 }
@@ -283,12 +295,13 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
     let library = stress::file::load_all(&files)?;
     let options =
         stress::RunOptions { paths: args.paths, seed: args.seed.seed.unwrap_or(scenario.simulation.seed) };
+    let staging = Staging::new(&args.output.out, "stress.json")?;
     let pool = pool(&args.threads)?;
     let results = pool.install(|| stress::run_all(&scenario, &library, options))?;
     let lang = args.output.lang;
     let mut out = report::stress::table(&scenario, &results, lang);
     let files = report::stress::files(path, options, &scenario.policy, &results, lang)?;
-    let count = write_named(&args.output.out, &files)?.len();
+    let count = write_whole(staging, &files)?.len();
     out.push_str(&report::stress::written(&args.output.out, count, lang));
     Ok(out)
 }
@@ -336,8 +349,9 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     if !keys.contains(&args.rank_by.as_str()) {
         bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
     }
-    let pool = pool(&args.threads)?;
     let settings = compare_settings(args, &scenario, simulation)?;
+    let staging = Staging::new(&args.output.out, "compare.json")?;
+    let pool = pool(&args.threads)?;
     let display = Display::default();
     display.bar(settings.work(&strategies), "path runs");
     let results: pensionsim::Result<CompareResults> =
@@ -352,7 +366,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
         rank_by: &args.rank_by,
     };
     let files = report::compare::files(&scenario, &inputs, &settings, &results, lang)?;
-    let written = write_named(&args.output.out, &files)?;
+    let written = write_whole(staging, &files)?;
     out.push_str(&report::run::wrote(&written, lang));
     Ok(out)
 }
@@ -421,7 +435,7 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     periodic::check_period(&scenario, args.period)?;
     let simulation = with_overrides(scenario.simulation, args.paths.paths, None, args.seed.seed)?;
     let out = report_folder(args)?;
-    let staging = super::output::Staging::new(&out)?;
+    let staging = Staging::new(&out, "report.json")?;
     let stresses = report_stresses(path)?;
     let strategies = compare::parse(path, &source.text, &scenario.policy, false)?;
     let options = Options {
@@ -521,7 +535,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         })?),
         None => None,
     };
-    let staging = super::output::Staging::new(&args.output.out)?;
+    let staging = Staging::new(&args.output.out, "calibration.json")?;
     let settings = Settings {
         from: args.from,
         to: args.to,
