@@ -117,6 +117,13 @@ pub enum Error {
     /// two sheets of one name, more rows than a sheet holds).
     #[error("cannot write the workbook: {0}")]
     Workbook(String),
+    /// A figure to be written is not a finite number (an input large
+    /// enough to overflow, or a division by zero): named by its path in
+    /// the file, with the part of the inputs that fed it; nothing is written.
+    #[error(
+        "{file}: `{path}` is {value}, not a finite number: the figures fed by {fed_by} overflowed or divided by zero (check its amounts and rates); nothing was written"
+    )]
+    NonFinite { file: String, path: String, value: String, fed_by: String },
 }
 
 impl Error {

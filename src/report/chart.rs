@@ -103,14 +103,64 @@ where
                 area.draw(&Rectangle::new([(x, y - 7), (x + length, y + 7)], color.mix(opacity).filled()))?
             }
         }
+        let label = short(label);
         area.draw(&Text::new(label.to_string(), (x + length + 8, y - 8), font.clone()))?;
-        let (w, _) = area.estimate_text_size(label, &font)?;
+        let (w, _) = area.estimate_text_size(&label, &font)?;
         x += length + 8 + w as i32 + 28;
     }
     Ok(())
 }
 
 pub(super) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// The most characters a chart's title or legend label shows.
+const TEXT_MAX: usize = 200;
+
+/// `text` cut to [`TEXT_MAX`] characters, an ellipsis marking the cut: a
+/// scenario's name of a million characters must not take a minute to lay
+/// out, nor run off the page.
+pub(super) fn short(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(TEXT_MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
+/// The farthest from zero an axis reaches: far beyond any amount in mkr
+/// or any share, and well inside what the tick computation handles.
+const AXIS_LIMIT: f64 = 1e15;
+
+/// An axis's range from its data's `lo..hi`, the one place every chart's
+/// value axis is made safe to draw: a non-finite end (from a non-finite
+/// figure) falls back to the other end or to 0..1, the ends are clamped to
+/// ±[`AXIS_LIMIT`], reversed ends are put in order, and a range too narrow
+/// to tick (zero or denormal wide) is widened around its middle. Plotters'
+/// tick search does not end on an unbounded, non-finite or zero-wide range.
+pub(super) fn axis(range: std::ops::Range<f64>) -> std::ops::Range<f64> {
+    let clamp = |v: f64| v.clamp(-AXIS_LIMIT, AXIS_LIMIT);
+    let (lo, hi) = match (range.start.is_finite(), range.end.is_finite()) {
+        (true, true) => (range.start, range.end),
+        (true, false) => (range.start, range.start),
+        (false, true) => (range.end, range.end),
+        (false, false) => (0.0, 1.0),
+    };
+    let (lo, hi) = (clamp(lo.min(hi)), clamp(lo.max(hi)));
+    let least = (lo.abs().max(hi.abs()) * 1e-9).max(1e-9);
+    if hi - lo >= least {
+        return lo..hi;
+    }
+    let mid = lo / 2.0 + hi / 2.0;
+    (mid - least).max(-AXIS_LIMIT)..(mid + least).min(AXIS_LIMIT)
+}
+
+/// `v` where a chart on the axis `y` can draw it: within one axis's
+/// span off either end (still off the chart, but no pixel coordinate
+/// beyond what plotters adds up without overflow), and the middle for a
+/// non-finite figure.
+pub(super) fn fit(v: f64, y: &std::ops::Range<f64>) -> f64 {
+    let span = y.end - y.start;
+    if v.is_finite() { v.clamp(y.start - span, y.end + span) } else { y.start / 2.0 + y.end / 2.0 }
+}
 
 /// A white page with `title`, split into two panels (the upper one
 /// `top_percent` of the height), each under a strip for its legend:
@@ -124,7 +174,7 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let root = root.titled(title, ("sans-serif", 26))?;
+    let root = root.titled(&short(title), ("sans-serif", 26))?;
     let (top, bottom) = root.split_vertically(SIZE.1 * top_percent / 100);
     let (top_legend, top) = top.split_vertically(30);
     let (bottom_legend, bottom) = bottom.split_vertically(30);
@@ -171,7 +221,7 @@ where
         Some(_) => "%Y-%m",
         None => date_format,
     };
-    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, y)?;
+    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, axis(y))?;
     mesh(&mut panel, GRID)
         .x_labels(DATE_LABELS)
         .y_desc(y_desc)
@@ -461,7 +511,7 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let root = root.titled(title, ("sans-serif", 26))?;
+    let root = root.titled(&short(title), ("sans-serif", 26))?;
     let (legend, panel) = root.split_vertically(30);
     Ok([legend, panel])
 }
@@ -521,7 +571,10 @@ where
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
     let pad = (hi - lo).max(1.0) * 0.08;
     let (x0, x1) = (-0.7, today.max(0.0) + 2.0);
-    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    let y = axis((lo - pad)..(hi + pad));
+    let f = |v: f64| fit(v, &y);
+    let (high, floor, value) = (f(p.high), f(p.floor), f(p.value));
+    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, y.clone())?;
     let label_month = |x: &f64| {
         let m = x.round();
         let date = first.checked_add_months(chrono::Months::new(m.max(0.0) as u32)).unwrap_or(first);
@@ -537,18 +590,18 @@ where
         .y_label_formatter(&|v| number(*v, 0, lang))
         .x_label_formatter(&label_month)
         .draw()?;
-    HIGH.draw(&mut chart, vec![(x0, p.high), (x1, p.high)])?;
-    FLOOR.draw(&mut chart, vec![(x0, p.floor), (x1, p.floor)])?;
-    let points: Vec<(f64, f64)> = s.month_ends.iter().map(|m| (month_of(m.date), m.value)).collect();
+    HIGH.draw(&mut chart, vec![(x0, high), (x1, high)])?;
+    FLOOR.draw(&mut chart, vec![(x0, floor), (x1, floor)])?;
+    let points: Vec<(f64, f64)> = s.month_ends.iter().map(|m| (month_of(m.date), f(m.value))).collect();
     VALUE.draw(&mut chart, points.clone())?;
     chart.draw_series(points.iter().map(|&pt| Circle::new(pt, 4, BLUE.filled())))?;
 
     // Today: the margin as a bar from the floor up to the value.
     chart.draw_series(std::iter::once(PathElement::new(
-        [(today, p.floor), (today, p.value)],
+        [(today, floor), (today, value)],
         ORANGE.stroke_width(3),
     )))?;
-    chart.draw_series(std::iter::once(TriangleMarker::new((today, p.value), 9, ORANGE.filled())))?;
+    chart.draw_series(std::iter::once(TriangleMarker::new((today, value), 9, ORANGE.filled())))?;
     let font = ("sans-serif", 16).into_font().color(&BLACK);
     let margin_label = format!(
         "{} {} = {}",
@@ -560,11 +613,11 @@ where
     // to keep the label off the floor line.
     let (w, h) = panel.estimate_text_size(&margin_label, &font)?;
     let (w, h) = (w as i32, h as i32);
-    let bar = (chart.backend_coord(&(today, p.floor)).1 - chart.backend_coord(&(today, p.value)).1).abs();
+    let bar = (chart.backend_coord(&(today, floor)).1 - chart.backend_coord(&(today, value)).1).abs();
     let (anchor, offset) = if bar > 2 * h + 16 {
-        ((today, (p.floor + p.value) / 2.0), (-w - 12, -h / 2))
+        ((today, (floor + value) / 2.0), (-w - 12, -h / 2))
     } else {
-        ((today, p.value.max(p.floor)), (-w / 2 - 20, -h - 18))
+        ((today, value.max(floor)), (-w / 2 - 20, -h - 18))
     };
     chart.draw_series(std::iter::once(
         EmptyElement::at(anchor) + Text::new(margin_label, offset, font.clone()),
@@ -573,7 +626,7 @@ where
         let when = d.format("%Y-%m").to_string();
         let (w, _) = panel.estimate_text_size(&when, &font)?;
         chart.draw_series(std::iter::once(
-            EmptyElement::at((month_of(d), p.high)) + Text::new(when, (-(w as i32) / 2, -26), font),
+            EmptyElement::at((month_of(d), high)) + Text::new(when, (-(w as i32) / 2, -26), font),
         ))?;
     }
     root.present()?;
@@ -637,7 +690,7 @@ where
             .concat(),
     )?;
     let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
-        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, 0.0..hi)?;
+        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, axis(0.0..hi))?;
         mesh(&mut panel, GRID)
             .x_labels((x1 - x0).ceil() as usize + 1)
             .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })

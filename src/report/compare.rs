@@ -390,7 +390,7 @@ pub fn files(
     lang: Lang,
 ) -> crate::Result<Vec<super::run::File>> {
     use super::chart::strategies::{risk_return_chart, value_distribution_chart};
-    let json = super::summary::compare(scenario, inputs, settings, r);
+    let json = super::summary::compare(scenario, inputs, settings, r)?;
     let metrics = crate::compare::metrics();
     let mut csv = self::csv(&r.comparison, &metrics, &r.figures, &r.order);
     if let Some(c) = &r.consolidation {

@@ -191,7 +191,7 @@ pub fn written(count: usize, out_dir: &Path, r: &RunResults, lang: Lang) -> Stri
 /// replay.csv, summary.json and the chart as SVG and PNG: a replay's files.
 pub fn replay_files(r: &Replay, title: &str, lang: Lang) -> Result<Vec<File>> {
     let csv = text::replay_csv(r);
-    let json = super::summary::replay(&r.summary);
+    let json = super::summary::replay(&r.summary)?;
     let chart = chart::replay_chart(r, title, lang)?;
     Ok(vec![
         ("replay.csv".into(), csv.into_bytes()),
@@ -213,6 +213,8 @@ fn chart_files(name: &str, chart: Chart) -> [File; 2] {
 pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> Result<Vec<Folder>> {
     let sv = lang == Lang::Sv;
     let name = &scenario.name;
+    // First, so that a non-finite figure is refused before any drawing.
+    let json = super::summary::run(scenario, scenario_file, r, lang)?;
     let mut folders: Vec<Folder> = Vec::new();
     for c in &r.crashes {
         let title = format!("{} {}: {name}", Term::Replay.text(lang), crash_label(&c.crash, lang));
@@ -279,7 +281,6 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         files.extend(chart_files("consolidation", chart));
         folders.push((None, files));
     }
-    let json = super::summary::run(scenario, scenario_file, r, lang);
     folders.push((None, vec![("summary.json".into(), json.into_bytes())]));
     Ok(folders)
 }

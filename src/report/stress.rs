@@ -508,7 +508,7 @@ pub fn files(
     results: &[StressResult],
     lang: Lang,
 ) -> Result<Vec<super::run::File>> {
-    let json = super::summary::stress(scenario_file, options, policy, results);
+    let json = super::summary::stress(scenario_file, options, policy, results)?;
     let mut files: Vec<super::run::File> =
         vec![("stress.json".into(), json.into_bytes()), ("stress.csv".into(), csv(results).into_bytes())];
     for r in results {

@@ -495,9 +495,10 @@ pub fn files(
     lang: Lang,
 ) -> crate::Result<Vec<super::run::File>> {
     let title = format!("{}: {}", Term::Position.text(lang), s.scenario);
+    let json = super::summary::suggest(inputs, policy, s)?;
     let chart = super::chart::suggest_chart(s, &title, lang)?;
     Ok(vec![
-        ("suggest.json".into(), super::summary::suggest(inputs, policy, s).into_bytes()),
+        ("suggest.json".into(), json.into_bytes()),
         ("suggest.svg".into(), chart.svg.into_bytes()),
         ("suggest.png".into(), chart.png),
     ])

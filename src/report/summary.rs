@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::Lang;
 use crate::debt::simulate::Outlook as DebtOutlook;
 use crate::debt::{Breaches, DebtPolicy, KeyFigures, Refinancing};
+use crate::error::Result;
 use crate::market::MarketModel;
 use crate::market::implied::{HistoryComparison, Implied};
 use crate::obligations::Outlook;
@@ -22,11 +23,15 @@ use crate::run::RunResults;
 use crate::scenario::Scenario;
 use crate::stats::PortfolioStats;
 
-/// `value` as pretty JSON with a final newline. Every schema here is
-/// derived and keyed by strings, so serializing cannot fail.
-pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+mod finite;
+
+/// `value` as pretty JSON with a final newline, written as `file`; an
+/// error naming the first figure that is not a finite number (which
+/// serde_json would write as `null`, like a figure left out).
+pub fn json<T: Serialize + ?Sized>(value: &T, file: &str) -> Result<String> {
+    finite::check(value, file)?;
     match serde_json::to_string_pretty(value) {
-        Ok(s) => s + "\n",
+        Ok(s) => Ok(s + "\n"),
         Err(e) => unreachable!("a derived schema keyed by strings serializes: {e}"),
     }
 }
@@ -97,7 +102,7 @@ struct CrashSummary<'a> {
 
 /// `run`'s `summary.json`; `scenario_file` is the scenario's path as the
 /// user gave it, and the crashes' labels are in `lang`.
-pub fn run(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> String {
+pub fn run(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> Result<String> {
     let mc = r.monte_carlo.as_ref();
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
@@ -142,12 +147,12 @@ pub fn run(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang
         obligations: r.obligations.as_ref(),
         liquidity: r.liquidity.as_ref(),
     };
-    json(&summary)
+    json(&summary, "summary.json")
 }
 
 /// A replay's `summary.json`.
-pub fn replay(summary: &ReplaySummary) -> String {
-    json(summary)
+pub fn replay(summary: &ReplaySummary) -> Result<String> {
+    json(summary, "summary.json")
 }
 
 /// `suggest.json` (schema: docs/suggest-json.md).
@@ -176,15 +181,18 @@ pub fn suggest(
     inputs: &SuggestInputs<'_>,
     policy: &crate::rule::Policy,
     suggestion: &crate::suggest::Suggestion,
-) -> String {
-    json(&SuggestFile {
-        version: env!("CARGO_PKG_VERSION"),
-        scenario_file: inputs.scenario_file.display().to_string(),
-        holdings_file: inputs.holdings_file.map(|p| p.display().to_string()),
-        history_file: inputs.history_file.map(|p| p.display().to_string()),
-        policy,
-        suggestion,
-    })
+) -> Result<String> {
+    json(
+        &SuggestFile {
+            version: env!("CARGO_PKG_VERSION"),
+            scenario_file: inputs.scenario_file.display().to_string(),
+            holdings_file: inputs.holdings_file.map(|p| p.display().to_string()),
+            history_file: inputs.history_file.map(|p| p.display().to_string()),
+            policy,
+            suggestion,
+        },
+        "suggest.json",
+    )
 }
 
 /// `stress.json` (schema: docs/stress.md).
@@ -205,15 +213,18 @@ pub fn stress(
     options: crate::stress::RunOptions,
     policy: &crate::rule::Policy,
     stresses: &[crate::stress::StressResult],
-) -> String {
-    json(&StressJson {
-        version: env!("CARGO_PKG_VERSION"),
-        scenario_file: scenario_file.display().to_string(),
-        paths: options.paths,
-        seed: options.seed,
-        policy,
-        stresses,
-    })
+) -> Result<String> {
+    json(
+        &StressJson {
+            version: env!("CARGO_PKG_VERSION"),
+            scenario_file: scenario_file.display().to_string(),
+            paths: options.paths,
+            seed: options.seed,
+            policy,
+            stresses,
+        },
+        "stress.json",
+    )
 }
 
 /// `compare.json` (schema: docs/compare.md).
@@ -280,7 +291,7 @@ pub fn compare(
     inputs: &CompareInputs<'_>,
     settings: &crate::compare::Settings,
     r: &crate::compare::CompareResults,
-) -> String {
+) -> Result<String> {
     let c = &r.comparison;
     let metrics = crate::compare::metrics();
     let simulation = settings.simulation;
@@ -298,29 +309,32 @@ pub fn compare(
             obligations: r.consolidation.as_ref().map(|o| &o.strategies[s]),
         })
         .collect();
-    json(&CompareFile {
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: &scenario.name,
-        scenario_file: inputs.scenario_file.display().to_string(),
-        strategies_file: inputs.strategies_file.map(|p| p.display().to_string()),
-        paths: simulation.paths,
-        seed: simulation.seed,
-        months: simulation.horizon_months,
-        threads: r.threads,
-        elapsed_seconds: r.elapsed_seconds,
-        reference: &c.strategies[0].name,
-        ranked_by: inputs.rank_by,
-        bootstrap_resamples: crate::compare::metrics::RESAMPLES,
-        strategies,
-        obligations: r.consolidation.as_ref().map(|o| CompareObligations {
-            target_year: o.target_year,
-            denominator: o.denominator,
-            paths: o.paths,
-            seed: o.seed,
-            deposit_search: o.deposit_search.as_ref(),
-            elapsed_seconds: r.consolidation_elapsed_seconds,
-        }),
-    })
+    json(
+        &CompareFile {
+            version: env!("CARGO_PKG_VERSION"),
+            scenario: &scenario.name,
+            scenario_file: inputs.scenario_file.display().to_string(),
+            strategies_file: inputs.strategies_file.map(|p| p.display().to_string()),
+            paths: simulation.paths,
+            seed: simulation.seed,
+            months: simulation.horizon_months,
+            threads: r.threads,
+            elapsed_seconds: r.elapsed_seconds,
+            reference: &c.strategies[0].name,
+            ranked_by: inputs.rank_by,
+            bootstrap_resamples: crate::compare::metrics::RESAMPLES,
+            strategies,
+            obligations: r.consolidation.as_ref().map(|o| CompareObligations {
+                target_year: o.target_year,
+                denominator: o.denominator,
+                paths: o.paths,
+                seed: o.seed,
+                deposit_search: o.deposit_search.as_ref(),
+                elapsed_seconds: r.consolidation_elapsed_seconds,
+            }),
+        },
+        "compare.json",
+    )
 }
 
 /// `report.json`: the report's figures and the tables as shown.
@@ -333,6 +347,10 @@ struct ReportFile<'a> {
 }
 
 /// The periodic report's `report.json`.
-pub fn report(report: &crate::periodic::RiskReport, tables: &[super::table::Table], lang: Lang) -> String {
-    json(&ReportFile { lang: if lang == Lang::Sv { "sv" } else { "en" }, report, tables })
+pub fn report(
+    report: &crate::periodic::RiskReport,
+    tables: &[super::table::Table],
+    lang: Lang,
+) -> Result<String> {
+    json(&ReportFile { lang: if lang == Lang::Sv { "sv" } else { "en" }, report, tables }, "report.json")
 }

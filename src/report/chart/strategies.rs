@@ -110,11 +110,14 @@ where
     let lo = ys.clone().fold(f64::INFINITY, f64::min);
     let hi = ys.fold(f64::NEG_INFINITY, f64::max);
     let pad = (hi - lo).max(1e-4) * 0.08;
-    let clamp = |p: f64| p.max(P_MIN);
+    let y = super::axis((lo - pad)..(hi + pad));
+    let ret = |v: f64| super::fit(v, &y);
+    // A probability within P_MIN..=1 (a non-finite one at P_MIN).
+    let clamp = |p: f64| p.max(P_MIN).min(1.0);
     let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
     let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
-    let mut chart = builder(&panel, 30, 50, 90)
-        .build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), (lo - pad)..(hi + pad))?;
+    let mut chart =
+        builder(&panel, 30, 50, 90).build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), y.clone())?;
     mesh(&mut chart, RGBColor(250, 250, 250))
         .x_desc(if sv {
             "Sannolikhet att någon dag hamna under skyddsnivån inom horisonten (log-skala)"
@@ -138,13 +141,13 @@ where
     let color = |p: &RiskReturn| palette(p.rank - 1);
     for p in points {
         let c = color(p);
-        let (x, y) = (clamp(p.breach.0), p.annual_return.0);
+        let (x, y) = (clamp(p.breach.0), ret(p.annual_return.0));
         chart.draw_series(std::iter::once(PathElement::new(
             [(clamp(p.breach.1), y), (clamp(p.breach.2), y)],
             c.mix(0.7).stroke_width(2),
         )))?;
         chart.draw_series(std::iter::once(PathElement::new(
-            [(x, p.annual_return.1), (x, p.annual_return.2)],
+            [(x, ret(p.annual_return.1)), (x, ret(p.annual_return.2))],
             c.mix(0.7).stroke_width(2),
         )))?;
     }
@@ -152,12 +155,12 @@ where
     let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     for p in points {
-        let at = (clamp(p.breach.0), p.annual_return.0);
+        let at = (clamp(p.breach.0), ret(p.annual_return.0));
         let (px, py) = chart.backend_coord(&at);
         taken.push((px - 6, py - 6, px + 6, py + 6));
     }
     for p in points {
-        let at = (clamp(p.breach.0), p.annual_return.0);
+        let at = (clamp(p.breach.0), ret(p.annual_return.0));
         let c = color(p);
         if p.reference {
             chart.draw_series(std::iter::once(
@@ -168,7 +171,7 @@ where
         }
     }
     for p in points {
-        let at = (clamp(p.breach.0), p.annual_return.0);
+        let at = (clamp(p.breach.0), ret(p.annual_return.0));
         let (px, py) = chart.backend_coord(&at);
         let text = p.rank.to_string();
         let (w, h) = panel.estimate_text_size(&text, &font)?;
@@ -205,9 +208,9 @@ where
         .iter()
         .map(|p| {
             let name = if p.reference {
-                format!("{} ({})", p.name, if sv { "referens" } else { "reference" })
+                format!("{} ({})", super::short(&p.name), if sv { "referens" } else { "reference" })
             } else {
-                p.name.clone()
+                super::short(&p.name).into_owned()
             };
             (p.rank, name, color(p), p.reference)
         })
@@ -272,13 +275,18 @@ where
     let name_width = rows
         .iter()
         .map(|r| {
-            panel.estimate_text_size(&format!("{:>2}  {}", r.rank, r.name), &font).map(|s| s.0).unwrap_or(120)
+            panel
+                .estimate_text_size(&format!("{:>2}  {}", r.rank, super::short(&r.name)), &font)
+                .map(|s| s.0)
+                .unwrap_or(120)
         })
         .max()
         .unwrap_or(120)
         + 24;
-    let mut chart = builder(&panel, 40, 50, name_width)
-        .build_cartesian_2d((lo - pad)..(hi + pad), (-0.6)..(n as f64 - 0.4))?;
+    let x = super::axis((lo - pad)..(hi + pad));
+    let v = |v: f64| super::fit(v, &x);
+    let mut chart =
+        builder(&panel, 40, 50, name_width).build_cartesian_2d(x.clone(), (-0.6)..(n as f64 - 0.4))?;
     mesh(&mut chart, RGBColor(240, 240, 240))
         .disable_y_mesh()
         .y_labels(0)
@@ -291,39 +299,41 @@ where
         let y = at(i);
         if i % 2 == 1 {
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(lo - pad, y - 0.5), (hi + pad, y + 0.5)],
+                [(x.start, y - 0.5), (x.end, y + 0.5)],
                 BLACK.mix(0.035).filled(),
             )))?;
         }
     }
-    START.draw(&mut chart, vec![(start_value, -0.6), (start_value, n as f64 - 0.4)])?;
+    START.draw(&mut chart, vec![(v(start_value), -0.6), (v(start_value), n as f64 - 0.4)])?;
     for (i, r) in rows.iter().enumerate() {
         let y = at(i);
-        chart
-            .draw_series(std::iter::once(PathElement::new([(r.p5, y), (r.p95, y)], GREY.stroke_width(2))))?;
-        for x in [r.p5, r.p95] {
+        chart.draw_series(std::iter::once(PathElement::new(
+            [(v(r.p5), y), (v(r.p95), y)],
+            GREY.stroke_width(2),
+        )))?;
+        for x in [v(r.p5), v(r.p95)] {
             chart.draw_series(std::iter::once(PathElement::new(
                 [(x, y - 0.15), (x, y + 0.15)],
                 GREY.stroke_width(2),
             )))?;
         }
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(r.p25, y - 0.3), (r.p75, y + 0.3)],
+            [(v(r.p25), y - 0.3), (v(r.p75), y + 0.3)],
             BLUE.mix(0.35).filled(),
         )))?;
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(r.p25, y - 0.3), (r.p75, y + 0.3)],
+            [(v(r.p25), y - 0.3), (v(r.p75), y + 0.3)],
             BLUE.stroke_width(1),
         )))?;
         chart.draw_series(std::iter::once(PathElement::new(
-            [(r.p50, y - 0.3), (r.p50, y + 0.3)],
+            [(v(r.p50), y - 0.3), (v(r.p50), y + 0.3)],
             BLACK.stroke_width(3),
         )))?;
-        chart.draw_series(std::iter::once(TriangleMarker::new((r.mean, y), 6, VERMILLION.filled())))?;
+        chart.draw_series(std::iter::once(TriangleMarker::new((v(r.mean), y), 6, VERMILLION.filled())))?;
         // The name, right-aligned in the label area.
-        let label = format!("{:>2}  {}", r.rank, r.name);
+        let label = format!("{:>2}  {}", r.rank, super::short(&r.name));
         let (w, h) = panel.estimate_text_size(&label, &font)?;
-        let (px, py) = chart.backend_coord(&(lo - pad, y));
+        let (px, py) = chart.backend_coord(&(x.start, y));
         let (ox, oy) = panel.get_base_pixel();
         panel.draw(&Text::new(label, (px - ox - w as i32 - 12, py - oy - h as i32 / 2), font.clone()))?;
     }

@@ -153,3 +153,111 @@ fn the_suggestion_chart_writes_every_number_in_its_language() {
         assert!(labels.iter().any(|t| t.ends_with(own)), "{lang:?}: {labels:?}");
     }
 }
+
+/// The figures that once made an axis's tick search run for ever: not a
+/// number, infinities, the least positive double and the largest ones.
+const POISON: [f64; 6] = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 5e-324, 1e308, -1e308];
+
+/// Renders `draw` on a thread of its own and checks that it ends in
+/// seconds, drawn or refused (a hang fails the test rather than stalls it).
+fn finishes<T: Send + 'static>(what: &str, draw: impl FnOnce() -> crate::error::Result<T> + Send + 'static) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = draw();
+        let _ = tx.send(());
+    });
+    let ended = rx.recv_timeout(std::time::Duration::from_secs(30));
+    assert!(ended.is_ok(), "{what}: still drawing after 30 s");
+}
+
+#[test]
+fn axes_are_finite_ordered_and_wide_enough_to_tick() {
+    for (lo, hi) in [
+        (f64::NAN, f64::NAN),
+        (f64::NEG_INFINITY, f64::INFINITY),
+        (0.0, 0.0),
+        (5e-324, 5e-324),
+        (0.0, 5e-324),
+        (-1e308, 1e308),
+        (1e308, 1e308),
+        (3.0, 1.0),
+        (f64::NAN, 2.0),
+    ] {
+        let r = super::axis(lo..hi);
+        assert!(r.start.is_finite() && r.end.is_finite(), "{lo}..{hi}: {r:?}");
+        assert!(r.end - r.start >= 1e-9, "{lo}..{hi}: {r:?}");
+        assert!(r.start.abs() <= 1e15 && r.end.abs() <= 1e15, "{lo}..{hi}: {r:?}");
+    }
+    assert_eq!(super::axis(1.0..3.0), 1.0..3.0);
+}
+
+#[test]
+fn titles_and_labels_are_cut_with_an_ellipsis() {
+    let long = "å".repeat(1_000_000);
+    let cut = super::short(&long);
+    assert_eq!(cut.chars().count(), 201);
+    assert!(cut.ends_with('…'));
+    assert_eq!(super::short("Läget"), "Läget");
+    assert_eq!(super::short(&"x".repeat(200)), "x".repeat(200));
+}
+
+#[test]
+fn a_replay_of_extreme_prices_draws_in_seconds() {
+    use crate::prices::PriceSeries;
+    use crate::replay::{FixedIncome, ReplayConfig, replay};
+    let config = ReplayConfig {
+        from: None,
+        to: None,
+        start_value: 1000.0,
+        start_equity: 0.5,
+        policy: crate::rule::Policy::DOCUMENT_DEFAULTS,
+        fixed_income: FixedIncome::Rate(0.02),
+        window: None,
+    };
+    for price in [5e-324, 1e308, f64::MAX] {
+        let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let dates: Vec<_> = (0..40).map(|d| start + chrono::Days::new(d)).collect();
+        let mut prices = vec![100.0; 40];
+        prices[20] = price;
+        let series = PriceSeries { source: "p.csv".into(), dates, prices };
+        let r = replay(&series, &config).unwrap();
+        finishes(&format!("replay of a price {price}"), move || {
+            super::replay_chart(&r, &long_title(), Lang::En)
+        });
+    }
+}
+
+fn long_title() -> String {
+    "n".repeat(1_000_000)
+}
+
+#[test]
+fn the_suggestion_chart_of_non_finite_figures_draws_in_seconds() {
+    let s = crate::suggest::suggest(&crate::scenario::fixtures::shipped(), 50, 1);
+    for v in POISON {
+        let mut s = s.clone();
+        s.position.value = v;
+        s.position.floor = v;
+        s.month_ends[3].value = v;
+        finishes(&format!("suggest with {v}"), move || super::suggest_chart(&s, &long_title(), Lang::En));
+    }
+}
+
+#[test]
+fn the_comparisons_charts_of_non_finite_figures_draw_in_seconds() {
+    for v in POISON {
+        let mut b = boxes();
+        b[1].p5 = v;
+        b[2].p95 = v;
+        b[0].name = long_title();
+        finishes(&format!("values with {v}"), move || {
+            value_distribution_chart(&b, 1000.0, &long_title(), Lang::En)
+        });
+        let mut p = points();
+        p[1].annual_return = (v, v, v);
+        p[2].breach = (v, v, v);
+        finishes(&format!("risk-return with {v}"), move || {
+            risk_return_chart(&p, 100, &long_title(), Lang::En)
+        });
+    }
+}

@@ -921,7 +921,7 @@ pub fn files(report: &RiskReport, lang: Lang) -> Result<(Vec<super::run::File>, 
     let mut files: Vec<super::run::File> = vec![
         ("report.html".into(), html(&doc).into_bytes()),
         ("report.md".into(), markdown(&doc).into_bytes()),
-        ("report.json".into(), super::summary::report(report, &doc.tables, lang).into_bytes()),
+        ("report.json".into(), super::summary::report(report, &doc.tables, lang)?.into_bytes()),
     ];
     for t in &doc.tables {
         files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
