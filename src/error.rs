@@ -121,7 +121,7 @@ pub enum Error {
     /// enough to overflow, or a division by zero): named by its path in
     /// the file, with the part of the inputs that fed it; nothing is written.
     #[error(
-        "{file}: `{path}` is {value}, not a finite number: the figures fed by {fed_by} overflowed or divided by zero (check its amounts and rates); nothing was written"
+        "{file}: `{path}` is {value}, not a finite number: a figure computed from {fed_by} overflowed or divided by zero (check their amounts, prices and rates); nothing was written"
     )]
     NonFinite { file: String, path: String, value: String, fed_by: String },
 }

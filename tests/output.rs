@@ -197,3 +197,32 @@ fn a_folder_of_other_files_is_not_replaced() {
     assert!(stderr.contains("no suggest.json"), "{stderr}");
     assert_eq!(std::fs::read_to_string(base.path().join("notes.txt")).unwrap(), "mine");
 }
+
+/// A price of 5e-324 once hung the chart's axis; now its figures that are
+/// not finite stop the replay at once, naming one, and nothing is written.
+#[test]
+fn a_replay_of_a_denormal_price_fails_at_once_and_writes_nothing() {
+    let base = tempfile::tempdir().unwrap();
+    let prices = base.path().join("P.csv");
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let rows: String = (0..60)
+        .map(|i| format!("{},{}\n", start + chrono::Days::new(i), if i == 30 { "5e-324" } else { "100" }))
+        .collect();
+    std::fs::write(&prices, format!("date,close\n{rows}")).unwrap();
+    let out = base.path().join("out");
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_pensionsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["replay", "--prices"])
+        .arg(&prices)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error: "), "{stderr}");
+    assert!(!out.exists());
+    assert_eq!(others(base.path()), vec!["P.csv".to_string()]);
+}

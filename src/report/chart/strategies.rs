@@ -113,7 +113,7 @@ where
     let y = super::axis((lo - pad)..(hi + pad));
     let ret = |v: f64| super::fit(v, &y);
     // A probability within P_MIN..=1 (a non-finite one at P_MIN).
-    let clamp = |p: f64| p.max(P_MIN).min(1.0);
+    let clamp = |p: f64| if p.is_nan() { P_MIN } else { p.clamp(P_MIN, 1.0) };
     let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
     let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
     let mut chart =

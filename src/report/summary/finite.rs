@@ -16,11 +16,13 @@ pub fn check<T: Serialize + ?Sized>(value: &T, file: &str) -> Result<()> {
     match walk.found {
         None => Ok(()),
         Some((path, v)) => {
-            let fed_by = match path.split(['.', '[']).next() {
-                Some(section) if !section.is_empty() => {
-                    format!("the inputs of `{section}` (its section of the scenario and the run's settings)")
+            let fed_by = match path.split_once(['.', '[']) {
+                Some((section, _)) if !section.is_empty() => {
+                    format!(
+                        "the inputs of `{section}` (its section of the scenario, and the command's settings)"
+                    )
                 }
-                _ => "the inputs".to_string(),
+                _ => "the command's inputs (the scenario, price series or holdings it read)".to_string(),
             };
             Err(Error::NonFinite { file: file.to_string(), path, value: v.to_string(), fed_by })
         }
