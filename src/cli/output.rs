@@ -317,9 +317,10 @@ mod tests {
     #[test]
     fn leftovers_of_dead_processes_and_older_runs_go_and_a_live_ones_stay() {
         let base = tempfile::tempdir().unwrap();
-        let dead = base.path().join(format!("{NEW}{}-1", u32::MAX / 2 + 12345));
+        let dead = base.path().join(format!("{NEW}{}-1", 2_000_000_000u32));
         let legacy = base.path().join(format!("{NEW}aB3xYz"));
-        // A running process's (its parent's, here: not this one).
+        // A running process's (its parent's, here: not this one). Above any
+        // pid_max, the dead one's pid names no process.
         #[cfg(unix)]
         let live = base.path().join(format!("{NEW}{}-1", unsafe { libc::getppid() }));
         #[cfg(not(unix))]
