@@ -151,7 +151,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
     let path = &args.file.scenario;
     let (_, scenario) = load(path, args.variant.variant.as_deref())?;
     let position = scenario.managed().position();
-    let debt_today = scenario.debt.as_ref().map(|d| d.book.key_figures());
+    let debt_today = scenario.debt().map(|d| d.book.key_figures());
     Ok(report::scenario::validation(path, &scenario, &position, debt_today.as_ref(), args.lang))
 }
 
@@ -165,7 +165,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             format!("the crash replays need a daily index series{hint}")
         })?;
     let settings = gather_run::Settings {
-        simulation: overridden(scenario.simulation, &args.overrides)?,
+        simulation: overridden(scenario.simulation(), &args.overrides)?,
         search_paths: args.search.search_paths,
         fi_rate: args.fi_rate,
     };
@@ -191,7 +191,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
 /// `replay`'s arguments checked, with the policy they choose.
 fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
     let policy = match &args.scenario {
-        Some(path) => load(path, None)?.1.policy,
+        Some(path) => load(path, None)?.1.policy(),
         None => Policy::DOCUMENT_DEFAULTS,
     };
     let start_equity = args.start_equity.unwrap_or(policy.target);
@@ -256,18 +256,18 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     for w in warnings {
         eprintln!("warning: {w}");
     }
-    let seed = args.seed.seed.unwrap_or(scenario.simulation.seed);
+    let seed = args.seed.seed.unwrap_or(scenario.simulation().seed);
     let pool = pool(&args.threads)?;
     let s = pool.install(|| pensionsim::suggest::suggest(&scenario, args.paths, seed));
     let lang = args.output.lang;
-    let mut out = report::suggest::suggestion(&s, &scenario.policy, lang);
+    let mut out = report::suggest::suggestion(&s, &scenario.policy(), lang);
     let inputs = SuggestInputs {
         scenario_file: &args.file.scenario,
         holdings_file: args.holdings.as_deref(),
         history_file: args.history.as_deref(),
     };
     let written =
-        write_named(&args.output.out, &report::suggest::files(&inputs, &scenario.policy, &s, lang)?)?;
+        write_named(&args.output.out, &report::suggest::files(&inputs, &scenario.policy(), &s, lang)?)?;
     out.push_str(&report::run::wrote(&written, lang));
     Ok(out)
 }
@@ -282,12 +282,12 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
         if args.stress.is_empty() { vec![stress::default_library(path)] } else { args.stress.clone() };
     let library = stress::file::load_all(&files)?;
     let options =
-        stress::RunOptions { paths: args.paths, seed: args.seed.seed.unwrap_or(scenario.simulation.seed) };
+        stress::RunOptions { paths: args.paths, seed: args.seed.seed.unwrap_or(scenario.simulation().seed) };
     let pool = pool(&args.threads)?;
     let results = pool.install(|| stress::run_all(&scenario, &library, options))?;
     let lang = args.output.lang;
     let mut out = report::stress::table(&scenario, &results, lang);
-    let files = report::stress::files(path, options, &scenario.policy, &results, lang)?;
+    let files = report::stress::files(path, options, &scenario.policy(), &results, lang)?;
     let count = write_named(&args.output.out, &files)?.len();
     out.push_str(&report::stress::written(&args.output.out, count, lang));
     Ok(out)
@@ -301,7 +301,7 @@ fn compare_settings(
     simulation: Simulation,
 ) -> Result<compare::Settings> {
     let path = args.file.scenario.display();
-    let with_obligations = scenario.obligations.is_some() && scenario.market.is_some();
+    let with_obligations = scenario.obligations().is_some() && scenario.market().is_some();
     let obligation_paths = if with_obligations {
         args.obligation_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(simulation.paths))
     } else {
@@ -330,8 +330,8 @@ fn compare_settings(
 pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let (source, scenario) = load(&args.file.scenario, None)?;
     let file = args.strategies.as_deref().map(Source::read).transpose()?;
-    let strategies = compare::choose(&source, file.as_ref(), &scenario.policy)?;
-    let simulation = overridden(scenario.simulation, &args.overrides)?;
+    let strategies = compare::choose(&source, file.as_ref(), &scenario.policy())?;
+    let simulation = overridden(scenario.simulation(), &args.overrides)?;
     let keys: Vec<&str> = compare::metrics().iter().map(|m| m.key).collect();
     if !keys.contains(&args.rank_by.as_str()) {
         bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
@@ -345,7 +345,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     display.clear();
     let results = results?;
     let lang = args.output.lang;
-    let mut out = report::compare::printout(&scenario.name, &results, &args.rank_by, lang);
+    let mut out = report::compare::printout(scenario.name(), &results, &args.rank_by, lang);
     let inputs = CompareInputs {
         scenario_file: &args.file.scenario,
         strategies_file: args.strategies.as_deref(),
@@ -393,11 +393,11 @@ fn check_required(
     use super::args::ReportPart as P;
     let wants = |p: P| args.require.contains(&p) || args.require.contains(&P::All);
     let lacking: Vec<String> = [
-        (P::Risk, "risk", scenario.market.is_none(), "[market]"),
+        (P::Risk, "risk", scenario.market().is_none(), "[market]"),
         (P::Stress, "stress", options.stresses.is_none(), "a stress library in stress/ beside it"),
-        (P::Obligations, "obligations", scenario.obligations.is_none(), "[obligations]"),
-        (P::Debt, "debt", scenario.debt.is_none(), "[debt]"),
-        (P::Liquidity, "liquidity", scenario.liquidity.is_none(), "[liquidity]"),
+        (P::Obligations, "obligations", scenario.obligations().is_none(), "[obligations]"),
+        (P::Debt, "debt", scenario.debt().is_none(), "[debt]"),
+        (P::Liquidity, "liquidity", scenario.liquidity().is_none(), "[liquidity]"),
         (P::Comparison, "comparison", options.strategies.is_none(), "[[strategy]] tables"),
     ]
     .into_iter()
@@ -419,11 +419,11 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     let path = &args.file.scenario;
     let (source, scenario) = load(path, None)?;
     periodic::check_period(&scenario, args.period)?;
-    let simulation = with_overrides(scenario.simulation, args.paths.paths, None, args.seed.seed)?;
+    let simulation = with_overrides(scenario.simulation(), args.paths.paths, None, args.seed.seed)?;
     let out = report_folder(args)?;
     let staging = super::output::Staging::new(&out)?;
     let stresses = report_stresses(path)?;
-    let strategies = compare::parse(path, &source.text, &scenario.policy, false)?;
+    let strategies = compare::parse(path, &source.text, &scenario.policy(), false)?;
     let options = Options {
         period: args.period,
         simulation,
@@ -516,7 +516,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         return calibrate_check(check, &observed, &dividend_yield, args);
     }
     let keep = match &args.scenario {
-        Some(path) => Some(load(path, None)?.1.market.with_context(|| {
+        Some(path) => Some(load(path, None)?.1.market().cloned().with_context(|| {
             format!("--scenario {}: the scenario has no [market] to keep keys from", path.display())
         })?),
         None => None,
@@ -590,8 +590,7 @@ fn calibrate_check(
     use pensionsim::market::implied::{HistorySeries, MarketHistory, beside_history};
     let (_, scenario) = load(scenario_path, None)?;
     let model = scenario
-        .market
-        .as_ref()
+        .market()
         .with_context(|| format!("--check {}: the scenario has no [market]", scenario_path.display()))?;
     let series = |factor: Factor| {
         observed.iter().find(|o| o.factor == factor).map(|o| {
@@ -619,7 +618,7 @@ fn calibrate_check(
         bail!("--check needs a --series swedish_equity=… or global_equity=… to set the model beside");
     }
     let started = Instant::now();
-    let seed = scenario.simulation.seed;
+    let seed = scenario.simulation().seed;
     let b = beside_history(model, Some(&history), seed);
     Ok(pensionsim::report::implied::beside_history(
         &b,

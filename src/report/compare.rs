@@ -397,7 +397,7 @@ pub fn files(
         csv.push_str(&super::compare_obligations::csv_rows(c, &r.comparison.strategies, &r.order));
     }
     let sv = lang == Lang::Sv;
-    let name = &scenario.name;
+    let name = scenario.name();
     let risk_title = if sv {
         format!("Avkastning mot risken att hamna under skyddsnivån: {name}")
     } else {

@@ -41,9 +41,9 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     if let Some(mc) = &r.monte_carlo {
         let _ = writeln!(out);
         out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed_seconds, lang));
-        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy, lang));
+        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy(), lang));
     }
-    if let (Some(b), Some(model)) = (&r.beside, &scenario.market) {
+    if let (Some(b), Some(model)) = (&r.beside, scenario.market()) {
         let _ = writeln!(out);
         out.push_str(&super::implied::beside_history(
             &b.figures,
@@ -63,7 +63,7 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
             }
         );
     }
-    if let (Some(debt), Some(today)) = (&scenario.debt, &r.debt) {
+    if let (Some(debt), Some(today)) = (scenario.debt(), &r.debt) {
         let _ = writeln!(out);
         out.push_str(&super::debt::today(debt, &today.key_figures, lang));
         if let Some(o) = &r.debt_outlook {
@@ -77,7 +77,7 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     }
     if let Some(o) = &r.obligations {
         let _ = writeln!(out);
-        out.push_str(&super::obligations::outlook(o, scenario.valuation_date, lang));
+        out.push_str(&super::obligations::outlook(o, scenario.valuation_date(), lang));
     }
     out.push_str(&crash_table(&r.crashes, lang));
     out
@@ -212,7 +212,7 @@ fn chart_files(name: &str, chart: Chart) -> [File; 2] {
 /// `scenario_file` is the scenario's path as the user gave it.
 pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> Result<Vec<Folder>> {
     let sv = lang == Lang::Sv;
-    let name = &scenario.name;
+    let name = scenario.name();
     let mut folders: Vec<Folder> = Vec::new();
     for c in &r.crashes {
         let title = format!("{} {}: {name}", Term::Replay.text(lang), crash_label(&c.crash, lang));
@@ -220,7 +220,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
     }
     let managed = scenario.managed();
     if let Some(mc) = &r.monte_carlo {
-        let csv = text::month_quantiles_csv(&mc.months, scenario.valuation_date);
+        let csv = text::month_quantiles_csv(&mc.months, scenario.valuation_date());
         let title = format!(
             "Monte Carlo {name}: {} {}",
             number(mc.simulation.paths as f64, 0, lang),
@@ -228,10 +228,10 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         );
         let fan = chart::fan_chart(
             &mc.months,
-            scenario.valuation_date,
+            scenario.valuation_date(),
             managed.value(),
             managed.equity_share(),
-            scenario.policy.cap,
+            scenario.policy().cap,
             &title,
             lang,
         )?;
@@ -239,7 +239,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         files.extend(chart_files("fan", fan));
         folders.push((None, files));
     }
-    if let Some(debt) = &scenario.debt {
+    if let Some(debt) = scenario.debt() {
         let title = if sv {
             format!("Lånens förfallostruktur: {name}")
         } else {
@@ -261,7 +261,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         let csv = super::liquidity::months_csv(o);
         let title =
             if sv { format!("Likviditetsprognos: {name}") } else { format!("Liquidity forecast: {name}") };
-        let chart = super::liquidity::chart(o, scenario.valuation_date, &title, lang)?;
+        let chart = super::liquidity::chart(o, scenario.valuation_date(), &title, lang)?;
         let mut files = vec![("liquidity.csv".to_string(), csv.into_bytes())];
         files.extend(chart_files("liquidity", chart));
         folders.push((None, files));
@@ -274,7 +274,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
             if sv { "mot" } else { "against the" },
             super::obligations::denominator_label(o.denominator, lang)
         );
-        let chart = chart::consolidation_chart(o, scenario.valuation_date, &title, lang)?;
+        let chart = chart::consolidation_chart(o, scenario.valuation_date(), &title, lang)?;
         let mut files = vec![("obligations.csv".to_string(), csv.into_bytes())];
         files.extend(chart_files("consolidation", chart));
         folders.push((None, files));

@@ -65,7 +65,7 @@ pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Strin
         "Stress tests under the dynamic risk principle",
         "Stresstester enligt den dynamiska riskprincipen",
     );
-    let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name);
+    let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name());
     let pct = |x: f64| percent(x, 1, lang);
     let mut rows = vec![
         [

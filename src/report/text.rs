@@ -18,7 +18,7 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
     let pct = |x| percent(x, 1, lang);
     let amount = |x| mkr(x, 1, lang);
     let mut out = String::new();
-    let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date);
+    let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date());
     let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
     let high_when =
         scenario.high_month_end().map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
@@ -34,7 +34,7 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
             format!(
                 "{} ({} {})",
                 amount(pos.floor),
-                percent(scenario.policy.floor_share(), 0, lang),
+                percent(scenario.policy().floor_share(), 0, lang),
                 if sv { "av högsta värdet" } else { "of the high" }
             ),
         ),
@@ -80,7 +80,7 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
         }
     };
     let _ = writeln!(out, "{:<width$}  {action}", Term::Action.text(lang));
-    let p = &scenario.policy;
+    let p = &scenario.policy();
     let _ = writeln!(
         out,
         "\n{}",

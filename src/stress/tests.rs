@@ -262,7 +262,7 @@ fn a_replay_stress_is_the_replay_of_its_window_from_the_scenarios_state() {
         to: Some(w.to),
         start_value: fund.value(),
         start_equity: fund.equity_share(),
-        policy: s.policy,
+        policy: s.policy(),
         fixed_income: FixedIncome::Rate(0.02),
         window: Some(fund.window().clone()),
     };
