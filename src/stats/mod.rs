@@ -252,7 +252,7 @@ fn rank(n: usize, p: f64) -> (usize, f64) {
     (lo, h - lo as f64)
 }
 
-/// The `p` quantile (type 7, [`rank`]) of sorted `xs`; NaN if empty.
+/// The `p` quantile (type 7, by `rank`) of sorted `xs`; NaN if empty.
 pub fn quantile_sorted(xs: &[f64], p: f64) -> f64 {
     if xs.is_empty() {
         return f64::NAN;
