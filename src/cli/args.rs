@@ -255,9 +255,9 @@ pub struct RunArgs {
     /// Language of the printout and charts: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
-    /// Paths of the deposit search of an [obligations] scenario, at most --paths (0: no search).
-    #[arg(long, default_value_t = pensionsim::obligations::DEFAULT_SEARCH_PATHS)]
-    pub search_paths: usize,
+    /// Paths of the deposit search of an [obligations] scenario, at most --paths [default: 2000, or --paths if fewer] (0: no search).
+    #[arg(long)]
+    pub search_paths: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -286,6 +286,10 @@ fn with_overrides(
         }
         simulation.horizon_months = months;
     }
+    // Before anything is allocated; a yearly record a path at most.
+    let option = if paths.is_some() { "--paths" } else { "[simulation] paths" };
+    pensionsim::engine::check_paths(simulation.paths, simulation.horizon_months.div_ceil(12) + 1)
+        .map_err(|e| anyhow::anyhow!("{option}: {e}"))?;
     if let Some(seed) = seed {
         simulation.seed = seed;
     }
@@ -365,7 +369,8 @@ fn consolidation(args: &RunArgs, scenario: &Scenario) -> Result<Option<Outlook>>
     let result = pool.install(|| {
         let mut o = outlook(scenario, simulation, &|_| {})?;
         // The search runs at most the run's own paths.
-        let search_paths = args.search_paths.min(simulation.paths);
+        let search_paths =
+            args.search_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS).min(simulation.paths);
         if search_paths > 0 {
             o.deposit_search =
                 solve_deposits(scenario, search_paths, simulation.seed, &DEPOSIT_PROBABILITIES);
@@ -384,7 +389,19 @@ struct CrashSummary<'a> {
 }
 
 pub fn run(args: &RunArgs) -> Result<Printed> {
+    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0 && args.fi_rate <= 1.0) {
+        bail!(
+            "--fi-rate: expected an annual rate above -1 and at most 1 (0.02 for 2 %), found {}",
+            args.fi_rate
+        );
+    }
     let scenario = load_scenario_variant(&args.scenario, args.variant.as_deref())?;
+    let paths = args.paths.unwrap_or(scenario.simulation.paths);
+    if let Some(search) = args.search_paths
+        && search > paths
+    {
+        bail!("--search-paths: expected at most --paths ({paths}), found {search}");
+    }
     let prices = data_file(args.prices.as_deref(), DEFAULT_PRICES, &args.scenario, "--prices")
         .and_then(|path| Ok(PriceSeries::load(&path, "date", "close")?))
         .with_context(|| {
@@ -720,8 +737,11 @@ pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
     if !(args.start_value.is_finite() && args.start_value > 0.0) {
         bail!("--start-value: expected a value above 0, found {}", args.start_value);
     }
-    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0) {
-        bail!("--fi-rate: expected an annual rate above -1 (0.02 for 2 %), found {}", args.fi_rate);
+    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0 && args.fi_rate <= 1.0) {
+        bail!(
+            "--fi-rate: expected an annual rate above -1 and at most 1 (0.02 for 2 %), found {}",
+            args.fi_rate
+        );
     }
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from >= to
@@ -794,6 +814,7 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let scenario = load_scenario(&args.scenario)?;
     let today = pensionsim::scenario::Today {
         valuation_date: args.date,
@@ -850,6 +871,7 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let scenario = load_scenario(&args.scenario)?;
     let paths = if args.stress.is_empty() {
         vec![stress::default_library(&args.scenario)]
@@ -978,6 +1000,11 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     } else {
         0
     };
+    if let Some(n) = args.obligation_paths
+        && n > simulation.paths
+    {
+        bail!("--obligation-paths: expected at most --paths ({}), found {n}", simulation.paths);
+    }
     if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
         bail!("--obligation-paths: the scenario {} has no [obligations] section", args.scenario.display());
     }

@@ -254,6 +254,51 @@ impl Hot {
     }
 }
 
+/// The most paths a run takes (as `[simulation] paths`): beyond it a run
+/// takes days, and its per-path arrays outgrow an ordinary machine.
+pub const MAX_PATHS: usize = 100_000_000;
+
+/// Bytes a run of `paths` paths holds at once: a [`PathSummary`] a path
+/// and, for a run that records months (the obligations' outlook), a
+/// [`MonthRecord`] a path a recorded month.
+pub fn memory_needed(paths: usize, recorded_months: usize) -> u128 {
+    let summary = std::mem::size_of::<PathSummary>() as u128;
+    let record = std::mem::size_of::<MonthRecord>() as u128;
+    paths as u128 * (summary + recorded_months as u128 * record)
+}
+
+/// Checked before anything is allocated: `paths` from 1 to
+/// [`MAX_PATHS`], and [`memory_needed`] within the memory the system
+/// says is available (where it says so: Linux's `/proc/meminfo`).
+///
+/// # Errors
+/// What is wrong, to be printed after the option's name.
+pub fn check_paths(paths: usize, recorded_months: usize) -> std::result::Result<(), String> {
+    if !(1..=MAX_PATHS).contains(&paths) {
+        return Err(format!("expected 1 to {MAX_PATHS} paths, found {paths}"));
+    }
+    let need = memory_needed(paths, recorded_months);
+    if let Some(available) = available_memory()
+        && need > available
+    {
+        let gb = |b: u128| b as f64 / 1e9;
+        return Err(format!(
+            "{paths} paths need about {:.1} GB of memory, and {:.1} GB is available; run fewer paths",
+            gb(need),
+            gb(available)
+        ));
+    }
+    Ok(())
+}
+
+/// `MemAvailable` of `/proc/meminfo`, in bytes.
+fn available_memory() -> Option<u128> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u128 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
 impl Engine {
     /// An engine for `scenario` with `simulation`'s paths, seed and horizon;
     /// `None` when the scenario has no `[market]`.
