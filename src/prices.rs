@@ -63,6 +63,7 @@ pub(crate) const AMOUNT_RANGE: CellRange = CellRange {
 /// `accept`, lies in `range` and is 0 or at least 10^-9 in size (less is
 /// rounding noise that overflows a division); otherwise the problem,
 /// which names the range when the value was only too large or too small.
+#[allow(clippy::result_large_err)] // a Problem, as every reader returns
 pub(crate) fn cell_number(
     path: &Path,
     line: usize,
@@ -91,6 +92,7 @@ pub(crate) fn cell_number(
 
 /// Reads a date in a CSV cell as `YYYY-MM-DD`, within
 /// [`FIRST_SERIES_DATE`] and [`LAST_SERIES_DATE`].
+#[allow(clippy::result_large_err)] // a Problem, as every reader returns
 pub(crate) fn cell_date(
     path: &Path,
     line: usize,

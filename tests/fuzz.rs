@@ -40,6 +40,9 @@ fn case_timeout() -> Duration {
 /// with problems; `Err`: the promise broken, and how.
 type Verdict = std::result::Result<bool, String>;
 
+/// A surface's check of one input.
+type Oracle = fn(String) -> Verdict;
+
 /// Each surface's time budget.
 fn budget() -> Duration {
     let s: f64 = std::env::var("PENSIONSIM_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10.0);
@@ -507,7 +510,7 @@ fn strategy_files() {
 /// accepted, hung or panicked on, and fixed.
 #[test]
 fn regressions() {
-    let surfaces: [(&str, fn(String) -> Verdict); 6] = [
+    let surfaces: [(&str, Oracle); 6] = [
         ("scenario", check_scenario),
         ("prices", check_prices),
         ("holdings", check_holdings),

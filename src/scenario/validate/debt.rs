@@ -157,7 +157,7 @@ fn loan(
             report(
                 cx,
                 "amount",
-                "the outstanding amount in mkr, more than 0 and at most 10,000,000",
+                "the outstanding amount in mkr, more than 0",
                 other.map_or(MISSING.into(), format_value),
             );
             None
@@ -190,7 +190,7 @@ fn loan(
     };
     let amortisation = match l.amortisation {
         None => 0.0,
-        Some(a) if a.is_finite() && a >= 0.0 && a <= MAX_MAGNITUDE => a,
+        Some(a) if (0.0..=MAX_MAGNITUDE).contains(&a) => a,
         Some(a) => {
             report(cx, "amortisation", "mkr repaid a year, from 0 to 10,000,000", format_value(a));
             0.0

@@ -139,8 +139,12 @@ fn overdraft(
 ) -> Option<f64> {
     const KEY: &str = "liquidity.overdraft";
     match (value, debt) {
-        (Some(v), _) if !v.is_finite() || v < 0.0 || v > MAX_MAGNITUDE => {
-            cx.problem(KEY, "the overdraft facility in mkr, from 0 to 10,000,000", format_value(v));
+        (Some(v), _) if !(0.0..=MAX_MAGNITUDE).contains(&v) => {
+            cx.problem(
+                KEY,
+                "the overdraft facility in mkr, zero or more and at most 10,000,000",
+                format_value(v),
+            );
             None
         }
         (_, None) if debt_refused => None,
