@@ -12,7 +12,8 @@ use pensionsim::compare::{self, CompareResults};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, ReplayConfig, replay};
 use pensionsim::report::summary::{CompareInputs, SuggestInputs};
-use pensionsim::report::{self, Lang, chart};
+use pensionsim::report::terms::term;
+use pensionsim::report::{self, chart};
 use pensionsim::rule::Policy;
 use pensionsim::scenario::{Loaded, Scenario, Simulation, Source};
 use pensionsim::{run as gather_run, stress};
@@ -547,7 +548,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     let _ = writeln!(
         printed,
         "\n{} {}: market.toml, calibration.json, regimes.svg, regimes.png",
-        if args.output.lang == Lang::Sv { "Skrev" } else { "Wrote" },
+        term("cli.wrote", args.output.lang),
         dir.display()
     );
     Ok(printed)

@@ -13,14 +13,10 @@ use plotters::prelude::*;
 use super::chart::style::{CAP, FAN, FLOOR, Line, MAX_EQUITY, OUTER_BAND, REAL_VALUE, VALUE, WITHOUT_RULE};
 use super::chart::{Chart, DrawResult, GREEN, Mark, VERMILLION, date_panel_with, legend, page, render};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::terms::term;
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::stress::StressResult;
-
-/// `en` or `sv` by `lang`.
-fn t<'a>(lang: Lang, en: &'a str, sv: &'a str) -> &'a str {
-    if lang == Lang::Sv { sv } else { en }
-}
 
 fn title(r: &StressResult, lang: Lang) -> &str {
     if lang == Lang::Sv { &r.title_sv } else { &r.title_en }
@@ -50,9 +46,9 @@ fn table_rows(out: &mut String, rows: &[Vec<String>]) {
 /// Trading days as a duration a reader knows: days, or months of 21.
 fn duration(days: usize, lang: Lang) -> String {
     if days < 42 {
-        format!("{days} {}", t(lang, "days", "dagar"))
+        format!("{days} {}", term("stress.days", lang))
     } else {
-        format!("{} {}", number(days as f64 / 21.0, 0, lang), t(lang, "months", "mån"))
+        format!("{} {}", number(days as f64 / 21.0, 0, lang), term("stress.months", lang))
     }
 }
 
@@ -60,24 +56,20 @@ fn duration(days: usize, lang: Lang) -> String {
 /// conditional stress) its Monte Carlo figures.
 pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> String {
     let mut out = String::new();
-    let heading = t(
-        lang,
-        "Stress tests under the dynamic risk principle",
-        "Stresstester enligt den dynamiska riskprincipen",
-    );
+    let heading = term("stress.stress_tests_under_the_dynamic", lang);
     let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name);
     let pct = |x: f64| percent(x, 1, lang);
     let mut rows = vec![
         [
-            t(lang, "Stress", "Stress"),
-            t(lang, "Period", "Period"),
-            t(lang, "Down-weightings", "Nedviktningar"),
-            t(lang, "Equity share: start → lowest", "Aktieandel: start → lägst"),
+            term("stress.stress", lang),
+            term("stress.period", lang),
+            term("stress.down_weightings", lang),
+            term("stress.equity_share_start_lowest", lang),
             Term::LowestMargin.text(lang),
-            t(lang, "Floor breached", "Under skyddsnivån"),
-            t(lang, "Rule vs buy and hold", "Regeln mot köp och behåll"),
-            t(lang, "Fall (peak to trough)", "Fall (topp till botten)"),
-            t(lang, "Recovered the high", "Åter till toppen"),
+            term("stress.floor_breached", lang),
+            term("stress.rule_vs_buy_and_hold", lang),
+            term("stress.fall_peak_to_trough", lang),
+            term("stress.recovered_the_high", lang),
         ]
         .map(String::from)
         .to_vec(),
@@ -85,24 +77,24 @@ pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Strin
     for r in results {
         let downs = match r.downweights.first() {
             None => "0".into(),
-            Some(d) => format!("{} ({} {})", r.downweights.len(), t(lang, "first", "första"), d.date),
+            Some(d) => format!("{} ({} {})", r.downweights.len(), term("stress.first", lang), d.date),
         };
         let breach = if r.breach_days == 0 {
-            t(lang, "no", "nej").to_string()
+            term("stress.no", lang).to_string()
         } else {
             format!(
                 "{} {}, {} {}",
                 r.breach_days,
-                t(lang, "days", "dagar"),
-                t(lang, "deepest", "djupast"),
+                term("stress.days", lang),
+                term("stress.deepest", lang),
                 pct(r.worst_breach_depth)
             )
         };
         let rec = &r.recovery;
         let recovered = match (rec.recovered_date, rec.trading_days_to_recover) {
             (Some(d), Some(n)) => format!("{d} ({})", duration(n, lang)),
-            _ if rec.trough_value >= rec.peak_value => t(lang, "no fall", "inget fall").into(),
-            _ => t(lang, "not recovered", "inte återhämtat").into(),
+            _ if rec.trough_value >= rec.peak_value => term("stress.no_fall", lang).into(),
+            _ => term("stress.not_recovered", lang).into(),
         };
         rows.push(vec![
             r.name.clone(),
@@ -120,28 +112,18 @@ pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Strin
     for r in results {
         details(&mut out, r, lang);
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        t(
-            lang,
-            "Rule vs buy and hold: the final value under the rule against the same starting portfolio held without trades. \
-             Fall: from the highest value before the stress's lowest point. Margin: (value − floor) / value, before the day's trades.",
-            "Regeln mot köp och behåll: slutvärdet med riskprincipen mot samma startportfölj utan omviktningar. \
-             Fall: från det högsta värdet före stressens lägsta punkt. Riskmarginal: (värde − skyddsnivå) / värde, före dagens affärer."
-        )
-    );
+    let _ = writeln!(out, "\n{}", term("stress.rule_vs_buy_and_hold_2", lang));
     out
 }
 
 fn details(out: &mut String, r: &StressResult, lang: Lang) {
     let pct = |x: f64| percent(x, 1, lang);
     let _ = writeln!(out, "\n{}: {}", r.name, title(r, lang));
-    let _ = writeln!(out, "  {}: {}", t(lang, "Source", "Källa"), r.source);
+    let _ = writeln!(out, "  {}: {}", term("stress.source", lang), r.source);
     let _ = writeln!(
         out,
         "  {} {}: {} {}, {} {}, {} {}, {} {}",
-        t(lang, "Start", "Start"),
+        term("stress.start", lang),
         r.start_date,
         Term::MarketValue.text(lang).to_lowercase(),
         mkr(r.start_value, 1, lang),
@@ -176,8 +158,8 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         "  {}: {} ({} {}: {}); {}: {}",
         Term::FinalValue.text(lang),
         mkr(r.final_value, 1, lang),
-        t(lang, "without the rule", "utan riskprincipen"),
-        t(lang, "held", "behållen"),
+        term("stress.without_the_rule", lang),
+        term("stress.held", lang),
         mkr(r.buy_and_hold_final_value, 1, lang),
         Term::EquityShare.text(lang),
         pct(r.final_equity_share),
@@ -186,7 +168,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         let _ = writeln!(
             out,
             "  {}: {}",
-            t(lang, "Change in value after inflation", "Värdeförändring efter inflation"),
+            term("stress.change_in_value_after_inflation", lang),
             percent(real, 1, lang)
         );
     }
@@ -194,7 +176,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         // A probability no path reached has no standard error to speak of.
         let pm = |p: f64, se: f64| {
             if p == 0.0 {
-                format!("0 {} {}", t(lang, "of", "av"), number(m.paths as f64, 0, lang))
+                format!("0 {} {}", term("stress.of", lang), number(m.paths as f64, 0, lang))
             } else {
                 format!("{} ± {}", pct(p), percent(se, 1, lang))
             }
@@ -202,32 +184,26 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         let _ = writeln!(
             out,
             "  {} ({} {}, {} {} {}, {} {}):",
-            t(lang, "Monte Carlo after the shock", "Monte Carlo efter chocken"),
+            term("stress.monte_carlo_after_the_shock", lang),
             number(m.paths as f64, 0, lang),
-            t(lang, "paths", "banor"),
+            term("stress.paths", lang),
             m.months,
-            t(lang, "months from", "månader från"),
+            term("stress.months_from", lang),
             m.start_date,
-            t(lang, "regime", "regim"),
+            term("stress.regime", lang),
             m.start_regime,
         );
         let rows = [
+            (term("stress.at_least_one_more_down", lang), pm(m.p_downweight, m.p_downweight_se)),
+            (term("stress.at_least_one_up_weighting", lang), pm(m.p_upweight, m.p_upweight_se)),
+            (term("stress.a_day_under_the_floor", lang), pm(m.p_breach, m.p_breach_se)),
+            (term("stress.back_at_the_high_before", lang), pm(m.p_recovered, m.p_recovered_se)),
             (
-                t(lang, "At least one more down-weighting", "Minst en nedviktning till"),
-                pm(m.p_downweight, m.p_downweight_se),
-            ),
-            (t(lang, "At least one up-weighting", "Minst en uppviktning"), pm(m.p_upweight, m.p_upweight_se)),
-            (t(lang, "A day under the floor", "En dag under skyddsnivån"), pm(m.p_breach, m.p_breach_se)),
-            (
-                t(lang, "Back at the high before the shock", "Åter på toppen före chocken"),
-                pm(m.p_recovered, m.p_recovered_se),
-            ),
-            (
-                t(lang, "Final value, mean", "Slutvärde, medel"),
+                term("stress.final_value_mean", lang),
                 format!("{} ± {}", mkr(m.final_value_mean, 1, lang), mkr(m.final_value_mean_se, 1, lang)),
             ),
             (
-                t(lang, "Final value, 5 / 50 / 95 %", "Slutvärde, 5 / 50 / 95 %"),
+                term("stress.final_value_5_50_95", lang),
                 format!(
                     "{} / {} / {}",
                     mkr(m.final_value_p05, 0, lang),
@@ -236,7 +212,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
                 ),
             ),
             (
-                t(lang, "Equity share at month 12, mean", "Aktieandel månad 12, medel"),
+                term("stress.equity_share_at_month_12", lang),
                 pm(m.equity_share_12m_mean, m.equity_share_12m_mean_se),
             ),
         ];
@@ -324,7 +300,7 @@ where
             title(r, lang),
             r.start_date,
             r.end_date,
-            t(lang, "to", "till"),
+            term("stress.to", lang),
             m.month_end_dates.last().copied().unwrap_or(r.end_date)
         ),
     };
@@ -347,11 +323,8 @@ where
     ];
     if !real.is_empty() {
         // Room for one more entry: the short name of the unmanaged line.
-        top_items[2].1 = t(lang, "Without the rule", "Utan riskprincipen");
-        top_items.push((
-            Mark::Line(REAL_VALUE),
-            t(lang, "With the rule, after inflation", "Med riskprincipen, efter inflation"),
-        ));
+        top_items[2].1 = term("stress.without_the_rule_2", lang);
+        top_items.push((Mark::Line(REAL_VALUE), term("stress.with_the_rule_after_inflation", lang)));
     }
     legend(&top_legend, &top_items)?;
     let mut bottom_items = vec![
@@ -360,14 +333,7 @@ where
         (Mark::Line(CAP), Term::Cap.text(lang)),
     ];
     if mc.is_some() {
-        bottom_items.push((
-            Mark::Band(FAN, OUTER_BAND),
-            t(
-                lang,
-                "Monte Carlo: 5–95 % of paths and their median",
-                "Monte Carlo: 5–95 % av banorna och deras median",
-            ),
-        ));
+        bottom_items.push((Mark::Band(FAN, OUTER_BAND), term("stress.monte_carlo_5_95_of", lang)));
     }
     legend(&bottom_legend, &bottom_items)?;
     let x0 = r.start_date;
@@ -521,11 +487,5 @@ pub fn files(
 
 /// The line after the files are written: where, and how many.
 pub fn written(out: &std::path::Path, count: usize, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
-    format!(
-        "\n{} {} ({count} {})\n",
-        if sv { "Skrev" } else { "Wrote" },
-        out.display(),
-        if sv { "filer" } else { "files" }
-    )
+    format!("\n{} {} ({count} {})\n", term("stress.wrote", lang), out.display(), term("stress.files", lang))
 }
