@@ -26,7 +26,10 @@ use crate::lanes::{LANES, Wide};
 use crate::market::{Clock, MarketModel};
 use crate::rng::path_seed;
 
+mod month;
 mod ziggurat_tables;
+
+pub use month::{DayDraws, MonthDraws, groups};
 
 use ziggurat_tables::{ZIG_NORM_F, ZIG_NORM_R, ZIG_NORM_X};
 

@@ -11,8 +11,6 @@
 
 use serde::Serialize;
 
-use crate::lanes::{LANES, Wide};
-
 mod summary;
 
 pub use summary::{Distribution, PortfolioStats, probability, summarize};
@@ -108,22 +106,24 @@ impl Binning {
         std::array::from_fn(|s| self.axes[s].bin(figures[s]) as u16)
     }
 
-    /// [`Binning::bins`] for a group of paths, lane by lane:
-    /// `result[series][lane]`.
+    /// [`Binning::bins`] for several paths side by side, `figures[series][path]`:
+    /// `result[series][path]`, each path's bins the ones it gets alone.
+    /// Each series' loop has no branch, so a group's paths take it as one
+    /// vector.
     #[inline(always)]
-    pub fn bins_of_group(&self, figures: [Wide; 4]) -> [[u16; LANES]; 4] {
-        let mut out = [[0; LANES]; 4];
+    pub fn bins_of_group<const N: usize>(&self, figures: [[f64; N]; 4]) -> [[u16; N]; 4] {
+        let mut out = [[0; N]; 4];
         for ((row, axis), xs) in out.iter_mut().zip(&self.axes).zip(figures) {
             // The axis's kind outside the lanes' loop, so that the loop
             // has no branch and runs as one vector.
             match axis.log_scale {
                 Some(s) => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(log_of(x, s)) as u16;
                     }
                 }
                 None => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(x) as u16;
                     }
                 }
@@ -287,18 +287,18 @@ mod tests {
         /// as one path alone.
         #[test]
         fn a_figure_falls_in_the_bin_under_it(
-            xs in proptest::collection::vec(-3000.0f64..30_000.0, LANES),
-            shares in proptest::collection::vec(-0.5f64..1.5, LANES),
+            xs in proptest::collection::vec(-3000.0f64..30_000.0, 8),
+            shares in proptest::collection::vec(-0.5f64..1.5, 8),
         ) {
             let h = MonthHistograms::new(1, 1477.0);
             let binning = h.binning();
             let group = binning.bins_of_group([
-                Wide::from_fn(|i| xs[i]),
-                Wide::from_fn(|i| shares[i]),
-                Wide::from_fn(|i| shares[i] * 2.0 - 1.0),
-                Wide::from_fn(|i| xs[i] * 0.8),
+                std::array::from_fn::<_, 8, _>(|i| xs[i]),
+                std::array::from_fn(|i| shares[i]),
+                std::array::from_fn(|i| shares[i] * 2.0 - 1.0),
+                std::array::from_fn(|i| xs[i] * 0.8),
             ]);
-            for i in 0..LANES {
+            for i in 0..8 {
                 let figures = [xs[i], shares[i], shares[i] * 2.0 - 1.0, xs[i] * 0.8];
                 let one = binning.bins(figures);
                 for (s, axis) in binning.axes.iter().enumerate() {
