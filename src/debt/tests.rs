@@ -1,5 +1,10 @@
 //! The loan book against hand-computed figures and closed forms.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests check the simulation against closed forms in the platform's arithmetic"
+)]
+
 use chrono::NaiveDate;
 
 use super::simulate::{self, Curve, MonthRates, month_rates, month_rates_group};
