@@ -144,7 +144,7 @@ fn the_engine_agrees_with_the_reference_path_by_path() {
     let scenario = Scenario::load(&path).unwrap().scenario;
     let months = 36;
     let sim = Simulation { paths: 1, seed: 2024, horizon_months: months };
-    let engine = Engine::new(&scenario, sim).unwrap();
+    let engine = Engine::new(&scenario.start(), sim).unwrap();
     let mut h = MonthHistograms::new(months, engine.start_value());
     let mut trades = 0;
     for p in 0..40 {

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::Comparison;
 use crate::engine::PathSummary;
 use crate::rng::path_rng;
-use crate::stats::{mean_se, quantile_sorted};
+use crate::stats::{mean_se, quantile_sorted, quantile_unsorted};
 
 /// Paired bootstrap resamples for the intervals of statistics that are not means.
 pub const RESAMPLES: usize = 200;
@@ -114,8 +114,8 @@ fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
-/// The `p` quantile (type 7) of the figures `f` of the paths at `idx`
-/// that have one.
+/// The `p` quantile (type 7, `stats::quantile_unsorted`) of the figures
+/// `f` of the paths at `idx` that have one.
 fn quantile_of(
     paths: &[PathSummary],
     idx: &[u32],
@@ -125,19 +125,6 @@ fn quantile_of(
     let mut xs: Vec<f64> = idx.iter().filter_map(|&i| f(&paths[i as usize])).collect();
     let q = quantile_unsorted(&mut xs, p)?;
     q.is_finite().then_some(q)
-}
-
-/// The `p` quantile (type 7, as [`quantile_sorted`]) of `xs`, which is
-/// reordered: two selections instead of a sort.
-fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    let h = (xs.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let (_, &mut below, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
-    let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
-    Some(below + (h - lo as f64) * (next - below))
 }
 
 /// Share of the paths at `idx` where `when` holds that also have `then`.

@@ -29,7 +29,7 @@ use crate::draws::{MonthDraws, groups};
 use crate::lanes::Wide;
 use crate::market::{DayKernel, FACTORS, MarketModel, MarketState, Rates};
 use crate::rng::path_rng;
-use crate::scenario::Simulation;
+use crate::start::{Simulation, Start};
 
 /// Maturity of the 3-month rate, years.
 const STIBOR_YEARS: f64 = 0.25;
@@ -545,6 +545,12 @@ fn spread(mut xs: Vec<f64>) -> Spread {
 fn probability(hits: usize, n: usize) -> Probability {
     let p = hits as f64 / n as f64;
     Probability { p, se: (p * (1.0 - p) / n as f64).sqrt() }
+}
+
+/// Simulates the loan book over `simulation`'s paths of `start`'s market
+/// (from its rates); `None` when the start has no market.
+pub fn outlook_from(start: &Start, debt: &Debt, simulation: Simulation) -> Option<Outlook> {
+    start.market().map(|model| outlook(debt, model, simulation))
 }
 
 /// Simulates the loan book over `simulation.paths` paths of the model.

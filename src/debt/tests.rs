@@ -327,7 +327,8 @@ fn the_loans_see_the_engines_rate_paths() {
     }
     // And the engine's path is that full step's (its price index agrees).
     let scenario = self::region();
-    let engine = Engine::new(&scenario, Simulation { paths: 1, seed: 11, horizon_months: 24 }).unwrap();
+    let engine =
+        Engine::new(&scenario.start(), Simulation { paths: 1, seed: 11, horizon_months: 24 }).unwrap();
     let mut h = MonthHistograms::new(24, engine.start_value());
     let model = engine.model();
     let mut rng = crate::rng::path_rng(11, 0);

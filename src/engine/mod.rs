@@ -41,8 +41,9 @@ use crate::draws::MonthDraws;
 use crate::lanes::{LANES, Real, Wide};
 use crate::market::{DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
-use crate::scenario::{Scenario, Simulation};
+use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
+pub use crate::stats::{Outcome, PathSummary};
 
 /// Paths a block: the unit of parallel work and of progress reports (a
 /// multiple of [`LANES`]).
@@ -59,57 +60,6 @@ pub const CRASH_FALL: f64 = 0.10;
 pub const REAL_RETURN_TARGET: f64 = 0.035;
 const ROLLING_MONTHS: usize = 60;
 
-/// What one path leaves behind.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PathSummary {
-    pub final_value: f64,
-    /// Value at the end of month 12 (the final value for shorter horizons).
-    pub value_12m: f64,
-    /// Month (0-based) of the first day under the floor.
-    pub first_breach_month: Option<u32>,
-    /// Deepest breach `(F - V) / F`.
-    pub worst_breach: f64,
-    pub downweights: u32,
-    pub upweights: u32,
-    pub traded: f64,
-    pub costs: f64,
-    pub max_drawdown: f64,
-    pub min_margin: f64,
-    /// Equity share under 10 % for 12 month-ends or more in a row after a
-    /// down-weighting.
-    pub cash_lock: bool,
-    /// Whether the path down-weighted at all.
-    pub downweighted: bool,
-    /// Month (0-based) of the first down-weighting.
-    pub first_downweight_month: Option<u32>,
-    /// Equity share at the end of month 3 and month 12 (the final share
-    /// for shorter horizons).
-    pub equity_share_3m: f64,
-    pub equity_share_12m: f64,
-    /// Months from the first down-weighting until the equity share is back
-    /// at its level before it (or at the most the rule's up-weighting can
-    /// reach, target less headroom, if that is lower).
-    pub months_to_rebuild: Option<u32>,
-    /// Rolling five-year windows ending in this path's month-ends, and how
-    /// many of them earned at least the real-return target.
-    pub rolling_windows: u32,
-    pub rolling_hits: u32,
-    /// Log of the price index at the horizon (zero at the start), for
-    /// real returns.
-    pub final_log_price_index: f64,
-    /// Month (0-based) of the first crash: the first month-end value at
-    /// least [`CRASH_FALL`] below the highest month-end value before it
-    /// (the start value counts).
-    pub crash_month: Option<u32>,
-    /// Months from the crash's month-end to the first month-end value at
-    /// or above that earlier high; `None` if it did not come back within
-    /// the horizon (or there was no crash).
-    pub months_to_recover: Option<u32>,
-    /// Month (0-based) of the first month-end whose value is under the
-    /// engine's [`Yardstick`] floor, when it has one.
-    pub yardstick_breach_month: Option<u32>,
-}
-
 /// A floor every strategy of a comparison can be measured against at its
 /// month ends: `(1 - max_drawdown)` times the highest of the window's
 /// month-end values, the path's own month-end values pushed in as they
@@ -121,10 +71,10 @@ pub struct Yardstick {
 }
 
 impl Yardstick {
-    /// The scenario's floor: its policy's largest fall over its window,
+    /// The start's floor: its policy's largest fall over its window,
     /// starting from its history.
-    pub fn of(scenario: &Scenario) -> Yardstick {
-        Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
+    pub fn of(start: &Start) -> Yardstick {
+        Yardstick { max_drawdown: start.policy().max_drawdown, window: start.window() }
     }
 
     /// The floor as a share of the high, `1 - dd`, as `Policy::floor_share`.
@@ -149,14 +99,6 @@ pub struct Engine {
 }
 
 pub(crate) use crate::draws::Vectors;
-
-/// The run's raw result: a summary a path, in path order, and the
-/// month-end distributions.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub paths: Vec<PathSummary>,
-    pub months: MonthHistograms,
-}
 
 /// Money moved into or out of every path's portfolio at month boundaries,
 /// and the month-ends a run keeps for each path (the pension obligation's
@@ -253,12 +195,13 @@ impl Hot {
 }
 
 impl Engine {
-    /// An engine for `scenario` with `simulation`'s paths, seed and horizon;
-    /// `None` when the scenario has no `[market]`.
-    pub fn new(scenario: &Scenario, simulation: Simulation) -> Option<Engine> {
-        let model = scenario.market.clone()?;
-        let factors = scenario.equity_factors()?;
-        let fund = scenario.managed();
+    /// An engine from `start` (its holdings, history, policy and market)
+    /// with `simulation`'s paths, seed and horizon; `None` when the start
+    /// has no market.
+    pub fn new(start: &Start, simulation: Simulation) -> Option<Engine> {
+        let model = start.market()?.clone();
+        let factors = start.equity_factors()?;
+        let fund = start.managed();
         let h = fund.holdings();
         let (mut equity, mut mix) = ([0.0; 2], [0.0; 2]);
         for ((amount, weight), factor) in h.equity.iter().zip(&h.equity_mix).zip(&factors) {
@@ -272,7 +215,7 @@ impl Engine {
             equity_mix: mix.to_vec(),
             fixed_income_mix: vec![1.0],
         };
-        let policy = scenario.policy;
+        let policy = start.policy();
         let prototype = Managed::new(policy, buckets, fund.window().clone());
         Some(Engine {
             kernels: model.kernels(),

@@ -14,13 +14,15 @@ pub mod style;
 
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::i18n::{Lang, Term, number, percent};
-use crate::calendar::{month_after, month_end};
+use crate::calendar::{month_after, month_end, months_between};
 use crate::error::{Error, Result};
 use crate::replay::Replay;
 use crate::stats::{MonthHistograms, Series};
@@ -30,7 +32,9 @@ use chrono::{Datelike, NaiveDate};
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 pub use style::{BLUE, GREEN, GREY, ORANGE, VERMILLION};
-use style::{CAP, FAN, FLOOR, INNER_BAND, Line, Look, MAX_EQUITY, OUTER_BAND, VALUE, WHEN, WITHOUT_RULE};
+use style::{
+    CAP, FAN, FLOOR, GRID, INNER_BAND, Line, Look, MAX_EQUITY, OUTER_BAND, VALUE, WHEN, WITHOUT_RULE,
+};
 
 const SIZE: (u32, u32) = (1200, 800);
 
@@ -167,27 +171,60 @@ where
         Some(_) => "%Y-%m",
         None => date_format,
     };
-    let mut panel = ChartBuilder::on(area)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x, y)?;
-    panel
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, y)?;
+    mesh(&mut panel, GRID)
         .x_labels(DATE_LABELS)
         .y_desc(y_desc)
         .y_label_formatter(y_label)
         .x_label_formatter(&|d| d.format(date_format).to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     Ok(panel)
 }
 
-/// Renders `draw` to SVG and PNG.
-pub(super) fn render(
+/// A chart's builder with the margins every chart here has: 12 px all
+/// round but `right` on the right, `x_axis` px under the plot for the
+/// x labels and `y_axis` px left of it for the y labels.
+pub(super) fn builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    right: u32,
+    x_axis: u32,
+    y_axis: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(12).margin_right(right).x_label_area_size(x_axis).y_label_area_size(y_axis);
+    builder
+}
+
+/// A chart's grid and labels as every chart here draws them: the light
+/// grid lines in `light`, tick labels at 15 px and axis descriptions at
+/// 16 px in the bundled font; the caller adds its own labels and draws.
+pub(super) fn mesh<'a, 'b, DB, X, Y>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    light: RGBColor,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(light).label_style(("sans-serif", 15)).axis_desc_style(("sans-serif", 16));
+    mesh
+}
+
+/// Renders a chart to SVG and PNG from one drawing written for any
+/// backend: `render!(name, |root| draw(root, …))` hands `draw` the SVG
+/// root, then the bitmap's ([`render_both`]).
+macro_rules! render {
+    ($name:expr, |$root:ident| $draw:expr) => {
+        $crate::report::chart::render_both($name, |$root| $draw, |$root| $draw)
+    };
+}
+pub(crate) use render;
+
+/// Renders `draw` to SVG and `draw_png`, the same drawing on the other
+/// backend, to PNG (through [`render!`]).
+pub(super) fn render_both(
     name: &str,
     draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy,
     draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
@@ -220,11 +257,7 @@ pub(super) fn render(
 /// The replay chart: value, floor and the unmanaged portfolio above, with
 /// a mark on each trade; equity share, its maximum and the cap below.
 pub fn replay_chart(replay: &Replay, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "replay",
-        |root| draw_replay(root, replay, title, lang),
-        |root| draw_replay(root, replay, title, lang),
-    )
+    render!("replay", |root| draw_replay(root, replay, title, lang))
 }
 
 fn draw_replay<DB: DrawingBackend>(
@@ -315,11 +348,18 @@ pub fn fan_chart(
     let equity = h.fan(Series::EquityShare);
     let dates: Vec<NaiveDate> = (0..=h.months()).map(|m| month_after(valuation, m)).collect();
     let dates = &dates;
-    render(
-        "fan",
-        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
-        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
-    )
+    render!("fan", |root| draw_fan(
+        &root,
+        dates,
+        &value,
+        &floor,
+        &equity,
+        start_value,
+        start_equity,
+        cap,
+        title,
+        lang
+    ))
 }
 
 /// Points of quantile column `q` with the start prepended.
@@ -433,7 +473,7 @@ const HIGH: Line = Line::level(GREEN);
 /// The suggestion's chart: the window's month-end values, the 24-month
 /// high and the floor, and today's value with its margin to the floor.
 pub fn suggest_chart(s: &Suggestion, title: &str, lang: Lang) -> Result<Chart> {
-    render("suggest", |root| draw_suggest(&root, s, title, lang), |root| draw_suggest(&root, s, title, lang))
+    render!("suggest", |root| draw_suggest(&root, s, title, lang))
 }
 
 fn draw_suggest<DB: DrawingBackend>(
@@ -471,7 +511,7 @@ where
     let first = s.month_ends.first().map_or(s.valuation_date, |m| m.date);
     // A month's last day is on its month's tick; earlier days a little before.
     let month_of = |d: NaiveDate| {
-        let whole = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+        let whole = months_between(first, d);
         let last = month_end(d).day();
         f64::from(whole) - f64::from(last - d.day()) / 30.44
     };
@@ -481,12 +521,7 @@ where
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
     let pad = (hi - lo).max(1.0) * 0.08;
     let (x0, x1) = (-0.7, today.max(0.0) + 2.0);
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
     let label_month = |x: &f64| {
         let m = x.round();
         let date = first.checked_add_months(chrono::Months::new(m.max(0.0) as u32)).unwrap_or(first);
@@ -496,15 +531,11 @@ where
             String::new()
         }
     };
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    mesh(&mut chart, GRID)
         .x_labels(((x1 - x0).ceil() as usize).max(2))
         .y_desc(format!("{} (mkr)", Term::MarketValue.text(lang)))
         .y_label_formatter(&|v| number(*v, 0, lang))
         .x_label_formatter(&label_month)
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     HIGH.draw(&mut chart, vec![(x0, p.high), (x1, p.high)])?;
     FLOOR.draw(&mut chart, vec![(x0, p.floor), (x1, p.floor)])?;
@@ -565,11 +596,7 @@ pub fn consolidation_chart(
     title: &str,
     lang: Lang,
 ) -> Result<Chart> {
-    render(
-        "consolidation",
-        |root| draw_consolidation(&root, o, valuation, title, lang),
-        |root| draw_consolidation(&root, o, valuation, title, lang),
-    )
+    render!("consolidation", |root| draw_consolidation(&root, o, valuation, title, lang))
 }
 
 fn draw_consolidation<DB: DrawingBackend>(
@@ -610,22 +637,13 @@ where
             .concat(),
     )?;
     let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
-        let mut panel = ChartBuilder::on(area)
-            .margin(12)
-            .margin_right(40)
-            .x_label_area_size(44)
-            .y_label_area_size(90)
-            .build_cartesian_2d(x0..x1, 0.0..hi)?;
-        panel
-            .configure_mesh()
-            .light_line_style(RGBColor(246, 246, 246))
+        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, 0.0..hi)?;
+        mesh(&mut panel, GRID)
             .x_labels((x1 - x0).ceil() as usize + 1)
             .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })
             .x_desc(x_desc)
             .y_desc(y_desc)
             .y_label_formatter(y_label)
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
             .draw()?;
         Ok::<_, Box<dyn std::error::Error>>(panel)
     };

@@ -11,9 +11,13 @@ pub mod implied;
 pub mod liquidity;
 pub mod obligations;
 pub mod periodic;
+pub mod run;
+pub mod scenario;
 pub mod stress;
 pub mod suggest;
+pub mod summary;
 pub mod table;
+pub mod terms;
 pub mod text;
 pub mod workbook;
 

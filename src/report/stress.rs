@@ -310,7 +310,7 @@ pub fn csv(results: &[StressResult]) -> String {
 
 /// The stress's chart in SVG and PNG.
 pub fn chart(r: &StressResult, lang: Lang) -> Result<Chart> {
-    render(&r.name, |root| draw(root, r, lang), |root| draw(root, r, lang))
+    render!(&r.name, |root| draw(root, r, lang))
 }
 
 fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, r: &StressResult, lang: Lang) -> DrawResult
@@ -496,4 +496,36 @@ fn steps(points: impl Iterator<Item = (NaiveDate, f64)>) -> Vec<(NaiveDate, f64)
         out.push((d, v));
     }
     out
+}
+
+/// Every file `stress` writes, in order: stress.json, stress.csv, and
+/// each stress's chart as SVG and PNG; `scenario_file` is the scenario's
+/// path as the user gave it.
+pub fn files(
+    scenario_file: &std::path::Path,
+    options: crate::stress::RunOptions,
+    policy: &crate::rule::Policy,
+    results: &[StressResult],
+    lang: Lang,
+) -> Result<Vec<super::run::File>> {
+    let json = super::summary::stress(scenario_file, options, policy, results);
+    let mut files: Vec<super::run::File> =
+        vec![("stress.json".into(), json.into_bytes()), ("stress.csv".into(), csv(results).into_bytes())];
+    for r in results {
+        let chart = chart(r, lang)?;
+        files.push((format!("{}.svg", r.name), chart.svg.into_bytes()));
+        files.push((format!("{}.png", r.name), chart.png));
+    }
+    Ok(files)
+}
+
+/// The line after the files are written: where, and how many.
+pub fn written(out: &std::path::Path, count: usize, lang: Lang) -> String {
+    let sv = lang == Lang::Sv;
+    format!(
+        "\n{} {} ({count} {})\n",
+        if sv { "Skrev" } else { "Wrote" },
+        out.display(),
+        if sv { "filer" } else { "files" }
+    )
 }

@@ -486,3 +486,19 @@ fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
+
+/// Every file `suggest` writes: suggest.json and the chart as SVG and PNG.
+pub fn files(
+    inputs: &super::summary::SuggestInputs<'_>,
+    policy: &Policy,
+    s: &Suggestion,
+    lang: Lang,
+) -> crate::Result<Vec<super::run::File>> {
+    let title = format!("{}: {}", Term::Position.text(lang), s.scenario);
+    let chart = super::chart::suggest_chart(s, &title, lang)?;
+    Ok(vec![
+        ("suggest.json".into(), super::summary::suggest(inputs, policy, s).into_bytes()),
+        ("suggest.svg".into(), chart.svg.into_bytes()),
+        ("suggest.png".into(), chart.png),
+    ])
+}

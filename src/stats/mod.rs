@@ -5,14 +5,16 @@
 //! - month-end distributions go into fixed-bin histograms of integer
 //!   counts ([`MonthHistograms`]); integer addition gives the same counts
 //!   in any merge order, and memory does not grow with the number of paths;
-//! - per-path scalars ([`crate::engine::PathSummary`]) are kept in path
+//! - per-path scalars ([`PathSummary`]) are kept in path
 //!   order and reduced serially, so floating-point sums are the same on
 //!   1 or 64 threads.
 
 use serde::Serialize;
 
+mod outcome;
 mod summary;
 
+pub use outcome::{Outcome, PathSummary};
 pub use summary::{Distribution, PortfolioStats, probability, summarize};
 
 /// The month-end series a run keeps distributions of.
@@ -244,16 +246,37 @@ pub fn mean_se(xs: impl ExactSizeIterator<Item = f64> + Clone) -> Estimate {
     Estimate { value: mean, se: (var / n).sqrt() }
 }
 
-/// The `p` quantile of sorted `xs`, by linear interpolation between order
-/// statistics (type 7, the default of R and NumPy).
+/// The crate's one definition of a quantile over paths: the `p` quantile
+/// of `n` figures lies `frac` of the way from order statistic `lo` (from
+/// 0) to the next, by linear interpolation (type 7 of Hyndman and Fan, the
+/// default of R and NumPy).
+fn rank(n: usize, p: f64) -> (usize, f64) {
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    (lo, h - lo as f64)
+}
+
+/// The `p` quantile (type 7, [`rank`]) of sorted `xs`; NaN if empty.
 pub fn quantile_sorted(xs: &[f64], p: f64) -> f64 {
     if xs.is_empty() {
         return f64::NAN;
     }
-    let h = (xs.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
+    let (lo, frac) = rank(xs.len(), p);
     let hi = (lo + 1).min(xs.len() - 1);
-    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+    xs[lo] + frac * (xs[hi] - xs[lo])
+}
+
+/// The `p` quantile (type 7, the same bits as [`quantile_sorted`]) of
+/// `xs`, which is reordered: two selections instead of a sort. `None` if
+/// empty.
+pub fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    let (lo, frac) = rank(xs.len(), p);
+    let (_, &mut below, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+    let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
+    Some(below + frac * (next - below))
 }
 
 #[cfg(test)]
@@ -345,5 +368,17 @@ mod tests {
     fn sorted_quantiles_interpolate() {
         assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), 3.0);
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.25), 1.25);
+    }
+
+    #[test]
+    fn selection_gives_the_sorted_quantile_to_the_bit() {
+        let xs: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64 * 0.37 - 50.0).collect();
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        for p in [0.0, 0.01, 0.05, 0.25, 0.333, 0.5, 0.95, 0.975, 1.0] {
+            let got = quantile_unsorted(&mut xs.clone(), p).map(f64::to_bits);
+            assert_eq!(got, Some(quantile_sorted(&sorted, p).to_bits()), "p {p}");
+        }
+        assert_eq!(quantile_unsorted(&mut [], 0.5), None);
     }
 }

@@ -54,7 +54,7 @@ fn look(k: usize, n: usize) -> (RGBColor, f64) {
 /// The chart of `c`: the first return factor's index (log scale), and the
 /// smoothed regime probabilities.
 pub fn regime_chart(c: &Calibration, lang: Lang) -> Result<Chart> {
-    render("regimes", |root| draw(&root, c, lang), |root| draw(&root, c, lang))
+    render!("regimes", |root| draw(&root, c, lang))
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Calibration, lang: Lang) -> DrawResult

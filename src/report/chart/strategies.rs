@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::style::{GREEN, Line, SERIES};
-use super::{BLUE, Chart, DrawResult, GREY, VERMILLION, render, single_page};
+use super::{BLUE, Chart, DrawResult, GREY, VERMILLION, builder, mesh, render, single_page};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
 
@@ -46,11 +46,7 @@ const P_MIN: f64 = 1e-4;
 
 /// Return against floor-breach probability, one point per strategy.
 pub fn risk_return_chart(points: &[RiskReturn], paths: usize, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "compare_risk_return",
-        |root| draw_risk_return(&root, points, paths, title, lang),
-        |root| draw_risk_return(&root, points, paths, title, lang),
-    )
+    render!("compare_risk_return", |root| draw_risk_return(&root, points, paths, title, lang))
 }
 
 fn palette(i: usize) -> RGBColor {
@@ -117,15 +113,9 @@ where
     let clamp = |p: f64| p.max(P_MIN);
     let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
     let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(30)
-        .x_label_area_size(50)
-        .y_label_area_size(90)
+    let mut chart = builder(&panel, 30, 50, 90)
         .build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), (lo - pad)..(hi + pad))?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(250, 250, 250))
+    mesh(&mut chart, RGBColor(250, 250, 250))
         .x_desc(if sv {
             "Sannolikhet att någon dag hamna under skyddsnivån inom horisonten (log-skala)"
         } else {
@@ -143,8 +133,6 @@ where
             percent(*x, d, lang)
         })
         .y_label_formatter(&|y| percent(*y, 1, lang))
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
 
     let color = |p: &RiskReturn| palette(p.rank - 1);
@@ -238,11 +226,7 @@ pub fn value_distribution_chart(
     title: &str,
     lang: Lang,
 ) -> Result<Chart> {
-    render(
-        "compare_values",
-        |root| draw_values(&root, rows, start_value, title, lang),
-        |root| draw_values(&root, rows, start_value, title, lang),
-    )
+    render!("compare_values", |root| draw_values(&root, rows, start_value, title, lang))
 }
 
 fn draw_values<DB: DrawingBackend>(
@@ -293,21 +277,13 @@ where
         .max()
         .unwrap_or(120)
         + 24;
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(50)
-        .y_label_area_size(name_width)
+    let mut chart = builder(&panel, 40, 50, name_width)
         .build_cartesian_2d((lo - pad)..(hi + pad), (-0.6)..(n as f64 - 0.4))?;
-    chart
-        .configure_mesh()
+    mesh(&mut chart, RGBColor(240, 240, 240))
         .disable_y_mesh()
         .y_labels(0)
-        .light_line_style(RGBColor(240, 240, 240))
         .x_desc(if sv { "Värde vid horisonten (mkr)" } else { "Value at the horizon (mkr)" })
         .x_label_formatter(&|v| number(*v, 0, lang))
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     // Top row first: row i at height n - 1 - i.
     let at = |i: usize| (n - 1 - i) as f64;

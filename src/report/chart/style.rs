@@ -44,6 +44,9 @@ pub const GREY: RGBColor = RGBColor(110, 110, 110);
 /// each (the strategies of a comparison).
 pub const SERIES: [RGBColor; 8] = [BLUE, VERMILLION, GREEN, ORANGE, SKY_BLUE, PURPLE, GREY, BLACK];
 
+/// The light grid lines behind a chart's data.
+pub const GRID: RGBColor = RGBColor(246, 246, 246);
+
 /// Every fan's colour.
 pub const FAN: RGBColor = BLUE;
 /// The fills of a fan's 5-95 % and 25-75 % bands.
