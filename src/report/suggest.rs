@@ -1,10 +1,11 @@
 //! The suggestion as terminal text a treasurer can paste into a decision
-//! memo, in Swedish or English. Every figure comes from
-//! [`Suggestion`]; nothing is computed here but its presentation.
+//! memo, in Swedish or English: laid out as a [`Document`] and written by
+//! its text renderer. Every figure comes from [`Suggestion`]; nothing is
+//! computed here but its presentation.
 
-use std::fmt::Write;
-
+use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::table::{Cell, Table};
 use crate::rule::{Action, Constraint, Policy, TradeKind};
 use crate::suggest::{Moves, MovesFrom, Suggestion};
 
@@ -25,20 +26,27 @@ fn points(x: f64, decimals: usize, lang: Lang) -> String {
 }
 
 /// Rows of `label  value`, labels padded to the longest.
-fn rows(out: &mut String, rows: &[(String, String)]) {
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+fn rows(d: &mut Document, name: &str, rows: &[(String, String)]) {
+    let mut t = Table::new(name, name, &["measure", "value"]);
     for (k, v) in rows {
-        let _ = writeln!(out, "  {k:<width$}  {v}");
+        t.push(vec![Cell::text(k.as_str()), Cell::text(v.as_str())]);
     }
+    d.table_with(t, Layout::rows(&[Column::LEFT, Column::LEFT]));
 }
 
-fn heading(out: &mut String, text: &str) {
-    let _ = writeln!(out, "\n{text}");
+fn heading(d: &mut Document, text: &str) {
+    d.heading(2, text);
 }
 
-/// The whole suggestion: position, action, market moves, outlook.
+/// The whole suggestion as terminal text: position, action, market
+/// moves, outlook.
 pub fn suggestion(s: &Suggestion, policy: &Policy, lang: Lang) -> String {
-    let mut out = String::new();
+    document::text(&suggestion_document(s, policy, lang), None)
+}
+
+/// The whole suggestion as a document: the title and the scenario, four
+/// numbered sections indented under their headings, and the definitions.
+pub fn suggestion_document(s: &Suggestion, policy: &Policy, lang: Lang) -> Document {
     let title = format!(
         "{} {}",
         t(
@@ -48,20 +56,23 @@ pub fn suggestion(s: &Suggestion, policy: &Policy, lang: Lang) -> String {
         ),
         s.valuation_date
     );
-    let _ = writeln!(out, "{title}\n{}\n{}", "=".repeat(title.chars().count()), s.scenario);
-    position(&mut out, s, policy, lang);
-    action(&mut out, s, policy, lang);
-    moves(&mut out, s, lang);
-    outlook(&mut out, s, lang);
-    definitions(&mut out, policy, lang);
-    out
+    let mut d = Document::new(lang, title.clone());
+    d.heading(1, title);
+    d.para(s.scenario.to_string());
+    position(&mut d, s, policy, lang);
+    action(&mut d, s, policy, lang);
+    moves(&mut d, s, lang);
+    outlook(&mut d, s, lang);
+    definitions(&mut d, policy, lang);
+    d
 }
 
-fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
+fn position(d: &mut Document, s: &Suggestion, policy: &Policy, lang: Lang) {
     let p = &s.position;
     let amount = |x| mkr(x, 1, lang);
     let pct = |x| percent(x, 1, lang);
-    heading(out, t(lang, "1. Today's position", "1. Dagens läge"));
+    heading(d, t(lang, "1. Today's position", "1. Dagens läge"));
+    d.indent(2);
     let high_when = match s.high_date {
         Some(d) => format!("{} {d}", t(lang, "month-end", "månadsskiftet")),
         None => t(lang, "the fund's start value", "fondens startvärde").to_string(),
@@ -71,7 +82,8 @@ fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
         Constraint::Cap => Term::BindingCap,
     };
     rows(
-        out,
+        d,
+        "suggest-position",
         &[
             (Term::MarketValue.text(lang).into(), amount(p.value)),
             (
@@ -109,20 +121,19 @@ fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
     );
 }
 
-fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
+fn action(d: &mut Document, s: &Suggestion, policy: &Policy, lang: Lang) {
     let p = &s.position;
     let pct = |x| percent(x, 1, lang);
-    heading(out, t(lang, "2. What the rule requires", "2. Vad regeln kräver"));
+    heading(d, t(lang, "2. What the rule requires", "2. Vad regeln kräver"));
     let binding = match p.binding {
         Constraint::Floor => t(lang, "the floor (through the margin)", "skyddsnivån (via riskmarginalen)"),
         Constraint::Cap => t(lang, "the equity cap", "aktietaket"),
     };
     match p.action {
         Action::Hold => {
-            let _ = writeln!(out, "  {}.", capitalised(Term::Hold.text(lang)));
-            let _ = writeln!(
-                out,
-                "  {} {} {} {};\n  {} {} {} ({} {}).",
+            d.para(format!("{}.", capitalised(Term::Hold.text(lang))));
+            d.para(format!(
+                "{} {} {} {};\n{} {} {} ({} {}).",
                 t(lang, "The equity share", "Aktieandelen"),
                 pct(p.equity_share),
                 t(lang, "is under the maximum of", "ligger under den maximala andelen"),
@@ -132,7 +143,7 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 t(lang, "at a month-end", "vid ett månadsskifte"),
                 t(lang, "today", "i dag"),
                 points(s.up_room, 1, lang),
-            );
+            ));
         }
         Action::Sell { to_share, amount, cost } | Action::MayBuy { to_share, amount, cost } => {
             let sell = matches!(p.action, Action::Sell { .. });
@@ -154,9 +165,8 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 )
             };
             let floored = if to_share <= 0.0 { t(lang, ", at least 0 %", ", minst 0 %") } else { "" };
-            let _ = writeln!(
-                out,
-                "  {what}: {verb} {} {}, {} → {}\n  ({} {} {} {}{floored}); {} {}.",
+            d.para(format!(
+                "{what}: {verb} {} {}, {} → {}\n({} {} {} {}{floored}); {} {}.",
                 mkr(amount, 1, lang),
                 t(lang, "of equities", "aktier"),
                 pct(p.equity_share),
@@ -167,11 +177,10 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 points(headroom, 0, lang),
                 Term::Cost.text(lang).to_lowercase(),
                 mkr(cost, 2, lang),
-            );
+            ));
         }
     }
-    let _ =
-        writeln!(out, "  {} {binding}.", t(lang, "The maximum is set by", "Den maximala andelen styrs av"));
+    d.para(format!("{} {binding}.", t(lang, "The maximum is set by", "Den maximala andelen styrs av")));
     if let Some(plan) = &s.trade {
         let head = [
             t(lang, "Asset class", "Tillgångsslag"),
@@ -179,25 +188,25 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
             t(lang, "Buy (+) / sell (−)", "Köp (+) / sälj (−)"),
             t(lang, "After cost", "Efter kostnad"),
         ];
-        let width = plan
-            .orders
-            .iter()
-            .map(|o| o.asset_class.chars().count())
-            .chain([head[0].chars().count()])
-            .max()
-            .unwrap_or(0);
-        let _ = writeln!(out, "\n  {:<width$}  {:>12}  {:>18}  {:>14}", head[0], head[1], head[2], head[3]);
+        let mut table = Table::new("suggest-trades", "suggest-trades", &head);
         for o in &plan.orders {
             let sign = if o.change > 0.0 { "+" } else { "" };
-            let _ = writeln!(
-                out,
-                "  {:<width$}  {:>12}  {:>18}  {:>14}",
-                o.asset_class,
-                mkr(o.holding_before, 1, lang),
-                format!("{sign}{}", mkr(o.change, 1, lang)),
-                mkr(o.holding_after, 1, lang),
-            );
+            table.push(vec![
+                Cell::text(o.asset_class.as_str()),
+                Cell::mkr(o.holding_before, 1),
+                Cell::text(format!("{sign}{}", mkr(o.change, 1, lang))),
+                Cell::mkr(o.holding_after, 1),
+            ]);
         }
+        d.gap();
+        d.table_with(
+            table,
+            Layout {
+                header: true,
+                rule: false,
+                columns: vec![Column::LEFT, Column::right(12), Column::right(18), Column::right(14)],
+            },
+        );
         let what = match plan.kind {
             TradeKind::Down => t(
                 lang,
@@ -210,15 +219,14 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 "Aktier köps enligt den strategiska aktiemixen, betalt ur räntorna proportionellt",
             ),
         };
-        let _ = writeln!(
-            out,
-            "  {what}; {}.",
+        d.para(format!(
+            "{what}; {}.",
             t(
                 lang,
                 "the cost is taken from all holdings pro rata",
                 "kostnaden tas ur alla innehav proportionellt"
             )
-        );
+        ));
     }
 }
 
@@ -231,9 +239,9 @@ fn move_text(x: Option<f64>, now: &str, never: &str, lang: Lang) -> String {
     }
 }
 
-fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
+fn moves(d: &mut Document, s: &Suggestion, lang: Lang) {
     heading(
-        out,
+        d,
         t(
             lang,
             "3. How far markets can move (all equities together, fixed income unchanged)",
@@ -241,20 +249,17 @@ fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
         ),
     );
     if s.moves_from == MovesFrom::AfterSale {
-        let _ = writeln!(
-            out,
-            "  {}",
-            t(
-                lang,
-                "From the holdings after the required sale.",
-                "Från innehaven efter den nedviktning som krävs."
-            )
-        );
+        d.para(t(
+            lang,
+            "From the holdings after the required sale.",
+            "Från innehaven efter den nedviktning som krävs.",
+        ));
     }
     let m = &s.moves;
     let fall_now = t(lang, "required already", "krävs redan");
     rows(
-        out,
+        d,
+        "suggest-moves",
         &[
             (
                 t(lang, "Equity fall that triggers a down-weighting", "Aktiefall som utlöser en nedviktning")
@@ -302,20 +307,17 @@ fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
     );
     match &s.currency {
         None => {
-            let _ = writeln!(
-                out,
-                "\n  {}",
-                t(
-                    lang,
-                    "No [market] in the scenario: which equities are global, and how much is hedged, is unknown, so there is no currency table.",
-                    "Ingen [market] i scenariot: vilka aktier som är utländska och hur mycket som är valutasäkrat är okänt, så ingen valutatabell."
-                )
-            );
+            d.gap();
+            d.para(t(
+                lang,
+                "No [market] in the scenario: which equities are global, and how much is hedged, is unknown, so there is no currency table.",
+                "Ingen [market] i scenariot: vilka aktier som är utländska och hur mycket som är valutasäkrat är okänt, så ingen valutatabell."
+            ));
         }
         Some(table) => {
-            let _ = writeln!(
-                out,
-                "\n  {} {} {}):",
+            d.gap();
+            d.para(format!(
+                "{} {} {}):",
                 t(
                     lang,
                     "Together with a move in the dollar (SEK per USD; global equities are held in kronor,",
@@ -323,51 +325,53 @@ fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
                 ),
                 percent(table.hedge_ratio, 0, lang),
                 t(lang, "currency hedged", "valutasäkrade")
-            );
+            ));
             let head = [
                 t(lang, "SEK per USD", "Kronor per USD"),
                 t(lang, "Fall to down-weighting", "Fall till nedviktning"),
                 t(lang, "Fall to the floor", "Fall till skyddsnivån"),
                 t(lang, "Rise to up-weighting", "Uppgång till uppviktning"),
             ];
-            let _ = writeln!(out, "  {:>14}  {:>24}  {:>24}  {:>26}", head[0], head[1], head[2], head[3]);
+            let mut currency = Table::new("suggest-currency", "suggest-currency", &head);
             for r in &table.rows {
                 let Moves { downweight_fall, floor_fall, upweight_rise } = r.moves;
                 let sign = if r.sek_per_usd > 0.0 { "+" } else { "" };
-                let _ = writeln!(
-                    out,
-                    "  {:>14}  {:>24}  {:>24}  {:>26}",
-                    format!("{sign}{}", percent(r.sek_per_usd, 0, lang)),
-                    move_text(downweight_fall, fall_now, "–", lang),
-                    move_text(floor_fall, t(lang, "under already", "redan under"), "–", lang),
-                    move_text(upweight_rise, t(lang, "none needed", "ingen behövs"), "–", lang),
-                );
+                currency.push(vec![
+                    Cell::text(format!("{sign}{}", percent(r.sek_per_usd, 0, lang))),
+                    Cell::text(move_text(downweight_fall, fall_now, "–", lang)),
+                    Cell::text(move_text(floor_fall, t(lang, "under already", "redan under"), "–", lang)),
+                    Cell::text(move_text(upweight_rise, t(lang, "none needed", "ingen behövs"), "–", lang)),
+                ]);
             }
-            let _ = writeln!(
-                out,
-                "  {}",
-                t(
-                    lang,
-                    "The falls and rises are of the local equity markets, after the currency move.",
-                    "Fall och uppgångar avser aktiemarknaderna i lokal valuta, efter valutarörelsen."
-                )
+            d.table_with(
+                currency,
+                Layout {
+                    header: true,
+                    rule: false,
+                    columns: vec![Column::right(14), Column::right(24), Column::right(24), Column::right(26)],
+                },
             );
+            d.para(t(
+                lang,
+                "The falls and rises are of the local equity markets, after the currency move.",
+                "Fall och uppgångar avser aktiemarknaderna i lokal valuta, efter valutarörelsen.",
+            ));
         }
     }
 }
 
-fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
+fn outlook(d: &mut Document, s: &Suggestion, lang: Lang) {
     let Some(o) = &s.outlook else {
-        heading(out, t(lang, "4. What may come next", "4. Vad som kan komma"));
-        let _ = writeln!(
-            out,
-            "  {}",
-            t(lang, "No [market] in the scenario: no outlook.", "Ingen [market] i scenariot: ingen prognos.")
-        );
+        heading(d, t(lang, "4. What may come next", "4. Vad som kan komma"));
+        d.para(t(
+            lang,
+            "No [market] in the scenario: no outlook.",
+            "Ingen [market] i scenariot: ingen prognos.",
+        ));
         return;
     };
     heading(
-        out,
+        d,
         &format!(
             "{} {} {}, {} {}, {} {})",
             t(
@@ -418,40 +422,34 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
             o.equity_share_12m_se,
         ),
     ];
-    let width = lines.iter().map(|(k, _, _)| k.chars().count()).max().unwrap_or(0);
     let none = format!(
         "({} {} {})",
         t(lang, "none of the", "ingen av de"),
         number(o.paths as f64, 0, lang),
         t(lang, "paths", "framtiderna")
     );
+    let mut table = Table::new("suggest-outlook", "suggest-outlook", &["measure", "estimate", "spread"]);
     for (k, v, e) in lines {
         let spread = if v == 0.0 { none.clone() } else { se(e) };
-        let _ = writeln!(out, "  {k:<width$}  {:>8}  {spread}", pct(v));
+        table.push(vec![Cell::text(k), Cell::text(pct(v)), Cell::text(spread)]);
     }
-    let _ = writeln!(
-        out,
-        "  {}",
-        t(
+    d.table_with(table, Layout::rows(&[Column::LEFT, Column::right(8), Column::LEFT]));
+    d.para(t(
             lang,
             "± is the Monte Carlo standard error; the market model's parameters are the scenario's [market], fitted to history with stated long-run returns.",
             "± är Monte Carlo-medelfelet; marknadsmodellens parametrar är scenariots [market], anpassade till historien med uttalad långsiktig avkastning."
-        )
-    );
-    let _ = writeln!(
-        out,
-        "  {}",
-        t(
+        ));
+    d.para(t(
             lang,
             "The odds of a down-weighting depend most on how far the equity share is from its maximum today and on the rule's trading parameters (headroom after a down-weighting, up-weighting band, daily checks), then on the market's volatility.",
             "Oddsen för en nedviktning beror mest på hur långt aktieandelen ligger från sitt maximum i dag och på regelns handelsparametrar (marginal efter nedviktning, band för uppviktning, daglig prövning), därefter på marknadens volatilitet."
-        )
-    );
+        ));
 }
 
-fn definitions(out: &mut String, policy: &Policy, lang: Lang) {
+fn definitions(d: &mut Document, policy: &Policy, lang: Lang) {
     let pct = |x| percent(x, 0, lang);
-    let _ = writeln!(out);
+    d.indent(0);
+    d.gap();
     let text = if lang == Lang::Sv {
         format!(
             "Riskmarginal = (marknadsvärde − skyddsnivå) / marknadsvärde, också det fall i marknadsvärdet som når skyddsnivån.\n\
@@ -479,7 +477,7 @@ fn definitions(out: &mut String, policy: &Policy, lang: Lang) {
             pct(policy.target),
         )
     };
-    let _ = writeln!(out, "{text}");
+    d.para(text);
 }
 
 fn capitalised(s: &str) -> String {
