@@ -1,7 +1,8 @@
 //! Stress results as users see them: the table across all stresses, each
 //! stress's trades, `stress.csv`, and a chart per stress (value, floor and
 //! the unmanaged portfolio above, the equity share as a step line below,
-//! the rule's trades marked in both). Nothing is computed here but the
+//! the rule's trades marked in both). The printout is a [`Document`]
+//! written by its text renderer. Nothing is computed here but the
 //! presentation.
 
 use std::fmt::Write;
@@ -12,7 +13,9 @@ use plotters::prelude::*;
 
 use super::chart::style::{CAP, FAN, FLOOR, Line, MAX_EQUITY, OUTER_BAND, REAL_VALUE, VALUE, WITHOUT_RULE};
 use super::chart::{Chart, DrawResult, GREEN, Mark, VERMILLION, date_panel_with, legend, page, render};
+use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::table::{Cell, Table};
 use super::terms::term;
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -20,27 +23,6 @@ use crate::stress::StressResult;
 
 fn title(r: &StressResult, lang: Lang) -> &str {
     if lang == Lang::Sv { &r.title_sv } else { &r.title_en }
-}
-
-/// A table with its columns padded to the widest cell.
-fn table_rows(out: &mut String, rows: &[Vec<String>]) {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
-        .collect();
-    for (i, row) in rows.iter().enumerate() {
-        let mut line = String::from(" ");
-        for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            line.push(' ');
-            line.push_str(cell);
-            line.push_str(&" ".repeat(pad + 1));
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-        if i == 0 {
-            let _ = writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * n - 2));
-        }
-    }
 }
 
 /// Trading days as a duration a reader knows: days, or months of 21.
@@ -53,27 +35,32 @@ fn duration(days: usize, lang: Lang) -> String {
 }
 
 /// The table across all stresses, then each stress's trades and (for a
-/// conditional stress) its Monte Carlo figures.
+/// conditional stress) its Monte Carlo figures, as terminal text.
 pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> String {
-    let mut out = String::new();
+    document::text(&table_document(scenario, results, lang), None)
+}
+
+/// The printout as a document: the table across all stresses, ruled
+/// under its column names, each stress's details under its name, and
+/// the note on the measures.
+pub fn table_document(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Document {
     let heading = term("stress.stress_tests_under_the_dynamic", lang);
-    let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name);
+    let mut d = Document::new(lang, heading);
+    d.heading(1, heading);
+    d.para(scenario.name.to_string());
     let pct = |x: f64| percent(x, 1, lang);
-    let mut rows = vec![
-        [
-            term("stress.stress", lang),
-            term("stress.period", lang),
-            term("stress.down_weightings", lang),
-            term("stress.equity_share_start_lowest", lang),
-            Term::LowestMargin.text(lang),
-            term("stress.floor_breached", lang),
-            term("stress.rule_vs_buy_and_hold", lang),
-            term("stress.fall_peak_to_trough", lang),
-            term("stress.recovered_the_high", lang),
-        ]
-        .map(String::from)
-        .to_vec(),
+    let head = [
+        term("stress.stress", lang),
+        term("stress.period", lang),
+        term("stress.down_weightings", lang),
+        term("stress.equity_share_start_lowest", lang),
+        Term::LowestMargin.text(lang),
+        term("stress.floor_breached", lang),
+        term("stress.rule_vs_buy_and_hold", lang),
+        term("stress.fall_peak_to_trough", lang),
+        term("stress.recovered_the_high", lang),
     ];
+    let mut rows = Table::new("stress", heading, &head);
     for r in results {
         let downs = match r.downweights.first() {
             None => "0".into(),
@@ -96,33 +83,40 @@ pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Strin
             _ if rec.trough_value >= rec.peak_value => term("stress.no_fall", lang).into(),
             _ => term("stress.not_recovered", lang).into(),
         };
-        rows.push(vec![
-            r.name.clone(),
-            format!("{} – {}", r.start_date, r.end_date),
-            downs,
-            format!("{} → {}", pct(r.start_equity_share), pct(r.lowest_equity_share)),
-            format!("{} ({})", pct(r.min_margin), r.min_margin_date),
-            breach,
-            percent(r.vs_buy_and_hold, 1, lang),
-            pct(1.0 - rec.trough_value / rec.peak_value),
-            recovered,
-        ]);
+        rows.push(
+            [
+                r.name.clone(),
+                format!("{} – {}", r.start_date, r.end_date),
+                downs,
+                format!("{} → {}", pct(r.start_equity_share), pct(r.lowest_equity_share)),
+                format!("{} ({})", pct(r.min_margin), r.min_margin_date),
+                breach,
+                percent(r.vs_buy_and_hold, 1, lang),
+                pct(1.0 - rec.trough_value / rec.peak_value),
+                recovered,
+            ]
+            .map(Cell::text)
+            .to_vec(),
+        );
     }
-    table_rows(&mut out, &rows);
+    d.indent(2);
+    d.table_with(rows, Layout { header: true, rule: true, columns: vec![Column::LEFT; head.len()] });
     for r in results {
-        details(&mut out, r, lang);
+        details(&mut d, r, lang);
     }
-    let _ = writeln!(out, "\n{}", term("stress.rule_vs_buy_and_hold_2", lang));
-    out
+    d.indent(0);
+    d.gap();
+    d.para(term("stress.rule_vs_buy_and_hold_2", lang));
+    d
 }
 
-fn details(out: &mut String, r: &StressResult, lang: Lang) {
+fn details(d: &mut Document, r: &StressResult, lang: Lang) {
     let pct = |x: f64| percent(x, 1, lang);
-    let _ = writeln!(out, "\n{}: {}", r.name, title(r, lang));
-    let _ = writeln!(out, "  {}: {}", term("stress.source", lang), r.source);
-    let _ = writeln!(
-        out,
-        "  {} {}: {} {}, {} {}, {} {}, {} {}",
+    d.heading(2, format!("{}: {}", r.name, title(r, lang)));
+    d.indent(2);
+    d.para(format!("{}: {}", term("stress.source", lang), r.source));
+    d.para(format!(
+        "{} {}: {} {}, {} {}, {} {}, {} {}",
         term("stress.start", lang),
         r.start_date,
         Term::MarketValue.text(lang).to_lowercase(),
@@ -133,7 +127,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         mkr(r.start_floor, 1, lang),
         Term::Margin.text(lang).to_lowercase(),
         pct(r.start_margin),
-    );
+    ));
     let trades: Vec<_> = r
         .downweights
         .iter()
@@ -142,20 +136,18 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         .collect();
     let mut trades = trades;
     trades.sort_by_key(|(d, _)| d.date);
-    for (d, kind) in trades {
-        let _ = writeln!(
-            out,
-            "  {}  {:<14} {} → {}  {}",
-            d.date,
+    for (trade, kind) in trades {
+        d.para(format!(
+            "{}  {:<14} {} → {}  {}",
+            trade.date,
             kind.text(lang),
-            pct(d.equity_before),
-            pct(d.equity_after),
-            mkr(d.amount, 1, lang)
-        );
+            pct(trade.equity_before),
+            pct(trade.equity_after),
+            mkr(trade.amount, 1, lang)
+        ));
     }
-    let _ = writeln!(
-        out,
-        "  {}: {} ({} {}: {}); {}: {}",
+    d.para(format!(
+        "{}: {} ({} {}: {}); {}: {}",
         Term::FinalValue.text(lang),
         mkr(r.final_value, 1, lang),
         term("stress.without_the_rule", lang),
@@ -163,14 +155,13 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         mkr(r.buy_and_hold_final_value, 1, lang),
         Term::EquityShare.text(lang),
         pct(r.final_equity_share),
-    );
+    ));
     if let Some(real) = r.real_value_change {
-        let _ = writeln!(
-            out,
-            "  {}: {}",
+        d.para(format!(
+            "{}: {}",
             term("stress.change_in_value_after_inflation", lang),
             percent(real, 1, lang)
-        );
+        ));
     }
     if let Some(m) = &r.monte_carlo {
         // A probability no path reached has no standard error to speak of.
@@ -181,9 +172,8 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
                 format!("{} ± {}", pct(p), percent(se, 1, lang))
             }
         };
-        let _ = writeln!(
-            out,
-            "  {} ({} {}, {} {} {}, {} {}):",
+        d.para(format!(
+            "{} ({} {}, {} {} {}, {} {}):",
             term("stress.monte_carlo_after_the_shock", lang),
             number(m.paths as f64, 0, lang),
             term("stress.paths", lang),
@@ -192,7 +182,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
             m.start_date,
             term("stress.regime", lang),
             m.start_regime,
-        );
+        ));
         let rows = [
             (term("stress.at_least_one_more_down", lang), pm(m.p_downweight, m.p_downweight_se)),
             (term("stress.at_least_one_up_weighting", lang), pm(m.p_upweight, m.p_upweight_se)),
@@ -216,10 +206,12 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
                 pm(m.equity_share_12m_mean, m.equity_share_12m_mean_se),
             ),
         ];
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let mut table = Table::new("stress-monte-carlo", r.name.as_str(), &["measure", "value"]);
         for (k, v) in rows {
-            let _ = writeln!(out, "    {k:<width$}  {v}");
+            table.push(vec![Cell::text(k), Cell::text(v)]);
         }
+        d.indent(4);
+        d.table_with(table, Layout::rows(&[Column::LEFT, Column::LEFT]));
     }
 }
 

@@ -1,10 +1,11 @@
 //! The suggestion as terminal text a treasurer can paste into a decision
-//! memo, in Swedish or English. Every figure comes from
-//! [`Suggestion`]; nothing is computed here but its presentation.
+//! memo, in Swedish or English: laid out as a [`Document`] and written by
+//! its text renderer. Every figure comes from [`Suggestion`]; nothing is
+//! computed here but its presentation.
 
-use std::fmt::Write;
-
+use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::rule::{Action, Constraint, Policy, TradeKind};
 use crate::suggest::{Moves, MovesFrom, Suggestion};
@@ -21,35 +22,45 @@ fn points(x: f64, decimals: usize, lang: Lang) -> String {
 }
 
 /// Rows of `label  value`, labels padded to the longest.
-fn rows(out: &mut String, rows: &[(String, String)]) {
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+fn rows(d: &mut Document, name: &str, rows: &[(String, String)]) {
+    let mut t = Table::new(name, name, &["measure", "value"]);
     for (k, v) in rows {
-        let _ = writeln!(out, "  {k:<width$}  {v}");
+        t.push(vec![Cell::text(k.as_str()), Cell::text(v.as_str())]);
     }
+    d.table_with(t, Layout::rows(&[Column::LEFT, Column::LEFT]));
 }
 
-fn heading(out: &mut String, text: &str) {
-    let _ = writeln!(out, "\n{text}");
+fn heading(d: &mut Document, text: &str) {
+    d.heading(2, text);
 }
 
-/// The whole suggestion: position, action, market moves, outlook.
+/// The whole suggestion as terminal text: position, action, market
+/// moves, outlook.
 pub fn suggestion(s: &Suggestion, policy: &Policy, lang: Lang) -> String {
-    let mut out = String::new();
-    let title = format!("{} {}", term("suggest.suggestion_under_the_dynamic_risk", lang), s.valuation_date);
-    let _ = writeln!(out, "{title}\n{}\n{}", "=".repeat(title.chars().count()), s.scenario);
-    position(&mut out, s, policy, lang);
-    action(&mut out, s, policy, lang);
-    moves(&mut out, s, lang);
-    outlook(&mut out, s, lang);
-    definitions(&mut out, policy, lang);
-    out
+    document::text(&suggestion_document(s, policy, lang), None)
 }
 
-fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
+/// The whole suggestion as a document: the title and the scenario, four
+/// numbered sections indented under their headings, and the definitions.
+pub fn suggestion_document(s: &Suggestion, policy: &Policy, lang: Lang) -> Document {
+    let title = format!("{} {}", term("suggest.suggestion_under_the_dynamic_risk", lang), s.valuation_date);
+    let mut d = Document::new(lang, title.clone());
+    d.heading(1, title);
+    d.para(s.scenario.to_string());
+    position(&mut d, s, policy, lang);
+    action(&mut d, s, policy, lang);
+    moves(&mut d, s, lang);
+    outlook(&mut d, s, lang);
+    definitions(&mut d, policy, lang);
+    d
+}
+
+fn position(d: &mut Document, s: &Suggestion, policy: &Policy, lang: Lang) {
     let p = &s.position;
     let amount = |x| mkr(x, 1, lang);
     let pct = |x| percent(x, 1, lang);
-    heading(out, term("suggest.n1_todays_position", lang));
+    heading(d, term("suggest.n1_todays_position", lang));
+    d.indent(2);
     let high_when = match s.high_date {
         Some(d) => format!("{} {d}", term("suggest.month_end", lang)),
         None => term("suggest.the_funds_start_value", lang).to_string(),
@@ -59,7 +70,8 @@ fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
         Constraint::Cap => Term::BindingCap,
     };
     rows(
-        out,
+        d,
+        "suggest-position",
         &[
             (Term::MarketValue.text(lang).into(), amount(p.value)),
             (term("suggest.high_24_months", lang).into(), format!("{} ({high_when})", amount(p.high))),
@@ -87,20 +99,19 @@ fn position(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
     );
 }
 
-fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
+fn action(d: &mut Document, s: &Suggestion, policy: &Policy, lang: Lang) {
     let p = &s.position;
     let pct = |x| percent(x, 1, lang);
-    heading(out, term("suggest.n2_what_the_rule_requires", lang));
+    heading(d, term("suggest.n2_what_the_rule_requires", lang));
     let binding = match p.binding {
         Constraint::Floor => term("suggest.the_floor_through_the_margin", lang),
         Constraint::Cap => term("suggest.the_equity_cap", lang),
     };
     match p.action {
         Action::Hold => {
-            let _ = writeln!(out, "  {}.", capitalised(Term::Hold.text(lang)));
-            let _ = writeln!(
-                out,
-                "  {} {} {} {};\n  {} {} {} ({} {}).",
+            d.para(format!("{}.", capitalised(Term::Hold.text(lang))));
+            d.para(format!(
+                "{} {} {} {};\n{} {} {} ({} {}).",
                 term("suggest.the_equity_share", lang),
                 pct(p.equity_share),
                 term("suggest.is_under_the_maximum_of", lang),
@@ -110,7 +121,7 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 term("suggest.at_a_month_end", lang),
                 term("suggest.today", lang),
                 points(s.up_room, 1, lang),
-            );
+            ));
         }
         Action::Sell { to_share, amount, cost } | Action::MayBuy { to_share, amount, cost } => {
             let sell = matches!(p.action, Action::Sell { .. });
@@ -128,9 +139,8 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 )
             };
             let floored = if to_share <= 0.0 { term("suggest.at_least_0", lang) } else { "" };
-            let _ = writeln!(
-                out,
-                "  {what}: {verb} {} {}, {} → {}\n  ({} {} {} {}{floored}); {} {}.",
+            d.para(format!(
+                "{what}: {verb} {} {}, {} → {}\n({} {} {} {}{floored}); {} {}.",
                 mkr(amount, 1, lang),
                 term("suggest.of_equities", lang),
                 pct(p.equity_share),
@@ -141,10 +151,10 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
                 points(headroom, 0, lang),
                 Term::Cost.text(lang).to_lowercase(),
                 mkr(cost, 2, lang),
-            );
+            ));
         }
     }
-    let _ = writeln!(out, "  {} {binding}.", term("suggest.the_maximum_is_set_by", lang));
+    d.para(format!("{} {binding}.", term("suggest.the_maximum_is_set_by", lang)));
     if let Some(plan) = &s.trade {
         let head = [
             term("suggest.asset_class", lang),
@@ -152,30 +162,30 @@ fn action(out: &mut String, s: &Suggestion, policy: &Policy, lang: Lang) {
             term("suggest.buy_sell", lang),
             term("suggest.after_cost", lang),
         ];
-        let width = plan
-            .orders
-            .iter()
-            .map(|o| o.asset_class.chars().count())
-            .chain([head[0].chars().count()])
-            .max()
-            .unwrap_or(0);
-        let _ = writeln!(out, "\n  {:<width$}  {:>12}  {:>18}  {:>14}", head[0], head[1], head[2], head[3]);
+        let mut table = Table::new("suggest-trades", "suggest-trades", &head);
         for o in &plan.orders {
             let sign = if o.change > 0.0 { "+" } else { "" };
-            let _ = writeln!(
-                out,
-                "  {:<width$}  {:>12}  {:>18}  {:>14}",
-                o.asset_class,
-                mkr(o.holding_before, 1, lang),
-                format!("{sign}{}", mkr(o.change, 1, lang)),
-                mkr(o.holding_after, 1, lang),
-            );
+            table.push(vec![
+                Cell::text(o.asset_class.as_str()),
+                Cell::mkr(o.holding_before, 1),
+                Cell::text(format!("{sign}{}", mkr(o.change, 1, lang))),
+                Cell::mkr(o.holding_after, 1),
+            ]);
         }
+        d.gap();
+        d.table_with(
+            table,
+            Layout {
+                header: true,
+                rule: false,
+                columns: vec![Column::LEFT, Column::right(12), Column::right(18), Column::right(14)],
+            },
+        );
         let what = match plan.kind {
             TradeKind::Down => term("suggest.equities_are_sold_pro_rata", lang),
             TradeKind::Up => term("suggest.equities_are_bought_by_the", lang),
         };
-        let _ = writeln!(out, "  {what}; {}.", term("suggest.the_cost_is_taken_from", lang));
+        d.para(format!("{what}; {}.", term("suggest.the_cost_is_taken_from", lang)));
     }
 }
 
@@ -188,15 +198,16 @@ fn move_text(x: Option<f64>, now: &str, never: &str, lang: Lang) -> String {
     }
 }
 
-fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
-    heading(out, term("suggest.n3_how_far_markets_can", lang));
+fn moves(d: &mut Document, s: &Suggestion, lang: Lang) {
+    heading(d, term("suggest.n3_how_far_markets_can", lang));
     if s.moves_from == MovesFrom::AfterSale {
-        let _ = writeln!(out, "  {}", term("suggest.from_the_holdings_after_the", lang));
+        d.para(term("suggest.from_the_holdings_after_the", lang));
     }
     let m = &s.moves;
     let fall_now = term("suggest.required_already", lang);
     rows(
-        out,
+        d,
+        "suggest-moves",
         &[
             (
                 term("suggest.equity_fall_that_triggers_a", lang).into(),
@@ -228,48 +239,55 @@ fn moves(out: &mut String, s: &Suggestion, lang: Lang) {
     );
     match &s.currency {
         None => {
-            let _ = writeln!(out, "\n  {}", term("suggest.no_market_in_the_scenario", lang));
+            d.gap();
+            d.para(term("suggest.no_market_in_the_scenario", lang));
         }
         Some(table) => {
-            let _ = writeln!(
-                out,
-                "\n  {} {} {}):",
+            d.gap();
+            d.para(format!(
+                "{} {} {}):",
                 term("suggest.together_with_a_move_in", lang),
                 percent(table.hedge_ratio, 0, lang),
                 term("suggest.currency_hedged", lang)
-            );
+            ));
             let head = [
                 term("suggest.sek_per_usd", lang),
                 term("suggest.fall_to_down_weighting", lang),
                 term("suggest.fall_to_the_floor", lang),
                 term("suggest.rise_to_up_weighting", lang),
             ];
-            let _ = writeln!(out, "  {:>14}  {:>24}  {:>24}  {:>26}", head[0], head[1], head[2], head[3]);
+            let mut currency = Table::new("suggest-currency", "suggest-currency", &head);
             for r in &table.rows {
                 let Moves { downweight_fall, floor_fall, upweight_rise } = r.moves;
                 let sign = if r.sek_per_usd > 0.0 { "+" } else { "" };
-                let _ = writeln!(
-                    out,
-                    "  {:>14}  {:>24}  {:>24}  {:>26}",
-                    format!("{sign}{}", percent(r.sek_per_usd, 0, lang)),
-                    move_text(downweight_fall, fall_now, "–", lang),
-                    move_text(floor_fall, term("suggest.under_already", lang), "–", lang),
-                    move_text(upweight_rise, term("suggest.none_needed", lang), "–", lang),
-                );
+                currency.push(vec![
+                    Cell::text(format!("{sign}{}", percent(r.sek_per_usd, 0, lang))),
+                    Cell::text(move_text(downweight_fall, fall_now, "–", lang)),
+                    Cell::text(move_text(floor_fall, term("suggest.under_already", lang), "–", lang)),
+                    Cell::text(move_text(upweight_rise, term("suggest.none_needed", lang), "–", lang)),
+                ]);
             }
-            let _ = writeln!(out, "  {}", term("suggest.the_falls_and_rises_are", lang));
+            d.table_with(
+                currency,
+                Layout {
+                    header: true,
+                    rule: false,
+                    columns: vec![Column::right(14), Column::right(24), Column::right(24), Column::right(26)],
+                },
+            );
+            d.para(term("suggest.the_falls_and_rises_are", lang));
         }
     }
 }
 
-fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
+fn outlook(d: &mut Document, s: &Suggestion, lang: Lang) {
     let Some(o) = &s.outlook else {
-        heading(out, term("suggest.n4_what_may_come_next", lang));
-        let _ = writeln!(out, "  {}", term("suggest.no_market_in_the_scenario_2", lang));
+        heading(d, term("suggest.n4_what_may_come_next", lang));
+        d.para(term("suggest.no_market_in_the_scenario_2", lang));
         return;
     };
     heading(
-        out,
+        d,
         &format!(
             "{} {} {}, {} {}, {} {})",
             term("suggest.n4_what_may_come_next_2", lang),
@@ -292,24 +310,26 @@ fn outlook(out: &mut String, s: &Suggestion, lang: Lang) {
         (term("suggest.expected_equity_share_in_3", lang), o.equity_share_3m, o.equity_share_3m_se),
         (term("suggest.expected_equity_share_in_12", lang), o.equity_share_12m, o.equity_share_12m_se),
     ];
-    let width = lines.iter().map(|(k, _, _)| k.chars().count()).max().unwrap_or(0);
     let none = format!(
         "({} {} {})",
         term("suggest.none_of_the", lang),
         number(o.paths as f64, 0, lang),
         term("suggest.paths", lang)
     );
+    let mut table = Table::new("suggest-outlook", "suggest-outlook", &["measure", "estimate", "spread"]);
     for (k, v, e) in lines {
         let spread = if v == 0.0 { none.clone() } else { se(e) };
-        let _ = writeln!(out, "  {k:<width$}  {:>8}  {spread}", pct(v));
+        table.push(vec![Cell::text(k), Cell::text(pct(v)), Cell::text(spread)]);
     }
-    let _ = writeln!(out, "  {}", term("suggest.is_the_monte_carlo_standard", lang));
-    let _ = writeln!(out, "  {}", term("suggest.the_odds_of_a_down", lang));
+    d.table_with(table, Layout::rows(&[Column::LEFT, Column::right(8), Column::LEFT]));
+    d.para(term("suggest.is_the_monte_carlo_standard", lang));
+    d.para(term("suggest.the_odds_of_a_down", lang));
 }
 
-fn definitions(out: &mut String, policy: &Policy, lang: Lang) {
+fn definitions(d: &mut Document, policy: &Policy, lang: Lang) {
     let pct = |x| percent(x, 0, lang);
-    let _ = writeln!(out);
+    d.indent(0);
+    d.gap();
     let text = term_with(
         "suggest.definitions",
         lang,
@@ -322,7 +342,7 @@ fn definitions(out: &mut String, policy: &Policy, lang: Lang) {
             ("target", &pct(policy.target)),
         ],
     );
-    let _ = writeln!(out, "{text}");
+    d.para(text);
 }
 
 fn capitalised(s: &str) -> String {

@@ -2,6 +2,8 @@
 //! month's smoothed probability of each regime, stacked, so a reader sees
 //! which months the fit calls a crisis.
 
+#![allow(clippy::disallowed_methods, reason = "a chart's axis labels")]
+
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;

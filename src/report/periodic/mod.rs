@@ -1,72 +1,22 @@
-//! The periodic risk report on paper: a [`RiskReport`] as a document of
-//! headings, paragraphs, tables and charts, written out once as Markdown
-//! and once as one self-contained HTML page (`html.rs`), so the two carry
-//! the same content. Tables are [`Table`]s, so the CSV files and a
-//! workbook are the same cells.
-
-mod html;
+//! The periodic risk report on paper: a [`RiskReport`] as a
+//! [`Document`] of headings, paragraphs, tables and charts, written out
+//! once as Markdown and once as one self-contained HTML page (the
+//! renderers of `report::document`), so the two carry the same content.
+//! Tables are [`Table`]s, so the CSV files and a workbook are the same
+//! cells.
 
 use std::fmt::Write as _;
 
 use chrono::Datelike;
 
-use super::chart::{self, Chart};
+use super::chart;
+use super::document::{self, Document};
 use super::i18n::{Lang, number, percent};
 use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use crate::error::Result;
 use crate::periodic::period::Kind;
 use crate::periodic::{Limit, Measure, Missing, Part, RiskReport, Status, Unit};
-
-pub use html::html;
-
-/// A chart with the file stem it is written under.
-#[derive(Debug, Clone)]
-pub struct NamedChart {
-    pub name: &'static str,
-    pub title: String,
-    pub chart: Chart,
-}
-
-/// One piece of the document; tables and charts by index.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Heading(u8, String),
-    Paragraph(String),
-    Table(usize),
-    Chart(usize),
-}
-
-/// The report laid out in `lang`: its blocks, the tables and the charts
-/// they point at.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub lang: Lang,
-    pub title: String,
-    pub blocks: Vec<Block>,
-    pub tables: Vec<Table>,
-    pub charts: Vec<NamedChart>,
-}
-
-impl Document {
-    fn heading(&mut self, level: u8, text: impl Into<String>) {
-        self.blocks.push(Block::Heading(level, text.into()));
-    }
-
-    fn para(&mut self, text: impl Into<String>) {
-        self.blocks.push(Block::Paragraph(text.into()));
-    }
-
-    fn table(&mut self, t: Table) {
-        self.blocks.push(Block::Table(self.tables.len()));
-        self.tables.push(t);
-    }
-
-    fn chart(&mut self, name: &'static str, title: String, chart: Chart) {
-        self.blocks.push(Block::Chart(self.charts.len()));
-        self.charts.push(NamedChart { name, title, chart });
-    }
-}
 
 /// The months' names by their keys in the catalogue's `periodic.month`.
 const MONTHS: [&str; 12] = [
@@ -199,8 +149,7 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
 /// A chart that cannot be drawn.
 pub fn document(r: &RiskReport, lang: Lang) -> Result<Document> {
     let title = format!("{} {}: {}", term("periodic.financial_risk_report", lang), r.period, r.scenario);
-    let mut d =
-        Document { lang, title: title.clone(), blocks: Vec::new(), tables: Vec::new(), charts: Vec::new() };
+    let mut d = Document::new(lang, title.clone());
     d.heading(1, title);
     d.para(format!(
         "{} {} ({} – {}). {} {}.",
@@ -744,45 +693,20 @@ fn model_beside_history(d: &mut Document, m: &crate::periodic::MethodSection) {
     }
 }
 
-/// The document as Markdown, charts linked as `<name>.png` beside it.
-pub fn markdown(d: &Document) -> String {
-    let mut out = String::new();
-    for block in &d.blocks {
-        match block {
-            Block::Heading(level, text) => {
-                out.push_str(&"#".repeat(usize::from(*level)));
-                out.push(' ');
-                out.push_str(text);
-                out.push_str("\n\n");
-            }
-            Block::Paragraph(text) => {
-                out.push_str(text);
-                out.push_str("\n\n");
-            }
-            Block::Table(i) => out.push_str(&markdown_table(&d.tables[*i], d.lang)),
-            Block::Chart(i) => {
-                let c = &d.charts[*i];
-                out.push_str(&format!("![{}]({}.png)\n\n", c.title, c.name));
-            }
-        }
-    }
-    out
+pub use document::markdown;
+
+/// The document as one self-contained HTML page, each status cell
+/// coloured by its words.
+pub fn html(d: &Document) -> String {
+    document::html_with(d, &|column, text| if column == "Status" { status_class(text, d.lang) } else { None })
 }
 
-fn markdown_table(table: &Table, lang: Lang) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("**{}**\n\n", table.title);
-    out.push_str(&format!("| {} |\n", table.columns.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
-    let align: Vec<&str> = (0..table.columns.len()).map(|i| if i == 0 { "---" } else { "--:" }).collect();
-    out.push_str(&format!("| {} |\n", align.join(" | ")));
-    for row in &table.rows {
-        out.push_str(&format!(
-            "| {} |\n",
-            row.iter().map(|c| esc(&c.display(lang))).collect::<Vec<_>>().join(" | ")
-        ));
-    }
-    out.push('\n');
-    out
+/// The CSS class of a status cell, from its words in `lang`.
+fn status_class(text: &str, lang: Lang) -> Option<&'static str> {
+    [(Status::Met, "met"), (Status::Partly, "partly"), (Status::NotMet, "notmet")]
+        .into_iter()
+        .find(|(s, _)| status_word(*s, lang) == text)
+        .map(|(_, class)| class)
 }
 
 /// Every file of the report, in the order written: report.html,
@@ -795,8 +719,8 @@ pub fn files(report: &RiskReport, lang: Lang) -> Result<(Vec<super::run::File>, 
         ("report.md".into(), markdown(&doc).into_bytes()),
         ("report.json".into(), super::summary::report(report, &doc.tables, lang).into_bytes()),
     ];
-    for t in &doc.tables {
-        files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
+    for (name, csv) in document::csv(&doc) {
+        files.push((name, csv.into_bytes()));
     }
     files.push(("report.xlsx".into(), super::workbook::workbook(&doc.tables, lang)?));
     for c in &doc.charts {
