@@ -110,7 +110,7 @@ fn main() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&file).expect("bench-w1.toml loads").scenario;
     let engine =
-        Engine::new(&scenario, Simulation { paths, ..scenario.simulation }).expect("W1 has a market");
+        Engine::new(&scenario.start(), Simulation { paths, ..scenario.simulation }).expect("W1 has a market");
 
     let floor = || {
         let t = Instant::now();
@@ -133,7 +133,7 @@ fn main() {
     let whole = || {
         let t = Instant::now();
         let outcome = engine.run(&|_| {});
-        black_box(summarize(&outcome, engine.start_value(), 120));
+        black_box(summarize(&outcome.paths, engine.start_value(), 120));
         t.elapsed().as_secs_f64()
     };
     floor();

@@ -8,9 +8,11 @@
 //! - [`calendar`]: month-end dates, below every other module;
 //! - [`error`]: the problems bad input raises, each naming its file,
 //!   place and key, and the library's error type;
+//! - [`lang`]: the language a text is written in (Swedish or English),
+//!   below the inputs that carry titles in both;
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
-//!   into types the engine can trust; it sits below the simulations and
-//!   imports only their plain input types;
+//!   into types the simulations can trust; it makes their [`start`] and
+//!   holds their plain input types, and no simulation imports it;
 //! - [`prices`]: daily price series from CSV files;
 //! - [`calibrate`]: the market model fitted to history (regimes by EM,
 //!   the short rate by AR(1) maximum likelihood);
@@ -22,6 +24,9 @@
 //!   day is written in, and the portable exponential;
 //! - [`rule`]: the dynamic risk principle, one implementation for replay
 //!   and Monte Carlo alike;
+//! - [`start`]: what a simulation starts from (holdings, history,
+//!   policy, market, settings), made by a scenario and adjusted only
+//!   through its named methods; the simulations take it, not the scenario;
 //! - [`replay`]: the rule applied day by day to a real price series;
 //! - [`debt`]: the Kommuninvest loan book, its key figures against the
 //!   finance policy, and its interest cost on the market's rate paths;
@@ -39,6 +44,8 @@
 //!   paired intervals for their differences;
 //! - [`periodic`]: the periodic risk report's figures, section by
 //!   section, each with its policy limit and whether it is met;
+//! - [`run`]: `pensionsim run`'s figures gathered from one scenario, the
+//!   Monte Carlo run, the outlooks and the crash replays;
 //! - [`report`]: terms in Swedish and English, number formats, charts.
 //!
 //! See ARCHITECTURE.md for the data flow and the invariants.
@@ -53,6 +60,7 @@ pub mod draws;
 pub mod engine;
 pub mod error;
 pub mod lanes;
+pub mod lang;
 pub mod liquidity;
 pub mod market;
 pub mod obligations;
@@ -62,7 +70,9 @@ pub mod replay;
 pub mod report;
 pub mod rng;
 pub mod rule;
+pub mod run;
 pub mod scenario;
+pub mod start;
 pub mod stats;
 pub mod stress;
 pub mod suggest;

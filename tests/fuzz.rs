@@ -144,12 +144,13 @@ fn check_scenario(text: String) -> Verdict {
 fn pipeline(s: &Scenario) -> std::result::Result<(), String> {
     non_finite("the position", &format!("{:?}", s.managed().position()))?;
     let simulation = Simulation { paths: 8, seed: 1, horizon_months: 12 };
-    if let Some(engine) = Engine::new(s, simulation) {
+    let start = s.start();
+    if let Some(engine) = Engine::new(&start, simulation) {
         let outcome = engine.run(&|_| {});
         non_finite("the engine's paths", &format!("{:?}", outcome.paths))?;
     }
-    if s.obligations.is_some() && s.market.is_some() {
-        let o = pensionsim::obligations::outlook(s, simulation, &|_| {});
+    if let (Some(obligations), Some(_)) = (s.obligations.as_ref(), s.market.as_ref()) {
+        let o = pensionsim::obligations::outlook(&start, obligations, simulation, &|_| {});
         non_finite("the obligation outlook", &format!("{o:?}"))?;
     }
     Ok(())

@@ -29,6 +29,11 @@
 //! points a year. `[market.long_run]` states the long-run returns instead
 //! and shifts every regime's drift to meet them (docs/market-model.md).
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "calibration fits the model to history once; its figures are estimates, not a path's bits"
+)]
+
 pub mod ar1;
 pub mod switching;
 
@@ -43,7 +48,7 @@ use ndarray::{Array2, Axis};
 use serde_json::{Value, json};
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-use crate::calendar::month_end;
+use crate::calendar::{month_end, months_between};
 use crate::market::MarketModel;
 use crate::market::implied::month_ends;
 use ar1::Ar1Fit;
@@ -161,10 +166,6 @@ fn error(key: &str, expected: impl Into<String>, found: impl Into<String>) -> Ca
 pub fn month_end_values(dates: &[NaiveDate], values: &[f64]) -> Vec<(NaiveDate, f64)> {
     let (dates, values) = month_ends(dates, values);
     dates.into_iter().map(month_end).zip(values).collect()
-}
-
-fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
-    (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
 }
 
 /// A series' month ends within the period, with no month missing.

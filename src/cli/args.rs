@@ -59,17 +59,104 @@ pub enum Command {
     Calibrate(CalibrateArgs),
 }
 
+/// The scenario a command reads.
 #[derive(Debug, Args)]
+pub struct ScenarioFile {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+}
+
+/// A `[variant.NAME]` to merge over the scenario.
+#[derive(Debug, Args)]
+pub struct Variant {
+    /// A `[variant.NAME]` of the scenario to merge over it first.
+    #[arg(long)]
+    pub variant: Option<String>,
+}
+
+/// The Monte Carlo run's paths.
+#[derive(Debug, Args)]
+pub struct Paths {
+    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
+    #[arg(long)]
+    pub paths: Option<usize>,
+}
+
+/// The random streams' seed.
+#[derive(Debug, Args)]
+pub struct Seed {
+    /// Seed of the random streams [default: the scenario's [simulation] seed]
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// The scenario's `[simulation]` as the command line overrides it.
+#[derive(Debug, Args)]
+pub struct Overrides {
+    #[command(flatten)]
+    pub paths: Paths,
+    #[command(flatten)]
+    pub seed: Seed,
+    /// Months to simulate [default: the scenario's [simulation] horizon_months]
+    #[arg(long)]
+    pub horizon_months: Option<usize>,
+}
+
+/// The worker threads everything the command computes runs on.
+#[derive(Debug, Args)]
+pub struct Threads {
+    /// Worker threads [default: one per core]; results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Where the files go and the language of what is printed and drawn. Each
+/// command sets `--out`'s default, and its own help where this one's is
+/// too general (`mut_arg`).
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Folder for the results.
+    #[arg(long, required = false)]
+    pub out: PathBuf,
+    /// Language of the printout and charts: sv or en.
+    #[arg(long, default_value = "en")]
+    pub lang: Lang,
+}
+
+/// The columns of a CSV of dated values.
+#[derive(Debug, Args)]
+pub struct Columns {
+    /// Column holding the date (YYYY-MM-DD).
+    #[arg(long, default_value = "date")]
+    pub date_col: String,
+    /// Column holding the price.
+    #[arg(long, default_value = "close")]
+    pub price_col: String,
+}
+
+/// The deposit search of an `[obligations]` scenario.
+#[derive(Debug, Args)]
+pub struct SearchPaths {
+    /// Paths of the deposit search of an [obligations] scenario, at most --paths [default: 2000, or --paths if fewer] (0: no search).
+    #[arg(long)]
+    pub search_paths: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    mut_arg("date_col", |a| a.help("Column holding the date (YYYY-MM-DD), in every file")),
+    mut_arg("price_col", |a| a.help("Column holding the value, where a --series names none")),
+    mut_arg("out", |a| a
+        .default_value("out/calibrate")
+        .help("Folder for market.toml, calibration.json and regimes.svg/.png (replaced whole)")),
+    mut_arg("lang", |a| a.help("Language of the printout and the chart: sv or en")),
+)]
 pub struct CalibrateArgs {
     /// A series to fit, repeated: FACTOR=CSV or FACTOR=CSV:COLUMN, FACTOR one of swedish_equity, global_equity, sek_per_usd (index or price levels), short_rate (% a year), inflation (a price index); daily, monthly or (inflation) yearly.
     #[arg(long = "series", value_name = "FACTOR=CSV[:COLUMN]", required = true)]
     pub series: Vec<String>,
-    /// Column holding the date (YYYY-MM-DD), in every file.
-    #[arg(long, default_value = "date")]
-    pub date_col: String,
-    /// Column holding the value, where a --series names none.
-    #[arg(long, default_value = "close")]
-    pub price_col: String,
+    #[command(flatten)]
+    pub columns: Columns,
     /// First month end to fit [default: the first all series share]
     #[arg(long)]
     pub from: Option<NaiveDate>,
@@ -94,18 +181,14 @@ pub struct CalibrateArgs {
     /// Seed of the EM's random starts.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Folder for market.toml, calibration.json and regimes.svg/.png (replaced whole).
-    #[arg(long, default_value = "out/calibrate")]
-    pub out: PathBuf,
-    /// Language of the printout and the chart: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub file: ScenarioFile,
     /// The reporting period: a tertial (2025T1 January-April, 2025T2 May-August, 2025T3 September-December) or a quarter (2025Q1 to 2025Q4); it must contain the valuation date.
     #[arg(long)]
     pub period: pensionsim::periodic::Period,
@@ -115,15 +198,12 @@ pub struct ReportArgs {
     /// Language of the report: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
-    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
-    #[arg(long)]
-    pub paths: Option<usize>,
-    /// Seed of the random streams [default: the scenario's [simulation] seed]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]; results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub paths: Paths,
+    #[command(flatten)]
+    pub seed: Seed,
+    #[command(flatten)]
+    pub threads: Threads,
     /// Parts the report must have, comma-separated: risk, stress, obligations, debt, liquidity, comparison, or all; a requested part the scenario cannot feed is an error (exit 2) naming the section it lacks [default: none required: a part the scenario cannot feed is left out and said so]
     #[arg(long, value_delimiter = ',', value_name = "PARTS")]
     pub require: Vec<ReportPart>,
@@ -142,51 +222,46 @@ pub enum ReportPart {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("scenario", |a| a.help("The scenario file (TOML): the portfolio, the policy, the market, and optionally [[strategy]] tables")),
+    mut_arg("out", |a| a.default_value("out/compare").help("Folder for compare.json, compare.csv and the charts")),
+    mut_arg("search_paths", |a| a.help("Paths of that deposit search, at most the obligation paths")),
+)]
 pub struct CompareArgs {
-    /// The scenario file (TOML): the portfolio, the policy, the market, and
-    /// optionally [[strategy]] tables.
-    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub file: ScenarioFile,
     /// A TOML file of [[strategy]] tables, instead of the scenario's [default: the scenario's, or the default set of 16]
     #[arg(long)]
     pub strategies: Option<PathBuf>,
-    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
-    #[arg(long)]
-    pub paths: Option<usize>,
-    /// Seed of the random streams [default: the scenario's [simulation] seed]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Months to simulate [default: the scenario's [simulation] horizon_months]
-    #[arg(long)]
-    pub horizon_months: Option<usize>,
-    /// Worker threads [default: one per core]; results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub threads: Threads,
     /// The figure to rank by, best first (a key of compare.json's metrics,
     /// e.g. p_breach_horizon, trades_per_year, cost_of_protection).
     #[arg(long, default_value = "mean_annual_return")]
     pub rank_by: String,
-    /// Folder for compare.json, compare.csv and the charts.
-    #[arg(long, default_value = "out/compare")]
-    pub out: PathBuf,
-    /// Language of the printout and charts: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub output: Output,
     /// Paths of the probability of 100 % consolidation by the target year, for a scenario with [obligations] [default: 2000, at most --paths]; 0: none.
     #[arg(long)]
     pub obligation_paths: Option<usize>,
     /// Also search, strategy by strategy, the deposit a year that reaches 100 % by the target year with 75 % probability (slow).
     #[arg(long)]
     pub deposits: bool,
-    /// Paths of that deposit search, at most the obligation paths.
-    #[arg(long, default_value_t = pensionsim::obligations::DEFAULT_SEARCH_PATHS)]
-    pub search_paths: usize,
+    #[command(flatten)]
+    pub search: SearchPaths,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("scenario", |a| a.help("The scenario file (TOML): the policy, the market, and the portfolio unless --holdings and --history replace it")),
+    mut_arg("seed", |a| a.help("Seed of the outlook's random streams [default: the scenario's [simulation] seed]")),
+    mut_arg("out", |a| a.default_value("out/suggest").help("Folder for suggest.json and suggest.svg/.png")),
+)]
 pub struct SuggestArgs {
-    /// The scenario file (TOML): the policy, the market, and the portfolio
-    /// unless --holdings and --history replace it.
-    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub file: ScenarioFile,
     /// Today's holdings: CSV with columns asset_class,holding_mkr, a row for
     /// each of the scenario's asset classes.
     #[arg(long)]
@@ -201,76 +276,59 @@ pub struct SuggestArgs {
     /// Paths of the 12-month outlook.
     #[arg(long, default_value_t = pensionsim::suggest::DEFAULT_PATHS)]
     pub paths: usize,
-    /// Seed of the outlook's random streams [default: the scenario's [simulation] seed]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Folder for suggest.json and suggest.svg/.png.
-    #[arg(long, default_value = "out/suggest")]
-    pub out: PathBuf,
-    /// Language of the printout and chart: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub seed: Seed,
+    #[command(flatten)]
+    pub threads: Threads,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// A `[variant.NAME]` of the scenario to merge over it first.
-    #[arg(long)]
-    pub variant: Option<String>,
+    #[command(flatten)]
+    pub file: ScenarioFile,
+    #[command(flatten)]
+    pub variant: Variant,
     /// Language of the printed position: sv or en.
     #[arg(long, default_value = "en")]
     pub lang: Lang,
 }
 
 #[derive(Debug, Args)]
+#[command(mut_arg("out", |a| a.default_value("out/run")))]
 pub struct RunArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// A `[variant.NAME]` of the scenario to merge over it first.
-    #[arg(long)]
-    pub variant: Option<String>,
-    /// Number of Monte Carlo paths [default: the scenario's [simulation] paths]
-    #[arg(long)]
-    pub paths: Option<usize>,
-    /// Seed of the random streams [default: the scenario's [simulation] seed]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Months to simulate [default: the scenario's [simulation] horizon_months]
-    #[arg(long)]
-    pub horizon_months: Option<usize>,
-    /// Worker threads [default: one per core]; results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub file: ScenarioFile,
+    #[command(flatten)]
+    pub variant: Variant,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(flatten)]
+    pub threads: Threads,
     /// Daily index series for the historical crashes [default: data/djia_daily_1885_2023.csv in the current folder, else in the scenario's folder or the nearest folder above it that has one]
     #[arg(long)]
     pub prices: Option<PathBuf>,
     /// Annual rate fixed income earns during the crashes.
     #[arg(long, default_value_t = 0.02)]
     pub fi_rate: f64,
-    /// Folder for the results.
-    #[arg(long, default_value = "out/run")]
-    pub out: PathBuf,
-    /// Language of the printout and charts: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
-    /// Paths of the deposit search of an [obligations] scenario, at most --paths [default: 2000, or --paths if fewer] (0: no search).
-    #[arg(long)]
-    pub search_paths: Option<usize>,
+    #[command(flatten)]
+    pub output: Output,
+    #[command(flatten)]
+    pub search: SearchPaths,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("out", |a| a.default_value("out/replay").help("Folder for replay.csv, summary.json and chart.svg/.png")),
+    mut_arg("lang", |a| a.help("Language of the printout and chart: sv or en")),
+)]
 pub struct ReplayArgs {
     /// Daily price series (CSV with a header row).
     #[arg(long)]
     pub prices: PathBuf,
-    /// Column holding the date (YYYY-MM-DD).
-    #[arg(long, default_value = "date")]
-    pub date_col: String,
-    /// Column holding the price.
-    #[arg(long, default_value = "close")]
-    pub price_col: String,
+    #[command(flatten)]
+    pub columns: Columns,
     /// Set up the portfolio at the close of the first trading day on or after this date.
     #[arg(long)]
     pub from: Option<NaiveDate>,
@@ -298,22 +356,22 @@ pub struct ReplayArgs {
     /// Take the rule's parameters from this scenario's [policy] [default: the rule document's defaults]
     #[arg(long)]
     pub scenario: Option<PathBuf>,
-    /// Folder for replay.csv, summary.json and chart.svg/.png.
-    #[arg(long, default_value = "out/replay")]
-    pub out: PathBuf,
     /// Also print every trading day.
     #[arg(long)]
     pub daily: bool,
-    /// Language of the printout and chart: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("scenario", |a| a.help("The scenario file (TOML): the portfolio, its month-end history, the policy and the market")),
+    mut_arg("seed", |a| a.help("Seed of the Monte Carlo runs [default: the scenario's [simulation] seed]")),
+    mut_arg("out", |a| a.default_value("out/stress").help("Folder for stress.json, stress.csv and a chart per stress")),
+)]
 pub struct StressArgs {
-    /// The scenario file (TOML): the portfolio, its month-end history, the
-    /// policy and the market.
-    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub file: ScenarioFile,
     /// A stress file or a folder of them; repeat for more [default: the
     /// folder `stress/` beside the scenario]
     #[arg(long = "stress")]
@@ -321,13 +379,10 @@ pub struct StressArgs {
     /// Paths of each conditional stress's Monte Carlo run.
     #[arg(long, default_value_t = pensionsim::suggest::DEFAULT_PATHS)]
     pub paths: usize,
-    /// Seed of the Monte Carlo runs [default: the scenario's [simulation] seed]
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Folder for stress.json, stress.csv and a chart per stress.
-    #[arg(long, default_value = "out/stress")]
-    pub out: PathBuf,
-    /// Language of the printout and charts: sv or en.
-    #[arg(long, default_value = "en")]
-    pub lang: Lang,
+    #[command(flatten)]
+    pub seed: Seed,
+    #[command(flatten)]
+    pub threads: Threads,
+    #[command(flatten)]
+    pub output: Output,
 }

@@ -142,11 +142,7 @@ pub fn consolidation(
 ) -> Option<Consolidation> {
     let ob = scenario.obligations.as_ref()?;
     scenario.market.as_ref()?;
-    let with_policy = |policy| {
-        let mut variant = scenario.clone();
-        variant.policy = policy;
-        variant
-    };
+    let start = scenario.start();
     // Each path's indicator of 100 % or more, a computable strategy.
     let mut hits: Vec<Option<Vec<f64>>> = Vec::with_capacity(strategies.len());
     let mut searched = Vec::with_capacity(strategies.len());
@@ -156,11 +152,11 @@ pub fn consolidation(
             searched.push(None);
             continue;
         };
-        let variant = with_policy(policy);
-        let ratios = ratios_at_target(&variant, paths, seed, progress)?;
+        let variant = start.clone().with_policy(policy);
+        let ratios = ratios_at_target(&variant, ob, paths, seed, progress)?;
         hits.push(Some(ratios.iter().map(|r| if *r >= 1.0 { 1.0 } else { 0.0 }).collect()));
         searched.push(match deposit_paths {
-            Some(n) => Some(solve_deposits(&variant, n, seed, &[DEPOSIT_PROBABILITY])?),
+            Some(n) => Some(solve_deposits(&variant, ob, n, seed, &[DEPOSIT_PROBABILITY])?),
             None => None,
         });
     }

@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::Comparison;
 use crate::engine::PathSummary;
 use crate::rng::path_rng;
-use crate::stats::{mean_se, quantile_sorted};
+use crate::stats::{mean_se, quantile_sorted, quantile_unsorted};
 
 /// Paired bootstrap resamples for the intervals of statistics that are not means.
 pub const RESAMPLES: usize = 200;
@@ -102,6 +102,10 @@ impl Figure {
     }
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised return, with no portable powf"
+)]
 fn annual(p: &PathSummary, c: &Ctx) -> f64 {
     (p.final_value / c.start_value).powf(1.0 / c.years) - 1.0
 }
@@ -110,8 +114,8 @@ fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
-/// The `p` quantile (type 7) of the figures `f` of the paths at `idx`
-/// that have one.
+/// The `p` quantile (type 7, `stats::quantile_unsorted`) of the figures
+/// `f` of the paths at `idx` that have one.
 fn quantile_of(
     paths: &[PathSummary],
     idx: &[u32],
@@ -121,19 +125,6 @@ fn quantile_of(
     let mut xs: Vec<f64> = idx.iter().filter_map(|&i| f(&paths[i as usize])).collect();
     let q = quantile_unsorted(&mut xs, p)?;
     q.is_finite().then_some(q)
-}
-
-/// The `p` quantile (type 7, as [`quantile_sorted`]) of `xs`, which is
-/// reordered: two selections instead of a sort.
-fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    let h = (xs.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let (_, &mut below, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
-    let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
-    Some(below + (h - lo as f64) * (next - below))
 }
 
 /// Share of the paths at `idx` where `when` holds that also have `then`.
@@ -168,6 +159,10 @@ fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
 }
 
 /// Every figure of the comparison, in report order.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised real return, with no portable powf"
+)]
 pub fn metrics() -> Vec<Metric> {
     let mean =
         |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };

@@ -12,6 +12,7 @@
 //! `rule::Managed`; the other strategies are in [`steer`].
 
 pub mod consolidation;
+mod gather;
 pub mod metrics;
 pub mod steer;
 pub mod strategy;
@@ -20,8 +21,9 @@ use crate::engine::{Engine, PathSummary, Steer, SteerFactory};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, Simulation};
 
+pub use gather::{CompareResults, Settings, gather};
 pub use metrics::{Figure, Metric, Unit, evaluate, metrics};
-pub use strategy::{Cushion, Kind, Strategy, default_set, parse};
+pub use strategy::{Cushion, Kind, Strategy, choose, default_set, parse};
 
 /// The paths of every strategy.
 #[derive(Debug, Clone)]
@@ -58,11 +60,11 @@ pub fn simulate(
         return Err(Error::Usage("no strategy to compare".into()));
     }
     // Every strategy is measured at month ends against the scenario's floor.
-    let yardstick = crate::engine::Yardstick::of(scenario);
-    let base = Engine::new(scenario, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
+    let start = scenario.start();
+    let yardstick = crate::engine::Yardstick::of(&start);
+    let base = Engine::new(&start, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
     let engine_for = |policy| {
-        let mut variant = scenario.clone();
-        variant.policy = policy;
+        let variant = start.clone().with_policy(policy);
         Engine::new(&variant, simulation).map(|e| e.with_yardstick(yardstick.clone())).ok_or_else(no_market)
     };
 

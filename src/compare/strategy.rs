@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::LazyLock;
 
 use serde::Serialize;
 use toml::de::DeTable;
@@ -14,6 +15,8 @@ use toml::de::DeTable;
 use crate::engine::Check;
 use crate::error::{Error, Location, Problem, Result, line_column};
 use crate::rule::Policy;
+use crate::scenario::Source;
+use crate::scenario::raw::{PolicyFile, keys};
 use crate::scenario::spans::SpanIndex;
 
 /// One strategy: a name and how it steers the portfolio.
@@ -77,20 +80,12 @@ impl Kind {
 }
 
 const KINDS: &[&str] = &["rule", "static", "buy_and_hold", "cppi", "tipp"];
-const RULE_KEYS: &[&str] = &[
-    "max_drawdown",
-    "window_months",
-    "equity_stress",
-    "fixed_income_stress",
-    "buffer",
-    "cap",
-    "target",
-    "down_headroom",
-    "up_band",
-    "up_headroom",
-    "cost_bps",
-    "check",
-];
+/// A rule strategy's keys: the scenario's `[policy]` keys, read from its
+/// type, but `flow_adjusted_high` (a comparison carries no flows), and
+/// `check`.
+pub(super) static RULE_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    keys::<PolicyFile>().iter().copied().filter(|k| *k != "flow_adjusted_high").chain(["check"]).collect()
+});
 const STATIC_KEYS: &[&str] = &["equity_share", "cost_bps"];
 const CUSHION_KEYS: &[&str] = &["floor", "multiplier", "cap", "band", "cost_bps", "check"];
 
@@ -142,6 +137,19 @@ pub fn default_set(base: &Policy) -> Vec<Strategy> {
         Strategy { name: "cppi-80x4".into(), kind: Kind::Cppi(cushion(Check::Daily)) },
         Strategy { name: "tipp-80x4".into(), kind: Kind::Tipp(cushion(Check::Daily)) },
     ]
+}
+
+/// The strategies a comparison runs: `file`'s `[[strategy]]` tables when
+/// a strategies file is given, else the scenario's own, else the default
+/// set; both texts as read once by the caller.
+///
+/// # Errors
+/// Every problem of the tables, as [`parse`] reports them.
+pub fn choose(scenario: &Source, file: Option<&Source>, base: &Policy) -> Result<Vec<Strategy>> {
+    Ok(match file {
+        Some(f) => parse(&f.path, &f.text, base, true)?.unwrap_or_default(),
+        None => parse(&scenario.path, &scenario.text, base, false)?.unwrap_or_else(|| default_set(base)),
+    })
 }
 
 /// The `[[strategy]]` tables of `text` (read from `path`), each rule
@@ -310,7 +318,7 @@ impl Cx<'_> {
             }
         };
         let allowed: &[&str] = match kind {
-            Some("rule") => RULE_KEYS,
+            Some("rule") => &RULE_KEYS,
             Some("static") => STATIC_KEYS,
             Some("cppi" | "tipp") => CUSHION_KEYS,
             _ => &[],
@@ -354,7 +362,8 @@ impl Cx<'_> {
                             "down_headroom" => &mut p.down_headroom,
                             "up_band" => &mut p.up_band,
                             "up_headroom" => &mut p.up_headroom,
-                            _ => &mut p.cost_bps,
+                            "cost_bps" => &mut p.cost_bps,
+                            other => unreachable!("a policy key a rule strategy does not set: {other}"),
                         };
                         *field = x;
                     }

@@ -2,6 +2,8 @@
 //! intervals against differences known exactly or in closed form, and
 //! the strategies that are not the rule against their defining property.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::metrics::Z95;
@@ -142,7 +144,7 @@ fn the_paired_interval_covers_the_closed_form_difference_of_two_static_mixes() {
     let set = vec![mix("40/60", 0.40), mix("70/30", 0.70)];
     let c = simulate(&s, &set, sim(4000, months), &|_| {}).unwrap();
     let figures = evaluate(&c);
-    let h = Engine::new(&s, sim(1, months)).unwrap().start_holdings().clone();
+    let h = Engine::new(&s.start(), sim(1, months)).unwrap().start_holdings().clone();
     let (e, f) = (h.equity_value(), h.fixed_income_value());
     let truth = expected_static(0.70, e, f, months) - expected_static(0.40, e, f, months);
     let d = figures[1][key("final_value_mean")];
@@ -194,11 +196,7 @@ fn the_figures_that_are_the_engines_agree_with_its_statistics() {
     let c = simulate(&s, &set[..3], sim(400, 72), &|_| {}).unwrap();
     let figures = evaluate(&c);
     for (i, paths) in c.paths.iter().enumerate() {
-        let outcome = crate::engine::Outcome {
-            paths: paths.clone(),
-            months: crate::stats::MonthHistograms::new(1, c.start_value),
-        };
-        let st = crate::stats::summarize(&outcome, c.start_value, 72);
+        let st = crate::stats::summarize(paths, c.start_value, 72);
         let f = |k: &str| figures[i][key(k)].value.unwrap();
         let close =
             |a: f64, b: f64, k: &str| assert!((a - b).abs() <= 1e-12 * (1.0 + b.abs()), "{k}: {a} vs {b}");
@@ -546,13 +544,21 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
     let set =
         vec![Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } }];
     let c = consolidation::consolidation(&s, &set, 300, 11, None, &|_| {}).unwrap();
-    let o = crate::obligations::outlook(&s, Simulation { seed: 11, ..sim(300, 12) }, &|_| {}).unwrap();
+    let o = crate::obligations::outlook(
+        &s.start(),
+        s.obligations.as_ref().unwrap(),
+        Simulation { seed: 11, ..sim(300, 12) },
+        &|_| {},
+    )
+    .unwrap();
     assert!(o.horizon_year > o.target_year, "the outlook runs past the target");
     let f = c.strategies[0].p_full_at_target.unwrap();
     assert_eq!(f.value, Some(o.p_full_at_target));
     assert_eq!(f.se, Some(o.p_full_at_target_se));
     // Every path's ratio, bit for bit: the same quantiles and mean.
-    let mut ratios = crate::obligations::ratios_at_target(&s, 300, 11, &|_| {}).unwrap();
+    let mut ratios =
+        crate::obligations::ratios_at_target(&s.start(), s.obligations.as_ref().unwrap(), 300, 11, &|_| {})
+            .unwrap();
     let target = o.years.iter().position(|y| y.year == ob.target_year).unwrap();
     assert_eq!(crate::stats::Distribution::of(&mut ratios), o.years[target].ratio);
 }
@@ -567,9 +573,9 @@ fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
         Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
     ];
     let c = consolidation::consolidation(&s, &set, 300, 5, Some(200), &|_| {}).unwrap();
-    let mut variant = s.clone();
-    variant.policy = policy;
-    let direct = crate::obligations::solve_deposits(&variant, 200, 5, &[0.75]).unwrap();
+    let variant = s.start().with_policy(policy);
+    let ob = s.obligations.as_ref().unwrap();
+    let direct = crate::obligations::solve_deposits(&variant, ob, 200, 5, &[0.75]).unwrap();
     let d = c.strategies[1].deposits.unwrap();
     assert_eq!(d.yearly, direct.answers[0].yearly);
     assert!(d.achieved.unwrap() >= 0.75);
@@ -579,4 +585,33 @@ fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
     assert_eq!(c.strategies[2].deposits, None);
     let setting = c.deposit_search.unwrap();
     assert_eq!((setting.probability, setting.paths, setting.last_year), (0.75, 200, 2040));
+}
+
+/// A rule strategy sets every key of the scenario's `[policy]` a
+/// comparison uses, each to its own field: a key added to the policy is
+/// one a strategy reads.
+#[test]
+fn a_rule_strategy_sets_every_policy_key() {
+    let want = Policy {
+        max_drawdown: 0.25,
+        window_months: 36,
+        equity_stress: 0.3,
+        fixed_income_stress: 0.01,
+        buffer: 0.01,
+        cap: 0.7,
+        target: 0.6,
+        down_headroom: 0.06,
+        up_band: 0.04,
+        up_headroom: 0.03,
+        cost_bps: 12.0,
+        ..Policy::DOCUMENT_DEFAULTS
+    };
+    assert_eq!(want.check(), Vec::new());
+    let values = toml::Table::try_from(want).unwrap();
+    let mut text = String::from("[[strategy]]\nname = \"all\"\nkind = \"rule\"\ncheck = \"monthly\"\n");
+    for key in strategy::RULE_KEYS.iter().filter(|k| **k != "check") {
+        text.push_str(&format!("{key} = {}\n", values[*key]));
+    }
+    let list = parse(Path::new("s.toml"), &text, &Policy::DOCUMENT_DEFAULTS, true).unwrap().unwrap();
+    assert_eq!(list[0].kind, Kind::Rule { policy: want, check: Check::Monthly });
 }

@@ -34,6 +34,9 @@ use crate::calendar::month_end;
 pub const DAYS_PER_YEAR: f64 = 365.0;
 /// Floating loans reset every this many months (3-month STIBOR).
 pub const RESET_MONTHS: u32 = 3;
+/// Years in the maturity profile the reports show (the last bucket holds
+/// the rest): [`Book::maturity_profile`]`(PROFILE_YEARS)`.
+pub const PROFILE_YEARS: usize = 6;
 
 /// How a loan's rate is set.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -37,14 +37,13 @@
 
 use rayon::prelude::*;
 
-use crate::draws::{GroupStreams, PathStream};
+use crate::draws::MonthDraws;
 use crate::lanes::{LANES, Real, Wide};
-use crate::market::{
-    Clock, Coefficients, DayConstants, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY, Shock,
-};
+use crate::market::{DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
-use crate::scenario::{Scenario, Simulation};
+use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
+pub use crate::stats::{Outcome, PathSummary};
 
 /// Paths a block: the unit of parallel work and of progress reports (a
 /// multiple of [`LANES`]).
@@ -61,57 +60,6 @@ pub const CRASH_FALL: f64 = 0.10;
 pub const REAL_RETURN_TARGET: f64 = 0.035;
 const ROLLING_MONTHS: usize = 60;
 
-/// What one path leaves behind.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PathSummary {
-    pub final_value: f64,
-    /// Value at the end of month 12 (the final value for shorter horizons).
-    pub value_12m: f64,
-    /// Month (0-based) of the first day under the floor.
-    pub first_breach_month: Option<u32>,
-    /// Deepest breach `(F - V) / F`.
-    pub worst_breach: f64,
-    pub downweights: u32,
-    pub upweights: u32,
-    pub traded: f64,
-    pub costs: f64,
-    pub max_drawdown: f64,
-    pub min_margin: f64,
-    /// Equity share under 10 % for 12 month-ends or more in a row after a
-    /// down-weighting.
-    pub cash_lock: bool,
-    /// Whether the path down-weighted at all.
-    pub downweighted: bool,
-    /// Month (0-based) of the first down-weighting.
-    pub first_downweight_month: Option<u32>,
-    /// Equity share at the end of month 3 and month 12 (the final share
-    /// for shorter horizons).
-    pub equity_share_3m: f64,
-    pub equity_share_12m: f64,
-    /// Months from the first down-weighting until the equity share is back
-    /// at its level before it (or at the most the rule's up-weighting can
-    /// reach, target less headroom, if that is lower).
-    pub months_to_rebuild: Option<u32>,
-    /// Rolling five-year windows ending in this path's month-ends, and how
-    /// many of them earned at least the real-return target.
-    pub rolling_windows: u32,
-    pub rolling_hits: u32,
-    /// Log of the price index at the horizon (zero at the start), for
-    /// real returns.
-    pub final_log_price_index: f64,
-    /// Month (0-based) of the first crash: the first month-end value at
-    /// least [`CRASH_FALL`] below the highest month-end value before it
-    /// (the start value counts).
-    pub crash_month: Option<u32>,
-    /// Months from the crash's month-end to the first month-end value at
-    /// or above that earlier high; `None` if it did not come back within
-    /// the horizon (or there was no crash).
-    pub months_to_recover: Option<u32>,
-    /// Month (0-based) of the first month-end whose value is under the
-    /// engine's [`Yardstick`] floor, when it has one.
-    pub yardstick_breach_month: Option<u32>,
-}
-
 /// A floor every strategy of a comparison can be measured against at its
 /// month ends: `(1 - max_drawdown)` times the highest of the window's
 /// month-end values, the path's own month-end values pushed in as they
@@ -123,10 +71,10 @@ pub struct Yardstick {
 }
 
 impl Yardstick {
-    /// The scenario's floor: its policy's largest fall over its window,
+    /// The start's floor: its policy's largest fall over its window,
     /// starting from its history.
-    pub fn of(scenario: &Scenario) -> Yardstick {
-        Yardstick { max_drawdown: scenario.policy.max_drawdown, window: scenario.window() }
+    pub fn of(start: &Start) -> Yardstick {
+        Yardstick { max_drawdown: start.policy().max_drawdown, window: start.window() }
     }
 
     /// The floor as a share of the high, `1 - dd`, as `Policy::floor_share`.
@@ -151,14 +99,6 @@ pub struct Engine {
 }
 
 pub(crate) use crate::draws::Vectors;
-
-/// The run's raw result: a summary a path, in path order, and the
-/// month-end distributions.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub paths: Vec<PathSummary>,
-    pub months: MonthHistograms,
-}
 
 /// Money moved into or out of every path's portfolio at month boundaries,
 /// and the month-ends a run keeps for each path (the pension obligation's
@@ -300,12 +240,13 @@ fn available_memory() -> Option<u128> {
 }
 
 impl Engine {
-    /// An engine for `scenario` with `simulation`'s paths, seed and horizon;
-    /// `None` when the scenario has no `[market]`.
-    pub fn new(scenario: &Scenario, simulation: Simulation) -> Option<Engine> {
-        let model = scenario.market.clone()?;
-        let factors = scenario.equity_factors()?;
-        let fund = scenario.managed();
+    /// An engine from `start` (its holdings, history, policy and market)
+    /// with `simulation`'s paths, seed and horizon; `None` when the start
+    /// has no market.
+    pub fn new(start: &Start, simulation: Simulation) -> Option<Engine> {
+        let model = start.market()?.clone();
+        let factors = start.equity_factors()?;
+        let fund = start.managed();
         let h = fund.holdings();
         let (mut equity, mut mix) = ([0.0; 2], [0.0; 2]);
         for ((amount, weight), factor) in h.equity.iter().zip(&h.equity_mix).zip(&factors) {
@@ -319,7 +260,7 @@ impl Engine {
             equity_mix: mix.to_vec(),
             fixed_income_mix: vec![1.0],
         };
-        let policy = scenario.policy;
+        let policy = start.policy();
         let prototype = Managed::new(policy, buckets, fund.window().clone());
         Some(Engine {
             kernels: model.kernels(),
@@ -558,9 +499,7 @@ impl Engine {
         let horizon = self.simulation.horizon_months;
         let live = out.len();
         // Lanes past the live paths repeat the last one and are not counted.
-        let mut streams =
-            GroupStreams::from_fn(|i| PathStream::new(self.simulation.seed, first + i.min(live - 1) as u64));
-        let mut clocks: [Clock; LANES] = [model.start_clock(); LANES];
+        let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
         let mut rates = Rates::<Wide>::start(model);
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
@@ -589,8 +528,6 @@ impl Engine {
         }
 
         let zero = Wide::splat(0.0);
-        let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
-        let mut normals = Vec::with_capacity(6 * days);
         let mut returns =
             vec![DayReturns { swedish_equity: zero, global_equity: zero, fixed_income: zero }; days];
         let mut day_count = 0;
@@ -604,21 +541,18 @@ impl Engine {
             }
             // A month's draws (each lane's stream in its own order), then
             // the month's days on the whole group.
-            month_draws::<PLAIN>(
-                model,
-                &self.kernels,
-                month,
-                &mut clocks,
-                &mut streams,
-                &mut normals,
-                &mut draws,
-            );
-            // The month's market first: its returns do not depend on the
-            // portfolio, and a loop of market arithmetic alone keeps the
-            // processor's pipelines full.
-            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
-            for (d, r) in draws.iter().zip(returns.iter_mut()) {
-                *r = d.apply::<PLAIN>(&mut rates, &coefficients, &constants, model, day_count);
+            draws.next::<PLAIN>(model, &self.kernels, month);
+            let coefficients = draws.coefficients(&self.kernels);
+            for (d, r) in draws.days().iter().zip(returns.iter_mut()) {
+                *r = rates.apply::<PLAIN>(
+                    &coefficients,
+                    &constants,
+                    model,
+                    day_count,
+                    d.n,
+                    d.inflation,
+                    d.spread,
+                );
                 day_count += 1;
             }
             for (day, r) in returns.iter().enumerate() {
@@ -720,82 +654,6 @@ impl Engine {
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
             *slot = book.finish(horizon, log_index);
         }
-    }
-}
-
-/// A month's draws for a group, in the order each path's stream draws
-/// them alone ([`MarketModel::draw`]): the regime's uniform at the start
-/// of the month, then the days' normals. Under Gaussian shocks all eight
-/// lanes draw each normal together ([`GroupStreams::normals`]); other
-/// shocks draw lane by lane.
-#[inline(always)]
-fn month_draws<const PLAIN: bool>(
-    model: &MarketModel,
-    kernels: &[DayKernel],
-    month: usize,
-    clocks: &mut [Clock; LANES],
-    streams: &mut GroupStreams,
-    normals: &mut Vec<Wide>,
-    draws: &mut [GroupDraws],
-) {
-    if let Some((inflation, spread)) = model.gaussian_extras() {
-        streams.start_month(model, clocks, month);
-        let per_day = 4 + usize::from(!PLAIN && inflation) + usize::from(!PLAIN && spread);
-        normals.resize(per_day * draws.len(), Wide::splat(0.0));
-        streams.fill_normals(normals);
-        for (d, day) in draws.iter_mut().zip(normals.chunks_exact(per_day)) {
-            d.n.copy_from_slice(&day[..4]);
-            if !PLAIN && inflation {
-                d.inflation = day[4];
-            }
-            if !PLAIN && spread {
-                d.spread = day[per_day - 1];
-            }
-        }
-        return;
-    }
-    for (i, clock) in clocks.iter_mut().enumerate() {
-        // The lane's state in registers through its month.
-        let mut lane = streams.lane(i);
-        model.start_month(clock, month, &mut lane);
-        for d in draws.iter_mut() {
-            d.set_lane(i, model.draw::<PLAIN, _>(kernels, clock, &mut lane));
-        }
-        streams.set_lane(i, lane);
-    }
-}
-
-/// One day's draws for a group, lane `i` from path `i`'s stream.
-#[derive(Debug, Clone, Copy)]
-struct GroupDraws {
-    n: [Wide; 4],
-    inflation: Wide,
-    spread: Wide,
-}
-
-impl GroupDraws {
-    /// Lane `i`'s draws from its path's `shock`.
-    #[inline(always)]
-    fn set_lane(&mut self, i: usize, shock: Shock) {
-        for (f, x) in self.n.iter_mut().zip(shock.n) {
-            f.0[i] = x;
-        }
-        self.inflation.0[i] = shock.inflation;
-        self.spread.0[i] = shock.spread;
-    }
-
-    /// Day `day`'s moves of the group's market for these draws
-    /// ([`Rates::apply`]).
-    #[inline(always)]
-    fn apply<const PLAIN: bool>(
-        &self,
-        rates: &mut Rates<Wide>,
-        coefficients: &Coefficients<Wide>,
-        constants: &DayConstants,
-        model: &MarketModel,
-        day: usize,
-    ) -> DayReturns<Wide> {
-        rates.apply::<PLAIN>(coefficients, constants, model, day, self.n, self.inflation, self.spread)
     }
 }
 
@@ -939,7 +797,7 @@ impl MonthEnds {
     /// `live` lanes in columns `column ..`.
     #[inline(always)]
     fn set_group(&mut self, month: usize, column: usize, live: usize, figures: &[Wide; 4]) {
-        let bins = self.binning.bins_of_group(*figures);
+        let bins = self.binning.bins_of_group(figures.map(|w| w.0));
         let row = &mut self.bins[month * self.width + column..][..live];
         for (i, slot) in row.iter_mut().enumerate() {
             *slot = [bins[0][i], bins[1][i], bins[2][i], bins[3][i]];

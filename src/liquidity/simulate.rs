@@ -25,16 +25,15 @@
 use chrono::{Datelike, NaiveDate};
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Liquidity, Plan, Rule, plan, quick_ratio};
 use crate::debt::Debt;
-use crate::debt::simulate::{MonthRates, Probability, Stepper, month_rates_group, planned_rates};
-use crate::lanes::LANES;
+use crate::debt::simulate::{MonthRates, Probability, Stepper, over_paths, planned_rates};
 use crate::market::{DayKernel, MarketModel};
 use crate::obligations::Obligations;
 use crate::rng::path_rng;
+use crate::start::{Simulation, Start};
 
 /// Mixed into the seed for the liquidity's own streams.
 pub const STREAM: u64 = 0x4C49_5155_4944_4954;
@@ -50,6 +49,26 @@ pub struct Inputs<'a> {
     /// The pension portfolio's value on the valuation date: withdrawals
     /// stop when it (plus deposits, less withdrawals) is used up, mkr.
     pub portfolio_value: f64,
+}
+
+impl<'a> Inputs<'a> {
+    /// The forecast's inputs from `start`: its market, valuation date and
+    /// portfolio value; `None` when the start has no market.
+    pub fn from_start(
+        start: &'a Start,
+        liquidity: &'a Liquidity,
+        debt: Option<&'a Debt>,
+        obligations: Option<&'a Obligations>,
+    ) -> Option<Inputs<'a>> {
+        Some(Inputs {
+            liquidity,
+            model: start.market()?,
+            debt,
+            obligations,
+            valuation: start.valuation_date(),
+            portfolio_value: start.managed().value(),
+        })
+    }
 }
 
 /// Bits of [`PathResult::flags`].
@@ -230,13 +249,12 @@ pub struct Quantiles {
     pub p95: f64,
 }
 
-/// Sorts `xs` and reads its quantiles (the nearest rank, as the debt
-/// outlook does).
+/// Sorts `xs` and reads its quantiles (type 7, `stats::quantile_sorted`,
+/// as the run's summary does).
 pub fn quantiles(xs: &mut [f64]) -> Quantiles {
-    let n = xs.len();
-    let mean = xs.iter().sum::<f64>() / n as f64;
+    let mean = xs.iter().sum::<f64>() / xs.len() as f64;
     xs.sort_by(f64::total_cmp);
-    let q = |p: f64| xs[((p * (n - 1) as f64).round() as usize).min(n - 1)];
+    let q = |p: f64| crate::stats::quantile_sorted(xs, p);
     Quantiles { mean, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) }
 }
 
@@ -326,6 +344,20 @@ pub struct Outlook {
     pub actuals: Vec<ActualCheck>,
 }
 
+/// Runs the forecast of `liquidity` from `start` over `simulation`'s paths
+/// and seed (its horizon is the budget's own); `None` when the start has
+/// no market.
+pub fn outlook_from(
+    start: &Start,
+    liquidity: &Liquidity,
+    debt: Option<&Debt>,
+    obligations: Option<&Obligations>,
+    simulation: Simulation,
+) -> Option<Outlook> {
+    let inputs = Inputs::from_start(start, liquidity, debt, obligations)?;
+    Some(outlook(&inputs, simulation.paths, simulation.seed))
+}
+
 /// Runs the forecast over `paths` paths with `seed` (one path, the plan,
 /// when randomness is off).
 pub fn outlook(inputs: &Inputs<'_>, paths: usize, seed: u64) -> Outlook {
@@ -338,19 +370,10 @@ pub fn outlook(inputs: &Inputs<'_>, paths: usize, seed: u64) -> Outlook {
     let the_plan = run_path(inputs, &plan, &base, &planned, None);
     let paths = if liq.randomness { paths.max(1) } else { 1 };
     let results: Vec<PathResult> = if liq.randomness {
-        (0..paths.div_ceil(LANES))
-            .into_par_iter()
-            .flat_map_iter(|g| {
-                let first = g * LANES;
-                let count = LANES.min(paths - first);
-                let group = month_rates_group(inputs.model, &kernels, seed, first as u64, count, n_months);
-                let (plan, base) = (&plan, &base);
-                group.into_iter().zip(first as u64..).map(move |(rates, p)| {
-                    let mut rng = path_rng(seed ^ STREAM, p);
-                    run_path(inputs, plan, base, &rates, Some(&mut rng))
-                })
-            })
-            .collect()
+        over_paths(inputs.model, &kernels, seed, paths, n_months, |p, rates| {
+            let mut rng = path_rng(seed ^ STREAM, p);
+            run_path(inputs, &plan, &base, &rates, Some(&mut rng))
+        })
     } else {
         vec![the_plan.clone()]
     };

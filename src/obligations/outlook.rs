@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{Calendar, Denominator, Obligations, PathYear, RealProjection};
 use crate::engine::{Engine, MonthRecord};
-use crate::scenario::{Scenario, Simulation};
+use crate::start::{Simulation, Start};
 use crate::stats::{Distribution, mean_se, probability, summarize};
 
 /// The outlook (`summary.json`'s `obligations`, schema in
@@ -120,18 +120,18 @@ struct PathFlow {
     flows: f64,
 }
 
-/// Runs `scenario`'s obligations outlook on `simulation`'s paths and seed
-/// (its horizon is the obligations' own); `None` without a `[market]` or
-/// an `[obligations]`.
+/// Runs the obligations outlook of `ob` from `start` on `simulation`'s
+/// paths and seed (its horizon is the obligations' own); `None` when the
+/// start has no market.
 pub fn outlook(
-    scenario: &Scenario,
+    start: &Start,
+    ob: &Obligations,
     simulation: Simulation,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Option<Outlook> {
-    let ob = scenario.obligations.as_ref()?;
-    let calendar = ob.calendar(scenario.valuation_date);
+    let calendar = ob.calendar(start.valuation_date());
     let simulation = Simulation { horizon_months: calendar.months(), ..simulation };
-    let engine = Engine::new(scenario, simulation)?;
+    let engine = Engine::new(start, simulation)?;
     let flows = ob.schedule(&calendar, None, calendar.december.clone());
     let (outcome, records) = engine.run_scheduled(&flows, progress);
     let real = ob.real_projection(&calendar);
@@ -158,6 +158,10 @@ pub fn outlook(
     let mean_reach = (!reached.is_empty()).then(|| mean_se(reached.iter().copied()));
 
     let years_to_target = (calendar.december[target] + 1) as f64 / 12.0;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "finished figures: a path's annualised real return to the target year, with no portable powf"
+    )]
     let real_return = mean_se((0..n).map(|p| {
         let r = &records[p * k + target];
         (r.unit_value / crate::lanes::exp(r.log_price_index)).powf(1.0 / years_to_target) - 1.0
@@ -172,7 +176,7 @@ pub fn outlook(
     let mean_of = |i: usize| sums.iter().map(|s| s[i]).sum::<f64>() / n as f64;
     let cost = mean_se(sums.iter().map(|s| s[0] + s[1]));
     let ret = mean_se(sums.iter().map(|s| s[2]));
-    let stats = summarize(&outcome, start_value, simulation.horizon_months);
+    let stats = summarize(&outcome.paths, start_value, simulation.horizon_months);
     let p_full = probability(full, n);
 
     let tax = 1.0 + ob.payroll_tax;
@@ -259,6 +263,10 @@ fn path_flow(
     };
     let r = &records[j];
     let index = crate::lanes::exp(r.log_price_index);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the obligation's discounting, a closed form the same on every path"
+    )]
     let growth = (1.0 + ob.discount_rate).powf(real.fraction[j]);
     let tax = 1.0 + ob.payroll_tax;
     let flows = r.flows - flows_before;
@@ -319,24 +327,24 @@ pub fn year_figures(
         .collect()
 }
 
-/// Each path's consolidation ratio at the end of the target year under the
-/// scenario's deposit plan (and its rule and withdrawals), on `paths` paths
+/// Each path's consolidation ratio at the end of the target year under
+/// `ob`'s deposit plan (and its rule and withdrawals), on `paths` paths
 /// from `seed`: the figure behind [`Outlook::p_full_at_target`], path by
 /// path, for comparisons on common random numbers. The run stops at the
 /// target year's end; a path's market and flows up to then do not depend
 /// on the horizon, so the ratios are those [`outlook`] counts, bit for bit
-/// (tested). `None` without a `[market]` or an `[obligations]`.
+/// (tested). `None` when the start has no market.
 pub fn ratios_at_target(
-    scenario: &Scenario,
+    start: &Start,
+    ob: &Obligations,
     paths: usize,
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Option<Vec<f64>> {
-    let ob = scenario.obligations.as_ref()?;
-    let calendar = ob.calendar(scenario.valuation_date);
+    let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
     let end = calendar.december[target];
-    let engine = Engine::new(scenario, Simulation { paths, seed, horizon_months: end + 1 })?;
+    let engine = Engine::new(start, Simulation { paths, seed, horizon_months: end + 1 })?;
     let flows = ob.schedule(&calendar, None, vec![end]);
     let (_, records) = engine.run_scheduled(&flows, progress);
     let real = ob.real_projection(&calendar);

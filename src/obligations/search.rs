@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{Obligations, PathYear};
 use crate::engine::Engine;
-use crate::scenario::{Scenario, Simulation};
+use crate::start::{Simulation, Start};
 
 /// The search stops when the bracket is this narrow, mkr a year.
 pub const TOLERANCE_MKR: f64 = 0.1;
@@ -50,28 +50,27 @@ pub struct DepositAnswer {
 
 /// The share of `paths` paths from `seed` whose ratio is at least 100 % at
 /// the end of the target year with `yearly` mkr deposited each January
-/// through it (with the scenario's withdrawals, if any). `None` without a
-/// `[market]` or an `[obligations]`.
-pub fn share_reaching(scenario: &Scenario, paths: usize, seed: u64, yearly: f64) -> Option<f64> {
-    let ob = scenario.obligations.as_ref()?;
-    let at = target_year_ends(scenario, ob, paths, seed, yearly)?;
+/// through it (with `ob`'s withdrawals, if any), from `start`. `None`
+/// when the start has no market.
+pub fn share_reaching(start: &Start, ob: &Obligations, paths: usize, seed: u64, yearly: f64) -> Option<f64> {
+    let at = target_year_ends(start, ob, paths, seed, yearly)?;
     Some(count(&at) as f64 / paths as f64)
 }
 
 /// Each path's portfolio value and ratio's denominator at the end of the
 /// target year with `yearly` mkr deposited each January through it.
 fn target_year_ends(
-    scenario: &Scenario,
+    start: &Start,
     ob: &Obligations,
     paths: usize,
     seed: u64,
     yearly: f64,
 ) -> Option<Vec<(f64, f64)>> {
-    let calendar = ob.calendar(scenario.valuation_date);
+    let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
     let end = calendar.december[target];
     let simulation = Simulation { paths, seed, horizon_months: end + 1 };
-    let engine = Engine::new(scenario, simulation)?;
+    let engine = Engine::new(start, simulation)?;
     let flows = ob.schedule(&calendar, Some((yearly, ob.target_year)), vec![end]);
     let (_, records) = engine.run_scheduled(&flows, &|_| {});
     let real = ob.real_projection(&calendar);
@@ -91,8 +90,9 @@ fn count(at: &[(f64, f64)]) -> usize {
     at.iter().filter(|(v, d)| v / d >= 1.0).count()
 }
 
-/// Searches the deposit level for each of `probabilities` on `paths`
-/// paths from `seed`. `None` without a `[market]` or an `[obligations]`.
+/// Searches the deposit level of `ob` from `start` for each of
+/// `probabilities` on `paths` paths from `seed`. `None` when the start
+/// has no market.
 ///
 /// The first guess comes from two runs, at no deposit and at
 /// [`PROBE_MKR`] a year: the rule scales with its portfolio, so each
@@ -103,13 +103,13 @@ fn count(at: &[(f64, f64)]) -> usize {
 /// widened and bisected when a check fails (as it may when a withdrawal
 /// empties a portfolio, which is not linear).
 pub fn solve_deposits(
-    scenario: &Scenario,
+    start: &Start,
+    ob: &Obligations,
     paths: usize,
     seed: u64,
     probabilities: &[f64],
 ) -> Option<DepositSearch> {
-    let ob = scenario.obligations.as_ref()?;
-    let calendar = ob.calendar(scenario.valuation_date);
+    let calendar = ob.calendar(start.valuation_date());
     let deposit_years: Vec<i32> = calendar
         .years
         .iter()
@@ -122,15 +122,15 @@ pub fn solve_deposits(
         if let Some((_, h)) = seen.iter().find(|(l, _)| *l == level) {
             return Some(*h);
         }
-        let h = count(&target_year_ends(scenario, ob, paths, seed, level)?);
+        let h = count(&target_year_ends(start, ob, paths, seed, level)?);
         seen.push((level, h));
         Some(h)
     };
-    let zero = target_year_ends(scenario, ob, paths, seed, 0.0)?;
+    let zero = target_year_ends(start, ob, paths, seed, 0.0)?;
     runs += 1;
     let mut guesses: Vec<f64> = Vec::new();
     if !deposit_years.is_empty() && count(&zero) < paths {
-        let probe = target_year_ends(scenario, ob, paths, seed, PROBE_MKR)?;
+        let probe = target_year_ends(start, ob, paths, seed, PROBE_MKR)?;
         runs += 1;
         guesses = zero
             .iter()

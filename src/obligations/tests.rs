@@ -2,6 +2,8 @@
 //! inflation, flows through the engine, the deposit search against a
 //! closed form and against a fresh run, and every kind of bad input.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::*;
@@ -101,7 +103,7 @@ fn the_deterministic_projection_matches_the_hand_computation() {
     let text =
         deterministic(0.02, "deposits = [{ year = 2026, amount = 100 }, { year = 2027, amount = 150 }]");
     let s = parse(&text).unwrap();
-    let o = outlook(&s, s.simulation, &|_| {}).unwrap();
+    let o = outlook(&s.start(), s.obligations.as_ref().unwrap(), s.simulation, &|_| {}).unwrap();
     let third = 1.0 / 3.0;
     let mut p = 2000.0 * 1.01f64.powf(third) + third * 60.0;
     let mut c = 1000.0 * 1.01f64.powf(third) - third * 60.0;
@@ -159,8 +161,8 @@ fn the_deterministic_projection_matches_the_hand_computation() {
 fn higher_inflation_raises_the_obligation_by_the_index_ratio() {
     let low = parse(&deterministic(0.02, "")).unwrap();
     let high = parse(&deterministic(0.05, "")).unwrap();
-    let a = outlook(&low, low.simulation, &|_| {}).unwrap();
-    let b = outlook(&high, high.simulation, &|_| {}).unwrap();
+    let a = outlook(&low.start(), low.obligations.as_ref().unwrap(), low.simulation, &|_| {}).unwrap();
+    let b = outlook(&high.start(), high.obligations.as_ref().unwrap(), high.simulation, &|_| {}).unwrap();
     for (j, (x, y)) in a.years.iter().zip(&b.years).enumerate() {
         let t = (4 + 12 * j) as f64 / 12.0;
         let expected = (1.05f64 / 1.02).powf(t);
@@ -180,7 +182,7 @@ fn zero_deposits_and_zero_returns_give_the_closed_form_ratio() {
         let s = parse(&deterministic(0.02, extra)).unwrap();
         let ob = s.obligations.as_ref().unwrap();
         assert_eq!(ob.denominator, denominator);
-        let o = outlook(&s, s.simulation, &|_| {}).unwrap();
+        let o = outlook(&s.start(), s.obligations.as_ref().unwrap(), s.simulation, &|_| {}).unwrap();
         let real = ob.real_projection(&ob.calendar(s.valuation_date));
         for (j, y) in o.years.iter().enumerate() {
             let index = 1.02f64.powf((4 + 12 * j) as f64 / 12.0) * 1.2426;
@@ -199,7 +201,7 @@ fn zero_deposits_and_zero_returns_give_the_closed_form_ratio() {
 #[test]
 fn withdrawn_payments_are_indexed_and_taxed() {
     let s = parse(&deterministic(0.02, "withdraw_payments = true")).unwrap();
-    let o = outlook(&s, s.simulation, &|_| {}).unwrap();
+    let o = outlook(&s.start(), s.obligations.as_ref().unwrap(), s.simulation, &|_| {}).unwrap();
     for j in 1..o.years.len() {
         let index = 1.02f64.powf((4 + 12 * (j - 1)) as f64 / 12.0);
         let paid = 90.0 * 1.2426 * index;
@@ -215,8 +217,9 @@ fn a_path_at_full_consolidation_skips_the_planned_deposit() {
     let plan = "deposits = [{ year = 2026, amount = 3000 }, { year = 2027, amount = 3000 }]";
     let with = parse(&deterministic(0.02, &format!("{plan}\nstop_when_full = true"))).unwrap();
     let without = parse(&deterministic(0.02, plan)).unwrap();
-    let a = outlook(&with, with.simulation, &|_| {}).unwrap();
-    let b = outlook(&without, without.simulation, &|_| {}).unwrap();
+    let a = outlook(&with.start(), with.obligations.as_ref().unwrap(), with.simulation, &|_| {}).unwrap();
+    let b = outlook(&without.start(), without.obligations.as_ref().unwrap(), without.simulation, &|_| {})
+        .unwrap();
     // 4,000 mkr at the end of 2026 against an obligation of about 3,900.
     assert!(a.years[1].ratio.p50 >= 1.0, "{}", a.years[1].ratio.p50);
     assert_eq!((a.years[1].flows, a.years[2].flows), (3000.0, 0.0));
@@ -233,7 +236,7 @@ fn the_outlook_does_not_depend_on_the_thread_count() {
     let sim = Simulation { paths: 300, ..s.simulation };
     let on = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| outlook(&s, sim, &|_| {}).unwrap())
+        pool.install(|| outlook(&s.start(), s.obligations.as_ref().unwrap(), sim, &|_| {}).unwrap())
     };
     assert_eq!(format!("{:?}", on(1)), format!("{:?}", on(2)));
 }
@@ -248,7 +251,8 @@ fn the_deposit_search_recovers_the_closed_form_level() {
     let real = ob.real_projection(&ob.calendar(s.valuation_date));
     let whole_2027 = (real.provision[2] + real.contingent[2]) * 1.02f64.powf(28.0 / 12.0) * 1.2426;
     let exact = (whole_2027 - 1000.0) / 2.0;
-    let found = solve_deposits(&s, 8, 1, &DEPOSIT_PROBABILITIES).unwrap();
+    let found =
+        solve_deposits(&s.start(), s.obligations.as_ref().unwrap(), 8, 1, &DEPOSIT_PROBABILITIES).unwrap();
     assert_eq!((found.first_year, found.last_year), (2026, 2027));
     for a in &found.answers {
         let y = a.yearly.unwrap();
@@ -257,14 +261,14 @@ fn the_deposit_search_recovers_the_closed_form_level() {
         assert!(close(a.total.unwrap(), 2.0 * y, 1e-12));
     }
     // Just under the level no path gets there.
-    assert_eq!(share_reaching(&s, 8, 1, exact - 0.01), Some(0.0));
+    assert_eq!(share_reaching(&s.start(), s.obligations.as_ref().unwrap(), 8, 1, exact - 0.01), Some(0.0));
     // With the answer as the plan, the outlook reaches 100 % in 2027.
     let plan = format!(
         "deposits = [{{ year = 2026, amount = {y} }}, {{ year = 2027, amount = {y} }}]",
         y = exact + 0.01
     );
     let t = parse(&deterministic(0.02, &plan)).unwrap();
-    let o = outlook(&t, t.simulation, &|_| {}).unwrap();
+    let o = outlook(&t.start(), t.obligations.as_ref().unwrap(), t.simulation, &|_| {}).unwrap();
     assert_eq!((o.p_full_at_target, o.median_year_reached), (1.0, Some(2027)));
 }
 
@@ -279,7 +283,7 @@ fn the_deposit_search_counts_the_withdrawals() {
     let whole_2027 = (real.provision[2] + real.contingent[2]) * 1.02f64.powf(28.0 / 12.0) * 1.2426;
     let withdrawn = 90.0 * 1.2426 * (1.02f64.powf(4.0 / 12.0) + 1.02f64.powf(16.0 / 12.0));
     let exact = (whole_2027 - 1000.0 + withdrawn) / 2.0;
-    let found = solve_deposits(&s, 8, 1, &[0.5]).unwrap();
+    let found = solve_deposits(&s.start(), s.obligations.as_ref().unwrap(), 8, 1, &[0.5]).unwrap();
     let y = found.answers[0].yearly.unwrap();
     assert!(y >= exact - 1e-9 && y <= exact + search::TOLERANCE_MKR, "{y} vs {exact}");
 }
@@ -299,10 +303,10 @@ fn the_searched_deposit_gives_the_asked_probability_on_fresh_paths() {
     .unwrap()
     .scenario;
     let n = 400;
-    let found = solve_deposits(&s, n, 7, &[0.75]).unwrap();
+    let found = solve_deposits(&s.start(), s.obligations.as_ref().unwrap(), n, 7, &[0.75]).unwrap();
     let level = found.answers[0].yearly.unwrap();
     assert!(level > 0.0);
-    let fresh = share_reaching(&s, n, 8, level).unwrap();
+    let fresh = share_reaching(&s.start(), s.obligations.as_ref().unwrap(), n, 8, level).unwrap();
     let p = 0.75;
     // The search's share lies within one path of p; the fresh estimate
     // carries the binomial error, as does the search's own.
@@ -315,7 +319,9 @@ fn the_searched_deposit_gives_the_asked_probability_on_fresh_paths() {
     // And the search's share is the least that reaches p.
     assert!(found.answers[0].achieved.unwrap() >= p);
     assert!(
-        share_reaching(&s, n, 7, level - search::TOLERANCE_MKR).unwrap() < p + 1e-12
+        share_reaching(&s.start(), s.obligations.as_ref().unwrap(), n, 7, level - search::TOLERANCE_MKR)
+            .unwrap()
+            < p + 1e-12
             || level <= search::TOLERANCE_MKR
     );
 }
@@ -326,7 +332,8 @@ fn the_searched_deposit_gives_the_asked_probability_on_fresh_paths() {
 fn a_schedule_without_flows_changes_no_bit() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let engine = Engine::new(&scenario, Simulation { paths: 20, seed: 3, horizon_months: 13 }).unwrap();
+    let engine =
+        Engine::new(&scenario.start(), Simulation { paths: 20, seed: 3, horizon_months: 13 }).unwrap();
     let plain = engine.run(&|_| {});
     let ob = Obligations {
         provision: 1.0,
@@ -360,7 +367,8 @@ fn a_schedule_without_flows_changes_no_bit() {
 fn a_deposit_scales_the_path_it_enters() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let engine = Engine::new(&scenario, Simulation { paths: 8, seed: 5, horizon_months: 12 }).unwrap();
+    let engine =
+        Engine::new(&scenario.start(), Simulation { paths: 8, seed: 5, horizon_months: 12 }).unwrap();
     struct One;
     impl crate::engine::Schedule for One {
         fn recorded_months(&self) -> &[usize] {

@@ -521,11 +521,11 @@ fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSectio
 }
 
 fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
-    let Some(engine) = Engine::new(scenario, simulation) else {
+    let Some(engine) = Engine::new(&scenario.start(), simulation) else {
         return Part::Missing(Missing::NoMarket);
     };
     let outcome = engine.run(&|_| {});
-    let stats = summarize(&outcome, engine.start_value(), simulation.horizon_months);
+    let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
     let outlook = crate::suggest::outlook_of(&outcome.paths, simulation);
     let measures = vec![
         Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent).with_se(stats.p_breach_12m_se),
@@ -542,10 +542,10 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
 }
 
 fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsSection> {
-    if scenario.obligations.is_none() {
+    let Some(ob) = &scenario.obligations else {
         return Part::Missing(Missing::NoObligations);
-    }
-    let Some(o) = crate::obligations::outlook(scenario, simulation, &|_| {}) else {
+    };
+    let Some(o) = crate::obligations::outlook(&scenario.start(), ob, simulation, &|_| {}) else {
         return Part::Missing(Missing::NoMarket);
     };
     let s = o.start;
@@ -621,9 +621,9 @@ fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
         policy: *p,
         borrowing_limit: debt.borrowing_limit,
         interest_a_year_today: interest,
-        maturity_profile: debt.book.maturity_profile(crate::report::debt::PROFILE_YEARS),
+        maturity_profile: debt.book.maturity_profile(crate::debt::PROFILE_YEARS),
         measures,
-        outlook: scenario.market.as_ref().map(|m| crate::debt::simulate::outlook(debt, m, simulation)),
+        outlook: crate::debt::simulate::outlook_from(&scenario.start(), debt, simulation),
         debt: debt.clone(),
     })
 }
@@ -640,18 +640,12 @@ fn liquidity(scenario: &Scenario, simulation: Simulation) -> Part<LiquiditySecti
     let Some(l) = &scenario.liquidity else {
         return Part::Missing(Missing::NoLiquidity);
     };
-    let Some(model) = &scenario.market else {
+    let start = scenario.start();
+    let (debt, obligations) = (scenario.debt.as_ref(), scenario.obligations.as_ref());
+    let Some(outlook) = crate::liquidity::simulate::outlook_from(&start, l, debt, obligations, simulation)
+    else {
         return Part::Missing(Missing::NoMarket);
     };
-    let inputs = crate::liquidity::simulate::Inputs {
-        liquidity: l,
-        model,
-        debt: scenario.debt.as_ref(),
-        obligations: scenario.obligations.as_ref(),
-        valuation: scenario.valuation_date,
-        portfolio_value: scenario.managed().value(),
-    };
-    let outlook = crate::liquidity::simulate::outlook(&inputs, simulation.paths, simulation.seed);
     let today = crate::liquidity::quick_ratio(l.receivables, l.opening_cash, l.current_liabilities);
     // The next twelve month-ends: the month most likely to need the
     // overdraft, and the quarter-end most likely under the target.

@@ -52,12 +52,9 @@ impl Period {
 
     /// The period's last day.
     pub fn end(self) -> NaiveDate {
-        let next = if self.last_month() == 12 {
-            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(self.year, self.last_month() + 1, 1)
-        };
-        next.and_then(|d| d.pred_opt()).unwrap_or_else(|| unreachable!("a parsed period has a valid year"))
+        let first = NaiveDate::from_ymd_opt(self.year, self.last_month(), 1)
+            .unwrap_or_else(|| unreachable!("a parsed period has a valid year and month"));
+        crate::calendar::month_end(first)
     }
 
     pub fn contains(self, date: NaiveDate) -> bool {

@@ -5,14 +5,8 @@ use std::fmt::Write as _;
 
 use super::chart::regimes::regime_label;
 use super::i18n::{Lang, number, percent};
+use super::terms::term;
 use crate::calibrate::{Calibration, Factor};
-
-fn t<'a>(lang: Lang, sv: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Sv => sv,
-        Lang::En => en,
-    }
-}
 
 /// The calibration in a few screenfuls.
 pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
@@ -21,19 +15,15 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
     let _ = writeln!(
         o,
         "{} {}–{} ({} {})",
-        t(lang, "Marknadsmodellen anpassad till historien,", "The market model fitted to history,"),
+        term("calibrate.heading", lang),
         from.format("%Y-%m"),
         to.format("%Y-%m"),
         c.dates.len(),
-        t(lang, "månader", "months")
+        term("calibrate.months", lang)
     );
     for s in &c.series {
         let dy = s.dividend_yield.map_or(String::new(), |y| {
-            format!(
-                ", {} {}",
-                t(lang, "plus direktavkastning", "plus a dividend yield of"),
-                percent(y, 1, lang)
-            )
+            format!(", {} {}", term("calibrate.plus_dividend_yield", lang), percent(y, 1, lang))
         });
         let _ = writeln!(
             o,
@@ -44,26 +34,18 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             s.to.format("%Y-%m")
         );
     }
-    let _ = writeln!(
-        o,
-        "\n{}",
-        t(
-            lang,
-            "Antal regimer (lägst BIC väljs med --regimes auto):",
-            "Number of regimes (the lowest BIC is taken with --regimes auto):"
-        )
-    );
+    let _ = writeln!(o, "\n{}", term("calibrate.regime_choice", lang));
     let _ = writeln!(
         o,
         "  {:>7} {:>14} {:>10} {:>10} {:>10}",
-        t(lang, "regimer", "regimes"),
-        t(lang, "log-likelihood", "log-likelihood"),
-        t(lang, "parametrar", "parameters"),
+        term("calibrate.regimes", lang),
+        term("calibrate.log_likelihood", lang),
+        term("calibrate.parameters", lang),
         "AIC",
         "BIC"
     );
     for m in &c.by_regimes {
-        let used = if m.regimes == c.chosen.regimes { t(lang, "  ← används", "  ← used") } else { "" };
+        let used = if m.regimes == c.chosen.regimes { term("calibrate.used_mark", lang) } else { "" };
         let _ = writeln!(
             o,
             "  {:>7} {:>14} {:>10} {:>10} {:>10}{used}",
@@ -74,15 +56,7 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             number(m.bic, 1, lang)
         );
     }
-    let _ = writeln!(
-        o,
-        "\n{}",
-        t(
-            lang,
-            "Regimer (mu: drift per år, vol: volatilitet per år, ± ungefärligt standardfel):",
-            "Regimes (mu: drift a year, vol: volatility a year, ± approximate standard error):"
-        )
-    );
+    let _ = writeln!(o, "\n{}", term("calibrate.regime_legend", lang));
     for (k, r) in c.regimes.iter().enumerate() {
         if c.regimes.len() == 1 {
             let _ = writeln!(o, "  {}", regime_label(&r.name, lang));
@@ -92,10 +66,10 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
                 "  {} — {} {}, {} {} {}",
                 regime_label(&r.name, lang),
                 percent(r.share_of_months, 0, lang),
-                t(lang, "av månaderna", "of the months"),
-                t(lang, "varar i snitt", "lasts on average"),
+                term("calibrate.of_the_months", lang),
+                term("calibrate.lasts_on_average", lang),
                 number(r.expected_duration_months, 1, lang),
-                t(lang, "månader", "months")
+                term("calibrate.months", lang)
             );
         }
         for (f, dv) in &r.factors {
@@ -113,27 +87,11 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             let _ = writeln!(o, "    {:<15} sigma {}", Factor::ShortRate.name(), percent(s, 2, lang));
         }
         if k == c.start_regime {
-            let _ = writeln!(
-                o,
-                "    {}",
-                t(
-                    lang,
-                    "(troligast den sista månaden: start_regime)",
-                    "(the most likely in the last month: start_regime)"
-                )
-            );
+            let _ = writeln!(o, "    {}", term("calibrate.most_likely_note", lang));
         }
     }
     if c.regimes.len() > 1 {
-        let _ = writeln!(
-            o,
-            "  {}",
-            t(
-                lang,
-                "Övergångar per månad (rad från, kolumn till):",
-                "Transitions a month (row from, column to):"
-            )
-        );
+        let _ = writeln!(o, "  {}", term("calibrate.transitions", lang));
         for row in &c.transition {
             let cells: Vec<String> = row.iter().map(|p| percent(*p, 1, lang)).collect();
             let _ = writeln!(o, "    {}", cells.join("  "));
@@ -144,9 +102,9 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
             o,
             "\nStudent-t: {} {} ({} {}), LR {} p = {}",
             number(s.monthly_degrees_of_freedom, 1, lang),
-            t(lang, "frihetsgrader per månad", "degrees of freedom a month"),
+            term("calibrate.degrees_of_freedom_a_month", lang),
             number(s.daily_degrees_of_freedom, 2, lang),
-            t(lang, "per dag", "a day"),
+            term("calibrate.a_day", lang),
             number(s.likelihood_ratio, 1, lang),
             number(s.p_value, 3, lang)
         );
@@ -162,19 +120,11 @@ pub fn calibration_text(c: &Calibration, lang: Lang) -> String {
                 percent(f.theta_se, 2, lang),
                 percent(f.sigma, 2, lang),
                 percent(f.sigma_se, 2, lang),
-                t(lang, "senast", "last"),
+                term("calibrate.last", lang),
                 percent(f.last, 2, lang)
             );
         }
     }
-    let _ = writeln!(
-        o,
-        "\n{}",
-        t(
-            lang,
-            "Driften är historiens; ange den långsiktiga avkastningen, med källa, i [market.long_run].",
-            "Drifts are history's; state the long-run returns, with their source, in [market.long_run]."
-        )
-    );
+    let _ = writeln!(o, "\n{}", term("calibrate.drift_note", lang));
     o
 }

@@ -14,13 +14,16 @@ pub mod style;
 
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::i18n::{Lang, Term, number, percent};
-use crate::calendar::{month_after, month_end};
+use super::terms::{term, term_with};
+use crate::calendar::{month_after, month_end, months_between};
 use crate::error::{Error, Result};
 use crate::replay::Replay;
 use crate::stats::{MonthHistograms, Series};
@@ -30,7 +33,9 @@ use chrono::{Datelike, NaiveDate};
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 pub use style::{BLUE, GREEN, GREY, ORANGE, VERMILLION};
-use style::{CAP, FAN, FLOOR, INNER_BAND, Line, Look, MAX_EQUITY, OUTER_BAND, VALUE, WHEN, WITHOUT_RULE};
+use style::{
+    CAP, FAN, FLOOR, GRID, INNER_BAND, Line, Look, MAX_EQUITY, OUTER_BAND, VALUE, WHEN, WITHOUT_RULE,
+};
 
 const SIZE: (u32, u32) = (1200, 800);
 
@@ -167,27 +172,60 @@ where
         Some(_) => "%Y-%m",
         None => date_format,
     };
-    let mut panel = ChartBuilder::on(area)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x, y)?;
-    panel
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, y)?;
+    mesh(&mut panel, GRID)
         .x_labels(DATE_LABELS)
         .y_desc(y_desc)
         .y_label_formatter(y_label)
         .x_label_formatter(&|d| d.format(date_format).to_string())
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     Ok(panel)
 }
 
-/// Renders `draw` to SVG and PNG.
-pub(super) fn render(
+/// A chart's builder with the margins every chart here has: 12 px all
+/// round but `right` on the right, `x_axis` px under the plot for the
+/// x labels and `y_axis` px left of it for the y labels.
+pub(super) fn builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    right: u32,
+    x_axis: u32,
+    y_axis: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder.margin(12).margin_right(right).x_label_area_size(x_axis).y_label_area_size(y_axis);
+    builder
+}
+
+/// A chart's grid and labels as every chart here draws them: the light
+/// grid lines in `light`, tick labels at 15 px and axis descriptions at
+/// 16 px in the bundled font; the caller adds its own labels and draws.
+pub(super) fn mesh<'a, 'b, DB, X, Y>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    light: RGBColor,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(light).label_style(("sans-serif", 15)).axis_desc_style(("sans-serif", 16));
+    mesh
+}
+
+/// Renders a chart to SVG and PNG from one drawing written for any
+/// backend: `render!(name, |root| draw(root, …))` hands `draw` the SVG
+/// root, then the bitmap's ([`render_both`]).
+macro_rules! render {
+    ($name:expr, |$root:ident| $draw:expr) => {
+        $crate::report::chart::render_both($name, |$root| $draw, |$root| $draw)
+    };
+}
+pub(crate) use render;
+
+/// Renders `draw` to SVG and `draw_png`, the same drawing on the other
+/// backend, to PNG (through [`render!`]).
+pub(super) fn render_both(
     name: &str,
     draw: impl Fn(DrawingArea<SVGBackend, Shift>) -> DrawResult + Copy,
     draw_png: impl Fn(DrawingArea<BitMapBackend, Shift>) -> DrawResult,
@@ -220,11 +258,7 @@ pub(super) fn render(
 /// The replay chart: value, floor and the unmanaged portfolio above, with
 /// a mark on each trade; equity share, its maximum and the cap below.
 pub fn replay_chart(replay: &Replay, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "replay",
-        |root| draw_replay(root, replay, title, lang),
-        |root| draw_replay(root, replay, title, lang),
-    )
+    render!("replay", |root| draw_replay(root, replay, title, lang))
 }
 
 fn draw_replay<DB: DrawingBackend>(
@@ -315,11 +349,18 @@ pub fn fan_chart(
     let equity = h.fan(Series::EquityShare);
     let dates: Vec<NaiveDate> = (0..=h.months()).map(|m| month_after(valuation, m)).collect();
     let dates = &dates;
-    render(
-        "fan",
-        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
-        |root| draw_fan(&root, dates, &value, &floor, &equity, start_value, start_equity, cap, title, lang),
-    )
+    render!("fan", |root| draw_fan(
+        &root,
+        dates,
+        &value,
+        &floor,
+        &equity,
+        start_value,
+        start_equity,
+        cap,
+        title,
+        lang
+    ))
 }
 
 /// Points of quantile column `q` with the start prepended.
@@ -433,7 +474,7 @@ const HIGH: Line = Line::level(GREEN);
 /// The suggestion's chart: the window's month-end values, the 24-month
 /// high and the floor, and today's value with its margin to the floor.
 pub fn suggest_chart(s: &Suggestion, title: &str, lang: Lang) -> Result<Chart> {
-    render("suggest", |root| draw_suggest(&root, s, title, lang), |root| draw_suggest(&root, s, title, lang))
+    render!("suggest", |root| draw_suggest(&root, s, title, lang))
 }
 
 fn draw_suggest<DB: DrawingBackend>(
@@ -447,16 +488,10 @@ where
 {
     let [legend_area, panel] = single_page(root, title)?;
     let p = &s.position;
-    let sv = lang == Lang::Sv;
-    let high_label = format!(
-        "{} {}",
-        if sv { "Högsta månadsvärde" } else { "24-month high" },
-        super::i18n::mkr(p.high, 1, lang)
-    );
+    let high_label = format!("{} {}", term("chart.high_24_months", lang), super::i18n::mkr(p.high, 1, lang));
     let floor_label = format!("{} {}", Term::Floor.text(lang), super::i18n::mkr(p.floor, 1, lang));
-    let today_label =
-        format!("{} {}", if sv { "I dag" } else { "Today" }, super::i18n::mkr(p.value, 1, lang));
-    let month_label = if sv { "Månadsvärde" } else { "Month-end value" };
+    let today_label = format!("{} {}", term("chart.today", lang), super::i18n::mkr(p.value, 1, lang));
+    let month_label = term("chart.month_end_value", lang);
     legend(
         &legend_area,
         &[
@@ -471,7 +506,7 @@ where
     let first = s.month_ends.first().map_or(s.valuation_date, |m| m.date);
     // A month's last day is on its month's tick; earlier days a little before.
     let month_of = |d: NaiveDate| {
-        let whole = (d.year() - first.year()) * 12 + d.month() as i32 - first.month() as i32;
+        let whole = months_between(first, d);
         let last = month_end(d).day();
         f64::from(whole) - f64::from(last - d.day()) / 30.44
     };
@@ -481,12 +516,7 @@ where
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
     let pad = (hi - lo).max(1.0) * 0.08;
     let (x0, x1) = (-0.7, today.max(0.0) + 2.0);
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(34)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
+    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, (lo - pad)..(hi + pad))?;
     let label_month = |x: &f64| {
         let m = x.round();
         let date = first.checked_add_months(chrono::Months::new(m.max(0.0) as u32)).unwrap_or(first);
@@ -496,15 +526,11 @@ where
             String::new()
         }
     };
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    mesh(&mut chart, GRID)
         .x_labels(((x1 - x0).ceil() as usize).max(2))
         .y_desc(format!("{} (mkr)", Term::MarketValue.text(lang)))
         .y_label_formatter(&|v| number(*v, 0, lang))
         .x_label_formatter(&label_month)
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     HIGH.draw(&mut chart, vec![(x0, p.high), (x1, p.high)])?;
     FLOOR.draw(&mut chart, vec![(x0, p.floor), (x1, p.floor)])?;
@@ -521,7 +547,7 @@ where
     let font = ("sans-serif", 16).into_font().color(&BLACK);
     let margin_label = format!(
         "{} {} = {}",
-        if sv { "Riskmarginal" } else { "Margin" },
+        term("chart.margin", lang),
         percent(p.margin, 1, lang),
         super::i18n::mkr(p.margin_amount, 1, lang)
     );
@@ -565,11 +591,7 @@ pub fn consolidation_chart(
     title: &str,
     lang: Lang,
 ) -> Result<Chart> {
-    render(
-        "consolidation",
-        |root| draw_consolidation(&root, o, valuation, title, lang),
-        |root| draw_consolidation(&root, o, valuation, title, lang),
-    )
+    render!("consolidation", |root| draw_consolidation(&root, o, valuation, title, lang))
 }
 
 fn draw_consolidation<DB: DrawingBackend>(
@@ -583,7 +605,6 @@ where
     DB::ErrorType: 'static,
 {
     use crate::obligations::Denominator;
-    let sv = lang == Lang::Sv;
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
     // Across: years as numbers, each year's end at its own tick (the
     // valuation date a fraction of a year before its year's end).
@@ -591,7 +612,7 @@ where
         std::iter::once(f64::from(valuation.year()) + f64::from(valuation.month()) / 12.0 - 1.0)
             .chain(o.years.iter().map(|y| f64::from(y.year)))
             .collect();
-    let x_desc = if sv { "Vid årets slut" } else { "At the end of the year" };
+    let x_desc = term("chart.at_the_end_of_the", lang);
     let (x0, x1) = (xs[0], xs[xs.len() - 1]);
     let denominator = |whole: f64, provision: f64| match o.denominator {
         Denominator::Whole => whole,
@@ -601,31 +622,21 @@ where
     let ratios: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.ratio)).collect();
     let values: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.portfolio_quantiles)).collect();
     let start_ratio = denominator(o.start.ratio_whole, o.start.ratio_provision);
-    let target_label = format!("100 % ({})", if sv { "målet" } else { "the target" });
-    let target_end =
-        if sv { format!("Utgången av {}", o.target_year) } else { format!("End of {}", o.target_year) };
+    let target_label = format!("100 % ({})", term("chart.the_target", lang));
+    let target_end = term_with("chart.end_of_target_year", lang, &[("target_year", &o.target_year)]);
     legend(
         &top_legend,
         &[&fan_legend("Median")[..], &[(Mark::Line(TARGET), &target_label), (Mark::Line(WHEN), &target_end)]]
             .concat(),
     )?;
     let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
-        let mut panel = ChartBuilder::on(area)
-            .margin(12)
-            .margin_right(40)
-            .x_label_area_size(44)
-            .y_label_area_size(90)
-            .build_cartesian_2d(x0..x1, 0.0..hi)?;
-        panel
-            .configure_mesh()
-            .light_line_style(RGBColor(246, 246, 246))
+        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, 0.0..hi)?;
+        mesh(&mut panel, GRID)
             .x_labels((x1 - x0).ceil() as usize + 1)
             .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })
             .x_desc(x_desc)
             .y_desc(y_desc)
             .y_label_formatter(y_label)
-            .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
             .draw()?;
         Ok::<_, Box<dyn std::error::Error>>(panel)
     };
@@ -662,9 +673,9 @@ where
             Denominator::Whole => Term::Obligation.text(lang),
             Denominator::Provision => Term::Provision.text(lang),
         },
-        if sv { "medel" } else { "mean" }
+        term("chart.mean", lang)
     );
-    let portfolio_label = if sv { "Portfölj, median" } else { "Portfolio, median" };
+    let portfolio_label = term("chart.portfolio_median", lang);
     legend(
         &bottom_legend,
         &[&[(Mark::Line(OBLIGATION), obligation_label.as_str())][..], &fan_legend(portfolio_label)].concat(),

@@ -5,235 +5,26 @@
 use std::fmt::Write as _;
 
 use super::i18n::{Lang, number, percent};
+use super::terms::{term, term_in, term_with};
 use crate::compare::{Comparison, Figure, Kind, Metric, Strategy, Unit};
 use crate::engine::Check;
 
 /// A metric's name in `lang`.
 pub fn metric_label(key: &str, lang: Lang) -> &'static str {
-    let sv = lang == Lang::Sv;
-    match key {
-        "mean_annual_return" => {
-            if sv {
-                "Avkastning per år (medel)"
-            } else {
-                "Mean annual return"
-            }
-        }
-        "mean_annual_real_return" => {
-            if sv {
-                "Real avkastning per år (medel)"
-            } else {
-                "Mean annual real return"
-            }
-        }
-        "cost_of_protection" => {
-            if sv {
-                "Skyddets kostnad (mot köp och behåll)"
-            } else {
-                "Cost of protection (vs buy and hold)"
-            }
-        }
-        "p_breach_12m" => {
-            if sv {
-                "Under skyddsnivån inom 12 mån"
-            } else {
-                "Under the floor within 12 months"
-            }
-        }
-        "p_breach_horizon" => {
-            if sv {
-                "Under skyddsnivån inom horisonten"
-            } else {
-                "Under the floor within the horizon"
-            }
-        }
-        "p_month_end_under_policy_floor" => {
-            if sv {
-                "Månadsvärde under policyns skyddsnivå"
-            } else {
-                "Month-end under the policy's floor"
-            }
-        }
-        "breach_depth_p50" => {
-            if sv {
-                "Största underskridande, median"
-            } else {
-                "Deepest breach, median"
-            }
-        }
-        "trades_per_year" => {
-            if sv {
-                "Omviktningar per år"
-            } else {
-                "Trades a year"
-            }
-        }
-        "downweights_per_year" => {
-            if sv {
-                "Nedviktningar per år"
-            } else {
-                "Down-weightings a year"
-            }
-        }
-        "upweights_per_year" => {
-            if sv {
-                "Uppviktningar per år"
-            } else {
-                "Up-weightings a year"
-            }
-        }
-        "traded_per_year" => {
-            if sv {
-                "Omsatt i aktier per år"
-            } else {
-                "Equities traded a year"
-            }
-        }
-        "costs_per_year" => {
-            if sv {
-                "Handelskostnad per år"
-            } else {
-                "Trading costs a year"
-            }
-        }
-        "p_downweight" => {
-            if sv {
-                "Minst en nedviktning"
-            } else {
-                "At least one down-weighting"
-            }
-        }
-        "p_cash_lock" => {
-            if sv {
-                "Inlåst i räntor"
-            } else {
-                "Locked in cash"
-            }
-        }
-        "p_rebuilt" => {
-            if sv {
-                "Aktieandelen återuppbyggd"
-            } else {
-                "Equity share rebuilt"
-            }
-        }
-        "months_to_rebuild_p50" => {
-            if sv {
-                "Månader till återuppbyggnad, median"
-            } else {
-                "Months to rebuild, median"
-            }
-        }
-        "p_crash" => {
-            if sv {
-                "Ras (10 % under månadstoppen)"
-            } else {
-                "Crash (10 % under the month-end high)"
-            }
-        }
-        "p_recovered" => {
-            if sv {
-                "Återhämtat efter raset"
-            } else {
-                "Recovered after the crash"
-            }
-        }
-        "months_to_recover_p50" => {
-            if sv {
-                "Månader till återhämtning, median"
-            } else {
-                "Months to recover, median"
-            }
-        }
-        "p_rolling_5y_real_target" => {
-            if sv {
-                "Rullande 5 år med minst 3,5 % real"
-            } else {
-                "Rolling 5 years at 3.5 % real or more"
-            }
-        }
-        "cvar95_12m_return" => {
-            if sv {
-                "CVaR 95 %, 12 mån"
-            } else {
-                "CVaR 95 %, 12 months"
-            }
-        }
-        "var95_12m_return" => {
-            if sv {
-                "VaR 95 %, 12 mån"
-            } else {
-                "VaR 95 %, 12 months"
-            }
-        }
-        "max_drawdown_mean" => {
-            if sv {
-                "Största fall från toppen, medel"
-            } else {
-                "Largest fall from a high, mean"
-            }
-        }
-        "max_drawdown_p95" => {
-            if sv {
-                "Största fall från toppen, 95:e percentil"
-            } else {
-                "Largest fall from a high, 95th percentile"
-            }
-        }
-        "min_margin_mean" => {
-            if sv {
-                "Lägsta riskmarginal, medel"
-            } else {
-                "Lowest margin, mean"
-            }
-        }
-        "final_value_mean" => {
-            if sv {
-                "Slutvärde, medel"
-            } else {
-                "Final value, mean"
-            }
-        }
-        "final_value_p5" => {
-            if sv {
-                "Slutvärde, 5:e percentil"
-            } else {
-                "Final value, 5th percentile"
-            }
-        }
-        "final_value_p50" => {
-            if sv {
-                "Slutvärde, median"
-            } else {
-                "Final value, median"
-            }
-        }
-        "final_value_p95" => {
-            if sv {
-                "Slutvärde, 95:e percentil"
-            } else {
-                "Final value, 95th percentile"
-            }
-        }
-        _ => "?",
-    }
+    term_in("compare.metric", key, lang).unwrap_or("?")
 }
 
 fn check_text(check: Check, lang: Lang) -> &'static str {
-    match (check, lang) {
-        (Check::Daily, Lang::En) => "checked daily",
-        (Check::Daily, Lang::Sv) => "kontroll varje dag",
-        (Check::Weekly, Lang::En) => "checked weekly",
-        (Check::Weekly, Lang::Sv) => "kontroll varje vecka",
-        (Check::Monthly, Lang::En) => "checked at month ends",
-        (Check::Monthly, Lang::Sv) => "kontroll vid månadsskiften",
+    match check {
+        Check::Daily => term("compare.check.daily", lang),
+        Check::Weekly => term("compare.check.weekly", lang),
+        Check::Monthly => term("compare.check.monthly", lang),
     }
 }
 
 /// What a strategy is, in a line: the rule's parameters that differ from
 /// the first strategy's (all of them for the first), a mix, a cushion.
 pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let pc = |x: f64| percent(x, 0, lang);
     match &s.kind {
         Kind::Rule { policy: p, check } => {
@@ -244,76 +35,47 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
             let mut parts = Vec::new();
             let differs = |a: f64, b: Option<f64>| b.is_none_or(|b| (a - b).abs() > 1e-12);
             if differs(p.max_drawdown, base.map(|b| b.max_drawdown)) {
-                parts.push(if sv {
-                    format!(
-                        "största fall {} (skyddsnivå {} av toppen)",
-                        pc(p.max_drawdown),
-                        pc(p.floor_share())
-                    )
-                } else {
-                    format!("largest fall {} (floor {} of the high)", pc(p.max_drawdown), pc(p.floor_share()))
-                });
+                parts.push(term_with(
+                    "compare.largest_fall",
+                    lang,
+                    &[("fall", &pc(p.max_drawdown)), ("floor", &pc(p.floor_share()))],
+                ));
             }
             if base.is_none_or(|b| b.window_months != p.window_months) {
-                parts.push(format!(
-                    "{} {} {}",
-                    if sv { "fönster" } else { "window" },
-                    p.window_months,
-                    if sv { "mån" } else { "months" }
-                ));
+                parts.push(term_with("compare.window", lang, &[("months", &p.window_months)]));
             }
             if differs(p.cap, base.map(|b| b.cap)) {
-                parts.push(format!("{} {}", if sv { "aktietak" } else { "cap" }, pc(p.cap)));
+                parts.push(term_with("compare.cap", lang, &[("share", &pc(p.cap))]));
             }
             if differs(p.equity_stress, base.map(|b| b.equity_stress)) {
-                parts.push(format!(
-                    "{} {}",
-                    if sv { "stressantagande aktier" } else { "equity stress" },
-                    pc(p.equity_stress)
-                ));
+                parts.push(term_with("compare.equity_stress", lang, &[("share", &pc(p.equity_stress))]));
             }
             if differs(p.fixed_income_stress, base.map(|b| b.fixed_income_stress))
                 && (base.is_some() || p.fixed_income_stress != 0.0)
             {
-                parts.push(format!(
-                    "{} {}",
-                    if sv { "stressantagande räntor" } else { "fixed-income stress" },
-                    pc(p.fixed_income_stress)
+                parts.push(term_with(
+                    "compare.fixed_income_stress",
+                    lang,
+                    &[("share", &pc(p.fixed_income_stress))],
                 ));
             }
             if differs(p.buffer, base.map(|b| b.buffer)) && (base.is_some() || p.buffer != 0.0) {
-                parts.push(format!("{} {}", if sv { "buffert" } else { "buffer" }, pc(p.buffer)));
+                parts.push(term_with("compare.buffer", lang, &[("share", &pc(p.buffer))]));
             }
             if differs(p.down_headroom, base.map(|b| b.down_headroom)) {
-                parts.push(format!(
-                    "{} max − {}",
-                    if sv { "nedviktning till" } else { "down-weight to" },
-                    pc(p.down_headroom)
-                ));
+                parts.push(term_with("compare.down_headroom", lang, &[("share", &pc(p.down_headroom))]));
             }
             if differs(p.up_band, base.map(|b| b.up_band)) {
-                parts.push(format!(
-                    "{} {}",
-                    if sv { "uppviktning vid utrymme" } else { "up-weight at room" },
-                    pc(p.up_band)
-                ));
+                parts.push(term_with("compare.up_band", lang, &[("share", &pc(p.up_band))]));
             }
             if differs(p.up_headroom, base.map(|b| b.up_headroom)) && base.is_some() {
-                parts.push(format!(
-                    "{} {}",
-                    if sv { "uppviktning till max −" } else { "up-weight to max −" },
-                    pc(p.up_headroom)
-                ));
+                parts.push(term_with("compare.up_headroom", lang, &[("share", &pc(p.up_headroom))]));
             }
             if differs(p.target, base.map(|b| b.target)) && base.is_some() {
-                parts.push(format!("{} {}", if sv { "mål" } else { "target" }, pc(p.target)));
+                parts.push(term_with("compare.target", lang, &[("share", &pc(p.target))]));
             }
             if differs(p.cost_bps, base.map(|b| b.cost_bps)) {
-                parts.push(format!(
-                    "{} {} bp",
-                    if sv { "kostnad" } else { "cost" },
-                    number(p.cost_bps, 0, lang)
-                ));
+                parts.push(term_with("compare.cost", lang, &[("bp", &number(p.cost_bps, 0, lang))]));
             }
             let first_check = match &first.kind {
                 Kind::Rule { check, .. } if base.is_some() => Some(*check),
@@ -322,48 +84,35 @@ pub fn describe(s: &Strategy, first: &Strategy, lang: Lang) -> String {
             if first_check != Some(*check) {
                 parts.push(check_text(*check, lang).to_string());
             }
-            let head = if sv { "riskprincipen" } else { "the rule" };
+            let head = term("compare.the_rule", lang);
             if parts.is_empty() {
-                format!("{head} ({})", if sv { "samma parametrar" } else { "same parameters" })
+                format!("{head} ({})", term("compare.same_parameters", lang))
             } else {
                 format!("{head}: {}", parts.join(", "))
             }
         }
-        Kind::Static { equity_share, .. } => format!(
-            "{} {} {}",
-            if sv { "fast mix," } else { "static mix," },
-            pc(*equity_share),
-            if sv { "aktier, ombalanseras varje månad" } else { "equities, rebalanced monthly" }
-        ),
-        Kind::BuyAndHold => {
-            (if sv { "köp och behåll dagens innehav" } else { "buy and hold today's holdings" }).to_string()
+        Kind::Static { equity_share, .. } => {
+            term_with("compare.static_mix", lang, &[("share", &pc(*equity_share))])
         }
+        Kind::BuyAndHold => term("compare.buy_and_hold", lang).to_string(),
         Kind::Cppi(c) | Kind::Tipp(c) => {
             let tipp = matches!(s.kind, Kind::Tipp(_));
             let floor = if tipp {
-                format!(
-                    "{} {} {}",
-                    if sv { "golv" } else { "floor" },
-                    pc(c.floor),
-                    if sv { "av högsta värdet hittills" } else { "of the highest value so far" }
-                )
+                term_with("compare.floor_of_high", lang, &[("share", &pc(c.floor))])
             } else {
-                format!(
-                    "{} {} {}",
-                    if sv { "golv" } else { "floor" },
-                    pc(c.floor),
-                    if sv { "av startvärdet" } else { "of the start value" }
-                )
+                term_with("compare.floor_of_start", lang, &[("share", &pc(c.floor))])
             };
-            format!(
-                "{}: {floor}, {} {}, {} {}, band {}, {}",
-                if tipp { "TIPP" } else { "CPPI" },
-                if sv { "multiplikator" } else { "multiplier" },
-                number(c.multiplier, 1, lang),
-                if sv { "tak" } else { "cap" },
-                pc(c.cap),
-                pc(c.band),
-                check_text(c.check, lang)
+            term_with(
+                "compare.insurance",
+                lang,
+                &[
+                    ("kind", &if tipp { "TIPP" } else { "CPPI" }),
+                    ("floor", &floor),
+                    ("multiplier", &number(c.multiplier, 1, lang)),
+                    ("cap", &pc(c.cap)),
+                    ("band", &pc(c.band)),
+                    ("check", &check_text(c.check, lang)),
+                ],
             )
         }
     }
@@ -384,7 +133,7 @@ pub fn format_value(x: Option<f64>, unit: Unit, lang: Lang) -> String {
 pub fn format_diff(x: Option<f64>, unit: Unit, lang: Lang) -> String {
     let Some(x) = x else { return "–".into() };
     let (v, suffix, decimals) = match unit {
-        Unit::Share | Unit::Rate => (x * 100.0, if lang == Lang::Sv { "\u{a0}p.e." } else { "\u{a0}pp" }, 2),
+        Unit::Share | Unit::Rate => (x * 100.0, term("compare.percentage_points", lang), 2),
         Unit::PerYear => (x, "", 2),
         Unit::Mkr => (x, "", 1),
         Unit::Months => (x, "", 0),
@@ -403,8 +152,9 @@ pub fn format_diff(x: Option<f64>, unit: Unit, lang: Lang) -> String {
 pub(crate) fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
     match (f.diff_lo, f.diff_hi) {
         (Some(lo), Some(hi)) => {
-            let bare = |x| format_diff(Some(x), unit, lang).replace("\u{a0}pp", "").replace("\u{a0}p.e.", "");
-            let sep = if lang == Lang::Sv { "; " } else { ", " };
+            let bare =
+                |x| format_diff(Some(x), unit, lang).replace(term("compare.percentage_points", lang), "");
+            let sep = term("compare.interval_separator", lang);
             format!("{} [{}{sep}{}]", format_diff(f.diff, unit, lang), bare(lo), bare(hi))
         }
         _ => format_diff(f.diff, unit, lang),
@@ -413,12 +163,11 @@ pub(crate) fn diff_with_interval(f: &Figure, unit: Unit, lang: Lang) -> String {
 
 /// A horizon as read: `10 years`, `18 months` / `10 år`, `18 månader`.
 pub fn horizon(months: usize, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     match (months % 12, months / 12) {
-        (0, 1) => (if sv { "1 år" } else { "1 year" }).to_string(),
-        (0, y) => format!("{y} {}", if sv { "år" } else { "years" }),
-        _ if months == 1 => (if sv { "1 månad" } else { "1 month" }).to_string(),
-        _ => format!("{months} {}", if sv { "månader" } else { "months" }),
+        (0, 1) => term("compare.one_year", lang).to_string(),
+        (0, y) => term_with("compare.years", lang, &[("years", &y)]),
+        _ if months == 1 => term("compare.one_month", lang).to_string(),
+        _ => term_with("compare.months", lang, &[("months", &months)]),
     }
 }
 
@@ -435,7 +184,6 @@ pub fn table(
     title: &str,
     lang: Lang,
 ) -> String {
-    let sv = lang == Lang::Sv;
     let at = |key: &str| {
         metrics.iter().position(|m| m.key == key).unwrap_or_else(|| unreachable!("{key} is a metric"))
     };
@@ -445,21 +193,16 @@ pub fn table(
     let _ = writeln!(
         out,
         "{}",
-        if sv {
-            format!(
-                "{} banor, {span}, frö {}; alla strategier på samma framtider. Skillnad mot \"{}\" med 95 % intervall från parvisa skillnader per bana.",
-                number(c.simulation.paths as f64, 0, lang),
-                c.simulation.seed,
-                c.strategies[0].name
-            )
-        } else {
-            format!(
-                "{} paths, {span}, seed {}; every strategy on the same futures. Differences from \"{}\" with 95 % intervals from the paired per-path differences.",
-                number(c.simulation.paths as f64, 0, lang),
-                c.simulation.seed,
-                c.strategies[0].name
-            )
-        }
+        term_with(
+            "compare.paths",
+            lang,
+            &[
+                ("paths", &number(c.simulation.paths as f64, 0, lang)),
+                ("span", &span),
+                ("seed", &c.simulation.seed),
+                ("first", &c.strategies[0].name),
+            ],
+        )
     );
     let headline = [
         "mean_annual_return",
@@ -471,30 +214,10 @@ pub fn table(
         "final_value_p50",
         "months_to_recover_p50",
     ];
-    let short = |key: &str| -> &'static str {
-        match (key, sv) {
-            ("mean_annual_return", false) => "Return/yr",
-            ("mean_annual_return", true) => "Avkastn./år",
-            ("p_breach_horizon", false) => "P(breach)",
-            ("p_breach_horizon", true) => "P(under skyddsn.)",
-            ("p_month_end_under_policy_floor", false) => "P(m-end < policy)",
-            ("p_month_end_under_policy_floor", true) => "P(mån < policy)",
-            ("trades_per_year", false) => "Trades/yr",
-            ("trades_per_year", true) => "Omvikt./år",
-            ("cost_of_protection", false) => "Cost of prot.",
-            ("cost_of_protection", true) => "Skyddets kostn.",
-            ("p_cash_lock", false) => "P(cash lock)",
-            ("p_cash_lock", true) => "P(inlåst)",
-            ("final_value_p50", false) => "Median value",
-            ("final_value_p50", true) => "Medianvärde",
-            ("months_to_recover_p50", false) => "Recovery (mo)",
-            ("months_to_recover_p50", true) => "Återhämtn. (mån)",
-            _ => "?",
-        }
-    };
+    let short = |key: &str| -> &'static str { term_in("compare.short", key, lang).unwrap_or("?") };
     let name_width = c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8);
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut header = vec!["#".to_string(), if sv { "Strategi" } else { "Strategy" }.to_string()];
+    let mut header = vec!["#".to_string(), term("compare.strategy", lang).to_string()];
     header.extend(headline.iter().map(|k| short(k).to_string()));
     rows.push(header);
     for (rank, &s) in order.iter().enumerate() {
@@ -510,15 +233,11 @@ pub fn table(
     let _ = writeln!(
         out,
         "\n{}",
-        if sv {
-            format!("Skillnad mot \"{}\" [95 % intervall]", c.strategies[0].name)
-        } else {
-            format!("Difference from \"{}\" [95 % interval]", c.strategies[0].name)
-        }
+        term_with("compare.difference_from", lang, &[("first", &c.strategies[0].name)])
     );
     let diff_keys = ["mean_annual_return", "p_breach_horizon", "trades_per_year", "final_value_p50"];
     let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut header = vec!["#".to_string(), if sv { "Strategi" } else { "Strategy" }.to_string()];
+    let mut header = vec!["#".to_string(), term("compare.strategy", lang).to_string()];
     header.extend(diff_keys.iter().map(|k| short(k).to_string()));
     rows.push(header);
     for (rank, &s) in order.iter().enumerate() {
@@ -526,7 +245,7 @@ pub fn table(
         for key in diff_keys {
             let i = at(key);
             row.push(if s == 0 {
-                if sv { "referens" } else { "reference" }.to_string()
+                term("compare.reference", lang).to_string()
             } else {
                 diff_with_interval(&figures[s][i], metrics[i].unit, lang)
             });
@@ -535,7 +254,7 @@ pub fn table(
     }
     write_rows(&mut out, &rows, name_width);
 
-    let _ = writeln!(out, "\n{}", if sv { "Strategierna" } else { "The strategies" });
+    let _ = writeln!(out, "\n{}", term("compare.strategies", lang));
     for &s in order {
         let _ = writeln!(
             out,
@@ -547,21 +266,15 @@ pub fn table(
     let _ = writeln!(
         out,
         "\n{}",
-        if sv {
-            format!(
-                "Rangordnade efter {}. Under skyddsnivån: minst en dag under den egna skyddsnivån (riskprincipens varianter) eller under {} av det högsta av de egna {} senaste månadsvärdena (övriga). Mån < policy: minst ett månadsvärde under policyns skyddsnivå beräknad så, för alla strategier lika. Skyddets kostnad: köp och behålls avkastning per år minus strategins, per bana. Ras: första månadsvärde minst 10 % under det högsta månadsvärdet dittills; återhämtning: månader tills ett månadsvärde når det högsta igen. Inlåst: aktieandel under 10 % tolv månadsskiften i rad efter en nedviktning. Alla mått med intervall i compare.csv och compare.json.",
-                metric_label(rank_by, lang).to_lowercase(),
-                percent(c.yardstick.floor_share(), 0, lang),
-                c.yardstick.window_months
-            )
-        } else {
-            format!(
-                "Ranked by {}. Breach: at least one day under the strategy's own floor (the rule's variants) or under {} of the highest of its own last {} month-end values (the others). Month-end < policy: at least one month-end value under that same policy floor, for every strategy alike. Cost of protection: buy and hold's annual return less the strategy's, path by path. Crash: the first month-end value at least 10 % under the highest month-end value so far; recovery: months until a month-end value is back at that high. Cash lock: equity share under 10 % for twelve month-ends in a row after a down-weighting. Every figure with its interval is in compare.csv and compare.json.",
-                metric_label(rank_by, lang).to_lowercase(),
-                percent(c.yardstick.floor_share(), 0, lang),
-                c.yardstick.window_months
-            )
-        }
+        term_with(
+            "compare.notes",
+            lang,
+            &[
+                ("rank_by", &metric_label(rank_by, lang).to_lowercase()),
+                ("floor", &percent(c.yardstick.floor_share(), 0, lang)),
+                ("window", &c.yardstick.window_months),
+            ],
+        )
     );
     out
 }
@@ -624,4 +337,124 @@ pub fn csv(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order: &
         }
     }
     out
+}
+
+/// What `compare` prints before the list of files it wrote: the ranked
+/// table, with `[obligations]` the consolidation table, and the times.
+pub fn printout(
+    scenario_name: &str,
+    r: &crate::compare::CompareResults,
+    rank_by: &str,
+    lang: Lang,
+) -> String {
+    let title = format!("{}: {scenario_name}", term("compare.strategy_comparison", lang));
+    let metrics = crate::compare::metrics();
+    let mut out = table(&r.comparison, &metrics, &r.figures, &r.order, rank_by, &title, lang);
+    if let Some(c) = &r.consolidation {
+        out.push_str(&super::compare_obligations::table(c, &r.order, lang));
+    }
+    let (elapsed, threads) = (r.elapsed_seconds, r.threads);
+    let _ = writeln!(
+        out,
+        "{}",
+        term_with("compare.time", lang, &[("seconds", &number(elapsed, 1, lang)), ("threads", &threads)])
+    );
+    if r.consolidation.is_some() {
+        let elapsed = r.consolidation_elapsed_seconds;
+        let _ = writeln!(
+            out,
+            "{}",
+            term_with("compare.time_consolidation", lang, &[("seconds", &number(elapsed, 1, lang))])
+        );
+    }
+    out
+}
+
+/// Every file `compare` writes, in order: compare.json, compare.csv and
+/// the two charts as SVG and PNG.
+pub fn files(
+    scenario: &crate::scenario::Scenario,
+    inputs: &super::summary::CompareInputs<'_>,
+    settings: &crate::compare::Settings,
+    r: &crate::compare::CompareResults,
+    lang: Lang,
+) -> crate::Result<Vec<super::run::File>> {
+    use super::chart::strategies::{risk_return_chart, value_distribution_chart};
+    let json = super::summary::compare(scenario, inputs, settings, r);
+    let metrics = crate::compare::metrics();
+    let mut csv = self::csv(&r.comparison, &metrics, &r.figures, &r.order);
+    if let Some(c) = &r.consolidation {
+        csv.push_str(&super::compare_obligations::csv_rows(c, &r.comparison.strategies, &r.order));
+    }
+    let name = &scenario.name;
+    let risk_title = term_with("compare.return_against_the_risk_of", lang, &[("name", &name)]);
+    let span = horizon(settings.simulation.horizon_months, lang);
+    let value_title = term_with("compare.the_value_in_span_per", lang, &[("name", &name), ("span", &span)]);
+    let risk = risk_return_chart(&risk_return_points(r), settings.simulation.paths, &risk_title, lang)?;
+    let values = value_distribution_chart(&value_boxes(r), r.comparison.start_value, &value_title, lang)?;
+    Ok(vec![
+        ("compare.json".into(), json.into_bytes()),
+        ("compare.csv".into(), csv.into_bytes()),
+        ("compare_risk_return.svg".into(), risk.svg.into_bytes()),
+        ("compare_risk_return.png".into(), risk.png),
+        ("compare_values.svg".into(), values.svg.into_bytes()),
+        ("compare_values.png".into(), values.png),
+    ])
+}
+
+/// Each strategy's probability of a floor breach and mean annual return,
+/// with their intervals, for the risk-return chart.
+fn risk_return_points(r: &crate::compare::CompareResults) -> Vec<super::chart::strategies::RiskReturn> {
+    let metrics = crate::compare::metrics();
+    let at = |key: &str| metrics.iter().position(|m| m.key == key).unwrap_or(0);
+    let (breach, ret) = (at("p_breach_horizon"), at("mean_annual_return"));
+    let with_interval = |f: &Figure| {
+        let v = f.value.unwrap_or(f64::NAN);
+        let (lo, hi) = f.interval().unwrap_or((v, v));
+        (v, lo, hi)
+    };
+    (0..r.comparison.strategies.len())
+        .map(|s| super::chart::strategies::RiskReturn {
+            rank: r.rank_of(s),
+            name: r.comparison.strategies[s].name.clone(),
+            breach: with_interval(&r.figures[s][breach]),
+            annual_return: with_interval(&r.figures[s][ret]),
+            reference: s == 0,
+        })
+        .collect()
+}
+
+/// Each strategy's final value's quantiles and mean, best first, for the
+/// value chart.
+fn value_boxes(r: &crate::compare::CompareResults) -> Vec<super::chart::strategies::ValueBox> {
+    r.order
+        .iter()
+        .map(|&s| {
+            let d = &r.stats[s].final_value;
+            super::chart::strategies::ValueBox {
+                rank: r.rank_of(s),
+                name: r.comparison.strategies[s].name.clone(),
+                p5: d.p5,
+                p25: d.p25,
+                p50: d.p50,
+                p75: d.p75,
+                p95: d.p95,
+                mean: d.mean,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_a_name_in_both_languages() {
+        for m in crate::compare::metrics() {
+            for lang in [Lang::Sv, Lang::En] {
+                assert_ne!(metric_label(m.key, lang), "?", "{} in {lang:?}", m.key);
+            }
+        }
+    }
 }

@@ -9,17 +9,14 @@ use std::fmt::Write as _;
 use super::compare::{diff_with_interval, format_diff, format_value, write_rows};
 use super::i18n::{Lang, number, percent};
 use super::obligations::denominator_label;
+use super::terms::{term, term_with};
 use crate::compare::consolidation::{Consolidation, NotComputed};
 use crate::compare::{Strategy, Unit};
 
 /// The reason a strategy has no figures, in `lang`.
 pub fn not_computed_reason(why: NotComputed, lang: Lang) -> &'static str {
-    match (why, lang) {
-        (NotComputed::NoFlows, Lang::En) => why.reason(),
-        (NotComputed::NoFlows, Lang::Sv) => {
-            "insättningar och uttag körs bara med riskprincipen prövad dagligen (motorns grupp); \
-             strategin körs i det skalära läget, som inte har några flöden"
-        }
+    match why {
+        NotComputed::NoFlows => term("compare_obligations.no_flows", lang),
     }
 }
 
@@ -35,45 +32,35 @@ pub fn least_deposits(c: &Consolidation) -> Option<(usize, f64)> {
 
 /// The table, strategies in `order` (the comparison's ranking).
 pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let reference = &c.strategies[0].name;
-    let head = if sv {
-        format!("Konsolideringsgrad minst 100 % vid utgången av {}", c.target_year)
-    } else {
-        format!("Consolidation ratio at least 100 % at the end of {}", c.target_year)
-    };
+    let head = term_with("compare_obligations.head", lang, &[("year", &c.target_year)]);
     let _ = writeln!(out, "\n{head}");
     let _ = writeln!(
         out,
         "{}",
-        if sv {
-            format!(
-                "Mot {}; scenariots insättningsplan; {} banor, frö {}, samma för alla strategier. Skillnad mot \"{reference}\" med 95 % intervall från parvisa skillnader per bana.",
-                denominator_label(c.denominator, lang),
-                number(c.paths as f64, 0, lang),
-                c.seed
-            )
-        } else {
-            format!(
-                "Against the {}; the scenario's deposit plan; {} paths, seed {}, the same for every strategy. Difference from \"{reference}\" with 95 % intervals from the paired per-path differences.",
-                denominator_label(c.denominator, lang),
-                number(c.paths as f64, 0, lang),
-                c.seed
-            )
-        }
+        term_with(
+            "compare_obligations.intro",
+            lang,
+            &[
+                ("denominator", &denominator_label(c.denominator, lang)),
+                ("paths", &number(c.paths as f64, 0, lang)),
+                ("seed", &c.seed),
+                ("reference", reference),
+            ],
+        )
     );
     let search = c.deposit_search;
     let mut header = vec![
         "#".to_string(),
-        (if sv { "Strategi" } else { "Strategy" }).to_string(),
+        term("compare.strategy", lang).to_string(),
         format!("P(≥100 % {})", c.target_year),
-        (if sv { "Skillnad [95 %]" } else { "Difference [95 %]" }).to_string(),
+        term("compare_obligations.difference_interval", lang).to_string(),
     ];
     if let Some(s) = search {
         let p = percent(s.probability, 0, lang);
-        header.push(if sv { format!("Insättn./år för {p}") } else { format!("Deposit/yr for {p}") });
-        header.push((if sv { "Skillnad" } else { "Difference" }).to_string());
+        header.push(term_with("compare_obligations.deposit_for", lang, &[("probability", &p)]));
+        header.push(term("compare_obligations.difference", lang).to_string());
     }
     let mut rows = vec![header];
     let mut missing = None;
@@ -84,14 +71,14 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
             (Some(f), _) => {
                 row.push(format_value(f.value, Unit::Share, lang));
                 row.push(if i == 0 {
-                    (if sv { "referens" } else { "reference" }).to_string()
+                    term("compare.reference", lang).to_string()
                 } else {
                     diff_with_interval(f, Unit::Share, lang)
                 });
             }
             (None, why) => {
                 missing = missing.or(why);
-                row.push((if sv { "ej beräknad¹" } else { "not computed¹" }).to_string());
+                row.push(term("compare_obligations.not_computed", lang).to_string());
                 row.push(String::new());
             }
         }
@@ -99,11 +86,11 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
             match s.deposits {
                 Some(d) => {
                     row.push(d.yearly.map_or_else(
-                        || (if sv { "nås ej" } else { "out of reach" }).to_string(),
+                        || term("compare_obligations.out_of_reach", lang).to_string(),
                         |y| number(y, 1, lang),
                     ));
                     row.push(if i == 0 {
-                        (if sv { "referens" } else { "reference" }).to_string()
+                        term("compare.reference", lang).to_string()
                     } else {
                         format_diff(d.diff, Unit::Mkr, lang)
                     });
@@ -124,49 +111,25 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
                 let _ = writeln!(
                     out,
                     "{}",
-                    if sv {
-                        format!(
-                            "Minst insättningar: \"{}\", {} mkr per år {}–{} i stället för scenariots insättningsplan (sökt på {} banor, samma för alla strategier).",
-                            c.strategies[i].name,
-                            number(y, 1, lang),
-                            s.first_year,
-                            s.last_year,
-                            number(s.paths as f64, 0, lang)
-                        )
-                    } else {
-                        format!(
-                            "Least deposits: \"{}\", {} mkr a year {}–{} in place of the scenario's plan (searched on {} paths, the same for every strategy).",
-                            c.strategies[i].name,
-                            number(y, 1, lang),
-                            s.first_year,
-                            s.last_year,
-                            number(s.paths as f64, 0, lang)
-                        )
-                    }
+                    term_with(
+                        "compare_obligations.least_deposits",
+                        lang,
+                        &[
+                            ("strategy", &c.strategies[i].name),
+                            ("yearly", &number(y, 1, lang)),
+                            ("first", &s.first_year),
+                            ("last", &s.last_year),
+                            ("paths", &number(s.paths as f64, 0, lang)),
+                        ],
+                    )
                 );
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    if sv {
-                        "Ingen strategi når målet med insättningar upp till sökningens gräns."
-                    } else {
-                        "No strategy reaches the target with deposits up to the search's limit."
-                    }
-                );
+                let _ = writeln!(out, "{}", term("compare_obligations.none_reaches", lang));
             }
         }
     } else {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Insättningar som behövs per strategi: lägg till --deposits (tar längre tid)."
-            } else {
-                "Deposits each strategy needs: add --deposits (slower)."
-            }
-        );
+        let _ = writeln!(out, "{}", term("compare_obligations.ask_deposits", lang));
     }
     if let Some(why) = missing {
         let _ = writeln!(out, "¹ {}.", not_computed_reason(why, lang));
@@ -220,4 +183,14 @@ pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_english_reason_is_the_figures_own() {
+        assert_eq!(not_computed_reason(NotComputed::NoFlows, Lang::En), NotComputed::NoFlows.reason());
+    }
 }

@@ -7,35 +7,30 @@ use std::fmt::Write;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::chart::style::GRID;
 use super::chart::style::{FAN, Line, OUTER_BAND};
-use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, legend, render, single_page};
+use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, builder, legend, mesh, render, single_page};
 use super::i18n::{Lang, mkr, number, percent};
+use super::terms::{term, term_with};
 use crate::debt::simulate::Outlook;
 use crate::debt::{Debt, KeyFigures};
 use crate::error::Result;
 
-/// Years in the maturity profile (the last bucket holds the rest).
-pub const PROFILE_YEARS: usize = 6;
+pub use crate::debt::PROFILE_YEARS;
 
 fn years(x: f64, lang: Lang) -> String {
-    format!("{} {}", number(x, 2, lang), if lang == Lang::Sv { "år" } else { "years" })
+    format!("{} {}", number(x, 2, lang), term("debt.years", lang))
 }
 
 /// Today's loan book: the four figures the region reports, against the
 /// policy.
 pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let p = &debt.policy;
     let b = k.breaches(p);
-    let verdict = |broken: bool| match (broken, sv) {
-        (false, true) => "uppfyllt",
-        (false, false) => "met",
-        (true, true) => "ej uppfyllt",
-        (true, false) => "not met",
-    };
+    let verdict = |broken: bool| if broken { term("debt.not_met", lang) } else { term("debt.met", lang) };
     // "1.25 years (policy 1.5-4.0 years: not met)".
     let in_band = |x: f64, (lo, hi): (f64, f64), broken: bool| {
-        let unit = if sv { "år" } else { "years" };
+        let unit = term("debt.years", lang);
         format!(
             "{} (policy {}-{} {unit}: {})",
             years(x, lang),
@@ -45,43 +40,36 @@ pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
         )
     };
     let mut out = String::new();
-    let heading = if sv {
-        format!("Låneskulden hos Kommuninvest {}", debt.book.date)
-    } else {
-        format!("Loans from Kommuninvest, {}", debt.book.date)
-    };
+    let heading = term_with("debt.heading", lang, &[("date", &debt.book.date)]);
     let _ = writeln!(out, "{heading}\n{}", "-".repeat(heading.chars().count()));
     let rows: Vec<(&str, String)> = vec![
-        (if sv { "Utestående skuld" } else { "Outstanding debt" }, mkr(k.outstanding, 1, lang)),
-        (if sv { "Snittränta" } else { "Average rate" }, percent(k.average_rate, 2, lang)),
+        (term("debt.outstanding_debt", lang), mkr(k.outstanding, 1, lang)),
+        (term("debt.average_rate", lang), percent(k.average_rate, 2, lang)),
+        (term("debt.interest_rate_fixing", lang), in_band(k.fixing_years, p.fixing_years, b.fixing)),
         (
-            if sv { "Räntebindning" } else { "Interest-rate fixing" },
-            in_band(k.fixing_years, p.fixing_years, b.fixing),
-        ),
-        (
-            if sv { "Kapitalbindning" } else { "Capital binding" },
+            term("debt.capital_binding", lang),
             in_band(k.capital_binding_years, p.capital_binding_years, b.capital_binding),
         ),
         (
-            if sv { "Förfaller inom 12 månader" } else { "Maturing within 12 months" },
+            term("debt.maturing_12m", lang),
             format!(
                 "{} (policy {} {}: {})",
                 percent(k.share_maturing_12m, 1, lang),
-                if sv { "högst" } else { "at most" },
+                term("debt.at_most", lang),
                 percent(p.max_share_within_12m, 0, lang),
                 verdict(b.within_12m)
             ),
         ),
         (
-            if sv { "Låneutrymme" } else { "Borrowing limit" },
+            term("debt.borrowing_limit", lang),
             format!(
                 "{} ({} {})",
                 mkr(debt.borrowing_limit, 0, lang),
-                if sv { "kvar" } else { "room left" },
+                term("debt.room_left", lang),
                 mkr(debt.borrowing_limit - k.outstanding, 0, lang)
             ),
         ),
-        (if sv { "Checkräkningskredit" } else { "Overdraft facility" }, mkr(debt.overdraft, 0, lang)),
+        (term("debt.overdraft_facility", lang), mkr(debt.overdraft, 0, lang)),
     ];
     let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) + 2;
     for (label, value) in rows {
@@ -93,50 +81,30 @@ pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
             .iter()
             .map(|b| format!("{} {}", b.date.format("%Y-%m"), mkr(b.amount, 0, lang)))
             .collect();
-        let _ = writeln!(
-            out,
-            "  {}: {}",
-            if sv { "Planerad nyupplåning" } else { "Planned new borrowing" },
-            plan.join(", ")
-        );
+        let _ = writeln!(out, "  {}: {}", term("debt.planned_new_borrowing", lang), plan.join(", "));
     }
     out
 }
 
 /// The outlook by calendar year, as a table.
 pub fn outlook(o: &Outlook, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}",
-        if sv {
-            format!(
-                "Räntekostnad och finanspolicy per år ({} framtider, samma räntebanor som pensionsportföljen)",
-                number(o.paths as f64, 0, lang)
-            )
-        } else {
-            format!(
-                "Interest cost and the finance policy by year ({} paths, the same rate paths as the pension portfolio)",
-                number(o.paths as f64, 0, lang)
-            )
-        }
+        term_with("debt.outlook_intro", lang, &[("paths", &number(o.paths as f64, 0, lang))])
     );
-    let head: [&str; 9] = if sv {
-        [
-            "År",
-            "Skuld",
-            "Räntekostn.",
-            "95 %",
-            "+1 %-enhet",
-            "Räntebindn.",
-            "P(bindn.)",
-            "P(>35 %)",
-            "P(>tak)",
-        ]
-    } else {
-        ["Year", "Debt", "Interest", "95 %", "+1 point", "Fixing", "P(band)", "P(>35 %)", "P(>limit)"]
-    };
+    let head: [&str; 9] = [
+        term("debt.column.year", lang),
+        term("debt.column.debt", lang),
+        term("debt.column.interest", lang),
+        "95 %",
+        term("debt.column.plus_one_point", lang),
+        term("debt.column.fixing", lang),
+        term("debt.column.p_band", lang),
+        "P(>35 %)",
+        term("debt.column.p_over_limit", lang),
+    ];
     let _ = writeln!(
         out,
         "{:<11}{:>9}{:>13}{:>9}{:>12}{:>13}{:>11}{:>10}{:>10}",
@@ -144,7 +112,7 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
     );
     for y in &o.years {
         let label = if y.months < 12 {
-            format!("{} ({} {})", y.year, y.months, if sv { "mån" } else { "mo" })
+            format!("{} ({} {})", y.year, y.months, term("debt.months_short", lang))
         } else {
             y.year.to_string()
         };
@@ -163,15 +131,7 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
             percent(y.p_over_limit.p, 0, lang),
         );
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        if sv {
-            "Skuld och räntekostnad i mkr (median); 95 % = räntekostnad i var tjugonde sämsta framtid (cost at risk); +1 %-enhet = medelökning om alla nya räntor vore en procentenhet högre;\nP(bindn.) = sannolikhet att räntebindning eller kapitalbindning ligger utanför 1,5-4 år vid något månadsskifte under året; P(>35 %) = mer än 35 % förfaller inom ett år; P(>tak) = skulden över låneutrymmet."
-        } else {
-            "Debt and interest in mkr (median); 95 % = the interest cost exceeded in one path in twenty (cost at risk); +1 point = mean extra cost if every new rate were a point higher;\nP(band) = probability that the fixing or the capital binding is outside its band at some month-end of the year; P(>35 %) = more than 35 % maturing within a year; P(>limit) = debt over the borrowing limit."
-        }
-    );
+    let _ = writeln!(out, "{}", term("debt.outlook_note", lang));
     out
 }
 
@@ -186,11 +146,7 @@ const COST_AT_RISK: Line = Line::level(VERMILLION);
 pub fn maturity_chart(debt: &Debt, title: &str, lang: Lang) -> Result<Chart> {
     let profile = debt.book.maturity_profile(PROFILE_YEARS);
     let limit = debt.policy.max_share_within_12m * debt.book.outstanding();
-    render(
-        "maturity profile",
-        |root| draw_profile(&root, &profile, limit, title, lang),
-        |root| draw_profile(&root, &profile, limit, title, lang),
-    )
+    render!("maturity profile", |root| draw_profile(&root, &profile, limit, title, lang))
 }
 
 fn draw_profile<DB: DrawingBackend>(
@@ -203,43 +159,29 @@ fn draw_profile<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let sv = lang == Lang::Sv;
     let [legend_area, panel] = single_page(root, title)?;
-    let label = if sv { "Förfaller, mkr (andel av skulden)" } else { "Maturing, mkr (share of the debt)" };
-    let limit_label = if sv {
-        format!("Högst inom 12 månader enligt finanspolicyn: {}", mkr(limit, 1, lang))
-    } else {
-        format!("Finance policy's most within 12 months: {}", mkr(limit, 1, lang))
-    };
+    let label = term("debt.maturing_label", lang);
+    let limit_label = term_with("debt.limit_label", lang, &[("limit", &mkr(limit, 1, lang))]);
     legend(&legend_area, &[(Mark::Band(BLUE, 0.8), label), (Mark::Line(LIMIT), &limit_label)])?;
     let top = profile.iter().copied().fold(limit, f64::max).max(1.0) * 1.15;
     let n = profile.len();
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(40)
-        .y_label_area_size(90)
-        .build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)?;
+    let mut chart = builder(&panel, 40, 40, 90).build_cartesian_2d((0..n - 1).into_segmented(), 0.0..top)?;
     let bucket = |i: usize| {
         if i + 1 == n {
-            format!("{}+ {}", i, if sv { "år" } else { "years" })
+            format!("{}+ {}", i, term("debt.years", lang))
         } else {
-            format!("{}-{} {}", i, i + 1, if sv { "år" } else { "years" })
+            format!("{}-{} {}", i, i + 1, term("debt.years", lang))
         }
     };
-    chart
-        .configure_mesh()
+    mesh(&mut chart, GRID)
         .disable_x_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
         .y_desc("mkr")
-        .x_desc(if sv { "Tid till förfall" } else { "Time to maturity" })
+        .x_desc(term("debt.time_to_maturity", lang))
         .y_label_formatter(&|v| number(*v, 0, lang))
         .x_label_formatter(&|x| match x {
             SegmentValue::CenterOf(i) => bucket(*i),
             _ => String::new(),
         })
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     chart.draw_series(profile.iter().enumerate().map(|(i, v)| {
         let mut bar = Rectangle::new(
@@ -266,11 +208,7 @@ where
 
 /// The interest cost by year: the median and the 5-95 % band.
 pub fn interest_chart(o: &Outlook, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "interest cost",
-        |root| draw_interest(&root, o, title, lang),
-        |root| draw_interest(&root, o, title, lang),
-    )
+    render!("interest cost", |root| draw_interest(&root, o, title, lang))
 }
 
 fn draw_interest<DB: DrawingBackend>(
@@ -282,13 +220,12 @@ fn draw_interest<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let sv = lang == Lang::Sv;
     let [legend_area, panel] = single_page(root, title)?;
     // Whole years only: a part year's cost is not comparable.
     let years: Vec<_> = o.years.iter().filter(|y| y.months == 12).collect();
-    let band = if sv { "5-95 % av framtiderna" } else { "5-95 % of paths" };
+    let band = term("debt.band_label", lang);
     let median = "Median";
-    let p95 = if sv { "95:e percentilen (cost at risk)" } else { "95th percentile (cost at risk)" };
+    let p95 = term("debt.cost_at_risk_label", lang);
     legend(
         &legend_area,
         &[(Mark::Band(FAN, OUTER_BAND), band), (Mark::Line(MEDIAN), median), (Mark::Line(COST_AT_RISK), p95)],
@@ -299,21 +236,12 @@ where
     };
     let top = years.iter().map(|y| y.interest.p95).fold(0.0, f64::max).max(1.0) * 1.1;
     let (x0, x1) = (first.year as f64 - 0.5, last.year as f64 + 0.5);
-    let mut chart = ChartBuilder::on(&panel)
-        .margin(12)
-        .margin_right(40)
-        .x_label_area_size(40)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(RGBColor(246, 246, 246))
+    let mut chart = builder(&panel, 40, 40, 90).build_cartesian_2d(x0..x1, 0.0..top)?;
+    mesh(&mut chart, GRID)
         .x_labels(years.len())
-        .y_desc(if sv { "Räntekostnad per år, mkr" } else { "Interest cost a year, mkr" })
+        .y_desc(term("debt.interest_axis", lang))
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|v| number(*v, 0, lang))
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 16))
         .draw()?;
     let at = |y: &&crate::debt::simulate::YearOutlook, v: f64| (f64::from(y.year), v);
     let upper: Vec<_> = years.iter().map(|y| at(y, y.interest.p95)).collect();

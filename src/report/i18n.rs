@@ -1,32 +1,16 @@
-//! Report language: the region's own Swedish terms and their English
-//! counterparts, and number formats (decimal comma and a space between
-//! thousands in Swedish).
+//! Report language: the language, the region's own terms by name (their
+//! Swedish and English texts are in the catalogue, `terms.rs`), and number
+//! formats (decimal comma and a space between thousands in Swedish).
 //!
-//! Terms follow the interim report's vocabulary (seed digest, glossary):
+//! Terms follow the interim report's vocabulary :
 //! aktieandel, skyddsnivå, riskmarginal, nedviktning, uppviktning.
 
-use std::str::FromStr;
+pub use crate::lang::Lang;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Sv,
-}
+use super::terms::term;
 
-impl FromStr for Lang {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Lang, String> {
-        match s {
-            "en" => Ok(Lang::En),
-            "sv" => Ok(Lang::Sv),
-            other => Err(format!("expected `sv` or `en`, found `{other}`")),
-        }
-    }
-}
-
-/// A term that appears in reports and charts.
+/// A term that appears in reports and charts; its texts are the `[term]`
+/// section of the catalogue (`terms.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term {
     MarketValue,
@@ -80,99 +64,53 @@ pub enum Term {
 impl Term {
     pub fn text(self, lang: Lang) -> &'static str {
         use Term::*;
-        match (self, lang) {
-            (MarketValue, Lang::En) => "Market value",
-            (MarketValue, Lang::Sv) => "Marknadsvärde",
-            (EquityShare, Lang::En) => "Equity share",
-            (EquityShare, Lang::Sv) => "Aktieandel",
-            (MaxEquityShare, Lang::En) => "Maximum equity share",
-            (MaxEquityShare, Lang::Sv) => "Beräknad maximal aktieandel",
-            (Cap, Lang::En) => "Equity cap",
-            (Cap, Lang::Sv) => "Aktietak",
-            (High, Lang::En) => "24-month high",
-            (High, Lang::Sv) => "Högsta värde 24 mån",
-            (Floor, Lang::En) => "Protection level (floor)",
-            (Floor, Lang::Sv) => "Skyddsnivå",
-            (Margin, Lang::En) => "Margin to floor",
-            (Margin, Lang::Sv) => "Riskmarginal",
-            (MarginAmount, Lang::En) => "Margin to floor, amount",
-            (MarginAmount, Lang::Sv) => "Riskmarginal, belopp",
-            (FallToFloor, Lang::En) => "Fall that reaches the floor",
-            (FallToFloor, Lang::Sv) => "Fall till skyddsnivån",
-            (DownWeighting, Lang::En) => "Down-weighting",
-            (DownWeighting, Lang::Sv) => "Nedviktning",
-            (UpWeighting, Lang::En) => "Up-weighting",
-            (UpWeighting, Lang::Sv) => "Uppviktning",
-            (BuyAndHold, Lang::En) => "Without the rule (starting mix held)",
-            (BuyAndHold, Lang::Sv) => "Utan riskprincipen (startmix behålls)",
-            (WithRule, Lang::En) => "With the rule",
-            (WithRule, Lang::Sv) => "Med riskprincipen",
-            (Replay, Lang::En) => "Historical replay",
-            (Replay, Lang::Sv) => "Historisk körning",
-            (Date, Lang::En) => "Date",
-            (Date, Lang::Sv) => "Datum",
-            (Size, Lang::En) => "Equity share before → after",
-            (Size, Lang::Sv) => "Aktieandel före → efter",
-            (Amount, Lang::En) => "Amount",
-            (Amount, Lang::Sv) => "Belopp",
-            (Cost, Lang::En) => "Cost",
-            (Cost, Lang::Sv) => "Kostnad",
-            (LowestMargin, Lang::En) => "Lowest margin",
-            (LowestMargin, Lang::Sv) => "Lägsta riskmarginal",
-            (BreachDays, Lang::En) => "Days under the floor",
-            (BreachDays, Lang::Sv) => "Dagar under skyddsnivån",
-            (WorstBreach, Lang::En) => "Deepest breach",
-            (WorstBreach, Lang::Sv) => "Största underskridande",
-            (FinalValue, Lang::En) => "Final value",
-            (FinalValue, Lang::Sv) => "Slutvärde",
-            (MaxDrawdown, Lang::En) => "Largest fall from a high",
-            (MaxDrawdown, Lang::Sv) => "Största fall från toppen",
-            (Hold, Lang::En) => "hold: no trade required",
-            (Hold, Lang::Sv) => "behåll: ingen omviktning krävs",
-            (Sell, Lang::En) => "sell equities (down-weighting required)",
-            (Sell, Lang::Sv) => "sälj aktier (nedviktning krävs)",
-            (MayBuy, Lang::En) => "may buy equities at the month-end check (up-weighting)",
-            (MayBuy, Lang::Sv) => "får köpa aktier vid månadsskiftet (uppviktning)",
-            (Action, Lang::En) => "Action",
-            (Action, Lang::Sv) => "Åtgärd",
-            (BindingFloor, Lang::En) => "set by the floor",
-            (BindingFloor, Lang::Sv) => "styrs av skyddsnivån",
-            (BindingCap, Lang::En) => "set by the 80 % cap",
-            (BindingCap, Lang::Sv) => "styrs av aktietaket",
-            (Position, Lang::En) => "Position under the dynamic risk principle",
-            (Position, Lang::Sv) => "Läget enligt den dynamiska riskprincipen",
-            (Obligation, Lang::En) => "Pension obligation",
-            (Obligation, Lang::Sv) => "Pensionsåtagande",
-            (Provision, Lang::En) => "Provision",
-            (Provision, Lang::Sv) => "Avsättning",
-            (Contingent, Lang::En) => "Contingent liability",
-            (Contingent, Lang::Sv) => "Ansvarsförbindelse",
-            (Reborrowed, Lang::En) => "Reborrowed funds (återlånade medel)",
-            (Reborrowed, Lang::Sv) => "Återlånade medel",
-            (ConsolidationRatio, Lang::En) => "Consolidation ratio",
-            (ConsolidationRatio, Lang::Sv) => "Konsolideringsgrad",
-            (PayrollTax, Lang::En) => "Special payroll tax",
-            (PayrollTax, Lang::Sv) => "Särskild löneskatt",
-            (Deposits, Lang::En) => "Deposits",
-            (Deposits, Lang::Sv) => "Insättningar",
-            (ModelBesideHistory, Lang::En) => "Model beside history",
-            (ModelBesideHistory, Lang::Sv) => "Modell och historia",
-            (Model, Lang::En) => "model",
-            (Model, Lang::Sv) => "modell",
-            (History, Lang::En) => "history",
-            (History, Lang::Sv) => "historia",
-            (GeometricReturn, Lang::En) => "geometric return a year",
-            (GeometricReturn, Lang::Sv) => "geometrisk avkastning per år",
-            (AnnualVol, Lang::En) => "yearly volatility",
-            (AnnualVol, Lang::Sv) => "årlig volatilitet",
-            (YearsBelow, Lang::En) => "share of calendar years below",
-            (YearsBelow, Lang::Sv) => "andel kalenderår under",
-            (FallsPerDecade, Lang::En) => "falls of 20 % from the 24-month high per decade",
-            (FallsPerDecade, Lang::Sv) => "fall på 20 % från 24-månadershögsta per decennium",
-            (StandardError, Lang::En) => "standard error",
-            (StandardError, Lang::Sv) => "standardfel",
-            (LongRunAssumption, Lang::En) => "Long-run assumption",
-            (LongRunAssumption, Lang::Sv) => "Långsiktigt antagande",
+        match self {
+            MarketValue => term("term.market_value", lang),
+            EquityShare => term("term.equity_share", lang),
+            MaxEquityShare => term("term.max_equity_share", lang),
+            Cap => term("term.cap", lang),
+            High => term("term.high", lang),
+            Floor => term("term.floor", lang),
+            Margin => term("term.margin", lang),
+            MarginAmount => term("term.margin_amount", lang),
+            FallToFloor => term("term.fall_to_floor", lang),
+            DownWeighting => term("term.down_weighting", lang),
+            UpWeighting => term("term.up_weighting", lang),
+            BuyAndHold => term("term.buy_and_hold", lang),
+            WithRule => term("term.with_rule", lang),
+            Replay => term("term.replay", lang),
+            Date => term("term.date", lang),
+            Size => term("term.size", lang),
+            Amount => term("term.amount", lang),
+            Cost => term("term.cost", lang),
+            LowestMargin => term("term.lowest_margin", lang),
+            BreachDays => term("term.breach_days", lang),
+            WorstBreach => term("term.worst_breach", lang),
+            FinalValue => term("term.final_value", lang),
+            MaxDrawdown => term("term.max_drawdown", lang),
+            Hold => term("term.hold", lang),
+            Sell => term("term.sell", lang),
+            MayBuy => term("term.may_buy", lang),
+            Action => term("term.action", lang),
+            BindingFloor => term("term.binding_floor", lang),
+            BindingCap => term("term.binding_cap", lang),
+            Position => term("term.position", lang),
+            Obligation => term("term.obligation", lang),
+            Provision => term("term.provision", lang),
+            Contingent => term("term.contingent", lang),
+            Reborrowed => term("term.reborrowed", lang),
+            ConsolidationRatio => term("term.consolidation_ratio", lang),
+            PayrollTax => term("term.payroll_tax", lang),
+            Deposits => term("term.deposits", lang),
+            ModelBesideHistory => term("term.model_beside_history", lang),
+            Model => term("term.model", lang),
+            History => term("term.history", lang),
+            GeometricReturn => term("term.geometric_return", lang),
+            AnnualVol => term("term.annual_vol", lang),
+            YearsBelow => term("term.years_below", lang),
+            FallsPerDecade => term("term.falls_per_decade", lang),
+            StandardError => term("term.standard_error", lang),
+            LongRunAssumption => term("term.long_run_assumption", lang),
         }
     }
 }

@@ -6,17 +6,15 @@
 use std::fmt::Write;
 
 use super::i18n::{Lang, Term, number, percent};
+use super::terms::{term, term_with};
 use crate::market::implied::{BesideHistory, Figures, HistoryFigures};
 use crate::market::{GLOBAL_EQUITY, LongRun, SEK_PER_USD, SWEDISH_EQUITY};
 
 pub(crate) fn factor_name(factor: usize, lang: Lang) -> &'static str {
-    match (factor, lang) {
-        (SWEDISH_EQUITY, Lang::En) => "Swedish equities",
-        (SWEDISH_EQUITY, Lang::Sv) => "Svenska aktier",
-        (GLOBAL_EQUITY, Lang::En) => "Global equities (local currency)",
-        (GLOBAL_EQUITY, Lang::Sv) => "Globala aktier (lokal valuta)",
-        (_, Lang::En) => "SEK per USD",
-        (_, Lang::Sv) => "SEK per USD",
+    match factor {
+        SWEDISH_EQUITY => term("implied.factor.swedish_equity", lang),
+        GLOBAL_EQUITY => term("implied.factor.global_equity", lang),
+        _ => term("implied.factor.sek_per_usd", lang),
     }
 }
 
@@ -38,7 +36,6 @@ fn cells(f: &Figures, lang: Lang) -> [String; 6] {
 
 /// The table and its notes; `elapsed` the seconds the model's figures took.
 pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let heading = Term::ModelBesideHistory.text(lang);
     let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
@@ -49,9 +46,9 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
     let labels = [
         capitalised(Term::GeometricReturn),
         capitalised(Term::AnnualVol),
-        below(if sv { "−10\u{a0}%" } else { "-10\u{a0}%" }),
-        below(if sv { "−20\u{a0}%" } else { "-20\u{a0}%" }),
-        below(if sv { "−30\u{a0}%" } else { "-30\u{a0}%" }),
+        below(&percent(-0.1, 0, lang)),
+        below(&percent(-0.2, 0, lang)),
+        below(&percent(-0.3, 0, lang)),
         capitalised(Term::FallsPerDecade),
     ];
     // Column groups: for each factor the model (± standard error) and,
@@ -135,33 +132,17 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
                 "{}: {} {} × {} {}, {}; ± {} ({}); {} s.",
                 capitalised(Term::Model),
                 number(i.paths as f64, 0, lang),
-                if sv { "framtider" } else { "paths" },
+                term("implied.paths", lang),
                 i.years,
-                if sv { "år" } else { "years" },
-                if sv {
-                    "var och en från ett startläge draget ur regimkedjans långsiktiga (stationära) fördelning"
-                } else {
-                    "each starting in a regime drawn from the regime chain's long-run (stationary) distribution"
-                },
+                term("implied.years", lang),
+                term("implied.stationary_start", lang),
                 Term::StandardError.text(lang),
-                if sv {
-                    "procentenheter; för fallen antal"
-                } else {
-                    "percentage points; for the falls a count"
-                },
+                term("implied.standard_error_unit", lang),
                 number(elapsed, 2, lang),
             );
         }
         None => {
-            let _ = writeln!(
-                out,
-                "{}",
-                if sv {
-                    "Modellens siffror saknas: regimkedjan har ingen entydig långsiktig fördelning."
-                } else {
-                    "No model figures: the regime chain has no unique long-run distribution."
-                }
-            );
+            let _ = writeln!(out, "{}", term("implied.no_model_figures", lang));
         }
     }
     for (factor, h) in [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories) {
@@ -178,19 +159,13 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
                     "{} {} {} ({} {}{})",
                     factor_name(f, lang),
                     percent(x.stated, 1, lang),
-                    if sv { "per år" } else { "a year" },
-                    if sv { "varje regims drift" } else { "every regime's drift" },
-                    if x.delta >= 0.0 {
-                        "+"
-                    } else if sv {
-                        "−"
-                    } else {
-                        "-"
-                    },
+                    term("implied.a_year", lang),
+                    term("implied.every_regime_drift", lang),
+                    if x.delta >= 0.0 { "+" } else { term("implied.minus", lang) },
                     format_args!(
                         "{} {}",
                         number(x.delta.abs() * 100.0, 2, lang),
-                        if sv { "procentenheter" } else { "percentage points" }
+                        term("implied.percentage_points", lang)
                     ),
                 )
             })
@@ -200,7 +175,7 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
             "{}: {}; {}: {}",
             Term::LongRunAssumption.text(lang),
             stated.join(", "),
-            if sv { "källa" } else { "source" },
+            term("implied.source", lang),
             l.source
         );
     }
@@ -208,23 +183,10 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
 }
 
 fn history_note(factor: usize, h: &HistoryFigures, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let kind = if h.dividend_yield > 0.0 {
-        if sv {
-            format!(
-                "prisindex med {} direktavkastning per år lagd till (prisindex saknar utdelningar, modellens aktier är totalavkastning)",
-                percent(h.dividend_yield, 1, lang)
-            )
-        } else {
-            format!(
-                "a price index with a dividend yield of {} a year added (price indices carry no dividends; the model's equities are total return)",
-                percent(h.dividend_yield, 1, lang)
-            )
-        }
-    } else if sv {
-        "totalavkastning, ingen direktavkastning lagd till".to_string()
+        term_with("implied.price_index", lang, &[("dividend_yield", &percent(h.dividend_yield, 1, lang))])
     } else {
-        "total return, no dividend yield added".to_string()
+        term("implied.total_return", lang).to_string()
     };
     format!(
         "{}, {}: {}, {} – {}, {}; {}\n",

@@ -12,74 +12,59 @@ use plotters::prelude::*;
 use super::chart::style::{self, Dash, Line};
 use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, date_panel_with, legend, page, render};
 use super::i18n::{Lang, mkr, number, percent};
+use super::terms::{term, term_with};
 use crate::error::Result;
 use crate::liquidity::Rule;
 use crate::liquidity::simulate::Outlook;
 
 fn rule_label(rule: Rule, lang: Lang) -> &'static str {
-    match (rule, lang) {
-        (Rule::Overdraft, Lang::Sv) => "checkräkningskrediten",
-        (Rule::Overdraft, Lang::En) => "the overdraft",
-        (Rule::Borrow, Lang::Sv) => "nya lån hos Kommuninvest",
-        (Rule::Borrow, Lang::En) => "new loans from Kommuninvest",
-        (Rule::SkipDeposit, Lang::Sv) => "hoppa över insättningen i pensionsportföljen",
-        (Rule::SkipDeposit, Lang::En) => "skip the deposit into the pension portfolio",
-        (Rule::Withdraw, Lang::Sv) => "uttag ur pensionsportföljen",
-        (Rule::Withdraw, Lang::En) => "withdraw from the pension portfolio",
+    match rule {
+        Rule::Overdraft => term("liquidity.rule.overdraft", lang),
+        Rule::Borrow => term("liquidity.rule.borrow", lang),
+        Rule::SkipDeposit => term("liquidity.rule.skip_deposit", lang),
+        Rule::Withdraw => term("liquidity.rule.withdraw", lang),
     }
 }
 
 /// The forecast's text for `pensionsim run`.
 pub fn outlook(o: &Outlook, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
-    let head = if sv { "Likviditetsprognos" } else { "Liquidity forecast" };
+    let head = term("liquidity.heading", lang);
     let _ = writeln!(out, "{head}\n{}", "=".repeat(head.chars().count()));
     let paths = if o.randomness {
-        if sv {
-            format!("{} framtider, samma räntebanor som pensionsportföljen", number(o.paths as f64, 0, lang))
-        } else {
-            format!("{} paths, the same rate paths as the pension portfolio", number(o.paths as f64, 0, lang))
-        }
-    } else if sv {
-        "slumpen avstängd: planen".to_string()
+        term_with("liquidity.paths", lang, &[("paths", &number(o.paths as f64, 0, lang))])
     } else {
-        "randomness off: the plan".to_string()
+        term("liquidity.randomness_off", lang).to_string()
     };
     let first = o.months.first().map_or(String::new(), |m| m.date.format("%Y-%m").to_string());
     let last = o.months.last().map_or(String::new(), |m| m.date.format("%Y-%m").to_string());
     let _ = writeln!(
         out,
         "{} {first}–{last} ({paths}); {} {}, {} {}, {} {}",
-        if sv { "Kassa vid månadens slut" } else { "Cash at each month-end" },
-        if sv { "kassa idag" } else { "cash today" },
+        term("liquidity.cash_each_month_end", lang),
+        term("liquidity.cash_today", lang),
         mkr(o.opening_cash, 1, lang),
-        if sv { "checkräkningskredit" } else { "overdraft facility" },
+        term("liquidity.overdraft_facility", lang),
         mkr(o.overdraft, 0, lang),
-        if sv { "buffert" } else { "buffer" },
+        term("liquidity.buffer", lang),
         mkr(o.buffer, 0, lang),
     );
     let order: Vec<&str> = o.rules.iter().map(|r| rule_label(*r, lang)).collect();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        if sv { "Finansieringsordning" } else { "Financing order" },
-        order.join(", ")
-    );
+    let _ = writeln!(out, "{}: {}", term("liquidity.financing_order", lang), order.join(", "));
 
     let _ = writeln!(out);
     let _ = writeln!(
         out,
         "{:<8}{:>13}{:>10}{:>20}{:>12}{:>18}{:>18}{:>12}{:>12}",
-        if sv { "År" } else { "Year" },
-        if sv { "Resultat plan" } else { "Result plan" },
+        term("liquidity.year", lang),
+        term("liquidity.result_plan", lang),
         "Median",
         "5–95 %",
         "P(< plan)",
-        if sv { "Extra lån p50" } else { "Extra loans p50" },
-        if sv { "Extra lån p95" } else { "Extra loans p95" },
-        if sv { "Skuld plan" } else { "Debt plan" },
-        if sv { "Skuld p95" } else { "Debt p95" },
+        term("liquidity.extra_loans_p50", lang),
+        term("liquidity.extra_loans_p95", lang),
+        term("liquidity.debt_plan", lang),
+        term("liquidity.debt_p95", lang),
     );
     for y in &o.years {
         let band = format!("{} – {}", number(y.result.p5, 0, lang), number(y.result.p95, 0, lang));
@@ -102,14 +87,14 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{:<10}{:>12}{:>12}{:>12}{:>14}{:>14}{:>18}{:>14}",
-        if sv { "Månad" } else { "Month" },
-        if sv { "Kassa plan" } else { "Cash plan" },
+        term("liquidity.month", lang),
+        term("liquidity.cash_plan", lang),
         "p5",
         "Median",
-        if sv { "P(kredit)" } else { "P(overdraft)" },
-        if sv { "P(slut kred.)" } else { "P(exhausted)" },
-        if sv { "P(låneutrymme)" } else { "P(borrow limit)" },
-        if sv { "Kassalikv." } else { "Quick ratio" },
+        term("liquidity.p_overdraft", lang),
+        term("liquidity.p_exhausted", lang),
+        term("liquidity.p_borrow_limit", lang),
+        term("liquidity.quick_ratio", lang),
     );
     for m in &o.months {
         let ratio = o.quarters.iter().find(|q| q.date == m.date).map_or(String::new(), |q| {
@@ -131,17 +116,7 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}",
-        if sv {
-            format!(
-                "Kassalikviditet vid kvartalets slut: median (P(under {})), exklusive pensionsplaceringar.",
-                percent(o.quick_ratio_target, 0, lang)
-            )
-        } else {
-            format!(
-                "Quick ratio (kassalikviditet) at quarter-ends: median (P(below {})), excluding the pension placements.",
-                percent(o.quick_ratio_target, 0, lang)
-            )
-        }
+        term_with("liquidity.quick_ratio_note", lang, &[("target", &percent(o.quick_ratio_target, 0, lang))])
     );
     for r in &o.rule_use {
         let _ = writeln!(
@@ -149,30 +124,26 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
             "  {}: {} {}, {} {}",
             rule_label(r.rule, lang),
             percent(r.p_used.p, 1, lang),
-            if sv { "av framtiderna" } else { "of paths" },
+            term("liquidity.of_paths", lang),
             number(r.mean_months, 2, lang),
-            if sv { "månader i snitt" } else { "months on average" },
+            term("liquidity.months_on_average", lang),
         );
     }
     if !o.actuals.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            if sv { "Prognos mot utfall (kassa, mkr)" } else { "Forecast against the outcome (cash, mkr)" }
-        );
+        let _ = writeln!(out, "\n{}", term("liquidity.forecast_against_outcome", lang));
         for a in &o.actuals {
             let _ = writeln!(
                 out,
                 "  {}: {} {}, median {} (5–95 % {} – {}), {} {}, {} {}",
                 a.date.format("%Y-%m"),
-                if sv { "utfall" } else { "actual" },
+                term("liquidity.actual", lang),
                 number(a.actual, 1, lang),
                 number(a.median, 1, lang),
                 number(a.p5, 0, lang),
                 number(a.p95, 0, lang),
-                if sv { "fel" } else { "error" },
+                term("liquidity.error", lang),
                 number(a.error, 1, lang),
-                if sv { "percentil" } else { "percentile" },
+                term("liquidity.percentile", lang),
                 percent(a.percentile, 0, lang),
             );
         }
@@ -222,11 +193,7 @@ const P_LIMIT: Line = Line::new(BLACK, 2, Dash::Dotted);
 /// The cash fan with the overdraft floor and the buffer, and the monthly
 /// probabilities below.
 pub fn chart(o: &Outlook, valuation: NaiveDate, title: &str, lang: Lang) -> Result<Chart> {
-    render(
-        "liquidity",
-        |root| draw(&root, o, valuation, title, lang),
-        |root| draw(&root, o, valuation, title, lang),
-    )
+    render!("liquidity", |root| draw(&root, o, valuation, title, lang))
 }
 
 fn draw<DB: DrawingBackend>(
@@ -239,15 +206,13 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let sv = lang == Lang::Sv;
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 62)?;
     let start = crate::calendar::month_end(valuation);
     let end = o.months.last().map_or(start, |m| m.date);
     let x = start..end.checked_add_months(Months::new(1)).unwrap_or(end);
     let floor = -o.overdraft;
-    let floor_label =
-        format!("{} ({})", if sv { "Checkräkningskredit" } else { "Overdraft limit" }, mkr(floor, 0, lang));
-    let buffer_label = format!("{} ({})", if sv { "Buffert" } else { "Buffer" }, mkr(o.buffer, 0, lang));
+    let floor_label = format!("{} ({})", term("liquidity.overdraft_limit_label", lang), mkr(floor, 0, lang));
+    let buffer_label = format!("{} ({})", term("liquidity.buffer_label", lang), mkr(o.buffer, 0, lang));
     legend(
         &top_legend,
         &[
@@ -267,7 +232,7 @@ where
         &top,
         x.clone(),
         (lo - pad)..(hi + pad),
-        if sv { "Kassa vid månadens slut, mkr" } else { "Cash at month-end, mkr" },
+        term("liquidity.cash_axis", lang),
         &|v| number(*v, 0, lang),
         "%Y-%m",
     )?;
@@ -292,9 +257,9 @@ where
         style::WHEN.draw(&mut panel, vec![(m.date, lo - pad), (m.date, hi + pad)])?;
     }
 
-    let used = if sv { "P(checkräkningskrediten används)" } else { "P(overdraft used)" };
-    let exhausted = if sv { "P(krediten räcker inte)" } else { "P(overdraft exhausted)" };
-    let limit = if sv { "P(låneutrymmet nås)" } else { "P(borrowing limit reached)" };
+    let used = term("liquidity.p_overdraft_used", lang);
+    let exhausted = term("liquidity.p_overdraft_exhausted", lang);
+    let limit = term("liquidity.p_borrowing_limit_reached", lang);
     legend(
         &bottom_legend,
         &[(Mark::Line(P_USED), used), (Mark::Line(P_EXHAUSTED), exhausted), (Mark::Line(P_LIMIT), limit)],
@@ -310,7 +275,7 @@ where
         &bottom,
         x,
         0.0..top_p,
-        if sv { "Sannolikhet" } else { "Probability" },
+        term("liquidity.probability", lang),
         &|v| percent(*v, 0, lang),
         "%Y-%m",
     )?;

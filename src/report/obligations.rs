@@ -4,27 +4,25 @@
 use std::fmt::Write as _;
 
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::terms::{term, term_with};
 use crate::obligations::{Denominator, Outlook};
 
 /// What the ratio divides by, in words: "of the whole obligation
 /// (provision and contingent liability)" or "of the provision only".
 pub fn denominator_label(d: Denominator, lang: Lang) -> &'static str {
-    match (d, lang) {
-        (Denominator::Whole, Lang::En) => "whole obligation (provision + contingent liability)",
-        (Denominator::Whole, Lang::Sv) => "hela pensionsåtagandet (avsättning + ansvarsförbindelse)",
-        (Denominator::Provision, Lang::En) => "provision only (booked value)",
-        (Denominator::Provision, Lang::Sv) => "endast avsättningen (bokfört värde)",
+    match d {
+        Denominator::Whole => term("obligations.whole", lang),
+        Denominator::Provision => term("obligations.provision_only", lang),
     }
 }
 
 /// The outlook's text for `pensionsim run`.
 pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let ratio = Term::ConsolidationRatio.text(lang);
     let head = format!("{}: {} {}", Term::Obligation.text(lang), ratio.to_lowercase(), {
         let d = denominator_label(o.denominator, lang);
-        if sv { format!("mot {d}") } else { format!("against the {d}") }
+        term_with("obligations.against", lang, &[("denominator", &d)])
     });
     let _ = writeln!(out, "{head}\n{}", "=".repeat(head.chars().count()));
     let s = &o.start;
@@ -35,18 +33,18 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
         mkr(s.provision, 1, lang),
         Term::Contingent.text(lang).to_lowercase(),
         mkr(s.contingent, 1, lang),
-        if sv { "totalt" } else { "in all" },
+        term("obligations.in_all", lang),
         mkr(s.whole, 1, lang),
-        if sv { "portföljen" } else { "portfolio" },
+        term("obligations.the_portfolio", lang),
         mkr(s.portfolio, 1, lang),
     );
     let _ = writeln!(
         out,
         "{ratio} {} {}, {} {}; {} {}",
         percent(s.ratio_whole, 1, lang),
-        if sv { "av hela åtagandet" } else { "of the whole obligation" },
+        term("obligations.of_whole", lang),
         percent(s.ratio_provision, 1, lang),
-        if sv { "av avsättningen" } else { "of the provision" },
+        term("obligations.of_provision", lang),
         Term::Reborrowed.text(lang).to_lowercase(),
         mkr(s.reborrowed, 0, lang),
     );
@@ -56,51 +54,37 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
         "{} {}, {} {} real (RIPS), {} {} {}–{}{}",
         Term::PayrollTax.text(lang),
         percent(o.payroll_tax, 2, lang),
-        if sv { "diskonteringsränta" } else { "discount rate" },
+        term("obligations.discount_rate", lang),
         percent(o.discount_rate, 2, lang),
-        if sv { "nettoflöden in i portföljen (medel)" } else { "net flows into the portfolio (mean)" },
+        term("obligations.net_flows", lang),
         mkr(deposits, 0, lang),
         o.years.first().map_or(o.target_year, |y| y.year),
         o.target_year,
         if o.withdraw_payments {
-            if sv {
-                ", pensionsutbetalningarna tas ur portföljen"
-            } else {
-                ", pension payments withdrawn from the portfolio"
-            }
-        } else if sv {
-            "; pensionerna betalas utanför portföljen"
+            term("obligations.payments_withdrawn", lang)
         } else {
-            "; pensions paid outside the portfolio"
+            term("obligations.payments_outside", lang)
         },
     );
     if o.stop_when_full {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Insättningsregel: en framtid hoppar över årets insättning när konsolideringsgraden vid förra årsskiftet är minst 100 %"
-            } else {
-                "Deposit rule: a path skips the year's deposit when its ratio at the year-end before is at least 100 %"
-            }
-        );
+        let _ = writeln!(out, "{}", term("obligations.deposit_rule", lang));
     }
     let _ = writeln!(
         out,
         "{} {}, {} {}",
         number(o.paths as f64, 0, lang),
-        if sv { "framtider" } else { "paths" },
-        if sv { "frö" } else { "seed" },
+        term("obligations.paths", lang),
+        term("obligations.seed", lang),
         o.seed
     );
     let _ = writeln!(out);
     let _ = writeln!(
         out,
         "{:<6}{:>12}{:>12}{:>12}{:>9}{:>9}{:>9}{:>9}{:>9}{:>11}",
-        if sv { "År" } else { "Year" },
-        if sv { "Åtagande" } else { "Obligation" },
-        if sv { "Portfölj" } else { "Portfolio" },
-        if sv { "Återlånat" } else { "Reborrowed" },
+        term("obligations.column_year", lang),
+        term("obligations.column_obligation", lang),
+        term("obligations.column_portfolio", lang),
+        term("obligations.column_reborrowed", lang),
         "p5",
         "p25",
         "median",
@@ -127,71 +111,45 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
             percent(r.p75, 0, lang),
             percent(r.p95, 0, lang),
             percent(y.p_full, 1, lang),
-            if y.year == o.target_year { if sv { "  ← mål" } else { "  ← target" } } else { "" },
+            if y.year == o.target_year { term("obligations.target_mark", lang) } else { "" },
         );
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        if sv {
-            "Åtagande, portfölj och återlånade medel: medel över framtiderna, mkr vid årets slut, inkl. särskild löneskatt; kvantiler av konsolideringsgraden."
-        } else {
-            "Obligation, portfolio and reborrowed funds (återlånade medel): means over paths, mkr at each year-end, with payroll tax; quantiles of the ratio."
-        }
-    );
+    let _ = writeln!(out, "{}", term("obligations.table_note", lang));
     let _ = writeln!(out);
-    let pp = |x: f64| format!("± {} {}", number(x * 100.0, 1, lang), if sv { "p.e." } else { "pp" });
+    let pp = |x: f64| format!("± {} {}", number(x * 100.0, 1, lang), term("obligations.pp", lang));
     let t = o.target_year;
     let _ = writeln!(
         out,
         "{} {t}: {} {}",
-        if sv { "Minst 100 % vid utgången av" } else { "At least 100 % at the end of" },
+        term("obligations.full_at_end_of", lang),
         percent(o.p_full_at_target, 1, lang),
         pp(o.p_full_at_target_se)
     );
     let _ = writeln!(
         out,
         "{} {t}: {} {}",
-        if sv {
-            "100 % nått vid något årsskifte till och med"
-        } else {
-            "100 % reached at some year-end up to"
-        },
+        term("obligations.reached_up_to", lang),
         percent(o.p_reached_by_target, 1, lang),
         pp(o.p_reached_by_target_se)
     );
     let _ = writeln!(
         out,
         "{} {}: {} {}",
-        if sv { "100 % nått till och med" } else { "100 % reached by" },
+        term("obligations.reached_by", lang),
         o.horizon_year,
         percent(o.p_reached_by_horizon, 1, lang),
         pp(o.p_reached_by_horizon_se)
     );
     let median = o.median_year_reached.map_or_else(
-        || {
-            if sv {
-                format!("inte före {} (färre än hälften av framtiderna)", o.horizon_year + 1)
-            } else {
-                format!("not before {} (fewer than half the paths)", o.horizon_year + 1)
-            }
-        },
+        || term_with("obligations.not_before", lang, &[("year", &(o.horizon_year + 1))]),
         |y| y.to_string(),
     );
-    let _ = writeln!(
-        out,
-        "{}: {median}",
-        if sv { "År då 100 % nås, median" } else { "Year 100 % is first reached, median" }
-    );
+    let _ = writeln!(out, "{}: {median}", term("obligations.median_year", lang));
     if let (Some(m), Some(se)) = (o.mean_year_reached, o.mean_year_reached_se) {
         let _ = writeln!(
             out,
             "{}: {} ± {}",
-            if sv {
-                "Förväntat år, bland framtider som når 100 % inom horisonten"
-            } else {
-                "Expected year, among paths that reach 100 % within the horizon"
-            },
+            term("obligations.expected_year", lang),
             year_number(m, lang),
             year_number(se, lang)
         );
@@ -199,24 +157,16 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
     let _ = writeln!(
         out,
         "{} {t}: {} ± {} {}",
-        if sv {
-            "Real avkastning per år, rensad för flöden, till"
-        } else {
-            "Real return a year, net of flows, to"
-        },
+        term("obligations.real_return_to", lang),
         percent(o.mean_real_return_to_target, 2, lang),
         number(o.mean_real_return_to_target_se * 100.0, 2, lang),
-        if sv { "p.e." } else { "pp" }
+        term("obligations.pp", lang)
     );
     if let (Some(p), Some(se)) = (o.p_rolling_5y_real_target, o.p_rolling_5y_real_target_se) {
         let _ = writeln!(
             out,
             "{}: {} {}",
-            if sv {
-                "Rullande femårsperioder med minst 3,5 % real avkastning"
-            } else {
-                "Rolling five-year windows at 3.5 % real or more"
-            },
+            term("obligations.rolling_five_years", lang),
             percent(p, 1, lang),
             pp(se)
         );
@@ -224,23 +174,19 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
     let _ = writeln!(
         out,
         "{} {t}, {}: {} ({} {} + {} {}) ± {}",
-        if sv {
-            "Pensionsskuldens finansiella kostnad till och med"
-        } else {
-            "The obligation's financial cost up to"
-        },
+        term("obligations.financial_cost_to", lang),
         denominator_label(o.denominator, lang),
         mkr(o.financial_cost_to_target, 0, lang),
-        if sv { "ränta" } else { "interest" },
+        term("obligations.interest", lang),
         mkr(o.interest_cost_to_target, 0, lang),
-        if sv { "indexering" } else { "indexation" },
+        term("obligations.indexation", lang),
         mkr(o.indexation_cost_to_target, 0, lang),
         mkr(o.financial_cost_to_target_se, 0, lang),
     );
     let _ = writeln!(
         out,
         "{}: {} ± {}",
-        if sv { "Portföljens avkastning samma år" } else { "The portfolio's return in the same years" },
+        term("obligations.portfolio_return_same_years", lang),
         mkr(o.portfolio_return_to_target, 0, lang),
         mkr(o.portfolio_return_to_target_se, 0, lang),
     );
@@ -249,40 +195,34 @@ pub fn outlook(o: &Outlook, valuation_date: chrono::NaiveDate, lang: Lang) -> St
         let _ = writeln!(
             out,
             "{} {}–{} {} {t} ({} {}, {} {}, {}):",
-            if sv { "Insättning varje januari" } else { "Deposit each January" },
+            term("obligations.deposit_each_january", lang),
             search.first_year,
             search.last_year,
-            if sv { "som ger 100 % vid utgången av" } else { "that gives 100 % at the end of" },
+            term("obligations.that_gives_full", lang),
             number(search.paths as f64, 0, lang),
-            if sv { "framtider" } else { "paths" },
-            if sv { "frö" } else { "seed" },
+            term("obligations.paths", lang),
+            term("obligations.seed", lang),
             search.seed,
-            if sv { "samma framtider för varje nivå" } else { "the same paths at every level" },
+            term("obligations.same_paths_every_level", lang),
         );
         for a in &search.answers {
             let line = match (a.yearly, a.total, a.achieved) {
                 (Some(y), Some(total), Some(achieved)) => format!(
                     "{} {} {}, {} {} ({} {})",
                     mkr(y, 0, lang),
-                    if sv { "per år" } else { "a year" },
-                    if sv { "i stället för planen" } else { "in place of the plan" },
+                    term("obligations.a_year", lang),
+                    term("obligations.in_place_of_the_plan", lang),
                     mkr(total, 0, lang),
-                    if sv { "totalt" } else { "in all" },
-                    if sv { "når 100 % i" } else { "reaches 100 % in" },
+                    term("obligations.in_all", lang),
+                    term("obligations.reaches_full_in", lang),
                     percent(achieved, 1, lang),
                 ),
-                _ => {
-                    if sv {
-                        "inte nåbart med insättningar".to_string()
-                    } else {
-                        "out of reach by deposits".to_string()
-                    }
-                }
+                _ => term("obligations.out_of_reach", lang).to_string(),
             };
             let _ = writeln!(
                 out,
                 "  {} {}: {line}",
-                if sv { "sannolikhet" } else { "probability" },
+                term("obligations.probability", lang),
                 percent(a.probability, 0, lang)
             );
         }

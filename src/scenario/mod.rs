@@ -11,7 +11,7 @@
 
 #[cfg(test)]
 pub(crate) mod fixtures;
-mod raw;
+pub(crate) mod raw;
 pub(crate) mod spans;
 mod today;
 mod validate;
@@ -25,6 +25,7 @@ use crate::error::{Error, Location, Problem, Result, Warning, line_column};
 use crate::market::MarketModel;
 use crate::obligations::Obligations;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
+pub use crate::start::{AssetClass, AssetKind, MonthEnd, Simulation, Start};
 
 use spans::SpanIndex;
 pub use today::Today;
@@ -58,38 +59,6 @@ pub struct Scenario {
     pub liquidity: Option<crate::liquidity::Liquidity>,
 }
 
-/// How many paths, which seed, how far ahead (`[simulation]`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Simulation {
-    /// Default 10,000.
-    pub paths: usize,
-    /// Default 1.
-    pub seed: u64,
-    /// Default 120 (ten years).
-    pub horizon_months: usize,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AssetKind {
-    Equity,
-    FixedIncome,
-}
-
-/// One asset class and its holding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssetClass {
-    pub name: String,
-    pub kind: AssetKind,
-    /// Market value on the valuation date, mkr.
-    pub holding: f64,
-    /// Weight within its kind's strategic mix.
-    pub mix: f64,
-    /// For an equity class in a scenario with a market: the factor it
-    /// follows (`market::SWEDISH_EQUITY` or `market::GLOBAL_EQUITY`).
-    pub factor: Option<usize>,
-}
-
 /// Completed month-end values before (and possibly at) the valuation date.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct History {
@@ -101,10 +70,36 @@ pub struct History {
     pub csv: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct MonthEnd {
-    pub date: NaiveDate,
-    pub value: f64,
+/// A scenario file as read, once: the scenario is validated from its text
+/// ([`Source::load`]), and a comparison's `[[strategy]]` tables and the
+/// report's checksum come from the same text, so no command reads the
+/// file twice.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    /// Reads the file at `path`.
+    ///
+    /// # Errors
+    /// [`Error::Read`] if it cannot be read as text.
+    pub fn read(path: &Path) -> Result<Source> {
+        Ok(Source { path: path.to_path_buf(), text: read_text(path)? })
+    }
+
+    /// The scenario, with `[variant.NAME]` merged over it when given; the
+    /// CSV files it names are read relative to its folder.
+    ///
+    /// # Errors
+    /// As [`Scenario::load_variant`].
+    pub fn load(&self, variant: Option<&str>) -> Result<Loaded> {
+        match variant {
+            None => Scenario::parse(&self.path, &self.text, &|p| read_text(p)),
+            Some(name) => Scenario::parse_variant(&self.path, &self.text, name, &|p| read_text(p)),
+        }
+    }
 }
 
 /// A scenario with the warnings its validation raised.
@@ -167,11 +162,7 @@ impl Scenario {
     /// As [`Scenario::load`]; an unknown variant is a problem naming the
     /// variants the file has.
     pub fn load_variant(path: &Path, variant: Option<&str>) -> Result<Loaded> {
-        let text = read_text(path)?;
-        match variant {
-            None => Scenario::parse(path, &text, &|p| read_text(p)),
-            Some(name) => Scenario::parse_variant(path, &text, name, &|p| read_text(p)),
-        }
+        Source::read(path)?.load(variant)
     }
 
     /// Merges variant `name` over `text` (tables merged key by key, every
@@ -240,29 +231,35 @@ impl Scenario {
         })
     }
 
+    /// What a simulation of this scenario starts from: its holdings,
+    /// valuation date and history, policy, market and `[simulation]`.
+    pub fn start(&self) -> Start {
+        Start::new(
+            self.valuation_date,
+            self.asset_classes.clone(),
+            self.history.month_ends.clone(),
+            self.history.start_value,
+            self.policy,
+            self.market.clone(),
+            self.simulation,
+        )
+    }
+
     /// Holdings per class in the rule's layout: equity classes, then fixed
-    /// income, each in file order.
+    /// income, each in file order ([`Start::holdings`]).
     pub fn holdings(&self) -> Holdings {
-        let of = |kind| self.asset_classes.iter().filter(move |c| c.kind == kind);
-        Holdings {
-            equity: of(AssetKind::Equity).map(|c| c.holding).collect(),
-            fixed_income: of(AssetKind::FixedIncome).map(|c| c.holding).collect(),
-            equity_mix: of(AssetKind::Equity).map(|c| c.mix).collect(),
-            fixed_income_mix: of(AssetKind::FixedIncome).map(|c| c.mix).collect(),
-        }
+        crate::start::holdings(&self.asset_classes)
     }
 
     /// The market factor of each equity class, in the order of
     /// [`Scenario::holdings`]'s equity entries; `None` without a market.
     pub fn equity_factors(&self) -> Option<Vec<usize>> {
-        self.asset_classes.iter().filter(|c| c.kind == AssetKind::Equity).map(|c| c.factor).collect()
+        crate::start::equity_factors(&self.asset_classes)
     }
 
     /// The month-end window on the valuation date.
     pub fn window(&self) -> MonthEndWindow {
-        let values: Vec<f64> = self.history.month_ends.iter().map(|m| m.value).collect();
-        MonthEndWindow::from_history(self.policy.window_months, &values, self.history.start_value)
-            .expect("invariant: validation requires month-ends or a start value")
+        crate::start::window(&self.policy, &self.history.month_ends, self.history.start_value)
     }
 
     /// The portfolio under the rule on the valuation date.
@@ -273,10 +270,7 @@ impl Scenario {
     /// The month-end in the window with the highest value (the one that
     /// sets the floor), if the high is a month-end rather than the start value.
     pub fn high_month_end(&self) -> Option<MonthEnd> {
-        let n = self.policy.window_months;
-        let ends = &self.history.month_ends;
-        let high = self.window().high();
-        ends[ends.len().saturating_sub(n)..].iter().rev().find(|m| m.value == high).copied()
+        crate::start::high_month_end(&self.policy, &self.history.month_ends, self.history.start_value)
     }
 }
 

@@ -2,8 +2,11 @@
 //!
 //! Every key is optional at this stage, so that a missing key becomes one
 //! of the collected problems instead of the first and only serde error.
-//! Unknown keys are collected separately (see `mod.rs`); the lists of
-//! known keys below give the "expected one of" and "did you mean" text.
+//! Unknown keys are collected separately (see `mod.rs`); the known keys of
+//! each table, read from its type's serde field names ([`keys`]), give the
+//! "expected one of" and "did you mean" text.
+
+use std::sync::LazyLock;
 
 use serde::Deserialize;
 
@@ -19,30 +22,15 @@ pub struct ScenarioFile {
     pub obligations: Option<ObligationsFile>,
     pub debt: Option<DebtFile>,
     pub liquidity: Option<LiquidityFile>,
-    /// `[variant.NAME]` tables: partial scenarios merged over the rest
-    /// when selected (`Scenario::load_variant`), else left unread.
-    #[allow(dead_code, reason = "merged over the file's text before it is read")]
-    pub variant: Option<toml::Value>,
     /// `[[strategy]]` tables for `pensionsim compare`, which reads and
     /// checks them itself (`compare::strategy`).
     #[allow(dead_code, reason = "read by the compare module from the file's text")]
     pub strategy: Option<toml::Value>,
+    /// `[variant.NAME]` tables: partial scenarios merged over the rest
+    /// when selected (`Scenario::load_variant`), else left unread.
+    #[allow(dead_code, reason = "merged over the file's text before it is read")]
+    pub variant: Option<toml::Value>,
 }
-
-pub const TOP_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "portfolio",
-    "history",
-    "policy",
-    "market",
-    "simulation",
-    "obligations",
-    "debt",
-    "liquidity",
-    "strategy",
-    "variant",
-];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PortfolioFile {
@@ -50,8 +38,6 @@ pub struct PortfolioFile {
     pub valuation_date: Option<toml::Value>,
     pub asset_class: Option<Vec<AssetClassFile>>,
 }
-
-pub const PORTFOLIO_KEYS: &[&str] = &["valuation_date", "asset_class"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AssetClassFile {
@@ -63,16 +49,12 @@ pub struct AssetClassFile {
     pub factor: Option<String>,
 }
 
-pub const ASSET_CLASS_KEYS: &[&str] = &["name", "kind", "holding", "mix", "factor"];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct HistoryFile {
     pub csv: Option<String>,
     pub month_ends: Option<Vec<MonthEndFile>>,
     pub start_value: Option<f64>,
 }
-
-pub const HISTORY_KEYS: &[&str] = &["csv", "month_ends", "start_value"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct MonthEndFile {
@@ -82,8 +64,6 @@ pub struct MonthEndFile {
     #[allow(dead_code, reason = "documents the figure; nothing computes with it")]
     pub source: Option<String>,
 }
-
-pub const MONTH_END_KEYS: &[&str] = &["date", "value", "source"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PolicyFile {
@@ -101,29 +81,12 @@ pub struct PolicyFile {
     pub flow_adjusted_high: Option<bool>,
 }
 
-pub const POLICY_KEYS: &[&str] = &[
-    "max_drawdown",
-    "window_months",
-    "equity_stress",
-    "fixed_income_stress",
-    "buffer",
-    "cap",
-    "target",
-    "down_headroom",
-    "up_band",
-    "up_headroom",
-    "cost_bps",
-    "flow_adjusted_high",
-];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct SimulationFile {
     pub paths: Option<i64>,
     pub seed: Option<i64>,
     pub horizon_months: Option<i64>,
 }
-
-pub const SIMULATION_KEYS: &[&str] = &["paths", "seed", "horizon_months"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct MarketFile {
@@ -147,27 +110,6 @@ pub struct MarketFile {
     pub history: Option<MarketHistoryFile>,
 }
 
-pub const MARKET_KEYS: &[&str] = &[
-    "shocks",
-    "degrees_of_freedom",
-    "trading_days_per_month",
-    "days_per_year",
-    "initial_short_rate",
-    "short_rate_model",
-    "initial_curve",
-    "fixed_income_duration",
-    "hedge_ratio",
-    "inflation",
-    "inflation_process",
-    "credit_spread",
-    "bootstrap",
-    "transition",
-    "start_regime",
-    "regime",
-    "long_run",
-    "history",
-];
-
 /// `[market.long_run]`: stated long-run returns and their source.
 #[derive(Debug, Default, Deserialize)]
 pub struct LongRunFile {
@@ -177,16 +119,12 @@ pub struct LongRunFile {
     pub source: Option<String>,
 }
 
-pub const LONG_RUN_KEYS: &[&str] = &["swedish_equity", "global_equity", "sek_per_usd", "source"];
-
 /// `[market.history]`: the historical series the model is shown beside.
 #[derive(Debug, Default, Deserialize)]
 pub struct MarketHistoryFile {
     pub swedish_equity: Option<HistorySeriesFile>,
     pub global_equity: Option<HistorySeriesFile>,
 }
-
-pub const MARKET_HISTORY_KEYS: &[&str] = &["swedish_equity", "global_equity"];
 
 /// One series of `[market.history]`.
 #[derive(Debug, Default, Deserialize)]
@@ -198,8 +136,6 @@ pub struct HistorySeriesFile {
     pub name: Option<String>,
 }
 
-pub const HISTORY_SERIES_KEYS: &[&str] = &["series", "date_column", "price_column", "dividend_yield", "name"];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct RegimeFile {
     pub name: Option<String>,
@@ -210,16 +146,11 @@ pub struct RegimeFile {
     pub correlation: Option<Vec<Vec<f64>>>,
 }
 
-pub const REGIME_KEYS: &[&str] =
-    &["name", "swedish_equity", "global_equity", "sek_per_usd", "short_rate", "correlation"];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct DriftVolFile {
     pub mu: Option<f64>,
     pub vol: Option<f64>,
 }
-
-pub const DRIFT_VOL_KEYS: &[&str] = &["mu", "vol"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct VasicekFile {
@@ -227,8 +158,6 @@ pub struct VasicekFile {
     pub theta: Option<f64>,
     pub sigma: Option<f64>,
 }
-
-pub const VASICEK_KEYS: &[&str] = &["kappa", "theta", "sigma"];
 
 /// A mean-reverting rate: inflation, or a credit spread (which also has a
 /// duration).
@@ -241,9 +170,6 @@ pub struct MeanRevertingFile {
     pub duration: Option<f64>,
 }
 
-pub const INFLATION_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma"];
-pub const SPREAD_KEYS: &[&str] = &["initial", "mean", "kappa", "sigma", "duration"];
-
 /// `[market.bootstrap]`: a daily price series to draw shocks from.
 #[derive(Debug, Default, Deserialize)]
 pub struct BootstrapFile {
@@ -254,8 +180,6 @@ pub struct BootstrapFile {
     pub to: Option<toml::Value>,
     pub block_days: Option<i64>,
 }
-
-pub const BOOTSTRAP_KEYS: &[&str] = &["series", "date_column", "price_column", "from", "to", "block_days"];
 
 /// `[debt]`: the loan book, the borrowing plan and the finance policy.
 #[derive(Debug, Default, Deserialize)]
@@ -271,19 +195,6 @@ pub struct DebtFile {
     pub refinancing: Option<RefinancingFile>,
     pub policy: Option<DebtPolicyFile>,
 }
-
-pub const DEBT_KEYS: &[&str] = &[
-    "loans_csv",
-    "loan",
-    "borrowing",
-    "borrowing_limit",
-    "overdraft",
-    "stibor_3m",
-    "fixed_spread",
-    "floating_margin",
-    "refinancing",
-    "policy",
-];
 
 /// One loan; also a row of `loans_csv` (the same names as columns).
 #[derive(Debug, Default, Deserialize)]
@@ -303,9 +214,6 @@ pub struct LoanFile {
     pub source: Option<String>,
 }
 
-pub const LOAN_KEYS: &[&str] =
-    &["id", "amount", "start", "maturity", "rate", "margin", "amortisation", "green", "source"];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct BorrowingFile {
     pub date: Option<toml::Value>,
@@ -314,16 +222,12 @@ pub struct BorrowingFile {
     pub source: Option<String>,
 }
 
-pub const BORROWING_KEYS: &[&str] = &["date", "amount", "source"];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct RefinancingFile {
     pub kind: Option<String>,
     pub years: Option<i64>,
     pub max_years: Option<i64>,
 }
-
-pub const REFINANCING_KEYS: &[&str] = &["kind", "years", "max_years"];
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DebtPolicyFile {
@@ -332,7 +236,6 @@ pub struct DebtPolicyFile {
     pub max_share_within_12m: Option<f64>,
 }
 
-pub const DEBT_POLICY_KEYS: &[&str] = &["fixing_years", "capital_binding_years", "max_share_within_12m"];
 /// `[obligations]`: the pension obligation, its projection and the deposits.
 #[derive(Debug, Default, Deserialize)]
 pub struct ObligationsFile {
@@ -350,21 +253,6 @@ pub struct ObligationsFile {
     pub deposits: Option<Vec<DepositFile>>,
 }
 
-pub const OBLIGATIONS_KEYS: &[&str] = &[
-    "provision",
-    "contingent",
-    "payroll_tax",
-    "discount_rate",
-    "denominator",
-    "target_year",
-    "horizon_year",
-    "withdraw_payments",
-    "stop_when_full",
-    "projection",
-    "projection_csv",
-    "deposits",
-];
-
 /// One year of `[obligations]`'s projection.
 #[derive(Debug, Default, Deserialize)]
 pub struct ProjectionFile {
@@ -375,17 +263,12 @@ pub struct ProjectionFile {
     pub contingent_earnings: Option<f64>,
 }
 
-pub const PROJECTION_KEYS: &[&str] =
-    &["year", "provision_payments", "provision_earnings", "contingent_payments", "contingent_earnings"];
-
 /// One deposit of `[obligations]`'s plan.
 #[derive(Debug, Default, Deserialize)]
 pub struct DepositFile {
     pub year: Option<i64>,
     pub amount: Option<f64>,
 }
-
-pub const DEPOSIT_KEYS: &[&str] = &["year", "amount"];
 
 /// `[liquidity]`: the liquidity forecast's budget, profiles and rules.
 #[derive(Debug, Default, Deserialize)]
@@ -409,26 +292,6 @@ pub struct LiquidityFile {
     pub actual: Option<Vec<ActualFile>>,
 }
 
-pub const LIQUIDITY_KEYS: &[&str] = &[
-    "opening_cash",
-    "receivables",
-    "current_liabilities",
-    "quick_ratio_target",
-    "buffer",
-    "overdraft",
-    "borrowing_block",
-    "months",
-    "randomness",
-    "rules",
-    "cost_profile",
-    "revenue_profile",
-    "investment_profile",
-    "year",
-    "year_to_date",
-    "uncertainty",
-    "actual",
-];
-
 /// The budget rows of a year or of the year to date.
 #[derive(Debug, Default, Deserialize)]
 pub struct RowsFile {
@@ -446,22 +309,6 @@ pub struct RowsFile {
     pub investments: Option<f64>,
     pub other_cash_flows: Option<f64>,
 }
-
-pub const ROWS_KEYS: &[&str] = &[
-    "operating_revenue",
-    "earmarked_grants",
-    "tax_revenue",
-    "general_grants",
-    "pharmaceutical_grant",
-    "operating_costs",
-    "depreciation",
-    "financial_income",
-    "financial_costs",
-    "pension_provision_increase",
-    "portfolio_return",
-    "investments",
-    "other_cash_flows",
-];
 
 /// One year of `[[liquidity.year]]`.
 #[derive(Debug, Default, Deserialize)]
@@ -487,26 +334,6 @@ pub struct LiquidityYearFile {
     pub other_cash_flows: Option<f64>,
 }
 
-pub const LIQUIDITY_YEAR_KEYS: &[&str] = &[
-    "year",
-    "earmarked_months",
-    "tax_settlement",
-    "source",
-    "operating_revenue",
-    "earmarked_grants",
-    "tax_revenue",
-    "general_grants",
-    "pharmaceutical_grant",
-    "operating_costs",
-    "depreciation",
-    "financial_income",
-    "financial_costs",
-    "pension_provision_increase",
-    "portfolio_return",
-    "investments",
-    "other_cash_flows",
-];
-
 /// `[liquidity.uncertainty]`.
 #[derive(Debug, Default, Deserialize)]
 pub struct UncertaintyFile {
@@ -520,17 +347,6 @@ pub struct UncertaintyFile {
     pub investment_slippage: Option<f64>,
 }
 
-pub const UNCERTAINTY_KEYS: &[&str] = &[
-    "cost_spread",
-    "cost_persistence",
-    "tax_spread",
-    "tax_month",
-    "grant_delay",
-    "grant_delay_months",
-    "grant_missing",
-    "investment_slippage",
-];
-
 /// One `[[liquidity.actual]]` month-end.
 #[derive(Debug, Default, Deserialize)]
 pub struct ActualFile {
@@ -538,43 +354,51 @@ pub struct ActualFile {
     pub cash: Option<f64>,
 }
 
-pub const ACTUAL_KEYS: &[&str] = &["date", "cash"];
+/// The keys a table of type `T` reads, in its fields' order and as serde
+/// names them (renames included): the list cannot miss a field.
+pub fn keys<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    serde_aux::serde_introspection::serde_introspect::<T>()
+}
 
 /// The known keys of the table at `path` (array indices removed), if any.
 pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
+    /// Inflation is a mean-reverting rate without a spread's `duration`
+    /// (which validation refuses with a message of its own).
+    static INFLATION: LazyLock<Vec<&'static str>> =
+        LazyLock::new(|| keys::<MeanRevertingFile>().iter().copied().filter(|k| *k != "duration").collect());
     Some(match table_path {
-        "" => TOP_KEYS,
-        "portfolio" => PORTFOLIO_KEYS,
-        "portfolio.asset_class" => ASSET_CLASS_KEYS,
-        "history" => HISTORY_KEYS,
-        "history.month_ends" => MONTH_END_KEYS,
-        "policy" => POLICY_KEYS,
-        "simulation" => SIMULATION_KEYS,
-        "market" => MARKET_KEYS,
-        "market.regime" => REGIME_KEYS,
+        "" => keys::<ScenarioFile>(),
+        "portfolio" => keys::<PortfolioFile>(),
+        "portfolio.asset_class" => keys::<AssetClassFile>(),
+        "history" => keys::<HistoryFile>(),
+        "history.month_ends" => keys::<MonthEndFile>(),
+        "policy" => keys::<PolicyFile>(),
+        "simulation" => keys::<SimulationFile>(),
+        "market" => keys::<MarketFile>(),
+        "market.regime" => keys::<RegimeFile>(),
         "market.regime.swedish_equity" | "market.regime.global_equity" | "market.regime.sek_per_usd" => {
-            DRIFT_VOL_KEYS
+            keys::<DriftVolFile>()
         }
-        "market.regime.short_rate" => VASICEK_KEYS,
-        "market.inflation_process" => INFLATION_KEYS,
-        "market.credit_spread" => SPREAD_KEYS,
-        "market.bootstrap" => BOOTSTRAP_KEYS,
-        "market.long_run" => LONG_RUN_KEYS,
-        "market.history" => MARKET_HISTORY_KEYS,
-        "market.history.swedish_equity" | "market.history.global_equity" => HISTORY_SERIES_KEYS,
-        "debt" => DEBT_KEYS,
-        "debt.loan" => LOAN_KEYS,
-        "debt.borrowing" => BORROWING_KEYS,
-        "debt.refinancing" => REFINANCING_KEYS,
-        "debt.policy" => DEBT_POLICY_KEYS,
-        "obligations" => OBLIGATIONS_KEYS,
-        "obligations.projection" => PROJECTION_KEYS,
-        "obligations.deposits" => DEPOSIT_KEYS,
-        "liquidity" => LIQUIDITY_KEYS,
-        "liquidity.year" => LIQUIDITY_YEAR_KEYS,
-        "liquidity.year_to_date" => ROWS_KEYS,
-        "liquidity.uncertainty" => UNCERTAINTY_KEYS,
-        "liquidity.actual" => ACTUAL_KEYS,
+        "market.regime.short_rate" => keys::<VasicekFile>(),
+        "market.inflation_process" => &INFLATION,
+        "market.credit_spread" => keys::<MeanRevertingFile>(),
+        "market.bootstrap" => keys::<BootstrapFile>(),
+        "market.long_run" => keys::<LongRunFile>(),
+        "market.history" => keys::<MarketHistoryFile>(),
+        "market.history.swedish_equity" | "market.history.global_equity" => keys::<HistorySeriesFile>(),
+        "debt" => keys::<DebtFile>(),
+        "debt.loan" => keys::<LoanFile>(),
+        "debt.borrowing" => keys::<BorrowingFile>(),
+        "debt.refinancing" => keys::<RefinancingFile>(),
+        "debt.policy" => keys::<DebtPolicyFile>(),
+        "obligations" => keys::<ObligationsFile>(),
+        "obligations.projection" => keys::<ProjectionFile>(),
+        "obligations.deposits" => keys::<DepositFile>(),
+        "liquidity" => keys::<LiquidityFile>(),
+        "liquidity.year" => keys::<LiquidityYearFile>(),
+        "liquidity.year_to_date" => keys::<RowsFile>(),
+        "liquidity.uncertainty" => keys::<UncertaintyFile>(),
+        "liquidity.actual" => keys::<ActualFile>(),
         _ => return None,
     })
 }
@@ -583,32 +407,56 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
 mod tests {
     use super::*;
 
-    /// Each list names exactly the fields its struct reads: a file with all
-    /// of them leaves nothing unread.
+    /// Every table path [`known_keys`] names.
+    const TABLES: &[&str] = &[
+        "",
+        "portfolio",
+        "portfolio.asset_class",
+        "history",
+        "history.month_ends",
+        "policy",
+        "simulation",
+        "market",
+        "market.regime",
+        "market.regime.swedish_equity",
+        "market.regime.short_rate",
+        "market.inflation_process",
+        "market.credit_spread",
+        "market.bootstrap",
+        "market.long_run",
+        "market.history",
+        "market.history.swedish_equity",
+        "debt",
+        "debt.loan",
+        "debt.borrowing",
+        "debt.refinancing",
+        "debt.policy",
+        "obligations",
+        "obligations.projection",
+        "obligations.deposits",
+        "liquidity",
+        "liquidity.year",
+        "liquidity.year_to_date",
+        "liquidity.uncertainty",
+        "liquidity.actual",
+    ];
+
+    /// The introspection sees every table's fields (a `flatten` or a
+    /// hand-written `Deserialize` would leave it an empty list).
     #[test]
-    fn key_lists_match_the_structs() {
-        let mut text = String::new();
-        for key in TOP_KEYS.iter().filter(|k| ["name", "description"].contains(k)) {
-            text.push_str(&format!("{key} = \"x\"\n"));
+    fn every_table_has_its_keys() {
+        for table in TABLES {
+            let keys = known_keys(table).unwrap_or_default();
+            assert!(!keys.is_empty(), "[{table}]");
         }
-        text.push_str("[portfolio]\nvaluation_date = 2025-08-31\n[[portfolio.asset_class]]\n");
-        text.push_str("name = \"a\"\nkind = \"equity\"\nholding = 1\nmix = 1\nfactor = \"x\"\n");
-        text.push_str("[history]\ncsv = \"x\"\nstart_value = 1\nmonth_ends = [{date = 2025-08-31, value = 1, source = \"s\"}]\n");
-        text.push_str("[policy]\n");
-        for key in POLICY_KEYS {
-            let value = match *key {
-                "window_months" => "24",
-                "flow_adjusted_high" => "true",
-                _ => "0.1",
-            };
-            text.push_str(&format!("{key} = {value}\n"));
-        }
-        let de = toml::de::Deserializer::parse(&text).unwrap();
-        let mut unread = Vec::new();
-        let file: ScenarioFile = serde_ignored::deserialize(de, |p| unread.push(p.to_string())).unwrap();
-        assert_eq!(unread, Vec::<String>::new());
-        assert!(file.policy.unwrap().flow_adjusted_high.unwrap());
-        assert_eq!(file.portfolio.unwrap().asset_class.unwrap().len(), 1);
-        assert_eq!(ASSET_CLASS_KEYS.len(), 5);
+        assert_eq!(known_keys("market.inflation_process").map(<[_]>::len), Some(4));
+        assert_eq!(keys::<PolicyFile>().last(), Some(&"flow_adjusted_high"));
+    }
+
+    /// A year of the budget holds the rows of the year to date, in their
+    /// order, after its own keys.
+    #[test]
+    fn a_budget_year_holds_the_rows() {
+        assert!(keys::<LiquidityYearFile>().ends_with(keys::<RowsFile>()));
     }
 }

@@ -14,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
 use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
-use crate::calendar::month_end;
+use crate::calendar::{month_end, months_between};
 use crate::error::{Error, LineIndex, Location, Problem, Result, Warning};
 use crate::market::{
     Bootstrap, CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel,
@@ -357,7 +357,7 @@ fn policy(cx: &mut Context<'_>, raw: PolicyFile, present: bool) -> (Policy, Vec<
                 Some(format!("`{}` was not set; its default conflicts with another setting", issue.field));
         }
     }
-    defaults.sort_by_key(|k| raw::POLICY_KEYS.iter().position(|p| p == k));
+    defaults.sort_by_key(|k| raw::keys::<raw::PolicyFile>().iter().position(|p| p == k));
     (policy, defaults)
 }
 
@@ -641,10 +641,10 @@ pub(super) fn month_end_problems(entries: &[Entry], valuation_date: Option<Naive
     }
     // Gaps are looked for only in a history in order: after a date out of
     // place, every "missing month" would be a consequence, not a finding.
-    let in_order = entries.windows(2).all(|w| month_index(w[1].date) > month_index(w[0].date));
+    let in_order = entries.windows(2).all(|w| months_between(w[0].date, w[1].date) > 0);
     for pair in entries.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
-        let gap = month_index(b.date) - month_index(a.date);
+        let gap = months_between(a.date, b.date);
         if gap <= 0 {
             let expected = if gap == 0 {
                 format!("one month-end a month, after {}", a.date)
@@ -664,7 +664,7 @@ pub(super) fn month_end_problems(entries: &[Entry], valuation_date: Option<Naive
         }
     }
     if let (Some(last), Some(valuation)) = (entries.last(), valuation_date) {
-        let behind = month_index(valuation) - month_index(last.date);
+        let behind = months_between(last.date, valuation);
         if let Some(late) = entries.iter().find(|e| e.date > valuation) {
             problems.push(order_problem(
                 late,
@@ -715,10 +715,6 @@ pub(super) fn month_end_csv(
             key: "date".into(),
         })
         .collect())
-}
-
-fn month_index(d: NaiveDate) -> i64 {
-    i64::from(d.year()) * 12 + i64::from(d.month0())
 }
 
 fn strip_indices(path: &str) -> String {

@@ -5,16 +5,16 @@
 //! - month-end distributions go into fixed-bin histograms of integer
 //!   counts ([`MonthHistograms`]); integer addition gives the same counts
 //!   in any merge order, and memory does not grow with the number of paths;
-//! - per-path scalars ([`crate::engine::PathSummary`]) are kept in path
+//! - per-path scalars ([`PathSummary`]) are kept in path
 //!   order and reduced serially, so floating-point sums are the same on
 //!   1 or 64 threads.
 
 use serde::Serialize;
 
-use crate::lanes::{LANES, Wide};
-
+mod outcome;
 mod summary;
 
+pub use outcome::{Outcome, PathSummary};
 pub use summary::{Distribution, PortfolioStats, probability, summarize};
 
 /// The month-end series a run keeps distributions of.
@@ -74,6 +74,10 @@ impl Axis {
     }
 
     /// The value at fractional bin position `f`.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a quantile read off the histogram's axis, not a path's figure"
+    )]
     fn value(&self, f: f64) -> f64 {
         let t = self.lo + f / self.bins as f64 * (self.hi - self.lo);
         match self.log_scale {
@@ -108,22 +112,24 @@ impl Binning {
         std::array::from_fn(|s| self.axes[s].bin(figures[s]) as u16)
     }
 
-    /// [`Binning::bins`] for a group of paths, lane by lane:
-    /// `result[series][lane]`.
+    /// [`Binning::bins`] for several paths side by side, `figures[series][path]`:
+    /// `result[series][path]`, each path's bins the ones it gets alone.
+    /// Each series' loop has no branch, so a group's paths take it as one
+    /// vector.
     #[inline(always)]
-    pub fn bins_of_group(&self, figures: [Wide; 4]) -> [[u16; LANES]; 4] {
-        let mut out = [[0; LANES]; 4];
+    pub fn bins_of_group<const N: usize>(&self, figures: [[f64; N]; 4]) -> [[u16; N]; 4] {
+        let mut out = [[0; N]; 4];
         for ((row, axis), xs) in out.iter_mut().zip(&self.axes).zip(figures) {
             // The axis's kind outside the lanes' loop, so that the loop
             // has no branch and runs as one vector.
             match axis.log_scale {
                 Some(s) => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(log_of(x, s)) as u16;
                     }
                 }
                 None => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(x) as u16;
                     }
                 }
@@ -240,19 +246,41 @@ pub fn mean_se(xs: impl ExactSizeIterator<Item = f64> + Clone) -> Estimate {
     Estimate { value: mean, se: (var / n).sqrt() }
 }
 
-/// The `p` quantile of sorted `xs`, by linear interpolation between order
-/// statistics (type 7, the default of R and NumPy).
+/// The crate's one definition of a quantile over paths: the `p` quantile
+/// of `n` figures lies `frac` of the way from order statistic `lo` (from
+/// 0) to the next, by linear interpolation (type 7 of Hyndman and Fan, the
+/// default of R and NumPy).
+fn rank(n: usize, p: f64) -> (usize, f64) {
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    (lo, h - lo as f64)
+}
+
+/// The `p` quantile (type 7, [`rank`]) of sorted `xs`; NaN if empty.
 pub fn quantile_sorted(xs: &[f64], p: f64) -> f64 {
     if xs.is_empty() {
         return f64::NAN;
     }
-    let h = (xs.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
+    let (lo, frac) = rank(xs.len(), p);
     let hi = (lo + 1).min(xs.len() - 1);
-    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+    xs[lo] + frac * (xs[hi] - xs[lo])
+}
+
+/// The `p` quantile (type 7, the same bits as [`quantile_sorted`]) of
+/// `xs`, which is reordered: two selections instead of a sort. `None` if
+/// empty.
+pub fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    let (lo, frac) = rank(xs.len(), p);
+    let (_, &mut below, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+    let next = above.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
+    Some(below + frac * (next - below))
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
 mod tests {
     use super::*;
 
@@ -287,18 +315,18 @@ mod tests {
         /// as one path alone.
         #[test]
         fn a_figure_falls_in_the_bin_under_it(
-            xs in proptest::collection::vec(-3000.0f64..30_000.0, LANES),
-            shares in proptest::collection::vec(-0.5f64..1.5, LANES),
+            xs in proptest::collection::vec(-3000.0f64..30_000.0, 8),
+            shares in proptest::collection::vec(-0.5f64..1.5, 8),
         ) {
             let h = MonthHistograms::new(1, 1477.0);
             let binning = h.binning();
             let group = binning.bins_of_group([
-                Wide::from_fn(|i| xs[i]),
-                Wide::from_fn(|i| shares[i]),
-                Wide::from_fn(|i| shares[i] * 2.0 - 1.0),
-                Wide::from_fn(|i| xs[i] * 0.8),
+                std::array::from_fn::<_, 8, _>(|i| xs[i]),
+                std::array::from_fn(|i| shares[i]),
+                std::array::from_fn(|i| shares[i] * 2.0 - 1.0),
+                std::array::from_fn(|i| xs[i] * 0.8),
             ]);
-            for i in 0..LANES {
+            for i in 0..8 {
                 let figures = [xs[i], shares[i], shares[i] * 2.0 - 1.0, xs[i] * 0.8];
                 let one = binning.bins(figures);
                 for (s, axis) in binning.axes.iter().enumerate() {
@@ -340,5 +368,17 @@ mod tests {
     fn sorted_quantiles_interpolate() {
         assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), 3.0);
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.25), 1.25);
+    }
+
+    #[test]
+    fn selection_gives_the_sorted_quantile_to_the_bit() {
+        let xs: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64 * 0.37 - 50.0).collect();
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        for p in [0.0, 0.01, 0.05, 0.25, 0.333, 0.5, 0.95, 0.975, 1.0] {
+            let got = quantile_unsorted(&mut xs.clone(), p).map(f64::to_bits);
+            assert_eq!(got, Some(quantile_sorted(&sorted, p).to_bits()), "p {p}");
+        }
+        assert_eq!(quantile_unsorted(&mut [], 0.5), None);
     }
 }

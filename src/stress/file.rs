@@ -174,10 +174,10 @@ pub struct StressFile {
 }
 
 impl StressFile {
-    pub fn title(&self, lang: crate::report::Lang) -> &str {
+    pub fn title(&self, lang: crate::lang::Lang) -> &str {
         match lang {
-            crate::report::Lang::En => &self.title_en,
-            crate::report::Lang::Sv => &self.title_sv,
+            crate::lang::Lang::En => &self.title_en,
+            crate::lang::Lang::Sv => &self.title_sv,
         }
     }
 }

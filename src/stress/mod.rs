@@ -25,6 +25,7 @@
 //! calendar). Beside the managed portfolio, the same starting holdings are
 //! carried without the rule (buy and hold).
 
+pub mod crashes;
 pub mod file;
 
 use std::path::Path;
@@ -32,13 +33,14 @@ use std::path::Path;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
+use crate::calendar::months_between;
 use crate::engine::{Engine, PathSummary};
 use crate::error::{Error, Location, Problem, Result};
 use crate::market::GLOBAL_EQUITY;
 use crate::prices::PriceSeries;
 use crate::replay::{DatedTrade, FixedIncome, ReplayConfig, ReplayDay, is_month_end, replay};
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy, Trade};
-use crate::scenario::{AssetKind, MonthEnd, Scenario, Simulation};
+use crate::scenario::{MonthEnd, Scenario, Simulation};
 use crate::stats::{MonthHistograms, Series, mean_se, probability};
 
 pub use file::{Base, Factor, Kind, Size, StressFile, When};
@@ -389,6 +391,10 @@ fn shock_market(
             (*d - prev).num_days() as f64 / 365.0
         })
         .collect();
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic calendar, not a simulated path: the base drift a calendar day"
+    )]
     let drift = |mu: f64| dt.iter().map(|t| (1.0 + mu).powf(*t)).collect::<Vec<f64>>();
     let mut growth = [drift(base.swedish_equity), drift(base.global_equity), drift(base.sek_per_usd)];
     let mut rate_step = vec![0.0; n];
@@ -436,10 +442,7 @@ fn shock_market(
                 (a - 1, b)
             }
             When::Months(a, b) => {
-                let month = |d: &NaiveDate| {
-                    (d.year() - start.date.year()) as i64 * 12 + i64::from(d.month())
-                        - i64::from(start.date.month())
-                };
+                let month = |d: &NaiveDate| i64::from(months_between(start.date, *d));
                 let lo = dates.partition_point(|d| month(d) < a as i64);
                 let hi = dates.partition_point(|d| month(d) <= b as i64);
                 let last_month = month(&dates[n - 1]);
@@ -459,6 +462,10 @@ fn shock_market(
             }
         };
         let days = (hi - lo) as f64;
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "a stress episode's deterministic shock spread over its days, not a simulated path"
+        )]
         let price = |g: &mut Vec<f64>| match s.size {
             Size::Total(x) => g[lo..hi].iter_mut().for_each(|v| *v *= (1.0 + x).powf(1.0 / days)),
             Size::Daily(x) => g[lo..hi].iter_mut().for_each(|v| *v *= 1.0 + x),
@@ -525,6 +532,10 @@ impl ShockMarket {
     }
 
     /// Day `i`'s gross return of global equities in kronor.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic day, not a simulated path"
+    )]
     pub fn global_in_sek(&self, i: usize) -> f64 {
         self.growth[1][i] * self.growth[2][i].powf(self.unhedged)
     }
@@ -616,6 +627,7 @@ fn dated(date: NaiveDate, t: &Trade) -> DatedTrade {
 }
 
 /// The figures of a stress from its days.
+#[allow(clippy::disallowed_methods, reason = "a stress episode's finished figures deflated for the report")]
 fn result(
     stress: &StressFile,
     kind: &'static str,
@@ -722,11 +734,12 @@ fn result(
     }
 }
 
-/// The Monte Carlo run from the state the shocks leave: the scenario with
-/// that state as today's (its valuation date, holdings and month-end
-/// history, as `pensionsim suggest` puts a custodian's figures in place of
-/// the scenario's), its market starting from the shocks' last rates, spread
-/// and inflation, run by the [`Engine`] as `suggest` runs its outlook.
+/// The Monte Carlo run from the state the shocks leave: the scenario's
+/// [`Start`](crate::start::Start) moved to that state ([`crate::start::Start::at`]: its
+/// valuation date, holdings and month-end history), its market starting
+/// from the shocks' last rates, spread and inflation
+/// ([`crate::start::Start::with_rates`]) and, when the file names one, in
+/// its start regime, run by the [`Engine`] as `suggest` runs its outlook.
 #[allow(clippy::too_many_arguments, reason = "the stress's parts, each named")]
 fn conditional(
     scenario: &Scenario,
@@ -739,33 +752,15 @@ fn conditional(
 ) -> Result<Conditional> {
     let fund = run.end.as_ref().expect("invariant: a shocks run keeps its portfolio");
     let last = run.days.last().expect("invariant: a stress has a trading day");
-    let h = fund.holdings();
-    let (mut eq, mut fi) = (h.equity.iter(), h.fixed_income.iter());
-    let mut post = scenario.clone();
-    post.valuation_date = last.date;
-    for c in &mut post.asset_classes {
-        let amount = match c.kind {
-            AssetKind::Equity => eq.next(),
-            AssetKind::FixedIncome => fi.next(),
-        };
-        c.holding = *amount.expect("invariant: the rule's holdings are the scenario's classes");
-    }
-    post.history.month_ends = start.month_ends.iter().chain(&run.month_ends).copied().collect();
-    post.history.csv = None;
-    debug_assert_eq!(post.window(), *fund.window(), "the engine starts from the shocks' window");
     let [rate, spread, inflation] = run.end_rates.expect("invariant: a shocks run ends with its rates");
-    let market = post.market.as_mut().expect("invariant: a shocks stress needs a [market]");
-    market.initial_short_rate = rate;
-    if let Some(c) = market.credit_spread.as_mut() {
-        c.spread.initial = spread;
-    }
-    match market.inflation_process.as_mut() {
-        Some(p) => p.initial = inflation,
-        None => market.inflation = inflation,
-    }
+    let month_ends = start.month_ends.iter().chain(&run.month_ends).copied().collect();
+    let mut post =
+        scenario.start().at(last.date, fund.holdings(), month_ends).with_rates(rate, spread, inflation);
+    debug_assert_eq!(post.window(), *fund.window(), "the engine starts from the shocks' window");
+    let market = post.market().expect("invariant: a shocks stress needs a [market]");
     if let Some(name) = &mc.start_regime {
         match market.regimes.iter().position(|r| &r.name == name) {
-            Some(i) => market.start_regime = i,
+            Some(i) => post = post.with_start_regime(i),
             None => {
                 let known: Vec<String> = market.regimes.iter().map(|r| format!("`{}`", r.name)).collect();
                 return Err(problem(
@@ -778,6 +773,7 @@ fn conditional(
             }
         }
     }
+    let market = post.market().expect("invariant: a shocks stress needs a [market]");
     let start_regime = market.regimes[market.start_regime].name.clone();
     let simulation = Simulation { paths: options.paths, seed: options.seed, horizon_months: mc.months };
     let engine = Engine::new(&post, simulation).expect("invariant: the scenario has a [market]");

@@ -374,6 +374,10 @@ pub fn upweight_rise(fund: &Managed) -> Option<f64> {
 /// `fund` after SEK per USD changes by `sek_per_usd`: each global class
 /// (`global`, in the order of the equity holdings) grows by
 /// `(1 + sek_per_usd)^(1 - hedge_ratio)`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "an inverse calculation on today's holdings, not a simulated path"
+)]
 pub fn currency_moved(fund: &Managed, global: &[bool], hedge_ratio: f64, sek_per_usd: f64) -> Managed {
     let mut moved = fund.clone();
     let fx = (1.0 + sek_per_usd).powf(1.0 - hedge_ratio);
@@ -387,7 +391,7 @@ pub fn currency_moved(fund: &Managed, global: &[bool], hedge_ratio: f64, sek_per
 /// `None` when the scenario has no `[market]`.
 pub fn outlook(scenario: &Scenario, paths: usize, seed: u64) -> Option<Outlook> {
     let simulation = Simulation { paths, seed, horizon_months: OUTLOOK_MONTHS };
-    let engine = Engine::new(scenario, simulation)?;
+    let engine = Engine::new(&scenario.start(), simulation)?;
     let outcome = engine.run(&|_| {});
     Some(outlook_of(&outcome.paths, simulation))
 }

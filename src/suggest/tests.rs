@@ -236,7 +236,7 @@ fn the_outlook_agrees_with_a_replay_of_its_paths() {
     let s = shipped();
     let out = outlook(&s, 300, 7).expect("a market");
     let sim = Simulation { paths: 300, seed: 7, horizon_months: 12 };
-    let engine = Engine::new(&s, sim).unwrap();
+    let engine = Engine::new(&s.start(), sim).unwrap();
     let mut h = MonthHistograms::new(12, engine.start_value());
     let (mut d1, mut d3, mut d12, mut breach, mut e3, mut e12) = (0, 0, 0, 0, 0.0, 0.0);
     for path in 0..300 {
@@ -263,7 +263,7 @@ fn the_outlook_agrees_with_a_replay_of_its_paths() {
     assert!(out.p_downweight_12m > 0.0, "a year on a two-regime market sees some down-weightings");
     assert_eq!((out.paths, out.seed, out.months), (300, 7, 12));
     // The run's own summary of the same paths says the same.
-    let stats = crate::stats::summarize(&engine.run(&|_| {}), engine.start_value(), 12);
+    let stats = crate::stats::summarize(&engine.run(&|_| {}).paths, engine.start_value(), 12);
     assert_eq!((stats.p_downweight, stats.p_breach_12m), (out.p_downweight_12m, out.p_breach_12m));
 }
 

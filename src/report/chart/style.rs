@@ -23,6 +23,8 @@
 //! over them) keeps its contrast in grey; the lighter Okabe-Ito colours
 //! would not.
 
+#![allow(clippy::disallowed_methods, reason = "colour arithmetic for the charts")]
+
 use plotters::coord::CoordTranslate;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -41,6 +43,9 @@ pub const GREY: RGBColor = RGBColor(110, 110, 110);
 /// Colours for a list of series told apart by a number or name beside
 /// each (the strategies of a comparison).
 pub const SERIES: [RGBColor; 8] = [BLUE, VERMILLION, GREEN, ORANGE, SKY_BLUE, PURPLE, GREY, BLACK];
+
+/// The light grid lines behind a chart's data.
+pub const GRID: RGBColor = RGBColor(246, 246, 246);
 
 /// Every fan's colour.
 pub const FAN: RGBColor = BLUE;

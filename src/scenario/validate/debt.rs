@@ -256,7 +256,7 @@ fn csv_loans(cx: &mut Context<'_>, path: &Path, text: &str, valuation: Option<Na
             return Vec::new();
         }
     };
-    let known = crate::scenario::raw::LOAN_KEYS;
+    let known = crate::scenario::raw::keys::<crate::scenario::raw::LoanFile>();
     for h in headers.iter().filter(|h| !known.contains(h)) {
         cx.problems.push(Problem::new(
             path,
