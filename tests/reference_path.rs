@@ -6,6 +6,11 @@
 //! every month after the first, then four normals a day), so it must agree
 //! with the engine path by path.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a reference written from the documents alone, in the platform's arithmetic, which the engine agrees with to a tolerance"
+)]
+
 use std::path::Path;
 
 use pensionsim::engine::{Engine, PathSummary};

@@ -12,7 +12,8 @@ use pensionsim::compare::{self, CompareResults};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, ReplayConfig, replay};
 use pensionsim::report::summary::{CompareInputs, SuggestInputs};
-use pensionsim::report::{self, Lang, chart};
+use pensionsim::report::terms::term;
+use pensionsim::report::{self, chart};
 use pensionsim::rule::Policy;
 use pensionsim::scenario::{Loaded, Scenario, Simulation, Source};
 use pensionsim::{run as gather_run, stress};
@@ -71,10 +72,32 @@ fn with_overrides(
         }
         simulation.horizon_months = months;
     }
+    // Before anything is allocated; a yearly record a path at most.
+    let option = if paths.is_some() { "--paths" } else { "[simulation] paths" };
+    pensionsim::engine::check_paths(simulation.paths, simulation.horizon_months.div_ceil(12) + 1)
+        .map_err(|e| anyhow::anyhow!("{option}: {e}"))?;
     if let Some(seed) = seed {
         simulation.seed = seed;
     }
     Ok(simulation)
+}
+
+/// `--fi-rate`: an annual rate above -100 % and at most 100 %.
+fn checked_fi_rate(rate: f64) -> Result<f64> {
+    if !(rate.is_finite() && rate > -1.0 && rate <= 1.0) {
+        bail!("--fi-rate: expected an annual rate above -1 and at most 1 (0.02 for 2 %), found {rate}");
+    }
+    Ok(rate)
+}
+
+/// `--search-paths`: at most the run's paths when given; else the default,
+/// cut to the run's paths.
+fn checked_search_paths(given: Option<usize>, paths: usize) -> Result<usize> {
+    match given {
+        Some(n) if n > paths => bail!("--search-paths: expected at most --paths ({paths}), found {n}"),
+        Some(n) => Ok(n),
+        None => Ok(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(paths)),
+    }
 }
 
 /// [`with_overrides`] of a command's `--paths`, `--horizon-months` and
@@ -164,10 +187,11 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             let hint = if args.prices.is_none() { " (give one with --prices)" } else { "" };
             format!("the crash replays need a daily index series{hint}")
         })?;
+    let simulation = overridden(scenario.simulation(), &args.overrides)?;
     let settings = gather_run::Settings {
-        simulation: overridden(scenario.simulation(), &args.overrides)?,
-        search_paths: args.search.search_paths,
-        fi_rate: args.fi_rate,
+        simulation,
+        search_paths: checked_search_paths(args.search.search_paths, simulation.paths)?,
+        fi_rate: checked_fi_rate(args.fi_rate)?,
     };
     let pool = pool(&args.threads)?;
     let display = Display::default();
@@ -201,9 +225,7 @@ fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
     if !(args.start_value.is_finite() && args.start_value > 0.0) {
         bail!("--start-value: expected a value above 0, found {}", args.start_value);
     }
-    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0) {
-        bail!("--fi-rate: expected an annual rate above -1 (0.02 for 2 %), found {}", args.fi_rate);
-    }
+    checked_fi_rate(args.fi_rate)?;
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from >= to
     {
@@ -246,6 +268,7 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let (_, scenario) = load(&args.file.scenario, None)?;
     let today = pensionsim::scenario::Today {
         valuation_date: args.date,
@@ -276,6 +299,7 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let path = &args.file.scenario;
     let (_, scenario) = load(path, None)?;
     let files =
@@ -307,10 +331,15 @@ fn compare_settings(
     } else {
         0
     };
+    if let Some(n) = args.obligation_paths
+        && n > simulation.paths
+    {
+        bail!("--obligation-paths: expected at most --paths ({}), found {n}", simulation.paths);
+    }
     if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
         bail!("--obligation-paths: the scenario {path} has no [obligations] section");
     }
-    let search_paths = args.search.search_paths;
+    let search_paths = args.search.search_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS);
     if args.deposits {
         if !with_obligations {
             bail!("--deposits: the scenario {path} has no [obligations] section");
@@ -547,7 +576,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     let _ = writeln!(
         printed,
         "\n{} {}: market.toml, calibration.json, regimes.svg, regimes.png",
-        if args.output.lang == Lang::Sv { "Skrev" } else { "Wrote" },
+        term("cli.wrote", args.output.lang),
         dir.display()
     );
     Ok(printed)

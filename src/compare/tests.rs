@@ -2,6 +2,8 @@
 //! intervals against differences known exactly or in closed form, and
 //! the strategies that are not the rule against their defining property.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::metrics::Z95;

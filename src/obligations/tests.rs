@@ -2,6 +2,8 @@
 //! inflation, flows through the engine, the deposit search against a
 //! closed form and against a fresh run, and every kind of bad input.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::*;

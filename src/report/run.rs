@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::chart::{self, Chart};
 use super::i18n::{Term, mkr, number, percent};
+use super::terms::{term, term_in, term_with};
 use super::{Lang, text};
 use crate::error::Result;
 use crate::replay::Replay;
@@ -23,16 +24,7 @@ pub type Folder = (Option<&'static str>, Vec<File>);
 
 /// A crash's name in the printout, the summary and its chart's title.
 pub fn crash_label(crash: &Crash, lang: Lang) -> &'static str {
-    let sv = lang == Lang::Sv;
-    match crash.name {
-        "crash-1987" if sv => "Oktober 1987",
-        "crash-1987" => "October 1987",
-        "crash-2008" if sv => "2007–2009",
-        "crash-2008" => "2007-2009",
-        "crash-2020" if sv => "Februari–april 2020",
-        "crash-2020" => "February-April 2020",
-        other => other,
-    }
+    term_in("crash", crash.name, lang).unwrap_or(crash.name)
 }
 
 /// What `run` prints before the list of files it wrote.
@@ -53,15 +45,7 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
         ));
     }
     if r.monte_carlo.is_none() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            if lang == Lang::Sv {
-                "Ingen [market] i scenariot: ingen Monte Carlo-körning."
-            } else {
-                "No [market] in the scenario: no Monte Carlo run."
-            }
-        );
+        let _ = writeln!(out, "\n{}", term("run.no_market_in_the_scenario", lang));
     }
     if let (Some(debt), Some(today)) = (scenario.debt(), &r.debt) {
         let _ = writeln!(out);
@@ -86,42 +70,19 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
 /// The crash table: the rule's trades, its lowest margin, the days under
 /// the floor, and the final value and largest fall with and without it.
 pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{}",
-        if sv {
-            "Dagens portfölj genom historiska krascher (dagens högsta värde och skyddsnivå, Dow Jones dagligen, räntor 2 %)"
-        } else {
-            "Today's portfolio through historical crashes (today's high and floor; Dow Jones daily, fixed income at 2 %)"
-        }
-    );
-    let head = if sv {
-        [
-            "Kris",
-            "Nedv.",
-            "Uppv.",
-            "Lägsta marginal",
-            "Dagar u. golv",
-            "Slutvärde",
-            "Utan regel",
-            "Största fall",
-            "Utan regel",
-        ]
-    } else {
-        [
-            "Crash",
-            "Down",
-            "Up",
-            "Lowest margin",
-            "Days < floor",
-            "Final value",
-            "No rule",
-            "Largest fall",
-            "No rule",
-        ]
-    };
+    let _ = writeln!(out, "\n{}", term("run.todays_portfolio_through_historical_crashes", lang));
+    let head = [
+        term("run.crash", lang),
+        term("run.down", lang),
+        term("run.up", lang),
+        term("run.lowest_margin", lang),
+        term("run.days_floor", lang),
+        term("run.final_value", lang),
+        term("run.no_rule", lang),
+        term("run.largest_fall", lang),
+        term("run.no_rule", lang),
+    ];
     let _ = writeln!(
         out,
         "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
@@ -148,42 +109,21 @@ pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
 
 /// The line after the files are written: how many, where, and which.
 pub fn written(count: usize, out_dir: &Path, r: &RunResults, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "\n{} {} {} {}/ ({})",
-        if sv { "Skrev" } else { "Wrote" },
+        term("run.wrote", lang),
         count,
-        if sv { "filer i" } else { "files to" },
+        term("run.files_to", lang),
         out_dir.display(),
-        if sv {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png för lånen, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
-        } else {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png for the loans, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
-        }
+        term("run.summary_json_month_quantiles_csv", lang)
     );
     if r.obligations.is_some() {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Pensionsåtagandet: obligations.csv, consolidation.svg, consolidation.png, och summary.json under obligations"
-            } else {
-                "The pension obligation: obligations.csv, consolidation.svg, consolidation.png, and summary.json under obligations"
-            }
-        );
+        let _ = writeln!(out, "{}", term("run.the_pension_obligation_obligations_csv", lang));
     }
     if r.liquidity.is_some() {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Likviditetsprognosen: liquidity.csv, liquidity.svg, liquidity.png, och summary.json under liquidity"
-            } else {
-                "The liquidity forecast: liquidity.csv, liquidity.svg, liquidity.png, and summary.json under liquidity"
-            }
-        );
+        let _ = writeln!(out, "{}", term("run.the_liquidity_forecast_liquidity_csv", lang));
     }
     out
 }
@@ -211,7 +151,6 @@ fn chart_files(name: &str, chart: Chart) -> [File; 2] {
 /// liquidity's and the obligation's files, and `summary.json` last.
 /// `scenario_file` is the scenario's path as the user gave it.
 pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> Result<Vec<Folder>> {
-    let sv = lang == Lang::Sv;
     let name = scenario.name();
     let mut folders: Vec<Folder> = Vec::new();
     for c in &r.crashes {
@@ -224,7 +163,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         let title = format!(
             "Monte Carlo {name}: {} {}",
             number(mc.simulation.paths as f64, 0, lang),
-            if sv { "framtider" } else { "paths" }
+            term("run.paths", lang)
         );
         let fan = chart::fan_chart(
             &mc.months,
@@ -240,27 +179,18 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         folders.push((None, files));
     }
     if let Some(debt) = scenario.debt() {
-        let title = if sv {
-            format!("Lånens förfallostruktur: {name}")
-        } else {
-            format!("Maturity profile of the loans: {name}")
-        };
+        let title = term_with("run.maturity_profile_of_the_loans", lang, &[("name", &name)]);
         let profile = super::debt::maturity_chart(debt, &title, lang)?;
         folders.push((None, chart_files("debt-maturity", profile).into()));
         if let Some(o) = &r.debt_outlook {
-            let title = if sv {
-                format!("Räntekostnad per år: {name}")
-            } else {
-                format!("Interest cost by year: {name}")
-            };
+            let title = term_with("run.interest_cost_by_year_name", lang, &[("name", &name)]);
             let fan = super::debt::interest_chart(o, &title, lang)?;
             folders.push((None, chart_files("debt-interest", fan).into()));
         }
     }
     if let Some(o) = &r.liquidity {
         let csv = super::liquidity::months_csv(o);
-        let title =
-            if sv { format!("Likviditetsprognos: {name}") } else { format!("Liquidity forecast: {name}") };
+        let title = term_with("run.liquidity_forecast_name", lang, &[("name", &name)]);
         let chart = super::liquidity::chart(o, scenario.valuation_date(), &title, lang)?;
         let mut files = vec![("liquidity.csv".to_string(), csv.into_bytes())];
         files.extend(chart_files("liquidity", chart));
@@ -271,7 +201,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         let title = format!(
             "{} {} {}",
             Term::ConsolidationRatio.text(lang),
-            if sv { "mot" } else { "against the" },
+            term("run.against_the", lang),
             super::obligations::denominator_label(o.denominator, lang)
         );
         let chart = chart::consolidation_chart(o, scenario.valuation_date(), &title, lang)?;
@@ -292,5 +222,5 @@ pub fn replay_title(name: &str, r: &Replay, lang: Lang) -> String {
 /// The line after a command's files are written: each path.
 pub fn wrote(paths: &[std::path::PathBuf], lang: Lang) -> String {
     let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    format!("\n{} {}\n", if lang == Lang::Sv { "Skrev" } else { "Wrote" }, list.join(", "))
+    format!("\n{} {}\n", term("run.wrote", lang), list.join(", "))
 }

@@ -394,6 +394,10 @@ fn shock_market(
             (*d - prev).num_days() as f64 / 365.0
         })
         .collect();
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic calendar, not a simulated path: the base drift a calendar day"
+    )]
     let drift = |mu: f64| dt.iter().map(|t| (1.0 + mu).powf(*t)).collect::<Vec<f64>>();
     let mut growth = [drift(base.swedish_equity), drift(base.global_equity), drift(base.sek_per_usd)];
     let mut rate_step = vec![0.0; n];
@@ -461,6 +465,10 @@ fn shock_market(
             }
         };
         let days = (hi - lo) as f64;
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "a stress episode's deterministic shock spread over its days, not a simulated path"
+        )]
         let price = |g: &mut Vec<f64>| match s.size {
             Size::Total(x) => g[lo..hi].iter_mut().for_each(|v| *v *= (1.0 + x).powf(1.0 / days)),
             Size::Daily(x) => g[lo..hi].iter_mut().for_each(|v| *v *= 1.0 + x),
@@ -527,6 +535,10 @@ impl ShockMarket {
     }
 
     /// Day `i`'s gross return of global equities in kronor.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic day, not a simulated path"
+    )]
     pub fn global_in_sek(&self, i: usize) -> f64 {
         self.growth[1][i] * self.growth[2][i].powf(self.unhedged)
     }
@@ -618,6 +630,7 @@ fn dated(date: NaiveDate, t: &Trade) -> DatedTrade {
 }
 
 /// The figures of a stress from its days.
+#[allow(clippy::disallowed_methods, reason = "a stress episode's finished figures deflated for the report")]
 fn result(
     stress: &StressFile,
     kind: &'static str,

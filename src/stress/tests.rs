@@ -3,6 +3,8 @@
 //! library pinned to its figures, a replay stress against the replay
 //! itself, and the conditional run's bits on one and two threads.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
