@@ -78,7 +78,7 @@ fn engine(c: &mut Criterion) {
             (p..p + 8).map(|q| draws(&mut path_rng(1, q))).sum::<f64>()
         });
     });
-    let engine = Engine::new(&scenario.start(), scenario.simulation).expect("W1 has a market");
+    let engine = Engine::new(&scenario.start(), scenario.simulation()).expect("W1 has a market");
     group.bench_function("8 paths side by side, one thread", |b| {
         let mut h = MonthHistograms::new(120, engine.start_value());
         let mut out = [PathSummary::default(); 8];
@@ -97,7 +97,7 @@ fn w1_runs(c: &mut Criterion) {
     let mut group = c.benchmark_group("w1");
     group.sample_size(10);
     for paths in [1_000usize, 10_000] {
-        let sim = Simulation { paths, ..scenario.simulation };
+        let sim = Simulation { paths, ..scenario.simulation() };
         let engine = Engine::new(&scenario.start(), sim).expect("W1 has a market");
         group.throughput(Throughput::Elements((paths * DAYS) as u64));
         group.bench_function(format!("{paths} paths"), |b| {

@@ -17,28 +17,28 @@ use rayon::prelude::*;
 fn liquidity(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
     let s = Scenario::load(&path).expect("the shipped scenario loads").scenario;
-    let (Some(liquidity), Some(model)) = (s.liquidity.as_ref(), s.market.as_ref()) else {
+    let (Some(liquidity), Some(model)) = (s.liquidity(), s.market()) else {
         panic!("the shipped scenario has [liquidity] and [market]");
     };
     let inputs = Inputs {
         liquidity,
         model,
-        debt: s.debt.as_ref(),
-        obligations: s.obligations.as_ref(),
-        valuation: s.valuation_date,
+        debt: s.debt(),
+        obligations: s.obligations(),
+        valuation: s.valuation_date(),
         portfolio_value: s.managed().value(),
     };
     let mut group = c.benchmark_group("liquidity");
     group.sample_size(10);
     group.bench_function("outlook/10000", |b| {
-        b.iter(|| black_box(outlook(&inputs, 10_000, s.simulation.seed)));
+        b.iter(|| black_box(outlook(&inputs, 10_000, s.simulation().seed)));
     });
     // The part that is the engine's draws: each path's month-end rates.
     let kernels = model.kernels();
     group.bench_function("rates_only/10000", |b| {
         b.iter(|| {
             (0..10_000u64).into_par_iter().for_each(|p| {
-                black_box(month_rates(model, &kernels, s.simulation.seed, p, liquidity.months));
+                black_box(month_rates(model, &kernels, s.simulation().seed, p, liquidity.months));
             });
         });
     });

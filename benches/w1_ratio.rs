@@ -109,8 +109,8 @@ fn main() {
 
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&file).expect("bench-w1.toml loads").scenario;
-    let engine =
-        Engine::new(&scenario.start(), Simulation { paths, ..scenario.simulation }).expect("W1 has a market");
+    let engine = Engine::new(&scenario.start(), Simulation { paths, ..scenario.simulation() })
+        .expect("W1 has a market");
 
     let floor = || {
         let t = Instant::now();

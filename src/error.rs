@@ -166,6 +166,33 @@ pub fn line_column(text: &str, offset: usize) -> Location {
     Location::LineColumn { line, column }
 }
 
+/// Where each line of a text starts, so that many byte offsets become
+/// lines and columns in `log n` each rather than a scan from the start
+/// (validation places every month-end of a long history).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts }
+    }
+
+    /// As [`line_column`], for the `text` this index was made from.
+    pub fn location(&self, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset].chars().count() + 1;
+        Location::LineColumn { line, column }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +219,10 @@ mod tests {
         assert_eq!(line_column(text, 0), Location::LineColumn { line: 1, column: 1 });
         assert_eq!(line_column(text, 6), Location::LineColumn { line: 2, column: 1 });
         assert_eq!(line_column(text, 11), Location::LineColumn { line: 2, column: 6 });
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.location(text, offset), line_column(text, offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -168,6 +168,7 @@ pub fn ln(x: f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "the tests hold the portable functions to the platform's")]
 mod tests {
     use super::*;
     use rand::{RngExt, SeedableRng};

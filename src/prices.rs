@@ -15,6 +15,104 @@ use crate::error::{Error, Location, Problem, Result};
 /// wrong file or the wrong columns, and a screenful says so.
 const MAX_ROW_PROBLEMS: usize = 20;
 
+/// The dates a dated CSV may hold: history reaches back centuries (the
+/// Swedish CPI series starts in 1290), and nothing is dated after 2200.
+pub const FIRST_SERIES_DATE: NaiveDate = NaiveDate::from_ymd_opt(1000, 1, 1).expect("a date");
+pub const LAST_SERIES_DATE: NaiveDate = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+
+/// The most calendar days between two rows of a series: a year (the CPI
+/// series is yearly; the Dow Jones' longest closure, in 1914, was 135
+/// days). A longer gap is a hole in the file, and a replay across it
+/// would take years of the market as one day's move.
+pub const MAX_GAP_DAYS: i64 = 366;
+
+/// The range of a number in a CSV cell beyond its sign and meaning: a
+/// price, an amount in mkr or a rate a region could meet. Out of it, the
+/// problem names the range and `hint` says why.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CellRange {
+    pub lo: f64,
+    pub hi: f64,
+    pub expected: &'static str,
+    pub hint: &'static str,
+}
+
+/// Prices and index levels.
+pub(crate) const PRICE_RANGE: CellRange = CellRange {
+    lo: 1e-6,
+    hi: 1e12,
+    expected: "a price from 0.000001 to 10^12",
+    hint: "a price series' values lie between 10^-6 and 10^12; rescale the series if it does not",
+};
+/// Rates in % a year.
+pub(crate) const RATE_RANGE: CellRange = CellRange {
+    lo: -100.0,
+    hi: 100.0,
+    expected: "a rate from -100 to 100 (% a year)",
+    hint: "rates are given in % a year, within ±100 %",
+};
+/// Amounts in mkr.
+pub(crate) const AMOUNT_RANGE: CellRange = CellRange {
+    lo: -1e7,
+    hi: 1e7,
+    expected: "an amount from -10,000,000 to 10,000,000 mkr, 0 or at least 10^-9 in size",
+    hint: "amounts are in mkr (millions of kronor) and within ±10^7 mkr",
+};
+
+/// Reads the number in a CSV cell: `Ok` when it parses, is finite, passes
+/// `accept`, lies in `range` and is 0 or at least 10^-9 in size (less is
+/// rounding noise that overflows a division); otherwise the problem,
+/// which names the range when the value was only too large or too small.
+#[allow(clippy::result_large_err)] // a Problem, as every reader returns
+pub(crate) fn cell_number(
+    path: &Path,
+    line: usize,
+    column: &str,
+    raw: &str,
+    expected: &str,
+    accept: impl Fn(f64) -> bool,
+    range: CellRange,
+) -> std::result::Result<f64, Problem> {
+    let here = Location::Row { line };
+    match raw.parse::<f64>() {
+        Ok(v)
+            if v.is_finite()
+                && accept(v)
+                && (range.lo..=range.hi).contains(&v)
+                && (v == 0.0 || v.abs() >= 1e-9) =>
+        {
+            Ok(v)
+        }
+        Ok(v) if v.is_finite() && accept(v) => {
+            Err(Problem::new(path, here, column, range.expected, format!("{raw:?}")).with_hint(range.hint))
+        }
+        _ => Err(Problem::new(path, here, column, expected, format!("{raw:?}"))),
+    }
+}
+
+/// Reads a date in a CSV cell as `YYYY-MM-DD`, within
+/// [`FIRST_SERIES_DATE`] and [`LAST_SERIES_DATE`].
+#[allow(clippy::result_large_err)] // a Problem, as every reader returns
+pub(crate) fn cell_date(
+    path: &Path,
+    line: usize,
+    column: &str,
+    raw: &str,
+) -> std::result::Result<NaiveDate, Problem> {
+    let here = Location::Row { line };
+    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        Ok(d) if (FIRST_SERIES_DATE..=LAST_SERIES_DATE).contains(&d) => Ok(d),
+        Ok(_) => Err(Problem::new(
+            path,
+            here,
+            column,
+            format!("a date from {FIRST_SERIES_DATE} to {LAST_SERIES_DATE}"),
+            format!("{raw:?}"),
+        )),
+        Err(_) => Err(Problem::new(path, here, column, "a date as YYYY-MM-DD", format!("{raw:?}"))),
+    }
+}
+
 /// A daily price series, dates strictly increasing, prices positive.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriceSeries {
@@ -36,13 +134,20 @@ impl PriceSeries {
 
     /// Parses CSV `bytes`; `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8], date_col: &str, price_col: &str) -> Result<PriceSeries> {
-        PriceSeries::parse_with(path, bytes, [date_col, price_col], "a positive, finite price", |v| v > 0.0)
+        PriceSeries::parse_with(
+            path,
+            bytes,
+            [date_col, price_col],
+            "a positive, finite price",
+            |v| v > 0.0,
+            PRICE_RANGE,
+        )
     }
 
     /// A dated series of rates (`% a year`, say), which may be zero or
     /// negative: as [`PriceSeries::parse`] but any finite value is taken.
     pub fn parse_rates(path: &Path, bytes: &[u8], date_col: &str, rate_col: &str) -> Result<PriceSeries> {
-        PriceSeries::parse_with(path, bytes, [date_col, rate_col], "a finite number", |_| true)
+        PriceSeries::parse_with(path, bytes, [date_col, rate_col], "a finite number", |_| true, RATE_RANGE)
     }
 
     fn parse_with(
@@ -51,6 +156,7 @@ impl PriceSeries {
         [date_col, price_col]: [&str; 2],
         expected: &str,
         accept: fn(f64) -> bool,
+        range: CellRange,
     ) -> Result<PriceSeries> {
         let rows = read_dated_csv(
             path,
@@ -61,22 +167,40 @@ impl PriceSeries {
             ],
             expected,
             accept,
+            range,
         )
         .map_err(Error::invalid)?;
         let problems: Vec<Problem> = rows
             .windows(2)
-            .filter(|w| w[1].date <= w[0].date)
-            .take(MAX_ROW_PROBLEMS)
-            .map(|w| {
-                Problem::new(
-                    path,
-                    Location::Row { line: w[1].line },
-                    date_col,
-                    format!("a date after {} (dates strictly increasing)", w[0].date),
-                    w[1].date.to_string(),
-                )
-                .with_hint("sort the file by date and remove repeated days")
+            .filter_map(|w| {
+                let here = Location::Row { line: w[1].line };
+                let gap = (w[1].date - w[0].date).num_days();
+                if gap <= 0 {
+                    let expected = format!("a date after {} (dates strictly increasing)", w[0].date);
+                    Some(
+                        Problem::new(path, here, date_col, expected, w[1].date.to_string())
+                            .with_hint("sort the file by date and remove repeated days"),
+                    )
+                } else if gap > MAX_GAP_DAYS {
+                    let expected =
+                        format!("a date at most {MAX_GAP_DAYS} days after the row before's {}", w[0].date);
+                    Some(
+                        Problem::new(
+                            path,
+                            here,
+                            date_col,
+                            expected,
+                            format!("{} ({gap} days later)", w[1].date),
+                        )
+                        .with_hint(
+                            "the file has a hole of more than a year; fill it or cut the series there",
+                        ),
+                    )
+                } else {
+                    None
+                }
             })
+            .take(MAX_ROW_PROBLEMS)
             .collect();
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
@@ -142,13 +266,15 @@ pub(crate) fn records_with_lines<R: std::io::Read>(
 /// for when it is missing) of every row of a CSV with a header. Values
 /// must be positive and finite (`value_expected` says so to the user).
 /// Every bad cell is a problem, up to [`MAX_ROW_PROBLEMS`]; other columns
-/// are ignored. Values must be finite and pass `accept`.
+/// are ignored. Values must be finite, pass `accept` and lie in `range`;
+/// dates must lie in [`FIRST_SERIES_DATE`]..=[`LAST_SERIES_DATE`].
 pub(crate) fn read_dated_csv(
     path: &Path,
     bytes: &[u8],
     columns: [(&str, Option<&str>); 2],
     value_expected: &str,
     accept: fn(f64) -> bool,
+    range: CellRange,
 ) -> std::result::Result<Vec<DatedRow>, Vec<Problem>> {
     let [(date_col, _), (value_col, _)] = columns;
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
@@ -196,22 +322,10 @@ pub(crate) fn read_dated_csv(
         let line = record.position().map_or(0, |p| p.line() as usize);
         let raw_date = record.get(date_idx).unwrap_or("");
         let raw_value = record.get(value_idx).unwrap_or("");
-        let date = NaiveDate::parse_from_str(raw_date, "%Y-%m-%d").ok();
-        let value = raw_value.parse::<f64>().ok().filter(|v| v.is_finite() && accept(*v));
-        if date.is_none() {
-            let found = format!("{raw_date:?}");
-            problems.push(Problem::new(
-                path,
-                Location::Row { line },
-                date_col,
-                "a date as YYYY-MM-DD",
-                found,
-            ));
-        }
-        if value.is_none() {
-            let found = format!("{raw_value:?}");
-            problems.push(Problem::new(path, Location::Row { line }, value_col, value_expected, found));
-        }
+        let date = cell_date(path, line, date_col, raw_date).map_err(|p| problems.push(p)).ok();
+        let value = cell_number(path, line, value_col, raw_value, value_expected, accept, range)
+            .map_err(|p| problems.push(p))
+            .ok();
         if let (Some(date), Some(value)) = (date, value) {
             rows.push(DatedRow { line, date, value });
         }

@@ -170,6 +170,10 @@ pub fn replay(prices: &PriceSeries, config: &ReplayConfig) -> Result<Replay> {
     for i in first + 1..=last {
         let date = dates[i];
         let equity_growth = prices.prices[i] / prices.prices[i - 1];
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "a historical replay's fixed income by calendar days, not a simulated path"
+        )]
         let fi_growth = match &config.fixed_income {
             FixedIncome::Rate(rate) => {
                 let days = (date - dates[i - 1]).num_days() as f64;
@@ -292,6 +296,7 @@ fn next_weekday(date: NaiveDate) -> NaiveDate {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
 mod tests {
     use super::*;
 

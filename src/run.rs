@@ -128,13 +128,13 @@ pub fn gather(
     let position = scenario.managed().position();
     let start = scenario.start();
     let monte_carlo = monte_carlo(&start, settings.simulation, progress);
-    let beside = scenario.market.as_ref().map(|model| {
+    let beside = scenario.market().map(|model| {
         let started = Instant::now();
-        let figures = beside_history(model, scenario.market_history.as_ref(), settings.simulation.seed);
+        let figures = beside_history(model, scenario.market_history(), settings.simulation.seed);
         Beside { figures, elapsed_seconds: started.elapsed().as_secs_f64() }
     });
     let simulation = monte_carlo.as_ref().map(|mc| mc.simulation);
-    let debt_outlook = match (&scenario.debt, simulation) {
+    let debt_outlook = match (scenario.debt(), simulation) {
         (Some(debt), Some(simulation)) => crate::debt::simulate::outlook_from(&start, debt, simulation),
         _ => None,
     };
@@ -144,7 +144,7 @@ pub fn gather(
         position,
         monte_carlo,
         beside,
-        debt: scenario.debt.as_ref().map(|d| {
+        debt: scenario.debt().map(|d| {
             let key_figures = d.book.key_figures();
             DebtToday {
                 key_figures,
@@ -181,9 +181,9 @@ fn monte_carlo(start: &Start, simulation: Simulation, progress: &Progress<'_>) -
 fn liquidity(scenario: &Scenario, start: &Start, simulation: Option<Simulation>) -> Option<LiquidityOutlook> {
     crate::liquidity::simulate::outlook_from(
         start,
-        scenario.liquidity.as_ref()?,
-        scenario.debt.as_ref(),
-        scenario.obligations.as_ref(),
+        scenario.liquidity()?,
+        scenario.debt(),
+        scenario.obligations(),
         simulation?,
     )
 }
@@ -197,13 +197,13 @@ fn consolidation(
     settings: Settings,
     progress: &Progress<'_>,
 ) -> Option<Outlook> {
-    let obligations = scenario.obligations.as_ref()?;
-    scenario.market.as_ref()?;
+    let obligations = scenario.obligations()?;
+    scenario.market()?;
     (progress.stage)(Stage::Consolidation);
     let simulation = Simulation {
         paths: settings.simulation.paths,
         seed: settings.simulation.seed,
-        ..scenario.simulation
+        ..scenario.simulation()
     };
     let mut o = outlook(start, obligations, simulation, &|_| {});
     let search_paths = settings.search_paths.min(simulation.paths);
@@ -229,7 +229,7 @@ fn crashes(scenario: &Scenario, prices: &PriceSeries, fi_rate: f64) -> Result<Ve
                 to: Some(crash.to),
                 start_value: managed.value(),
                 start_equity: managed.equity_share(),
-                policy: scenario.policy,
+                policy: scenario.policy(),
                 fixed_income: FixedIncome::Rate(fi_rate),
                 window: Some(scenario.window()),
             };

@@ -264,12 +264,12 @@ mod tests {
     fn a_scenario_s_start_is_its_state() {
         let s = shipped();
         let start = s.start();
-        assert_eq!(start.valuation_date(), s.valuation_date);
+        assert_eq!(start.valuation_date(), s.valuation_date());
         assert_eq!(start.holdings(), s.holdings());
         assert_eq!(start.window(), s.window());
         assert_eq!(start.managed().value(), s.managed().value());
         assert_eq!(start.equity_factors(), s.equity_factors());
-        assert_eq!(start.simulation(), s.simulation);
+        assert_eq!(start.simulation(), s.simulation());
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! every month after the first, then four normals a day), so it must agree
 //! with the engine path by path.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a reference written from the documents alone, in the platform's arithmetic, which the engine agrees with to a tolerance"
+)]
+
 use std::path::Path;
 
 use pensionsim::engine::{Engine, PathSummary};
@@ -34,15 +39,15 @@ fn chol(a: [[f64; 4]; 4]) -> [[f64; 4]; 4] {
 }
 
 fn reference_path(s: &Scenario, seed: u64, path: u64, months: usize) -> Reference {
-    let m = s.market.as_ref().unwrap();
-    let p = &s.policy;
+    let m = s.market().unwrap();
+    let p = &s.policy();
     let dt = 1.0 / m.days_per_year;
     let mut rng = path_rng(seed, path);
     // Holdings: Swedish equity, global equity, fixed income (the W1 layout).
     let (mut se, mut gl, mut fi) =
-        (s.asset_classes[0].holding, s.asset_classes[1].holding, s.asset_classes[2].holding);
-    let mix = (s.asset_classes[0].mix, s.asset_classes[1].mix);
-    let mut month_ends: Vec<f64> = s.history.month_ends.iter().map(|e| e.value).collect();
+        (s.asset_classes()[0].holding, s.asset_classes()[1].holding, s.asset_classes()[2].holding);
+    let mix = (s.asset_classes()[0].mix, s.asset_classes()[1].mix);
+    let mut month_ends: Vec<f64> = s.history().month_ends.iter().map(|e| e.value).collect();
     let mut regime = m.start_regime;
     let mut r = m.initial_short_rate;
     let mut out = Reference { final_value: 0.0, downweights: 0, upweights: 0, first_breach_month: None };

@@ -147,3 +147,101 @@ fn compare_sv() {
     ];
     check("compare_sv", &printed(&args, true));
 }
+
+/// The texts of the catalogue (`src/report/terms.toml`) and of the stress
+/// files' titles that differ between the languages, as (Swedish, English)
+/// pairs of fixed fragments: a text with `{placeholders}` is cut at them.
+fn language_fragments() -> Vec<(String, String)> {
+    fn walk(table: &toml::Table, out: &mut Vec<(String, String)>) {
+        for value in table.values() {
+            let Some(inner) = value.as_table() else { continue };
+            match (inner.get("sv").and_then(|v| v.as_str()), inner.get("en").and_then(|v| v.as_str())) {
+                (Some(sv), Some(en)) => out.push((sv.to_string(), en.to_string())),
+                _ => walk(inner, out),
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pairs = Vec::new();
+    let terms = std::fs::read_to_string(root.join("src/report/terms.toml")).unwrap();
+    walk(&toml::from_str(&terms).unwrap(), &mut pairs);
+    for entry in std::fs::read_dir(root.join("scenarios/stress")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let file: toml::Table = toml::from_str(&text).unwrap();
+        let mut titles = toml::Table::new();
+        titles.insert("title".into(), file["title"].clone());
+        walk(&titles, &mut pairs);
+    }
+    pairs
+}
+
+/// The fragments of `text` between its placeholders, trimmed.
+fn fragments(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, part) in text.split('{').enumerate() {
+        let rest = if i == 0 { part } else { part.split_once('}').map_or(part, |(_, r)| r) };
+        for line in rest.split('\n') {
+            out.push(line.trim().to_string());
+        }
+    }
+    out
+}
+
+/// Texts of one language found in an output of the other: every fragment
+/// of an entry whose two texts differ, at least 12 characters long (shorter
+/// ones, "Period", "Start", "5 %", are words both languages use or too
+/// generic to judge) and found in no text of the output's own language
+/// (names and file lists: "Monte Carlo", "Plan med budget 2026",
+/// "summary.json").
+fn foreign(output: &str, own_is_sv: bool, pairs: &[(String, String)]) -> Vec<String> {
+    let own: Vec<&str> =
+        pairs.iter().map(|(sv, en)| if own_is_sv { sv.as_str() } else { en.as_str() }).collect();
+    let mut found = Vec::new();
+    for (sv, en) in pairs.iter().filter(|(sv, en)| sv != en) {
+        let other = if own_is_sv { en } else { sv };
+        for f in fragments(other) {
+            if f.chars().count() >= 12
+                && output.contains(&f)
+                && !own.iter().any(|o| o.contains(&f))
+                && !found.contains(&f)
+            {
+                found.push(f);
+            }
+        }
+    }
+    found
+}
+
+/// No English in a Swedish output and no Swedish in an English one: every
+/// command's printout (the snapshots, which the tests above keep equal to
+/// what the commands print) and the periodic report's golden files.
+#[test]
+fn no_english_in_swedish_output_and_the_reverse() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let pairs = language_fragments();
+    assert!(pairs.len() > 300, "only {} texts", pairs.len());
+    assert!(
+        foreign("Läge: Down-weighting required now.", true, &pairs)
+            .contains(&"Down-weighting required now".into())
+    );
+    assert!(foreign("Action: Nedviktning krävs nu", false, &pairs).contains(&"Nedviktning krävs nu".into()));
+    let mut outputs = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests/snapshots")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if let Some(sv) = name.strip_suffix(".snap").map(|stem| stem.ends_with("_sv")) {
+            outputs.push((name, sv, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    for swedish in ["tests/golden/report/report.md", "reports/2025T2/report.md"] {
+        outputs.push((swedish.to_string(), true, std::fs::read_to_string(root.join(swedish)).unwrap()));
+    }
+    assert!(outputs.len() >= 14, "only {} outputs", outputs.len());
+    let mut problems = Vec::new();
+    for (name, sv, text) in &outputs {
+        for f in foreign(text, *sv, &pairs) {
+            problems.push(format!("{name} ({}): {f:?}", if *sv { "sv" } else { "en" }));
+        }
+    }
+    assert!(problems.is_empty(), "texts of the other language:\n  {}", problems.join("\n  "));
+}

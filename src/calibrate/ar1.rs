@@ -10,6 +10,11 @@
 //! `theta` and `sigma` follow by inverting the map, their standard errors
 //! by the delta method from the regression's.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "calibration fits the model to history once; its figures are estimates, not a path's bits"
+)]
+
 /// The fit and its standard errors.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Ar1Fit {

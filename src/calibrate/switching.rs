@@ -28,6 +28,11 @@
 //! Student-t; the arrays (months × regimes, regimes × factors) are
 //! ndarray's.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "calibration fits the model to history once; its figures are estimates, not a path's bits"
+)]
+
 use nalgebra::DVector;
 use ndarray::{Array1, Array2, Array3, ArrayView2, Axis};
 use rand::RngExt;

@@ -137,9 +137,9 @@ pub struct Columns {
 /// The deposit search of an `[obligations]` scenario.
 #[derive(Debug, Args)]
 pub struct SearchPaths {
-    /// Paths of the deposit search of an [obligations] scenario, at most --paths (0: no search).
-    #[arg(long, default_value_t = pensionsim::obligations::DEFAULT_SEARCH_PATHS)]
-    pub search_paths: usize,
+    /// Paths of the deposit search of an [obligations] scenario, at most --paths [default: 2000, or --paths if fewer] (0: no search).
+    #[arg(long)]
+    pub search_paths: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,8 @@ use pensionsim::compare::{self, CompareResults};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, ReplayConfig, replay};
 use pensionsim::report::summary::{CompareInputs, SuggestInputs};
-use pensionsim::report::{self, Lang, chart};
+use pensionsim::report::terms::term;
+use pensionsim::report::{self, chart};
 use pensionsim::rule::Policy;
 use pensionsim::scenario::{Loaded, Scenario, Simulation, Source};
 use pensionsim::{run as gather_run, stress};
@@ -71,10 +72,32 @@ fn with_overrides(
         }
         simulation.horizon_months = months;
     }
+    // Before anything is allocated; a yearly record a path at most.
+    let option = if paths.is_some() { "--paths" } else { "[simulation] paths" };
+    pensionsim::engine::check_paths(simulation.paths, simulation.horizon_months.div_ceil(12) + 1)
+        .map_err(|e| anyhow::anyhow!("{option}: {e}"))?;
     if let Some(seed) = seed {
         simulation.seed = seed;
     }
     Ok(simulation)
+}
+
+/// `--fi-rate`: an annual rate above -100 % and at most 100 %.
+fn checked_fi_rate(rate: f64) -> Result<f64> {
+    if !(rate.is_finite() && rate > -1.0 && rate <= 1.0) {
+        bail!("--fi-rate: expected an annual rate above -1 and at most 1 (0.02 for 2 %), found {rate}");
+    }
+    Ok(rate)
+}
+
+/// `--search-paths`: at most the run's paths when given; else the default,
+/// cut to the run's paths.
+fn checked_search_paths(given: Option<usize>, paths: usize) -> Result<usize> {
+    match given {
+        Some(n) if n > paths => bail!("--search-paths: expected at most --paths ({paths}), found {n}"),
+        Some(n) => Ok(n),
+        None => Ok(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(paths)),
+    }
 }
 
 /// [`with_overrides`] of a command's `--paths`, `--horizon-months` and
@@ -160,7 +183,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Printed> {
     let path = &args.file.scenario;
     let (_, scenario) = load(path, args.variant.variant.as_deref())?;
     let position = scenario.managed().position();
-    let debt_today = scenario.debt.as_ref().map(|d| d.book.key_figures());
+    let debt_today = scenario.debt().map(|d| d.book.key_figures());
     Ok(report::scenario::validation(path, &scenario, &position, debt_today.as_ref(), args.lang))
 }
 
@@ -173,10 +196,11 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
             let hint = if args.prices.is_none() { " (give one with --prices)" } else { "" };
             format!("the crash replays need a daily index series{hint}")
         })?;
+    let simulation = overridden(scenario.simulation(), &args.overrides)?;
     let settings = gather_run::Settings {
-        simulation: overridden(scenario.simulation, &args.overrides)?,
-        search_paths: args.search.search_paths,
-        fi_rate: args.fi_rate,
+        simulation,
+        search_paths: checked_search_paths(args.search.search_paths, simulation.paths)?,
+        fi_rate: checked_fi_rate(args.fi_rate)?,
     };
     let (lang, out) = (args.output.lang, &args.output.out);
     let staging = Staging::new(out, "summary.json")?;
@@ -202,7 +226,7 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
 /// `replay`'s arguments checked, with the policy they choose.
 fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
     let policy = match &args.scenario {
-        Some(path) => load(path, None)?.1.policy,
+        Some(path) => load(path, None)?.1.policy(),
         None => Policy::DOCUMENT_DEFAULTS,
     };
     let start_equity = args.start_equity.unwrap_or(policy.target);
@@ -212,9 +236,7 @@ fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
     if !(args.start_value.is_finite() && args.start_value > 0.0) {
         bail!("--start-value: expected a value above 0, found {}", args.start_value);
     }
-    if !(args.fi_rate.is_finite() && args.fi_rate > -1.0) {
-        bail!("--fi-rate: expected an annual rate above -1 (0.02 for 2 %), found {}", args.fi_rate);
-    }
+    checked_fi_rate(args.fi_rate)?;
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from >= to
     {
@@ -258,6 +280,7 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let (_, scenario) = load(&args.file.scenario, None)?;
     let today = pensionsim::scenario::Today {
         valuation_date: args.date,
@@ -268,18 +291,18 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     for w in warnings {
         eprintln!("warning: {w}");
     }
-    let seed = args.seed.seed.unwrap_or(scenario.simulation.seed);
+    let seed = args.seed.seed.unwrap_or(scenario.simulation().seed);
     let staging = Staging::new(&args.output.out, "suggest.json")?;
     let pool = pool(&args.threads)?;
     let s = pool.install(|| pensionsim::suggest::suggest(&scenario, args.paths, seed));
     let lang = args.output.lang;
-    let mut out = report::suggest::suggestion(&s, &scenario.policy, lang);
+    let mut out = report::suggest::suggestion(&s, &scenario.policy(), lang);
     let inputs = SuggestInputs {
         scenario_file: &args.file.scenario,
         holdings_file: args.holdings.as_deref(),
         history_file: args.history.as_deref(),
     };
-    let written = write_whole(staging, &report::suggest::files(&inputs, &scenario.policy, &s, lang)?)?;
+    let written = write_whole(staging, &report::suggest::files(&inputs, &scenario.policy(), &s, lang)?)?;
     out.push_str(&report::run::wrote(&written, lang));
     Ok(out)
 }
@@ -288,19 +311,20 @@ pub fn stress(args: &StressArgs) -> Result<Printed> {
     if args.paths == 0 {
         bail!("--paths: expected 1 path or more, found 0");
     }
+    pensionsim::engine::check_paths(args.paths, 0).map_err(|e| anyhow::anyhow!("--paths: {e}"))?;
     let path = &args.file.scenario;
     let (_, scenario) = load(path, None)?;
     let files =
         if args.stress.is_empty() { vec![stress::default_library(path)] } else { args.stress.clone() };
     let library = stress::file::load_all(&files)?;
     let options =
-        stress::RunOptions { paths: args.paths, seed: args.seed.seed.unwrap_or(scenario.simulation.seed) };
+        stress::RunOptions { paths: args.paths, seed: args.seed.seed.unwrap_or(scenario.simulation().seed) };
     let staging = Staging::new(&args.output.out, "stress.json")?;
     let pool = pool(&args.threads)?;
     let results = pool.install(|| stress::run_all(&scenario, &library, options))?;
     let lang = args.output.lang;
     let mut out = report::stress::table(&scenario, &results, lang);
-    let files = report::stress::files(path, options, &scenario.policy, &results, lang)?;
+    let files = report::stress::files(path, options, &scenario.policy(), &results, lang)?;
     let count = write_whole(staging, &files)?.len();
     out.push_str(&report::stress::written(&args.output.out, count, lang));
     Ok(out)
@@ -314,16 +338,21 @@ fn compare_settings(
     simulation: Simulation,
 ) -> Result<compare::Settings> {
     let path = args.file.scenario.display();
-    let with_obligations = scenario.obligations.is_some() && scenario.market.is_some();
+    let with_obligations = scenario.obligations().is_some() && scenario.market().is_some();
     let obligation_paths = if with_obligations {
         args.obligation_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(simulation.paths))
     } else {
         0
     };
+    if let Some(n) = args.obligation_paths
+        && n > simulation.paths
+    {
+        bail!("--obligation-paths: expected at most --paths ({}), found {n}", simulation.paths);
+    }
     if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
         bail!("--obligation-paths: the scenario {path} has no [obligations] section");
     }
-    let search_paths = args.search.search_paths;
+    let search_paths = args.search.search_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS);
     if args.deposits {
         if !with_obligations {
             bail!("--deposits: the scenario {path} has no [obligations] section");
@@ -343,8 +372,8 @@ fn compare_settings(
 pub fn compare(args: &CompareArgs) -> Result<Printed> {
     let (source, scenario) = load(&args.file.scenario, None)?;
     let file = args.strategies.as_deref().map(Source::read).transpose()?;
-    let strategies = compare::choose(&source, file.as_ref(), &scenario.policy)?;
-    let simulation = overridden(scenario.simulation, &args.overrides)?;
+    let strategies = compare::choose(&source, file.as_ref(), &scenario.policy())?;
+    let simulation = overridden(scenario.simulation(), &args.overrides)?;
     let keys: Vec<&str> = compare::metrics().iter().map(|m| m.key).collect();
     if !keys.contains(&args.rank_by.as_str()) {
         bail!("--rank-by: expected one of {}, found `{}`", keys.join(", "), args.rank_by);
@@ -359,7 +388,7 @@ pub fn compare(args: &CompareArgs) -> Result<Printed> {
     display.clear();
     let results = results?;
     let lang = args.output.lang;
-    let mut out = report::compare::printout(&scenario.name, &results, &args.rank_by, lang);
+    let mut out = report::compare::printout(scenario.name(), &results, &args.rank_by, lang);
     let inputs = CompareInputs {
         scenario_file: &args.file.scenario,
         strategies_file: args.strategies.as_deref(),
@@ -407,11 +436,11 @@ fn check_required(
     use super::args::ReportPart as P;
     let wants = |p: P| args.require.contains(&p) || args.require.contains(&P::All);
     let lacking: Vec<String> = [
-        (P::Risk, "risk", scenario.market.is_none(), "[market]"),
+        (P::Risk, "risk", scenario.market().is_none(), "[market]"),
         (P::Stress, "stress", options.stresses.is_none(), "a stress library in stress/ beside it"),
-        (P::Obligations, "obligations", scenario.obligations.is_none(), "[obligations]"),
-        (P::Debt, "debt", scenario.debt.is_none(), "[debt]"),
-        (P::Liquidity, "liquidity", scenario.liquidity.is_none(), "[liquidity]"),
+        (P::Obligations, "obligations", scenario.obligations().is_none(), "[obligations]"),
+        (P::Debt, "debt", scenario.debt().is_none(), "[debt]"),
+        (P::Liquidity, "liquidity", scenario.liquidity().is_none(), "[liquidity]"),
         (P::Comparison, "comparison", options.strategies.is_none(), "[[strategy]] tables"),
     ]
     .into_iter()
@@ -433,11 +462,11 @@ pub fn report(args: &super::args::ReportArgs) -> Result<Printed> {
     let path = &args.file.scenario;
     let (source, scenario) = load(path, None)?;
     periodic::check_period(&scenario, args.period)?;
-    let simulation = with_overrides(scenario.simulation, args.paths.paths, None, args.seed.seed)?;
+    let simulation = with_overrides(scenario.simulation(), args.paths.paths, None, args.seed.seed)?;
     let out = report_folder(args)?;
     let staging = Staging::new(&out, "report.json")?;
     let stresses = report_stresses(path)?;
-    let strategies = compare::parse(path, &source.text, &scenario.policy, false)?;
+    let strategies = compare::parse(path, &source.text, &scenario.policy(), false)?;
     let options = Options {
         period: args.period,
         simulation,
@@ -530,7 +559,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
         return calibrate_check(check, &observed, &dividend_yield, args);
     }
     let keep = match &args.scenario {
-        Some(path) => Some(load(path, None)?.1.market.with_context(|| {
+        Some(path) => Some(load(path, None)?.1.market().cloned().with_context(|| {
             format!("--scenario {}: the scenario has no [market] to keep keys from", path.display())
         })?),
         None => None,
@@ -561,7 +590,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     let _ = writeln!(
         printed,
         "\n{} {}: market.toml, calibration.json, regimes.svg, regimes.png",
-        if args.output.lang == Lang::Sv { "Skrev" } else { "Wrote" },
+        term("cli.wrote", args.output.lang),
         dir.display()
     );
     Ok(printed)
@@ -604,8 +633,7 @@ fn calibrate_check(
     use pensionsim::market::implied::{HistorySeries, MarketHistory, beside_history};
     let (_, scenario) = load(scenario_path, None)?;
     let model = scenario
-        .market
-        .as_ref()
+        .market()
         .with_context(|| format!("--check {}: the scenario has no [market]", scenario_path.display()))?;
     let series = |factor: Factor| {
         observed.iter().find(|o| o.factor == factor).map(|o| {
@@ -633,7 +661,7 @@ fn calibrate_check(
         bail!("--check needs a --series swedish_equity=… or global_equity=… to set the model beside");
     }
     let started = Instant::now();
-    let seed = scenario.simulation.seed;
+    let seed = scenario.simulation().seed;
     let b = beside_history(model, Some(&history), seed);
     Ok(pensionsim::report::implied::beside_history(
         &b,

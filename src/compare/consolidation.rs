@@ -140,8 +140,8 @@ pub fn consolidation(
     deposit_paths: Option<usize>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Option<Consolidation> {
-    let ob = scenario.obligations.as_ref()?;
-    scenario.market.as_ref()?;
+    let ob = scenario.obligations()?;
+    scenario.market()?;
     let start = scenario.start();
     // Each path's indicator of 100 % or more, a computable strategy.
     let mut hits: Vec<Option<Vec<f64>>> = Vec::with_capacity(strategies.len());

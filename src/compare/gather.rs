@@ -17,7 +17,7 @@ use crate::stats::{PortfolioStats, summarize};
 pub struct Settings {
     /// The scenario's `[simulation]` with the command line's overrides.
     pub simulation: Simulation,
-    /// The metric to rank by, best first (a key of [`metrics`]).
+    /// The metric to rank by, best first (a key of [`metrics()`]).
     pub rank_by: String,
     /// Paths of the consolidation figures (0: none).
     pub obligation_paths: usize,
@@ -38,7 +38,7 @@ impl Settings {
 #[derive(Debug, Clone)]
 pub struct CompareResults {
     pub comparison: Comparison,
-    /// `figures[s][m]`: strategy `s`'s figure of metric `m` of [`metrics`].
+    /// `figures[s][m]`: strategy `s`'s figure of metric `m` of [`metrics()`].
     pub figures: Vec<Vec<Figure>>,
     /// Strategy indices, best first by the settings' `rank_by`.
     pub order: Vec<usize>,

@@ -102,6 +102,10 @@ impl Figure {
     }
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised return, with no portable powf"
+)]
 fn annual(p: &PathSummary, c: &Ctx) -> f64 {
     (p.final_value / c.start_value).powf(1.0 / c.years) - 1.0
 }
@@ -155,6 +159,10 @@ fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
 }
 
 /// Every figure of the comparison, in report order.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised real return, with no portable powf"
+)]
 pub fn metrics() -> Vec<Metric> {
     let mean =
         |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };

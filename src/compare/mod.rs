@@ -55,7 +55,7 @@ pub fn simulate(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Comparison> {
     let no_market =
-        || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path.display()));
+        || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path().display()));
     if strategies.is_empty() {
         return Err(Error::Usage("no strategy to compare".into()));
     }
@@ -85,14 +85,15 @@ pub fn simulate(
                 owner.push(Some(i));
             }
             kind => {
-                let mixed = steer::Mixed::new(&kind, base.start_holdings(), scenario.policy, window.clone())
-                    .unwrap_or_else(|| unreachable!("a rule is matched above"));
+                let mixed =
+                    steer::Mixed::new(&kind, base.start_holdings(), scenario.policy(), window.clone())
+                        .unwrap_or_else(|| unreachable!("a rule is matched above"));
                 steered.push(Box::new(move || Box::new(mixed.clone())));
                 owner.push(Some(i));
             }
         }
     }
-    let hold = steer::Mixed::new(&Kind::BuyAndHold, base.start_holdings(), scenario.policy, window)
+    let hold = steer::Mixed::new(&Kind::BuyAndHold, base.start_holdings(), scenario.policy(), window)
         .unwrap_or_else(|| unreachable!("buy and hold is not a rule"));
     steered.push(Box::new(move || Box::new(hold.clone())));
     owner.push(None);
@@ -111,7 +112,7 @@ pub fn simulate(
         buy_and_hold,
         start_value: base.start_value(),
         simulation,
-        yardstick: scenario.policy,
+        yardstick: scenario.policy(),
     })
 }
 

@@ -2,6 +2,8 @@
 //! intervals against differences known exactly or in closed form, and
 //! the strategies that are not the rule against their defining property.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::metrics::Z95;
@@ -32,7 +34,7 @@ fn every_strategy_sees_the_same_market_bit_for_bit() {
     // mean equal markets. The default set covers the group (the rule
     // checked daily) and the scalar mode (everything else).
     let s = scenario("rjh-2025-08.toml");
-    let set = default_set(&s.policy);
+    let set = default_set(&s.policy());
     let c = simulate(&s, &set, sim(64, 24), &|_| {}).unwrap();
     assert_eq!(c.paths.len(), set.len());
     for (name, paths) in set.iter().map(|s| &s.name).zip(&c.paths) {
@@ -56,11 +58,11 @@ fn two_identical_strategies_differ_by_exactly_zero_with_an_interval_of_width_zer
     let s = scenario("rjh-2025-08.toml");
     let same = |name: &str| Strategy {
         name: name.into(),
-        kind: Kind::Rule { policy: s.policy, check: Check::Daily },
+        kind: Kind::Rule { policy: s.policy(), check: Check::Daily },
     };
     let weekly = |name: &str| Strategy {
         name: name.into(),
-        kind: Kind::Rule { policy: s.policy, check: Check::Weekly },
+        kind: Kind::Rule { policy: s.policy(), check: Check::Weekly },
     };
     let set = vec![same("a"), same("b"), weekly("c"), weekly("d")];
     let c = simulate(&s, &set, sim(200, 36), &|_| {}).unwrap();
@@ -171,9 +173,9 @@ fn a_trading_cost_is_exactly_what_separates_a_strategy_from_itself_without_it() 
     // decided on values the cost moves a little, but the costs paid are
     // the figure's whole difference from zero.
     let s = scenario("rjh-2025-08.toml");
-    let free = Policy { cost_bps: 0.0, ..s.policy };
+    let free = Policy { cost_bps: 0.0, ..s.policy() };
     let set = vec![
-        Strategy { name: "costly".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } },
+        Strategy { name: "costly".into(), kind: Kind::Rule { policy: s.policy(), check: Check::Daily } },
         Strategy { name: "free".into(), kind: Kind::Rule { policy: free, check: Check::Daily } },
     ];
     let c = simulate(&s, &set, sim(300, 24), &|_| {}).unwrap();
@@ -190,7 +192,7 @@ fn a_trading_cost_is_exactly_what_separates_a_strategy_from_itself_without_it() 
 #[test]
 fn the_figures_that_are_the_engines_agree_with_its_statistics() {
     let s = scenario("rjh-2025-08.toml");
-    let set = default_set(&s.policy);
+    let set = default_set(&s.policy());
     let c = simulate(&s, &set[..3], sim(400, 72), &|_| {}).unwrap();
     let figures = evaluate(&c);
     for (i, paths) in c.paths.iter().enumerate() {
@@ -474,7 +476,7 @@ fn every_strategy_is_measured_against_the_scenarios_floor_at_month_ends() {
     // floor is also a day under the floor it is measured against daily:
     // the same floor, from the same window.
     let s = scenario("rjh-2025-08.toml");
-    let mut set = default_set(&s.policy);
+    let mut set = default_set(&s.policy());
     set.truncate(3); // the current rule and the 15 % and 25 % falls
     let c = simulate(&s, &set, sim(300, 60), &|_| {}).unwrap();
     let mut seen = 0;
@@ -501,12 +503,12 @@ fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths()
     let s = scenario("rjh-2025-08.toml");
     let rule = |name: &str, max_drawdown: f64| Strategy {
         name: name.into(),
-        kind: Kind::Rule { policy: Policy { max_drawdown, ..s.policy }, check: Check::Daily },
+        kind: Kind::Rule { policy: Policy { max_drawdown, ..s.policy() }, check: Check::Daily },
     };
     let set = vec![
-        rule("current", s.policy.max_drawdown),
-        rule("twin", s.policy.max_drawdown),
-        rule("drawdown-25", s.policy.max_drawdown + 0.05),
+        rule("current", s.policy().max_drawdown),
+        rule("twin", s.policy().max_drawdown),
+        rule("drawdown-25", s.policy().max_drawdown + 0.05),
         Strategy { name: "60/40".into(), kind: Kind::Static { equity_share: 0.6, cost_bps: 0.0 } },
     ];
     let c = consolidation::consolidation(&s, &set, 400, 7, None, &|_| {}).unwrap();
@@ -527,8 +529,8 @@ fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths()
     assert_eq!(stat.not_computed, Some(consolidation::NotComputed::NoFlows));
     assert!(stat.not_computed_reason.is_some());
     // Nothing without [obligations].
-    let mut plain = s.clone();
-    plain.obligations = None;
+    let plain = crate::scenario::fixtures::shipped_without("obligations");
+    assert!(plain.obligations().is_none());
     assert!(consolidation::consolidation(&plain, &set, 8, 7, None, &|_| {}).is_none());
 }
 
@@ -538,13 +540,15 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
     // paths at 100 % at the end of the target year; the comparison runs
     // only to the target year on the same paths and seed.
     let s = scenario("rjh-2025-08.toml");
-    let ob = s.obligations.clone().unwrap();
-    let set =
-        vec![Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } }];
+    let ob = s.obligations().cloned().unwrap();
+    let set = vec![Strategy {
+        name: "current".into(),
+        kind: Kind::Rule { policy: s.policy(), check: Check::Daily },
+    }];
     let c = consolidation::consolidation(&s, &set, 300, 11, None, &|_| {}).unwrap();
     let o = crate::obligations::outlook(
         &s.start(),
-        s.obligations.as_ref().unwrap(),
+        s.obligations().unwrap(),
         Simulation { seed: 11, ..sim(300, 12) },
         &|_| {},
     )
@@ -555,8 +559,7 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
     assert_eq!(f.se, Some(o.p_full_at_target_se));
     // Every path's ratio, bit for bit: the same quantiles and mean.
     let mut ratios =
-        crate::obligations::ratios_at_target(&s.start(), s.obligations.as_ref().unwrap(), 300, 11, &|_| {})
-            .unwrap();
+        crate::obligations::ratios_at_target(&s.start(), s.obligations().unwrap(), 300, 11, &|_| {}).unwrap();
     let target = o.years.iter().position(|y| y.year == ob.target_year).unwrap();
     assert_eq!(crate::stats::Distribution::of(&mut ratios), o.years[target].ratio);
 }
@@ -564,15 +567,15 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
 #[test]
 fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
     let s = scenario("rjh-2025-08.toml");
-    let policy = Policy { max_drawdown: 0.25, ..s.policy };
+    let policy = Policy { max_drawdown: 0.25, ..s.policy() };
     let set = vec![
-        Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy, check: Check::Daily } },
+        Strategy { name: "current".into(), kind: Kind::Rule { policy: s.policy(), check: Check::Daily } },
         Strategy { name: "drawdown-25".into(), kind: Kind::Rule { policy, check: Check::Daily } },
         Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
     ];
     let c = consolidation::consolidation(&s, &set, 300, 5, Some(200), &|_| {}).unwrap();
     let variant = s.start().with_policy(policy);
-    let ob = s.obligations.as_ref().unwrap();
+    let ob = s.obligations().unwrap();
     let direct = crate::obligations::solve_deposits(&variant, ob, 200, 5, &[0.75]).unwrap();
     let d = c.strategies[1].deposits.unwrap();
     assert_eq!(d.yearly, direct.answers[0].yearly);

@@ -17,15 +17,17 @@
 //! borrowing is taken up, both by the scenario's refinancing strategy; then
 //! the key figures are read and checked against the policy.
 
+use std::ops::Range;
+
 use chrono::{Datelike, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Book, Borrowing, Breaches, Debt, Loan, LoanRate, Refinancing};
 use crate::calendar::{month_after, month_end};
-use crate::draws::{GroupStreams, PathStream};
-use crate::lanes::{LANES, Real, Wide};
-use crate::market::{Coefficients, DayKernel, FACTORS, MarketModel, MarketState, Rates};
+use crate::draws::{MonthDraws, groups};
+use crate::lanes::Wide;
+use crate::market::{DayKernel, FACTORS, MarketModel, MarketState, Rates};
 use crate::rng::path_rng;
 use crate::start::{Simulation, Start};
 
@@ -62,51 +64,57 @@ pub fn month_rates(
         .collect()
 }
 
-/// [`month_rates`] for the `count` paths from `first` on (one to
-/// [`LANES`]), side by side: under Gaussian shocks the paths' streams
-/// draw together, as the engine's group does ([`GroupStreams`]), and the
-/// short rate steps for the whole group at once; each path gets the bits
-/// [`month_rates`] gives it alone (tested). Other shock models go path by
-/// path.
+/// [`month_rates`] for a group's `paths` (one to eight), side by side:
+/// the engine's month of draws ([`MonthDraws`]) and the short rate
+/// stepped for the whole group at once; each path gets the bits
+/// [`month_rates`] gives it alone (tested).
 ///
 /// # Panics
-/// If `count` is not between one and [`LANES`].
+/// If `paths` is empty or longer than a group.
 pub fn month_rates_group(
     model: &MarketModel,
     kernels: &[DayKernel],
     seed: u64,
-    first: u64,
-    count: usize,
+    paths: Range<u64>,
     months: usize,
 ) -> Vec<Vec<MonthRates>> {
-    assert!((1..=LANES).contains(&count), "a group holds 1 to {LANES} paths");
-    let Some((inflation, spread)) = model.gaussian_extras() else {
-        return (0..count as u64).map(|i| month_rates(model, kernels, seed, first + i, months)).collect();
-    };
-    // Lanes past `count` repeat the last path and are not kept.
-    let mut streams = GroupStreams::from_fn(|i| PathStream::new(seed, first + i.min(count - 1) as u64));
-    let mut clocks = [model.start_clock(); LANES];
-    let mut short_rate = Wide::splat(model.initial_short_rate);
-    // A day's normals in the order a path draws them: the four factors,
-    // then inflation's and the spread's when the model has them.
-    let per_day = FACTORS + usize::from(inflation) + usize::from(spread);
-    let mut normals = vec![Wide::splat(0.0); per_day * model.trading_days_per_month];
+    let count = paths.end.saturating_sub(paths.start) as usize;
+    let mut draws = MonthDraws::new(model, seed, paths);
+    let mut short_rate = Rates::<Wide>::start(model).short_rate;
     let mut out = vec![Vec::with_capacity(months); count];
     let mut day = 0;
     for month in 0..months {
-        streams.start_month(model, &mut clocks, month);
-        streams.fill_normals(&mut normals);
-        let c = Coefficients::gather(|i| &kernels[clocks[i].regime].coefficients);
-        for n in normals.chunks_exact(per_day) {
-            let n = [n[0], n[1], n[2], n[3]];
-            short_rate = Rates::<Wide>::next_short_rate::<false>(&c, model, day, short_rate, &n);
+        draws.next::<false>(model, kernels, month);
+        let c = draws.coefficients(kernels);
+        for d in draws.days() {
+            short_rate = Rates::<Wide>::next_short_rate::<false>(&c, model, day, short_rate, &d.n);
             day += 1;
         }
         for (i, rates) in out.iter_mut().enumerate() {
-            rates.push(MonthRates { short_rate: short_rate.0[i], regime: clocks[i].regime });
+            rates.push(MonthRates { short_rate: short_rate.0[i], regime: draws.regime(i) });
         }
     }
     out
+}
+
+/// `f(p, rates)` for every path `p` of `0..paths` with its month-end
+/// rates ([`month_rates`]), the rates drawn a group at a time
+/// ([`month_rates_group`]) and the groups in parallel; the results in
+/// path order.
+pub fn over_paths<T: Send>(
+    model: &MarketModel,
+    kernels: &[DayKernel],
+    seed: u64,
+    paths: usize,
+    months: usize,
+    f: impl Fn(u64, Vec<MonthRates>) -> T + Sync,
+) -> Vec<T> {
+    groups(paths)
+        .flat_map_iter(|group| {
+            let rates = month_rates_group(model, kernels, seed, group.clone(), months);
+            group.zip(rates).map(|(p, rates)| f(p, rates)).collect::<Vec<T>>()
+        })
+        .collect()
 }
 
 /// The market curve at a month-end: lending rates by maturity.
@@ -126,6 +134,10 @@ impl<'a> Curve<'a> {
     }
 
     /// The price of a zero-coupon bond paying 1 in `years`.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a closed form: the curve a month-end's rates price the loans by; a portable version would move the loans' figures in their last bits"
+    )]
     fn zero_price(&self, years: f64) -> f64 {
         let vasicek = self.model.regimes[self.at.regime].short_rate;
         match &self.model.hull_white {
@@ -143,6 +155,10 @@ impl<'a> Curve<'a> {
     }
 
     /// The annually compounded zero rate for `years`, plus the shift.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a closed form: annual compounding of the curve's zero price; a portable powf would move the loans' figures in their last bits"
+    )]
     pub fn rate(&self, years: f64) -> f64 {
         self.zero_price(years).powf(-1.0 / years) - 1.0 + self.shift
     }
@@ -541,16 +557,10 @@ pub fn outlook_from(start: &Start, debt: &Debt, simulation: Simulation) -> Optio
 pub fn outlook(debt: &Debt, model: &MarketModel, simulation: Simulation) -> Outlook {
     let kernels = model.kernels();
     let months = simulation.horizon_months;
-    let paths: Vec<PathYears> = (0..simulation.paths.div_ceil(LANES))
-        .into_par_iter()
-        .flat_map_iter(|g| {
-            let first = g * LANES;
-            let count = LANES.min(simulation.paths - first);
-            month_rates_group(model, &kernels, simulation.seed, first as u64, count, months)
-                .into_iter()
-                .map(|rates| path(debt, model, &rates))
-        })
-        .collect();
+    let paths: Vec<PathYears> =
+        over_paths(model, &kernels, simulation.seed, simulation.paths, months, |_, rates| {
+            path(debt, model, &rates)
+        });
     let n = paths.len();
     let years = calendar_years(debt.book.date, months)
         .into_iter()

@@ -26,7 +26,10 @@ use crate::lanes::{LANES, Wide};
 use crate::market::{Clock, MarketModel};
 use crate::rng::path_seed;
 
+mod month;
 mod ziggurat_tables;
+
+pub use month::{DayDraws, MonthDraws, groups};
 
 use ziggurat_tables::{ZIG_NORM_F, ZIG_NORM_R, ZIG_NORM_X};
 
@@ -387,6 +390,10 @@ fn uniform_and_layer(bits: u64) -> (f64, usize) {
 /// wedge test with one more uniform, and else a draw from the top.
 #[cold]
 #[inline(never)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "rand_distr's ziggurat tail, bit for bit: the crate takes the platform's logarithm, and a lane must draw the crate's numbers"
+)]
 fn slow_normal(rng: &mut PathStream, bits: u64, x: f64) -> f64 {
     let (u, layer) = uniform_and_layer(bits);
     if layer == 0 {
@@ -429,6 +436,10 @@ fn under_density(layer: usize, f: f64, z: f64) -> bool {
 /// that has no side effects.
 #[cold]
 #[inline(never)]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "rand_distr's wedge test, bit for bit: the crate takes the platform's exponential, and a lane must draw the crate's numbers"
+)]
 fn under_exp(f: f64, z: f64) -> bool {
     f < z.exp()
 }

@@ -1,6 +1,11 @@
 //! The group sampler against the crates it re-does: the same words as
 //! `rand_xoshiro`'s generator, the same normals as `rand_distr`'s ziggurat.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "tests hold the sampler to rand_distr's and to the exact density"
+)]
+
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 

@@ -37,11 +37,9 @@
 
 use rayon::prelude::*;
 
-use crate::draws::{GroupStreams, PathStream};
+use crate::draws::MonthDraws;
 use crate::lanes::{LANES, Real, Wide};
-use crate::market::{
-    Clock, Coefficients, DayConstants, DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY, Shock,
-};
+use crate::market::{DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
 use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
@@ -194,6 +192,51 @@ impl Hot {
         self.worst_floor_ratio.0[i] = e.worst_floor_ratio;
         self.min_margin.0[i] = e.min_margin;
     }
+}
+
+/// The most paths a run takes (as `[simulation] paths`): beyond it a run
+/// takes days, and its per-path arrays outgrow an ordinary machine.
+pub const MAX_PATHS: usize = 100_000_000;
+
+/// Bytes a run of `paths` paths holds at once: a [`PathSummary`] a path
+/// and, for a run that records months (the obligations' outlook), a
+/// [`MonthRecord`] a path a recorded month.
+pub fn memory_needed(paths: usize, recorded_months: usize) -> u128 {
+    let summary = std::mem::size_of::<PathSummary>() as u128;
+    let record = std::mem::size_of::<MonthRecord>() as u128;
+    paths as u128 * (summary + recorded_months as u128 * record)
+}
+
+/// Checked before anything is allocated: `paths` from 1 to
+/// [`MAX_PATHS`], and [`memory_needed`] within the memory the system
+/// says is available (where it says so: Linux's `/proc/meminfo`).
+///
+/// # Errors
+/// What is wrong, to be printed after the option's name.
+pub fn check_paths(paths: usize, recorded_months: usize) -> std::result::Result<(), String> {
+    if !(1..=MAX_PATHS).contains(&paths) {
+        return Err(format!("expected 1 to {MAX_PATHS} paths, found {paths}"));
+    }
+    let need = memory_needed(paths, recorded_months);
+    if let Some(available) = available_memory()
+        && need > available
+    {
+        let gb = |b: u128| b as f64 / 1e9;
+        return Err(format!(
+            "{paths} paths need about {:.1} GB of memory, and {:.1} GB is available; run fewer paths",
+            gb(need),
+            gb(available)
+        ));
+    }
+    Ok(())
+}
+
+/// `MemAvailable` of `/proc/meminfo`, in bytes.
+fn available_memory() -> Option<u128> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u128 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 impl Engine {
@@ -456,9 +499,7 @@ impl Engine {
         let horizon = self.simulation.horizon_months;
         let live = out.len();
         // Lanes past the live paths repeat the last one and are not counted.
-        let mut streams =
-            GroupStreams::from_fn(|i| PathStream::new(self.simulation.seed, first + i.min(live - 1) as u64));
-        let mut clocks: [Clock; LANES] = [model.start_clock(); LANES];
+        let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
         let mut rates = Rates::<Wide>::start(model);
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
@@ -487,8 +528,6 @@ impl Engine {
         }
 
         let zero = Wide::splat(0.0);
-        let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
-        let mut normals = Vec::with_capacity(6 * days);
         let mut returns =
             vec![DayReturns { swedish_equity: zero, global_equity: zero, fixed_income: zero }; days];
         let mut day_count = 0;
@@ -502,21 +541,18 @@ impl Engine {
             }
             // A month's draws (each lane's stream in its own order), then
             // the month's days on the whole group.
-            month_draws::<PLAIN>(
-                model,
-                &self.kernels,
-                month,
-                &mut clocks,
-                &mut streams,
-                &mut normals,
-                &mut draws,
-            );
-            // The month's market first: its returns do not depend on the
-            // portfolio, and a loop of market arithmetic alone keeps the
-            // processor's pipelines full.
-            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
-            for (d, r) in draws.iter().zip(returns.iter_mut()) {
-                *r = d.apply::<PLAIN>(&mut rates, &coefficients, &constants, model, day_count);
+            draws.next::<PLAIN>(model, &self.kernels, month);
+            let coefficients = draws.coefficients(&self.kernels);
+            for (d, r) in draws.days().iter().zip(returns.iter_mut()) {
+                *r = rates.apply::<PLAIN>(
+                    &coefficients,
+                    &constants,
+                    model,
+                    day_count,
+                    d.n,
+                    d.inflation,
+                    d.spread,
+                );
                 day_count += 1;
             }
             for (day, r) in returns.iter().enumerate() {
@@ -618,82 +654,6 @@ impl Engine {
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
             *slot = book.finish(horizon, log_index);
         }
-    }
-}
-
-/// A month's draws for a group, in the order each path's stream draws
-/// them alone ([`MarketModel::draw`]): the regime's uniform at the start
-/// of the month, then the days' normals. Under Gaussian shocks all eight
-/// lanes draw each normal together ([`GroupStreams::normals`]); other
-/// shocks draw lane by lane.
-#[inline(always)]
-fn month_draws<const PLAIN: bool>(
-    model: &MarketModel,
-    kernels: &[DayKernel],
-    month: usize,
-    clocks: &mut [Clock; LANES],
-    streams: &mut GroupStreams,
-    normals: &mut Vec<Wide>,
-    draws: &mut [GroupDraws],
-) {
-    if let Some((inflation, spread)) = model.gaussian_extras() {
-        streams.start_month(model, clocks, month);
-        let per_day = 4 + usize::from(!PLAIN && inflation) + usize::from(!PLAIN && spread);
-        normals.resize(per_day * draws.len(), Wide::splat(0.0));
-        streams.fill_normals(normals);
-        for (d, day) in draws.iter_mut().zip(normals.chunks_exact(per_day)) {
-            d.n.copy_from_slice(&day[..4]);
-            if !PLAIN && inflation {
-                d.inflation = day[4];
-            }
-            if !PLAIN && spread {
-                d.spread = day[per_day - 1];
-            }
-        }
-        return;
-    }
-    for (i, clock) in clocks.iter_mut().enumerate() {
-        // The lane's state in registers through its month.
-        let mut lane = streams.lane(i);
-        model.start_month(clock, month, &mut lane);
-        for d in draws.iter_mut() {
-            d.set_lane(i, model.draw::<PLAIN, _>(kernels, clock, &mut lane));
-        }
-        streams.set_lane(i, lane);
-    }
-}
-
-/// One day's draws for a group, lane `i` from path `i`'s stream.
-#[derive(Debug, Clone, Copy)]
-struct GroupDraws {
-    n: [Wide; 4],
-    inflation: Wide,
-    spread: Wide,
-}
-
-impl GroupDraws {
-    /// Lane `i`'s draws from its path's `shock`.
-    #[inline(always)]
-    fn set_lane(&mut self, i: usize, shock: Shock) {
-        for (f, x) in self.n.iter_mut().zip(shock.n) {
-            f.0[i] = x;
-        }
-        self.inflation.0[i] = shock.inflation;
-        self.spread.0[i] = shock.spread;
-    }
-
-    /// Day `day`'s moves of the group's market for these draws
-    /// ([`Rates::apply`]).
-    #[inline(always)]
-    fn apply<const PLAIN: bool>(
-        &self,
-        rates: &mut Rates<Wide>,
-        coefficients: &Coefficients<Wide>,
-        constants: &DayConstants,
-        model: &MarketModel,
-        day: usize,
-    ) -> DayReturns<Wide> {
-        rates.apply::<PLAIN>(coefficients, constants, model, day, self.n, self.inflation, self.spread)
     }
 }
 
@@ -837,7 +797,7 @@ impl MonthEnds {
     /// `live` lanes in columns `column ..`.
     #[inline(always)]
     fn set_group(&mut self, month: usize, column: usize, live: usize, figures: &[Wide; 4]) {
-        let bins = self.binning.bins_of_group(*figures);
+        let bins = self.binning.bins_of_group(figures.map(|w| w.0));
         let row = &mut self.bins[month * self.width + column..][..live];
         for (i, slot) in row.iter_mut().enumerate() {
             *slot = [bins[0][i], bins[1][i], bins[2][i], bins[3][i]];

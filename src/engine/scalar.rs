@@ -13,10 +13,10 @@
 
 use rayon::prelude::*;
 
-use super::{Engine, GroupDraws, MonthTally, PathSummary, Vectors, finish};
-use crate::lanes::{LANES, Real, Wide};
-use crate::market::{Clock, Coefficients, Rates};
-use crate::rng::{PathRng, path_rng};
+use super::{Engine, MonthTally, PathSummary, Vectors, finish};
+use crate::draws::MonthDraws;
+use crate::lanes::{LANES, Wide};
+use crate::market::Rates;
 use crate::rule::{Day, Managed, PathRecord};
 
 /// How often a strategy looks at the portfolio between month ends. The
@@ -243,9 +243,7 @@ impl Engine {
         let days = model.trading_days_per_month;
         let constants = model.day_constants();
         // Lanes past the live paths repeat the last one and are dropped.
-        let mut rngs: [PathRng; LANES] =
-            std::array::from_fn(|i| path_rng(self.simulation.seed, first + i.min(live - 1) as u64));
-        let mut clocks: [Clock; LANES] = [model.start_clock(); LANES];
+        let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
         let mut rates = Rates::<Wide>::start(model);
         let mut carried: Vec<Vec<Carried>> = (0..live)
             .map(|_| {
@@ -265,19 +263,20 @@ impl Engine {
                     .collect()
             })
             .collect();
-        let zero = Wide::splat(0.0);
-        let mut draws = vec![GroupDraws { n: [zero; 4], inflation: zero, spread: zero }; days];
         let mut day_count = 0;
         for month in 0..horizon {
-            for (i, (clock, rng)) in clocks.iter_mut().zip(&mut rngs).enumerate() {
-                model.start_month(clock, month, rng);
-                for d in &mut draws {
-                    d.set_lane(i, model.draw::<PLAIN, _>(&self.kernels, clock, rng));
-                }
-            }
-            let coefficients = Coefficients::gather(|i| &self.kernels[clocks[i].regime].coefficients);
-            for (day, d) in draws.iter().enumerate() {
-                let r = d.apply::<PLAIN>(&mut rates, &coefficients, &constants, model, day_count);
+            draws.next::<PLAIN>(model, &self.kernels, month);
+            let coefficients = draws.coefficients(&self.kernels);
+            for (day, d) in draws.days().iter().enumerate() {
+                let r = rates.apply::<PLAIN>(
+                    &coefficients,
+                    &constants,
+                    model,
+                    day_count,
+                    d.n,
+                    d.inflation,
+                    d.spread,
+                );
                 let month_end = day + 1 == days;
                 for (i, lane) in carried.iter_mut().enumerate() {
                     let (sw, gl, fi) = (r.swedish_equity.0[i], r.global_equity.0[i], r.fixed_income.0[i]);
@@ -331,6 +330,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::rng::path_rng;
     use crate::scenario::{Scenario, Simulation};
 
     fn engine(file: &str, paths: usize, months: usize) -> Engine {

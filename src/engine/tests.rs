@@ -1,6 +1,8 @@
 //! Engine tests: the same bits on any number of threads, and blocks that
 //! do not change what a path draws.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::Path;
 
 use super::*;

@@ -25,13 +25,11 @@
 use chrono::{Datelike, NaiveDate};
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Liquidity, Plan, Rule, plan, quick_ratio};
 use crate::debt::Debt;
-use crate::debt::simulate::{MonthRates, Probability, Stepper, month_rates_group, planned_rates};
-use crate::lanes::LANES;
+use crate::debt::simulate::{MonthRates, Probability, Stepper, over_paths, planned_rates};
 use crate::market::{DayKernel, MarketModel};
 use crate::obligations::Obligations;
 use crate::rng::path_rng;
@@ -372,19 +370,10 @@ pub fn outlook(inputs: &Inputs<'_>, paths: usize, seed: u64) -> Outlook {
     let the_plan = run_path(inputs, &plan, &base, &planned, None);
     let paths = if liq.randomness { paths.max(1) } else { 1 };
     let results: Vec<PathResult> = if liq.randomness {
-        (0..paths.div_ceil(LANES))
-            .into_par_iter()
-            .flat_map_iter(|g| {
-                let first = g * LANES;
-                let count = LANES.min(paths - first);
-                let group = month_rates_group(inputs.model, &kernels, seed, first as u64, count, n_months);
-                let (plan, base) = (&plan, &base);
-                group.into_iter().zip(first as u64..).map(move |(rates, p)| {
-                    let mut rng = path_rng(seed ^ STREAM, p);
-                    run_path(inputs, plan, base, &rates, Some(&mut rng))
-                })
-            })
-            .collect()
+        over_paths(inputs.model, &kernels, seed, paths, n_months, |p, rates| {
+            let mut rng = path_rng(seed ^ STREAM, p);
+            run_path(inputs, &plan, &base, &rates, Some(&mut rng))
+        })
     } else {
         vec![the_plan.clone()]
     };

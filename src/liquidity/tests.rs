@@ -19,16 +19,16 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn model() -> MarketModel {
-    shipped().market.unwrap()
+    shipped().market().cloned().unwrap()
 }
 
 fn inputs<'a>(liq: &'a Liquidity, model: &'a MarketModel, s: &'a Scenario) -> Inputs<'a> {
     Inputs {
         liquidity: liq,
         model,
-        debt: s.debt.as_ref(),
-        obligations: s.obligations.as_ref(),
-        valuation: s.valuation_date,
+        debt: s.debt(),
+        obligations: s.obligations(),
+        valuation: s.valuation_date(),
         portfolio_value: s.managed().value(),
     }
 }
@@ -46,8 +46,8 @@ fn region_plan(variant: Option<&str>) -> Outlook {
     }
     .unwrap()
     .scenario;
-    let liq = s.liquidity.clone().unwrap();
-    let model = s.market.clone().unwrap();
+    let liq = s.liquidity().cloned().unwrap();
+    let model = s.market().cloned().unwrap();
     outlook(&inputs(&liq, &model, &s), 100, 1)
 }
 
@@ -156,7 +156,7 @@ fn kassalikviditet_from_the_balance_sheet() {
     // Digest 9.6: (395.8 + 304.7) / 990.1 = 70.75 %, reported 70.8 %.
     let r = quick_ratio(395.8, 304.7, 990.1);
     assert_eq!(format!("{:.2}", r * 100.0), "70.75");
-    let liq = shipped().liquidity.unwrap();
+    let liq = shipped().liquidity().cloned().unwrap();
     assert_eq!(quick_ratio(liq.receivables, liq.opening_cash, liq.current_liabilities), r);
     // An overdraft drawn is a current liability: 395.8 / (990.1 + 100).
     assert!((quick_ratio(395.8, -100.0, 990.1) - 395.8 / 1090.1).abs() < 1e-15);
@@ -207,7 +207,7 @@ fn the_september_variant_borrows_the_budgeted_200() {
 /// (from September 2025); returns the path and today's debt.
 fn squeezed_for(order: Vec<Rule>, cost: f64, room: f64, months: usize) -> (simulate::PathResult, f64) {
     let s = shipped();
-    let mut debt = s.debt.clone().unwrap();
+    let mut debt = s.debt().cloned().unwrap();
     debt.borrowing.clear();
     debt.borrowing_limit = debt.book.outstanding() + room;
     let mut liq = small();
@@ -223,7 +223,7 @@ fn squeezed_for(order: Vec<Rule>, cost: f64, room: f64, months: usize) -> (simul
         model: &model,
         debt: Some(&debt),
         obligations: None,
-        valuation: s.valuation_date,
+        valuation: s.valuation_date(),
         portfolio_value: 0.0,
     };
     let plan = plan(&liq, inputs.valuation, None);
@@ -293,7 +293,7 @@ fn a_skipped_deposit_and_a_withdrawal_defend_the_buffer() {
     liq.rules = vec![Rule::SkipDeposit, Rule::Withdraw, Rule::Overdraft];
     let model = model();
     let valuation = d("2025-10-31");
-    let mut obligations = s.obligations.clone().unwrap();
+    let mut obligations = s.obligations().cloned().unwrap();
     obligations.deposits = vec![crate::obligations::Deposit { year: 2026, amount: 150.0 }];
     let inputs = Inputs {
         liquidity: &liq,
@@ -357,8 +357,8 @@ fn the_overdraft_probability_of_one_normal_cost_shock() {
 #[test]
 fn the_same_on_one_and_two_threads() {
     let s = shipped();
-    let liq = s.liquidity.clone().unwrap();
-    let model = s.market.clone().unwrap();
+    let liq = s.liquidity().cloned().unwrap();
+    let model = s.market().cloned().unwrap();
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -379,8 +379,8 @@ fn the_loans_and_the_portfolio_do_not_move_with_the_liquidity() {
     // calibration (docs/market-model.md), from the outlook alone.
     let s = shipped();
     let o = crate::debt::simulate::outlook(
-        s.debt.as_ref().unwrap(),
-        s.market.as_ref().unwrap(),
+        s.debt().unwrap(),
+        s.market().unwrap(),
         Simulation { paths: 200, seed: 20250831, horizon_months: 120 },
     );
     assert_eq!(o.years[1].interest.mean, 16.94121201414896);
@@ -390,9 +390,9 @@ fn the_loans_and_the_portfolio_do_not_move_with_the_liquidity() {
 #[test]
 fn the_forecast_against_an_actual() {
     let s = shipped();
-    let mut liq = s.liquidity.clone().unwrap();
+    let mut liq = s.liquidity().cloned().unwrap();
     liq.actuals = vec![Actual { date: d("2025-12-31"), cash: 400.0 }];
-    let model = s.market.clone().unwrap();
+    let model = s.market().cloned().unwrap();
     let o = outlook(&inputs(&liq, &model, &s), 64, 3);
     let a = &o.actuals[0];
     let m = o.months.iter().find(|m| m.date == a.date).unwrap();

@@ -1,6 +1,11 @@
 //! Closed forms the model is tested against, and which the loan book will
 //! price with: Vasicek's conditional moments and zero-coupon bond price.
 
+#![allow(
+    clippy::disallowed_methods,
+    reason = "closed forms: Vasicek's moments and bond price, not a path's step"
+)]
+
 use super::Vasicek;
 
 impl Vasicek {

@@ -149,6 +149,10 @@ pub struct Bootstrap {
 impl Bootstrap {
     /// From daily prices: log-returns, standardised by their sample mean
     /// and standard deviation.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "set-up done once: a historical series' log-returns, standardised into the bootstrap's shocks"
+    )]
     pub fn from_prices(source: String, prices: &[f64], block_days: usize) -> Bootstrap {
         let returns: Vec<f64> = prices.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
         let n = returns.len() as f64;
@@ -445,6 +449,10 @@ impl MarketModel {
 
     /// The shift of every regime's `mu` of factor `factor` that makes the
     /// unconditional expected log return a year `ln(1 + stated)`.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "set-up done once: the stated long-run return becomes the model's drift"
+    )]
     pub fn drift_shift(&self, pi: &[f64], factor: usize, stated: f64) -> f64 {
         (1.0 + stated).ln() - self.long_run_log_return(pi, factor)
     }
@@ -527,6 +535,10 @@ impl MarketModel {
     }
 
     /// The constants of every day.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "set-up done once: a constant inflation's daily log growth, the same for every path of a run"
+    )]
     pub fn day_constants(&self) -> DayConstants {
         let dt = self.dt();
         DayConstants {

@@ -225,6 +225,10 @@ impl Obligations {
         };
         for (year, f) in calendar.years.iter().zip(&calendar.fraction) {
             let row = self.row(*year);
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "the obligation's projection, computed once, not a simulated path"
+            )]
             let growth = (1.0 + self.discount_rate).powf(*f);
             p = p * growth + f * (row.provision_earnings - row.provision_payments);
             c = c * growth + f * (row.contingent_earnings - row.contingent_payments);

@@ -158,6 +158,10 @@ pub fn outlook(
     let mean_reach = (!reached.is_empty()).then(|| mean_se(reached.iter().copied()));
 
     let years_to_target = (calendar.december[target] + 1) as f64 / 12.0;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "finished figures: a path's annualised real return to the target year, with no portable powf"
+    )]
     let real_return = mean_se((0..n).map(|p| {
         let r = &records[p * k + target];
         (r.unit_value / crate::lanes::exp(r.log_price_index)).powf(1.0 / years_to_target) - 1.0
@@ -259,6 +263,10 @@ fn path_flow(
     };
     let r = &records[j];
     let index = crate::lanes::exp(r.log_price_index);
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the obligation's discounting, a closed form the same on every path"
+    )]
     let growth = (1.0 + ob.discount_rate).powf(real.fraction[j]);
     let tax = 1.0 + ob.payroll_tax;
     let flows = r.flows - flows_before;

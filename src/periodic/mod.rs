@@ -377,7 +377,7 @@ pub struct Options {
 /// # Errors
 /// [`Error::Usage`] naming both dates.
 pub fn check_period(scenario: &Scenario, period: Period) -> Result<()> {
-    if period.contains(scenario.valuation_date) {
+    if period.contains(scenario.valuation_date()) {
         return Ok(());
     }
     Err(Error::Usage(format!(
@@ -385,8 +385,8 @@ pub fn check_period(scenario: &Scenario, period: Period) -> Result<()> {
          give the period that contains it",
         period.start(),
         period.end(),
-        scenario.path.display(),
-        scenario.valuation_date
+        scenario.path().display(),
+        scenario.valuation_date()
     )))
 }
 
@@ -408,16 +408,16 @@ pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
         }
     };
     let risk = risk(scenario, simulation);
-    let beside = scenario.market.as_ref().map(|m| {
-        crate::market::implied::beside_history(m, scenario.market_history.as_ref(), simulation.seed)
-    });
+    let beside = scenario
+        .market()
+        .map(|m| crate::market::implied::beside_history(m, scenario.market_history(), simulation.seed));
     let (model_implied, history) = match beside {
         Some(b) => (b.implied, b.history),
         None => (None, Default::default()),
     };
     Ok(RiskReport {
-        scenario: scenario.name.clone(),
-        valuation_date: scenario.valuation_date,
+        scenario: scenario.name().to_string(),
+        valuation_date: scenario.valuation_date(),
         period: options.period,
         period_start: options.period.start(),
         period_end: options.period.end(),
@@ -430,16 +430,16 @@ pub fn gather(scenario: &Scenario, options: &Options) -> Result<RiskReport> {
         comparison: comparison(scenario, options.strategies.as_deref(), simulation)?,
         method: MethodSection {
             version: env!("CARGO_PKG_VERSION"),
-            scenario_file: scenario.path.display().to_string(),
+            scenario_file: scenario.path().display().to_string(),
             scenario_sha256: sha256_hex(&options.scenario_bytes),
             command: options.command.clone(),
             simulation,
-            model: scenario.market.as_ref().map(describe_market),
-            policy: scenario.policy,
+            model: scenario.market().map(describe_market),
+            policy: scenario.policy(),
             stress_paths,
             model_implied,
             history,
-            long_run: scenario.market.as_ref().and_then(|m| m.long_run.clone()),
+            long_run: scenario.market().and_then(|m| m.long_run.clone()),
         },
     })
 }
@@ -465,8 +465,8 @@ fn describe_market(m: &crate::market::MarketModel) -> String {
 fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSection {
     let fund = scenario.managed();
     let position = fund.position();
-    let start = period::year_start(scenario.valuation_date);
-    let year_to_date = scenario.history.month_ends.iter().find(|m| m.date == start).map(|m| YearToDate {
+    let start = period::year_start(scenario.valuation_date());
+    let year_to_date = scenario.history().month_ends.iter().find(|m| m.date == start).map(|m| YearToDate {
         from: m.date,
         from_value: m.value,
         change: position.value / m.value - 1.0,
@@ -513,7 +513,7 @@ fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSectio
         position,
         high_date: scenario.high_month_end().map(|m| m.date),
         year_to_date,
-        history_month_ends: scenario.history.month_ends.len(),
+        history_month_ends: scenario.history().month_ends.len(),
         trade: crate::suggest::trade_plan(scenario, &fund),
         moves: crate::suggest::moves(&fund),
         measures,
@@ -542,7 +542,7 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
 }
 
 fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsSection> {
-    let Some(ob) = &scenario.obligations else {
+    let Some(ob) = scenario.obligations() else {
         return Part::Missing(Missing::NoObligations);
     };
     let Some(o) = crate::obligations::outlook(&scenario.start(), ob, simulation, &|_| {}) else {
@@ -573,7 +573,7 @@ fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsS
 }
 
 fn debt(scenario: &Scenario, simulation: Simulation) -> Part<DebtSection> {
-    let Some(debt) = &scenario.debt else {
+    let Some(debt) = scenario.debt() else {
         return Part::Missing(Missing::NoDebt);
     };
     let k = debt.book.key_figures();
@@ -637,11 +637,11 @@ pub struct LiquiditySection {
 }
 
 fn liquidity(scenario: &Scenario, simulation: Simulation) -> Part<LiquiditySection> {
-    let Some(l) = &scenario.liquidity else {
+    let Some(l) = scenario.liquidity() else {
         return Part::Missing(Missing::NoLiquidity);
     };
     let start = scenario.start();
-    let (debt, obligations) = (scenario.debt.as_ref(), scenario.obligations.as_ref());
+    let (debt, obligations) = (scenario.debt(), scenario.obligations());
     let Some(outlook) = crate::liquidity::simulate::outlook_from(&start, l, debt, obligations, simulation)
     else {
         return Part::Missing(Missing::NoMarket);
@@ -669,7 +669,7 @@ fn liquidity(scenario: &Scenario, simulation: Simulation) -> Part<LiquiditySecti
     if let Some(p) = worst_quarter {
         measures.push(Measure::info("p_quick_ratio_below_target", p.p, Unit::Percent).with_se(p.se));
     }
-    if let (Some(y), Some(debt)) = (outlook.years.first(), &scenario.debt) {
+    if let (Some(y), Some(debt)) = (outlook.years.first(), scenario.debt()) {
         measures.push(Measure::limited(
             "debt_year_end_p95",
             y.debt.p95,
@@ -688,7 +688,7 @@ fn comparison(
     let Some(strategies) = strategies.filter(|s| !s.is_empty()) else {
         return Ok(Part::Missing(Missing::NoStrategies));
     };
-    if scenario.market.is_none() {
+    if scenario.market().is_none() {
         return Ok(Part::Missing(Missing::NoMarket));
     }
     let c = crate::compare::simulate(scenario, strategies, simulation, &|_| {})?;

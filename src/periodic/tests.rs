@@ -121,7 +121,7 @@ fn parts_without_their_section_say_why() {
         r#"rules = ["skip_deposit", "overdraft", "withdraw"]"#,
     );
     let s = fixtures::parse(&bare);
-    assert!(s.debt.is_none());
+    assert!(s.debt().is_none());
     let r = gather(&s, &options("2025T2", 8, 12)).unwrap();
     assert_eq!(r.debt.missing(), Some(Missing::NoDebt));
     assert!(r.obligations.shown().is_some());

@@ -22,6 +22,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 
 use super::i18n::{Lang, Term, number, percent};
+use super::terms::{term, term_with};
 use crate::calendar::{month_after, month_end, months_between};
 use crate::error::{Error, Result};
 use crate::replay::Replay;
@@ -537,16 +538,10 @@ where
 {
     let [legend_area, panel] = single_page(root, title)?;
     let p = &s.position;
-    let sv = lang == Lang::Sv;
-    let high_label = format!(
-        "{} {}",
-        if sv { "Högsta månadsvärde" } else { "24-month high" },
-        super::i18n::mkr(p.high, 1, lang)
-    );
+    let high_label = format!("{} {}", term("chart.high_24_months", lang), super::i18n::mkr(p.high, 1, lang));
     let floor_label = format!("{} {}", Term::Floor.text(lang), super::i18n::mkr(p.floor, 1, lang));
-    let today_label =
-        format!("{} {}", if sv { "I dag" } else { "Today" }, super::i18n::mkr(p.value, 1, lang));
-    let month_label = if sv { "Månadsvärde" } else { "Month-end value" };
+    let today_label = format!("{} {}", term("chart.today", lang), super::i18n::mkr(p.value, 1, lang));
+    let month_label = term("chart.month_end_value", lang);
     legend(
         &legend_area,
         &[
@@ -605,7 +600,7 @@ where
     let font = ("sans-serif", 16).into_font().color(&BLACK);
     let margin_label = format!(
         "{} {} = {}",
-        if sv { "Riskmarginal" } else { "Margin" },
+        term("chart.margin", lang),
         percent(p.margin, 1, lang),
         super::i18n::mkr(p.margin_amount, 1, lang)
     );
@@ -663,7 +658,6 @@ where
     DB::ErrorType: 'static,
 {
     use crate::obligations::Denominator;
-    let sv = lang == Lang::Sv;
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
     // Across: years as numbers, each year's end at its own tick (the
     // valuation date a fraction of a year before its year's end).
@@ -671,7 +665,7 @@ where
         std::iter::once(f64::from(valuation.year()) + f64::from(valuation.month()) / 12.0 - 1.0)
             .chain(o.years.iter().map(|y| f64::from(y.year)))
             .collect();
-    let x_desc = if sv { "Vid årets slut" } else { "At the end of the year" };
+    let x_desc = term("chart.at_the_end_of_the", lang);
     let (x0, x1) = (xs[0], xs[xs.len() - 1]);
     let denominator = |whole: f64, provision: f64| match o.denominator {
         Denominator::Whole => whole,
@@ -681,9 +675,8 @@ where
     let ratios: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.ratio)).collect();
     let values: Vec<[f64; 7]> = o.years.iter().map(|y| quantiles(&y.portfolio_quantiles)).collect();
     let start_ratio = denominator(o.start.ratio_whole, o.start.ratio_provision);
-    let target_label = format!("100 % ({})", if sv { "målet" } else { "the target" });
-    let target_end =
-        if sv { format!("Utgången av {}", o.target_year) } else { format!("End of {}", o.target_year) };
+    let target_label = format!("100 % ({})", term("chart.the_target", lang));
+    let target_end = term_with("chart.end_of_target_year", lang, &[("target_year", &o.target_year)]);
     legend(
         &top_legend,
         &[&fan_legend("Median")[..], &[(Mark::Line(TARGET), &target_label), (Mark::Line(WHEN), &target_end)]]
@@ -733,9 +726,9 @@ where
             Denominator::Whole => Term::Obligation.text(lang),
             Denominator::Provision => Term::Provision.text(lang),
         },
-        if sv { "medel" } else { "mean" }
+        term("chart.mean", lang)
     );
-    let portfolio_label = if sv { "Portfölj, median" } else { "Portfolio, median" };
+    let portfolio_label = term("chart.portfolio_median", lang);
     legend(
         &bottom_legend,
         &[&[(Mark::Line(OBLIGATION), obligation_label.as_str())][..], &fan_legend(portfolio_label)].concat(),

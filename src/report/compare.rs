@@ -347,9 +347,7 @@ pub fn printout(
     rank_by: &str,
     lang: Lang,
 ) -> String {
-    let sv = lang == Lang::Sv;
-    let title =
-        format!("{}: {scenario_name}", if sv { "Jämförelse av strategier" } else { "Strategy comparison" });
+    let title = format!("{}: {scenario_name}", term("compare.strategy_comparison", lang));
     let metrics = crate::compare::metrics();
     let mut out = table(&r.comparison, &metrics, &r.figures, &r.order, rank_by, &title, lang);
     if let Some(c) = &r.consolidation {
@@ -359,22 +357,14 @@ pub fn printout(
     let _ = writeln!(
         out,
         "{}",
-        if sv {
-            format!("Tid: {} s på {threads} trådar.", number(elapsed, 1, lang))
-        } else {
-            format!("Time: {elapsed:.1} s on {threads} threads.")
-        }
+        term_with("compare.time", lang, &[("seconds", &number(elapsed, 1, lang)), ("threads", &threads)])
     );
     if r.consolidation.is_some() {
         let elapsed = r.consolidation_elapsed_seconds;
         let _ = writeln!(
             out,
             "{}",
-            if sv {
-                format!("Tid för konsolideringsgraden: {} s.", number(elapsed, 1, lang))
-            } else {
-                format!("Time for the consolidation ratio: {elapsed:.1} s.")
-            }
+            term_with("compare.time_consolidation", lang, &[("seconds", &number(elapsed, 1, lang))])
         );
     }
     out
@@ -396,19 +386,10 @@ pub fn files(
     if let Some(c) = &r.consolidation {
         csv.push_str(&super::compare_obligations::csv_rows(c, &r.comparison.strategies, &r.order));
     }
-    let sv = lang == Lang::Sv;
-    let name = &scenario.name;
-    let risk_title = if sv {
-        format!("Avkastning mot risken att hamna under skyddsnivån: {name}")
-    } else {
-        format!("Return against the risk of a floor breach: {name}")
-    };
+    let name = scenario.name();
+    let risk_title = term_with("compare.return_against_the_risk_of", lang, &[("name", &name)]);
     let span = horizon(settings.simulation.horizon_months, lang);
-    let value_title = if sv {
-        format!("Värdet om {span} per strategi: {name}")
-    } else {
-        format!("The value in {span} per strategy: {name}")
-    };
+    let value_title = term_with("compare.the_value_in_span_per", lang, &[("name", &name), ("span", &span)]);
     let risk = risk_return_chart(&risk_return_points(r), settings.simulation.paths, &risk_title, lang)?;
     let values = value_distribution_chart(&value_boxes(r), r.comparison.start_value, &value_title, lang)?;
     Ok(vec![

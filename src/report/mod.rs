@@ -6,6 +6,7 @@ pub mod chart;
 pub mod compare;
 pub mod compare_obligations;
 pub mod debt;
+pub mod document;
 pub mod i18n;
 pub mod implied;
 pub mod liquidity;

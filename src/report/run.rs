@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::chart::{self, Chart};
 use super::i18n::{Term, mkr, number, percent};
+use super::terms::{term, term_in, term_with};
 use super::{Lang, text};
 use crate::error::Result;
 use crate::replay::Replay;
@@ -23,16 +24,7 @@ pub type Folder = (Option<&'static str>, Vec<File>);
 
 /// A crash's name in the printout, the summary and its chart's title.
 pub fn crash_label(crash: &Crash, lang: Lang) -> &'static str {
-    let sv = lang == Lang::Sv;
-    match crash.name {
-        "crash-1987" if sv => "Oktober 1987",
-        "crash-1987" => "October 1987",
-        "crash-2008" if sv => "2007–2009",
-        "crash-2008" => "2007-2009",
-        "crash-2020" if sv => "Februari–april 2020",
-        "crash-2020" => "February-April 2020",
-        other => other,
-    }
+    term_in("crash", crash.name, lang).unwrap_or(crash.name)
 }
 
 /// What `run` prints before the list of files it wrote.
@@ -41,9 +33,9 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     if let Some(mc) = &r.monte_carlo {
         let _ = writeln!(out);
         out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed_seconds, lang));
-        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy, lang));
+        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy(), lang));
     }
-    if let (Some(b), Some(model)) = (&r.beside, &scenario.market) {
+    if let (Some(b), Some(model)) = (&r.beside, scenario.market()) {
         let _ = writeln!(out);
         out.push_str(&super::implied::beside_history(
             &b.figures,
@@ -53,17 +45,9 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
         ));
     }
     if r.monte_carlo.is_none() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            if lang == Lang::Sv {
-                "Ingen [market] i scenariot: ingen Monte Carlo-körning."
-            } else {
-                "No [market] in the scenario: no Monte Carlo run."
-            }
-        );
+        let _ = writeln!(out, "\n{}", term("run.no_market_in_the_scenario", lang));
     }
-    if let (Some(debt), Some(today)) = (&scenario.debt, &r.debt) {
+    if let (Some(debt), Some(today)) = (scenario.debt(), &r.debt) {
         let _ = writeln!(out);
         out.push_str(&super::debt::today(debt, &today.key_figures, lang));
         if let Some(o) = &r.debt_outlook {
@@ -77,7 +61,7 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     }
     if let Some(o) = &r.obligations {
         let _ = writeln!(out);
-        out.push_str(&super::obligations::outlook(o, scenario.valuation_date, lang));
+        out.push_str(&super::obligations::outlook(o, scenario.valuation_date(), lang));
     }
     out.push_str(&crash_table(&r.crashes, lang));
     out
@@ -86,42 +70,19 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
 /// The crash table: the rule's trades, its lowest margin, the days under
 /// the floor, and the final value and largest fall with and without it.
 pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{}",
-        if sv {
-            "Dagens portfölj genom historiska krascher (dagens högsta värde och skyddsnivå, Dow Jones dagligen, räntor 2 %)"
-        } else {
-            "Today's portfolio through historical crashes (today's high and floor; Dow Jones daily, fixed income at 2 %)"
-        }
-    );
-    let head = if sv {
-        [
-            "Kris",
-            "Nedv.",
-            "Uppv.",
-            "Lägsta marginal",
-            "Dagar u. golv",
-            "Slutvärde",
-            "Utan regel",
-            "Största fall",
-            "Utan regel",
-        ]
-    } else {
-        [
-            "Crash",
-            "Down",
-            "Up",
-            "Lowest margin",
-            "Days < floor",
-            "Final value",
-            "No rule",
-            "Largest fall",
-            "No rule",
-        ]
-    };
+    let _ = writeln!(out, "\n{}", term("run.todays_portfolio_through_historical_crashes", lang));
+    let head = [
+        term("run.crash", lang),
+        term("run.down", lang),
+        term("run.up", lang),
+        term("run.lowest_margin", lang),
+        term("run.days_floor", lang),
+        term("run.final_value", lang),
+        term("run.no_rule", lang),
+        term("run.largest_fall", lang),
+        term("run.no_rule", lang),
+    ];
     let _ = writeln!(
         out,
         "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
@@ -148,42 +109,21 @@ pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
 
 /// The line after the files are written: how many, where, and which.
 pub fn written(count: usize, out_dir: &Path, r: &RunResults, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "\n{} {} {} {}/ ({})",
-        if sv { "Skrev" } else { "Wrote" },
+        term("run.wrote", lang),
         count,
-        if sv { "filer i" } else { "files to" },
+        term("run.files_to", lang),
         out_dir.display(),
-        if sv {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png för lånen, och en mapp per kris med replay.csv, summary.json, chart.svg, chart.png"
-        } else {
-            "summary.json, month_quantiles.csv, fan.svg, fan.png, debt-*.svg/png for the loans, and a folder a crash with replay.csv, summary.json, chart.svg, chart.png"
-        }
+        term("run.summary_json_month_quantiles_csv", lang)
     );
     if r.obligations.is_some() {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Pensionsåtagandet: obligations.csv, consolidation.svg, consolidation.png, och summary.json under obligations"
-            } else {
-                "The pension obligation: obligations.csv, consolidation.svg, consolidation.png, and summary.json under obligations"
-            }
-        );
+        let _ = writeln!(out, "{}", term("run.the_pension_obligation_obligations_csv", lang));
     }
     if r.liquidity.is_some() {
-        let _ = writeln!(
-            out,
-            "{}",
-            if sv {
-                "Likviditetsprognosen: liquidity.csv, liquidity.svg, liquidity.png, och summary.json under liquidity"
-            } else {
-                "The liquidity forecast: liquidity.csv, liquidity.svg, liquidity.png, and summary.json under liquidity"
-            }
-        );
+        let _ = writeln!(out, "{}", term("run.the_liquidity_forecast_liquidity_csv", lang));
     }
     out
 }
@@ -211,8 +151,7 @@ fn chart_files(name: &str, chart: Chart) -> [File; 2] {
 /// liquidity's and the obligation's files, and `summary.json` last.
 /// `scenario_file` is the scenario's path as the user gave it.
 pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang) -> Result<Vec<Folder>> {
-    let sv = lang == Lang::Sv;
-    let name = &scenario.name;
+    let name = scenario.name();
     // First, so that a non-finite figure is refused before any drawing.
     let json = super::summary::run(scenario, scenario_file, r, lang)?;
     let mut folders: Vec<Folder> = Vec::new();
@@ -222,18 +161,18 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
     }
     let managed = scenario.managed();
     if let Some(mc) = &r.monte_carlo {
-        let csv = text::month_quantiles_csv(&mc.months, scenario.valuation_date);
+        let csv = text::month_quantiles_csv(&mc.months, scenario.valuation_date());
         let title = format!(
             "Monte Carlo {name}: {} {}",
             number(mc.simulation.paths as f64, 0, lang),
-            if sv { "framtider" } else { "paths" }
+            term("run.paths", lang)
         );
         let fan = chart::fan_chart(
             &mc.months,
-            scenario.valuation_date,
+            scenario.valuation_date(),
             managed.value(),
             managed.equity_share(),
-            scenario.policy.cap,
+            scenario.policy().cap,
             &title,
             lang,
         )?;
@@ -241,29 +180,20 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         files.extend(chart_files("fan", fan));
         folders.push((None, files));
     }
-    if let Some(debt) = &scenario.debt {
-        let title = if sv {
-            format!("Lånens förfallostruktur: {name}")
-        } else {
-            format!("Maturity profile of the loans: {name}")
-        };
+    if let Some(debt) = scenario.debt() {
+        let title = term_with("run.maturity_profile_of_the_loans", lang, &[("name", &name)]);
         let profile = super::debt::maturity_chart(debt, &title, lang)?;
         folders.push((None, chart_files("debt-maturity", profile).into()));
         if let Some(o) = &r.debt_outlook {
-            let title = if sv {
-                format!("Räntekostnad per år: {name}")
-            } else {
-                format!("Interest cost by year: {name}")
-            };
+            let title = term_with("run.interest_cost_by_year_name", lang, &[("name", &name)]);
             let fan = super::debt::interest_chart(o, &title, lang)?;
             folders.push((None, chart_files("debt-interest", fan).into()));
         }
     }
     if let Some(o) = &r.liquidity {
         let csv = super::liquidity::months_csv(o);
-        let title =
-            if sv { format!("Likviditetsprognos: {name}") } else { format!("Liquidity forecast: {name}") };
-        let chart = super::liquidity::chart(o, scenario.valuation_date, &title, lang)?;
+        let title = term_with("run.liquidity_forecast_name", lang, &[("name", &name)]);
+        let chart = super::liquidity::chart(o, scenario.valuation_date(), &title, lang)?;
         let mut files = vec![("liquidity.csv".to_string(), csv.into_bytes())];
         files.extend(chart_files("liquidity", chart));
         folders.push((None, files));
@@ -273,10 +203,10 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
         let title = format!(
             "{} {} {}",
             Term::ConsolidationRatio.text(lang),
-            if sv { "mot" } else { "against the" },
+            term("run.against_the", lang),
             super::obligations::denominator_label(o.denominator, lang)
         );
-        let chart = chart::consolidation_chart(o, scenario.valuation_date, &title, lang)?;
+        let chart = chart::consolidation_chart(o, scenario.valuation_date(), &title, lang)?;
         let mut files = vec![("obligations.csv".to_string(), csv.into_bytes())];
         files.extend(chart_files("consolidation", chart));
         folders.push((None, files));
@@ -293,5 +223,5 @@ pub fn replay_title(name: &str, r: &Replay, lang: Lang) -> String {
 /// The line after a command's files are written: each path.
 pub fn wrote(paths: &[std::path::PathBuf], lang: Lang) -> String {
     let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    format!("\n{} {}\n", if lang == Lang::Sv { "Skrev" } else { "Wrote" }, list.join(", "))
+    format!("\n{} {}\n", term("run.wrote", lang), list.join(", "))
 }

@@ -28,16 +28,16 @@ pub fn validation(
         out,
         "ok: {} is a valid scenario ({}; {} asset classes, {} equity; {} month-ends{})",
         path.display(),
-        s.name,
-        s.asset_classes.len(),
+        s.name(),
+        s.asset_classes().len(),
         n_eq,
-        s.history.month_ends.len(),
-        s.history.csv.as_ref().map_or(String::new(), |p| format!(" from {}", p.display())),
+        s.history().month_ends.len(),
+        s.history().csv.as_ref().map_or(String::new(), |p| format!(" from {}", p.display())),
     );
-    if !s.policy_defaults.is_empty() {
-        let _ = writeln!(out, "policy: the rule document's defaults for {}", s.policy_defaults.join(", "));
+    if !s.policy_defaults().is_empty() {
+        let _ = writeln!(out, "policy: the rule document's defaults for {}", s.policy_defaults().join(", "));
     }
-    if let Some(m) = &s.market {
+    if let Some(m) = s.market() {
         let names: Vec<&str> = m.regimes.iter().map(|r| r.name.as_str()).collect();
         let shocks = match &m.shocks {
             Shocks::Gaussian => "gaussian shocks".to_string(),
@@ -73,7 +73,7 @@ pub fn validation(
                 .collect();
             let _ = writeln!(out, "long-run returns stated: {} (source: {})", stated.join(", "), l.source);
         }
-        if let Some(h) = &s.market_history {
+        if let Some(h) = s.market_history() {
             for (factor, series) in
                 [("swedish_equity", &h.swedish_equity), ("global_equity", &h.global_equity)]
             {
@@ -90,7 +90,7 @@ pub fn validation(
                 }
             }
         }
-        let sim = &s.simulation;
+        let sim = &s.simulation();
         let _ = writeln!(
             out,
             "simulation: {} paths, {} months, seed {}",
@@ -101,11 +101,11 @@ pub fn validation(
     }
     let _ = writeln!(out);
     out.push_str(&text::position(s, position, lang));
-    if let (Some(debt), Some(k)) = (&s.debt, debt_today) {
+    if let (Some(debt), Some(k)) = (s.debt(), debt_today) {
         let _ = writeln!(out);
         out.push_str(&super::debt::today(debt, k, lang));
     }
-    if let Some(l) = &s.liquidity {
+    if let Some(l) = s.liquidity() {
         let rules: Vec<&str> = l.rules.iter().map(|r| r.name()).collect();
         let _ = writeln!(
             out,

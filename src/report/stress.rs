@@ -1,7 +1,8 @@
 //! Stress results as users see them: the table across all stresses, each
 //! stress's trades, `stress.csv`, and a chart per stress (value, floor and
 //! the unmanaged portfolio above, the equity share as a step line below,
-//! the rule's trades marked in both). Nothing is computed here but the
+//! the rule's trades marked in both). The printout is a [`Document`]
+//! written by its text renderer. Nothing is computed here but the
 //! presentation.
 
 use std::fmt::Write;
@@ -12,136 +13,111 @@ use plotters::prelude::*;
 
 use super::chart::style::{CAP, FAN, FLOOR, Line, MAX_EQUITY, OUTER_BAND, REAL_VALUE, VALUE, WITHOUT_RULE};
 use super::chart::{Chart, DrawResult, GREEN, Mark, VERMILLION, date_panel_with, legend, page, render};
+use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::table::{Cell, Table};
+use super::terms::term;
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::stress::StressResult;
-
-/// `en` or `sv` by `lang`.
-fn t<'a>(lang: Lang, en: &'a str, sv: &'a str) -> &'a str {
-    if lang == Lang::Sv { sv } else { en }
-}
 
 fn title(r: &StressResult, lang: Lang) -> &str {
     if lang == Lang::Sv { &r.title_sv } else { &r.title_en }
 }
 
-/// A table with its columns padded to the widest cell.
-fn table_rows(out: &mut String, rows: &[Vec<String>]) {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
-        .collect();
-    for (i, row) in rows.iter().enumerate() {
-        let mut line = String::from(" ");
-        for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            line.push(' ');
-            line.push_str(cell);
-            line.push_str(&" ".repeat(pad + 1));
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-        if i == 0 {
-            let _ = writeln!(out, "  {}", "-".repeat(widths.iter().sum::<usize>() + 2 * n - 2));
-        }
-    }
-}
-
 /// Trading days as a duration a reader knows: days, or months of 21.
 fn duration(days: usize, lang: Lang) -> String {
     if days < 42 {
-        format!("{days} {}", t(lang, "days", "dagar"))
+        format!("{days} {}", term("stress.days", lang))
     } else {
-        format!("{} {}", number(days as f64 / 21.0, 0, lang), t(lang, "months", "mån"))
+        format!("{} {}", number(days as f64 / 21.0, 0, lang), term("stress.months", lang))
     }
 }
 
 /// The table across all stresses, then each stress's trades and (for a
-/// conditional stress) its Monte Carlo figures.
+/// conditional stress) its Monte Carlo figures, as terminal text.
 pub fn table(scenario: &Scenario, results: &[StressResult], lang: Lang) -> String {
-    let mut out = String::new();
-    let heading = t(
-        lang,
-        "Stress tests under the dynamic risk principle",
-        "Stresstester enligt den dynamiska riskprincipen",
-    );
-    let _ = writeln!(out, "{heading}\n{}\n{}", "=".repeat(heading.chars().count()), scenario.name);
+    document::text(&table_document(scenario, results, lang), None)
+}
+
+/// The printout as a document: the table across all stresses, ruled
+/// under its column names, each stress's details under its name, and
+/// the note on the measures.
+pub fn table_document(scenario: &Scenario, results: &[StressResult], lang: Lang) -> Document {
+    let heading = term("stress.stress_tests_under_the_dynamic", lang);
+    let mut d = Document::new(lang, heading);
+    d.heading(1, heading);
+    d.para(scenario.name().to_string());
     let pct = |x: f64| percent(x, 1, lang);
-    let mut rows = vec![
-        [
-            t(lang, "Stress", "Stress"),
-            t(lang, "Period", "Period"),
-            t(lang, "Down-weightings", "Nedviktningar"),
-            t(lang, "Equity share: start → lowest", "Aktieandel: start → lägst"),
-            Term::LowestMargin.text(lang),
-            t(lang, "Floor breached", "Under skyddsnivån"),
-            t(lang, "Rule vs buy and hold", "Regeln mot köp och behåll"),
-            t(lang, "Fall (peak to trough)", "Fall (topp till botten)"),
-            t(lang, "Recovered the high", "Åter till toppen"),
-        ]
-        .map(String::from)
-        .to_vec(),
+    let head = [
+        term("stress.stress", lang),
+        term("stress.period", lang),
+        term("stress.down_weightings", lang),
+        term("stress.equity_share_start_lowest", lang),
+        Term::LowestMargin.text(lang),
+        term("stress.floor_breached", lang),
+        term("stress.rule_vs_buy_and_hold", lang),
+        term("stress.fall_peak_to_trough", lang),
+        term("stress.recovered_the_high", lang),
     ];
+    let mut rows = Table::new("stress", heading, &head);
     for r in results {
         let downs = match r.downweights.first() {
             None => "0".into(),
-            Some(d) => format!("{} ({} {})", r.downweights.len(), t(lang, "first", "första"), d.date),
+            Some(d) => format!("{} ({} {})", r.downweights.len(), term("stress.first", lang), d.date),
         };
         let breach = if r.breach_days == 0 {
-            t(lang, "no", "nej").to_string()
+            term("stress.no", lang).to_string()
         } else {
             format!(
                 "{} {}, {} {}",
                 r.breach_days,
-                t(lang, "days", "dagar"),
-                t(lang, "deepest", "djupast"),
+                term("stress.days", lang),
+                term("stress.deepest", lang),
                 pct(r.worst_breach_depth)
             )
         };
         let rec = &r.recovery;
         let recovered = match (rec.recovered_date, rec.trading_days_to_recover) {
             (Some(d), Some(n)) => format!("{d} ({})", duration(n, lang)),
-            _ if rec.trough_value >= rec.peak_value => t(lang, "no fall", "inget fall").into(),
-            _ => t(lang, "not recovered", "inte återhämtat").into(),
+            _ if rec.trough_value >= rec.peak_value => term("stress.no_fall", lang).into(),
+            _ => term("stress.not_recovered", lang).into(),
         };
-        rows.push(vec![
-            r.name.clone(),
-            format!("{} – {}", r.start_date, r.end_date),
-            downs,
-            format!("{} → {}", pct(r.start_equity_share), pct(r.lowest_equity_share)),
-            format!("{} ({})", pct(r.min_margin), r.min_margin_date),
-            breach,
-            percent(r.vs_buy_and_hold, 1, lang),
-            pct(1.0 - rec.trough_value / rec.peak_value),
-            recovered,
-        ]);
+        rows.push(
+            [
+                r.name.clone(),
+                format!("{} – {}", r.start_date, r.end_date),
+                downs,
+                format!("{} → {}", pct(r.start_equity_share), pct(r.lowest_equity_share)),
+                format!("{} ({})", pct(r.min_margin), r.min_margin_date),
+                breach,
+                percent(r.vs_buy_and_hold, 1, lang),
+                pct(1.0 - rec.trough_value / rec.peak_value),
+                recovered,
+            ]
+            .map(Cell::text)
+            .to_vec(),
+        );
     }
-    table_rows(&mut out, &rows);
+    d.indent(2);
+    d.table_with(rows, Layout { header: true, rule: true, columns: vec![Column::LEFT; head.len()] });
     for r in results {
-        details(&mut out, r, lang);
+        details(&mut d, r, lang);
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        t(
-            lang,
-            "Rule vs buy and hold: the final value under the rule against the same starting portfolio held without trades. \
-             Fall: from the highest value before the stress's lowest point. Margin: (value − floor) / value, before the day's trades.",
-            "Regeln mot köp och behåll: slutvärdet med riskprincipen mot samma startportfölj utan omviktningar. \
-             Fall: från det högsta värdet före stressens lägsta punkt. Riskmarginal: (värde − skyddsnivå) / värde, före dagens affärer."
-        )
-    );
-    out
+    d.indent(0);
+    d.gap();
+    d.para(term("stress.rule_vs_buy_and_hold_2", lang));
+    d
 }
 
-fn details(out: &mut String, r: &StressResult, lang: Lang) {
+fn details(d: &mut Document, r: &StressResult, lang: Lang) {
     let pct = |x: f64| percent(x, 1, lang);
-    let _ = writeln!(out, "\n{}: {}", r.name, title(r, lang));
-    let _ = writeln!(out, "  {}: {}", t(lang, "Source", "Källa"), r.source);
-    let _ = writeln!(
-        out,
-        "  {} {}: {} {}, {} {}, {} {}, {} {}",
-        t(lang, "Start", "Start"),
+    d.heading(2, format!("{}: {}", r.name, title(r, lang)));
+    d.indent(2);
+    d.para(format!("{}: {}", term("stress.source", lang), r.source));
+    d.para(format!(
+        "{} {}: {} {}, {} {}, {} {}, {} {}",
+        term("stress.start", lang),
         r.start_date,
         Term::MarketValue.text(lang).to_lowercase(),
         mkr(r.start_value, 1, lang),
@@ -151,7 +127,7 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         mkr(r.start_floor, 1, lang),
         Term::Margin.text(lang).to_lowercase(),
         pct(r.start_margin),
-    );
+    ));
     let trades: Vec<_> = r
         .downweights
         .iter()
@@ -160,74 +136,64 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
         .collect();
     let mut trades = trades;
     trades.sort_by_key(|(d, _)| d.date);
-    for (d, kind) in trades {
-        let _ = writeln!(
-            out,
-            "  {}  {:<14} {} → {}  {}",
-            d.date,
+    for (trade, kind) in trades {
+        d.para(format!(
+            "{}  {:<14} {} → {}  {}",
+            trade.date,
             kind.text(lang),
-            pct(d.equity_before),
-            pct(d.equity_after),
-            mkr(d.amount, 1, lang)
-        );
+            pct(trade.equity_before),
+            pct(trade.equity_after),
+            mkr(trade.amount, 1, lang)
+        ));
     }
-    let _ = writeln!(
-        out,
-        "  {}: {} ({} {}: {}); {}: {}",
+    d.para(format!(
+        "{}: {} ({} {}: {}); {}: {}",
         Term::FinalValue.text(lang),
         mkr(r.final_value, 1, lang),
-        t(lang, "without the rule", "utan riskprincipen"),
-        t(lang, "held", "behållen"),
+        term("stress.without_the_rule", lang),
+        term("stress.held", lang),
         mkr(r.buy_and_hold_final_value, 1, lang),
         Term::EquityShare.text(lang),
         pct(r.final_equity_share),
-    );
+    ));
     if let Some(real) = r.real_value_change {
-        let _ = writeln!(
-            out,
-            "  {}: {}",
-            t(lang, "Change in value after inflation", "Värdeförändring efter inflation"),
+        d.para(format!(
+            "{}: {}",
+            term("stress.change_in_value_after_inflation", lang),
             percent(real, 1, lang)
-        );
+        ));
     }
     if let Some(m) = &r.monte_carlo {
         // A probability no path reached has no standard error to speak of.
         let pm = |p: f64, se: f64| {
             if p == 0.0 {
-                format!("0 {} {}", t(lang, "of", "av"), number(m.paths as f64, 0, lang))
+                format!("0 {} {}", term("stress.of", lang), number(m.paths as f64, 0, lang))
             } else {
                 format!("{} ± {}", pct(p), percent(se, 1, lang))
             }
         };
-        let _ = writeln!(
-            out,
-            "  {} ({} {}, {} {} {}, {} {}):",
-            t(lang, "Monte Carlo after the shock", "Monte Carlo efter chocken"),
+        d.para(format!(
+            "{} ({} {}, {} {} {}, {} {}):",
+            term("stress.monte_carlo_after_the_shock", lang),
             number(m.paths as f64, 0, lang),
-            t(lang, "paths", "banor"),
+            term("stress.paths", lang),
             m.months,
-            t(lang, "months from", "månader från"),
+            term("stress.months_from", lang),
             m.start_date,
-            t(lang, "regime", "regim"),
+            term("stress.regime", lang),
             m.start_regime,
-        );
+        ));
         let rows = [
+            (term("stress.at_least_one_more_down", lang), pm(m.p_downweight, m.p_downweight_se)),
+            (term("stress.at_least_one_up_weighting", lang), pm(m.p_upweight, m.p_upweight_se)),
+            (term("stress.a_day_under_the_floor", lang), pm(m.p_breach, m.p_breach_se)),
+            (term("stress.back_at_the_high_before", lang), pm(m.p_recovered, m.p_recovered_se)),
             (
-                t(lang, "At least one more down-weighting", "Minst en nedviktning till"),
-                pm(m.p_downweight, m.p_downweight_se),
-            ),
-            (t(lang, "At least one up-weighting", "Minst en uppviktning"), pm(m.p_upweight, m.p_upweight_se)),
-            (t(lang, "A day under the floor", "En dag under skyddsnivån"), pm(m.p_breach, m.p_breach_se)),
-            (
-                t(lang, "Back at the high before the shock", "Åter på toppen före chocken"),
-                pm(m.p_recovered, m.p_recovered_se),
-            ),
-            (
-                t(lang, "Final value, mean", "Slutvärde, medel"),
+                term("stress.final_value_mean", lang),
                 format!("{} ± {}", mkr(m.final_value_mean, 1, lang), mkr(m.final_value_mean_se, 1, lang)),
             ),
             (
-                t(lang, "Final value, 5 / 50 / 95 %", "Slutvärde, 5 / 50 / 95 %"),
+                term("stress.final_value_5_50_95", lang),
                 format!(
                     "{} / {} / {}",
                     mkr(m.final_value_p05, 0, lang),
@@ -236,14 +202,16 @@ fn details(out: &mut String, r: &StressResult, lang: Lang) {
                 ),
             ),
             (
-                t(lang, "Equity share at month 12, mean", "Aktieandel månad 12, medel"),
+                term("stress.equity_share_at_month_12", lang),
                 pm(m.equity_share_12m_mean, m.equity_share_12m_mean_se),
             ),
         ];
-        let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+        let mut table = Table::new("stress-monte-carlo", r.name.as_str(), &["measure", "value"]);
         for (k, v) in rows {
-            let _ = writeln!(out, "    {k:<width$}  {v}");
+            table.push(vec![Cell::text(k), Cell::text(v)]);
         }
+        d.indent(4);
+        d.table_with(table, Layout::rows(&[Column::LEFT, Column::LEFT]));
     }
 }
 
@@ -324,7 +292,7 @@ where
             title(r, lang),
             r.start_date,
             r.end_date,
-            t(lang, "to", "till"),
+            term("stress.to", lang),
             m.month_end_dates.last().copied().unwrap_or(r.end_date)
         ),
     };
@@ -347,11 +315,8 @@ where
     ];
     if !real.is_empty() {
         // Room for one more entry: the short name of the unmanaged line.
-        top_items[2].1 = t(lang, "Without the rule", "Utan riskprincipen");
-        top_items.push((
-            Mark::Line(REAL_VALUE),
-            t(lang, "With the rule, after inflation", "Med riskprincipen, efter inflation"),
-        ));
+        top_items[2].1 = term("stress.without_the_rule_2", lang);
+        top_items.push((Mark::Line(REAL_VALUE), term("stress.with_the_rule_after_inflation", lang)));
     }
     legend(&top_legend, &top_items)?;
     let mut bottom_items = vec![
@@ -360,14 +325,7 @@ where
         (Mark::Line(CAP), Term::Cap.text(lang)),
     ];
     if mc.is_some() {
-        bottom_items.push((
-            Mark::Band(FAN, OUTER_BAND),
-            t(
-                lang,
-                "Monte Carlo: 5–95 % of paths and their median",
-                "Monte Carlo: 5–95 % av banorna och deras median",
-            ),
-        ));
+        bottom_items.push((Mark::Band(FAN, OUTER_BAND), term("stress.monte_carlo_5_95_of", lang)));
     }
     legend(&bottom_legend, &bottom_items)?;
     let x0 = r.start_date;
@@ -521,11 +479,5 @@ pub fn files(
 
 /// The line after the files are written: where, and how many.
 pub fn written(out: &std::path::Path, count: usize, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
-    format!(
-        "\n{} {} ({count} {})\n",
-        if sv { "Skrev" } else { "Wrote" },
-        out.display(),
-        if sv { "filer" } else { "files" }
-    )
+    format!("\n{} {} ({count} {})\n", term("stress.wrote", lang), out.display(), term("stress.files", lang))
 }

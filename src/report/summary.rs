@@ -106,15 +106,15 @@ pub fn run(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang
     let mc = r.monte_carlo.as_ref();
     let summary = RunSummary {
         version: env!("CARGO_PKG_VERSION"),
-        scenario: &scenario.name,
+        scenario: scenario.name(),
         scenario_file: scenario_file.display().to_string(),
-        valuation_date: scenario.valuation_date,
+        valuation_date: scenario.valuation_date(),
         paths: mc.map(|m| m.simulation.paths),
         seed: mc.map(|m| m.simulation.seed),
         months: mc.map(|m| m.simulation.horizon_months),
         threads: mc.map(|m| m.threads),
         elapsed_seconds: mc.map(|m| m.elapsed_seconds),
-        market: scenario.market.as_ref().map(|model| MarketSummary {
+        market: scenario.market().map(|model| MarketSummary {
             model,
             implied: r.beside.as_ref().and_then(|b| b.figures.implied.as_ref()),
             history: r
@@ -134,7 +134,7 @@ pub fn run(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: Lang
                 replay: &c.replay.summary,
             })
             .collect(),
-        debt: scenario.debt.as_ref().zip(r.debt.as_ref()).map(|(d, today)| DebtSummary {
+        debt: scenario.debt().zip(r.debt.as_ref()).map(|(d, today)| DebtSummary {
             today: &today.key_figures,
             breaches: &today.breaches,
             policy: &d.policy,
@@ -312,7 +312,7 @@ pub fn compare(
     json(
         &CompareFile {
             version: env!("CARGO_PKG_VERSION"),
-            scenario: &scenario.name,
+            scenario: scenario.name(),
             scenario_file: inputs.scenario_file.display().to_string(),
             strategies_file: inputs.strategies_file.map(|p| p.display().to_string()),
             paths: simulation.paths,

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::terms::{term, term_with};
 use crate::calendar::month_after;
 use crate::replay::{Breach, DatedTrade, Replay};
 use crate::rule::{Action, Constraint, Position};
@@ -14,11 +15,10 @@ use crate::stats::{LEVELS, MonthHistograms, PortfolioStats, SERIES};
 /// The portfolio's position on the valuation date, as a treasurer would
 /// paste it into a memo.
 pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let pct = |x| percent(x, 1, lang);
     let amount = |x| mkr(x, 1, lang);
     let mut out = String::new();
-    let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date);
+    let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date());
     let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
     let high_when =
         scenario.high_month_end().map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
@@ -34,8 +34,8 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
             format!(
                 "{} ({} {})",
                 amount(pos.floor),
-                percent(scenario.policy.floor_share(), 0, lang),
-                if sv { "av högsta värdet" } else { "of the high" }
+                percent(scenario.policy().floor_share(), 0, lang),
+                term("text.of_the_high", lang)
             ),
         ),
         (Term::Margin.text(lang), format!("{} = {}", pct(pos.margin), amount(pos.margin_amount))),
@@ -43,19 +43,19 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
         (Term::EquityShare.text(lang), pct(pos.equity_share)),
         (Term::MaxEquityShare.text(lang), format!("{} ({})", pct(pos.max_equity_share), binding.text(lang))),
         (
-            if sv { "Utrymme till maximal aktieandel" } else { "Room to the maximum" },
+            term("text.room_to_the_maximum", lang),
             format!(
                 "{} {}",
                 number((pos.max_equity_share - pos.equity_share) * 100.0, 1, lang),
-                if sv { "procentenheter" } else { "percentage points" }
+                term("text.percentage_points", lang)
             ),
         ),
         (
-            if sv { "Utrymme till aktietaket" } else { "Room to the cap" },
+            term("text.room_to_the_cap", lang),
             format!(
                 "{} {} ({})",
                 number((pos.cap - pos.equity_share) * 100.0, 1, lang),
-                if sv { "procentenheter" } else { "percentage points" },
+                term("text.percentage_points", lang),
                 pct(pos.cap)
             ),
         ),
@@ -80,23 +80,11 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
         }
     };
     let _ = writeln!(out, "{:<width$}  {action}", Term::Action.text(lang));
-    let p = &scenario.policy;
+    let p = &scenario.policy();
     let _ = writeln!(
         out,
         "\n{}",
-        if sv {
-            format!(
-                "Riskmarginal = (marknadsvärde − skyddsnivå) / marknadsvärde, samma tal som fallet till skyddsnivån.\n\
-                 Maximal aktieandel = riskmarginal / antaget stressfall för aktier ({}), högst aktietaket.",
-                pct(p.equity_stress)
-            )
-        } else {
-            format!(
-                "Margin = (market value − floor) / market value, the same figure as the fall that reaches the floor.\n\
-                 Maximum equity share = margin / assumed equity stress loss ({}), at most the cap.",
-                pct(p.equity_stress)
-            )
-        }
+        term_with("text.margin_definition", lang, &[("equity_stress", &pct(p.equity_stress))])
     );
     out
 }
@@ -106,7 +94,7 @@ fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) 
     if trades.is_empty() {
         return;
     }
-    let change = if lang == Lang::Sv { "Förändring" } else { "Change" };
+    let change = term("text.change", lang);
     let _ = writeln!(
         out,
         "  {:<12}{:<26}{:>12}{:>14}{:>10}",
@@ -116,7 +104,7 @@ fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) 
         Term::Amount.text(lang),
         Term::Cost.text(lang)
     );
-    let pp = if lang == Lang::Sv { "p.e." } else { "pp" };
+    let pp = term("text.pp", lang);
     for t in trades {
         let size = format!("{} → {}", percent(t.equity_before, 1, lang), percent(t.equity_after, 1, lang));
         let delta = (t.equity_after - t.equity_before) * 100.0;
@@ -137,12 +125,11 @@ fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) 
 /// its deepest, the rest being in the CSV and JSON.
 fn breach_rows(out: &mut String, breaches: &[Breach], lang: Lang) {
     const SHOWN: usize = 8;
-    let sv = lang == Lang::Sv;
     let _ = writeln!(out, "{}: {}", Term::BreachDays.text(lang), breaches.len());
     if breaches.is_empty() {
         return;
     }
-    let depth = if sv { "Djup under skyddsnivån" } else { "Depth under the floor" };
+    let depth = term("text.depth_under_the_floor", lang);
     let _ = writeln!(out, "  {:<12}{depth}", Term::Date.text(lang));
     let deepest = breaches.iter().max_by(|a, b| a.depth.total_cmp(&b.depth));
     for b in breaches.iter().take(SHOWN) {
@@ -150,17 +137,9 @@ fn breach_rows(out: &mut String, breaches: &[Breach], lang: Lang) {
     }
     if breaches.len() > SHOWN {
         let rest = breaches.len() - SHOWN;
-        let _ = writeln!(
-            out,
-            "  … {rest} {}",
-            if sv {
-                "dagar till i replay.csv och summary.json"
-            } else {
-                "more days in replay.csv and summary.json"
-            }
-        );
+        let _ = writeln!(out, "  … {rest} {}", term("text.more_days_in_replay_csv", lang));
         if let Some(b) = deepest {
-            let label = if sv { "djupast" } else { "deepest" };
+            let label = term("text.deepest", lang);
             let _ = writeln!(out, "  {:<12}{} ({label})", b.date.to_string(), percent(b.depth, 2, lang));
         }
     }
@@ -169,7 +148,6 @@ fn breach_rows(out: &mut String, breaches: &[Breach], lang: Lang) {
 /// A replay's trades and key figures.
 pub fn replay(r: &Replay, lang: Lang) -> String {
     let s = &r.summary;
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -179,9 +157,9 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
         s.start_date,
         s.end_date,
         s.trading_days,
-        if sv { "handelsdagar" } else { "trading days" },
+        term("text.trading_days", lang),
         s.month_ends,
-        if sv { "månadsskiften" } else { "month-ends" },
+        term("text.month_ends", lang),
     );
     let _ = writeln!(
         out,
@@ -193,7 +171,7 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
     trade_rows(&mut out, Term::DownWeighting.text(lang), &s.downweights, lang);
     trade_rows(&mut out, Term::UpWeighting.text(lang), &s.upweights, lang);
     breach_rows(&mut out, &s.breaches, lang);
-    let without = if sv { "utan riskprincipen" } else { "without the rule" };
+    let without = term("text.without_the_rule", lang);
     let rows = [
         (
             Term::LowestMargin.text(lang),
@@ -216,13 +194,10 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
             ),
         ),
         (
-            if sv { "Omsatt, kostnader" } else { "Traded, costs" },
+            term("text.traded_costs", lang),
             format!("{}, {}", number(s.traded, 1, lang), number(s.costs, 2, lang)),
         ),
-        (
-            if sv { "Aktieandel vid slutet" } else { "Equity share at the end" },
-            percent(s.final_equity_share, 1, lang),
-        ),
+        (term("text.equity_share_at_the_end", lang), percent(s.final_equity_share, 1, lang)),
     ];
     let _ = writeln!(out);
     let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
@@ -272,103 +247,75 @@ pub fn replay_csv(r: &Replay) -> String {
 
 /// The Monte Carlo summary table: each estimate with its standard error.
 pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed: f64, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "Monte Carlo: {} {}, {} {}, {} {}, {} {}, {} s",
         number(sim.paths as f64, 0, lang),
-        if sv { "framtider" } else { "paths" },
+        term("text.paths", lang),
         sim.horizon_months,
-        if sv { "månader" } else { "months" },
-        if sv { "frö" } else { "seed" },
+        term("text.months", lang),
+        term("text.seed", lang),
         sim.seed,
         threads,
-        if sv { "trådar" } else { "threads" },
+        term("text.threads", lang),
         number(elapsed, 2, lang),
     );
-    let pp = |x: f64| format!("{} {}", number(x * 100.0, 2, lang), if sv { "p.e." } else { "pp" });
+    let pp = |x: f64| format!("{} {}", number(x * 100.0, 2, lang), term("text.pp", lang));
     let pct = |x: f64| percent(x, 1, lang);
-    let se_head = if sv { "± medelfel" } else { "± std. error" };
+    let se_head = term("text.std_error", lang);
     let mut rows: Vec<(String, String, String)> = vec![
+        (term("text.floor_breach_within_12_months", lang).into(), pct(s.p_breach_12m), pp(s.p_breach_12m_se)),
         (
-            if sv { "Under skyddsnivån inom 12 månader" } else { "Floor breach within 12 months" }.into(),
-            pct(s.p_breach_12m),
-            pp(s.p_breach_12m_se),
-        ),
-        (
-            if sv { "Under skyddsnivån inom horisonten" } else { "Floor breach within the horizon" }.into(),
+            term("text.floor_breach_within_the_horizon", lang).into(),
             pct(s.p_breach_horizon),
             pp(s.p_breach_horizon_se),
         ),
         (
-            if sv { "Nedviktningar per år" } else { "Down-weightings a year" }.into(),
+            term("text.down_weightings_a_year", lang).into(),
             number(s.downweights_per_year, 2, lang),
             number(s.downweights_per_year_se, 3, lang),
         ),
         (
-            if sv { "Uppviktningar per år" } else { "Up-weightings a year" }.into(),
+            term("text.up_weightings_a_year", lang).into(),
             number(s.upweights_per_year, 2, lang),
             number(s.upweights_per_year_se, 3, lang),
         ),
         (
-            if sv { "Omsättning aktier per år" } else { "Equity traded a year" }.into(),
+            term("text.equity_traded_a_year", lang).into(),
             mkr(s.traded_per_year, 1, lang),
             mkr(s.traded_per_year_se, 1, lang),
         ),
         (
-            if sv { "Handelskostnad per år" } else { "Trading costs a year" }.into(),
+            term("text.trading_costs_a_year", lang).into(),
             mkr(s.costs_per_year, 2, lang),
             mkr(s.costs_per_year_se, 3, lang),
         ),
         (
-            if sv { "Genomsnittlig årsavkastning, nominell" } else { "Mean annual return, nominal" }.into(),
+            term("text.mean_annual_return_nominal", lang).into(),
             percent(s.mean_annual_return, 2, lang),
             pp(s.mean_annual_return_se),
         ),
         (
-            if sv { "Genomsnittlig årsavkastning, real" } else { "Mean annual return, real" }.into(),
+            term("text.mean_annual_return_real", lang).into(),
             percent(s.mean_annual_real_return, 2, lang),
             pp(s.mean_annual_real_return_se),
         ),
     ];
     if let (Some(p), Some(se)) = (s.p_rolling_5y_real_target, s.p_rolling_5y_real_target_se) {
-        rows.push((
-            if sv {
-                "Rullande 5 år real avkastning ≥ 3,5 %"
-            } else {
-                "Rolling 5-year real return ≥ 3.5 %"
-            }
-            .into(),
-            pct(p),
-            pp(se),
-        ));
+        rows.push((term("text.rolling_5_year_real_return", lang).into(), pct(p), pp(se)));
     }
     rows.extend([
         (
-            if sv { "CVaR 95 %, 12 månaders avkastning" } else { "CVaR 95 %, 12-month return" }.into(),
+            term("text.cvar_95_12_month_return", lang).into(),
             percent(s.cvar95_12m_return, 1, lang),
             pp(s.cvar95_12m_return_se),
         ),
-        (
-            if sv { "Minst en nedviktning" } else { "At least one down-weighting" }.into(),
-            pct(s.p_downweight),
-            pp(s.p_downweight_se),
-        ),
-        (
-            if sv {
-                "Kassalås (aktieandel < 10 % i 12 mån)"
-            } else {
-                "Cash lock (equity < 10 % for 12 months)"
-            }
-            .into(),
-            pct(s.p_cash_lock),
-            pp(s.p_cash_lock_se),
-        ),
+        (term("text.at_least_one_down_weighting", lang).into(), pct(s.p_downweight), pp(s.p_downweight_se)),
+        (term("text.cash_lock_equity_10_for", lang).into(), pct(s.p_cash_lock), pp(s.p_cash_lock_se)),
     ]);
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let _ =
-        writeln!(out, "{:<width$}  {:>14}  {:>16}", "", if sv { "skattning" } else { "estimate" }, se_head);
+    let _ = writeln!(out, "{:<width$}  {:>14}  {:>16}", "", term("text.estimate", lang), se_head);
     for (k, v, se) in &rows {
         let _ = writeln!(out, "{k:<width$}  {v:>14}  {se:>16}");
     }
@@ -376,7 +323,7 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
     let _ = writeln!(
         out,
         "{} p5 {}, p25 {}, p50 {}, p75 {}, p95 {}",
-        if sv { "Slutvärde:" } else { "Final value:" },
+        term("text.final_value", lang),
         mkr(f.p5, 0, lang),
         mkr(f.p25, 0, lang),
         mkr(f.p50, 0, lang),
@@ -387,7 +334,7 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
     let _ = writeln!(
         out,
         "{} p50 {}, p95 {}, p99 {}",
-        if sv { "Största fall från toppen:" } else { "Largest fall from a high:" },
+        term("text.largest_fall_from_a_high", lang),
         pct(d.p50),
         pct(d.p95),
         pct(d.p99)
@@ -396,15 +343,11 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
         let _ = writeln!(
             out,
             "{} {} {}, median {} {}",
-            if sv {
-                "Efter första nedviktningen återuppbyggs aktieandelen i"
-            } else {
-                "After the first down-weighting the equity share is rebuilt in"
-            },
+            term("text.after_the_first_down_weighting", lang),
             pct(p),
-            if sv { "av fallen" } else { "of cases" },
+            term("text.of_cases", lang),
             number(m.p50, 0, lang),
-            if sv { "månader" } else { "months" },
+            term("text.months", lang),
         );
     }
     out
@@ -413,40 +356,22 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
 /// What the Monte Carlo table's figures mean and what drives them, one
 /// line each, under the table: the figures a board asks about first.
 pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lang) -> String {
-    let sv = lang == Lang::Sv;
     let pts = |x: f64| number(x * 100.0, 0, lang);
     let mut out = String::new();
-    let lines: [String; 4] = if sv {
-        [
-            format!(
-                "Nedviktningar per år ({}): hur ofta regeln säljer aktier. Det styrs mest av regelns handelsparametrar: en nedviktning säljer bara till {} procentenheter under den maximala aktieandelen, och vid månadsskiftet köps aktier tillbaka när andelen ligger {} procentenheter under den; regeln prövas varje handelsdag, och aktiernas volatilitet gör ett fall på några procent vanligt. Regionens egna rapporter nämner tre nedviktningar, alla i april 2025, och inga 2023–2024.",
-                number(s.downweights_per_year, 1, lang),
-                pts(policy.down_headroom),
-                pts(policy.up_band)
-            ),
-            format!(
-                "Under skyddsnivån: andelen framtider där värdet vid ett dagsslut ligger under {} % av 24-månadershögsta; det skyddar regeln mot, så talet är litet.",
-                pts(policy.floor_share())
-            ),
-            "Största fall från toppen: värdets största fall från sin högsta nivå under perioden, dag för dag. Det kan överstiga 20 % utan att skyddsnivån underskrids, eftersom skyddsnivån räknas från 24-månadershögsta vid månadsslut och sjunker när en gammal topp lämnar fönstret.".to_string(),
-            "Avkastningen vilar på marknadsmodellens långsiktiga antagande (tabellen Modell och historia nedan, med källa).".to_string(),
-        ]
-    } else {
-        [
-            format!(
-                "Down-weightings a year ({}): how often the rule sells equities. The rule's trading parameters drive it most: a down-weighting sells only to {} points below the maximum equity share, and at a month end equities are bought back when the share is {} points below it; the rule is checked every trading day, and at equity volatility a fall of a few percent is ordinary. The region's own reports mention three down-weightings, all in April 2025, and none in 2023-2024.",
-                number(s.downweights_per_year, 1, lang),
-                pts(policy.down_headroom),
-                pts(policy.up_band)
-            ),
-            format!(
-                "Floor breach: the share of futures in which the value at a day's close is below {} % of the 24-month high; that is what the rule guards against, so the figure is small.",
-                pts(policy.floor_share())
-            ),
-            "Largest fall from a high: the value's largest fall from its highest level over the period, day by day. It can exceed 20 % without a floor breach, because the floor is set from the 24-month high at month ends and falls when an old high leaves the window.".to_string(),
-            "Returns rest on the market model's long-run assumption (the table Model beside history below, with its source).".to_string(),
-        ]
-    };
+    let lines: [String; 4] = [
+        term_with(
+            "text.note_downweights",
+            lang,
+            &[
+                ("per_year", &number(s.downweights_per_year, 1, lang)),
+                ("down_headroom", &pts(policy.down_headroom)),
+                ("up_band", &pts(policy.up_band)),
+            ],
+        ),
+        term_with("text.note_breach", lang, &[("floor_share", &pts(policy.floor_share()))]),
+        term("text.note_largest_fall", lang).to_string(),
+        term("text.note_returns", lang).to_string(),
+    ];
     for line in lines {
         let _ = writeln!(out, "- {line}");
     }

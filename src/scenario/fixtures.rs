@@ -47,3 +47,21 @@ pub fn with_flat_history(holdings: [f64; 3], history: f64) -> Scenario {
         .collect();
     parse(&format!("{}month_ends = [\n{ends}]\n{}", &text[..start], &text[end..]))
 }
+
+/// The shipped scenario without its `[table]` and the tables under it
+/// (`[table.x]`, `[[table.y]]`): a scenario without `[obligations]`, say.
+pub fn shipped_without(table: &str) -> Scenario {
+    let mut skipping = false;
+    let mut text = String::new();
+    for line in shipped_text().lines() {
+        if line.starts_with('[') {
+            let header = line.trim_matches(['[', ']']);
+            skipping = header == table || header.starts_with(&format!("{table}."));
+        }
+        if !skipping {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    parse(&text)
+}

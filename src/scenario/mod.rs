@@ -31,32 +31,32 @@ use spans::SpanIndex;
 pub use today::Today;
 
 /// A validated scenario. It can only be made by [`Scenario::load`] or
-/// [`Scenario::parse`] (it is `non_exhaustive`), so holding one means
-/// every check passed.
+/// [`Scenario::parse`] (its fields are private), so holding one means
+/// every check passed; code outside the module reads it through its
+/// accessors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
 pub struct Scenario {
-    pub path: PathBuf,
-    pub name: String,
-    pub description: String,
-    pub valuation_date: NaiveDate,
-    pub asset_classes: Vec<AssetClass>,
-    pub history: History,
-    pub policy: Policy,
+    path: PathBuf,
+    name: String,
+    description: String,
+    valuation_date: NaiveDate,
+    asset_classes: Vec<AssetClass>,
+    history: History,
+    policy: Policy,
     /// Which `[policy]` keys the file left to the document defaults.
-    pub policy_defaults: Vec<&'static str>,
+    policy_defaults: Vec<&'static str>,
     /// The market model, when the scenario has a `[market]`.
-    pub market: Option<MarketModel>,
+    market: Option<MarketModel>,
     /// `[market.history]`: the historical series the model is shown
     /// beside, when the scenario names any.
-    pub market_history: Option<crate::market::implied::MarketHistory>,
-    pub simulation: Simulation,
+    market_history: Option<crate::market::implied::MarketHistory>,
+    simulation: Simulation,
     /// The loan book and the finance policy, when the scenario has a `[debt]`.
-    pub debt: Option<crate::debt::Debt>,
+    debt: Option<crate::debt::Debt>,
     /// The pension obligation, when the scenario has an `[obligations]`.
-    pub obligations: Option<Obligations>,
+    obligations: Option<Obligations>,
     /// The liquidity forecast, when the scenario has a `[liquidity]`.
-    pub liquidity: Option<crate::liquidity::Liquidity>,
+    liquidity: Option<crate::liquidity::Liquidity>,
 }
 
 /// Completed month-end values before (and possibly at) the valuation date.
@@ -229,6 +229,77 @@ impl Scenario {
             ),
             other => other,
         })
+    }
+
+    /// The file the scenario was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `name`, or the file's stem when the file gives none.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `description` (empty when the file gives none).
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The valuation date: the day the holdings are valued.
+    pub fn valuation_date(&self) -> NaiveDate {
+        self.valuation_date
+    }
+
+    /// The asset classes in file order.
+    pub fn asset_classes(&self) -> &[AssetClass] {
+        &self.asset_classes
+    }
+
+    /// The month-end history (and start value) before the valuation date.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The investment policy, its defaults filled in.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// Which `[policy]` keys the file left to the document defaults.
+    pub fn policy_defaults(&self) -> &[&'static str] {
+        &self.policy_defaults
+    }
+
+    /// The market model, when the scenario has a `[market]`.
+    pub fn market(&self) -> Option<&MarketModel> {
+        self.market.as_ref()
+    }
+
+    /// `[market.history]`: the historical series the model is shown
+    /// beside, when the scenario names any.
+    pub fn market_history(&self) -> Option<&crate::market::implied::MarketHistory> {
+        self.market_history.as_ref()
+    }
+
+    /// The `[simulation]` settings (paths, seed, horizon).
+    pub fn simulation(&self) -> Simulation {
+        self.simulation
+    }
+
+    /// The loan book and the finance policy, when the scenario has a `[debt]`.
+    pub fn debt(&self) -> Option<&crate::debt::Debt> {
+        self.debt.as_ref()
+    }
+
+    /// The pension obligation, when the scenario has an `[obligations]`.
+    pub fn obligations(&self) -> Option<&Obligations> {
+        self.obligations.as_ref()
+    }
+
+    /// The liquidity forecast, when the scenario has a `[liquidity]`.
+    pub fn liquidity(&self) -> Option<&crate::liquidity::Liquidity> {
+        self.liquidity.as_ref()
     }
 
     /// What a simulation of this scenario starts from: its holdings,

@@ -60,12 +60,17 @@ impl SpanIndex {
     }
 
     fn first_child_span(&self, path: &str) -> Option<Range<usize>> {
-        let dotted = format!("{path}.");
-        let indexed = format!("{path}[");
-        self.values
-            .iter()
-            .filter(|(k, _)| k.starts_with(&dotted) || k.starts_with(&indexed))
-            .map(|(_, s)| s.clone())
+        // The children's keys sort together after each prefix: a range
+        // of the map, not a scan of it (many `[[table]]`s stay linear).
+        [format!("{path}."), format!("{path}[")]
+            .into_iter()
+            .flat_map(|prefix| {
+                self.values
+                    .range(prefix.clone()..)
+                    .take_while(move |(k, _)| k.starts_with(&prefix))
+                    .map(|(_, s)| s.clone())
+                    .collect::<Vec<_>>()
+            })
             .filter(|s| !s.is_empty())
             .min_by_key(|s| s.start)
     }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use super::validate::{Entry, month_end_csv, month_end_problems};
 use super::{History, Loaded, MonthEnd, Scenario};
 use crate::error::{Error, Location, Problem, Result, Warning};
+use crate::prices::AMOUNT_RANGE;
 
 /// A month-end on the valuation date may differ from the holdings' sum by
 /// this much (figures rounded to the mkr) before a warning.
@@ -205,16 +206,11 @@ fn holdings_csv(path: &Path, text: &str, scenario: &Scenario) -> std::result::Re
         let here = Location::Row { line };
         let name = record.get(class_idx).unwrap_or("");
         let raw_amount = record.get(amount_idx).unwrap_or("");
-        let amount = raw_amount.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
-        if amount.is_none() {
-            problems.push(Problem::new(
-                path,
-                here.clone(),
-                AMOUNT,
-                "a holding in mkr, zero or more",
-                format!("{raw_amount:?}"),
-            ));
-        }
+        let expected = "a holding in mkr, zero or more";
+        let amount =
+            crate::prices::cell_number(path, line, AMOUNT, raw_amount, expected, |v| v >= 0.0, AMOUNT_RANGE)
+                .map_err(|p| problems.push(p))
+                .ok();
         let Some(class) = names.iter().position(|n| *n == name) else {
             let closest = names
                 .iter()

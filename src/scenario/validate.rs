@@ -6,6 +6,7 @@ mod debt;
 mod liquidity;
 mod long_run;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
@@ -14,7 +15,7 @@ use super::raw::{self, AssetClassFile, HistoryFile, PolicyFile, ScenarioFile};
 use super::spans::SpanIndex;
 use super::{AssetClass, AssetKind, History, Loaded, MonthEnd, Scenario, Simulation};
 use crate::calendar::{month_end, months_between};
-use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, Warning};
 use crate::market::{
     Bootstrap, CreditSpread, DriftVol, FACTOR_NAMES, FACTORS, GLOBAL_EQUITY, HullWhite, MarketModel,
     MeanReverting, Regime, SWEDISH_EQUITY, Shocks, Vasicek, cholesky,
@@ -23,7 +24,7 @@ use crate::obligations::{
     DEFAULT_DISCOUNT_RATE, DEFAULT_PAYROLL_TAX, DEFAULT_TARGET_YEAR, Denominator, Deposit, Obligations,
     ProjectionYear,
 };
-use crate::prices::{PriceSeries, read_dated_csv};
+use crate::prices::{AMOUNT_RANGE, PriceSeries, cell_number, read_dated_csv};
 use crate::rule::Policy;
 
 /// Sums of weights may be off by this much (rounded inputs such as 0.333).
@@ -34,11 +35,26 @@ const VALUE_TOLERANCE_MKR: f64 = 0.5;
 /// The last trading day of a month is at most this many days before its
 /// last calendar day.
 const MONTH_END_SLACK_DAYS: u32 = 6;
+/// No number in a scenario is larger than this in magnitude: amounts are
+/// in mkr (10^7 mkr is ten trillion kronor, far above any region's
+/// balance sheet), and every rate, share or count has a narrower range
+/// of its own. Larger numbers overflow the simulations.
+pub(super) const MAX_MAGNITUDE: f64 = 1e7;
+/// Nor is a number other than 0 smaller than this in magnitude: such a
+/// figure is rounding noise, and dividing by it overflows.
+pub(super) const MIN_MAGNITUDE: f64 = 1e-9;
+/// The longest name a scenario, an asset class or a regime may have: it
+/// heads reports and charts.
+pub(super) const MAX_NAME_CHARS: usize = 200;
+/// The dates a scenario may hold.
+pub(super) const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");
+pub(super) const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
 
 pub struct Context<'a> {
     path: &'a Path,
     text: &'a str,
     spans: &'a SpanIndex,
+    lines: LineIndex,
     problems: Vec<Problem>,
     warnings: Vec<Warning>,
 }
@@ -47,11 +63,11 @@ const MISSING: &str = "nothing (the key is missing)";
 
 impl<'a> Context<'a> {
     pub fn new(path: &'a Path, text: &'a str, spans: &'a SpanIndex) -> Context<'a> {
-        Context { path, text, spans, problems: Vec::new(), warnings: Vec::new() }
+        Context { path, text, spans, lines: LineIndex::new(text), problems: Vec::new(), warnings: Vec::new() }
     }
 
     fn location(&self, key: &str) -> Location {
-        self.spans.find(key).map_or(Location::File, |s| line_column(self.text, s.start))
+        self.spans.find(key).map_or(Location::File, |s| self.lines.location(self.text, s.start))
     }
 
     fn problem(&mut self, key: &str, expected: impl Into<String>, found: impl Into<String>) -> &mut Problem {
@@ -80,8 +96,10 @@ impl<'a> Context<'a> {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, k)| k);
         let where_ = if table.is_empty() { "the top level".to_string() } else { format!("[{table_kind}]") };
-        let location =
-            self.spans.find_key(key).map_or_else(|| self.location(key), |s| line_column(self.text, s.start));
+        let location = self
+            .spans
+            .find_key(key)
+            .map_or_else(|| self.location(key), |s| self.lines.location(self.text, s.start));
         let mut p = Problem::new(
             self.path,
             location,
@@ -99,7 +117,9 @@ impl<'a> Context<'a> {
         sorted(self.problems)
     }
 
-    /// A required number that must satisfy `ok`.
+    /// A required number that must be finite, satisfy `ok` and lie
+    /// within ±[`MAX_MAGNITUDE`]: the one range check every number of a
+    /// scenario goes through.
     fn number(
         &mut self,
         key: &str,
@@ -116,8 +136,22 @@ impl<'a> Context<'a> {
                 self.problem(key, expected, format_value(v));
                 None
             }
+            Some(v) if v.abs() > MAX_MAGNITUDE || (v != 0.0 && v.abs() < MIN_MAGNITUDE) => {
+                self.magnitude_problem(key, expected, v);
+                None
+            }
             Some(v) => Some(v),
         }
+    }
+
+    /// A number that is right in kind but too large, or too near zero,
+    /// for any region.
+    pub(super) fn magnitude_problem(&mut self, key: &str, expected: &str, v: f64) {
+        let found = if v.abs() < 1.0 { format!("{v:e}") } else { format_value(v) };
+        self.problem(key, format!("{expected}, and 0 or from 10^-9 to 10^7 in size"), found).hint = Some(
+            "amounts are in mkr (millions of kronor) and within ±10^7 mkr; see docs/scenario.md, Ranges"
+                .into(),
+        );
     }
 
     fn date(&mut self, key: &str, value: Option<&toml::Value>) -> Option<NaiveDate> {
@@ -134,11 +168,18 @@ impl<'a> Context<'a> {
             Some(toml::Value::String(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
             Some(_) => None,
         };
-        if parsed.is_none() {
-            let found = value.map_or(String::new(), |v| v.to_string());
-            self.problem(key, EXPECTED, found);
+        match parsed {
+            None => {
+                let found = value.map_or(String::new(), |v| v.to_string());
+                self.problem(key, EXPECTED, found);
+                None
+            }
+            Some(d) if !(FIRST_DATE..=LAST_DATE).contains(&d) => {
+                self.problem(key, format!("a date from {FIRST_DATE} to {LAST_DATE}"), d.to_string());
+                None
+            }
+            Some(d) => Some(d),
         }
-        parsed
     }
 }
 
@@ -203,13 +244,15 @@ pub fn scenario(
         }
     }
 
+    let debt_given = raw.debt.is_some();
     let debt = raw.debt.and_then(|d| debt::debt(&mut cx, d, valuation_date, read));
     let obligations = match (raw.obligations, valuation_date) {
         (Some(o), Some(date)) => obligations(&mut cx, o, date, read),
         _ => None,
     };
-    let liquidity =
-        raw.liquidity.and_then(|l| liquidity::liquidity(&mut cx, l, valuation_date, debt.as_ref()));
+    let liquidity = raw.liquidity.and_then(|l| {
+        liquidity::liquidity(&mut cx, l, valuation_date, debt.as_ref(), debt_given && debt.is_none())
+    });
     if liquidity.is_some() && !has_market {
         cx.problem("liquidity", "a [market] for the loans' rates and the paths", "no [market]").hint =
             Some("the liquidity forecast runs on the market model's paths; add a [market]".into());
@@ -219,6 +262,14 @@ pub fn scenario(
             .hint = Some("the obligation is indexed by the market model's inflation; add a [market]".into());
     }
 
+    if let Some(n) = raw.name.as_ref().filter(|n| n.chars().count() > MAX_NAME_CHARS) {
+        cx.problem(
+            "name",
+            format!("a name of at most {MAX_NAME_CHARS} characters"),
+            format!("{} characters", n.chars().count()),
+        )
+        .hint = Some("the name heads every report and chart; put longer text in `description`".into());
+    }
     let name = raw.name.unwrap_or_else(|| {
         cx.path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
     });
@@ -329,6 +380,14 @@ fn asset_classes(
     for (i, c) in raw.into_iter().enumerate() {
         let key = |field: &str| format!("portfolio.asset_class[{i}].{field}");
         let name = match c.name {
+            Some(n) if n.chars().count() > MAX_NAME_CHARS => {
+                cx.problem(
+                    &key("name"),
+                    format!("a name of at most {MAX_NAME_CHARS} characters"),
+                    format!("{} characters", n.chars().count()),
+                );
+                String::new()
+            }
             Some(n) if !n.trim().is_empty() => {
                 if classes.iter().any(|k: &AssetClass| k.name == n) {
                     cx.problem(&key("name"), "a name no other asset class has", format!("{n:?} again"));
@@ -638,8 +697,14 @@ pub(super) fn month_end_csv(
     text: &str,
     columns: [(&str, Option<&str>); 2],
 ) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    let rows =
-        read_dated_csv(path, text.as_bytes(), columns, "a month-end value in mkr above 0", |v| v > 0.0)?;
+    let rows = read_dated_csv(
+        path,
+        text.as_bytes(),
+        columns,
+        "a month-end value in mkr above 0",
+        |v| v > 0.0,
+        AMOUNT_RANGE,
+    )?;
     Ok(rows
         .into_iter()
         .map(|r| Entry {
@@ -770,7 +835,9 @@ pub(super) fn market(
     let days_per_year = match raw.days_per_year {
         None => 252.0,
         Some(v) => cx
-            .number("market.days_per_year", Some(v), "trading days a year above 0", |v| v > 0.0)
+            .number("market.days_per_year", Some(v), "trading days a year from 1 to 366", |v| {
+                (1.0..=366.0).contains(&v)
+            })
             .unwrap_or(252.0),
     };
     let hull_white = match raw.short_rate_model.as_deref() {
@@ -962,6 +1029,14 @@ pub(super) fn market(
 fn regime(cx: &mut Context<'_>, key: &str, raw: raw::RegimeFile) -> Option<Regime> {
     let before = cx.problems.len();
     let name = match raw.name {
+        Some(n) if n.chars().count() > MAX_NAME_CHARS => {
+            cx.problem(
+                &format!("{key}.name"),
+                format!("a name of at most {MAX_NAME_CHARS} characters"),
+                format!("{} characters", n.chars().count()),
+            );
+            String::new()
+        }
         Some(n) if !n.trim().is_empty() => n,
         other => {
             cx.problem(
@@ -1121,7 +1196,7 @@ fn initial_curve(cx: &mut Context<'_>, raw: Option<Vec<Vec<f64>>>) -> Option<Vec
     for (i, row) in rows.iter().enumerate() {
         let here = format!("{KEY}[{i}]");
         match row.as_slice() {
-            [t, y] if t.is_finite() && *t > 0.0 && (-0.1..=0.5).contains(y) => {
+            [t, y] if t.is_finite() && *t > 0.0 && *t <= 200.0 && (-0.1..=0.5).contains(y) => {
                 if let Some((prev, _)) = curve.last()
                     && t <= prev
                 {
@@ -1131,7 +1206,11 @@ fn initial_curve(cx: &mut Context<'_>, raw: Option<Vec<Vec<f64>>>) -> Option<Vec
                 curve.push((*t, *y));
             }
             _ => {
-                cx.problem(&here, "[years above 0, zero rate from -0.1 to 0.5]", format!("{row:?}"));
+                cx.problem(
+                    &here,
+                    "[years above 0 and at most 200, zero rate from -0.1 to 0.5]",
+                    format!("{row:?}"),
+                );
                 return None;
             }
         }
@@ -1320,7 +1399,7 @@ pub(super) fn obligations(
     };
 
     let mut projection = Vec::new();
-    let mut seen: Vec<i64> = Vec::new();
+    let mut seen: BTreeSet<i64> = BTreeSet::new();
     let mut table_key = "obligations.projection";
     let table_start = cx.problems.len();
     match (&raw.projection, &raw.projection_csv) {
@@ -1348,14 +1427,11 @@ pub(super) fn obligations(
                         cx.problem(&key("year"), "a year", MISSING);
                         None
                     }
-                    Some(y) if seen.contains(&y) => {
+                    Some(y) if !seen.insert(y) => {
                         cx.problem(&key("year"), "each year once", format!("{y} again"));
                         None
                     }
-                    Some(y) => {
-                        seen.push(y);
-                        Some(y)
-                    }
+                    Some(y) => Some(y),
                 };
                 let values = [
                     cx.number(&key("provision_payments"), row.provision_payments, money, |v| v >= 0.0),
@@ -1414,7 +1490,7 @@ pub(super) fn obligations(
     projection.sort_by_key(|r| r.year);
 
     let mut deposits = Vec::new();
-    let mut seen: Vec<i64> = Vec::new();
+    let mut seen: BTreeSet<i64> = BTreeSet::new();
     for (i, row) in raw.deposits.iter().flatten().enumerate() {
         let key = |field: &str| format!("obligations.deposits[{i}].{field}");
         let last = horizon_year.map_or(i64::from(valuation_date.year()) + 100, i64::from);
@@ -1436,7 +1512,7 @@ pub(super) fn obligations(
                 None
             }
             Some(y) => {
-                seen.push(y);
+                seen.insert(y);
                 Some(y as i32)
             }
         };
@@ -1500,11 +1576,12 @@ fn projection_csv(path: &Path, text: &str) -> std::result::Result<Vec<Projection
     }
     let mut problems = Vec::new();
     let mut rows: Vec<ProjectionYear> = Vec::new();
+    let mut years = std::collections::BTreeSet::new();
     for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut problems) {
         let here = Location::Row { line };
         let field = |i: usize| record.get(index[i]).unwrap_or("");
         let year = match field(0).parse::<i32>() {
-            Ok(y) if rows.iter().any(|r| r.year == y) => {
+            Ok(y) if !years.insert(y) => {
                 problems.push(Problem::new(
                     path,
                     here.clone(),
@@ -1523,17 +1600,20 @@ fn projection_csv(path: &Path, text: &str) -> std::result::Result<Vec<Projection
         let mut values = [0.0; 4];
         let mut ok = year.is_some();
         for (k, v) in values.iter_mut().enumerate() {
-            match field(k + 1).parse::<f64>() {
-                Ok(x) if x.is_finite() && x >= 0.0 => *v = x,
-                _ => {
+            let expected = "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)";
+            match cell_number(
+                path,
+                line,
+                PROJECTION_COLUMNS[k + 1],
+                field(k + 1),
+                expected,
+                |x| x >= 0.0,
+                AMOUNT_RANGE,
+            ) {
+                Ok(x) => *v = x,
+                Err(p) => {
                     ok = false;
-                    problems.push(Problem::new(
-                        path,
-                        here.clone(),
-                        PROJECTION_COLUMNS[k + 1],
-                        "an amount in mkr of 0 or more (valuation-date prices, excluding payroll tax)",
-                        field(k + 1),
-                    ));
+                    problems.push(p);
                 }
             }
         }

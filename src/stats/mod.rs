@@ -11,8 +11,6 @@
 
 use serde::Serialize;
 
-use crate::lanes::{LANES, Wide};
-
 mod outcome;
 mod summary;
 
@@ -76,6 +74,10 @@ impl Axis {
     }
 
     /// The value at fractional bin position `f`.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a quantile read off the histogram's axis, not a path's figure"
+    )]
     fn value(&self, f: f64) -> f64 {
         let t = self.lo + f / self.bins as f64 * (self.hi - self.lo);
         match self.log_scale {
@@ -110,22 +112,24 @@ impl Binning {
         std::array::from_fn(|s| self.axes[s].bin(figures[s]) as u16)
     }
 
-    /// [`Binning::bins`] for a group of paths, lane by lane:
-    /// `result[series][lane]`.
+    /// [`Binning::bins`] for several paths side by side, `figures[series][path]`:
+    /// `result[series][path]`, each path's bins the ones it gets alone.
+    /// Each series' loop has no branch, so a group's paths take it as one
+    /// vector.
     #[inline(always)]
-    pub fn bins_of_group(&self, figures: [Wide; 4]) -> [[u16; LANES]; 4] {
-        let mut out = [[0; LANES]; 4];
+    pub fn bins_of_group<const N: usize>(&self, figures: [[f64; N]; 4]) -> [[u16; N]; 4] {
+        let mut out = [[0; N]; 4];
         for ((row, axis), xs) in out.iter_mut().zip(&self.axes).zip(figures) {
             // The axis's kind outside the lanes' loop, so that the loop
             // has no branch and runs as one vector.
             match axis.log_scale {
                 Some(s) => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(log_of(x, s)) as u16;
                     }
                 }
                 None => {
-                    for (b, x) in row.iter_mut().zip(xs.0) {
+                    for (b, x) in row.iter_mut().zip(xs) {
                         *b = axis.bin_on_axis(x) as u16;
                     }
                 }
@@ -252,7 +256,7 @@ fn rank(n: usize, p: f64) -> (usize, f64) {
     (lo, h - lo as f64)
 }
 
-/// The `p` quantile (type 7, [`rank`]) of sorted `xs`; NaN if empty.
+/// The `p` quantile (type 7, by `rank`) of sorted `xs`; NaN if empty.
 pub fn quantile_sorted(xs: &[f64], p: f64) -> f64 {
     if xs.is_empty() {
         return f64::NAN;
@@ -276,6 +280,7 @@ pub fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
 mod tests {
     use super::*;
 
@@ -310,18 +315,18 @@ mod tests {
         /// as one path alone.
         #[test]
         fn a_figure_falls_in_the_bin_under_it(
-            xs in proptest::collection::vec(-3000.0f64..30_000.0, LANES),
-            shares in proptest::collection::vec(-0.5f64..1.5, LANES),
+            xs in proptest::collection::vec(-3000.0f64..30_000.0, 8),
+            shares in proptest::collection::vec(-0.5f64..1.5, 8),
         ) {
             let h = MonthHistograms::new(1, 1477.0);
             let binning = h.binning();
             let group = binning.bins_of_group([
-                Wide::from_fn(|i| xs[i]),
-                Wide::from_fn(|i| shares[i]),
-                Wide::from_fn(|i| shares[i] * 2.0 - 1.0),
-                Wide::from_fn(|i| xs[i] * 0.8),
+                std::array::from_fn::<_, 8, _>(|i| xs[i]),
+                std::array::from_fn(|i| shares[i]),
+                std::array::from_fn(|i| shares[i] * 2.0 - 1.0),
+                std::array::from_fn(|i| xs[i] * 0.8),
             ]);
-            for i in 0..LANES {
+            for i in 0..8 {
                 let figures = [xs[i], shares[i], shares[i] * 2.0 - 1.0, xs[i] * 0.8];
                 let one = binning.bins(figures);
                 for (s, axis) in binning.axes.iter().enumerate() {

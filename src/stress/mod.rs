@@ -206,12 +206,12 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
         Kind::Shocks { end, base, shocks } => {
             let m = shock_market(scenario, stress, &start, *end, base, shocks)?;
             let run = run_shocks(&start, &m, scenario);
-            Ok(result(stress, "shocks", &start, run, scenario.policy))
+            Ok(result(stress, "shocks", &start, run, scenario.policy()))
         }
         Kind::Conditional { end, base, shocks, monte_carlo } => {
             let m = shock_market(scenario, stress, &start, *end, base, shocks)?;
             let run = run_shocks(&start, &m, scenario);
-            let mut r = result(stress, "conditional", &start, run.clone(), scenario.policy);
+            let mut r = result(stress, "conditional", &start, run.clone(), scenario.policy());
             let mc =
                 conditional(scenario, stress, &start, &run, monte_carlo, r.recovery.peak_value, options)?;
             r.monte_carlo = Some(mc);
@@ -225,7 +225,7 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
                 to: Some(w.to),
                 start_value: fund.value(),
                 start_equity: fund.equity_share(),
-                policy: scenario.policy,
+                policy: scenario.policy(),
                 fixed_income: FixedIncome::Rate(w.fixed_income_rate),
                 window: w.month_end_history.then(|| fund.window().clone()),
             };
@@ -233,10 +233,10 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
             let first = rep.summary.start_date;
             // The replay's own set-up: its window, or none.
             let set_up = Managed::new(
-                scenario.policy,
+                scenario.policy(),
                 Holdings::two_class(config.start_value, config.start_equity),
                 config.window.clone().unwrap_or_else(|| {
-                    MonthEndWindow::starting_at(scenario.policy.window_months, config.start_value)
+                    MonthEndWindow::starting_at(scenario.policy().window_months, config.start_value)
                 }),
             );
             let state = StartState { date: first, fund: set_up, month_ends: start.month_ends.clone() };
@@ -247,7 +247,7 @@ pub fn run(scenario: &Scenario, stress: &StressFile, options: RunOptions) -> Res
                 month_ends: Vec::new(),
                 end: None,
             };
-            Ok(result(stress, "replay", &state, run, scenario.policy))
+            Ok(result(stress, "replay", &state, run, scenario.policy()))
         }
     }
 }
@@ -278,10 +278,10 @@ fn problem(
 /// holdings, or a month-end of its history with the file's equity share
 /// (split by the strategic mixes).
 pub fn start_state(scenario: &Scenario, stress: &StressFile) -> Result<StartState> {
-    let ends = &scenario.history.month_ends;
+    let ends = &scenario.history().month_ends;
     let Some(start) = &stress.start else {
         return Ok(StartState {
-            date: scenario.valuation_date,
+            date: scenario.valuation_date(),
             fund: scenario.managed(),
             month_ends: ends.clone(),
         });
@@ -297,15 +297,18 @@ pub fn start_state(scenario: &Scenario, stress: &StressFile) -> Result<StartStat
             stress,
             start.location.clone(),
             "start.date",
-            format!("a month-end of the scenario's history ({}: {span})", scenario.path.display()),
+            format!("a month-end of the scenario's history ({}: {span})", scenario.path().display()),
             start.date.to_string(),
         ));
     };
     let value = ends[i].value;
     let values: Vec<f64> = ends[..=i].iter().map(|m| m.value).collect();
-    let window =
-        MonthEndWindow::from_history(scenario.policy.window_months, &values, scenario.history.start_value)
-            .expect("invariant: the window holds at least this month-end");
+    let window = MonthEndWindow::from_history(
+        scenario.policy().window_months,
+        &values,
+        scenario.history().start_value,
+    )
+    .expect("invariant: the window holds at least this month-end");
     let mut h = scenario.holdings();
     let e = start.equity_share;
     for (x, w) in h.equity.iter_mut().zip(h.equity_mix.clone()) {
@@ -316,7 +319,7 @@ pub fn start_state(scenario: &Scenario, stress: &StressFile) -> Result<StartStat
     }
     Ok(StartState {
         date: ends[i].date,
-        fund: Managed::new(scenario.policy, h, window),
+        fund: Managed::new(scenario.policy(), h, window),
         month_ends: ends[..=i].to_vec(),
     })
 }
@@ -359,14 +362,14 @@ fn shock_market(
     base: &Base,
     shocks: &[file::Shock],
 ) -> Result<ShockMarket> {
-    let Some(market) = &scenario.market else {
+    let Some(market) = scenario.market() else {
         return Err(problem(
             stress,
             Location::File,
             "kind",
             format!(
                 "a scenario with a [market] ({} has none): a factor stress takes the fixed-income duration and the dollar's hedge ratio from it",
-                scenario.path.display()
+                scenario.path().display()
             ),
             "no [market]",
         ));
@@ -391,6 +394,10 @@ fn shock_market(
             (*d - prev).num_days() as f64 / 365.0
         })
         .collect();
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic calendar, not a simulated path: the base drift a calendar day"
+    )]
     let drift = |mu: f64| dt.iter().map(|t| (1.0 + mu).powf(*t)).collect::<Vec<f64>>();
     let mut growth = [drift(base.swedish_equity), drift(base.global_equity), drift(base.sek_per_usd)];
     let mut rate_step = vec![0.0; n];
@@ -458,6 +465,10 @@ fn shock_market(
             }
         };
         let days = (hi - lo) as f64;
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "a stress episode's deterministic shock spread over its days, not a simulated path"
+        )]
         let price = |g: &mut Vec<f64>| match s.size {
             Size::Total(x) => g[lo..hi].iter_mut().for_each(|v| *v *= (1.0 + x).powf(1.0 / days)),
             Size::Daily(x) => g[lo..hi].iter_mut().for_each(|v| *v *= 1.0 + x),
@@ -481,7 +492,7 @@ fn shock_market(
                         &key("factor"),
                         format!(
                             "a factor of the scenario's market ({} has no credit_spread, so no spread duration)",
-                            scenario.path.display()
+                            scenario.path().display()
                         ),
                         "`credit_spread`",
                     ));
@@ -524,6 +535,10 @@ impl ShockMarket {
     }
 
     /// Day `i`'s gross return of global equities in kronor.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a stress episode's deterministic day, not a simulated path"
+    )]
     pub fn global_in_sek(&self, i: usize) -> f64 {
         self.growth[1][i] * self.growth[2][i].powf(self.unhedged)
     }
@@ -615,6 +630,7 @@ fn dated(date: NaiveDate, t: &Trade) -> DatedTrade {
 }
 
 /// The figures of a stress from its days.
+#[allow(clippy::disallowed_methods, reason = "a stress episode's finished figures deflated for the report")]
 fn result(
     stress: &StressFile,
     kind: &'static str,

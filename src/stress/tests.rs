@@ -3,6 +3,8 @@
 //! library pinned to its figures, a replay stress against the replay
 //! itself, and the conditional run's bits on one and two threads.
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -262,7 +264,7 @@ fn a_replay_stress_is_the_replay_of_its_window_from_the_scenarios_state() {
         to: Some(w.to),
         start_value: fund.value(),
         start_equity: fund.equity_share(),
-        policy: s.policy,
+        policy: s.policy(),
         fixed_income: FixedIncome::Rate(0.02),
         window: Some(fund.window().clone()),
     };

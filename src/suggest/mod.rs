@@ -192,7 +192,7 @@ pub fn suggest(scenario: &Scenario, paths: usize, seed: u64) -> Suggestion {
             MovesFrom::Today
         }
     };
-    let currency = scenario.market.as_ref().zip(scenario.equity_factors()).map(|(market, factors)| {
+    let currency = scenario.market().zip(scenario.equity_factors()).map(|(market, factors)| {
         let global: Vec<bool> = factors.iter().map(|&f| f == GLOBAL_EQUITY).collect();
         let rows = CURRENCY_MOVES
             .iter()
@@ -203,16 +203,16 @@ pub fn suggest(scenario: &Scenario, paths: usize, seed: u64) -> Suggestion {
             .collect();
         CurrencyTable { hedge_ratio: market.hedge_ratio, rows }
     });
-    let window = scenario.policy.window_months;
-    let ends = &scenario.history.month_ends;
+    let window = scenario.policy().window_months;
+    let ends = &scenario.history().month_ends;
     Suggestion {
-        scenario: scenario.name.clone(),
-        valuation_date: scenario.valuation_date,
+        scenario: scenario.name().to_string(),
+        valuation_date: scenario.valuation_date(),
         position,
         high_date: scenario.high_month_end().map(|m| m.date),
         room_to_max: position.max_equity_share - position.equity_share,
         room_to_cap: position.cap - position.equity_share,
-        up_room: scenario.policy.target.min(position.max_equity_share) - position.equity_share,
+        up_room: scenario.policy().target.min(position.max_equity_share) - position.equity_share,
         trade: trade_plan(scenario, &today),
         moves_from,
         moves: moves(&fund),
@@ -231,7 +231,7 @@ pub fn trade_plan(scenario: &Scenario, fund: &Managed) -> Option<TradePlan> {
     let done = after.holdings();
     let (mut eq, mut fi) = (0, 0);
     let orders = scenario
-        .asset_classes
+        .asset_classes()
         .iter()
         .map(|c| {
             let (b, m, a) = match c.kind {
@@ -374,6 +374,10 @@ pub fn upweight_rise(fund: &Managed) -> Option<f64> {
 /// `fund` after SEK per USD changes by `sek_per_usd`: each global class
 /// (`global`, in the order of the equity holdings) grows by
 /// `(1 + sek_per_usd)^(1 - hedge_ratio)`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "an inverse calculation on today's holdings, not a simulated path"
+)]
 pub fn currency_moved(fund: &Managed, global: &[bool], hedge_ratio: f64, sek_per_usd: f64) -> Managed {
     let mut moved = fund.clone();
     let fx = (1.0 + sek_per_usd).powf(1.0 - hedge_ratio);

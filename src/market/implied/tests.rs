@@ -2,6 +2,8 @@
 //! the model's figures for a one-regime GBM against closed forms (four
 //! Monte Carlo standard errors, printed with `--nocapture`).
 
+#![allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
+
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::*;

@@ -2,6 +2,8 @@
 //! month's smoothed probability of each regime, stacked, so a reader sees
 //! which months the fit calls a crisis.
 
+#![allow(clippy::disallowed_methods, reason = "a chart's axis labels")]
+
 use chrono::NaiveDate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -11,16 +13,11 @@ use super::{Chart, DrawResult, Mark, date_panel, legend, page, render};
 use crate::calibrate::{Calibration, Factor};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
+use crate::report::terms::{term, term_in, term_with};
 
 /// A regime's name in the report's language.
 pub fn regime_label(name: &str, lang: Lang) -> &str {
-    match (name, lang) {
-        ("calm", Lang::Sv) => "lugn",
-        ("unsettled", Lang::Sv) => "orolig",
-        ("crisis", Lang::Sv) => "kris",
-        ("normal", Lang::Sv) => "normal",
-        (other, _) => other,
-    }
+    term_in("chart.regimes.name", name, lang).unwrap_or(name)
 }
 
 /// A factor's name in the report's language: the equities' and the
@@ -32,8 +29,7 @@ pub fn factor_label(f: Factor, lang: Lang) -> &'static str {
         (Factor::SwedishEquity, _) => factor_name(SWEDISH_EQUITY, lang),
         (Factor::GlobalEquity, _) => factor_name(GLOBAL_EQUITY, lang),
         (Factor::SekPerUsd, _) => factor_name(SEK_PER_USD, lang),
-        (Factor::ShortRate, Lang::Sv) => "Kort ränta",
-        (Factor::ShortRate, Lang::En) => "Short rate",
+        (Factor::ShortRate, _) => term("chart.regimes.short_rate", lang),
         (Factor::Inflation, _) => "Inflation",
     }
 }
@@ -61,26 +57,16 @@ where
 {
     let factor = factor_label(c.return_factors[0], lang);
     let (from, to) = (c.dates[0], c.dates[c.dates.len() - 1]);
-    let title = match lang {
-        Lang::Sv => {
-            format!("Marknadsregimer anpassade till historien, {}–{}", from.format("%Y"), to.format("%Y"))
-        }
-        Lang::En => format!("Market regimes fitted to history, {}–{}", from.format("%Y"), to.format("%Y")),
-    };
+    let title =
+        term_with("chart.regimes.title", lang, &[("from", &from.format("%Y")), ("to", &to.format("%Y"))]);
     let [top_legend, top, bottom_legend, bottom] = page(root, &title, 50)?;
-    let index_label = match lang {
-        Lang::Sv => format!("{factor}: index (start = 100, logaritmisk skala)"),
-        Lang::En => format!("{factor}: index (start = 100, log scale)"),
-    };
+    let index_label = term_with("chart.regimes.factor_index_start_100_log", lang, &[("factor", &factor)]);
     legend(&top_legend, &[(Mark::Line(Line::main(BLUE)), &index_label)])?;
     let names: Vec<String> = c
         .regimes
         .iter()
         .map(|r| {
-            let p = match lang {
-                Lang::Sv => "sannolikhet",
-                Lang::En => "probability",
-            };
+            let p = term("chart.regimes.probability", lang);
             format!("{} ({p})", regime_label(&r.name, lang))
         })
         .collect();
@@ -111,10 +97,7 @@ where
     let mut panel = date_panel(&top, from..to, (lo - pad)..(hi + pad), "index", &y_label)?;
     Line::main(BLUE).draw(&mut panel, points)?;
 
-    let probability = match lang {
-        Lang::Sv => "Sannolikhet",
-        Lang::En => "Probability",
-    };
+    let probability = term("chart.regimes.probability_2", lang);
     let mut panel = date_panel(&bottom, from..to, 0.0..1.0, probability, &|v| percent(*v, 0, lang))?;
     // Stacked: regime k fills from the sum of the calmer ones to that sum
     // plus its own probability.

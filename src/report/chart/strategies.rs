@@ -13,6 +13,7 @@ use super::style::{GREEN, Line, SERIES};
 use super::{BLUE, Chart, DrawResult, GREY, VERMILLION, builder, mesh, render, single_page};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
+use crate::report::terms::{term, term_with};
 
 /// One strategy's point: its rank, name, the probability of a breach and
 /// the mean annual return, each with its 95 % interval.
@@ -88,21 +89,12 @@ fn draw_risk_return<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let sv = lang == Lang::Sv;
     let [note, body] = single_page(root, title)?;
-    let note_text = if sv {
-        format!(
-            "Streck: 95 % intervall. Sannolikhet 0 (ingen av {} banor) ritas vid {}. Skyddsnivå: strategins egen (riskprincipen) eller 80 % av högsta månadsvärdet 24 mån.",
-            number(paths as f64, 0, lang),
-            percent(P_MIN, 2, lang)
-        )
-    } else {
-        format!(
-            "Bars: 95 % intervals. Probability 0 (none of {} paths) is drawn at {}. Floor: the strategy's own (the rule) or 80 % of its 24-month month-end high.",
-            number(paths as f64, 0, lang),
-            percent(P_MIN, 2, lang)
-        )
-    };
+    let note_text = term_with(
+        "chart.strategies.bars_95_intervals_probability_0",
+        lang,
+        &[("paths", &number(paths as f64, 0, lang)), ("P_MIN", &percent(P_MIN, 2, lang))],
+    );
     note.draw(&Text::new(note_text, (20, 6), ("sans-serif", 14).into_font().color(&GREY)))?;
     let (panel, list) = body.split_horizontally(860);
 
@@ -119,12 +111,8 @@ where
     let mut chart =
         builder(&panel, 30, 50, 90).build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), y.clone())?;
     mesh(&mut chart, RGBColor(250, 250, 250))
-        .x_desc(if sv {
-            "Sannolikhet att någon dag hamna under skyddsnivån inom horisonten (log-skala)"
-        } else {
-            "Probability of at least one day under the floor within the horizon (log scale)"
-        })
-        .y_desc(if sv { "Avkastning per år, medel" } else { "Mean annual return" })
+        .x_desc(term("chart.strategies.probability_of_at_least_one", lang))
+        .y_desc(term("chart.strategies.mean_annual_return", lang))
         .x_label_formatter(&|x| {
             let d = if *x < 0.001 {
                 2
@@ -208,7 +196,7 @@ where
         .iter()
         .map(|p| {
             let name = if p.reference {
-                format!("{} ({})", super::short(&p.name), if sv { "referens" } else { "reference" })
+                format!("{} ({})", super::short(&p.name), term("chart.strategies.reference", lang))
             } else {
                 super::short(&p.name).into_owned()
             };
@@ -242,15 +230,14 @@ fn draw_values<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let sv = lang == Lang::Sv;
     let [legend_area, panel] = single_page(root, title)?;
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     let items = [
         ("5–95 %", 0),
         ("25–75 %", 1),
         ("Median", 2),
-        (if sv { "Medel" } else { "Mean" }, 3),
-        (if sv { "Startvärde" } else { "Start value" }, 4),
+        (term("chart.strategies.mean", lang), 3),
+        (term("chart.strategies.start_value", lang), 4),
     ];
     let mut x = 100;
     let y = 16;
@@ -290,7 +277,7 @@ where
     mesh(&mut chart, RGBColor(240, 240, 240))
         .disable_y_mesh()
         .y_labels(0)
-        .x_desc(if sv { "Värde vid horisonten (mkr)" } else { "Value at the horizon (mkr)" })
+        .x_desc(term("chart.strategies.value_at_the_horizon_mkr", lang))
         .x_label_formatter(&|v| number(*v, 0, lang))
         .draw()?;
     // Top row first: row i at height n - 1 - i.

@@ -23,6 +23,8 @@
 //! over them) keeps its contrast in grey; the lighter Okabe-Ito colours
 //! would not.
 
+#![allow(clippy::disallowed_methods, reason = "colour arithmetic for the charts")]
+
 use plotters::coord::CoordTranslate;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;

@@ -1,16 +1,16 @@
-//! The periodic risk report on paper: a [`RiskReport`] as a document of
-//! headings, paragraphs, tables and charts, written out once as Markdown
-//! and once as one self-contained HTML page (`html.rs`), so the two carry
-//! the same content. Tables are [`Table`]s, so the CSV files and a
-//! workbook are the same cells.
-
-mod html;
+//! The periodic risk report on paper: a [`RiskReport`] as a
+//! [`Document`] of headings, paragraphs, tables and charts, written out
+//! once as Markdown and once as one self-contained HTML page (the
+//! renderers of `report::document`), so the two carry the same content.
+//! Tables are [`Table`]s, so the CSV files and a workbook are the same
+//! cells.
 
 use std::fmt::Write as _;
 
 use chrono::Datelike;
 
-use super::chart::{self, Chart};
+use super::chart;
+use super::document::{self, Document};
 use super::i18n::{Lang, number, percent};
 use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
@@ -18,88 +18,25 @@ use crate::error::Result;
 use crate::periodic::period::Kind;
 use crate::periodic::{Limit, Measure, Missing, Part, RiskReport, Status, Unit};
 
-pub use html::html;
-
-/// A chart with the file stem it is written under.
-#[derive(Debug, Clone)]
-pub struct NamedChart {
-    pub name: &'static str,
-    pub title: String,
-    pub chart: Chart,
-}
-
-/// One piece of the document; tables and charts by index.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Block {
-    Heading(u8, String),
-    Paragraph(String),
-    Table(usize),
-    Chart(usize),
-}
-
-/// The report laid out in `lang`: its blocks, the tables and the charts
-/// they point at.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub lang: Lang,
-    pub title: String,
-    pub blocks: Vec<Block>,
-    pub tables: Vec<Table>,
-    pub charts: Vec<NamedChart>,
-}
-
-impl Document {
-    fn heading(&mut self, level: u8, text: impl Into<String>) {
-        self.blocks.push(Block::Heading(level, text.into()));
-    }
-
-    fn para(&mut self, text: impl Into<String>) {
-        self.blocks.push(Block::Paragraph(text.into()));
-    }
-
-    fn table(&mut self, t: Table) {
-        self.blocks.push(Block::Table(self.tables.len()));
-        self.tables.push(t);
-    }
-
-    fn chart(&mut self, name: &'static str, title: String, chart: Chart) {
-        self.blocks.push(Block::Chart(self.charts.len()));
-        self.charts.push(NamedChart { name, title, chart });
-    }
-}
-
-const MONTHS_SV: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
+/// The months' names by their keys in the catalogue's `periodic.month`.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
     "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
+    "may",
+    "june",
+    "july",
+    "august",
     "september",
-    "oktober",
+    "october",
     "november",
     "december",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 fn month_name(month: u32, lang: Lang) -> &'static str {
     let i = (month as usize).saturating_sub(1).min(11);
-    if lang == Lang::Sv { MONTHS_SV[i] } else { MONTHS_EN[i] }
+    term_in("periodic.month", MONTHS[i], lang).unwrap_or_default()
 }
 
 /// "andra tertialet 2025 (maj–augusti)" / "second tertial 2025 (May–August)".
@@ -171,11 +108,13 @@ fn limit_text(limit: Option<Limit>, unit: Unit, lang: Lang) -> String {
 /// A section's measures as a table: figure, value, Monte Carlo error,
 /// limit, status.
 fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -> Table {
-    let columns = if lang == Lang::Sv {
-        ["Mått", "Utfall", "Medelfel (MC)", "Mål / gräns", "Status"]
-    } else {
-        ["Measure", "Value", "Standard error (MC)", "Target / limit", "Status"]
-    };
+    let columns = [
+        term("periodic.measure_column", lang),
+        term("periodic.value", lang),
+        term("periodic.standard_error_mc", lang),
+        term("periodic.target_limit", lang),
+        term("periodic.status", lang),
+    ];
     let mut table = Table::new(name, title, &columns);
     for m in measures {
         table.push(vec![
@@ -210,8 +149,7 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
 /// A chart that cannot be drawn.
 pub fn document(r: &RiskReport, lang: Lang) -> Result<Document> {
     let title = format!("{} {}: {}", term("periodic.financial_risk_report", lang), r.period, r.scenario);
-    let mut d =
-        Document { lang, title: title.clone(), blocks: Vec::new(), tables: Vec::new(), charts: Vec::new() };
+    let mut d = Document::new(lang, title.clone());
     d.heading(1, title);
     d.para(format!(
         "{} {} ({} – {}). {} {}.",
@@ -242,31 +180,24 @@ fn portfolio(d: &mut Document, r: &RiskReport) {
     let title =
         format!("{} {month} {}", term("periodic.the_pension_portfolio_as_of", lang), r.valuation_date.year());
     d.table(measures_table("portfolio", title, &p.measures, lang));
-    let sentence = if lang == Lang::Sv {
-        format!(
-            "Efter {} är marginalen ned till skyddsnivån {}. Beräknad maximal andel aktier är {}, {} den aktuella andelen aktier som ligger på {}. Portföljen kan i dag falla {} ({}) innan den når skyddsnivån {}.",
-            period_words(r, lang).split(" (").next().unwrap_or_default(),
-            percent(pos.margin, 1, lang),
-            percent(pos.max_equity_share, 1, lang),
-            if pos.max_equity_share >= pos.equity_share { "högre än" } else { "lägre än" },
-            percent(pos.equity_share, 1, lang),
-            percent(pos.margin, 1, lang),
-            super::i18n::mkr(pos.margin_amount, 0, lang),
-            super::i18n::mkr(pos.floor, 0, lang),
-        )
+    let relation = if pos.max_equity_share >= pos.equity_share {
+        term("periodic.above", lang)
     } else {
-        format!(
-            "After the {} the margin down to the floor is {}. The maximum equity share is {}, {} the current equity share of {}. The portfolio can fall {} ({}) today before it reaches the floor of {}.",
-            period_words(r, lang).split(" (").next().unwrap_or_default(),
-            percent(pos.margin, 1, lang),
-            percent(pos.max_equity_share, 1, lang),
-            if pos.max_equity_share >= pos.equity_share { "above" } else { "below" },
-            percent(pos.equity_share, 1, lang),
-            percent(pos.margin, 1, lang),
-            super::i18n::mkr(pos.margin_amount, 0, lang),
-            super::i18n::mkr(pos.floor, 0, lang),
-        )
+        term("periodic.below", lang)
     };
+    let sentence = term_with(
+        "periodic.position_sentence",
+        lang,
+        &[
+            ("period", &period_words(r, lang).split(" (").next().unwrap_or_default()),
+            ("margin", &percent(pos.margin, 1, lang)),
+            ("max_equity_share", &percent(pos.max_equity_share, 1, lang)),
+            ("relation", &relation),
+            ("equity_share", &percent(pos.equity_share, 1, lang)),
+            ("margin_amount", &super::i18n::mkr(pos.margin_amount, 0, lang)),
+            ("floor", &super::i18n::mkr(pos.floor, 0, lang)),
+        ],
+    );
     d.para(sentence);
     let action = match &p.trade {
         None => term("periodic.hold", lang).to_string(),
@@ -299,17 +230,11 @@ fn portfolio(d: &mut Document, r: &RiskReport) {
     d.para(format!(
         "{ytd} {} {}",
         term("periodic.benchmark_note", lang),
-        if lang == Lang::Sv {
-            format!(
-                "Den historiska långsiktiga avkastningen (real, rullande fem år, mål 3,5 %) kräver 61 månadsvärden och ett prisindex; scenariot har {} månadsvärden och inget prisindex, så den redovisas bara simulerad.",
-                p.history_month_ends
-            )
-        } else {
-            format!(
-                "The historical long-term return (real, rolling five years, target 3.5 %) needs 61 month-ends and a price index; the scenario has {} month-ends and no price index, so it is reported only as simulated.",
-                p.history_month_ends
-            )
-        }
+        term_with(
+            "periodic.the_historical_long_term_return",
+            lang,
+            &[("history_month_ends", &p.history_month_ends)]
+        )
     ));
 }
 
@@ -320,37 +245,23 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
         Part::Missing(m) => d.para(missing_text(*m, lang)),
         Part::Shown(s) => {
             let sim = s.simulation;
-            d.para(if lang == Lang::Sv {
-                format!(
-                    "{} simulerade framtider över {} månader med regeln tillämpad varje handelsdag (frö {}). Regeln siktar på att aldrig hamna under skyddsnivån; policyn sätter ingen gräns för sannolikheterna, som redovisas med sitt Monte Carlo-medelfel.",
-                    number(sim.paths as f64, 0, lang),
-                    sim.horizon_months,
-                    sim.seed
-                )
-            } else {
-                format!(
-                    "{} simulated futures over {} months with the rule applied every trading day (seed {}). The rule aims never to go under the floor; the policy sets no limit on the probabilities, which are shown with their Monte Carlo standard errors.",
-                    number(sim.paths as f64, 0, lang),
-                    sim.horizon_months,
-                    sim.seed
-                )
-            });
+            d.para(term_with(
+                "periodic.paths_simulated_futures_over_horizon",
+                lang,
+                &[
+                    ("paths", &number(sim.paths as f64, 0, lang)),
+                    ("horizon_months", &sim.horizon_months),
+                    ("seed", &sim.seed),
+                ],
+            ));
             d.table(measures_table("risk", term("periodic.risk_ahead", lang).to_string(), &s.measures, lang));
             let p = &r.method.policy;
             let pts = |x: f64| number(x * 100.0, 0, lang);
-            d.para(if lang == Lang::Sv {
-                format!(
-                    "Nedviktning inom 12 månader: sannolikheten att regeln säljer aktier minst en gång det kommande året. Den styrs mest av regelns handelsparametrar, inte av marknaden: en nedviktning säljer bara till {} procentenheter under den beräknade maximala aktieandelen, och vid månadsskiftet köps aktier tillbaka när andelen ligger {} procentenheter under den, så portföljen står nära gränsen och ett fall på några procent räcker för nästa nedviktning. Regionens egna rapporter nämner tre nedviktningar, alla i april 2025, och inga 2023–2024. Avkastningen vilar på marknadsmodellens långsiktiga antagande (se Metod).",
-                    pts(p.down_headroom),
-                    pts(p.up_band)
-                )
-            } else {
-                format!(
-                    "Down-weighting within 12 months: the probability that the rule sells equities at least once in the coming year. The rule's trading parameters drive it more than the market: a down-weighting sells only to {} points below the maximum equity share, and at a month end equities are bought back when the share is {} points below it, so the portfolio stands near the limit and a fall of a few percent asks for the next down-weighting. The region's own reports mention three down-weightings, all in April 2025, and none in 2023-2024. Returns rest on the market model's long-run assumption (see Method).",
-                    pts(p.down_headroom),
-                    pts(p.up_band)
-                )
-            });
+            d.para(term_with(
+                "periodic.down_weighting_within_12_months",
+                lang,
+                &[("down_headroom", &pts(p.down_headroom)), ("up_band", &pts(p.up_band))],
+            ));
             let title = format!(
                 "Monte Carlo {}: {} {}",
                 r.scenario,
@@ -374,31 +285,17 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
     match &r.stress {
         Part::Missing(m) => d.para(missing_text(*m, lang)),
         Part::Shown(rows) => {
-            let columns = if lang == Lang::Sv {
-                [
-                    "Stresstest",
-                    "Nedviktningar",
-                    "Aktieandel start",
-                    "Lägsta aktieandel",
-                    "Lägsta riskmarginal",
-                    "Dagar under skyddsnivån",
-                    "Största fall",
-                    "Största fall utan regel",
-                    "Slutvärde mot köp och behåll",
-                ]
-            } else {
-                [
-                    "Stress",
-                    "Down-weightings",
-                    "Equity share at start",
-                    "Lowest equity share",
-                    "Lowest margin",
-                    "Days under the floor",
-                    "Largest fall",
-                    "Largest fall without the rule",
-                    "Final value against buy and hold",
-                ]
-            };
+            let columns = [
+                term("periodic.stress", lang),
+                term("periodic.down_weightings", lang),
+                term("periodic.equity_share_at_start", lang),
+                term("periodic.lowest_equity_share", lang),
+                term("periodic.lowest_margin", lang),
+                term("periodic.days_under_the_floor", lang),
+                term("periodic.largest_fall", lang),
+                term("periodic.largest_fall_without_the_rule", lang),
+                term("periodic.final_value_against_buy_and", lang),
+            ];
             let mut table = Table::new("stress", term("periodic.stress_tests", lang).to_string(), &columns);
             for row in rows {
                 table.push(vec![
@@ -431,50 +328,32 @@ fn obligations(d: &mut Document, r: &RiskReport) -> Result<()> {
     };
     let o = &s.outlook;
     let denominator = super::obligations::denominator_label(o.denominator, lang);
-    d.para(if lang == Lang::Sv {
-        format!(
-            "Målet: konsolideringsgraden minst 100 % senast {} (regionfullmäktiges mål, Plan med budget 2026), här mot {denominator}. Simulerat på {} framtider med frö {}.",
-            o.target_year,
-            number(o.paths as f64, 0, lang),
-            o.seed
-        )
-    } else {
-        format!(
-            "The target: a konsolideringsgrad of at least 100 % by {} (the regional council's target, Plan med budget 2026), here against the {denominator}. Simulated on {} futures with seed {}.",
-            o.target_year,
-            number(o.paths as f64, 0, lang),
-            o.seed
-        )
-    });
+    d.para(term_with(
+        "periodic.the_target_a_konsolideringsgrad_of",
+        lang,
+        &[
+            ("target_year", &o.target_year),
+            ("paths", &number(o.paths as f64, 0, lang)),
+            ("seed", &o.seed),
+            ("denominator", &denominator),
+        ],
+    ));
     d.table(measures_table(
         "obligations",
         term("periodic.pension_obligations", lang).to_string(),
         &s.measures,
         lang,
     ));
-    let columns = if lang == Lang::Sv {
-        [
-            "År",
-            "Åtagande",
-            "Portfölj (median)",
-            "Återlånade medel",
-            "Konsolideringsgrad 5 %",
-            "Median",
-            "95 %",
-            "Minst 100 %",
-        ]
-    } else {
-        [
-            "Year",
-            "Obligation",
-            "Portfolio (median)",
-            "Återlånade medel",
-            "Konsolideringsgrad 5 %",
-            "Median",
-            "95 %",
-            "At least 100 %",
-        ]
-    };
+    let columns = [
+        term("periodic.year", lang),
+        term("periodic.obligation", lang),
+        term("periodic.portfolio_median", lang),
+        term("periodic.reborrowed_funds", lang),
+        term("periodic.consolidation_ratio_p5", lang),
+        term("periodic.median", lang),
+        term("periodic.p95", lang),
+        term("periodic.at_least_100", lang),
+    ];
     let mut years =
         Table::new("obligations-years", term("periodic.the_road_to_the_target", lang).to_string(), &columns);
     for y in &o.years {
@@ -513,8 +392,7 @@ fn debt(d: &mut Document, r: &RiskReport) -> Result<()> {
     };
     d.para(term("periodic.debt_intro", lang));
     d.table(measures_table("debt", term("periodic.debt_management", lang).to_string(), &s.measures, lang));
-    let columns =
-        if lang == Lang::Sv { ["Förfaller inom", "Belopp"] } else { ["Maturing within", "Amount"] };
+    let columns = [term("periodic.maturing_within", lang), term("periodic.amount", lang)];
     let mut profile =
         Table::new("debt-maturity", term("periodic.maturity_profile", lang).to_string(), &columns);
     let n = s.maturity_profile.len();
@@ -533,31 +411,17 @@ fn debt(d: &mut Document, r: &RiskReport) -> Result<()> {
     match &s.outlook {
         None => d.para(missing_text(Missing::NoMarket, lang)),
         Some(o) => {
-            let columns = if lang == Lang::Sv {
-                [
-                    "År",
-                    "Räntekostnad medel",
-                    "5 %",
-                    "Median",
-                    "95 %",
-                    "+1 procentenhet",
-                    "Räntebindning utanför policy",
-                    "Över 35 % inom 12 mån",
-                    "Över låneutrymmet",
-                ]
-            } else {
-                [
-                    "Year",
-                    "Interest cost mean",
-                    "5 %",
-                    "Median",
-                    "95 %",
-                    "+1 point",
-                    "Fixing outside the policy",
-                    "Over 35 % within 12 months",
-                    "Over the borrowing limit",
-                ]
-            };
+            let columns = [
+                term("periodic.year", lang),
+                term("periodic.interest_cost_mean", lang),
+                term("periodic.p5", lang),
+                term("periodic.median", lang),
+                term("periodic.p95", lang),
+                term("periodic.n1_point", lang),
+                term("periodic.fixing_outside_the_policy", lang),
+                term("periodic.over_35_within_12_months", lang),
+                term("periodic.over_the_borrowing_limit", lang),
+            ];
             let mut table = Table::new(
                 "debt-outlook",
                 term("periodic.interest_cost_and_policy_ahead", lang).to_string(),
@@ -606,29 +470,16 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     let chart = super::liquidity::chart(o, r.valuation_date, &title, lang)?;
     d.chart("liquidity", title, chart);
 
-    let columns = if lang == Lang::Sv {
-        [
-            "Månad",
-            "Plan",
-            "5 %",
-            "Median",
-            "95 %",
-            "Checkkredit används",
-            "Krediten räcker inte",
-            "Låneutrymmet nås",
-        ]
-    } else {
-        [
-            "Month",
-            "Plan",
-            "5 %",
-            "Median",
-            "95 %",
-            "Overdraft used",
-            "Overdraft exhausted",
-            "Borrowing limit reached",
-        ]
-    };
+    let columns = [
+        term("periodic.month_column", lang),
+        term("periodic.plan", lang),
+        term("periodic.p5", lang),
+        term("periodic.median", lang),
+        term("periodic.p95", lang),
+        term("periodic.overdraft_used", lang),
+        term("periodic.overdraft_exhausted", lang),
+        term("periodic.borrowing_limit_reached", lang),
+    ];
     let mut months =
         Table::new("liquidity-months", term("periodic.cash_at_quarter_ends_and", lang).to_string(), &columns);
     for m in o.months.iter().filter(|m| m.date.month() % 3 == 0) {
@@ -645,31 +496,17 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     }
     d.table(months);
 
-    let columns = if lang == Lang::Sv {
-        [
-            "År",
-            "Resultat, plan",
-            "Resultat, median",
-            "5 %",
-            "Under planen",
-            "Extra upplåning, median",
-            "95 %",
-            "Skuld, plan",
-            "Skuld, 95 %",
-        ]
-    } else {
-        [
-            "Year",
-            "Result, plan",
-            "Result, median",
-            "5 %",
-            "Below the plan",
-            "Extra borrowing, median",
-            "95 %",
-            "Debt, plan",
-            "Debt, 95 %",
-        ]
-    };
+    let columns = [
+        term("periodic.year", lang),
+        term("periodic.result_plan", lang),
+        term("periodic.result_median", lang),
+        term("periodic.p5", lang),
+        term("periodic.below_the_plan", lang),
+        term("periodic.extra_borrowing_median", lang),
+        term("periodic.p95", lang),
+        term("periodic.debt_plan", lang),
+        term("periodic.debt_95", lang),
+    ];
     let mut years = Table::new(
         "liquidity-years",
         term("periodic.result_and_borrowing_by_year", lang).to_string(),
@@ -690,11 +527,13 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     }
     d.table(years);
 
-    let columns = if lang == Lang::Sv {
-        ["Kvartal", "Plan", "Median", "5 %", "Under målet"]
-    } else {
-        ["Quarter-end", "Plan", "Median", "5 %", "Under the target"]
-    };
+    let columns = [
+        term("periodic.quarter_end", lang),
+        term("periodic.plan", lang),
+        term("periodic.median", lang),
+        term("periodic.p5", lang),
+        term("periodic.under_the_target", lang),
+    ];
     let title = format!(
         "{} {}",
         term("periodic.quick_ratio_by_quarter", lang),
@@ -755,7 +594,7 @@ fn method(d: &mut Document, r: &RiskReport) {
     let m = &r.method;
     d.heading(2, term("periodic.method", lang));
     d.para(term("periodic.method_note", lang));
-    let columns = if lang == Lang::Sv { ["Uppgift", "Värde"] } else { ["Item", "Value"] };
+    let columns = [term("periodic.item", lang), term("periodic.value_2", lang)];
     let mut table =
         Table::new("method", term("periodic.method_and_reproducibility", lang).to_string(), &columns);
     let p = &m.policy;
@@ -807,36 +646,18 @@ fn model_beside_history(d: &mut Document, m: &crate::periodic::MethodSection) {
         })
         .fold(0.0, f64::max);
     let se = number(se * 100.0, 2, lang);
-    d.para(match lang {
-        Lang::Sv => format!(
-            "Marknadsmodellens siffror på lång sikt ({} simulerade banor om {} år, var och en med start i en regim dragen ur regimkedjans långsiktiga fördelning; medelfelet är högst {se} procentenheter) bredvid samma siffror för historiska serier. Geometrisk avkastning per år: den genomsnittliga årliga tillväxten. Volatilitet: månadsavkastningarnas standardavvikelse gånger √12. Andel kalenderår under −20 %: hur ofta ett helt kalenderår förlorar mer än 20 %. Fall på 20 % från 24-månadershögsta per decennium: hur ofta regelns egen utlösare nås.",
-            number(implied.paths as f64, 0, lang),
-            implied.years
-        ),
-        Lang::En => format!(
-            "The market model's long-run figures ({} simulated paths of {} years, each starting in a regime drawn from the regime chain's long-run distribution; standard errors at most {se} percentage points) beside the same figures for historical series. Geometric return a year: the average yearly growth. Volatility: the monthly returns' standard deviation times √12. Share of calendar years below −20 %: how often a whole calendar year loses more than 20 %. Falls of 20 % from the 24-month high per decade: how often the rule's own trigger is reached.",
-            number(implied.paths as f64, 0, lang),
-            implied.years
-        ),
-    });
-    let sv = lang == Lang::Sv;
-    let columns = if sv {
-        [
-            "Mått",
-            "Svenska aktier, modell",
-            "Svenska aktier, historia",
-            "Globala aktier, modell",
-            "Globala aktier, historia",
-        ]
-    } else {
-        [
-            "Figure",
-            "Swedish equities, model",
-            "Swedish equities, history",
-            "Global equities, model",
-            "Global equities, history",
-        ]
-    };
+    d.para(term_with(
+        "periodic.the_market_models_long_run",
+        lang,
+        &[("paths", &number(implied.paths as f64, 0, lang)), ("years", &implied.years), ("se", &se)],
+    ));
+    let columns = [
+        term("periodic.figure", lang),
+        term("periodic.swedish_equities_model", lang),
+        term("periodic.swedish_equities_history", lang),
+        term("periodic.global_equities_model", lang),
+        term("periodic.global_equities_history", lang),
+    ];
     let mut table =
         Table::new("model-vs-history", term("periodic.model_beside_history", lang).to_string(), &columns);
     type Pick = fn(&crate::market::implied::Figures) -> f64;
@@ -872,45 +693,20 @@ fn model_beside_history(d: &mut Document, m: &crate::periodic::MethodSection) {
     }
 }
 
-/// The document as Markdown, charts linked as `<name>.png` beside it.
-pub fn markdown(d: &Document) -> String {
-    let mut out = String::new();
-    for block in &d.blocks {
-        match block {
-            Block::Heading(level, text) => {
-                out.push_str(&"#".repeat(usize::from(*level)));
-                out.push(' ');
-                out.push_str(text);
-                out.push_str("\n\n");
-            }
-            Block::Paragraph(text) => {
-                out.push_str(text);
-                out.push_str("\n\n");
-            }
-            Block::Table(i) => out.push_str(&markdown_table(&d.tables[*i], d.lang)),
-            Block::Chart(i) => {
-                let c = &d.charts[*i];
-                out.push_str(&format!("![{}]({}.png)\n\n", c.title, c.name));
-            }
-        }
-    }
-    out
+pub use document::markdown;
+
+/// The document as one self-contained HTML page, each status cell
+/// coloured by its words.
+pub fn html(d: &Document) -> String {
+    document::html_with(d, &|column, text| if column == "Status" { status_class(text, d.lang) } else { None })
 }
 
-fn markdown_table(table: &Table, lang: Lang) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("**{}**\n\n", table.title);
-    out.push_str(&format!("| {} |\n", table.columns.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
-    let align: Vec<&str> = (0..table.columns.len()).map(|i| if i == 0 { "---" } else { "--:" }).collect();
-    out.push_str(&format!("| {} |\n", align.join(" | ")));
-    for row in &table.rows {
-        out.push_str(&format!(
-            "| {} |\n",
-            row.iter().map(|c| esc(&c.display(lang))).collect::<Vec<_>>().join(" | ")
-        ));
-    }
-    out.push('\n');
-    out
+/// The CSS class of a status cell, from its words in `lang`.
+fn status_class(text: &str, lang: Lang) -> Option<&'static str> {
+    [(Status::Met, "met"), (Status::Partly, "partly"), (Status::NotMet, "notmet")]
+        .into_iter()
+        .find(|(s, _)| status_word(*s, lang) == text)
+        .map(|(_, class)| class)
 }
 
 /// Every file of the report, in the order written: report.html,
@@ -923,8 +719,8 @@ pub fn files(report: &RiskReport, lang: Lang) -> Result<(Vec<super::run::File>, 
         ("report.md".into(), markdown(&doc).into_bytes()),
         ("report.json".into(), super::summary::report(report, &doc.tables, lang)?.into_bytes()),
     ];
-    for t in &doc.tables {
-        files.push((format!("{}.csv", t.name), t.to_csv().into_bytes()));
+    for (name, csv) in document::csv(&doc) {
+        files.push((name, csv.into_bytes()));
     }
     files.push(("report.xlsx".into(), super::workbook::workbook(&doc.tables, lang)?));
     for c in &doc.charts {
@@ -943,7 +739,6 @@ pub fn written(
     dir: &std::path::Path,
     lang: Lang,
 ) -> String {
-    let sv = lang == Lang::Sv;
     let mut printed = String::new();
     let parts = [
         ("risk", report.risk.missing()),
@@ -959,13 +754,13 @@ pub fn written(
     let _ = writeln!(
         printed,
         "{} {} {} {}/ (report.html, report.md, report.json, report.xlsx, {} CSV, {} {})",
-        if sv { "Skrev" } else { "Wrote" },
+        term("periodic.wrote", lang),
         count,
-        if sv { "filer till" } else { "files to" },
+        term("periodic.files_to", lang),
         dir.display(),
         doc.tables.len(),
         doc.charts.len(),
-        if sv { "diagram som SVG och PNG" } else { "charts as SVG and PNG" }
+        term("periodic.charts_as_svg_and_png", lang)
     );
     printed
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{Context, MISSING, format_value};
+use super::{Context, FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, MISSING, format_value};
 use crate::debt::{Book, Borrowing, Debt, DebtPolicy, Loan, LoanRate, Refinancing};
 use crate::error::{Location, Problem, Result};
 use crate::scenario::raw::{DebtFile, LoanFile};
@@ -152,7 +152,7 @@ fn loan(
         report(cx, "id", "a name for the loan, such as \"KI-1\"", MISSING.into());
     }
     let amount = match l.amount {
-        Some(a) if a.is_finite() && a > 0.0 => Some(a),
+        Some(a) if a.is_finite() && a > 0.0 && a <= MAX_MAGNITUDE => Some(a),
         other => {
             report(
                 cx,
@@ -190,12 +190,17 @@ fn loan(
     };
     let amortisation = match l.amortisation {
         None => 0.0,
-        Some(a) if a.is_finite() && a >= 0.0 => a,
+        Some(a) if (0.0..=MAX_MAGNITUDE).contains(&a) => a,
         Some(a) => {
-            report(cx, "amortisation", "mkr repaid a year, zero or more", format_value(a));
+            report(cx, "amortisation", "mkr repaid a year, from 0 to 10,000,000", format_value(a));
             0.0
         }
     };
+    for (field, date) in [("start", start), ("maturity", maturity)] {
+        if let Some(d) = date.filter(|d| !(FIRST_DATE..=LAST_DATE).contains(d)) {
+            report(cx, field, &format!("a date from {FIRST_DATE} to {LAST_DATE}"), d.to_string());
+        }
+    }
     if let (Some(s), Some(m)) = (start, maturity)
         && m <= s
     {

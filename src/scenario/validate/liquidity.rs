@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Context, format_value, quoted};
+use super::{Context, MAX_MAGNITUDE, format_value, quoted};
 use crate::calendar::month_after;
 use crate::debt::Debt;
 use crate::liquidity::{
@@ -24,6 +24,7 @@ pub(super) fn liquidity(
     raw: LiquidityFile,
     valuation: Option<NaiveDate>,
     debt: Option<&Debt>,
+    debt_refused: bool,
 ) -> Option<Liquidity> {
     let before = cx.problems.len();
     let amount = |v: f64| v >= 0.0;
@@ -59,7 +60,7 @@ pub(super) fn liquidity(
         "the block of extra borrowing in mkr, above zero",
         |v| v > 0.0,
     );
-    let overdraft = overdraft(cx, raw.overdraft, debt);
+    let overdraft = overdraft(cx, raw.overdraft, debt, debt_refused);
     let months = match raw.months.unwrap_or(DEFAULT_MONTHS as i64) {
         m if (1..=MAX_MONTHS).contains(&m) => Some(m as usize),
         m => {
@@ -67,7 +68,7 @@ pub(super) fn liquidity(
             None
         }
     };
-    let rules = rules(cx, raw.rules, debt.is_some());
+    let rules = rules(cx, raw.rules, debt.is_some() || debt_refused);
     let cost_profile = profile(cx, "liquidity.cost_profile", raw.cost_profile);
     let revenue_profile = profile(cx, "liquidity.revenue_profile", raw.revenue_profile);
     let investment_profile = profile(cx, "liquidity.investment_profile", raw.investment_profile);
@@ -128,14 +129,25 @@ pub(super) fn liquidity(
 }
 
 /// The overdraft lives in `[debt]` when there is one; `[liquidity]` may
-/// repeat it but not contradict it.
-fn overdraft(cx: &mut Context<'_>, value: Option<f64>, debt: Option<&Debt>) -> Option<f64> {
+/// repeat it but not contradict it. A `[debt]` refused for problems of
+/// its own (`debt_refused`) is not held against `[liquidity]` as well.
+fn overdraft(
+    cx: &mut Context<'_>,
+    value: Option<f64>,
+    debt: Option<&Debt>,
+    debt_refused: bool,
+) -> Option<f64> {
     const KEY: &str = "liquidity.overdraft";
     match (value, debt) {
-        (Some(v), _) if !v.is_finite() || v < 0.0 => {
-            cx.problem(KEY, "the overdraft facility in mkr, zero or more", format_value(v));
+        (Some(v), _) if !(0.0..=MAX_MAGNITUDE).contains(&v) => {
+            cx.problem(
+                KEY,
+                "the overdraft facility in mkr, zero or more and at most 10,000,000",
+                format_value(v),
+            );
             None
         }
+        (_, None) if debt_refused => None,
         (Some(v), Some(d)) if v != d.overdraft => {
             cx.problem(
                 KEY,
@@ -270,11 +282,17 @@ fn month(cx: &mut Context<'_>, key: &str, m: i64) -> Option<u32> {
     }
 }
 
+/// The rows of a budget year that are costs, positive in the file.
+const COST_ROWS: [&str; 3] = ["operating_costs", "depreciation", "financial_costs"];
+
 /// The rows of a year or of the year to date, each required.
 fn rows(cx: &mut Context<'_>, at: &str, r: RowsFile) -> Option<Rows> {
     let before = cx.problems.len();
+    // Costs are written as positive amounts (the forecast subtracts them).
     let mut num = |name: &str, v: Option<f64>| -> f64 {
-        cx.number(&format!("{at}.{name}"), v, "an amount in mkr", |v| v.is_finite()).unwrap_or(0.0)
+        let cost = COST_ROWS.contains(&name);
+        let expected = if cost { "a cost in mkr, zero or more" } else { "an amount in mkr" };
+        cx.number(&format!("{at}.{name}"), v, expected, |v| !cost || v >= 0.0).unwrap_or(0.0)
     };
     let rows = Rows {
         operating_revenue: num("operating_revenue", r.operating_revenue),
@@ -312,7 +330,14 @@ fn budget_year(cx: &mut Context<'_>, i: usize, y: LiquidityYearFile) -> Option<B
     for (j, m) in y.earmarked_months.unwrap_or_default().into_iter().enumerate() {
         months.extend(month(cx, &format!("{at}.earmarked_months[{j}]"), m));
     }
-    let tax_settlement = y.tax_settlement.unwrap_or(0.0);
+    let tax_settlement = cx
+        .number(
+            &format!("{at}.tax_settlement"),
+            Some(y.tax_settlement.unwrap_or(0.0)),
+            "an amount in mkr",
+            |_| true,
+        )
+        .unwrap_or(0.0);
     let raw = RowsFile {
         operating_revenue: y.operating_revenue,
         earmarked_grants: y.earmarked_grants,

@@ -1,9 +1,8 @@
-//! The report as one HTML page: the style inline, the charts inline as
+//! A document as one HTML page: the style inline, the charts inline as
 //! SVG, nothing fetched from anywhere, so the file can be mailed, opened
 //! offline and printed.
 
-use super::{Block, Document, status_word};
-use crate::periodic::Status;
+use super::{Block, Document};
 use crate::report::Lang;
 use crate::report::table::{Cell, Table};
 
@@ -47,15 +46,11 @@ pub(super) fn inline_svg(svg: &str) -> String {
     svg[start..].replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }
 
-/// The CSS class of a status cell, from its words in `lang`.
-fn status_class(text: &str, lang: Lang) -> Option<&'static str> {
-    [(Status::Met, "met"), (Status::Partly, "partly"), (Status::NotMet, "notmet")]
-        .into_iter()
-        .find(|(s, _)| status_word(*s, lang) == text)
-        .map(|(_, class)| class)
-}
+/// A text cell's CSS class, from its column's name and its text; the
+/// page's style colours `met`, `partly` and `notmet`.
+pub type ClassOf<'a> = &'a dyn Fn(&str, &str) -> Option<&'static str>;
 
-fn table(t: &Table, lang: Lang) -> String {
+fn table(t: &Table, lang: Lang, class_of: ClassOf<'_>) -> String {
     let mut out = format!("<table id=\"{}\">\n<caption>{}</caption>\n<tr>", t.name, escape(&t.title));
     for c in &t.columns {
         out.push_str(&format!("<th>{}</th>", escape(c)));
@@ -67,8 +62,7 @@ fn table(t: &Table, lang: Lang) -> String {
             let text = cell.display(lang);
             let class = match cell {
                 Cell::Number { .. } => Some("num"),
-                _ if t.columns.get(i).is_some_and(|c| c == "Status") => status_class(&text, lang),
-                _ => None,
+                _ => t.columns.get(i).and_then(|c| class_of(c, &text)),
             };
             match class {
                 Some(class) => out.push_str(&format!("<td class=\"{class}\">{}</td>", escape(&text))),
@@ -83,6 +77,11 @@ fn table(t: &Table, lang: Lang) -> String {
 
 /// The document as one self-contained HTML page.
 pub fn html(d: &Document) -> String {
+    html_with(d, &|_, _| None)
+}
+
+/// The page with text cells given a CSS class by `class_of`.
+pub fn html_with(d: &Document, class_of: ClassOf<'_>) -> String {
     let lang_code = if d.lang == Lang::Sv { "sv" } else { "en" };
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang_code}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -94,7 +93,7 @@ pub fn html(d: &Document) -> String {
         match block {
             Block::Heading(level, text) => out.push_str(&format!("<h{level}>{}</h{level}>\n", escape(text))),
             Block::Paragraph(text) => out.push_str(&format!("<p>{}</p>\n", escape(text))),
-            Block::Table(i) => out.push_str(&table(&d.tables[*i], d.lang)),
+            Block::Table(i) => out.push_str(&table(&d.tables[*i], d.lang, class_of)),
             Block::Chart(i) => {
                 let c = &d.charts[*i];
                 // The chart draws its own title; the label is for screen readers.
@@ -105,6 +104,7 @@ pub fn html(d: &Document) -> String {
                     inline_svg(&c.chart.svg)
                 ));
             }
+            Block::Gap | Block::Indent(_) => {}
         }
     }
     out.push_str("</body>\n</html>\n");
