@@ -127,7 +127,11 @@ impl Scenario {
         let doc = match toml::de::DeTable::parse_recoverable(text) {
             (doc, errors) if errors.is_empty() => doc,
             (_, errors) => {
-                let problems = errors.iter().map(|e| syntax_problem(path, text, e)).collect();
+                // A run of bad characters gives an error a character: the
+                // first hundred say where to look, and a million would
+                // take minutes to place.
+                let problems =
+                    errors.iter().take(MAX_SYNTAX_PROBLEMS).map(|e| syntax_problem(path, text, e)).collect();
                 return Err(Error::invalid(problems));
             }
         };
@@ -389,6 +393,9 @@ fn key_path(path: &serde_ignored::Path<'_>) -> String {
         P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => key_path(parent),
     }
 }
+
+/// How many TOML syntax errors of one file are reported.
+const MAX_SYNTAX_PROBLEMS: usize = 100;
 
 fn syntax_problem(path: &Path, text: &str, e: &toml::de::Error) -> Problem {
     let location = e.span().map_or(Location::File, |s| line_column(text, s.start));
