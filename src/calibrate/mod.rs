@@ -110,6 +110,19 @@ pub struct Observed {
     pub values: Vec<f64>,
 }
 
+impl Observed {
+    /// The observations dated from `from` to `to` (each inclusive, when
+    /// given), in their order.
+    pub fn between(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> (Vec<NaiveDate>, Vec<f64>) {
+        self.dates
+            .iter()
+            .zip(&self.values)
+            .filter(|&(d, _)| from.is_none_or(|f| *d >= f) && to.is_none_or(|t| *d <= t))
+            .map(|(d, v)| (*d, *v))
+            .unzip()
+    }
+}
+
 /// How many regimes to fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegimeChoice {

@@ -335,6 +335,8 @@ pub struct Outlook {
     pub opening_cash: f64,
     pub overdraft: f64,
     pub buffer: f64,
+    /// Kassalikviditet on the valuation date, from the opening cash.
+    pub quick_ratio_today: f64,
     pub quick_ratio_target: f64,
     pub rules: Vec<Rule>,
     pub months: Vec<MonthOutlook>,
@@ -480,6 +482,7 @@ fn summarise(
         opening_cash: liq.opening_cash,
         overdraft: liq.overdraft,
         buffer: liq.buffer,
+        quick_ratio_today: ratio(liq.opening_cash),
         quick_ratio_target: liq.quick_ratio_target,
         rules: liq.rules.clone(),
         months,
