@@ -381,7 +381,7 @@ fn run_speaks_swedish() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout(predicate::str::contains("Monte Carlo: 200 framtider, 12 månader"))
+        .stdout(predicate::str::contains("Monte Carlo: 200 banor, 12 månader"))
         .stdout(predicate::str::contains("Under skyddsnivån inom 12 månader"))
         .stdout(predicate::str::contains("± medelfel"))
         .stdout(predicate::str::contains("Oktober 1987"))

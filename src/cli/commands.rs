@@ -3,16 +3,13 @@
 //! pool, render them through `report`, write the files and return the text
 //! to print. No figure is computed here.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use chrono::NaiveDate;
 use pensionsim::compare::{self, CompareResults};
 use pensionsim::prices::PriceSeries;
 use pensionsim::replay::{FixedIncome, ReplayConfig, replay};
 use pensionsim::report::summary::{CompareInputs, SuggestInputs};
-use pensionsim::report::terms::term;
 use pensionsim::report::{self, chart};
 use pensionsim::rule::Policy;
 use pensionsim::scenario::{Loaded, Scenario, Simulation, Source};
@@ -217,9 +214,10 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     display.clear();
     let results = results?;
     let mut printed = report::run::printout(&scenario, &results, lang);
-    let count = write_folders(&staging, &report::run::files(&scenario, path, &results, lang)?)?;
+    let folders = report::run::files(&scenario, path, &results, lang)?;
+    let count = write_folders(&staging, &folders)?;
     staging.commit()?;
-    printed.push_str(&report::run::written(count, out, &results, lang));
+    printed.push_str(&report::run::written(count, out, &folders, &results, lang));
     Ok(printed)
 }
 
@@ -266,7 +264,7 @@ pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
     let lang = args.output.lang;
     let mut out = report::text::replay(&r, lang);
     if args.daily {
-        let _ = writeln!(out);
+        out.push('\n');
         out.push_str(&report::text::replay_csv(&r));
     }
     let name = args.prices.file_stem().map_or_else(|| "prices".into(), |s| s.to_string_lossy().into_owned());
@@ -587,12 +585,7 @@ pub fn calibrate(args: &super::args::CalibrateArgs) -> Result<Printed> {
     ])?;
     let dir = staging.commit()?;
     let mut printed = pensionsim::report::calibrate::calibration_text(&c, args.output.lang);
-    let _ = writeln!(
-        printed,
-        "\n{} {}: market.toml, calibration.json, regimes.svg, regimes.png",
-        term("cli.wrote", args.output.lang),
-        dir.display()
-    );
+    printed.push_str(&pensionsim::report::calibrate::written(&dir, args.output.lang));
     Ok(printed)
 }
 
@@ -637,13 +630,7 @@ fn calibrate_check(
         .with_context(|| format!("--check {}: the scenario has no [market]", scenario_path.display()))?;
     let series = |factor: Factor| {
         observed.iter().find(|o| o.factor == factor).map(|o| {
-            let keep: Vec<usize> = (0..o.dates.len())
-                .filter(|&i| {
-                    args.from.is_none_or(|f| o.dates[i] >= f) && args.to.is_none_or(|t| o.dates[i] <= t)
-                })
-                .collect();
-            let dates: Vec<NaiveDate> = keep.iter().map(|&i| o.dates[i]).collect();
-            let values: Vec<f64> = keep.iter().map(|&i| o.values[i]).collect();
+            let (dates, values) = o.between(args.from, args.to);
             HistorySeries::from_prices(
                 o.source.clone(),
                 o.source.clone(),
@@ -663,7 +650,7 @@ fn calibrate_check(
     let started = Instant::now();
     let seed = scenario.simulation().seed;
     let b = beside_history(model, Some(&history), seed);
-    Ok(pensionsim::report::implied::beside_history(
+    Ok(pensionsim::report::implied::beside_history_text(
         &b,
         model.long_run.as_ref(),
         started.elapsed().as_secs_f64(),

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
+use super::document::{self, Align, Column, Document, Layout};
 use super::i18n::{Lang, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use crate::compare::{Comparison, Figure, Kind, Metric, Strategy, Unit};
 use crate::engine::Check;
@@ -171,39 +173,49 @@ pub fn horizon(months: usize, lang: Lang) -> String {
     }
 }
 
-/// The ranked table: the headline figures of each strategy, highest mean
+/// The columns of a strategy table: `#` right-aligned, the strategy's
+/// name left-aligned at least `name_width` wide, the figures
+/// right-aligned.
+pub(crate) fn strategy_layout(columns: usize, name_width: usize) -> Layout {
+    let mut cols = vec![Column::RIGHT, Column { align: Align::Left, min: name_width }];
+    cols.resize(columns, Column::RIGHT);
+    Layout { header: true, rule: false, columns: cols }
+}
+
+/// The widest strategy name, at least 8.
+pub(crate) fn name_width(c: &Comparison) -> usize {
+    c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8)
+}
+
+/// The ranked tables: the headline figures of each strategy, highest mean
 /// return first, then each strategy's difference from the first with its
 /// 95 % interval, and what each strategy is.
 #[allow(clippy::too_many_arguments, reason = "the comparison, its figures, their order and the page's words")]
 pub fn table(
+    d: &mut Document,
     c: &Comparison,
     metrics: &[Metric],
     figures: &[Vec<Figure>],
     order: &[usize],
     rank_by: &str,
     title: &str,
-    lang: Lang,
-) -> String {
+) {
+    let lang = d.lang;
     let at = |key: &str| {
         metrics.iter().position(|m| m.key == key).unwrap_or_else(|| unreachable!("{key} is a metric"))
     };
     let span = horizon(c.simulation.horizon_months, lang);
-    let mut out = String::new();
-    let _ = writeln!(out, "{title}");
-    let _ = writeln!(
-        out,
-        "{}",
-        term_with(
-            "compare.paths",
-            lang,
-            &[
-                ("paths", &number(c.simulation.paths as f64, 0, lang)),
-                ("span", &span),
-                ("seed", &c.simulation.seed),
-                ("first", &c.strategies[0].name),
-            ],
-        )
-    );
+    d.para(title);
+    d.para(term_with(
+        "compare.paths",
+        lang,
+        &[
+            ("paths", &number(c.simulation.paths as f64, 0, lang)),
+            ("span", &span),
+            ("seed", &c.simulation.seed),
+            ("first", &c.strategies[0].name),
+        ],
+    ));
     let headline = [
         "mean_annual_return",
         "p_breach_horizon",
@@ -215,93 +227,63 @@ pub fn table(
         "months_to_recover_p50",
     ];
     let short = |key: &str| -> &'static str { term_in("compare.short", key, lang).unwrap_or("?") };
-    let name_width = c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8);
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut header = vec!["#".to_string(), term("compare.strategy", lang).to_string()];
-    header.extend(headline.iter().map(|k| short(k).to_string()));
-    rows.push(header);
+    let name_width = name_width(c);
+    let columns = |keys: &[&str]| {
+        let mut v = vec!["#", term("compare.strategy", lang)];
+        v.extend(keys.iter().map(|k| short(k)));
+        v
+    };
+    let mut t = Table::new("compare", title, &columns(&headline));
     for (rank, &s) in order.iter().enumerate() {
-        let mut row = vec![format!("{}", rank + 1), c.strategies[s].name.clone()];
+        let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(c.strategies[s].name.clone())];
         for key in headline {
             let i = at(key);
-            row.push(format_value(figures[s][i].value, metrics[i].unit, lang));
+            row.push(Cell::text(format_value(figures[s][i].value, metrics[i].unit, lang)));
         }
-        rows.push(row);
+        t.push(row);
     }
-    write_rows(&mut out, &rows, name_width);
+    d.table_with(t, strategy_layout(headline.len() + 2, name_width));
 
-    let _ = writeln!(
-        out,
-        "\n{}",
-        term_with("compare.difference_from", lang, &[("first", &c.strategies[0].name)])
-    );
+    let difference = term_with("compare.difference_from", lang, &[("first", &c.strategies[0].name)]);
+    d.heading(2, difference.clone());
     let diff_keys = ["mean_annual_return", "p_breach_horizon", "trades_per_year", "final_value_p50"];
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut header = vec!["#".to_string(), term("compare.strategy", lang).to_string()];
-    header.extend(diff_keys.iter().map(|k| short(k).to_string()));
-    rows.push(header);
+    let mut t = Table::new("compare-differences", difference, &columns(&diff_keys));
     for (rank, &s) in order.iter().enumerate() {
-        let mut row = vec![format!("{}", rank + 1), c.strategies[s].name.clone()];
+        let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(c.strategies[s].name.clone())];
         for key in diff_keys {
             let i = at(key);
-            row.push(if s == 0 {
+            row.push(Cell::text(if s == 0 {
                 term("compare.reference", lang).to_string()
             } else {
                 diff_with_interval(&figures[s][i], metrics[i].unit, lang)
-            });
+            }));
         }
-        rows.push(row);
+        t.push(row);
     }
-    write_rows(&mut out, &rows, name_width);
+    d.table_with(t, strategy_layout(diff_keys.len() + 2, name_width));
 
-    let _ = writeln!(out, "\n{}", term("compare.strategies", lang));
+    let strategies = term("compare.strategies", lang);
+    d.heading(2, strategies);
+    let mut t = Table::new("compare-strategies", strategies, &[term("compare.strategy", lang), strategies]);
     for &s in order {
-        let _ = writeln!(
-            out,
-            "  {:<name_width$}  {}",
-            c.strategies[s].name,
-            describe(&c.strategies[s], &c.strategies[0], lang)
-        );
+        t.push(vec![
+            Cell::text(c.strategies[s].name.clone()),
+            Cell::text(describe(&c.strategies[s], &c.strategies[0], lang)),
+        ]);
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        term_with(
-            "compare.notes",
-            lang,
-            &[
-                ("rank_by", &metric_label(rank_by, lang).to_lowercase()),
-                ("floor", &percent(c.yardstick.floor_share(), 0, lang)),
-                ("window", &c.yardstick.window_months),
-            ],
-        )
-    );
-    out
-}
-
-pub(crate) fn write_rows(out: &mut String, rows: &[Vec<String>], name_width: usize) {
-    let cols = rows[0].len();
-    let widths: Vec<usize> =
-        (0..cols)
-            .map(|j| {
-                if j == 1 { name_width } else { rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0) }
-            })
-            .collect();
-    for row in rows {
-        let mut line = String::new();
-        for (j, cell) in row.iter().enumerate() {
-            let pad = widths[j].saturating_sub(cell.chars().count());
-            if j == 1 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(cell);
-            }
-            line.push_str("  ");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
+    d.indent(2);
+    d.table_with(t, Layout::rows(&[Column { align: Align::Left, min: name_width }, Column::LEFT]));
+    d.indent(0);
+    d.gap();
+    d.para(term_with(
+        "compare.notes",
+        lang,
+        &[
+            ("rank_by", &metric_label(rank_by, lang).to_lowercase()),
+            ("floor", &percent(c.yardstick.floor_share(), 0, lang)),
+            ("window", &c.yardstick.window_months),
+        ],
+    ));
 }
 
 /// Every figure of every strategy, one row each: `rank, strategy, kind,
@@ -339,35 +321,46 @@ pub fn csv(c: &Comparison, metrics: &[Metric], figures: &[Vec<Figure>], order: &
     out
 }
 
-/// What `compare` prints before the list of files it wrote: the ranked
-/// table, with `[obligations]` the consolidation table, and the times.
+/// What `compare` prints before the list of files it wrote, as a
+/// document: the ranked tables, with `[obligations]` the consolidation
+/// table, and the times.
+pub fn document(
+    scenario_name: &str,
+    r: &crate::compare::CompareResults,
+    rank_by: &str,
+    lang: Lang,
+) -> Document {
+    let title = format!("{}: {scenario_name}", term("compare.strategy_comparison", lang));
+    let mut d = Document::new(lang, title.clone());
+    let metrics = crate::compare::metrics();
+    table(&mut d, &r.comparison, &metrics, &r.figures, &r.order, rank_by, &title);
+    if let Some(c) = &r.consolidation {
+        super::compare_obligations::table(&mut d, c, &r.order);
+    }
+    let (elapsed, threads) = (r.elapsed_seconds, r.threads);
+    let mut times =
+        term_with("compare.time", lang, &[("seconds", &number(elapsed, 1, lang)), ("threads", &threads)]);
+    if r.consolidation.is_some() {
+        let elapsed = r.consolidation_elapsed_seconds;
+        times.push('\n');
+        times.push_str(&term_with(
+            "compare.time_consolidation",
+            lang,
+            &[("seconds", &number(elapsed, 1, lang))],
+        ));
+    }
+    d.para(times);
+    d
+}
+
+/// [`document`] as terminal text.
 pub fn printout(
     scenario_name: &str,
     r: &crate::compare::CompareResults,
     rank_by: &str,
     lang: Lang,
 ) -> String {
-    let title = format!("{}: {scenario_name}", term("compare.strategy_comparison", lang));
-    let metrics = crate::compare::metrics();
-    let mut out = table(&r.comparison, &metrics, &r.figures, &r.order, rank_by, &title, lang);
-    if let Some(c) = &r.consolidation {
-        out.push_str(&super::compare_obligations::table(c, &r.order, lang));
-    }
-    let (elapsed, threads) = (r.elapsed_seconds, r.threads);
-    let _ = writeln!(
-        out,
-        "{}",
-        term_with("compare.time", lang, &[("seconds", &number(elapsed, 1, lang)), ("threads", &threads)])
-    );
-    if r.consolidation.is_some() {
-        let elapsed = r.consolidation_elapsed_seconds;
-        let _ = writeln!(
-            out,
-            "{}",
-            term_with("compare.time_consolidation", lang, &[("seconds", &number(elapsed, 1, lang))])
-        );
-    }
-    out
+    document::text(&document(scenario_name, r, rank_by, lang), None)
 }
 
 /// Every file `compare` writes, in order: compare.json, compare.csv and

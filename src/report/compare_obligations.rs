@@ -6,9 +6,11 @@
 
 use std::fmt::Write as _;
 
-use super::compare::{diff_with_interval, format_diff, format_value, write_rows};
+use super::compare::{diff_with_interval, format_diff, format_value, strategy_layout};
+use super::document::Document;
 use super::i18n::{Lang, number, percent};
 use super::obligations::denominator_label;
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::compare::consolidation::{Consolidation, NotComputed};
 use crate::compare::{Strategy, Unit};
@@ -30,111 +32,106 @@ pub fn least_deposits(c: &Consolidation) -> Option<(usize, f64)> {
         .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
 }
 
-/// The table, strategies in `order` (the comparison's ranking).
-pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
-    let mut out = String::new();
+/// The table, strategies in `order` (the comparison's ranking), under
+/// its heading and introduction, with the deposits' line under it.
+pub fn table(d: &mut Document, c: &Consolidation, order: &[usize]) {
+    let lang = d.lang;
     let reference = &c.strategies[0].name;
     let head = term_with("compare_obligations.head", lang, &[("year", &c.target_year)]);
-    let _ = writeln!(out, "\n{head}");
-    let _ = writeln!(
-        out,
-        "{}",
-        term_with(
-            "compare_obligations.intro",
-            lang,
-            &[
-                ("denominator", &denominator_label(c.denominator, lang)),
-                ("paths", &number(c.paths as f64, 0, lang)),
-                ("seed", &c.seed),
-                ("reference", reference),
-            ],
-        )
-    );
+    d.heading(2, head.clone());
+    d.para(term_with(
+        "compare_obligations.intro",
+        lang,
+        &[
+            ("denominator", &denominator_label(c.denominator, lang)),
+            ("paths", &number(c.paths as f64, 0, lang)),
+            ("seed", &c.seed),
+            ("reference", reference),
+        ],
+    ));
     let search = c.deposit_search;
-    let mut header = vec![
-        "#".to_string(),
-        term("compare.strategy", lang).to_string(),
-        format!("P(≥100 % {})", c.target_year),
-        term("compare_obligations.difference_interval", lang).to_string(),
+    let full = format!("P(≥100 % {})", c.target_year);
+    let mut columns = vec![
+        "#",
+        term("compare.strategy", lang),
+        &full,
+        term("compare_obligations.difference_interval", lang),
     ];
-    if let Some(s) = search {
+    let deposit_for = search.map(|s| {
         let p = percent(s.probability, 0, lang);
-        header.push(term_with("compare_obligations.deposit_for", lang, &[("probability", &p)]));
-        header.push(term("compare_obligations.difference", lang).to_string());
+        term_with("compare_obligations.deposit_for", lang, &[("probability", &p)])
+    });
+    if let Some(deposit_for) = &deposit_for {
+        columns.push(deposit_for);
+        columns.push(term("compare_obligations.difference", lang));
     }
-    let mut rows = vec![header];
+    let mut t = Table::new("compare-consolidation", head, &columns);
     let mut missing = None;
+    let reference_cell = || Cell::text(term("compare.reference", lang));
     for (rank, &i) in order.iter().enumerate() {
         let s = &c.strategies[i];
-        let mut row = vec![format!("{}", rank + 1), s.name.clone()];
+        let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(s.name.clone())];
         match (&s.p_full_at_target, s.not_computed) {
             (Some(f), _) => {
-                row.push(format_value(f.value, Unit::Share, lang));
+                row.push(Cell::text(format_value(f.value, Unit::Share, lang)));
                 row.push(if i == 0 {
-                    term("compare.reference", lang).to_string()
+                    reference_cell()
                 } else {
-                    diff_with_interval(f, Unit::Share, lang)
+                    Cell::text(diff_with_interval(f, Unit::Share, lang))
                 });
             }
             (None, why) => {
                 missing = missing.or(why);
-                row.push(term("compare_obligations.not_computed", lang).to_string());
-                row.push(String::new());
+                row.push(Cell::text(term("compare_obligations.not_computed", lang)));
+                row.push(Cell::Empty);
             }
         }
         if search.is_some() {
             match s.deposits {
-                Some(d) => {
-                    row.push(d.yearly.map_or_else(
+                Some(dep) => {
+                    row.push(Cell::text(dep.yearly.map_or_else(
                         || term("compare_obligations.out_of_reach", lang).to_string(),
                         |y| number(y, 1, lang),
-                    ));
+                    )));
                     row.push(if i == 0 {
-                        term("compare.reference", lang).to_string()
+                        reference_cell()
                     } else {
-                        format_diff(d.diff, Unit::Mkr, lang)
+                        Cell::text(format_diff(dep.diff, Unit::Mkr, lang))
                     });
                 }
-                None => {
-                    row.push(String::new());
-                    row.push(String::new());
-                }
+                None => row.extend([Cell::Empty, Cell::Empty]),
             }
         }
-        rows.push(row);
+        t.push(row);
     }
-    let name_width = c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8);
-    write_rows(&mut out, &rows, name_width);
-    if let Some(s) = search {
-        match least_deposits(c) {
-            Some((i, y)) => {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    term_with(
-                        "compare_obligations.least_deposits",
-                        lang,
-                        &[
-                            ("strategy", &c.strategies[i].name),
-                            ("yearly", &number(y, 1, lang)),
-                            ("first", &s.first_year),
-                            ("last", &s.last_year),
-                            ("paths", &number(s.paths as f64, 0, lang)),
-                        ],
-                    )
-                );
-            }
-            None => {
-                let _ = writeln!(out, "{}", term("compare_obligations.none_reaches", lang));
-            }
-        }
-    } else {
-        let _ = writeln!(out, "{}", term("compare_obligations.ask_deposits", lang));
-    }
+    let width = t.columns.len();
+    d.table_with(t, strategy_layout(width, name_width_of(c)));
+    let mut notes = match search {
+        Some(s) => match least_deposits(c) {
+            Some((i, y)) => term_with(
+                "compare_obligations.least_deposits",
+                lang,
+                &[
+                    ("strategy", &c.strategies[i].name),
+                    ("yearly", &number(y, 1, lang)),
+                    ("first", &s.first_year),
+                    ("last", &s.last_year),
+                    ("paths", &number(s.paths as f64, 0, lang)),
+                ],
+            ),
+            None => term("compare_obligations.none_reaches", lang).to_string(),
+        },
+        None => term("compare_obligations.ask_deposits", lang).to_string(),
+    };
     if let Some(why) = missing {
-        let _ = writeln!(out, "¹ {}.", not_computed_reason(why, lang));
+        notes.push_str(&format!("\n¹ {}.", not_computed_reason(why, lang)));
     }
-    out
+    d.para(notes);
+}
+
+/// The widest strategy name, at least 8.
+fn name_width_of(c: &Consolidation) -> usize {
+    c.strategies.iter().map(|s| s.name.chars().count()).max().unwrap_or(8).max(8)
 }
 
 /// The rows the consolidation adds to `compare.csv` (same columns), in

@@ -2,15 +2,15 @@
 //! finance policy, the outlook by year, the maturity profile and the
 //! interest-cost fan.
 
-use std::fmt::Write;
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::style::GRID;
 use super::chart::style::{FAN, Line, OUTER_BAND};
 use super::chart::{BLUE, Chart, DrawResult, Mark, VERMILLION, builder, legend, mesh, render, single_page};
+use super::document::{Document, Layout};
 use super::i18n::{Lang, mkr, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::debt::simulate::Outlook;
 use crate::debt::{Debt, KeyFigures};
@@ -23,78 +23,74 @@ fn years(x: f64, lang: Lang) -> String {
 }
 
 /// Today's loan book: the four figures the region reports, against the
-/// policy.
-pub fn today(debt: &Debt, k: &KeyFigures, lang: Lang) -> String {
+/// policy, as a list under a heading.
+pub fn today(d: &mut Document, debt: &Debt, k: &KeyFigures) {
+    let lang = d.lang;
     let p = &debt.policy;
     let b = k.breaches(p);
     let verdict = |broken: bool| if broken { term("debt.not_met", lang) } else { term("debt.met", lang) };
     // "1.25 years (policy 1.5-4.0 years: not met)".
     let in_band = |x: f64, (lo, hi): (f64, f64), broken: bool| {
         let unit = term("debt.years", lang);
-        format!(
+        Cell::text(format!(
             "{} (policy {}-{} {unit}: {})",
             years(x, lang),
             number(lo, 1, lang),
             number(hi, 1, lang),
             verdict(broken)
-        )
+        ))
     };
-    let mut out = String::new();
     let heading = term_with("debt.heading", lang, &[("date", &debt.book.date)]);
-    let _ = writeln!(out, "{heading}\n{}", "-".repeat(heading.chars().count()));
-    let rows: Vec<(&str, String)> = vec![
-        (term("debt.outstanding_debt", lang), mkr(k.outstanding, 1, lang)),
-        (term("debt.average_rate", lang), percent(k.average_rate, 2, lang)),
-        (term("debt.interest_rate_fixing", lang), in_band(k.fixing_years, p.fixing_years, b.fixing)),
+    d.heading(1, heading.clone());
+    let label = |text: &str| text.to_string();
+    let rows = vec![
+        (label(term("debt.outstanding_debt", lang)), Cell::mkr(k.outstanding, 1)),
+        (label(term("debt.average_rate", lang)), Cell::percent(k.average_rate, 2)),
+        (label(term("debt.interest_rate_fixing", lang)), in_band(k.fixing_years, p.fixing_years, b.fixing)),
         (
-            term("debt.capital_binding", lang),
+            label(term("debt.capital_binding", lang)),
             in_band(k.capital_binding_years, p.capital_binding_years, b.capital_binding),
         ),
         (
-            term("debt.maturing_12m", lang),
-            format!(
+            label(term("debt.maturing_12m", lang)),
+            Cell::text(format!(
                 "{} (policy {} {}: {})",
                 percent(k.share_maturing_12m, 1, lang),
                 term("debt.at_most", lang),
                 percent(p.max_share_within_12m, 0, lang),
                 verdict(b.within_12m)
-            ),
+            )),
         ),
         (
-            term("debt.borrowing_limit", lang),
-            format!(
+            label(term("debt.borrowing_limit", lang)),
+            Cell::text(format!(
                 "{} ({} {})",
                 mkr(debt.borrowing_limit, 0, lang),
                 term("debt.room_left", lang),
                 mkr(debt.borrowing_limit - k.outstanding, 0, lang)
-            ),
+            )),
         ),
-        (term("debt.overdraft_facility", lang), mkr(debt.overdraft, 0, lang)),
+        (label(term("debt.overdraft_facility", lang)), Cell::mkr(debt.overdraft, 0)),
     ];
-    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0) + 2;
-    for (label, value) in rows {
-        let _ = writeln!(out, "  {label:<width$}{value}");
-    }
+    d.indent(2);
+    super::text::label_values(d, "debt-today", &heading, rows);
     if !debt.borrowing.is_empty() {
         let plan: Vec<String> = debt
             .borrowing
             .iter()
             .map(|b| format!("{} {}", b.date.format("%Y-%m"), mkr(b.amount, 0, lang)))
             .collect();
-        let _ = writeln!(out, "  {}: {}", term("debt.planned_new_borrowing", lang), plan.join(", "));
+        d.para(format!("{}: {}", term("debt.planned_new_borrowing", lang), plan.join(", ")));
     }
-    out
+    d.indent(0);
 }
 
-/// The outlook by calendar year, as a table.
-pub fn outlook(o: &Outlook, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}",
-        term_with("debt.outlook_intro", lang, &[("paths", &number(o.paths as f64, 0, lang))])
-    );
-    let head: [&str; 9] = [
+/// The outlook by calendar year: its set-up, the table and its note.
+pub fn outlook(d: &mut Document, o: &Outlook) {
+    let lang = d.lang;
+    let intro = term_with("debt.outlook_intro", lang, &[("paths", &number(o.paths as f64, 0, lang))]);
+    d.heading(2, intro.clone());
+    let columns = [
         term("debt.column.year", lang),
         term("debt.column.debt", lang),
         term("debt.column.interest", lang),
@@ -105,34 +101,29 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
         "P(>35 %)",
         term("debt.column.p_over_limit", lang),
     ];
-    let _ = writeln!(
-        out,
-        "{:<11}{:>9}{:>13}{:>9}{:>12}{:>13}{:>11}{:>10}{:>10}",
-        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
-    );
+    let mut t = Table::new("debt-outlook", intro, &columns);
     for y in &o.years {
         let label = if y.months < 12 {
             format!("{} ({} {})", y.year, y.months, term("debt.months_short", lang))
         } else {
             y.year.to_string()
         };
-        let fixing_band = y.p_breach_fixing.p.max(y.p_breach_capital_binding.p);
-        let _ = writeln!(
-            out,
-            "{:<11}{:>9}{:>13}{:>9}{:>12}{:>13}{:>11}{:>10}{:>10}",
-            label,
-            number(y.debt.p50, 0, lang),
-            number(y.interest.p50, 1, lang),
-            number(y.interest.p95, 1, lang),
-            number(y.plus_one_point, 1, lang),
-            number(y.fixing_years.p50, 2, lang),
-            percent(fixing_band, 0, lang),
-            percent(y.p_breach_within_12m.p, 0, lang),
-            percent(y.p_over_limit.p, 0, lang),
-        );
+        t.push(vec![
+            Cell::text(label),
+            Cell::plain(y.debt.p50, 0),
+            Cell::plain(y.interest.p50, 1),
+            Cell::plain(y.interest.p95, 1),
+            Cell::plain(y.plus_one_point, 1),
+            Cell::plain(y.fixing_years.p50, 2),
+            Cell::percent(y.p_breach_fixing.p.max(y.p_breach_capital_binding.p), 0),
+            Cell::percent(y.p_breach_within_12m.p, 0),
+            Cell::percent(y.p_over_limit.p, 0),
+        ]);
     }
-    let _ = writeln!(out, "{}", term("debt.outlook_note", lang));
-    out
+    let mut layout = Layout::for_table(&t);
+    layout.rule = false;
+    d.table_with(t, layout);
+    d.para(term("debt.outlook_note", lang));
 }
 
 /// The finance policy's most maturing within 12 months.

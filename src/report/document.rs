@@ -70,8 +70,9 @@ impl Column {
 
 /// How a table is laid out on the terminal: whether its column names
 /// head it (and a rule of dashes under them), and each column's
-/// alignment. Columns are parted by two spaces; the last column, when
-/// left-aligned, is not padded. The title is not printed: a printout
+/// alignment. Columns are parted by two spaces; a line ends at its last
+/// character, so a left-aligned last column and empty last cells leave no
+/// spaces behind. The title is not printed: a printout
 /// gives its tables the headings and paragraphs it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -277,24 +278,26 @@ fn text_table(out: &mut String, margin: &str, t: &Table, layout: &Layout, lang: 
         .collect();
     let last = layout.columns.len().saturating_sub(1);
     for (i, row) in rows.iter().enumerate() {
-        out.push_str(margin);
+        let mut line = String::from(margin);
         for (c, cell) in row.iter().enumerate() {
             if c > 0 {
-                out.push_str("  ");
+                line.push_str("  ");
             }
             let pad = " ".repeat(widths[c].saturating_sub(cell.chars().count()));
             match layout.columns[c].align {
                 Align::Right => {
-                    out.push_str(&pad);
-                    out.push_str(cell);
+                    line.push_str(&pad);
+                    line.push_str(cell);
                 }
-                Align::Left if c == last => out.push_str(cell),
+                Align::Left if c == last => line.push_str(cell),
                 Align::Left => {
-                    out.push_str(cell);
-                    out.push_str(&pad);
+                    line.push_str(cell);
+                    line.push_str(&pad);
                 }
             }
         }
+        // Empty cells at the end leave no spaces behind.
+        out.push_str(line.trim_end_matches(' '));
         out.push('\n');
         if i == 0 && layout.header && layout.rule {
             let width = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);

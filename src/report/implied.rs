@@ -5,7 +5,9 @@
 
 use std::fmt::Write;
 
+use super::document::{self, Document, Layout};
 use super::i18n::{Lang, Term, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::market::implied::{BesideHistory, Figures, HistoryFigures};
 use crate::market::{GLOBAL_EQUITY, LongRun, SEK_PER_USD, SWEDISH_EQUITY};
@@ -17,9 +19,6 @@ pub(crate) fn factor_name(factor: usize, lang: Lang) -> &'static str {
         _ => term("implied.factor.sek_per_usd", lang),
     }
 }
-
-/// A column of the table: its heading and its six cells.
-type Column = (&'static str, [String; 6]);
 
 /// The figures of [`Figures`] as text, in its field order.
 fn cells(f: &Figures, lang: Lang) -> [String; 6] {
@@ -34,11 +33,33 @@ fn cells(f: &Figures, lang: Lang) -> [String; 6] {
     ]
 }
 
-/// The table and its notes; `elapsed` the seconds the model's figures took.
-pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64, lang: Lang) -> String {
-    let mut out = String::new();
-    let heading = Term::ModelBesideHistory.text(lang);
-    let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
+/// The model's figures for `factor`, each with its standard error, or a
+/// dash for each without model figures.
+fn model_cells(b: &BesideHistory, factor: usize, lang: Lang) -> [String; 6] {
+    let model =
+        b.implied.as_ref().map(|i| if factor == SWEDISH_EQUITY { i.swedish_equity } else { i.global_equity });
+    match model {
+        Some(m) => {
+            let values = cells(&m.figures(), lang);
+            let se = m.standard_errors();
+            let mut c: [String; 6] = Default::default();
+            for (i, (v, s)) in values.into_iter().zip(se).enumerate() {
+                let s = if i == 5 { number(s, 2, lang) } else { number(s * 100.0, 2, lang) };
+                c[i] = format!("{v} ± {s}");
+            }
+            c
+        }
+        None => std::array::from_fn(|_| "–".to_string()),
+    }
+}
+
+/// The section "model beside history": for each equity factor a table of
+/// the model's figures (± standard error) and, when the scenario names any
+/// history, the history's; then the notes. `elapsed` is the seconds the
+/// model's figures took.
+pub fn beside_history(d: &mut Document, b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64) {
+    let lang = d.lang;
+    d.heading(1, Term::ModelBesideHistory.text(lang));
     let histories = [&b.history.swedish_equity, &b.history.global_equity];
     let any_history = histories.iter().any(|h| h.is_some());
     let capitalised = |t: Term| capital(t.text(lang));
@@ -51,80 +72,39 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
         below(&percent(-0.3, 0, lang)),
         capitalised(Term::FallsPerDecade),
     ];
-    // Column groups: for each factor the model (± standard error) and,
-    // when the scenario names any history, the history.
-    let mut groups: Vec<(&str, Vec<Column>)> = Vec::new();
-    for (factor, history) in [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories) {
-        let model = b
-            .implied
-            .as_ref()
-            .map(|i| if factor == SWEDISH_EQUITY { i.swedish_equity } else { i.global_equity });
-        let model_cells = match model {
-            Some(m) => {
-                let values = cells(&m.figures(), lang);
-                let se = m.standard_errors();
-                let mut c: [String; 6] = Default::default();
-                for (i, (v, s)) in values.into_iter().zip(se).enumerate() {
-                    let s = if i == 5 { number(s, 2, lang) } else { number(s * 100.0, 2, lang) };
-                    c[i] = format!("{v} ± {s}");
-                }
-                c
-            }
-            None => std::array::from_fn(|_| "–".to_string()),
-        };
-        let mut columns = vec![(Term::Model.text(lang), model_cells)];
+    for ((factor, history), name) in
+        [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories).zip(["implied-swedish", "implied-global"])
+    {
+        let mut columns = vec!["", Term::Model.text(lang)];
         if any_history {
-            let c = history
-                .as_ref()
-                .map_or_else(|| std::array::from_fn(|_| "–".to_string()), |h| cells(&h.figures, lang));
-            columns.push((Term::History.text(lang), c));
+            columns.push(Term::History.text(lang));
         }
-        groups.push((factor_name(factor, lang), columns));
-    }
-    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    // Each column as wide as its widest cell; a group's last column wider
-    // if the factor's name needs it.
-    let widths: Vec<Vec<usize>> = groups
-        .iter()
-        .map(|(name, columns)| {
-            let mut w: Vec<usize> = columns
-                .iter()
-                .map(|(h, c)| {
-                    c.iter().map(|x| x.chars().count()).chain([h.chars().count()]).max().unwrap_or(0)
-                })
-                .collect();
-            let span = w.iter().sum::<usize>() + 2 * (w.len() - 1);
-            if let Some(last) = w.last_mut() {
-                *last += name.chars().count().saturating_sub(span);
+        let mut t = Table::new(name, factor_name(factor, lang), &columns);
+        let model = model_cells(b, factor, lang);
+        let history = history
+            .as_ref()
+            .map_or_else(|| std::array::from_fn(|_| "–".to_string()), |h| cells(&h.figures, lang));
+        for (row, label) in labels.iter().enumerate() {
+            let mut cells = vec![Cell::text(label.clone()), Cell::text(model[row].clone())];
+            if any_history {
+                cells.push(Cell::text(history[row].clone()));
             }
-            w
-        })
-        .collect();
-    let _ = write!(out, "{:<label_width$}", "");
-    for ((name, _), w) in groups.iter().zip(&widths) {
-        let span = w.iter().sum::<usize>() + 2 * (w.len() - 1);
-        let _ = write!(out, "    {name:>span$}");
-    }
-    let _ = writeln!(out);
-    let _ = write!(out, "{:<label_width$}", "");
-    for ((_, columns), w) in groups.iter().zip(&widths) {
-        let _ = write!(out, "  ");
-        for ((h, _), w) in columns.iter().zip(w) {
-            let _ = write!(out, "  {h:>w$}");
+            t.push(cells);
         }
+        d.heading(2, factor_name(factor, lang));
+        let mut layout = Layout::for_table(&t);
+        layout.rule = false;
+        d.table_with(t, layout);
     }
-    let _ = writeln!(out);
-    for (row, label) in labels.iter().enumerate() {
-        let _ = write!(out, "{label:<label_width$}");
-        for ((_, columns), w) in groups.iter().zip(&widths) {
-            let _ = write!(out, "  ");
-            for ((_, c), w) in columns.iter().zip(w) {
-                let _ = write!(out, "  {:>w$}", c[row]);
-            }
-        }
-        let _ = writeln!(out);
-    }
+    d.gap();
+    d.para(notes(b, long_run, elapsed, lang));
+}
 
+/// The lines under the tables: the model's run, each history's source and
+/// the long-run assumption with its source.
+fn notes(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64, lang: Lang) -> String {
+    let mut out = String::new();
+    let capitalised = |t: Term| capital(t.text(lang));
     match &b.implied {
         Some(i) => {
             let _ = writeln!(
@@ -145,6 +125,7 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
             let _ = writeln!(out, "{}", term("implied.no_model_figures", lang));
         }
     }
+    let histories = [&b.history.swedish_equity, &b.history.global_equity];
     for (factor, h) in [SWEDISH_EQUITY, GLOBAL_EQUITY].into_iter().zip(histories) {
         if let Some(h) = h {
             out.push_str(&history_note(factor, h, lang));
@@ -179,7 +160,19 @@ pub fn beside_history(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f6
             l.source
         );
     }
-    out
+    out.trim_end().to_string()
+}
+
+/// [`beside_history`] alone, as `calibrate --check` prints it.
+pub fn beside_history_text(
+    b: &BesideHistory,
+    long_run: Option<&LongRun>,
+    elapsed: f64,
+    lang: Lang,
+) -> String {
+    let mut d = Document::new(lang, Term::ModelBesideHistory.text(lang));
+    beside_history(&mut d, b, long_run, elapsed);
+    document::text(&d, None)
 }
 
 fn history_note(factor: usize, h: &HistoryFigures, lang: Lang) -> String {

@@ -11,7 +11,9 @@ use plotters::prelude::*;
 
 use super::chart::style::{self, Dash, Line};
 use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, date_panel_with, legend, page, render};
+use super::document::{Column, Document, Layout};
 use super::i18n::{Lang, mkr, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::error::Result;
 use crate::liquidity::Rule;
@@ -26,11 +28,12 @@ fn rule_label(rule: Rule, lang: Lang) -> &'static str {
     }
 }
 
-/// The forecast's text for `pensionsim run`.
-pub fn outlook(o: &Outlook, lang: Lang) -> String {
-    let mut out = String::new();
-    let head = term("liquidity.heading", lang);
-    let _ = writeln!(out, "{head}\n{}", "=".repeat(head.chars().count()));
+/// The forecast as `pensionsim run` prints it: the set-up with today's
+/// kassalikviditet, the years, the months, the financing rules' use and
+/// the forecast against actual figures.
+pub fn outlook(d: &mut Document, o: &Outlook) {
+    let lang = d.lang;
+    d.heading(1, term("liquidity.heading", lang));
     let paths = if o.randomness {
         term_with("liquidity.paths", lang, &[("paths", &number(o.paths as f64, 0, lang))])
     } else {
@@ -38,9 +41,17 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
     };
     let first = o.months.first().map_or(String::new(), |m| m.date.format("%Y-%m").to_string());
     let last = o.months.last().map_or(String::new(), |m| m.date.format("%Y-%m").to_string());
-    let _ = writeln!(
-        out,
-        "{} {first}–{last} ({paths}); {} {}, {} {}, {} {}",
+    let today = term_with(
+        "liquidity.quick_ratio_today",
+        lang,
+        &[
+            ("ratio", &percent(o.quick_ratio_today, 0, lang)),
+            ("target", &percent(o.quick_ratio_target, 0, lang)),
+        ],
+    );
+    let order: Vec<&str> = o.rules.iter().map(|r| rule_label(*r, lang)).collect();
+    d.para(format!(
+        "{} {first}–{last} ({paths}); {} {}, {today}, {} {}, {} {}\n{}: {}",
         term("liquidity.cash_each_month_end", lang),
         term("liquidity.cash_today", lang),
         mkr(o.opening_cash, 1, lang),
@@ -48,14 +59,69 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
         mkr(o.overdraft, 0, lang),
         term("liquidity.buffer", lang),
         mkr(o.buffer, 0, lang),
+        term("liquidity.financing_order", lang),
+        order.join(", ")
+    ));
+    d.gap();
+    d.table_with(
+        years_table(o, lang),
+        Layout {
+            header: true,
+            rule: false,
+            columns: vec![
+                Column::LEFT,
+                Column::right(13),
+                Column::right(8),
+                Column::right(18),
+                Column::right(10),
+                Column::right(16),
+                Column::right(16),
+                Column::right(10),
+                Column::right(10),
+            ],
+        },
     );
-    let order: Vec<&str> = o.rules.iter().map(|r| rule_label(*r, lang)).collect();
-    let _ = writeln!(out, "{}: {}", term("liquidity.financing_order", lang), order.join(", "));
+    d.gap();
+    d.table_with(
+        months_table(o, lang),
+        Layout {
+            header: true,
+            rule: false,
+            columns: vec![
+                Column::LEFT,
+                Column::right(10),
+                Column::right(10),
+                Column::right(10),
+                Column::right(12),
+                Column::right(12),
+                Column::right(16),
+                Column::right(12),
+            ],
+        },
+    );
+    d.para(term_with(
+        "liquidity.quick_ratio_note",
+        lang,
+        &[("target", &percent(o.quick_ratio_target, 0, lang))],
+    ));
+    d.indent(2);
+    for r in &o.rule_use {
+        d.para(format!(
+            "{}: {} {}, {} {}",
+            rule_label(r.rule, lang),
+            percent(r.p_used.p, 1, lang),
+            term("liquidity.of_paths", lang),
+            number(r.mean_months, 2, lang),
+            term("liquidity.months_on_average", lang),
+        ));
+    }
+    d.indent(0);
+    actuals(d, o);
+}
 
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{:<8}{:>13}{:>10}{:>20}{:>12}{:>18}{:>18}{:>12}{:>12}",
+/// The plan's result, cash and debt against the paths', by year.
+fn years_table(o: &Outlook, lang: Lang) -> Table {
+    let columns = [
         term("liquidity.year", lang),
         term("liquidity.result_plan", lang),
         "Median",
@@ -65,28 +131,29 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
         term("liquidity.extra_loans_p95", lang),
         term("liquidity.debt_plan", lang),
         term("liquidity.debt_p95", lang),
-    );
+    ];
+    let mut t = Table::new("liquidity-years", term("liquidity.heading", lang), &columns);
     for y in &o.years {
         let band = format!("{} – {}", number(y.result.p5, 0, lang), number(y.result.p95, 0, lang));
-        let _ = writeln!(
-            out,
-            "{:<8}{:>13}{:>10}{:>20}{:>12}{:>18}{:>18}{:>12}{:>12}",
-            y.year,
-            number(y.plan_result, 1, lang),
-            number(y.result.p50, 0, lang),
-            band,
-            percent(y.p_result_below_plan.p, 0, lang),
-            number(y.extra_borrowing.p50, 0, lang),
-            number(y.extra_borrowing.p95, 0, lang),
-            number(y.plan_debt, 0, lang),
-            number(y.debt.p95, 0, lang),
-        );
+        t.push(vec![
+            Cell::text(y.year.to_string()),
+            Cell::plain(y.plan_result, 1),
+            Cell::plain(y.result.p50, 0),
+            Cell::text(band),
+            Cell::percent(y.p_result_below_plan.p, 0),
+            Cell::plain(y.extra_borrowing.p50, 0),
+            Cell::plain(y.extra_borrowing.p95, 0),
+            Cell::plain(y.plan_debt, 0),
+            Cell::plain(y.debt.p95, 0),
+        ]);
     }
+    t
+}
 
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{:<10}{:>12}{:>12}{:>12}{:>14}{:>14}{:>18}{:>14}",
+/// The plan's cash against the paths', month by month, with the
+/// kassalikviditet at quarter-ends.
+fn months_table(o: &Outlook, lang: Lang) -> Table {
+    let columns = [
         term("liquidity.month", lang),
         term("liquidity.cash_plan", lang),
         "p5",
@@ -95,60 +162,55 @@ pub fn outlook(o: &Outlook, lang: Lang) -> String {
         term("liquidity.p_exhausted", lang),
         term("liquidity.p_borrow_limit", lang),
         term("liquidity.quick_ratio", lang),
-    );
+    ];
+    let mut t = Table::new("liquidity-months", term("liquidity.cash_each_month_end", lang), &columns);
     for m in &o.months {
-        let ratio = o.quarters.iter().find(|q| q.date == m.date).map_or(String::new(), |q| {
-            format!("{} ({})", percent(q.ratio.p50, 0, lang), percent(q.p_below_target.p, 0, lang))
+        let ratio = o.quarters.iter().find(|q| q.date == m.date).map_or(Cell::Empty, |q| {
+            Cell::text(format!(
+                "{} ({})",
+                percent(q.ratio.p50, 0, lang),
+                percent(q.p_below_target.p, 0, lang)
+            ))
         });
-        let _ = writeln!(
-            out,
-            "{:<10}{:>12}{:>12}{:>12}{:>14}{:>14}{:>18}{:>14}",
-            m.date.format("%Y-%m").to_string(),
-            number(m.plan_cash, 0, lang),
-            number(m.cash.p5, 0, lang),
-            number(m.cash.p50, 0, lang),
-            percent(m.p_overdraft.p, 1, lang),
-            percent(m.p_overdraft_exhausted.p, 1, lang),
-            percent(m.p_borrowing_limit.p, 1, lang),
+        t.push(vec![
+            Cell::text(m.date.format("%Y-%m").to_string()),
+            Cell::plain(m.plan_cash, 0),
+            Cell::plain(m.cash.p5, 0),
+            Cell::plain(m.cash.p50, 0),
+            Cell::percent(m.p_overdraft.p, 1),
+            Cell::percent(m.p_overdraft_exhausted.p, 1),
+            Cell::percent(m.p_borrowing_limit.p, 1),
             ratio,
-        );
+        ]);
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        term_with("liquidity.quick_ratio_note", lang, &[("target", &percent(o.quick_ratio_target, 0, lang))])
-    );
-    for r in &o.rule_use {
-        let _ = writeln!(
-            out,
-            "  {}: {} {}, {} {}",
-            rule_label(r.rule, lang),
-            percent(r.p_used.p, 1, lang),
-            term("liquidity.of_paths", lang),
-            number(r.mean_months, 2, lang),
-            term("liquidity.months_on_average", lang),
-        );
+    t
+}
+
+/// The forecast against the actual figures reported since the valuation
+/// date, a line each.
+fn actuals(d: &mut Document, o: &Outlook) {
+    let lang = d.lang;
+    if o.actuals.is_empty() {
+        return;
     }
-    if !o.actuals.is_empty() {
-        let _ = writeln!(out, "\n{}", term("liquidity.forecast_against_outcome", lang));
-        for a in &o.actuals {
-            let _ = writeln!(
-                out,
-                "  {}: {} {}, median {} (5–95 % {} – {}), {} {}, {} {}",
-                a.date.format("%Y-%m"),
-                term("liquidity.actual", lang),
-                number(a.actual, 1, lang),
-                number(a.median, 1, lang),
-                number(a.p5, 0, lang),
-                number(a.p95, 0, lang),
-                term("liquidity.error", lang),
-                number(a.error, 1, lang),
-                term("liquidity.percentile", lang),
-                percent(a.percentile, 0, lang),
-            );
-        }
+    d.heading(2, term("liquidity.forecast_against_outcome", lang));
+    d.indent(2);
+    for a in &o.actuals {
+        d.para(format!(
+            "{}: {} {}, median {} (5–95 % {} – {}), {} {}, {} {}",
+            a.date.format("%Y-%m"),
+            term("liquidity.actual", lang),
+            number(a.actual, 1, lang),
+            number(a.median, 1, lang),
+            number(a.p5, 0, lang),
+            number(a.p95, 0, lang),
+            term("liquidity.error", lang),
+            number(a.error, 1, lang),
+            term("liquidity.percentile", lang),
+            percent(a.percentile, 0, lang),
+        ));
     }
-    out
+    d.indent(0);
 }
 
 /// `liquidity.csv`: one row a month-end, the cash quantiles and the

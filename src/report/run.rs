@@ -2,11 +2,12 @@
 //! Carlo run, the model beside history, the loans, the liquidity, the
 //! obligation and the bilingual crash table) and the files it writes.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use super::chart::{self, Chart};
-use super::i18n::{Term, mkr, number, percent};
+use super::document::{self, Document, Layout};
+use super::i18n::{Term, number};
+use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use super::{Lang, text};
 use crate::error::Result;
@@ -27,52 +28,61 @@ pub fn crash_label(crash: &Crash, lang: Lang) -> &'static str {
     term_in("crash", crash.name, lang).unwrap_or(crash.name)
 }
 
-/// What `run` prints before the list of files it wrote.
-pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
-    let mut out = text::position(scenario, &r.position, lang);
+/// What `run` prints before the list of files it wrote, as a document:
+/// today's position, the Monte Carlo run, the model beside history, the
+/// loans, the liquidity, the obligation and the crash table.
+pub fn document(scenario: &Scenario, r: &RunResults, lang: Lang) -> Document {
+    let mut d = Document::new(lang, scenario.name());
+    text::position(&mut d, scenario, &r.position);
     if let Some(mc) = &r.monte_carlo {
-        let _ = writeln!(out);
-        out.push_str(&text::monte_carlo(&mc.stats, &mc.simulation, mc.threads, mc.elapsed_seconds, lang));
-        out.push_str(&text::monte_carlo_notes(&mc.stats, &scenario.policy(), lang));
+        text::monte_carlo(
+            &mut d,
+            &mc.stats,
+            &mc.simulation,
+            mc.threads,
+            mc.elapsed_seconds,
+            &scenario.policy(),
+        );
     }
     if let (Some(b), Some(model)) = (&r.beside, scenario.market()) {
-        let _ = writeln!(out);
-        out.push_str(&super::implied::beside_history(
-            &b.figures,
-            model.long_run.as_ref(),
-            b.elapsed_seconds,
-            lang,
-        ));
+        d.gap();
+        super::implied::beside_history(&mut d, &b.figures, model.long_run.as_ref(), b.elapsed_seconds);
     }
     if r.monte_carlo.is_none() {
-        let _ = writeln!(out, "\n{}", term("run.no_market_in_the_scenario", lang));
+        d.gap();
+        d.para(term("run.no_market_in_the_scenario", lang));
     }
     if let (Some(debt), Some(today)) = (scenario.debt(), &r.debt) {
-        let _ = writeln!(out);
-        out.push_str(&super::debt::today(debt, &today.key_figures, lang));
+        d.gap();
+        super::debt::today(&mut d, debt, &today.key_figures);
         if let Some(o) = &r.debt_outlook {
-            let _ = writeln!(out);
-            out.push_str(&super::debt::outlook(o, lang));
+            super::debt::outlook(&mut d, o);
         }
     }
     if let Some(o) = &r.liquidity {
-        let _ = writeln!(out);
-        out.push_str(&super::liquidity::outlook(o, lang));
+        d.gap();
+        super::liquidity::outlook(&mut d, o);
     }
     if let Some(o) = &r.obligations {
-        let _ = writeln!(out);
-        out.push_str(&super::obligations::outlook(o, scenario.valuation_date(), lang));
+        d.gap();
+        super::obligations::outlook(&mut d, o, scenario.valuation_date());
     }
-    out.push_str(&crash_table(&r.crashes, lang));
-    out
+    crash_table(&mut d, &r.crashes);
+    d
+}
+
+/// [`document`] as terminal text.
+pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
+    document::text(&document(scenario, r, lang), None)
 }
 
 /// The crash table: the rule's trades, its lowest margin, the days under
 /// the floor, and the final value and largest fall with and without it.
-pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "\n{}", term("run.todays_portfolio_through_historical_crashes", lang));
-    let head = [
+pub fn crash_table(d: &mut Document, crashes: &[CrashReplay]) {
+    let lang = d.lang;
+    let title = term("run.todays_portfolio_through_historical_crashes", lang);
+    d.heading(2, title);
+    let columns = [
         term("run.crash", lang),
         term("run.down", lang),
         term("run.up", lang),
@@ -83,49 +93,62 @@ pub fn crash_table(crashes: &[CrashReplay], lang: Lang) -> String {
         term("run.largest_fall", lang),
         term("run.no_rule", lang),
     ];
-    let _ = writeln!(
-        out,
-        "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
-        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]
-    );
+    let mut t = Table::new("crashes", title, &columns);
     for c in crashes {
         let s = &c.replay.summary;
-        let _ = writeln!(
-            out,
-            "{:<22}{:>6}{:>6}{:>16}{:>14}{:>14}{:>14}{:>14}{:>12}",
-            crash_label(&c.crash, lang),
-            s.downweights.len(),
-            s.upweights.len(),
-            percent(s.min_margin, 1, lang),
-            s.breach_days,
-            mkr(s.final_value, 0, lang),
-            mkr(s.buy_and_hold_final_value, 0, lang),
-            percent(s.max_drawdown, 1, lang),
-            percent(s.buy_and_hold_max_drawdown, 1, lang),
-        );
+        t.push(vec![
+            Cell::text(crash_label(&c.crash, lang)),
+            Cell::plain(s.downweights.len() as f64, 0),
+            Cell::plain(s.upweights.len() as f64, 0),
+            Cell::percent(s.min_margin, 1),
+            Cell::plain(s.breach_days as f64, 0),
+            Cell::mkr(s.final_value, 0),
+            Cell::mkr(s.buy_and_hold_final_value, 0),
+            Cell::percent(s.max_drawdown, 1),
+            Cell::percent(s.buy_and_hold_max_drawdown, 1),
+        ]);
     }
-    out
+    let mut layout = Layout::for_table(&t);
+    layout.rule = false;
+    d.table_with(t, layout);
 }
 
-/// The line after the files are written: how many, where, and which.
-pub fn written(count: usize, out_dir: &Path, r: &RunResults, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\n{} {} {} {}/ ({})",
+/// The lines after the files are written: how many, where, the names of
+/// those in the output folder itself in the order written, and what each
+/// crash's folder holds; then where summary.json keeps the obligation's
+/// and the liquidity's figures.
+pub fn written(count: usize, out_dir: &Path, folders: &[Folder], r: &RunResults, lang: Lang) -> String {
+    let names = |files: &[File]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    let top: Vec<String> =
+        folders.iter().filter(|(sub, _)| sub.is_none()).flat_map(|(_, f)| names(f)).collect();
+    let crashes: Vec<&str> = folders.iter().filter_map(|(sub, _)| *sub).collect();
+    let list = match folders.iter().find(|(sub, _)| sub.is_some()) {
+        Some((_, files)) => term_with(
+            "run.files_and_crash_folders",
+            lang,
+            &[
+                ("files", &top.join(", ")),
+                ("folders", &crashes.join(", ")),
+                ("crash_files", &names(files).join(", ")),
+            ],
+        ),
+        None => top.join(", "),
+    };
+    let mut d = Document::new(lang, term("run.wrote", lang));
+    d.gap();
+    d.para(format!(
+        "{} {count} {} {}/ ({list})",
         term("run.wrote", lang),
-        count,
         term("run.files_to", lang),
-        out_dir.display(),
-        term("run.summary_json_month_quantiles_csv", lang)
-    );
+        out_dir.display()
+    ));
     if r.obligations.is_some() {
-        let _ = writeln!(out, "{}", term("run.the_pension_obligation_obligations_csv", lang));
+        d.para(term("run.the_pension_obligation_obligations_csv", lang));
     }
     if r.liquidity.is_some() {
-        let _ = writeln!(out, "{}", term("run.the_liquidity_forecast_liquidity_csv", lang));
+        d.para(term("run.the_liquidity_forecast_liquidity_csv", lang));
     }
-    out
+    document::text(&d, None)
 }
 
 /// replay.csv, summary.json and the chart as SVG and PNG: a replay's files.
@@ -223,5 +246,8 @@ pub fn replay_title(name: &str, r: &Replay, lang: Lang) -> String {
 /// The line after a command's files are written: each path.
 pub fn wrote(paths: &[std::path::PathBuf], lang: Lang) -> String {
     let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    format!("\n{} {}\n", term("run.wrote", lang), list.join(", "))
+    let mut d = Document::new(lang, term("run.wrote", lang));
+    d.gap();
+    d.para(format!("{} {}", term("run.wrote", lang), list.join(", ")));
+    document::text(&d, None)
 }

@@ -1,10 +1,15 @@
-//! Plain-text tables for the terminal and the day-by-day replay CSV.
+//! The portfolio's sections of the printouts, laid out into a
+//! [`Document`]: today's position, a replay's trades and key figures, the
+//! Monte Carlo table and its notes; and the day-by-day replay CSV and the
+//! month-end quantiles CSV.
 
 use std::fmt::Write;
 
 use chrono::NaiveDate;
 
+use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::calendar::month_after;
 use crate::replay::{Breach, DatedTrade, Replay};
@@ -12,24 +17,35 @@ use crate::rule::{Action, Constraint, Position};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::{LEVELS, MonthHistograms, PortfolioStats, SERIES};
 
+/// A list of `label  value` rows at the document's margin.
+pub(crate) fn label_values(d: &mut Document, name: &str, title: &str, rows: Vec<(String, Cell)>) {
+    let mut t = Table::new(name, title, &[term("text.measure", d.lang), term("text.value", d.lang)]);
+    for (label, value) in rows {
+        t.push(vec![Cell::text(label), value]);
+    }
+    d.table_with(t, Layout::rows(&[Column::LEFT, Column::LEFT]));
+}
+
 /// The portfolio's position on the valuation date, as a treasurer would
 /// paste it into a memo.
-pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
+pub fn position(d: &mut Document, scenario: &Scenario, pos: &Position) {
+    let lang = d.lang;
     let pct = |x| percent(x, 1, lang);
     let amount = |x| mkr(x, 1, lang);
-    let mut out = String::new();
     let heading = format!("{} {}", Term::Position.text(lang), scenario.valuation_date());
-    let _ = writeln!(out, "{heading}\n{}", "=".repeat(heading.chars().count()));
+    d.heading(1, heading.clone());
     let high_when =
         scenario.high_month_end().map_or(String::new(), |m| format!(" ({})", m.date.format("%Y-%m")));
     let binding = match pos.binding {
         Constraint::Floor => Term::BindingFloor,
         Constraint::Cap => Term::BindingCap,
     };
-    let rows: Vec<(&str, String)> = vec![
-        (Term::MarketValue.text(lang), amount(pos.value)),
-        (Term::High.text(lang), format!("{}{high_when}", amount(pos.high))),
-        (
+    let points = |x: f64| format!("{} {}", number(x * 100.0, 1, lang), term("text.percentage_points", lang));
+    let text = |k: &str, v: String| (k.to_string(), Cell::text(v));
+    let rows = vec![
+        (Term::MarketValue.text(lang).to_string(), Cell::mkr(pos.value, 1)),
+        text(Term::High.text(lang), format!("{}{high_when}", amount(pos.high))),
+        text(
             Term::Floor.text(lang),
             format!(
                 "{} ({} {})",
@@ -38,33 +54,30 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
                 term("text.of_the_high", lang)
             ),
         ),
-        (Term::Margin.text(lang), format!("{} = {}", pct(pos.margin), amount(pos.margin_amount))),
-        (Term::FallToFloor.text(lang), pct(pos.margin)),
-        (Term::EquityShare.text(lang), pct(pos.equity_share)),
-        (Term::MaxEquityShare.text(lang), format!("{} ({})", pct(pos.max_equity_share), binding.text(lang))),
-        (
-            term("text.room_to_the_maximum", lang),
-            format!(
-                "{} {}",
-                number((pos.max_equity_share - pos.equity_share) * 100.0, 1, lang),
-                term("text.percentage_points", lang)
-            ),
+        text(Term::Margin.text(lang), format!("{} = {}", pct(pos.margin), amount(pos.margin_amount))),
+        (Term::FallToFloor.text(lang).to_string(), Cell::percent(pos.margin, 1)),
+        (Term::EquityShare.text(lang).to_string(), Cell::percent(pos.equity_share, 1)),
+        text(
+            Term::MaxEquityShare.text(lang),
+            format!("{} ({})", pct(pos.max_equity_share), binding.text(lang)),
         ),
-        (
+        text(term("text.room_to_the_maximum", lang), points(pos.max_equity_share - pos.equity_share)),
+        text(
             term("text.room_to_the_cap", lang),
-            format!(
-                "{} {} ({})",
-                number((pos.cap - pos.equity_share) * 100.0, 1, lang),
-                term("text.percentage_points", lang),
-                pct(pos.cap)
-            ),
+            format!("{} ({})", points(pos.cap - pos.equity_share), pct(pos.cap)),
         ),
+        text(Term::Action.text(lang), action(pos, lang)),
     ];
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    for (k, v) in &rows {
-        let _ = writeln!(out, "{k:<width$}  {v}");
-    }
-    let action = match pos.action {
+    label_values(d, "position", &heading, rows);
+    d.gap();
+    let p = &scenario.policy();
+    d.para(term_with("text.margin_definition", lang, &[("equity_stress", &pct(p.equity_stress))]));
+}
+
+/// What the rule asks today, in words.
+fn action(pos: &Position, lang: Lang) -> String {
+    let pct = |x| percent(x, 1, lang);
+    match pos.action {
         Action::Hold => Term::Hold.text(lang).to_string(),
         Action::Sell { to_share, amount: a, cost } | Action::MayBuy { to_share, amount: a, cost } => {
             let what = if matches!(pos.action, Action::Sell { .. }) { Term::Sell } else { Term::MayBuy };
@@ -73,84 +86,85 @@ pub fn position(scenario: &Scenario, pos: &Position, lang: Lang) -> String {
                 what.text(lang),
                 pct(pos.equity_share),
                 pct(to_share),
-                amount(a),
+                mkr(a, 1, lang),
                 Term::Cost.text(lang).to_lowercase(),
-                amount(cost)
+                mkr(cost, 1, lang)
             )
         }
-    };
-    let _ = writeln!(out, "{:<width$}  {action}", Term::Action.text(lang));
-    let p = &scenario.policy();
-    let _ = writeln!(
-        out,
-        "\n{}",
-        term_with("text.margin_definition", lang, &[("equity_stress", &pct(p.equity_stress))])
-    );
-    out
+    }
 }
 
-fn trade_rows(out: &mut String, title: &str, trades: &[DatedTrade], lang: Lang) {
-    let _ = writeln!(out, "{title}: {}", trades.len());
+fn trade_rows(d: &mut Document, name: &str, title: &str, trades: &[DatedTrade]) {
+    let lang = d.lang;
+    d.para(format!("{title}: {}", trades.len()));
     if trades.is_empty() {
         return;
     }
     let change = term("text.change", lang);
-    let _ = writeln!(
-        out,
-        "  {:<12}{:<26}{:>12}{:>14}{:>10}",
+    let columns = [
         Term::Date.text(lang),
         Term::Size.text(lang),
         change,
         Term::Amount.text(lang),
-        Term::Cost.text(lang)
-    );
+        Term::Cost.text(lang),
+    ];
+    let mut t = Table::new(name, title, &columns);
     let pp = term("text.pp", lang);
-    for t in trades {
-        let size = format!("{} → {}", percent(t.equity_before, 1, lang), percent(t.equity_after, 1, lang));
-        let delta = (t.equity_after - t.equity_before) * 100.0;
+    for tr in trades {
+        let size = format!("{} → {}", percent(tr.equity_before, 1, lang), percent(tr.equity_after, 1, lang));
+        let delta = (tr.equity_after - tr.equity_before) * 100.0;
         let sign = if delta > 0.0 { "+" } else { "" };
-        let _ = writeln!(
-            out,
-            "  {:<12}{:<26}{:>12}{:>14}{:>10}",
-            t.date.to_string(),
-            size,
-            format!("{sign}{} {pp}", number(delta, 1, lang)),
-            number(t.amount, 1, lang),
-            number(t.cost, 2, lang)
-        );
+        t.push(vec![
+            Cell::text(tr.date.to_string()),
+            Cell::text(size),
+            Cell::text(format!("{sign}{} {pp}", number(delta, 1, lang))),
+            Cell::plain(tr.amount, 1),
+            Cell::plain(tr.cost, 2),
+        ]);
     }
+    d.indent(2);
+    let layout = Layout {
+        header: true,
+        rule: false,
+        columns: vec![Column::LEFT, Column::LEFT, Column::right(12), Column::right(12), Column::right(8)],
+    };
+    d.table_with(t, layout);
+    d.indent(0);
 }
 
 /// Every breach day with its depth; a long list shows its first days and
 /// its deepest, the rest being in the CSV and JSON.
-fn breach_rows(out: &mut String, breaches: &[Breach], lang: Lang) {
+fn breach_rows(d: &mut Document, breaches: &[Breach]) {
     const SHOWN: usize = 8;
-    let _ = writeln!(out, "{}: {}", Term::BreachDays.text(lang), breaches.len());
+    let lang = d.lang;
+    d.para(format!("{}: {}", Term::BreachDays.text(lang), breaches.len()));
     if breaches.is_empty() {
         return;
     }
     let depth = term("text.depth_under_the_floor", lang);
-    let _ = writeln!(out, "  {:<12}{depth}", Term::Date.text(lang));
-    let deepest = breaches.iter().max_by(|a, b| a.depth.total_cmp(&b.depth));
+    let mut t = Table::new("replay-breaches", Term::BreachDays.text(lang), &[Term::Date.text(lang), depth]);
     for b in breaches.iter().take(SHOWN) {
-        let _ = writeln!(out, "  {:<12}{}", b.date.to_string(), percent(b.depth, 2, lang));
+        t.push(vec![Cell::text(b.date.to_string()), Cell::percent(b.depth, 2)]);
     }
+    let deepest = breaches.iter().max_by(|a, b| a.depth.total_cmp(&b.depth));
+    d.indent(2);
+    d.table_with(t, Layout { header: true, rule: false, columns: vec![Column::LEFT, Column::LEFT] });
     if breaches.len() > SHOWN {
         let rest = breaches.len() - SHOWN;
-        let _ = writeln!(out, "  … {rest} {}", term("text.more_days_in_replay_csv", lang));
+        d.para(format!("… {rest} {}", term("text.more_days_in_replay_csv", lang)));
         if let Some(b) = deepest {
             let label = term("text.deepest", lang);
-            let _ = writeln!(out, "  {:<12}{} ({label})", b.date.to_string(), percent(b.depth, 2, lang));
+            d.para(format!("{}  {} ({label})", b.date, percent(b.depth, 2, lang)));
         }
     }
+    d.indent(0);
 }
 
-/// A replay's trades and key figures.
-pub fn replay(r: &Replay, lang: Lang) -> String {
+/// A replay's trades and key figures, as `replay` prints them.
+pub fn replay_document(r: &Replay, lang: Lang) -> Document {
     let s = &r.summary;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let mut d = Document::new(lang, format!("{}: {}", Term::Replay.text(lang), s.prices));
+    d.para(format!(
         "{}: {}, {} – {} ({} {}, {} {})",
         Term::Replay.text(lang),
         s.prices,
@@ -160,51 +174,53 @@ pub fn replay(r: &Replay, lang: Lang) -> String {
         term("text.trading_days", lang),
         s.month_ends,
         term("text.month_ends", lang),
-    );
-    let _ = writeln!(
-        out,
-        "Start {}, {} {}\n",
+    ));
+    d.para(format!(
+        "Start {}, {} {}",
         number(s.start_value, 1, lang),
         Term::EquityShare.text(lang).to_lowercase(),
         percent(s.start_equity, 1, lang)
-    );
-    trade_rows(&mut out, Term::DownWeighting.text(lang), &s.downweights, lang);
-    trade_rows(&mut out, Term::UpWeighting.text(lang), &s.upweights, lang);
-    breach_rows(&mut out, &s.breaches, lang);
+    ));
+    d.gap();
+    trade_rows(&mut d, "replay-down-weightings", Term::DownWeighting.text(lang), &s.downweights);
+    trade_rows(&mut d, "replay-up-weightings", Term::UpWeighting.text(lang), &s.upweights);
+    breach_rows(&mut d, &s.breaches);
     let without = term("text.without_the_rule", lang);
-    let rows = [
+    let rows = vec![
         (
-            Term::LowestMargin.text(lang),
-            format!("{} ({})", percent(s.min_margin, 1, lang), s.min_margin_date),
+            Term::LowestMargin.text(lang).to_string(),
+            Cell::text(format!("{} ({})", percent(s.min_margin, 1, lang), s.min_margin_date)),
         ),
         (
-            Term::FinalValue.text(lang),
-            format!(
+            Term::FinalValue.text(lang).to_string(),
+            Cell::text(format!(
                 "{} ({without}: {})",
                 number(s.final_value, 1, lang),
                 number(s.buy_and_hold_final_value, 1, lang)
-            ),
+            )),
         ),
         (
-            Term::MaxDrawdown.text(lang),
-            format!(
+            Term::MaxDrawdown.text(lang).to_string(),
+            Cell::text(format!(
                 "{} ({without}: {})",
                 percent(s.max_drawdown, 1, lang),
                 percent(s.buy_and_hold_max_drawdown, 1, lang)
-            ),
+            )),
         ),
         (
-            term("text.traded_costs", lang),
-            format!("{}, {}", number(s.traded, 1, lang), number(s.costs, 2, lang)),
+            term("text.traded_costs", lang).to_string(),
+            Cell::text(format!("{}, {}", number(s.traded, 1, lang), number(s.costs, 2, lang))),
         ),
-        (term("text.equity_share_at_the_end", lang), percent(s.final_equity_share, 1, lang)),
+        (term("text.equity_share_at_the_end", lang).to_string(), Cell::percent(s.final_equity_share, 1)),
     ];
-    let _ = writeln!(out);
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-    for (k, v) in rows {
-        let _ = writeln!(out, "{k:<width$}  {v}");
-    }
-    out
+    d.gap();
+    label_values(&mut d, "replay-key-figures", Term::Replay.text(lang), rows);
+    d
+}
+
+/// [`replay_document`] as terminal text.
+pub fn replay(r: &Replay, lang: Lang) -> String {
+    document::text(&replay_document(r, lang), None)
 }
 
 /// One line a trading day; figures after the day's trades unless the
@@ -245,83 +261,110 @@ pub fn replay_csv(r: &Replay) -> String {
     out
 }
 
-/// The Monte Carlo summary table: each estimate with its standard error.
-pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed: f64, lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Monte Carlo: {} {}, {} {}, {} {}, {} {}, {} s",
-        number(sim.paths as f64, 0, lang),
-        term("text.paths", lang),
-        sim.horizon_months,
-        term("text.months", lang),
-        term("text.seed", lang),
-        sim.seed,
-        threads,
-        term("text.threads", lang),
-        number(elapsed, 2, lang),
+/// The Monte Carlo section: what was run, each estimate with its standard
+/// error, the distributions' quantiles, and what the figures mean.
+#[allow(clippy::too_many_arguments, reason = "the figures, the run's set-up and the policy the notes cite")]
+pub fn monte_carlo(
+    d: &mut Document,
+    s: &PortfolioStats,
+    sim: &Simulation,
+    threads: usize,
+    elapsed: f64,
+    policy: &crate::rule::Policy,
+) {
+    let lang = d.lang;
+    d.heading(
+        2,
+        format!(
+            "Monte Carlo: {} {}, {} {}, {} {}, {} {}, {} s",
+            number(sim.paths as f64, 0, lang),
+            term("text.paths", lang),
+            sim.horizon_months,
+            term("text.months", lang),
+            term("text.seed", lang),
+            sim.seed,
+            threads,
+            term("text.threads", lang),
+            number(elapsed, 2, lang),
+        ),
     );
-    let pp = |x: f64| format!("{} {}", number(x * 100.0, 2, lang), term("text.pp", lang));
-    let pct = |x: f64| percent(x, 1, lang);
-    let se_head = term("text.std_error", lang);
-    let mut rows: Vec<(String, String, String)> = vec![
-        (term("text.floor_breach_within_12_months", lang).into(), pct(s.p_breach_12m), pp(s.p_breach_12m_se)),
-        (
-            term("text.floor_breach_within_the_horizon", lang).into(),
-            pct(s.p_breach_horizon),
-            pp(s.p_breach_horizon_se),
-        ),
-        (
-            term("text.down_weightings_a_year", lang).into(),
-            number(s.downweights_per_year, 2, lang),
-            number(s.downweights_per_year_se, 3, lang),
-        ),
-        (
-            term("text.up_weightings_a_year", lang).into(),
-            number(s.upweights_per_year, 2, lang),
-            number(s.upweights_per_year_se, 3, lang),
-        ),
-        (
-            term("text.equity_traded_a_year", lang).into(),
-            mkr(s.traded_per_year, 1, lang),
-            mkr(s.traded_per_year_se, 1, lang),
-        ),
-        (
-            term("text.trading_costs_a_year", lang).into(),
-            mkr(s.costs_per_year, 2, lang),
-            mkr(s.costs_per_year_se, 3, lang),
-        ),
-        (
-            term("text.mean_annual_return_nominal", lang).into(),
-            percent(s.mean_annual_return, 2, lang),
-            pp(s.mean_annual_return_se),
-        ),
-        (
-            term("text.mean_annual_return_real", lang).into(),
-            percent(s.mean_annual_real_return, 2, lang),
-            pp(s.mean_annual_real_return_se),
-        ),
-    ];
+    d.table_with(
+        monte_carlo_table(s, lang),
+        Layout {
+            header: true,
+            rule: false,
+            columns: vec![Column::LEFT, Column::right(14), Column::right(16)],
+        },
+    );
+    d.para(monte_carlo_quantiles(s, lang));
+    d.para(monte_carlo_notes(s, policy, lang));
+}
+
+/// Each estimate with its standard error.
+fn monte_carlo_table(s: &PortfolioStats, lang: Lang) -> Table {
+    let pp = |x: f64| Cell::text(format!("{} {}", number(x * 100.0, 2, lang), term("text.pp", lang)));
+    let pct = |x: f64| Cell::percent(x, 1);
+    let row = |label: &str, v: Cell, se: Cell| vec![Cell::text(label), v, se];
+    let mut t = Table::new(
+        "monte-carlo",
+        "Monte Carlo",
+        &["", term("text.estimate", lang), term("text.std_error", lang)],
+    );
+    t.push(row(term("text.floor_breach_within_12_months", lang), pct(s.p_breach_12m), pp(s.p_breach_12m_se)));
+    t.push(row(
+        term("text.floor_breach_within_the_horizon", lang),
+        pct(s.p_breach_horizon),
+        pp(s.p_breach_horizon_se),
+    ));
+    t.push(row(
+        term("text.down_weightings_a_year", lang),
+        Cell::plain(s.downweights_per_year, 2),
+        Cell::plain(s.downweights_per_year_se, 3),
+    ));
+    t.push(row(
+        term("text.up_weightings_a_year", lang),
+        Cell::plain(s.upweights_per_year, 2),
+        Cell::plain(s.upweights_per_year_se, 3),
+    ));
+    t.push(row(
+        term("text.equity_traded_a_year", lang),
+        Cell::mkr(s.traded_per_year, 1),
+        Cell::mkr(s.traded_per_year_se, 1),
+    ));
+    t.push(row(
+        term("text.trading_costs_a_year", lang),
+        Cell::mkr(s.costs_per_year, 2),
+        Cell::mkr(s.costs_per_year_se, 3),
+    ));
+    t.push(row(
+        term("text.mean_annual_return_nominal", lang),
+        Cell::percent(s.mean_annual_return, 2),
+        pp(s.mean_annual_return_se),
+    ));
+    t.push(row(
+        term("text.mean_annual_return_real", lang),
+        Cell::percent(s.mean_annual_real_return, 2),
+        pp(s.mean_annual_real_return_se),
+    ));
     if let (Some(p), Some(se)) = (s.p_rolling_5y_real_target, s.p_rolling_5y_real_target_se) {
-        rows.push((term("text.rolling_5_year_real_return", lang).into(), pct(p), pp(se)));
+        t.push(row(term("text.rolling_5_year_real_return", lang), pct(p), pp(se)));
     }
-    rows.extend([
-        (
-            term("text.cvar_95_12_month_return", lang).into(),
-            percent(s.cvar95_12m_return, 1, lang),
-            pp(s.cvar95_12m_return_se),
-        ),
-        (term("text.at_least_one_down_weighting", lang).into(), pct(s.p_downweight), pp(s.p_downweight_se)),
-        (term("text.cash_lock_equity_10_for", lang).into(), pct(s.p_cash_lock), pp(s.p_cash_lock_se)),
-    ]);
-    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let _ = writeln!(out, "{:<width$}  {:>14}  {:>16}", "", term("text.estimate", lang), se_head);
-    for (k, v, se) in &rows {
-        let _ = writeln!(out, "{k:<width$}  {v:>14}  {se:>16}");
-    }
+    t.push(row(
+        term("text.cvar_95_12_month_return", lang),
+        Cell::percent(s.cvar95_12m_return, 1),
+        pp(s.cvar95_12m_return_se),
+    ));
+    t.push(row(term("text.at_least_one_down_weighting", lang), pct(s.p_downweight), pp(s.p_downweight_se)));
+    t.push(row(term("text.cash_lock_equity_10_for", lang), pct(s.p_cash_lock), pp(s.p_cash_lock_se)));
+    t
+}
+
+/// The final value's, the largest fall's and the rebuilding's quantiles,
+/// a line each.
+fn monte_carlo_quantiles(s: &PortfolioStats, lang: Lang) -> String {
+    let pct = |x: f64| percent(x, 1, lang);
     let f = &s.final_value;
-    let _ = writeln!(
-        out,
+    let mut out = format!(
         "{} p5 {}, p25 {}, p50 {}, p75 {}, p95 {}",
         term("text.final_value", lang),
         mkr(f.p5, 0, lang),
@@ -330,19 +373,19 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
         mkr(f.p75, 0, lang),
         mkr(f.p95, 0, lang),
     );
-    let d = &s.max_drawdown;
-    let _ = writeln!(
+    let m = &s.max_drawdown;
+    let _ = write!(
         out,
-        "{} p50 {}, p95 {}, p99 {}",
+        "\n{} p50 {}, p95 {}, p99 {}",
         term("text.largest_fall_from_a_high", lang),
-        pct(d.p50),
-        pct(d.p95),
-        pct(d.p99)
+        pct(m.p50),
+        pct(m.p95),
+        pct(m.p99)
     );
     if let (Some(p), Some(m)) = (s.p_rebuilt, &s.months_to_rebuild) {
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "{} {} {}, median {} {}",
+            "\n{} {} {}, median {} {}",
             term("text.after_the_first_down_weighting", lang),
             pct(p),
             term("text.of_cases", lang),
@@ -355,9 +398,8 @@ pub fn monte_carlo(s: &PortfolioStats, sim: &Simulation, threads: usize, elapsed
 
 /// What the Monte Carlo table's figures mean and what drives them, one
 /// line each, under the table: the figures a board asks about first.
-pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lang) -> String {
+fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lang) -> String {
     let pts = |x: f64| number(x * 100.0, 0, lang);
-    let mut out = String::new();
     let lines: [String; 4] = [
         term_with(
             "text.note_downweights",
@@ -372,10 +414,7 @@ pub fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang:
         term("text.note_largest_fall", lang).to_string(),
         term("text.note_returns", lang).to_string(),
     ];
-    for line in lines {
-        let _ = writeln!(out, "- {line}");
-    }
-    out
+    lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// Month-end quantiles in long form: one row a month and series.
