@@ -798,7 +798,9 @@ impl Table {
                 match NaiveDate::parse_from_str(&format!("{v}"), "%Y%m%d") {
                     Ok(d) => d,
                     Err(_) => {
-                        return Err(self.problem(row, col, DATE_EXPECTED, cell.found()).with_hint(DATE_FORMS));
+                        return Err(self
+                            .problem(row, col, DATE_EXPECTED, cell.found())
+                            .with_hint(DATE_FORMS));
                     }
                 }
             }
@@ -928,5 +930,92 @@ mod tests {
         let names: Vec<String> =
             [0, 1, 25, 26, 27, 51, 52, 701, 702].into_iter().map(column_letters).collect();
         assert_eq!(names, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+
+    /// A workbook as Swedish Excel saves one: a sheet "Innehav" first, then
+    /// "Historik" with real date cells, number cells, a date and a number
+    /// typed as text (ISO date, decimal comma), a blank row, and the table
+    /// starting in B2.
+    fn workbook_bytes() -> Vec<u8> {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let first = book.add_worksheet();
+        first.set_name("Innehav").unwrap();
+        first.write_string(0, 0, "asset_class").unwrap();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Historik").unwrap();
+        sheet.write_string(1, 1, "date").unwrap();
+        sheet.write_string(1, 2, "value_mkr").unwrap();
+        let d = ExcelDateTime::from_ymd(2025, 7, 31).unwrap();
+        sheet.write_datetime_with_format(2, 1, &d, &date).unwrap();
+        sheet.write_number(2, 2, 1471.25).unwrap();
+        sheet.write_string(3, 1, "2025-08-31").unwrap();
+        sheet.write_string(3, 2, "1 477,3").unwrap();
+        sheet.write_string(5, 1, "05/08/2025").unwrap();
+        sheet.write_string(5, 2, "abc").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_named_sheet_gives_date_and_number_cells_and_text_alike() {
+        let bytes = workbook_bytes();
+        let choice = SheetChoice { name: Some("Historik"), option: "--history-sheet" };
+        let (t, w) = read(Path::new("bok.xlsx"), &bytes, choice).unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.sheet.as_deref(), t.header_row, t.rows.len()), (Some("Historik"), 2, 3));
+        assert_eq!(t.header, ["date", "value_mkr"]);
+        let (a, b, c) = (&t.rows[0], &t.rows[1], &t.rows[2]);
+        assert_eq!((a.number, b.number, c.number), (3, 4, 6));
+        assert_eq!(t.date(a, 0), Ok(d(2025, 7, 31)));
+        assert_eq!(t.date(b, 0), Ok(d(2025, 8, 31)));
+        let range = CellRange { lo: 0.0, hi: 1e7, expected: "", hint: "" };
+        assert_eq!(t.number(a, 1, "an amount", |v| v > 0.0, range), Ok(1471.25));
+        assert_eq!(t.number(b, 1, "an amount", |v| v > 0.0, range), Ok(1477.3));
+        let p = t.date(c, 0).unwrap_err().to_string();
+        assert!(
+            p.starts_with("bok.xlsx: sheet \"Historik\", cell B6: `date`: expected a date as YYYY-MM-DD, found \"05/08/2025\""),
+            "{p}"
+        );
+        assert!(p.contains("5 August 2025 or 8 May 2025"), "{p}");
+        let p = t.number(c, 1, "a month-end value in mkr", |v| v > 0.0, range).unwrap_err().to_string();
+        assert_eq!(
+            p,
+            "bok.xlsx: sheet \"Historik\", cell C6: `value_mkr`: expected a month-end value in mkr, found \"abc\""
+        );
+        // A number cell where a date belongs, and a date where a number does.
+        let p = t.number(a, 0, "a month-end value in mkr", |v| v > 0.0, range).unwrap_err().to_string();
+        assert!(p.ends_with("found 2025-07-31 (a date cell)"), "{p}");
+    }
+
+    #[test]
+    fn the_first_sheet_by_default_said_and_an_unknown_sheet_listed() {
+        let bytes = workbook_bytes();
+        let choice = SheetChoice { name: None, option: "--history-sheet" };
+        let (t, w) = read(Path::new("bok.xlsx"), &bytes, choice).unwrap();
+        assert_eq!(t.sheet.as_deref(), Some("Innehav"));
+        assert_eq!(
+            w[0].to_string(),
+            "bok.xlsx: read the first sheet, \"Innehav\", of \"Innehav\", \"Historik\"; name another with --history-sheet"
+        );
+        let choice = SheetChoice { name: Some("historik"), option: "--history-sheet" };
+        let p = read(Path::new("bok.xlsx"), &bytes, choice).unwrap_err()[0].to_string();
+        assert!(p.starts_with("bok.xlsx: `--history-sheet`: expected one of the workbook's sheets \"Innehav\", \"Historik\", found \"historik\""), "{p}");
+        assert!(p.contains("did you mean \"Historik\"?"), "{p}");
+        let p = read(Path::new("bok.xlsx"), b"not a zip", choice).unwrap_err()[0].to_string();
+        assert!(p.starts_with("bok.xlsx: expected a workbook Excel or LibreOffice saved"), "{p}");
+    }
+
+    #[test]
+    fn a_decimal_comma_in_a_point_file_says_to_write_a_point() {
+        let (t, _) =
+            read_text(Path::new("p.csv"), "date,close\n2025-08-29,261.5\n2025-08-31,\"261,80\"\n").unwrap();
+        let range = CellRange { lo: 0.0, hi: 1e7, expected: "", hint: "" };
+        let p =
+            t.number(&t.rows[1], 1, "a positive, finite price", |v| v > 0.0, range).unwrap_err().to_string();
+        assert_eq!(
+            p,
+            "p.csv: row at line 3: `close`: expected a positive, finite price, found \"261,80\"\n  hint: the file's other numbers have decimal points: write a decimal point here too, as in 261.8"
+        );
     }
 }

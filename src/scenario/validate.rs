@@ -591,7 +591,8 @@ fn history(
                 }
                 Ok(Ok((table, warnings))) => {
                     cx.warnings.extend(warnings);
-                    match month_end_table(&table, [("date", None), ("value", None)]) {
+                    let value = if table.column("value_mkr").is_some() { "value_mkr" } else { "value" };
+                    match month_end_table(&table, [("date", None), (value, None)]) {
                         Ok(entries) => (entries, Some(csv_path)),
                         Err(problems) => {
                             cx.problems.extend(problems);
