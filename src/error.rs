@@ -19,6 +19,9 @@ pub enum Location {
     /// A data row of a CSV file, counted as the line number in the file
     /// (the header is line 1).
     Row { line: usize },
+    /// A row of a workbook's sheet as Excel numbers it, and the column's
+    /// letters when the problem is in one cell.
+    Sheet { sheet: String, row: usize, column: Option<String> },
 }
 
 /// One thing wrong with an input file.
@@ -61,10 +64,14 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        match self.location {
+        match &self.location {
             Location::File => {}
             Location::LineColumn { line, column } => write!(f, ":{line}:{column}")?,
             Location::Row { line } => write!(f, ": row at line {line}")?,
+            Location::Sheet { sheet, row, column: Some(column) } => {
+                write!(f, ": sheet {sheet:?}, cell {column}{row}")?;
+            }
+            Location::Sheet { sheet, row, column: None } => write!(f, ": sheet {sheet:?}, row {row}")?,
         }
         if !self.key.is_empty() {
             write!(f, ": `{}`", self.key)?;
@@ -87,7 +94,11 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: `{}`: {}", self.file.display(), self.key, self.message)
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}: `{}`: {}", self.file.display(), self.key, self.message)
+        }
     }
 }
 

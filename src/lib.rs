@@ -13,7 +13,11 @@
 //! - [`scenario`]: TOML scenario files, read into raw types and validated
 //!   into types the simulations can trust; it makes their [`start`] and
 //!   holds their plain input types, and no simulation imports it;
-//! - [`prices`]: daily price series from CSV files;
+//! - [`sheet`]: tables from CSV as Excel exports it (`;`, decimal
+//!   commas, a byte-order mark, Windows-1252) or a workbook's sheet,
+//!   each detection said and each bad cell named by file, sheet, row and
+//!   column;
+//! - [`prices`]: daily price series from CSV files or sheets;
 //! - [`calibrate`]: the market model fitted to history (regimes by EM,
 //!   the short rate by AR(1) maximum likelihood);
 //! - [`market`]: the market model, daily returns of the risk factors;
@@ -72,6 +76,7 @@ pub mod rng;
 pub mod rule;
 pub mod run;
 pub mod scenario;
+pub mod sheet;
 pub mod start;
 pub mod stats;
 pub mod stress;

@@ -1,41 +1,26 @@
-//! Daily price series read from CSV files (the index series in `data/`, or
-//! a user's own).
+//! Daily price series read from a CSV file or a workbook's sheet (the
+//! index series in `data/`, or a user's own), through [`crate::sheet`].
 //!
 //! A series is a header row and one row per trading day, dates strictly
-//! increasing. Every bad row is reported with its line, the column and the
-//! value found; reading never guesses.
+//! increasing. Every bad row is reported with its line (or sheet, row and
+//! column), the column and the value found; reading never guesses, and
+//! what it detects (a separator, a decimal comma, an encoding, a sheet)
+//! it says in a warning.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::error::{Error, Location, Problem, Result};
-
-/// Reports at most this many bad rows; a file with more is plainly the
-/// wrong file or the wrong columns, and a screenful says so.
-const MAX_ROW_PROBLEMS: usize = 20;
-
-/// The dates a dated CSV may hold: history reaches back centuries (the
-/// Swedish CPI series starts in 1290), and nothing is dated after 2200.
-pub const FIRST_SERIES_DATE: NaiveDate = NaiveDate::from_ymd_opt(1000, 1, 1).expect("a date");
-pub const LAST_SERIES_DATE: NaiveDate = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+use crate::error::{Error, Location, Problem, Result, Warning};
+pub(crate) use crate::sheet::CellRange;
+pub use crate::sheet::{FIRST_SERIES_DATE, LAST_SERIES_DATE};
+use crate::sheet::{MAX_ROW_PROBLEMS, SheetChoice, Table};
 
 /// The most calendar days between two rows of a series: a year (the CPI
 /// series is yearly; the Dow Jones' longest closure, in 1914, was 135
 /// days). A longer gap is a hole in the file, and a replay across it
 /// would take years of the market as one day's move.
 pub const MAX_GAP_DAYS: i64 = 366;
-
-/// The range of a number in a CSV cell beyond its sign and meaning: a
-/// price, an amount in mkr or a rate a region could meet. Out of it, the
-/// problem names the range and `hint` says why.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CellRange {
-    pub lo: f64,
-    pub hi: f64,
-    pub expected: &'static str,
-    pub hint: &'static str,
-}
 
 /// Prices and index levels.
 pub(crate) const PRICE_RANGE: CellRange = CellRange {
@@ -59,10 +44,8 @@ pub(crate) const AMOUNT_RANGE: CellRange = CellRange {
     hint: "amounts are in mkr (millions of kronor) and within ±10^7 mkr",
 };
 
-/// Reads the number in a CSV cell: `Ok` when it parses, is finite, passes
-/// `accept`, lies in `range` and is 0 or at least 10^-9 in size (less is
-/// rounding noise that overflows a division); otherwise the problem,
-/// which names the range when the value was only too large or too small.
+/// Reads the number in a CSV cell's text with a decimal point, as
+/// [`Table::number`] does: for the readers still on the csv crate.
 #[allow(clippy::result_large_err)] // a Problem, as every reader returns
 pub(crate) fn cell_number(
     path: &Path,
@@ -90,29 +73,6 @@ pub(crate) fn cell_number(
     }
 }
 
-/// Reads a date in a CSV cell as `YYYY-MM-DD`, within
-/// [`FIRST_SERIES_DATE`] and [`LAST_SERIES_DATE`].
-#[allow(clippy::result_large_err)] // a Problem, as every reader returns
-pub(crate) fn cell_date(
-    path: &Path,
-    line: usize,
-    column: &str,
-    raw: &str,
-) -> std::result::Result<NaiveDate, Problem> {
-    let here = Location::Row { line };
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(d) if (FIRST_SERIES_DATE..=LAST_SERIES_DATE).contains(&d) => Ok(d),
-        Ok(_) => Err(Problem::new(
-            path,
-            here,
-            column,
-            format!("a date from {FIRST_SERIES_DATE} to {LAST_SERIES_DATE}"),
-            format!("{raw:?}"),
-        )),
-        Err(_) => Err(Problem::new(path, here, column, "a date as YYYY-MM-DD", format!("{raw:?}"))),
-    }
-}
-
 /// A daily price series, dates strictly increasing, prices positive.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriceSeries {
@@ -122,17 +82,44 @@ pub struct PriceSeries {
 }
 
 impl PriceSeries {
-    /// Reads `path`, taking dates from `date_col` and prices from `price_col`.
+    /// Reads `path`, taking dates from `date_col` and prices from
+    /// `price_col` (a workbook's first sheet); what reading detected is
+    /// dropped (see [`PriceSeries::load_with`]).
     ///
     /// # Errors
     /// [`Error::Read`] when the file cannot be read, [`Error::Invalid`]
     /// with every bad row otherwise.
     pub fn load(path: &Path, date_col: &str, price_col: &str) -> Result<PriceSeries> {
-        let bytes = std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
-        PriceSeries::parse(path, &bytes, date_col, price_col)
+        let sheet = SheetChoice { name: None, option: "--sheet" };
+        PriceSeries::load_with(path, sheet, date_col, price_col).map(|(s, _)| s)
     }
 
-    /// Parses CSV `bytes`; `path` only names the file in errors.
+    /// Reads `path`, a CSV file or a workbook's `sheet`, with the warnings
+    /// that say what reading detected (separator, decimal mark, encoding,
+    /// sheet).
+    ///
+    /// # Errors
+    /// As [`PriceSeries::load`].
+    pub fn load_with(
+        path: &Path,
+        sheet: SheetChoice<'_>,
+        date_col: &str,
+        price_col: &str,
+    ) -> Result<(PriceSeries, Vec<Warning>)> {
+        let bytes = std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
+        let (table, warnings) = crate::sheet::read(path, &bytes, sheet).map_err(Error::invalid)?;
+        let series = PriceSeries::from_table(
+            &table,
+            [date_col, price_col],
+            "a positive, finite price",
+            |v| v > 0.0,
+            PRICE_RANGE,
+        )?;
+        Ok((series, warnings))
+    }
+
+    /// Parses the bytes of a CSV file or workbook (its first sheet);
+    /// `path` only names the file in errors.
     pub fn parse(path: &Path, bytes: &[u8], date_col: &str, price_col: &str) -> Result<PriceSeries> {
         PriceSeries::parse_with(
             path,
@@ -153,17 +140,33 @@ impl PriceSeries {
     fn parse_with(
         path: &Path,
         bytes: &[u8],
+        columns: [&str; 2],
+        expected: &str,
+        accept: fn(f64) -> bool,
+        range: CellRange,
+    ) -> Result<PriceSeries> {
+        let sheet = SheetChoice { name: None, option: "--sheet" };
+        let (table, _) = crate::sheet::read(path, bytes, sheet).map_err(Error::invalid)?;
+        PriceSeries::from_table(&table, columns, expected, accept, range)
+    }
+
+    /// The series in `table`'s date and price columns.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every bad row.
+    pub fn from_table(
+        table: &Table,
         [date_col, price_col]: [&str; 2],
         expected: &str,
         accept: fn(f64) -> bool,
         range: CellRange,
     ) -> Result<PriceSeries> {
-        let rows = read_dated_csv(
-            path,
-            bytes,
+        let path = table.file.as_path();
+        let rows = read_dated(
+            table,
             [
-                (date_col, Some("name the column with --date-col")),
-                (price_col, Some("name the column with --price-col")),
+                (date_col, Some("name the date column with --date-col")),
+                (price_col, Some("name the price column with --price-col")),
             ],
             expected,
             accept,
@@ -173,7 +176,7 @@ impl PriceSeries {
         let problems: Vec<Problem> = rows
             .windows(2)
             .filter_map(|w| {
-                let here = Location::Row { line: w[1].line };
+                let here = w[1].place.clone();
                 let gap = (w[1].date - w[0].date).num_days();
                 if gap <= 0 {
                     let expected = format!("a date after {} (dates strictly increasing)", w[0].date);
@@ -228,10 +231,11 @@ impl PriceSeries {
     }
 }
 
-/// One row of a dated CSV: its line in the file, its date and its value.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One row of a dated table: its place in the file (a line, or a sheet's
+/// row and the date's cell), its date and its value.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DatedRow {
-    pub line: usize,
+    pub place: Location,
     pub date: NaiveDate,
     pub value: f64,
 }
@@ -263,71 +267,31 @@ pub(crate) fn records_with_lines<R: std::io::Read>(
 }
 
 /// Reads the date column and the value column (`columns`, each with a hint
-/// for when it is missing) of every row of a CSV with a header. Values
-/// must be positive and finite (`value_expected` says so to the user).
-/// Every bad cell is a problem, up to [`MAX_ROW_PROBLEMS`]; other columns
-/// are ignored. Values must be finite, pass `accept` and lie in `range`;
-/// dates must lie in [`FIRST_SERIES_DATE`]..=[`LAST_SERIES_DATE`].
-pub(crate) fn read_dated_csv(
-    path: &Path,
-    bytes: &[u8],
+/// for when it is missing) of every row of a table. Every bad cell is a
+/// problem, up to [`MAX_ROW_PROBLEMS`]; other columns are ignored. Values
+/// must be finite, pass `accept` (`value_expected` says what it asks) and
+/// lie in `range`; dates must lie in
+/// [`FIRST_SERIES_DATE`]..=[`LAST_SERIES_DATE`].
+pub(crate) fn read_dated(
+    table: &Table,
     columns: [(&str, Option<&str>); 2],
     value_expected: &str,
     accept: fn(f64) -> bool,
     range: CellRange,
 ) -> std::result::Result<Vec<DatedRow>, Vec<Problem>> {
-    let [(date_col, _), (value_col, _)] = columns;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
-        .clone();
-    let index = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(date_idx), Some(value_idx)) = (index(date_col), index(value_col)) else {
-        let names: Vec<_> = headers.iter().map(|h| format!("`{h}`")).collect();
-        return Err(columns
-            .iter()
-            .filter(|(name, _)| index(name).is_none())
-            .map(|(name, hint)| {
-                let p = Problem::new(
-                    path,
-                    Location::Row { line: 1 },
-                    *name,
-                    format!("a column named `{name}` in the header"),
-                    format!("the columns {}", names.join(", ")),
-                );
-                match hint {
-                    Some(h) => p.with_hint(*h),
-                    None => p,
-                }
-            })
-            .collect());
-    };
-
+    let found = table.require(&columns)?;
+    let (date_idx, value_idx) = (found[0], found[1]);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
+    for row in &table.rows {
         if problems.len() >= MAX_ROW_PROBLEMS {
             break;
         }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                let here = Location::Row { line };
-                problems.push(Problem::new(path, here, "", "a well-formed CSV row", e.to_string()));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let raw_date = record.get(date_idx).unwrap_or("");
-        let raw_value = record.get(value_idx).unwrap_or("");
-        let date = cell_date(path, line, date_col, raw_date).map_err(|p| problems.push(p)).ok();
-        let value = cell_number(path, line, value_col, raw_value, value_expected, accept, range)
-            .map_err(|p| problems.push(p))
-            .ok();
+        let date = table.date(row, date_idx).map_err(|p| problems.push(p)).ok();
+        let value =
+            table.number(row, value_idx, value_expected, accept, range).map_err(|p| problems.push(p)).ok();
         if let (Some(date), Some(value)) = (date, value) {
-            rows.push(DatedRow { line, date, value });
+            rows.push(DatedRow { place: table.place(row.number, Some(date_idx)), date, value });
         }
     }
     if problems.is_empty() { Ok(rows) } else { Err(problems) }

@@ -908,7 +908,9 @@ fn bad_loans_exit_2_naming_the_key_or_row() {
             "`debt.loan[1].maturity`: expected a maturity after the start 2025-06-16",
         ))
         .stderr(predicate::str::contains("`debt.loan[2].rate`: expected a fixed `rate`"))
-        .stderr(predicate::str::contains("loans.csv: row at line 3: `amount`: expected a number, found ten"));
+        .stderr(predicate::str::contains(
+            "loans.csv: row at line 3: `amount`: expected a number, found \"ten\"",
+        ));
 }
 
 #[test]

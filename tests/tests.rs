@@ -3,6 +3,7 @@
 #[cfg(unix)]
 mod browser;
 mod cli;
+mod excel;
 mod output;
 mod reference_path;
 mod reference_replay;

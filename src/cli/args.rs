@@ -7,6 +7,12 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use pensionsim::report::Lang;
 
+/// A date on the command line: YYYY-MM-DD, YYYYMMDD, or D/M/YYYY and
+/// D.M.YYYY when the day is above 12; the error names the forms read.
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    pensionsim::sheet::parse_date_arg(s)
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pensionsim",
@@ -126,7 +132,7 @@ pub struct Output {
 /// The columns of a CSV of dated values.
 #[derive(Debug, Args)]
 pub struct Columns {
-    /// Column holding the date (YYYY-MM-DD).
+    /// Column holding the date (YYYY-MM-DD, YYYYMMDD, an Excel date, or D/M/YYYY with a day above 12).
     #[arg(long, default_value = "date")]
     pub date_col: String,
     /// Column holding the price.
@@ -158,10 +164,10 @@ pub struct CalibrateArgs {
     #[command(flatten)]
     pub columns: Columns,
     /// First month end to fit [default: the first all series share]
-    #[arg(long)]
+    #[arg(long, value_parser = date_arg)]
     pub from: Option<NaiveDate>,
     /// Last month end to fit [default: the last all series share]
-    #[arg(long)]
+    #[arg(long, value_parser = date_arg)]
     pub to: Option<NaiveDate>,
     /// Regimes of the equities and the currency: 1, 2, 3, or auto (the lowest BIC).
     #[arg(long, default_value = "auto")]
@@ -262,16 +268,23 @@ pub struct CompareArgs {
 pub struct SuggestArgs {
     #[command(flatten)]
     pub file: ScenarioFile,
-    /// Today's holdings: CSV with columns asset_class,holding_mkr, a row for
-    /// each of the scenario's asset classes.
+    /// Today's holdings: CSV (',' or ';' between columns, decimal point or
+    /// comma) or a workbook (.xlsx) with columns asset_class and
+    /// holding_mkr, a row for each of the scenario's asset classes.
     #[arg(long)]
     pub holdings: Option<PathBuf>,
-    /// The month-end values: CSV with columns date,value_mkr, oldest first,
-    /// at least the rule's window (24).
+    /// The sheet of a --holdings workbook [default: its first sheet]
+    #[arg(long, value_name = "NAME")]
+    pub holdings_sheet: Option<String>,
+    /// The month-end values: CSV or a workbook (.xlsx) with columns date
+    /// and value_mkr, oldest first, at least the rule's window (24).
     #[arg(long)]
     pub history: Option<PathBuf>,
-    /// Valuation date of the holdings (YYYY-MM-DD) [default: the scenario's]
-    #[arg(long)]
+    /// The sheet of a --history workbook [default: its first sheet]
+    #[arg(long, value_name = "NAME")]
+    pub history_sheet: Option<String>,
+    /// Valuation date of the holdings: YYYY-MM-DD (or YYYYMMDD, or D/M/YYYY with a day above 12) [default: the scenario's]
+    #[arg(long, value_parser = date_arg)]
     pub date: Option<NaiveDate>,
     /// Paths of the 12-month outlook.
     #[arg(long, default_value_t = pensionsim::suggest::DEFAULT_PATHS)]
@@ -324,16 +337,20 @@ pub struct RunArgs {
     mut_arg("lang", |a| a.help("Language of the printout and chart: sv or en")),
 )]
 pub struct ReplayArgs {
-    /// Daily price series (CSV with a header row).
+    /// Daily price series: CSV with a header row (',' or ';' between
+    /// columns, decimal point or comma), or a workbook (.xlsx).
     #[arg(long)]
     pub prices: PathBuf,
+    /// The sheet of a --prices workbook [default: its first sheet]
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     #[command(flatten)]
     pub columns: Columns,
-    /// Set up the portfolio at the close of the first trading day on or after this date.
-    #[arg(long)]
+    /// Set up the portfolio at the close of the first trading day on or after this date (YYYY-MM-DD).
+    #[arg(long, value_parser = date_arg)]
     pub from: Option<NaiveDate>,
-    /// Replay up to the last trading day on or before this date.
-    #[arg(long)]
+    /// Replay up to the last trading day on or before this date (YYYY-MM-DD).
+    #[arg(long, value_parser = date_arg)]
     pub to: Option<NaiveDate>,
     /// Starting value of the portfolio.
     #[arg(long, default_value_t = 1000.0)]
@@ -344,9 +361,12 @@ pub struct ReplayArgs {
     /// Annual rate fixed income earns, compounded by calendar days.
     #[arg(long, default_value_t = 0.02, conflicts_with = "fi_prices")]
     pub fi_rate: f64,
-    /// A price series for fixed income instead of a rate.
+    /// A price series for fixed income instead of a rate (CSV or workbook).
     #[arg(long)]
     pub fi_prices: Option<PathBuf>,
+    /// The sheet of a --fi-prices workbook [default: its first sheet]
+    #[arg(long, value_name = "NAME")]
+    pub fi_sheet: Option<String>,
     /// Date column of --fi-prices.
     #[arg(long, default_value = "date")]
     pub fi_date_col: String,

@@ -13,6 +13,7 @@ use pensionsim::report::summary::{CompareInputs, SuggestInputs};
 use pensionsim::report::{self, chart};
 use pensionsim::rule::Policy;
 use pensionsim::scenario::{Loaded, Scenario, Simulation, Source};
+use pensionsim::sheet::SheetChoice;
 use pensionsim::{run as gather_run, stress};
 use std::time::Instant;
 
@@ -188,7 +189,11 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     let path = &args.file.scenario;
     let (_, scenario) = load(path, args.variant.variant.as_deref())?;
     let prices = data_file(args.prices.as_deref(), DEFAULT_PRICES, path, "--prices")
-        .and_then(|path| Ok(PriceSeries::load(&path, "date", "close")?))
+        .and_then(|path| {
+            let (series, warnings) = PriceSeries::load_with(&path, SheetChoice::default(), "date", "close")?;
+            warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+            Ok(series)
+        })
         .with_context(|| {
             let hint = if args.prices.is_none() { " (give one with --prices)" } else { "" };
             format!("the crash replays need a daily index series{hint}")
@@ -246,10 +251,23 @@ fn replay_policy(args: &ReplayArgs) -> Result<(Policy, f64)> {
 pub fn replay_cmd(args: &ReplayArgs) -> Result<Printed> {
     let (policy, start_equity) = replay_policy(args)?;
     let staging = Staging::new(&args.output.out, "summary.json")?;
-    let prices = PriceSeries::load(&args.prices, &args.columns.date_col, &args.columns.price_col)?;
+    let (prices, warnings) = PriceSeries::load_with(
+        &args.prices,
+        SheetChoice { name: args.sheet.as_deref(), option: "--sheet" },
+        &args.columns.date_col,
+        &args.columns.price_col,
+    )?;
     let fixed_income = match &args.fi_prices {
-        Some(path) => FixedIncome::Prices(PriceSeries::load(path, &args.fi_date_col, &args.fi_price_col)?),
-        None => FixedIncome::Rate(args.fi_rate),
+        Some(path) => {
+            let fi = SheetChoice { name: args.fi_sheet.as_deref(), option: "--fi-sheet" };
+            let (series, w) = PriceSeries::load_with(path, fi, &args.fi_date_col, &args.fi_price_col)?;
+            warnings.iter().chain(&w).for_each(|w| eprintln!("warning: {w}"));
+            FixedIncome::Prices(series)
+        }
+        None => {
+            warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+            FixedIncome::Rate(args.fi_rate)
+        }
     };
     let config = ReplayConfig {
         from: args.from,
@@ -283,7 +301,9 @@ pub fn suggest(args: &SuggestArgs) -> Result<Printed> {
     let today = pensionsim::scenario::Today {
         valuation_date: args.date,
         holdings: args.holdings.as_deref(),
+        holdings_sheet: args.holdings_sheet.as_deref(),
         history: args.history.as_deref(),
+        history_sheet: args.history_sheet.as_deref(),
     };
     let Loaded { scenario, warnings } = scenario.with_today(&today)?;
     for w in warnings {

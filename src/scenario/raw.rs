@@ -52,6 +52,8 @@ pub struct AssetClassFile {
 #[derive(Debug, Default, Deserialize)]
 pub struct HistoryFile {
     pub csv: Option<String>,
+    /// The sheet of a workbook `csv` names; its first by default.
+    pub sheet: Option<String>,
     pub month_ends: Option<Vec<MonthEndFile>>,
     pub start_value: Option<f64>,
 }
@@ -185,6 +187,8 @@ pub struct BootstrapFile {
 #[derive(Debug, Default, Deserialize)]
 pub struct DebtFile {
     pub loans_csv: Option<String>,
+    /// The sheet of a workbook `loans_csv` names; its first by default.
+    pub loans_sheet: Option<String>,
     pub loan: Option<Vec<LoanFile>>,
     pub borrowing: Option<Vec<BorrowingFile>>,
     pub borrowing_limit: Option<f64>,

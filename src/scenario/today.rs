@@ -1,6 +1,7 @@
 //! Today's figures in place of a scenario's: the holdings a custodian
 //! exports (`asset_class,holding_mkr`), the month-end history
-//! (`date,value_mkr`), and the valuation date.
+//! (`date,value_mkr`), and the valuation date. Each file is CSV (as Excel
+//! exports it, read by [`crate::sheet`]) or a workbook's sheet.
 //!
 //! The files are checked as strictly as a scenario: every bad row is a
 //! [`Problem`] naming the file and the row, and the month-ends pass the
@@ -12,10 +13,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::validate::{Entry, month_end_csv, month_end_problems};
+use super::validate::{Entry, month_end_problems, month_end_table};
 use super::{History, Loaded, MonthEnd, Scenario};
 use crate::error::{Error, Location, Problem, Result, Warning};
 use crate::prices::AMOUNT_RANGE;
+use crate::sheet::{SheetChoice, Table};
 
 /// A month-end on the valuation date may differ from the holdings' sum by
 /// this much (figures rounded to the mkr) before a warning.
@@ -25,11 +27,16 @@ const VALUE_TOLERANCE_MKR: f64 = 0.5;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Today<'a> {
     pub valuation_date: Option<NaiveDate>,
-    /// CSV with `asset_class` and `holding_mkr` columns, a row a class.
+    /// CSV or workbook with `asset_class` and `holding_mkr` columns, a
+    /// row a class.
     pub holdings: Option<&'a Path>,
-    /// CSV with `date` and `value_mkr` (or `value`) columns, a row a
-    /// month-end, oldest first.
+    /// The sheet of a holdings workbook (`None`: its first).
+    pub holdings_sheet: Option<&'a str>,
+    /// CSV or workbook with `date` and `value_mkr` (or `value`) columns, a
+    /// row a month-end, oldest first.
     pub history: Option<&'a Path>,
+    /// The sheet of a history workbook (`None`: its first).
+    pub history_sheet: Option<&'a str>,
 }
 
 impl Scenario {
@@ -43,33 +50,83 @@ impl Scenario {
     /// [`Error::Read`] if a file cannot be read; [`Error::Invalid`] with
     /// every problem of both files otherwise.
     pub fn with_today(&self, today: &Today<'_>) -> Result<Loaded> {
-        let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
+        let mut table = |path: Option<&Path>, name: Option<&str>, option: &str| -> Result<Option<Table>> {
+            let Some(path) = path else { return Ok(None) };
+            let bytes =
+                std::fs::read(path).map_err(|cause| Error::Read { path: path.to_path_buf(), cause })?;
+            match crate::sheet::read(path, &bytes, SheetChoice { name, option }) {
+                Ok((t, w)) => {
+                    warnings.extend(w);
+                    Ok(Some(t))
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    Ok(None)
+                }
+            }
         };
-        let holdings = today.holdings.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;
-        let history = today.history.map(|p| Ok::<_, Error>((p, read(p)?))).transpose()?;
-        self.with_today_text(
-            today.valuation_date,
-            holdings.as_ref().map(|(p, t)| (*p, t.as_str())),
-            history.as_ref().map(|(p, t)| (*p, t.as_str())),
-        )
+        let holdings = table(today.holdings, today.holdings_sheet, "--holdings-sheet")?;
+        let history = table(today.history, today.history_sheet, "--history-sheet")?;
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        let mut loaded = self.with_today_tables(today.valuation_date, holdings.as_ref(), history.as_ref())?;
+        warnings.append(&mut loaded.warnings);
+        loaded.warnings = warnings;
+        Ok(loaded)
     }
 
-    /// [`Scenario::with_today`] on file contents already read, each with
-    /// the path that names it in errors.
+    /// [`Scenario::with_today`] on CSV file contents already read, each
+    /// with the path that names it in errors.
+    ///
+    /// # Errors
+    /// As [`Scenario::with_today`].
     pub fn with_today_text(
         &self,
         valuation_date: Option<NaiveDate>,
         holdings: Option<(&Path, &str)>,
         history: Option<(&Path, &str)>,
     ) -> Result<Loaded> {
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
+        let mut table = |file: Option<(&Path, &str)>| {
+            file.and_then(|(path, text)| match crate::sheet::read_text(path, text) {
+                Ok((t, w)) => {
+                    warnings.extend(w);
+                    Some(t)
+                }
+                Err(p) => {
+                    problems.extend(p);
+                    None
+                }
+            })
+        };
+        let (holdings, history) = (table(holdings), table(history));
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        let mut loaded = self.with_today_tables(valuation_date, holdings.as_ref(), history.as_ref())?;
+        warnings.append(&mut loaded.warnings);
+        loaded.warnings = warnings;
+        Ok(loaded)
+    }
+
+    /// [`Scenario::with_today`] on the tables read.
+    fn with_today_tables(
+        &self,
+        valuation_date: Option<NaiveDate>,
+        holdings: Option<&Table>,
+        history: Option<&Table>,
+    ) -> Result<Loaded> {
         let mut out = self.clone();
         let mut problems = Vec::new();
         if let Some(date) = valuation_date {
             out.valuation_date = date;
         }
-        if let Some((path, text)) = holdings {
-            match holdings_csv(path, text, self) {
+        if let Some(table) = holdings {
+            match holdings_table(table, self) {
                 Ok(amounts) => {
                     for (class, amount) in out.asset_classes.iter_mut().zip(amounts) {
                         class.holding = amount;
@@ -80,13 +137,14 @@ impl Scenario {
         }
         let window = self.policy.window_months;
         let entries = match history {
-            Some((path, text)) => {
-                let value = if header(text).iter().any(|h| h == "value_mkr") { "value_mkr" } else { "value" };
+            Some(table) => {
+                let path = table.file.as_path();
+                let value = if table.column("value_mkr").is_some() { "value_mkr" } else { "value" };
                 let columns = [
                     ("date", Some("the month-end dates, YYYY-MM-DD")),
                     (value, Some("the month-end values in mkr, in a column named `value_mkr`")),
                 ];
-                match month_end_csv(path, text, columns) {
+                match month_end_table(table, columns) {
                     Ok(entries) => {
                         if entries.len() < window && self.history.start_value.is_none() {
                             problems.push(
@@ -162,65 +220,40 @@ impl Scenario {
     }
 }
 
-/// The header row's names, trimmed.
-fn header(text: &str) -> Vec<String> {
-    text.lines().next().unwrap_or("").split(',').map(|h| h.trim().to_string()).collect()
-}
-
 /// The holding of each of `scenario`'s asset classes, in its order, from
-/// an `asset_class,holding_mkr` CSV: every class once, none unknown, each
-/// amount a number of mkr, zero or more, and not all zero.
-fn holdings_csv(path: &Path, text: &str, scenario: &Scenario) -> std::result::Result<Vec<f64>, Vec<Problem>> {
+/// an `asset_class,holding_mkr` table: every class once, none unknown,
+/// each amount a number of mkr, zero or more, and not all zero.
+fn holdings_table(table: &Table, scenario: &Scenario) -> std::result::Result<Vec<f64>, Vec<Problem>> {
     const CLASS: &str = "asset_class";
     const AMOUNT: &str = "holding_mkr";
+    let path = table.file.as_path();
     let names: Vec<&str> = scenario.asset_classes.iter().map(|c| c.name.as_str()).collect();
     let known = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![Problem::new(path, Location::File, "", "a CSV file", e.to_string())])?
-        .clone();
-    let index = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(class_idx), Some(amount_idx)) = (index(CLASS), index(AMOUNT)) else {
-        let found = headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ");
-        return Err([CLASS, AMOUNT]
-            .into_iter()
-            .filter(|c| index(c).is_none())
-            .map(|c| {
-                Problem::new(
-                    path,
-                    Location::Row { line: 1 },
-                    c,
-                    format!("a column named `{c}` in the header"),
-                    format!("the columns {found}"),
-                )
-                .with_hint("the header is `asset_class,holding_mkr`")
-            })
-            .collect());
-    };
+    let hint = Some("the header is `asset_class,holding_mkr` (or with ';' between them)");
+    let columns = table.require(&[(CLASS, hint), (AMOUNT, hint)])?;
+    let (class_idx, amount_idx) = (columns[0], columns[1]);
 
     let mut problems = Vec::new();
     let mut amounts: Vec<Option<f64>> = vec![None; names.len()];
     let mut seen: HashMap<usize, usize> = HashMap::new();
-    for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut problems) {
-        let here = Location::Row { line };
-        let name = record.get(class_idx).unwrap_or("");
-        let raw_amount = record.get(amount_idx).unwrap_or("");
+    for row in &table.rows {
+        let line = row.number;
+        let name = table.text(row, class_idx).unwrap_or_default();
+        let name = name.as_str();
         let expected = "a holding in mkr, zero or more";
-        let amount =
-            crate::prices::cell_number(path, line, AMOUNT, raw_amount, expected, |v| v >= 0.0, AMOUNT_RANGE)
-                .map_err(|p| problems.push(p))
-                .ok();
+        let amount = table
+            .number(row, amount_idx, expected, |v| v >= 0.0, AMOUNT_RANGE)
+            .map_err(|p| problems.push(p))
+            .ok();
         let Some(class) = names.iter().position(|n| *n == name) else {
             let closest = names
                 .iter()
                 .map(|n| (strsim::jaro_winkler(n, name), *n))
                 .filter(|(score, _)| *score > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
-            let p = Problem::new(
-                path,
-                here,
-                CLASS,
+            let p = table.problem_at(
+                row,
+                class_idx,
                 format!("one of the scenario's asset classes {known}"),
                 format!("{name:?}"),
             );
@@ -231,11 +264,11 @@ fn holdings_csv(path: &Path, text: &str, scenario: &Scenario) -> std::result::Re
             continue;
         };
         if let Some(first) = seen.insert(class, line) {
-            problems.push(Problem::new(
-                path,
-                here,
-                CLASS,
-                format!("each asset class once (`{name}` is on line {first} already)"),
+            let before = if table.sheet.is_some() { "row" } else { "line" };
+            problems.push(table.problem_at(
+                row,
+                class_idx,
+                format!("each asset class once (`{name}` is on {before} {first} already)"),
                 format!("{name:?} again"),
             ));
             continue;

@@ -24,8 +24,9 @@ use crate::obligations::{
     DEFAULT_DISCOUNT_RATE, DEFAULT_PAYROLL_TAX, DEFAULT_TARGET_YEAR, Denominator, Deposit, Obligations,
     ProjectionYear,
 };
-use crate::prices::{AMOUNT_RANGE, PriceSeries, cell_number, read_dated_csv};
+use crate::prices::{AMOUNT_RANGE, PriceSeries, cell_number, read_dated};
 use crate::rule::Policy;
+use crate::sheet::{SheetChoice, Table};
 
 /// Sums of weights may be off by this much (rounded inputs such as 0.333).
 const MIX_TOLERANCE: f64 = 1e-6;
@@ -302,7 +303,7 @@ pub fn scenario(
 fn sorted(mut problems: Vec<Problem>) -> Vec<Problem> {
     let rank = |l: &Location| match *l {
         Location::LineColumn { line, column } => (0, line, column),
-        Location::Row { line } => (0, line, 0),
+        Location::Row { line } | Location::Sheet { row: line, .. } => (0, line, 0),
         Location::File => (1, 0, 0),
     };
     problems.sort_by(|a, b| a.file.cmp(&b.file).then(rank(&a.location).cmp(&rank(&b.location))));
@@ -547,6 +548,10 @@ fn history(
             cx.problem("history", "month_ends = [...] or csv = \"file.csv\"", "neither");
             return None;
         }
+        (None, Some(_)) if raw.sheet.is_some() => {
+            cx.problem("history.sheet", "a sheet only beside history.csv naming a workbook", "month_ends");
+            return None;
+        }
         (None, Some(list)) => {
             let mut entries = Vec::new();
             for (i, m) in list.iter().enumerate() {
@@ -570,22 +575,31 @@ fn history(
         }
         (Some(csv), None) => {
             let csv_path = cx.path.parent().unwrap_or(Path::new("")).join(&csv);
-            match read(&csv_path) {
+            let sheet = SheetChoice { name: raw.sheet.as_deref(), option: "history.sheet" };
+            match crate::sheet::read_named(&csv_path, sheet, read) {
                 Err(e) => {
                     cx.problem(
                         "history.csv",
-                        "a readable CSV file (relative to the scenario's folder)",
+                        "a readable CSV file or workbook (relative to the scenario's folder)",
                         e.to_string(),
                     );
                     return None;
                 }
-                Ok(text) => match history_csv(&csv_path, &text) {
-                    Ok(entries) => (entries, Some(csv_path)),
-                    Err(problems) => {
-                        cx.problems.extend(problems);
-                        return None;
+                Ok(Err(problems)) => {
+                    cx.problems.extend(problems);
+                    return None;
+                }
+                Ok(Ok((table, warnings))) => {
+                    cx.warnings.extend(warnings);
+                    let value = if table.column("value_mkr").is_some() { "value_mkr" } else { "value" };
+                    match month_end_table(&table, [("date", None), (value, None)]) {
+                        Ok(entries) => (entries, Some(csv_path)),
+                        Err(problems) => {
+                            cx.problems.extend(problems);
+                            return None;
+                        }
                     }
-                },
+                }
             }
         }
     };
@@ -685,34 +699,21 @@ pub(super) fn month_end_problems(entries: &[Entry], valuation_date: Option<Naive
     problems
 }
 
-/// Month-ends from a CSV with `date` and `value` columns (others, such as
-/// `source`, are allowed and ignored).
-fn history_csv(path: &Path, text: &str) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    month_end_csv(path, text, [("date", None), ("value", None)])
-}
-
-/// Month-ends from a CSV with the given date and value columns.
-pub(super) fn month_end_csv(
-    path: &Path,
-    text: &str,
+/// Month-ends from a table (a CSV file or a sheet) with the given date
+/// and value columns (others, such as `source`, are allowed and ignored).
+pub(super) fn month_end_table(
+    table: &Table,
     columns: [(&str, Option<&str>); 2],
 ) -> std::result::Result<Vec<Entry>, Vec<Problem>> {
-    let rows = read_dated_csv(
-        path,
-        text.as_bytes(),
-        columns,
-        "a month-end value in mkr above 0",
-        |v| v > 0.0,
-        AMOUNT_RANGE,
-    )?;
+    let rows = read_dated(table, columns, "a month-end value in mkr above 0", |v| v > 0.0, AMOUNT_RANGE)?;
     Ok(rows
         .into_iter()
         .map(|r| Entry {
             date: r.date,
             value: r.value,
-            file: path.to_path_buf(),
-            location: Location::Row { line: r.line },
-            key: "date".into(),
+            file: table.file.clone(),
+            location: r.place,
+            key: columns[0].0.into(),
         })
         .collect())
 }

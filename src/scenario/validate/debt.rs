@@ -1,4 +1,4 @@
-//! `[debt]`: the loan book (inline or a CSV file), the borrowing plan, the
+//! `[debt]`: the loan book (inline, a CSV file or a workbook's sheet), the borrowing plan, the
 //! finance policy's limits and the refinancing strategy.
 
 use std::path::Path;
@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 
 use super::{Context, FIRST_DATE, LAST_DATE, MAX_MAGNITUDE, MISSING, format_value};
 use crate::debt::{Book, Borrowing, Debt, DebtPolicy, Loan, LoanRate, Refinancing};
-use crate::error::{Location, Problem, Result};
+use crate::error::{Problem, Result};
 use crate::scenario::raw::{DebtFile, LoanFile};
+use crate::sheet::{Cell, SheetChoice, Table};
 
 /// The finance policy's limits when `[debt.policy]` leaves them out: the
 /// region's (digest 4.1): 1.5-4 years, at most 35 % within a year.
@@ -19,7 +20,7 @@ const DEFAULT_MAX_SHARE: f64 = 0.35;
 /// of the loans file.
 enum Place<'a> {
     Key(usize),
-    Row { file: &'a Path, line: usize },
+    Row { table: &'a Table, row: usize },
 }
 
 pub(super) fn debt(
@@ -38,12 +39,23 @@ pub(super) fn debt(
     }
     if let Some(file) = &raw.loans_csv {
         let path = cx.path.parent().unwrap_or(Path::new("")).join(file);
-        match read(&path) {
-            Ok(text) => loans.extend(csv_loans(cx, &path, &text, valuation)),
+        let sheet = SheetChoice { name: raw.loans_sheet.as_deref(), option: "debt.loans_sheet" };
+        match crate::sheet::read_named(&path, sheet, read) {
+            Ok(Ok((table, warnings))) => {
+                cx.warnings.extend(warnings);
+                loans.extend(table_loans(cx, &table, valuation));
+            }
+            Ok(Err(problems)) => cx.problems.extend(problems),
             Err(e) => {
-                cx.problem("debt.loans_csv", "a readable CSV file of loans", format!("{file:?}: {e}"));
+                cx.problem(
+                    "debt.loans_csv",
+                    "a readable CSV file or workbook of loans",
+                    format!("{file:?}: {e}"),
+                );
             }
         }
+    } else if raw.loans_sheet.is_some() {
+        cx.problem("debt.loans_sheet", "a sheet only beside loans_csv naming a workbook", "no loans_csv");
     }
 
     let mut borrowing = Vec::new();
@@ -143,8 +155,9 @@ fn loan(
         Place::Key(i) => {
             cx.problem(&format!("debt.loan[{i}].{field}"), expected, found);
         }
-        Place::Row { file, line } => {
-            cx.problems.push(Problem::new(file, Location::Row { line }, field, expected, found));
+        Place::Row { table, row } => {
+            let place = table.place(row, table.column(field));
+            cx.problems.push(Problem::new(&table.file, place, field, expected, found));
         }
     };
     let id = l.id.filter(|s| !s.trim().is_empty());
@@ -240,82 +253,66 @@ fn loan(
     })
 }
 
-/// The loans of a CSV file with the columns of `[[debt.loan]]`.
-fn csv_loans(cx: &mut Context<'_>, path: &Path, text: &str, valuation: Option<NaiveDate>) -> Vec<Loan> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            cx.problems.push(Problem::new(
-                path,
-                Location::Row { line: 1 },
-                "header",
-                "a header row",
-                e.to_string(),
-            ));
-            return Vec::new();
-        }
-    };
+/// The loans of a table (a CSV file or a sheet) with the columns of
+/// `[[debt.loan]]`.
+fn table_loans(cx: &mut Context<'_>, table: &Table, valuation: Option<NaiveDate>) -> Vec<Loan> {
+    let path = table.file.as_path();
     let known = crate::scenario::raw::keys::<crate::scenario::raw::LoanFile>();
-    for h in headers.iter().filter(|h| !known.contains(h)) {
+    for h in table.header.iter().filter(|h| !known.contains(&h.as_str())) {
         cx.problems.push(Problem::new(
             path,
-            Location::Row { line: 1 },
+            table.header_place(),
             h,
             format!("columns among {}", known.join(", ")),
             format!("a column `{h}`"),
         ));
     }
     let mut loans = Vec::new();
-    for (line, record) in crate::prices::records_with_lines(path, &mut reader, &mut cx.problems) {
-        let field = |name: &str| {
-            headers.iter().position(|h| h == name).and_then(|i| record.get(i)).filter(|s| !s.is_empty())
-        };
-        let mut bad = Vec::new();
+    for row in &table.rows {
+        let column = |name: &str| table.column(name);
+        let mut bad: Vec<Problem> = Vec::new();
         let mut number = |name: &'static str| {
-            field(name).and_then(|s| match s.parse::<f64>() {
-                Ok(v) => Some(v),
-                Err(_) => {
-                    bad.push((name, "a number", s.to_string()));
+            column(name).and_then(|i| match table.value(row, i, "a number") {
+                Ok(v) => v,
+                Err(p) => {
+                    bad.push(p);
                     None
                 }
             })
         };
         let (amount, rate, margin, amortisation) =
             (number("amount"), number("rate"), number("margin"), number("amortisation"));
-        let mut date = |name: &'static str| {
-            field(name).and_then(|s| match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let mut date = |name: &'static str| match column(name) {
+            Some(i) if table.text(row, i).is_some() => match table.date(row, i) {
                 Ok(d) => Some(d),
-                Err(_) => {
-                    bad.push((name, "a date such as 2025-08-31", s.to_string()));
+                Err(p) => {
+                    bad.push(p);
                     None
                 }
-            })
-        };
-        let (start, maturity) = (date("start"), date("maturity"));
-        for name in ["start", "maturity"] {
-            if field(name).is_none() {
-                bad.push((
-                    if name == "start" { "start" } else { "maturity" },
-                    "a date such as 2025-08-31",
-                    MISSING.into(),
-                ));
-            }
-        }
-        let green = match field("green") {
-            None => None,
-            Some("true") => Some(true),
-            Some("false") => Some(false),
-            Some(other) => {
-                bad.push(("green", "true or false", other.to_string()));
+            },
+            _ => {
+                let place = table.place(row.number, column(name));
+                bad.push(Problem::new(path, place, name, "a date such as 2025-08-31", MISSING));
                 None
             }
         };
-        for (name, expected, found) in &bad {
-            cx.problems.push(Problem::new(path, Location::Row { line }, *name, *expected, found.clone()));
-        }
+        let (start, maturity) = (date("start"), date("maturity"));
+        let green = match column("green").map(|i| (i, table.cell(row, i))) {
+            None | Some((_, Cell::Empty)) => None,
+            Some((_, Cell::Bool(b))) => Some(*b),
+            Some((i, cell)) => match cell.text().unwrap_or_default().to_lowercase().as_str() {
+                "true" | "sant" => Some(true),
+                "false" | "falskt" => Some(false),
+                _ => {
+                    bad.push(table.problem_at(row, i, "true or false", cell.found()));
+                    None
+                }
+            },
+        };
+        let ok = bad.is_empty();
+        cx.problems.extend(bad);
         let raw = LoanFile {
-            id: field("id").map(String::from),
+            id: column("id").and_then(|i| table.text(row, i)),
             amount,
             start: None,
             maturity: None,
@@ -325,8 +322,9 @@ fn csv_loans(cx: &mut Context<'_>, path: &Path, text: &str, valuation: Option<Na
             green,
             source: None,
         };
-        if bad.is_empty() {
-            loans.extend(loan(cx, raw, (start, maturity), Place::Row { file: path, line }, valuation));
+        if ok {
+            let place = Place::Row { table, row: row.number };
+            loans.extend(loan(cx, raw, (start, maturity), place, valuation));
         }
     }
     loans
