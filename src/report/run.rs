@@ -58,6 +58,7 @@ pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     if let Some(o) = &r.liquidity {
         let _ = writeln!(out);
         out.push_str(&super::liquidity::outlook(o, lang));
+        out.push_str(&super::forecast::printout(o, scenario.valuation_date(), lang));
     }
     if let Some(o) = &r.obligations {
         let _ = writeln!(out);
