@@ -878,6 +878,59 @@ fn run_prints_todays_loan_figures_and_writes_the_debt_outlook() {
     }
 }
 
+/// The shipped scenario's constructed actuals (September to November
+/// 2025) beside the forecast made on 31 August: the section in the
+/// printout, marked as constructed, in both languages, and its figures in
+/// summary.json.
+#[test]
+fn run_sets_the_forecast_beside_the_actuals() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--paths", "200", "--horizon-months", "12", "--search-paths", "0", "--out"];
+    let out =
+        pensionsim().args(["run", "scenarios/rjh-2025-08.toml"]).args(args).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let section = &text[text.find("Forecast against outcome, mkr\n=").expect("the section")..];
+    assert!(section.contains("The liquidity forecast made on 2025-08-31 (200 paths)"), "{section}");
+    assert!(section.contains("Constructed example: the actuals are made up"), "{section}");
+    assert!(section.contains("Note: Påhittade värden nära prognosen"), "{section}");
+    let row = |month: &str, figure: &str| {
+        section.lines().find(|l| l.starts_with(month) && l.contains(figure)).map(str::to_string)
+    };
+    let cash = row("2025-09", "Cash").expect("September's cash");
+    assert!(cash.contains("371.4"), "{cash}");
+    assert!(row("2025-11", "Loans").expect("November's loans").contains("340.0"));
+    assert!(row("2025-12", "Cash").is_none(), "only months with an actual");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let check = &json["liquidity"]["actuals"];
+    assert_eq!(check["constructed"], true);
+    let months = check["months"].as_array().unwrap();
+    assert_eq!(months.len(), 3);
+    let nov = &months[2]["cash"];
+    let (outcome, median) = (nov["outcome"].as_f64().unwrap(), nov["median"].as_f64().unwrap());
+    assert_eq!(outcome, 352.0);
+    assert!((nov["error"].as_f64().unwrap() - (outcome - median)).abs() < 1e-9);
+    let p = nov["percentile"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p), "{p}");
+    // The loans: 340 on every path through November, so the actual sits
+    // amid them.
+    assert_eq!(months[0]["debt"]["median"], 340.0);
+    assert_eq!(months[0]["debt"]["percentile"], 0.5);
+
+    let out = pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--lang", "sv"])
+        .args(args)
+        .arg(dir.path().join("sv"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Prognos mot utfall, mkr\n="), "{text}");
+    assert!(text.contains("Konstruerat exempel: utfallen är påhittade"), "{text}");
+    assert!(text.contains("371,4"), "{text}");
+}
+
 #[test]
 fn bad_loans_exit_2_naming_the_key_or_row() {
     let dir = tempfile::tempdir().unwrap();

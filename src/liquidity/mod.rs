@@ -181,11 +181,28 @@ impl Uncertainty {
     }
 }
 
-/// An actual month-end cash balance, for the ex-post view.
+/// One month-end's actual figures (`[[actuals.month]]`), entered as they
+/// arrive: the cash (kassa och bank) and the loans outstanding, mkr; at
+/// least one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Actual {
+pub struct ActualMonth {
     pub date: NaiveDate,
-    pub cash: f64,
+    pub cash: Option<f64>,
+    pub debt: Option<f64>,
+}
+
+/// The actual month-ends the forecast made on the valuation date is held
+/// against (`[actuals]`, validated in `scenario/validate/actuals.rs`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Actuals {
+    /// The figures are made up (an example), not the region's: every
+    /// output that shows them says so.
+    pub constructed: bool,
+    /// Free text shown with the figures (their source, or why they are
+    /// constructed).
+    pub note: Option<String>,
+    /// By date, each a month-end of the forecast.
+    pub months: Vec<ActualMonth>,
 }
 
 /// A validated `[liquidity]`.
@@ -218,7 +235,8 @@ pub struct Liquidity {
     pub revenue_profile: Profile,
     pub investment_profile: Profile,
     pub uncertainty: Uncertainty,
-    pub actuals: Vec<Actual>,
+    /// The actual month-ends of `[actuals]` (none without one).
+    pub actuals: Actuals,
 }
 
 /// The defaults of `[liquidity.uncertainty]` (`docs/liquidity.md` says

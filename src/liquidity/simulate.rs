@@ -92,6 +92,8 @@ pub struct PathResult {
     pub extra_borrowing: Vec<f64>,
     /// Loans outstanding at each year's last forecast month.
     pub debt: Vec<f64>,
+    /// Loans outstanding at each month-end (zero without a `[debt]`).
+    pub month_debt: Vec<f64>,
     /// Months each rule acted, in [`Rule::ALL`]'s order.
     pub rule_months: [u32; 4],
 }
@@ -126,6 +128,7 @@ pub fn run_path(
         results: plan.results.clone(),
         extra_borrowing: vec![0.0; years],
         debt: vec![0.0; years],
+        month_debt: Vec::with_capacity(n),
         rule_months: [0; 4],
     };
     let sigma = u.cost_sigma();
@@ -233,7 +236,9 @@ pub fn run_path(
         out.cash.push(cash);
         out.flags.push(flags);
         out.extra_borrowing[y] = extra;
-        out.debt[y] = stepper.as_ref().map_or(0.0, |s| s.book.outstanding());
+        let debt = stepper.as_ref().map_or(0.0, |s| s.book.outstanding());
+        out.debt[y] = debt;
+        out.month_debt.push(debt);
     }
     out
 }
@@ -312,18 +317,69 @@ pub struct RuleUse {
     pub mean_months: f64,
 }
 
-/// The forecast against an actual month-end.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActualCheck {
-    pub date: NaiveDate,
-    pub actual: f64,
+/// A forecast figure against its outcome at one month-end.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Check {
+    /// The actual figure, mkr.
+    pub outcome: f64,
+    /// The plan's figure (randomness off), mkr.
+    pub plan: f64,
+    /// The paths' median and 5 % and 95 % quantiles, mkr.
     pub median: f64,
     pub p5: f64,
     pub p95: f64,
-    /// Actual minus median, mkr.
+    /// Outcome less median, mkr.
     pub error: f64,
-    /// Share of paths at or below the actual.
+    /// The error as a share of the median's size; `None` when the median
+    /// is within [`MIN_MEDIAN_FOR_SHARE`] mkr of zero, where a share says
+    /// nothing.
+    pub error_share: Option<f64>,
+    /// Where the outcome falls among the paths, 0 to 1
+    /// ([`crate::stats::percentile_sorted`], the inverse of the quantiles
+    /// above: an outcome at the median is at 0.5).
     pub percentile: f64,
+}
+
+/// A median nearer zero than this (mkr) gets no error share.
+pub const MIN_MEDIAN_FOR_SHARE: f64 = 1.0;
+
+impl Check {
+    /// `outcome` against the paths' figures `xs` (sorted here) and the
+    /// plan's.
+    pub fn of(outcome: f64, plan: f64, xs: &mut [f64]) -> Check {
+        let q = quantiles(xs);
+        let error = outcome - q.p50;
+        Check {
+            outcome,
+            plan,
+            median: q.p50,
+            p5: q.p5,
+            p95: q.p95,
+            error,
+            error_share: (q.p50.abs() >= MIN_MEDIAN_FOR_SHARE).then(|| error / q.p50.abs()),
+            percentile: crate::stats::percentile_sorted(xs, outcome),
+        }
+    }
+}
+
+/// The forecast against an actual month-end: the cash, and the loans
+/// outstanding (the liquidity's paths' book, with the financing rules'
+/// extra borrowing), each when the month has it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActualCheck {
+    pub date: NaiveDate,
+    pub cash: Option<Check>,
+    pub debt: Option<Check>,
+}
+
+/// The forecast made on the valuation date against what came
+/// (`[actuals]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForecastCheck {
+    /// The actual figures are constructed, not the region's.
+    pub constructed: bool,
+    pub note: Option<String>,
+    pub months: Vec<ActualCheck>,
 }
 
 /// The liquidity forecast of a run.
@@ -343,7 +399,9 @@ pub struct Outlook {
     pub years: Vec<YearOutlook>,
     pub quarters: Vec<QuarterOutlook>,
     pub rule_use: Vec<RuleUse>,
-    pub actuals: Vec<ActualCheck>,
+    /// The forecast against `[actuals]`, when the scenario has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actuals: Option<ForecastCheck>,
 }
 
 /// Runs the forecast of `liquidity` from `start` over `simulation`'s paths
@@ -380,6 +438,37 @@ pub fn outlook(inputs: &Inputs<'_>, paths: usize, seed: u64) -> Outlook {
         vec![the_plan.clone()]
     };
     summarise(inputs, &plan, &the_plan, &results, seed)
+}
+
+/// Each actual month-end against the paths' figures of that month.
+fn forecast_check(
+    liq: &Liquidity,
+    plan: &Plan,
+    the_plan: &PathResult,
+    results: &[PathResult],
+) -> ForecastCheck {
+    let mut column = vec![0.0; results.len()];
+    let mut check = |outcome: f64, plan: f64, f: &dyn Fn(&PathResult) -> f64| {
+        for (slot, r) in column.iter_mut().zip(results) {
+            *slot = f(r);
+        }
+        Check::of(outcome, plan, &mut column)
+    };
+    let months = liq
+        .actuals
+        .months
+        .iter()
+        .filter_map(|a| {
+            // Validation keeps every date a month-end of the forecast.
+            let m = plan.months.iter().position(|pm| pm.end == a.date)?;
+            Some(ActualCheck {
+                date: a.date,
+                cash: a.cash.map(|x| check(x, the_plan.cash[m], &|r| r.cash[m])),
+                debt: a.debt.map(|x| check(x, the_plan.month_debt[m], &|r| r.month_debt[m])),
+            })
+        })
+        .collect();
+    ForecastCheck { constructed: liq.actuals.constructed, note: liq.actuals.note.clone(), months }
 }
 
 fn summarise(
@@ -457,24 +546,7 @@ fn summarise(
             }
         })
         .collect();
-    let actuals = liq
-        .actuals
-        .iter()
-        .filter_map(|a| {
-            let m = plan.months.iter().position(|pm| pm.end == a.date)?;
-            let q = fill(&|r| r.cash[m]);
-            let below = results.iter().filter(|r| r.cash[m] <= a.cash).count();
-            Some(ActualCheck {
-                date: a.date,
-                actual: a.cash,
-                median: q.p50,
-                p5: q.p5,
-                p95: q.p95,
-                error: a.cash - q.p50,
-                percentile: below as f64 / n as f64,
-            })
-        })
-        .collect();
+    let actuals = (!liq.actuals.months.is_empty()).then(|| forecast_check(liq, plan, the_plan, results));
     Outlook {
         paths: n,
         seed,

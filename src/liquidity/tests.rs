@@ -99,7 +99,7 @@ fn small() -> Liquidity {
         revenue_profile: EVEN,
         investment_profile,
         uncertainty: DEFAULT_UNCERTAINTY,
-        actuals: Vec::new(),
+        actuals: Actuals::default(),
     }
 }
 
@@ -387,23 +387,78 @@ fn the_loans_and_the_portfolio_do_not_move_with_the_liquidity() {
     assert_eq!(o.years[1].interest.p95, 19.04652092595095);
 }
 
+/// Five paths by hand: 300, 320, 340, 360, 380 (in any order). The
+/// median is 340; the 5 % quantile lies 0.2 of the way from 300 to 320
+/// (rank 4 × 0.05), the 95 % 0.8 of the way from 360 to 380; 350 lies
+/// halfway between ranks 2 and 3, at 2.5 / 4.
+#[test]
+fn an_outcome_among_five_paths_by_hand() {
+    let c = simulate::Check::of(350.0, 330.0, &mut [380.0, 300.0, 360.0, 320.0, 340.0]);
+    assert_eq!((c.outcome, c.plan, c.median), (350.0, 330.0, 340.0));
+    assert_eq!((c.p5, c.p95), (304.0, 376.0));
+    assert_eq!(c.error, 10.0);
+    assert_eq!(c.error_share, Some(10.0 / 340.0));
+    assert_eq!(c.percentile, 0.625);
+    // Below every path, above every path; a median at zero has no share.
+    assert_eq!(simulate::Check::of(299.0, 0.0, &mut [300.0, 320.0]).percentile, 0.0);
+    assert_eq!(simulate::Check::of(400.0, 0.0, &mut [300.0, 320.0]).percentile, 1.0);
+    assert_eq!(simulate::Check::of(5.0, 0.0, &mut [-0.5, 0.5]).error_share, None);
+}
+
 #[test]
 fn the_forecast_against_an_actual() {
     let s = shipped();
     let mut liq = s.liquidity().cloned().unwrap();
-    liq.actuals = vec![Actual { date: d("2025-12-31"), cash: 400.0 }];
+    liq.actuals = Actuals::default();
     let model = s.market().cloned().unwrap();
+    let without = outlook(&inputs(&liq, &model, &s), 64, 3);
+    assert_eq!(without.actuals, None);
+    let dec = without.months.iter().position(|m| m.date == d("2025-12-31")).unwrap();
+    let m = without.months[dec].clone();
+    let month = |date: &str, cash: f64| ActualMonth { date: d(date), cash: Some(cash), debt: None };
+    liq.actuals = Actuals {
+        constructed: true,
+        note: Some("test".into()),
+        months: vec![month("2025-12-31", m.cash.p50), month("2026-01-31", 400.0), month("2025-10-31", 1e6)],
+    };
+    liq.actuals.months[0].debt = Some(600.0);
     let o = outlook(&inputs(&liq, &model, &s), 64, 3);
-    let a = &o.actuals[0];
-    let m = o.months.iter().find(|m| m.date == a.date).unwrap();
-    assert_eq!((a.median, a.p5, a.p95), (m.cash.p50, m.cash.p5, m.cash.p95));
-    assert!((a.error - (400.0 - m.cash.p50)).abs() < 1e-12);
-    assert!(a.percentile > 0.0 && a.percentile < 1.0, "{}", a.percentile);
-    // With randomness off every path is the plan: below it 0, at or above 1.
+    // The actuals change no other figure.
+    assert_eq!(Outlook { actuals: None, ..o.clone() }, without);
+    let check = o.actuals.unwrap();
+    assert!(check.constructed);
+    assert_eq!(check.note.as_deref(), Some("test"));
+    let [dec_check, jan, oct] = &check.months[..] else { panic!("{:?}", check.months) };
+    let cash = dec_check.cash.unwrap();
+    assert_eq!((cash.median, cash.p5, cash.p95, cash.plan), (m.cash.p50, m.cash.p5, m.cash.p95, m.plan_cash));
+    // At the median: no error, the 50th percentile (the percentile undoes
+    // the quantile).
+    assert_eq!(cash.error, 0.0);
+    assert!((cash.percentile - 0.5).abs() < 1e-12, "{}", cash.percentile);
+    let jan_cash = jan.cash.unwrap();
+    let jan_month = &o.months[dec + 1];
+    assert_eq!(jan_cash.error, 400.0 - jan_month.cash.p50);
+    assert!(jan_cash.percentile > 0.0 && jan_cash.percentile < 1.0, "{}", jan_cash.percentile);
+    assert_eq!(oct.cash.unwrap().percentile, 1.0, "far above every path");
+    assert_eq!(jan.debt, None);
+    // The loans: the plan's book at the year end (590 mkr) on every path
+    // that borrowed nothing extra, so 600 lies above the median.
+    let debt = dec_check.debt.unwrap();
+    assert_eq!(debt.plan, 590.0);
+    assert_eq!(debt.error, 600.0 - debt.median);
+    assert!(debt.percentile > 0.5, "{debt:?}");
+
+    // With randomness off every path is the plan: below it 0, at it the
+    // middle, above it 1.
     liq.randomness = false;
-    liq.actuals = vec![Actual { date: d("2025-12-31"), cash: m.plan_cash - 1.0 }];
-    let o = outlook(&inputs(&liq, &model, &s), 64, 3);
-    assert_eq!(o.actuals[0].percentile, 0.0);
+    let months = [m.plan_cash - 1.0, m.plan_cash, m.plan_cash + 1.0];
+    let mut seen = Vec::new();
+    for cash in months {
+        liq.actuals.months = vec![month("2025-12-31", cash)];
+        let o = outlook(&inputs(&liq, &model, &s), 64, 3);
+        seen.push(o.actuals.unwrap().months[0].cash.unwrap().percentile);
+    }
+    assert_eq!(seen, [0.0, 0.5, 1.0]);
 }
 
 fn problems(text: &str, variant: Option<&str>) -> Vec<String> {
@@ -455,6 +510,81 @@ fn bad_liquidity_input_names_the_key() {
     );
     refused("randomness = true", "randomness = true\noverdraft = 200", &["liquidity.overdraft", "145"]);
     refused("overdraft = 145 ", "overdraft = -145 ", &["debt.overdraft", "zero or more"]);
+}
+
+/// The shipped scenario with its `[actuals]` replaced by `block`.
+fn with_actuals(block: &str) -> String {
+    let text = shipped_text();
+    let start = text.find("\n[actuals]").unwrap();
+    let end = start + text[start..].find("\n\n# The August 2025 report").unwrap();
+    format!("{}\n{block}{}", &text[..start], &text[end..])
+}
+
+#[track_caller]
+fn actuals_refused(block: &str, wanted: &[&str]) {
+    let found = problems(&with_actuals(block), None);
+    assert!(found.iter().any(|p| wanted.iter().all(|w| p.contains(w))), "{wanted:?} not in {found:#?}");
+}
+
+#[test]
+fn bad_actuals_name_the_key_and_row() {
+    let row = |date: &str, rest: &str| format!("[[actuals.month]]\ndate = {date}\n{rest}\n");
+    let good = row("2025-09-30", "cash = 300");
+    assert!(
+        Scenario::parse(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml"),
+            &with_actuals(&format!("[actuals]\n{good}")),
+            &|p: &Path| std::fs::read_to_string(p)
+                .map_err(|cause| Error::Read { path: p.to_path_buf(), cause })
+        )
+        .is_ok()
+    );
+    // Not a month-end; on or before the valuation date; past the forecast.
+    actuals_refused(
+        &format!("{good}{}", row("2025-10-15", "cash = 1")),
+        &["actuals.month[1].date", "a month-end date", "2025-10-15", "2025-10-31"],
+    );
+    actuals_refused(
+        &row("2025-08-31", "cash = 1"),
+        &["actuals.month[0].date", "after the valuation date 2025-08-31"],
+    );
+    actuals_refused(
+        &row("2028-01-31", "cash = 1"),
+        &["actuals.month[0].date", "2025-09-30 to 2027-12-31", "2028-01-31"],
+    );
+    // The same month twice names both rows.
+    actuals_refused(
+        &format!("{good}{}", row("2025-09-30", "cash = 2")),
+        &["actuals.month[1].date", "each month-end once", "also actuals.month[0].date"],
+    );
+    // Amounts: finite, within 10^7, loans not negative, one of the two.
+    actuals_refused(&row("2025-09-30", "cash = nan"), &["actuals.month[0].cash", "NaN"]);
+    actuals_refused(&row("2025-09-30", "cash = 2e7"), &["actuals.month[0].cash", "10^7"]);
+    actuals_refused(&row("2025-09-30", "debt = -5"), &["actuals.month[0].debt", "zero or more", "-5"]);
+    actuals_refused(&row("2025-09-30", ""), &["actuals.month[0]", "cash, debt or both", "neither"]);
+    actuals_refused(&row("2025-09-30", "cash = \"300\""), &["actuals.month[0].cash"]);
+    actuals_refused(&row("2025-09-30", "cassh = 1"), &["actuals.month[0].cassh", "did you mean `cash`?"]);
+    actuals_refused("[actuals]\nconstructed = true\n", &["actuals", "at least one [[actuals.month]]"]);
+    actuals_refused("[actuals]\nconstructed = \"yes\"\n", &["actuals.constructed"]);
+    // Held against tables the file lacks.
+    let no_debt = with_actuals(&row("2025-09-30", "debt = 600"));
+    let start = no_debt.find("\n[debt]").unwrap();
+    let end = no_debt.find("\n[obligations]").unwrap();
+    let no_debt = format!("{}{}", &no_debt[..start], &no_debt[end..]).replace("\"borrow\", ", "").replace(
+        "rules = [\"skip_deposit\", \"overdraft\", \"withdraw\"]",
+        "rules = [\"skip_deposit\", \"overdraft\", \"withdraw\"]\noverdraft = 145",
+    );
+    let found = problems(&no_debt, None);
+    assert!(
+        found.iter().any(|p| p.contains("actuals.month[0].debt") && p.contains("no [debt]")),
+        "{found:#?}"
+    );
+    let start = shipped_text().find("\n[liquidity]").unwrap();
+    let end = shipped_text().find("\n[actuals]").unwrap();
+    let no_liquidity =
+        with_actuals(&row("2025-09-30", "cash = 1")).replacen(&shipped_text()[start..end], "", 1);
+    let found = problems(&no_liquidity, None);
+    assert!(found.iter().any(|p| p.contains("`actuals`") && p.contains("no [liquidity]")), "{found:#?}");
 }
 
 #[test]

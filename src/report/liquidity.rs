@@ -10,7 +10,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::style::{self, Dash, Line};
-use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, date_panel_with, legend, page, render};
+use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render};
 use super::document::{Column, Document, Layout};
 use super::i18n::{Lang, mkr, number, percent};
 use super::table::{Cell, Table};
@@ -116,7 +116,6 @@ pub fn outlook(d: &mut Document, o: &Outlook) {
         ));
     }
     d.indent(0);
-    actuals(d, o);
 }
 
 /// The plan's result, cash and debt against the paths', by year.
@@ -186,33 +185,6 @@ fn months_table(o: &Outlook, lang: Lang) -> Table {
     t
 }
 
-/// The forecast against the actual figures reported since the valuation
-/// date, a line each.
-fn actuals(d: &mut Document, o: &Outlook) {
-    let lang = d.lang;
-    if o.actuals.is_empty() {
-        return;
-    }
-    d.heading(2, term("liquidity.forecast_against_outcome", lang));
-    d.indent(2);
-    for a in &o.actuals {
-        d.para(format!(
-            "{}: {} {}, median {} (5–95 % {} – {}), {} {}, {} {}",
-            a.date.format("%Y-%m"),
-            term("liquidity.actual", lang),
-            number(a.actual, 1, lang),
-            number(a.median, 1, lang),
-            number(a.p5, 0, lang),
-            number(a.p95, 0, lang),
-            term("liquidity.error", lang),
-            number(a.error, 1, lang),
-            term("liquidity.percentile", lang),
-            percent(a.percentile, 0, lang),
-        ));
-    }
-    d.indent(0);
-}
-
 /// `liquidity.csv`: one row a month-end, the cash quantiles and the
 /// probabilities (plain numbers, a point as decimal mark).
 pub fn months_csv(o: &Outlook) -> String {
@@ -251,6 +223,8 @@ const BUFFER: Line = Line::new(GREEN, 2, Dash::Dotted);
 const P_USED: Line = Line::new(BLUE, 3, Dash::Solid);
 const P_EXHAUSTED: Line = Line::new(ORANGE, 3, Dash::Long);
 const P_LIMIT: Line = Line::new(BLACK, 2, Dash::Dotted);
+/// The actual month-end cash, a point for each `[actuals]` month.
+const ACTUAL: RGBColor = VERMILLION;
 
 /// The cash fan with the overdraft floor and the buffer, and the monthly
 /// probabilities below.
@@ -275,20 +249,32 @@ where
     let floor = -o.overdraft;
     let floor_label = format!("{} ({})", term("liquidity.overdraft_limit_label", lang), mkr(floor, 0, lang));
     let buffer_label = format!("{} ({})", term("liquidity.buffer_label", lang), mkr(o.buffer, 0, lang));
-    legend(
-        &top_legend,
-        &[
-            (Mark::Band(BLUE, 0.15), "5–95 %"),
-            (Mark::Band(BLUE, 0.35), "25–75 %"),
-            (Mark::Line(style::VALUE), "Median"),
-            (Mark::Line(PLAN), "Plan"),
-            (Mark::Line(style::FLOOR), &floor_label),
-            (Mark::Line(BUFFER), &buffer_label),
-        ],
-    )?;
-    let lo = o.months.iter().map(|m| m.cash.p5).fold(floor, f64::min);
-    let hi =
-        o.months.iter().map(|m| m.cash.p95.max(m.plan_cash)).fold(o.opening_cash.max(o.buffer), f64::max);
+    // The actual month-end cash of `[actuals]`, as points on the fan.
+    let actuals: Vec<(NaiveDate, f64)> = o
+        .actuals
+        .iter()
+        .flat_map(|c| &c.months)
+        .filter_map(|m| m.cash.map(|c| (m.date, c.outcome)))
+        .collect();
+    let mut items = vec![
+        (Mark::Band(BLUE, 0.15), "5–95 %"),
+        (Mark::Band(BLUE, 0.35), "25–75 %"),
+        (Mark::Line(style::VALUE), "Median"),
+        (Mark::Line(PLAN), "Plan"),
+        (Mark::Line(style::FLOOR), &floor_label),
+        (Mark::Line(BUFFER), &buffer_label),
+    ];
+    if !actuals.is_empty() {
+        items.push((Mark::Triangle(ACTUAL), term("liquidity.actual_label", lang)));
+    }
+    legend(&top_legend, &items)?;
+    let lo = o.months.iter().map(|m| m.cash.p5).chain(actuals.iter().map(|a| a.1)).fold(floor, f64::min);
+    let hi = o
+        .months
+        .iter()
+        .map(|m| m.cash.p95.max(m.plan_cash))
+        .chain(actuals.iter().map(|a| a.1))
+        .fold(o.opening_cash.max(o.buffer), f64::max);
     let pad = (hi - lo).max(1.0) * 0.08;
     let mut panel = date_panel_with(
         &top,
@@ -314,6 +300,7 @@ where
     style::FLOOR.draw(&mut panel, vec![(x.start, floor), (x.end, floor)])?;
     BUFFER.draw(&mut panel, vec![(x.start, o.buffer), (x.end, o.buffer)])?;
     style::WITHOUT_RULE.draw(&mut panel, vec![(x.start, 0.0), (x.end, 0.0)])?;
+    panel.draw_series(actuals.iter().map(|&p| TriangleMarker::new(p, 9, ACTUAL.filled())))?;
     // Year-ends, faintly.
     for m in o.months.iter().filter(|m| m.date.month() == 12) {
         style::WHEN.draw(&mut panel, vec![(m.date, lo - pad), (m.date, hi + pad)])?;

@@ -62,6 +62,10 @@ pub fn document(scenario: &Scenario, r: &RunResults, lang: Lang) -> Document {
     if let Some(o) = &r.liquidity {
         d.gap();
         super::liquidity::outlook(&mut d, o);
+        if let Some(check) = &o.actuals {
+            d.gap();
+            super::forecast::section(&mut d, o, check, scenario.valuation_date(), 1);
+        }
     }
     if let Some(o) = &r.obligations {
         d.gap();

@@ -22,6 +22,7 @@ pub struct ScenarioFile {
     pub obligations: Option<ObligationsFile>,
     pub debt: Option<DebtFile>,
     pub liquidity: Option<LiquidityFile>,
+    pub actuals: Option<ActualsFile>,
     /// `[[strategy]]` tables for `pensionsim compare`, which reads and
     /// checks them itself (`compare::strategy`).
     #[allow(dead_code, reason = "read by the compare module from the file's text")]
@@ -293,7 +294,6 @@ pub struct LiquidityFile {
     pub year: Option<Vec<LiquidityYearFile>>,
     pub year_to_date: Option<RowsFile>,
     pub uncertainty: Option<UncertaintyFile>,
-    pub actual: Option<Vec<ActualFile>>,
 }
 
 /// The budget rows of a year or of the year to date.
@@ -351,11 +351,20 @@ pub struct UncertaintyFile {
     pub investment_slippage: Option<f64>,
 }
 
-/// One `[[liquidity.actual]]` month-end.
+/// `[actuals]`: actual month-end figures to hold the forecast against.
 #[derive(Debug, Default, Deserialize)]
-pub struct ActualFile {
+pub struct ActualsFile {
+    pub constructed: Option<bool>,
+    pub note: Option<String>,
+    pub month: Option<Vec<ActualMonthFile>>,
+}
+
+/// One `[[actuals.month]]` month-end.
+#[derive(Debug, Default, Deserialize)]
+pub struct ActualMonthFile {
     pub date: Option<toml::Value>,
     pub cash: Option<f64>,
+    pub debt: Option<f64>,
 }
 
 /// The keys a table of type `T` reads, in its fields' order and as serde
@@ -402,7 +411,8 @@ pub fn known_keys(table_path: &str) -> Option<&'static [&'static str]> {
         "liquidity.year" => keys::<LiquidityYearFile>(),
         "liquidity.year_to_date" => keys::<RowsFile>(),
         "liquidity.uncertainty" => keys::<UncertaintyFile>(),
-        "liquidity.actual" => keys::<ActualFile>(),
+        "actuals" => keys::<ActualsFile>(),
+        "actuals.month" => keys::<ActualMonthFile>(),
         _ => return None,
     })
 }
@@ -442,7 +452,8 @@ mod tests {
         "liquidity.year",
         "liquidity.year_to_date",
         "liquidity.uncertainty",
-        "liquidity.actual",
+        "actuals",
+        "actuals.month",
     ];
 
     /// The introspection sees every table's fields (a `flatten` or a

@@ -2,6 +2,7 @@
 //! sum and date order is checked here, and every problem is collected
 //! before the scenario is refused.
 
+mod actuals;
 mod debt;
 mod liquidity;
 mod long_run;
@@ -251,9 +252,22 @@ pub fn scenario(
         (Some(o), Some(date)) => obligations(&mut cx, o, date, read),
         _ => None,
     };
-    let liquidity = raw.liquidity.and_then(|l| {
+    let liquidity_given = raw.liquidity.is_some();
+    let mut liquidity = raw.liquidity.and_then(|l| {
         liquidity::liquidity(&mut cx, l, valuation_date, debt.as_ref(), debt_given && debt.is_none())
     });
+    if let Some(raw_actuals) = raw.actuals {
+        let against = actuals::Against {
+            valuation: valuation_date,
+            months: liquidity.as_ref().map(|l| l.months),
+            liquidity_given,
+            debt_given,
+        };
+        let read = actuals::actuals(&mut cx, raw_actuals, &against);
+        if let (Some(l), Some(a)) = (liquidity.as_mut(), read) {
+            l.actuals = a;
+        }
+    }
     if liquidity.is_some() && !has_market {
         cx.problem("liquidity", "a [market] for the loans' rates and the paths", "no [market]").hint =
             Some("the liquidity forecast runs on the market model's paths; add a [market]".into());

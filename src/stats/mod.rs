@@ -266,6 +266,46 @@ pub fn quantile_sorted(xs: &[f64], p: f64) -> f64 {
     xs[lo] + frac * (xs[hi] - xs[lo])
 }
 
+/// Where `x` falls among sorted `xs`, as a share from 0 to 1: the
+/// inverse of [`quantile_sorted`], so that `quantile_sorted(xs,
+/// percentile_sorted(xs, x))` is `x` for any `x` within the figures (a
+/// figure at the 5 % quantile is at 5 %, one at the median at 50 %).
+/// Linear between order statistics as the quantile is; where several
+/// figures equal `x` (a flat stretch of the quantile function) the middle
+/// of the stretch; 0 below the least figure and 1 above the greatest;
+/// NaN if `xs` is empty or `x` is NaN.
+pub fn percentile_sorted(xs: &[f64], x: f64) -> f64 {
+    let n = xs.len();
+    if n == 0 || x.is_nan() {
+        return f64::NAN;
+    }
+    if n == 1 {
+        return match x.total_cmp(&xs[0]) {
+            std::cmp::Ordering::Less => 0.0,
+            std::cmp::Ordering::Equal => 0.5,
+            std::cmp::Ordering::Greater => 1.0,
+        };
+    }
+    let last = (n - 1) as f64;
+    // Order statistics below `x`, and those equal to it.
+    let below = xs.partition_point(|v| *v < x);
+    let through = xs.partition_point(|v| *v <= x);
+    if through > below {
+        // `x` is order statistics `below..through`: the quantile is `x`
+        // from rank `below` to rank `through - 1`.
+        return (below + through - 1) as f64 / 2.0 / last;
+    }
+    if below == 0 {
+        return 0.0;
+    }
+    if below == n {
+        return 1.0;
+    }
+    // Strictly between order statistics `below - 1` and `below`.
+    let (lo, hi) = (xs[below - 1], xs[below]);
+    ((below - 1) as f64 + (x - lo) / (hi - lo)) / last
+}
+
 /// The `p` quantile (type 7, the same bits as [`quantile_sorted`]) of
 /// `xs`, which is reordered: two selections instead of a sort. `None` if
 /// empty.
@@ -368,6 +408,43 @@ mod tests {
     fn sorted_quantiles_interpolate() {
         assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), 3.0);
         assert_eq!(quantile_sorted(&[1.0, 2.0], 0.25), 1.25);
+    }
+
+    /// Hand-computed: five paths 10, 20, 30, 40, 50 put the quantile
+    /// at rank `4 p`; 35 lies halfway between ranks 2 and 3, so at 2.5 / 4.
+    #[test]
+    fn a_figure_among_a_few_paths_has_its_hand_computed_percentile() {
+        let xs = [10.0, 20.0, 30.0, 40.0, 50.0];
+        assert_eq!(percentile_sorted(&xs, 35.0), 0.625);
+        assert_eq!(percentile_sorted(&xs, 30.0), 0.5);
+        assert_eq!(percentile_sorted(&xs, 12.0), 0.05);
+        assert_eq!(percentile_sorted(&xs, 10.0), 0.0);
+        assert_eq!(percentile_sorted(&xs, 50.0), 1.0);
+        assert_eq!(percentile_sorted(&xs, 9.0), 0.0);
+        assert_eq!(percentile_sorted(&xs, 51.0), 1.0);
+        // Three paths at 2: the quantile is 2 from rank 1 to rank 3, so
+        // the middle, rank 2 of 4.
+        assert_eq!(percentile_sorted(&[1.0, 2.0, 2.0, 2.0, 3.0], 2.0), 0.5);
+        assert_eq!(percentile_sorted(&[7.0], 7.0), 0.5);
+        assert!(percentile_sorted(&[], 1.0).is_nan());
+        assert!(percentile_sorted(&xs, f64::NAN).is_nan());
+    }
+
+    proptest::proptest! {
+        /// The percentile undoes the quantile: a figure within the paths
+        /// read back at its percentile is itself.
+        #[test]
+        fn the_percentile_inverts_the_quantile(
+            mut xs in proptest::collection::vec(-1000.0f64..1000.0, 2..40),
+            t in 0.0f64..1.0,
+        ) {
+            xs.sort_by(f64::total_cmp);
+            let x = xs[0] + t * (xs[xs.len() - 1] - xs[0]);
+            let p = percentile_sorted(&xs, x);
+            proptest::prop_assert!((0.0..=1.0).contains(&p));
+            let back = quantile_sorted(&xs, p);
+            proptest::prop_assert!((back - x).abs() <= 1e-9 * (1.0 + x.abs()), "{x} at {p} reads {back}");
+        }
     }
 
     #[test]

@@ -550,6 +550,9 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
         ]);
     }
     d.table(quarters);
+    if let Some(check) = &o.actuals {
+        super::forecast::section(d, o, check, r.valuation_date, 3);
+    }
     Ok(())
 }
 

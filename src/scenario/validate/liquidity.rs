@@ -8,7 +8,7 @@ use super::{Context, MAX_MAGNITUDE, format_value, quoted};
 use crate::calendar::month_after;
 use crate::debt::Debt;
 use crate::liquidity::{
-    Actual, BudgetYear, DEFAULT_BLOCK, DEFAULT_MONTHS, DEFAULT_QUICK_RATIO_TARGET, DEFAULT_RULES,
+    Actuals, BudgetYear, DEFAULT_BLOCK, DEFAULT_MONTHS, DEFAULT_QUICK_RATIO_TARGET, DEFAULT_RULES,
     DEFAULT_UNCERTAINTY, EVEN, Liquidity, MONTHS_A_YEAR, Profile, Rows, Rule, Uncertainty,
 };
 use crate::scenario::raw::{LiquidityFile, LiquidityYearFile, RowsFile, UncertaintyFile};
@@ -80,28 +80,8 @@ pub(super) fn liquidity(
     }
     let year_to_date = raw.year_to_date.and_then(|r| rows(cx, "liquidity.year_to_date", r));
 
-    let mut actuals = Vec::new();
-    for (i, a) in raw.actual.unwrap_or_default().into_iter().enumerate() {
-        let key = |f: &str| format!("liquidity.actual[{i}].{f}");
-        let date = cx.date(&key("date"), a.date.as_ref());
-        let cash = cx.number(&key("cash"), a.cash, "the month-end cash in mkr", |v| v.is_finite());
-        if let (Some(date), Some(cash)) = (date, cash) {
-            actuals.push(Actual { date, cash });
-        }
-    }
-
     if let (Some(valuation), Some(months)) = (valuation, months) {
         coverage(cx, &years, valuation, months, year_to_date.is_some());
-        for (i, a) in actuals.iter().enumerate() {
-            let ends: Vec<NaiveDate> = (1..=months).map(|m| month_after(valuation, m)).collect();
-            if !ends.contains(&a.date) {
-                cx.problem(
-                    &format!("liquidity.actual[{i}].date"),
-                    format!("a month-end from {} to {}", ends[0], ends[ends.len() - 1]),
-                    a.date.to_string(),
-                );
-            }
-        }
     }
 
     if cx.problems.len() > before {
@@ -124,7 +104,8 @@ pub(super) fn liquidity(
         revenue_profile: revenue_profile?,
         investment_profile: investment_profile?,
         uncertainty: uncertainty?,
-        actuals,
+        // `[actuals]`, a table of its own, is read after and put in.
+        actuals: Actuals::default(),
     })
 }
 
