@@ -391,7 +391,10 @@ pub struct Outlook {
     pub opening_cash: f64,
     pub overdraft: f64,
     pub buffer: f64,
-    /// Kassalikviditet on the valuation date, from the opening cash.
+    /// Kassalikviditet on the valuation date, from the opening cash, for
+    /// the printout (the JSON outputs carry it where they need it: the
+    /// periodic report's measures).
+    #[serde(skip)]
     pub quick_ratio_today: f64,
     pub quick_ratio_target: f64,
     pub rules: Vec<Rule>,
