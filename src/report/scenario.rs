@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Lang, text};
 use crate::debt::KeyFigures;
-use crate::market::{FACTOR_NAMES, Shocks};
+use crate::market::FACTOR_NAMES;
 use crate::rule::Position;
 use crate::scenario::Scenario;
 
@@ -38,19 +38,9 @@ pub fn validation(
         let _ = writeln!(out, "policy: the rule document's defaults for {}", s.policy_defaults().join(", "));
     }
     if let Some(m) = s.market() {
-        let names: Vec<&str> = m.regimes.iter().map(|r| r.name.as_str()).collect();
-        let shocks = match &m.shocks {
-            Shocks::Gaussian => "gaussian shocks".to_string(),
-            Shocks::StudentT { degrees_of_freedom } => {
-                format!("Student-t shocks ({degrees_of_freedom} degrees of freedom)")
-            }
-            Shocks::Bootstrap(b) => format!(
-                "bootstrap shocks ({} daily returns, blocks of {} days)",
-                b.shocks.len(),
-                b.block_days
-            ),
-        };
-        let rate = if m.hull_white.is_some() { "Hull-White" } else { "Vasicek" };
+        // The model in the report's words and language (the periodic
+        // report's method line), then what else it simulates.
+        let model = super::periodic::model_line(&crate::periodic::describe_market(m), lang);
         let extras: Vec<&str> =
             [m.inflation_process.map(|_| "stochastic inflation"), m.credit_spread.map(|_| "a credit spread")]
                 .into_iter()
@@ -58,10 +48,7 @@ pub fn validation(
                 .collect();
         let _ = writeln!(
             out,
-            "market: {} regime{} ({}), {shocks}, {rate} short rate{}",
-            names.len(),
-            if names.len() == 1 { "" } else { "s" },
-            names.join(", "),
+            "market: {model}{}",
             if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
         );
         if let Some(l) = &m.long_run {

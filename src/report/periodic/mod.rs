@@ -754,8 +754,8 @@ fn default_strategy_label(name: &str, lang: Lang) -> String {
     }
 }
 
-/// The market model in a line, for the method table.
-fn model_line(m: &ModelSummary, lang: Lang) -> String {
+/// The market model in a line, for the method table (and `validate`).
+pub(crate) fn model_line(m: &ModelSummary, lang: Lang) -> String {
     let regimes: Vec<String> = m.regimes.iter().map(|n| regime_name(n, lang)).collect();
     let shocks = match m.shocks {
         ShockModel::Gaussian => term("periodic.shocks_gaussian", lang).to_string(),
