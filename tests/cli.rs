@@ -450,7 +450,7 @@ fn validate_says_what_market_it_read() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "market: 2 regimes (calm, crisis), gaussian shocks, Vasicek short rate",
+            "market: 2 regimes (calm, crisis), Gaussian shocks, Vasicek short rate",
         ))
         .stdout(predicate::str::contains("simulation: 100,000 paths, 120 months, seed 1"));
 }

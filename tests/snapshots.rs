@@ -148,9 +148,11 @@ fn compare_sv() {
     check("compare_sv", &printed(&args, true));
 }
 
-/// The texts of the catalogue (`src/report/terms.toml`) and of the stress
-/// files' titles that differ between the languages, as (Swedish, English)
-/// pairs of fixed fragments: a text with `{placeholders}` is cut at them.
+/// The texts of the catalogue (`src/report/terms.toml`, which holds the
+/// market model's description among the report's texts) and of the stress
+/// files' titles and sources that differ between the languages, as
+/// (Swedish, English) pairs of fixed fragments: a text with
+/// `{placeholders}` is cut at them.
 fn language_fragments() -> Vec<(String, String)> {
     fn walk(table: &toml::Table, out: &mut Vec<(String, String)>) {
         for value in table.values() {
@@ -168,9 +170,11 @@ fn language_fragments() -> Vec<(String, String)> {
     for entry in std::fs::read_dir(root.join("scenarios/stress")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let file: toml::Table = toml::from_str(&text).unwrap();
-        let mut titles = toml::Table::new();
-        titles.insert("title".into(), file["title"].clone());
-        walk(&titles, &mut pairs);
+        let mut texts = toml::Table::new();
+        for key in ["title", "source"] {
+            texts.insert(key.into(), file[key].clone());
+        }
+        walk(&texts, &mut pairs);
     }
     pairs
 }
@@ -225,6 +229,22 @@ fn no_english_in_swedish_output_and_the_reverse() {
             .contains(&"Down-weighting required now".into())
     );
     assert!(foreign("Action: Nedviktning krävs nu", false, &pairs).contains(&"Nedviktning krävs nu".into()));
+    // What the report used to print in Swedish: a stress's English source
+    // and the market model described in English.
+    for start in ["Stylised on 2022", "Hypothetical"] {
+        let (_, en) = pairs.iter().find(|(_, en)| en.starts_with(start)).expect(start);
+        let found = foreign(&format!("Stresstester: {en}."), true, &pairs);
+        assert!(found.contains(en), "{start}: {found:?}");
+    }
+    let model = foreign(
+        "Marknadsmodell | 2 regimes (calm, crisis), Gaussian shocks, Vasicek short rate",
+        true,
+        &pairs,
+    );
+    assert!(
+        model.contains(&"Gaussian shocks".into()) && model.contains(&"Vasicek short rate".into()),
+        "{model:?}"
+    );
     let mut outputs = Vec::new();
     for entry in std::fs::read_dir(root.join("tests/snapshots")).unwrap() {
         let path = entry.unwrap().path();

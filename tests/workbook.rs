@@ -87,11 +87,14 @@ fn assert_sheet_matches(book: &mut Xlsx<Cursor<&[u8]>>, table: &Table) {
 }
 
 /// A format that shows `decimals` decimals of `unit`, read from the code
-/// itself: `%` for a share, `mkr` for an amount, the zeros after the point.
+/// itself: `%` for a share (and points), `mkr` for an amount, the zeros
+/// after the point.
 fn assert_format(code: &str, decimals: usize, unit: Unit, at: &str) {
     let shown = code.split_once('.').map_or(0, |(_, rest)| rest.chars().take_while(|&ch| ch == '0').count());
     assert_eq!(shown, decimals, "{at}: the format `{code}` shows {shown} decimals, the cell {decimals}");
-    assert_eq!(code.contains('%'), unit == Unit::Percent, "{at}: the format `{code}` for a {unit:?} cell");
+    // Points are a fraction like a share: Excel scales by 100 only with `%`.
+    let percent = matches!(unit, Unit::Percent | Unit::Points);
+    assert_eq!(code.contains('%'), percent, "{at}: the format `{code}` for a {unit:?} cell");
     assert_eq!(code.contains("mkr"), unit == Unit::Mkr, "{at}: the format `{code}` for a {unit:?} cell");
 }
 

@@ -459,7 +459,7 @@ fn check_required(
         (P::Obligations, "obligations", scenario.obligations().is_none(), "[obligations]"),
         (P::Debt, "debt", scenario.debt().is_none(), "[debt]"),
         (P::Liquidity, "liquidity", scenario.liquidity().is_none(), "[liquidity]"),
-        (P::Comparison, "comparison", options.strategies.is_none(), "[[strategy]] tables"),
+        (P::Comparison, "comparison", scenario.market().is_none(), "[market]"),
     ]
     .into_iter()
     .filter(|(p, _, lacks, _)| wants(*p) && *lacks)

@@ -1,5 +1,6 @@
 //! The periodic risk report (`pensionsim report`, `docs/report.md`): the
-//! figures the region's interim report carries (digest 7), gathered from
+//! figures the region's interim report carries (its sections on the
+//! pension funds, the loans and the liquidity), gathered from
 //! one scenario by the library's own modules, each with its policy limit
 //! and whether it is met.
 //!
@@ -30,18 +31,21 @@ use crate::suggest::{Moves, TradePlan};
 pub use period::Period;
 
 /// The region's long-term target: 3.5 % real a year over rolling five
-/// years (digest 2.3).
+/// years (Delårsrapport 31 augusti 2025, Pensionsportföljen per augusti
+/// 2025).
 pub const REAL_RETURN_TARGET: f64 = crate::engine::REAL_RETURN_TARGET;
 
-/// The consolidation target: 100 % (digest 3.4).
+/// The consolidation target: 100 % by 2040 (Plan med budget 2026,
+/// Regionstyrelsen, finansiella mål).
 pub const FULL_CONSOLIDATION: f64 = 1.0;
 
 /// Share of a lower limit that still counts as partly met: the region's
-/// "90-99 procent är gult" (digest 7.1).
+/// "90-99 procent är gult" (Delårsrapport 31 augusti 2025,
+/// Symbolförklaring för måluppfyllelse).
 pub const PARTLY_FROM: f64 = 0.90;
 
-/// Whether a figure meets its limit, in the region's three colours
-/// (digest 7.1), or has no limit to meet.
+/// Whether a figure meets its limit, in the region's three colours, or
+/// has no limit to meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -114,6 +118,8 @@ pub enum Unit {
     Rate,
     Mkr,
     Years,
+    /// A count or an expected number, to two decimals.
+    Number,
 }
 
 /// One figure of a section: its value, its limit and its status. `key`
@@ -156,8 +162,6 @@ pub enum Missing {
     NoLiquidity,
     /// No stress files in the folder `stress/` beside the scenario.
     NoStressLibrary,
-    /// The scenario defines no `[[strategy]]` tables.
-    NoStrategies,
 }
 
 /// A part of the report, or why it is left out.
@@ -191,12 +195,12 @@ pub struct YearToDate {
     pub from_value: f64,
     /// Value today over the year's first value, less one: the history
     /// carries no flows, so this is the return only when none were made
-    /// (none are known for 2025, digest 2.4).
+    /// (the interim report's cash-flow statement shows none for 2025).
     pub change: f64,
 }
 
 /// The pension portfolio today ("Pensionsportföljen per augusti 2025"
-/// and the dynamic-risk status, digest 2.3 and 2.6).
+/// and "Uppföljning av dynamiska riskprincipen" in the interim report).
 #[derive(Debug, Clone, Serialize)]
 pub struct PortfolioSection {
     pub position: Position,
@@ -225,6 +229,34 @@ pub struct RiskSection {
     /// Month-end quantiles, for the fan chart.
     #[serde(skip)]
     pub months: MonthHistograms,
+    /// The month-end at which today's 24-month high leaves the window,
+    /// when that falls within the horizon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high_leaves: Option<HighLeaves>,
+}
+
+/// The month-end at which the high the floor is taken from today leaves
+/// the rule's window: from then on the floor is taken from a lower high
+/// on every path that has not made a new one, the margin widens and the
+/// rule buys equities back, so the equity share's median steps up there.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HighLeaves {
+    /// The month-end of today's high.
+    pub high_date: NaiveDate,
+    pub high: f64,
+    /// The first month-end whose window no longer holds it.
+    pub date: NaiveDate,
+    /// Months after the valuation date (1 is the first month-end).
+    pub month: usize,
+    /// The history's next month-end after the high, which leaves the
+    /// window a month later (the shipped scenario's February 2025, 1,604
+    /// mkr, close under January's 1,619): the floor steps down over both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<crate::start::MonthEnd>,
+    /// The equity share's median at the month-end before `date` and at
+    /// the one after it (at `date` when that is the horizon's last).
+    pub equity_median_before: f64,
+    pub equity_median_after: f64,
 }
 
 /// One stress, as the region would read it in a table.
@@ -233,6 +265,8 @@ pub struct StressRow {
     pub name: String,
     pub title_en: String,
     pub title_sv: String,
+    pub source: String,
+    pub source_sv: String,
     pub kind: &'static str,
     pub downweights: usize,
     pub start_equity_share: f64,
@@ -251,6 +285,8 @@ impl StressRow {
             name: r.name.clone(),
             title_en: r.title_en.clone(),
             title_sv: r.title_sv.clone(),
+            source: r.source.clone(),
+            source_sv: r.source_sv.clone(),
             kind: r.kind,
             downweights: r.downweights.len(),
             start_equity_share: r.start_equity_share,
@@ -271,7 +307,8 @@ pub struct ObligationsSection {
     pub measures: Vec<Measure>,
 }
 
-/// The loans from Kommuninvest (digest 4.1) and their outlook.
+/// The loans from Kommuninvest (the interim report's Skuldförvaltning)
+/// and their outlook.
 #[derive(Debug, Clone, Serialize)]
 pub struct DebtSection {
     pub date: NaiveDate,
@@ -308,7 +345,48 @@ pub const COMPARISON_KEYS: [&str; 5] =
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonSection {
     pub simulation: Simulation,
+    /// Whose strategies these are.
+    pub source: StrategySource,
     pub strategies: Vec<StrategyRow>,
+}
+
+/// Where the compared strategies come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StrategySource {
+    /// The scenario's `[[strategy]]` tables.
+    Scenario,
+    /// [`default_strategies`]: the scenario defines none.
+    Default,
+}
+
+/// The report's own comparison when the scenario defines no strategies:
+/// the current rule, the rule with a 15 % and a 25 % largest fall, the
+/// rule with a 12-month window, a static mix at today's equity share
+/// (whole percent, rebalanced monthly) and buy and hold. Smaller than
+/// `pensionsim compare`'s default sixteen: the questions a board asks of
+/// the rule (tighter or looser, shorter memory, or no rule at all).
+pub fn default_strategies(base: &Policy, equity_share: f64) -> Vec<crate::compare::Strategy> {
+    use crate::compare::{Kind, Strategy};
+    use crate::engine::Check;
+    let rule = |name: &str, change: &dyn Fn(&mut Policy)| {
+        let mut policy = *base;
+        change(&mut policy);
+        Strategy { name: name.to_string(), kind: Kind::Rule { policy, check: Check::Daily } }
+    };
+    let current = base.max_drawdown;
+    let equity = (equity_share * 100.0).round().clamp(0.0, 100.0);
+    vec![
+        rule("current", &|_| {}),
+        rule("drawdown-15", &|p| p.max_drawdown = current - 0.05),
+        rule("drawdown-25", &|p| p.max_drawdown = current + 0.05),
+        rule("window-12", &|p| p.window_months = 12),
+        Strategy {
+            name: format!("static-{equity:.0}/{:.0}", 100.0 - equity),
+            kind: Kind::Static { equity_share: equity / 100.0, cost_bps: base.cost_bps },
+        },
+        Strategy { name: "buy-and-hold".into(), kind: Kind::BuyAndHold },
+    ]
 }
 
 /// How the figures were made, so that they can be made again.
@@ -321,9 +399,9 @@ pub struct MethodSection {
     pub scenario_sha256: String,
     pub command: String,
     pub simulation: Simulation,
-    /// The market model in one line, `None` without a `[market]`.
+    /// What the market model is, `None` without a `[market]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    pub model: Option<ModelSummary>,
     pub policy: Policy,
     /// Paths of each conditional stress's Monte Carlo run.
     pub stress_paths: usize,
@@ -364,7 +442,8 @@ pub struct Options {
     pub simulation: Simulation,
     /// The stress library (`None` when the scenario has none beside it).
     pub stresses: Option<Vec<StressFile>>,
-    /// The scenario's `[[strategy]]` tables, if it defines any.
+    /// The scenario's `[[strategy]]` tables, if it defines any; without
+    /// them the report compares [`default_strategies`].
     pub strategies: Option<Vec<crate::compare::Strategy>>,
     /// The scenario file's bytes, for its hash.
     pub scenario_bytes: Vec<u8>,
@@ -449,17 +528,54 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn describe_market(m: &crate::market::MarketModel) -> String {
+/// What the market model is, for the method section to put in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelSummary {
+    /// The regimes' names, in the scenario's order.
+    pub regimes: Vec<String>,
+    pub shocks: ShockModel,
+    pub short_rate: ShortRateModel,
+    /// Inflation mean-reverting (`true`) or constant.
+    pub inflation_varies: bool,
+    pub credit_spread: bool,
+    /// Share of the foreign equities' dollar exposure hedged.
+    pub hedge_ratio: f64,
+}
+
+/// How a day's shocks are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ShockModel {
+    Gaussian,
+    StudentT { degrees_of_freedom: f64 },
+    Bootstrap { block_days: usize },
+}
+
+/// The short rate's model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShortRateModel {
+    Vasicek,
+    HullWhite,
+}
+
+/// The market model in the terms the method section names it by.
+pub fn describe_market(m: &crate::market::MarketModel) -> ModelSummary {
     let shocks = match &m.shocks {
-        Shocks::Gaussian => "Gaussian shocks".to_string(),
+        Shocks::Gaussian => ShockModel::Gaussian,
         Shocks::StudentT { degrees_of_freedom } => {
-            format!("Student-t shocks ({degrees_of_freedom} degrees of freedom)")
+            ShockModel::StudentT { degrees_of_freedom: *degrees_of_freedom }
         }
-        Shocks::Bootstrap(b) => format!("block bootstrap ({} days a block)", b.block_days),
+        Shocks::Bootstrap(b) => ShockModel::Bootstrap { block_days: b.block_days },
     };
-    let names: Vec<&str> = m.regimes.iter().map(|r| r.name.as_str()).collect();
-    let rate = if m.hull_white.is_some() { "Hull-White" } else { "Vasicek" };
-    format!("{} regime(s) ({}), {shocks}, {rate} short rate", names.len(), names.join(", "))
+    ModelSummary {
+        regimes: m.regimes.iter().map(|r| r.name.clone()).collect(),
+        shocks,
+        short_rate: if m.hull_white.is_some() { ShortRateModel::HullWhite } else { ShortRateModel::Vasicek },
+        inflation_varies: m.inflation_process.is_some(),
+        credit_spread: m.credit_spread.is_some(),
+        hedge_ratio: m.hedge_ratio,
+    }
 }
 
 fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSection {
@@ -520,6 +636,41 @@ fn portfolio(scenario: &Scenario, risk: Option<&RiskSection>) -> PortfolioSectio
     }
 }
 
+/// The month-end `months` calendar months after `date`'s month.
+fn month_end_after(date: NaiveDate, months: usize) -> Option<NaiveDate> {
+    use chrono::{Datelike, Months};
+    let first = NaiveDate::from_ymd_opt(date.year(), date.month(), 1)?;
+    first.checked_add_months(Months::new(u32::try_from(months).ok()? + 1))?.pred_opt()
+}
+
+/// Whole calendar months from `from`'s month to `to`'s.
+fn months_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(to.year() - from.year()) * 12 + i64::from(to.month()) - i64::from(from.month())
+}
+
+/// When today's high leaves the window, within the run's horizon.
+fn high_leaves(scenario: &Scenario, months: &MonthHistograms) -> Option<HighLeaves> {
+    let high = scenario.high_month_end()?;
+    let window = scenario.policy().window_months;
+    let date = month_end_after(high.date, window)?;
+    let month = usize::try_from(months_between(scenario.valuation_date(), date)).ok()?;
+    if month < 2 || month > months.months() {
+        return None;
+    }
+    let median = |m: usize| months.quantile(crate::stats::Series::EquityShare, m - 1, 0.5);
+    let next = scenario.history().month_ends.iter().find(|m| m.date > high.date).copied();
+    Some(HighLeaves {
+        high_date: high.date,
+        high: high.value,
+        date,
+        month,
+        next,
+        equity_median_before: median(month - 1),
+        equity_median_after: median((month + 1).min(months.months())),
+    })
+}
+
 fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
     let Some(engine) = Engine::new(&scenario.start(), simulation) else {
         return Part::Missing(Missing::NoMarket);
@@ -531,14 +682,18 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
         Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent).with_se(stats.p_breach_12m_se),
         Measure::info("p_downweight_12m", outlook.p_downweight_12m, Unit::Percent)
             .with_se(outlook.p_downweight_12m_se),
+        Measure::info("downweights_per_year", stats.downweights_per_year, Unit::Number)
+            .with_se(stats.downweights_per_year_se),
         Measure::info("p_breach_horizon", stats.p_breach_horizon, Unit::Percent)
             .with_se(stats.p_breach_horizon_se),
+        Measure::info("max_drawdown_p95", stats.max_drawdown.p95, Unit::Percent),
         Measure::info("cvar95_12m_return", stats.cvar95_12m_return, Unit::Percent)
             .with_se(stats.cvar95_12m_return_se),
         Measure::info("var95_12m_return", stats.var95_12m_return, Unit::Percent),
         Measure::info("p_cash_lock", stats.p_cash_lock, Unit::Percent).with_se(stats.p_cash_lock_se),
     ];
-    Part::Shown(RiskSection { simulation, outlook, stats, measures, months: outcome.months })
+    let high_leaves = high_leaves(scenario, &outcome.months);
+    Part::Shown(RiskSection { simulation, outlook, stats, measures, months: outcome.months, high_leaves })
 }
 
 fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsSection> {
@@ -685,12 +840,17 @@ fn comparison(
     strategies: Option<&[crate::compare::Strategy]>,
     simulation: Simulation,
 ) -> Result<Part<ComparisonSection>> {
-    let Some(strategies) = strategies.filter(|s| !s.is_empty()) else {
-        return Ok(Part::Missing(Missing::NoStrategies));
-    };
     if scenario.market().is_none() {
         return Ok(Part::Missing(Missing::NoMarket));
     }
+    let defaults;
+    let (strategies, source) = match strategies.filter(|s| !s.is_empty()) {
+        Some(s) => (s, StrategySource::Scenario),
+        None => {
+            defaults = default_strategies(&scenario.policy(), scenario.managed().position().equity_share);
+            (&defaults[..], StrategySource::Default)
+        }
+    };
     let c = crate::compare::simulate(scenario, strategies, simulation, &|_| {})?;
     let figures = crate::compare::evaluate(&c);
     let metrics = crate::compare::metrics();
@@ -706,7 +866,7 @@ fn comparison(
                 .collect(),
         })
         .collect();
-    Ok(Part::Shown(ComparisonSection { simulation, strategies: rows }))
+    Ok(Part::Shown(ComparisonSection { simulation, source, strategies: rows }))
 }
 
 #[cfg(test)]

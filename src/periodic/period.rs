@@ -1,6 +1,6 @@
 //! A reporting period: a tertial (the region's own cadence, January-April,
 //! May-August, September-December) or a quarter, written `2025T2` or
-//! `2025Q3` (digest 7.1).
+//! `2025Q3` (the reporting calendar of Plan med budget 2026).
 
 use std::fmt;
 use std::str::FromStr;

@@ -56,9 +56,11 @@ fn a_valuation_date_outside_the_period_is_refused_with_both_dates() {
 #[test]
 fn the_shipped_scenario_gives_the_interim_reports_figures() {
     let s = fixtures::shipped();
-    let r = gather(&s, &options("2025T2", 16, 12)).unwrap();
+    // Two years, so that today's high leaves the window within them.
+    let r = gather(&s, &options("2025T2", 16, 24)).unwrap();
     let p = &r.portfolio;
-    // 1,477.4 mkr against 1,569 at the end of 2024: -5.8 % (digest 2.3).
+    // 1,477.4 mkr against 1,569 at the end of 2024: -5.8 % (Delårsrapport
+    // 31 augusti 2025, Avkastning).
     let ytd = p.year_to_date.unwrap();
     assert_eq!(ytd.from_value, 1569.0);
     assert!((ytd.change - (1477.4 / 1569.0 - 1.0)).abs() < 1e-9, "{}", ytd.change);
@@ -67,24 +69,38 @@ fn the_shipped_scenario_gives_the_interim_reports_figures() {
     assert_eq!(measure(&p.measures, "margin").status, Status::Met);
     // 53.6 - 44.3 = 9.3 points of room, under the 10-point up-weighting band: hold.
     assert!(p.trade.is_none());
-    // The debt table of digest 4.1: 290 mkr of 950, 1.25 years (not met), 29.5 % (met).
+    // The interim report's Skuldförvaltning table: 290 mkr of 950, 1.25
+    // years (not met), 29.5 % (met).
     let d = r.debt.shown().unwrap();
     assert_eq!(measure(&d.measures, "outstanding").status, Status::Met);
     assert!((d.today.outstanding - 290.0).abs() < 1e-9);
     assert_eq!(measure(&d.measures, "fixing_years").status, Status::NotMet);
     assert_eq!(measure(&d.measures, "share_maturing_12m").status, Status::Met);
     assert!((d.interest_a_year_today - 290.0 * d.today.average_rate).abs() < 1e-9);
-    // The obligation table of digest 3.1: 29 % of 5,015 mkr.
+    // The interim report's Pensionsförpliktelse table: 29 % of 5,015 mkr.
     let o = r.obligations.shown().unwrap();
     assert!((measure(&o.measures, "ratio_whole").value - 0.29).abs() < 0.005);
-    // Kassalikviditet of digest 9.6: (395.8 + 304.7) / 990.1 = 70.75 %, over 67 %.
+    // Kassalikviditet (Finansiella mål: 70.8 %): (395.8 + 304.7) / 990.1 =
+    // 70.75 %, over 67 %.
     let l = r.liquidity.shown().unwrap();
     let today = measure(&l.measures, "quick_ratio_today");
     assert!((today.value - 700.5 / 990.1).abs() < 1e-12, "{}", today.value);
     assert_eq!(today.status, Status::Met);
     // The August report's plan: 590 mkr of loans at the end of 2025.
     assert!((l.outlook.years[0].plan_debt - 590.0).abs() < 1e-9);
-    assert_eq!(r.comparison.missing(), Some(Missing::NoStrategies));
+    // No [[strategy]] tables: the report's default set, current rule first,
+    // the static mix at today's 44 % equities.
+    let c = r.comparison.shown().unwrap();
+    assert_eq!(c.source, crate::periodic::StrategySource::Default);
+    let names: Vec<&str> = c.strategies.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["current", "drawdown-15", "drawdown-25", "window-12", "static-44/56", "buy-and-hold"]);
+    // Today's high (January 2025) leaves the 24-month window at the end of
+    // January 2027, within the horizon.
+    let risk = r.risk.shown().unwrap();
+    let leaves = risk.high_leaves.unwrap();
+    assert_eq!(leaves.high_date, chrono::NaiveDate::from_ymd_opt(2025, 1, 31).unwrap());
+    assert_eq!(leaves.date, chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap());
+    assert_eq!(leaves.month, 17);
     assert_eq!(r.stress.missing(), Some(Missing::NoStressLibrary));
     assert_eq!(r.method.scenario_sha256.len(), 64);
 }

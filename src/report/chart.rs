@@ -308,13 +308,20 @@ pub(super) fn render_both(
 /// The replay chart: value, floor and the unmanaged portfolio above, with
 /// a mark on each trade; equity share, its maximum and the cap below.
 pub fn replay_chart(replay: &Replay, title: &str, lang: Lang) -> Result<Chart> {
-    render!("replay", |root| draw_replay(root, replay, title, lang))
+    replay_chart_in(replay, title, None, lang)
+}
+
+/// [`replay_chart`] with the value axis in `unit` (`mkr` for a scenario's
+/// portfolio through a crash; a replay's own start value has none).
+pub fn replay_chart_in(replay: &Replay, title: &str, unit: Option<&str>, lang: Lang) -> Result<Chart> {
+    render!("replay", |root| draw_replay(root, replay, title, unit, lang))
 }
 
 fn draw_replay<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     r: &Replay,
     title: &str,
+    unit: Option<&str>,
     lang: Lang,
 ) -> DrawResult
 where
@@ -351,9 +358,11 @@ where
         }
     }
     let pad = (hi - lo).max(1e-9) * 0.06;
-    let mut chart = date_panel(&top, x0..x1, (lo - pad)..(hi + pad), Term::MarketValue.text(lang), &|v| {
-        number(*v, 0, lang)
-    })?;
+    let value_desc = match unit {
+        Some(u) => format!("{} ({u})", Term::MarketValue.text(lang)),
+        None => Term::MarketValue.text(lang).to_string(),
+    };
+    let mut chart = date_panel(&top, x0..x1, (lo - pad)..(hi + pad), &value_desc, &|v| number(*v, 0, lang))?;
 
     let start = std::iter::once((x0, s.start_value));
     WITHOUT_RULE
@@ -394,6 +403,22 @@ pub fn fan_chart(
     title: &str,
     lang: Lang,
 ) -> Result<Chart> {
+    fan_chart_marked(h, valuation, (start_value, start_equity, cap), None, title, lang)
+}
+
+/// [`fan_chart`] with a month-end marked across both panels by a
+/// vertical line and its label (the periodic report marks the month its
+/// 24-month high leaves the window). `start` is the value, the equity
+/// share and the cap today.
+pub fn fan_chart_marked(
+    h: &MonthHistograms,
+    valuation: NaiveDate,
+    start: (f64, f64, f64),
+    marker: Option<(NaiveDate, &str)>,
+    title: &str,
+    lang: Lang,
+) -> Result<Chart> {
+    let (start_value, start_equity, cap) = start;
     let value = h.fan(Series::Value);
     let floor = h.fan(Series::Floor);
     let equity = h.fan(Series::EquityShare);
@@ -405,9 +430,8 @@ pub fn fan_chart(
         &value,
         &floor,
         &equity,
-        start_value,
-        start_equity,
-        cap,
+        (start_value, start_equity, cap),
+        marker,
         title,
         lang
     ))
@@ -461,15 +485,15 @@ fn draw_fan<DB: DrawingBackend>(
     value: &[[f64; 7]],
     floor: &[[f64; 7]],
     equity: &[[f64; 7]],
-    start_value: f64,
-    start_equity: f64,
-    cap: f64,
+    start: (f64, f64, f64),
+    marker: Option<(NaiveDate, &str)>,
     title: &str,
     lang: Lang,
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let (start_value, start_equity, cap) = start;
     let [top_legend, top, bottom_legend, bottom] = page(root, title, 58)?;
     legend(
         &top_legend,
@@ -498,6 +522,19 @@ where
         date_panel(&bottom, x0..x1, 0.0..1.0, Term::EquityShare.text(lang), &|v| percent(*v, 0, lang))?;
     CAP.draw(&mut shares, vec![(x0, cap), (x1, cap)])?;
     draw_fan_series(&mut shares, dates, start_equity, equity)?;
+    if let Some((when, label)) = marker.filter(|(when, _)| (x0..=x1).contains(when)) {
+        WHEN.draw(&mut chart, vec![(when, lo - pad), (when, hi + pad)])?;
+        WHEN.draw(&mut shares, vec![(when, 0.0), (when, 1.0)])?;
+        // The label beside the line, at the top of the equity panel, on
+        // the side with more room.
+        let font = ("sans-serif", 15).into_font().color(&BLACK);
+        let width = i32::try_from(short(label).chars().count() * 8).unwrap_or(0);
+        let right = (when - x0).num_days() < (x1 - when).num_days();
+        let offset = if right { (6, 4) } else { (-6 - width, 4) };
+        shares.draw_series(std::iter::once(
+            EmptyElement::at((when, 1.0)) + Text::new(short(label).to_string(), offset, font),
+        ))?;
+    }
     root.present()?;
     Ok(())
 }

@@ -157,9 +157,15 @@ pub fn written(count: usize, out_dir: &Path, folders: &[Folder], r: &RunResults,
 
 /// replay.csv, summary.json and the chart as SVG and PNG: a replay's files.
 pub fn replay_files(r: &Replay, title: &str, lang: Lang) -> Result<Vec<File>> {
+    replay_files_in(r, title, None, lang)
+}
+
+/// [`replay_files`] with the chart's value axis in `unit` (a crash
+/// replays the scenario's portfolio, in mkr).
+fn replay_files_in(r: &Replay, title: &str, unit: Option<&str>, lang: Lang) -> Result<Vec<File>> {
     let csv = text::replay_csv(r);
     let json = super::summary::replay(&r.summary)?;
-    let chart = chart::replay_chart(r, title, lang)?;
+    let chart = chart::replay_chart_in(r, title, unit, lang)?;
     Ok(vec![
         ("replay.csv".into(), csv.into_bytes()),
         ("summary.json".into(), json.into_bytes()),
@@ -184,7 +190,7 @@ pub fn files(scenario: &Scenario, scenario_file: &Path, r: &RunResults, lang: La
     let mut folders: Vec<Folder> = Vec::new();
     for c in &r.crashes {
         let title = format!("{} {}: {name}", Term::Replay.text(lang), crash_label(&c.crash, lang));
-        folders.push((Some(c.crash.name), replay_files(&c.replay, &title, lang)?));
+        folders.push((Some(c.crash.name), replay_files_in(&c.replay, &title, Some("mkr"), lang)?));
     }
     let managed = scenario.managed();
     if let Some(mc) = &r.monte_carlo {

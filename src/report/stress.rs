@@ -114,7 +114,8 @@ fn details(d: &mut Document, r: &StressResult, lang: Lang) {
     let pct = |x: f64| percent(x, 1, lang);
     d.heading(2, format!("{}: {}", r.name, title(r, lang)));
     d.indent(2);
-    d.para(format!("{}: {}", term("stress.source", lang), r.source));
+    let source = if lang == Lang::Sv { &r.source_sv } else { &r.source };
+    d.para(format!("{}: {}", term("stress.source", lang), source));
     d.para(format!(
         "{} {}: {} {}, {} {}, {} {}, {} {}",
         term("stress.start", lang),

@@ -18,6 +18,11 @@ pub enum Unit {
     Percent,
     /// Million kronor, shown with ` mkr`.
     Mkr,
+    /// A difference of shares or the error of one, stored as a fraction
+    /// (0.0016) and shown in percentage points: `0.16 pp`, `0,16 p.e.`.
+    Points,
+    /// A calendar year, a number shown without grouping: `2025`.
+    Year,
 }
 
 /// One cell.
@@ -46,6 +51,16 @@ impl Cell {
         Cell::Number { value: amount, decimals, unit: Unit::Mkr }
     }
 
+    /// A share's difference or error (a fraction) in percentage points.
+    pub fn points(share: f64, decimals: usize) -> Cell {
+        Cell::Number { value: share, decimals, unit: Unit::Points }
+    }
+
+    /// A calendar year, a number a spreadsheet can compute with.
+    pub fn year(year: i32) -> Cell {
+        Cell::Number { value: f64::from(year), decimals: 0, unit: Unit::Year }
+    }
+
     /// The cell as a reader of `lang` expects it: `1 477,4 mkr`, `12,3 %`.
     pub fn display(&self, lang: Lang) -> String {
         match self {
@@ -55,6 +70,12 @@ impl Cell {
                 Unit::Plain => number(*value, *decimals, lang),
                 Unit::Percent => format!("{}\u{a0}%", number(value * 100.0, *decimals, lang)),
                 Unit::Mkr => format!("{}\u{a0}mkr", number(*value, *decimals, lang)),
+                Unit::Points => {
+                    let pp = if lang == Lang::Sv { "p.e." } else { "pp" };
+                    format!("{}\u{a0}{pp}", number(value * 100.0, *decimals, lang))
+                }
+                Unit::Year if value.is_finite() => format!("{value:.0}"),
+                Unit::Year => number(*value, 0, lang),
             },
         }
     }
@@ -140,6 +161,10 @@ mod tests {
         assert_eq!(t.rows[0][1].display(Lang::Sv), "290,0\u{a0}mkr");
         assert_eq!(t.rows[1][1].display(Lang::Sv), "29,5\u{a0}%");
         assert_eq!(t.rows[1][1].display(Lang::En), "29.5\u{a0}%");
+        assert_eq!(Cell::points(0.0016, 2).display(Lang::Sv), "0,16\u{a0}p.e.");
+        assert_eq!(Cell::points(0.0016, 2).display(Lang::En), "0.16\u{a0}pp");
+        assert_eq!(Cell::year(2025).display(Lang::Sv), "2025");
+        assert_eq!(Cell::year(2025).raw(), "2025");
     }
 
     #[test]

@@ -52,7 +52,10 @@ pub fn workbook(tables: &[Table], lang: Lang) -> Result<Vec<u8>> {
 
 /// The Excel number format of a cell shown with `decimals` decimals in
 /// `unit`, as [`Cell::display`] shows it: grouped thousands, a share as a
-/// percentage, an amount followed by `mkr`.
+/// percentage, an amount followed by `mkr`, a year without grouping.
+/// Points are stored as the fraction they are, like a share, so Excel
+/// shows them with its percent sign (a format cannot scale by 100 without
+/// it).
 fn number_format(decimals: usize, unit: Unit) -> String {
     let digits = match decimals {
         0 => "0".to_string(),
@@ -60,7 +63,8 @@ fn number_format(decimals: usize, unit: Unit) -> String {
     };
     match unit {
         Unit::Plain => format!("#,##{digits}"),
-        Unit::Percent => format!("{digits} %"),
+        Unit::Percent | Unit::Points => format!("{digits} %"),
+        Unit::Year => "0".to_string(),
         Unit::Mkr => format!("#,##{digits} \"mkr\""),
     }
 }
@@ -196,6 +200,7 @@ mod tests {
         assert_eq!(number_format(1, Unit::Percent), "0.0 %");
         assert_eq!(number_format(0, Unit::Percent), "0 %");
         assert_eq!(number_format(1, Unit::Mkr), "#,##0.0 \"mkr\"");
+        assert_eq!(number_format(0, Unit::Year), "0");
     }
 
     #[test]

@@ -151,7 +151,7 @@ impl<'a> Context<'a> {
     pub(super) fn magnitude_problem(&mut self, key: &str, expected: &str, v: f64) {
         let found = if v.abs() < 1.0 { format!("{v:e}") } else { format_value(v) };
         self.problem(key, format!("{expected}, and 0 or from 10^-9 to 10^7 in size"), found).hint = Some(
-            "amounts are in mkr (millions of kronor) and within ±10^7 mkr; see docs/scenario.md, Ranges"
+            "amounts are in mkr (millions of kronor) and within ±10^7 mkr (the scenario documentation, Ranges)"
                 .into(),
         );
     }

@@ -166,7 +166,10 @@ pub struct StressFile {
     pub name: String,
     pub title_en: String,
     pub title_sv: String,
+    /// The source in English, and in Swedish (the same text when the file
+    /// gives one for both).
     pub source: String,
+    pub source_sv: String,
     /// `None`: from the scenario's valuation date and holdings.
     pub start: Option<Start>,
     #[serde(flatten)]
@@ -180,13 +183,20 @@ impl StressFile {
             crate::lang::Lang::Sv => &self.title_sv,
         }
     }
+
+    pub fn source(&self, lang: crate::lang::Lang) -> &str {
+        match lang {
+            crate::lang::Lang::En => &self.source,
+            crate::lang::Lang::Sv => &self.source_sv,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
     title: Spanned<RawTitle>,
-    source: Spanned<String>,
+    source: Spanned<RawSource>,
     kind: Spanned<String>,
     start: Option<Spanned<RawStart>>,
     end: Option<Spanned<toml::value::Datetime>>,
@@ -202,6 +212,23 @@ struct RawFile {
 struct RawTitle {
     en: String,
     sv: String,
+}
+
+/// `source = "…"` for both languages, or `source = { en = "…", sv = "…" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSource {
+    One(String),
+    Both(RawTitle),
+}
+
+impl RawSource {
+    fn texts(&self) -> (&str, &str) {
+        match self {
+            RawSource::One(s) => (s, s),
+            RawSource::Both(t) => (&t.en, &t.sv),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,9 +397,15 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
         let loc = cx.at(raw.title.span());
         cx.problem(loc, "title", "a title in English and Swedish (`en`, `sv`)", "an empty title");
     }
-    if raw.source.get_ref().trim().is_empty() {
+    let (source_en, source_sv) = raw.source.get_ref().texts();
+    if source_en.trim().is_empty() || source_sv.trim().is_empty() {
         let loc = cx.at(raw.source.span());
-        cx.problem(loc, "source", "the stress's source (a document, a data file, a section)", "\"\"");
+        cx.problem(
+            loc,
+            "source",
+            "the stress's source (a document, a data file, a section), one text or `{ en = \"…\", sv = \"…\" }`",
+            "\"\"",
+        );
     }
     let start = raw.start.as_ref().and_then(|s| {
         let location = cx.at(s.span());
@@ -481,7 +514,8 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
             name,
             title_en: title.en.clone(),
             title_sv: title.sv.clone(),
-            source: raw.source.get_ref().clone(),
+            source: source_en.to_string(),
+            source_sv: source_sv.to_string(),
             start,
             kind,
         }),

@@ -140,7 +140,9 @@ pub struct StressResult {
     pub name: String,
     pub title_en: String,
     pub title_sv: String,
+    /// The source in English and in Swedish.
     pub source: String,
+    pub source_sv: String,
     pub file: String,
     pub kind: &'static str,
     pub start_date: NaiveDate,
@@ -693,6 +695,7 @@ fn result(
         title_en: stress.title_en.clone(),
         title_sv: stress.title_sv.clone(),
         source: stress.source.clone(),
+        source_sv: stress.source_sv.clone(),
         file: stress.path.display().to_string(),
         kind,
         start_date: start.date,

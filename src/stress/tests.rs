@@ -196,7 +196,8 @@ fn a_day_outside_the_horizon_is_named_with_its_key() {
 }
 
 /// The calibration of `docs/stress.md`: the interim report's spring 2025
-/// (digest 2.7) against the rule from 31 December 2024 at 76 % equities.
+/// (Delårsrapport 31 augusti 2025, Marknad och omvärld) against the rule
+/// from 31 December 2024 at 76 % equities.
 #[test]
 fn liberation_day_down_weights_three_times_in_april_from_76_to_25_percent() {
     let r = run(&shipped(), &library("liberation-day-2025"), OPTIONS).unwrap();

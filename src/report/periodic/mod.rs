@@ -16,7 +16,10 @@ use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use crate::error::Result;
 use crate::periodic::period::Kind;
-use crate::periodic::{Limit, Measure, Missing, Part, RiskReport, Status, Unit};
+use crate::periodic::{
+    Limit, Measure, Missing, ModelSummary, Part, RiskReport, ShockModel, ShortRateModel, Status,
+    StrategySource, Unit,
+};
 
 /// The months' names by their keys in the catalogue's `periodic.month`.
 const MONTHS: [&str; 12] = [
@@ -80,7 +83,15 @@ fn value_cell(value: f64, unit: Unit) -> Cell {
         Unit::Percent => Cell::percent(value, 1),
         Unit::Rate => Cell::percent(value, 2),
         Unit::Mkr => Cell::mkr(value, 1),
-        Unit::Years => Cell::plain(value, 2),
+        Unit::Years | Unit::Number => Cell::plain(value, 2),
+    }
+}
+
+/// A standard error beside its figure: a share's in percentage points.
+fn se_cell(se: f64, unit: Unit) -> Cell {
+    match unit {
+        Unit::Percent | Unit::Rate => Cell::points(se, 2),
+        other => value_cell(se, other),
     }
 }
 
@@ -89,6 +100,7 @@ fn limit_text(limit: Option<Limit>, unit: Unit, lang: Lang) -> String {
         Unit::Percent | Unit::Rate => percent(x, 1, lang),
         Unit::Mkr => format!("{}\u{a0}mkr", number(x, 0, lang)),
         Unit::Years => format!("{} {}", number(x, 1, lang), term("periodic.years", lang)),
+        Unit::Number => number(x, 2, lang),
     };
     match limit {
         None => String::new(),
@@ -121,10 +133,14 @@ fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -
             Cell::text(label(m.key, lang)),
             value_cell(m.value, m.unit),
             // An error a tenth of the figure's last decimal still shows.
-            m.se.map_or(Cell::Empty, |se| {
-                value_cell(se, if m.unit == Unit::Percent { Unit::Rate } else { m.unit })
+            m.se.map_or(Cell::Empty, |se| se_cell(se, m.unit)),
+            // The margin's limit is the floor itself: "at least 0 %" says
+            // the same in a way no reader takes in.
+            Cell::text(if m.key == "margin" && m.limit == Some(Limit::AtLeast { min: 0.0 }) {
+                term("periodic.above_the_floor", lang).to_string()
+            } else {
+                limit_text(m.limit, m.unit, lang)
             }),
-            Cell::text(limit_text(m.limit, m.unit, lang)),
             Cell::text(status_word(m.status, lang)),
         ]);
     }
@@ -139,8 +155,21 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
         Missing::NoLiquidity => term("periodic.missing_liquidity", lang).to_string(),
         Missing::NoObligations => term("periodic.missing_obligations", lang).to_string(),
         Missing::NoStressLibrary => term("periodic.missing_stress_library", lang).to_string(),
-        Missing::NoStrategies => term("periodic.missing_strategies", lang).to_string(),
     }
+}
+
+/// `text` with each hyphen between two digits made non-breaking, so that
+/// a date (2025-08-31) never wraps inside a heading.
+fn unbreakable_dates(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let digit = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(char::is_ascii_digit);
+            if c == '-' && digit(i.checked_sub(1)) && digit(Some(i + 1)) { '\u{2011}' } else { c }
+        })
+        .collect()
 }
 
 /// The report laid out in `lang`, charts drawn.
@@ -150,7 +179,7 @@ pub fn missing_text(m: Missing, lang: Lang) -> String {
 pub fn document(r: &RiskReport, lang: Lang) -> Result<Document> {
     let title = format!("{} {}: {}", term("periodic.financial_risk_report", lang), r.period, r.scenario);
     let mut d = Document::new(lang, title.clone());
-    d.heading(1, title);
+    d.heading(1, unbreakable_dates(&title));
     d.para(format!(
         "{} {} ({} – {}). {} {}.",
         term("periodic.period", lang),
@@ -255,13 +284,7 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 ],
             ));
             d.table(measures_table("risk", term("periodic.risk_ahead", lang).to_string(), &s.measures, lang));
-            let p = &r.method.policy;
-            let pts = |x: f64| number(x * 100.0, 0, lang);
-            d.para(term_with(
-                "periodic.down_weighting_within_12_months",
-                lang,
-                &[("down_headroom", &pts(p.down_headroom)), ("up_band", &pts(p.up_band))],
-            ));
+            risk_definitions(d, r, s);
             let title = format!(
                 "Monte Carlo {}: {} {}",
                 r.scenario,
@@ -269,16 +292,48 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 term("periodic.paths", lang)
             );
             let pos = &r.portfolio.position;
-            let fan = chart::fan_chart(
+            let label = s.high_leaves.map(|h| {
+                term_with(
+                    "periodic.high_leaves_label",
+                    lang,
+                    &[("month", &month_year(h.high_date, lang)), ("window", &r.method.policy.window_months)],
+                )
+            });
+            let marker = s.high_leaves.zip(label.as_deref()).map(|(h, l)| (h.date, l));
+            let fan = chart::fan_chart_marked(
                 &s.months,
                 r.valuation_date,
-                pos.value,
-                pos.equity_share,
-                pos.cap,
+                (pos.value, pos.equity_share, pos.cap),
+                marker,
                 &title,
                 lang,
             )?;
             d.chart("fan", title, fan);
+            if let Some(h) = s.high_leaves {
+                let next = h.next.map_or_else(String::new, |n| {
+                    term_with(
+                        "periodic.high_leaves_next",
+                        lang,
+                        &[
+                            ("month", &month_year(n.date, lang)),
+                            ("high", &super::i18n::mkr(n.value, 0, lang)),
+                        ],
+                    )
+                });
+                d.para(term_with(
+                    "periodic.high_leaves",
+                    lang,
+                    &[
+                        ("date", &h.date),
+                        ("month", &month_year(h.high_date, lang)),
+                        ("high", &super::i18n::mkr(h.high, 0, lang)),
+                        ("window", &r.method.policy.window_months),
+                        ("next", &next),
+                        ("before", &percent(h.equity_median_before, 0, lang)),
+                        ("after", &percent(h.equity_median_after, 0, lang)),
+                    ],
+                ));
+            }
         }
     }
     d.heading(3, term("periodic.stress_tests", lang));
@@ -311,9 +366,86 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 ]);
             }
             d.table(table);
+            stress_notes(d, rows);
         }
     }
     Ok(())
+}
+
+/// "januari 2025" / "January 2025".
+fn month_year(date: chrono::NaiveDate, lang: Lang) -> String {
+    let name = month_name(date.month(), lang);
+    let name = if lang == Lang::En {
+        let mut c = name.chars();
+        c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    } else {
+        name.to_string()
+    };
+    format!("{name} {}", date.year())
+}
+
+/// One line a figure of the risk table: what it is and what drives it.
+fn risk_definitions(d: &mut Document, r: &RiskReport, s: &crate::periodic::RiskSection) {
+    let lang = d.lang;
+    let p = &r.method.policy;
+    let pos = &r.portfolio.position;
+    let pts = |x: f64| number(x * 100.0, 0, lang);
+    let floor_share = pts(1.0 - p.max_drawdown);
+    let window = p.window_months.to_string();
+    d.para(term_with("periodic.define_breach", lang, &[("floor_share", &floor_share), ("window", &window)]));
+    let fall = r.portfolio.moves.downweight_fall.map_or_else(|| "–".to_string(), |f| percent(f, 1, lang));
+    d.para(term_with(
+        "periodic.define_down_weighting",
+        lang,
+        &[
+            ("per_year", &number(s.stats.downweights_per_year, 1, lang)),
+            ("margin", &percent(pos.margin, 1, lang)),
+            ("max_equity_share", &percent(pos.max_equity_share, 1, lang)),
+            ("equity_share", &percent(pos.equity_share, 1, lang)),
+            ("fall", &fall),
+            ("down_headroom", &pts(p.down_headroom)),
+            ("up_band", &pts(p.up_band)),
+        ],
+    ));
+    d.para(term_with(
+        "periodic.define_largest_fall",
+        lang,
+        &[
+            ("p95", &percent(s.stats.max_drawdown.p95, 0, lang)),
+            ("max_drawdown", &percent(p.max_drawdown, 0, lang)),
+            ("window", &window),
+        ],
+    ));
+    d.para(term("periodic.define_cvar_var", lang));
+    d.para(term("periodic.define_cash_lock", lang));
+}
+
+/// Each stress's source, and why the rule can fall further than buy and
+/// hold where it did.
+fn stress_notes(d: &mut Document, rows: &[crate::periodic::StressRow]) {
+    let lang = d.lang;
+    let title = |row: &crate::periodic::StressRow| {
+        if lang == Lang::Sv { row.title_sv.clone() } else { row.title_en.clone() }
+    };
+    for row in rows.iter().filter(|row| row.max_drawdown > row.buy_and_hold_max_drawdown) {
+        d.para(term_with(
+            "periodic.whipsaw",
+            lang,
+            &[
+                ("stress", &title(row)),
+                ("with_rule", &percent(row.max_drawdown, 1, lang)),
+                ("without", &percent(row.buy_and_hold_max_drawdown, 1, lang)),
+                ("downweights", &row.downweights),
+                ("vs_buy_and_hold", &percent(row.vs_buy_and_hold, 1, lang)),
+            ],
+        ));
+    }
+    d.para(term("periodic.stress_sources", lang));
+    for row in rows {
+        let source = if lang == Lang::Sv { &row.source_sv } else { &row.source };
+        let end = if source.ends_with('.') { "" } else { "." };
+        d.para(format!("{}: {source}{end}", title(row)));
+    }
 }
 
 fn obligations(d: &mut Document, r: &RiskReport) -> Result<()> {
@@ -358,7 +490,7 @@ fn obligations(d: &mut Document, r: &RiskReport) -> Result<()> {
         Table::new("obligations-years", term("periodic.the_road_to_the_target", lang).to_string(), &columns);
     for y in &o.years {
         years.push(vec![
-            Cell::text(y.year.to_string()),
+            Cell::year(y.year),
             Cell::mkr(y.portfolio + y.reborrowed, 0),
             Cell::mkr(y.portfolio_quantiles.p50, 0),
             Cell::mkr(y.reborrowed, 0),
@@ -429,7 +561,7 @@ fn debt(d: &mut Document, r: &RiskReport) -> Result<()> {
             );
             for y in &o.years {
                 table.push(vec![
-                    Cell::text(y.year.to_string()),
+                    Cell::year(y.year),
                     Cell::mkr(y.interest.mean, 1),
                     Cell::mkr(y.interest.p5, 1),
                     Cell::mkr(y.interest.p50, 1),
@@ -514,7 +646,7 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     );
     for y in &o.years {
         years.push(vec![
-            Cell::text(y.year.to_string()),
+            Cell::year(y.year),
             Cell::mkr(y.plan_result, 1),
             Cell::mkr(y.result.p50, 1),
             Cell::mkr(y.result.p5, 1),
@@ -566,6 +698,20 @@ fn comparison(d: &mut Document, r: &RiskReport) {
         }
         Part::Shown(s) => s,
     };
+    let paths = number(s.simulation.paths as f64, 0, lang);
+    match s.source {
+        StrategySource::Scenario => {
+            d.para(term_with("periodic.strategies_of_the_scenario", lang, &[("paths", &paths)]));
+        }
+        StrategySource::Default => {
+            let equity = percent(r.portfolio.position.equity_share, 0, lang);
+            d.para(term_with(
+                "periodic.default_strategies",
+                lang,
+                &[("paths", &paths), ("equity_share", &equity)],
+            ));
+        }
+    }
     let mut columns = vec![term("periodic.strategy", lang).to_string()];
     columns.extend(
         crate::periodic::COMPARISON_KEYS.iter().map(|k| super::compare::metric_label(k, lang).to_string()),
@@ -575,7 +721,11 @@ fn comparison(d: &mut Document, r: &RiskReport) {
         Table::new("comparison", term("periodic.strategies_on_the_same_futures", lang).to_string(), &columns);
     let metrics = crate::compare::metrics();
     for row in &s.strategies {
-        let mut cells = vec![Cell::text(&row.name)];
+        let name = match s.source {
+            StrategySource::Scenario => row.name.clone(),
+            StrategySource::Default => default_strategy_label(&row.name, lang),
+        };
+        let mut cells = vec![Cell::text(name)];
         for (key, f) in &row.figures {
             let unit = metrics.iter().find(|m| m.key == *key).map(|m| m.unit);
             cells.push(match (f.value, unit) {
@@ -590,6 +740,102 @@ fn comparison(d: &mut Document, r: &RiskReport) {
         table.push(cells);
     }
     d.table(table);
+    d.para(term("periodic.comparison_columns", lang));
+}
+
+/// A default strategy's name in words: `drawdown-15` is "Largest fall
+/// allowed 15 %".
+fn default_strategy_label(name: &str, lang: Lang) -> String {
+    let (kind, figure) = name.split_once('-').unwrap_or((name, ""));
+    match (kind, name) {
+        (_, "current") => term("periodic.strategy_current", lang).to_string(),
+        (_, "buy-and-hold") => term("periodic.strategy_buy_and_hold", lang).to_string(),
+        ("drawdown", _) => term_with("periodic.strategy_drawdown", lang, &[("percent", &figure)]),
+        ("window", _) => term_with("periodic.strategy_window", lang, &[("months", &figure)]),
+        ("static", _) => term_with("periodic.strategy_static", lang, &[("mix", &figure)]),
+        _ => name.to_string(),
+    }
+}
+
+/// The market model in a line, for the method table (and `validate`).
+pub(crate) fn model_line(m: &ModelSummary, lang: Lang) -> String {
+    let regimes: Vec<String> = m.regimes.iter().map(|n| regime_name(n, lang)).collect();
+    let shocks = match m.shocks {
+        ShockModel::Gaussian => term("periodic.shocks_gaussian", lang).to_string(),
+        ShockModel::StudentT { degrees_of_freedom } => {
+            term_with("periodic.shocks_student_t", lang, &[("df", &number(degrees_of_freedom, 1, lang))])
+        }
+        ShockModel::Bootstrap { block_days } => {
+            term_with("periodic.shocks_bootstrap", lang, &[("days", &block_days)])
+        }
+    };
+    let rate = match m.short_rate {
+        ShortRateModel::Vasicek => term("periodic.rate_vasicek", lang),
+        ShortRateModel::HullWhite => term("periodic.rate_hull_white", lang),
+    };
+    term_with(
+        "periodic.model_line",
+        lang,
+        &[
+            ("regimes", &m.regimes.len()),
+            ("names", &regimes.join(", ")),
+            ("shocks", &shocks),
+            ("rate", &rate),
+        ],
+    )
+}
+
+/// A regime's name in `lang` when it is one the catalogue knows.
+fn regime_name(name: &str, lang: Lang) -> String {
+    term_in("periodic.regime", name, lang).map_or_else(|| name.to_string(), str::to_string)
+}
+
+/// What the market model is, in a paragraph.
+fn model_paragraph(m: &ModelSummary, lang: Lang) -> String {
+    let regimes: Vec<String> = m.regimes.iter().map(|n| regime_name(n, lang)).collect();
+    let mut parts = vec![if m.regimes.len() > 1 {
+        term_with(
+            "periodic.model_regimes",
+            lang,
+            &[("regimes", &m.regimes.len()), ("names", &regimes.join(", "))],
+        )
+    } else {
+        term("periodic.model_one_regime", lang).to_string()
+    }];
+    parts.push(match m.shocks {
+        ShockModel::Gaussian => term("periodic.model_gaussian", lang).to_string(),
+        ShockModel::StudentT { degrees_of_freedom } => {
+            term_with("periodic.model_student_t", lang, &[("df", &number(degrees_of_freedom, 1, lang))])
+        }
+        ShockModel::Bootstrap { block_days } => {
+            term_with("periodic.model_bootstrap", lang, &[("days", &block_days)])
+        }
+    });
+    parts.extend(
+        [
+            match m.short_rate {
+                ShortRateModel::Vasicek => term("periodic.model_vasicek", lang),
+                ShortRateModel::HullWhite => term("periodic.model_hull_white", lang),
+            },
+            if m.credit_spread {
+                term("periodic.model_fixed_income_spread", lang)
+            } else {
+                term("periodic.model_fixed_income", lang)
+            },
+            if m.hedge_ratio > 0.0 {
+                term("periodic.model_dollar_hedged", lang)
+            } else {
+                term("periodic.model_dollar", lang)
+            },
+            if m.inflation_varies {
+                term("periodic.model_inflation_varies", lang)
+            } else {
+                term("periodic.model_inflation_constant", lang)
+            },
+        ]
+        .map(str::to_string),
+    );
+    parts.join(" ")
 }
 
 fn method(d: &mut Document, r: &RiskReport) {
@@ -597,6 +843,9 @@ fn method(d: &mut Document, r: &RiskReport) {
     let m = &r.method;
     d.heading(2, term("periodic.method", lang));
     d.para(term("periodic.method_note", lang));
+    if let Some(model) = &m.model {
+        d.para(model_paragraph(model, lang));
+    }
     let columns = [term("periodic.item", lang), term("periodic.value_2", lang)];
     let mut table =
         Table::new("method", term("periodic.method_and_reproducibility", lang).to_string(), &columns);
@@ -608,7 +857,11 @@ fn method(d: &mut Document, r: &RiskReport) {
         (term("periodic.command", lang).to_string(), Cell::text(&m.command)),
         (
             term("periodic.market_model", lang).to_string(),
-            Cell::text(m.model.clone().unwrap_or_else(|| term("periodic.no_market", lang).to_string())),
+            Cell::text(
+                m.model
+                    .as_ref()
+                    .map_or_else(|| term("periodic.no_market", lang).to_string(), |m| model_line(m, lang)),
+            ),
         ),
         (term("periodic.paths_row", lang).to_string(), Cell::plain(m.simulation.paths as f64, 0)),
         (term("periodic.seed", lang).to_string(), Cell::text(m.simulation.seed.to_string())),
