@@ -391,12 +391,13 @@ impl Grid {
         self.size * 1.25
     }
 
-    /// What of the table must fit on a page for it to start there: a
-    /// short table whole, a long one its caption, column names and first
-    /// row.
-    fn start(&self) -> f32 {
+    /// What of the table must fit in `room` for it to start there: a
+    /// short table whole, and one that fits a page whole when less than
+    /// half of it would fit in `room`; else its caption, column names and
+    /// first row.
+    fn start(&self, room: f32) -> f32 {
         let whole = CAPTION_LINE + (0..self.rows.len()).map(|r| self.row_height(r)).sum::<f32>();
-        if whole <= KEEP_WHOLE {
+        if whole <= KEEP_WHOLE || (whole <= BOTTOM - TOP && room < whole / 2.0) {
             whole
         } else {
             CAPTION_LINE + (0..self.rows.len().min(2)).map(|r| self.row_height(r)).sum::<f32>()
@@ -413,11 +414,13 @@ impl Grid {
 /// each column as wide as its longest cell when they all fit the page;
 /// else each at least as wide as its widest word (a number, its spaces
 /// non-breaking, is one word), and the rest of the page shared out
-/// evenly among the columns that want more: first up to each column's
-/// longest cell below the names (names wrap before cells do), then up to
-/// its longest name; so short columns stay on one line and the long ones
-/// wrap. `None` when not even the widest words fit.
-fn widths(m: &Measure, texts: &[Vec<String>], size: f32) -> Option<Vec<f32>> {
+/// evenly among the columns that want more, none given more than its
+/// longest text; so short columns stay on one line and the long ones
+/// wrap. Two ways to share: first up to each column's longest cell below
+/// the names (the names wrap rather than the cells), or cells and names
+/// alike; the caller keeps the one that wraps less. None when not even
+/// the widest words fit.
+fn widths(m: &Measure, texts: &[Vec<String>], size: f32) -> Vec<Vec<f32>> {
     let n = texts.first().map_or(0, Vec::len);
     let pad = 2.0 * CELL_X;
     let widest = |rows: &[Vec<String>], c: usize, f: &dyn Fn(&str) -> f32| {
@@ -427,29 +430,33 @@ fn widths(m: &Measure, texts: &[Vec<String>], size: f32) -> Option<Vec<f32>> {
     let word = |t: &str| m.widest_word(t, size);
     let full: Vec<f32> = (0..n).map(|c| widest(texts, c, &natural)).collect();
     if full.iter().sum::<f32>() <= WIDTH {
-        return Some(full);
+        return vec![full];
     }
-    let mut w: Vec<f32> = (0..n).map(|c| widest(texts, c, &word)).collect();
-    let body: Vec<f32> = (0..n).map(|c| widest(&texts[1..], c, &natural).max(w[c])).collect();
-    let mut spare = WIDTH - w.iter().sum::<f32>();
-    if spare < 0.0 {
-        return None;
+    let least: Vec<f32> = (0..n).map(|c| widest(texts, c, &word)).collect();
+    let body: Vec<f32> = (0..n).map(|c| widest(&texts[1..], c, &natural).max(least[c])).collect();
+    if least.iter().sum::<f32>() > WIDTH {
+        return Vec::new();
     }
-    for goal in [&body, &full] {
-        while spare > 0.01 {
-            let wanting: Vec<usize> = (0..n).filter(|&c| goal[c] - w[c] > 0.01).collect();
-            if wanting.is_empty() {
-                break;
-            }
-            let share = spare / wanting.len() as f32;
-            for c in wanting {
-                let add = share.min(goal[c] - w[c]);
-                w[c] += add;
-                spare -= add;
+    let share = |goals: &[&Vec<f32>]| {
+        let mut w = least.clone();
+        let mut spare = WIDTH - w.iter().sum::<f32>();
+        for goal in goals {
+            while spare > 0.01 {
+                let wanting: Vec<usize> = (0..n).filter(|&c| goal[c] - w[c] > 0.01).collect();
+                if wanting.is_empty() {
+                    break;
+                }
+                let each = spare / wanting.len() as f32;
+                for c in wanting {
+                    let add = each.min(goal[c] - w[c]);
+                    w[c] += add;
+                    spare -= add;
+                }
             }
         }
-    }
-    Some(w)
+        w
+    };
+    vec![share(&[&body, &full]), share(&[&full])]
 }
 
 /// A table's cells as lines, a row at a time.
@@ -494,12 +501,18 @@ fn grid(m: &Measure, t: &Table, lang: Lang, class_of: ClassOf<'_>) -> Grid {
     let mut best: Option<(f32, Vec<f32>, Cells, usize)> = None;
     let mut size = TABLE;
     while size >= TABLE_MIN {
-        if let Some(w) = widths(m, &texts, size) {
-            let rows = wrapped(m, &texts, size, &w);
-            let h = lines(&rows);
-            if best.as_ref().is_none_or(|b| 5 * h <= 4 * b.3) {
-                best = Some((size, w, rows, h));
-            }
+        let fewest = widths(m, &texts, size)
+            .into_iter()
+            .map(|w| {
+                let rows = wrapped(m, &texts, size, &w);
+                let h = lines(&rows);
+                (size, w, rows, h)
+            })
+            .min_by_key(|c| c.3);
+        if let Some(c) = fewest
+            && best.as_ref().is_none_or(|b| 5 * c.3 <= 4 * b.3)
+        {
+            best = Some(c);
         }
         size -= 0.5;
     }
@@ -592,7 +605,8 @@ fn frame(p: &mut Pages<'_>, g: &Grid, top: f32) {
 fn table(p: &mut Pages<'_>, t: &Table, lang: Lang, class_of: ClassOf<'_>) {
     let g = grid(p.measure, t, lang, class_of);
     p.space(4.0);
-    p.room_for(g.start());
+    let room = BOTTOM - p.y;
+    p.room_for(g.start(room));
     caption(p, &t.title);
     let mut top = p.y;
     row(p, &g, 0);
@@ -652,7 +666,12 @@ fn chart(p: &mut Pages<'_>, d: &Document, index: usize) -> Result<()> {
 fn follow(p: &Pages<'_>, d: &Document, block: Option<&Block>, class_of: ClassOf<'_>) -> Result<f32> {
     Ok(match block {
         Some(Block::Paragraph(text)) => BODY_LINE * p.measure.wrap(text, BODY, WIDTH).len().min(2) as f32,
-        Some(Block::Table(i)) => grid(p.measure, &d.tables[*i], d.lang, class_of).start() + 4.0,
+        Some(Block::Table(i)) => {
+            // Less room than under any heading, so that a table this
+            // decides to move whole never leaves its heading behind.
+            let room = BOTTOM - p.y - 60.0;
+            grid(p.measure, &d.tables[*i], d.lang, class_of).start(room) + 4.0
+        }
         Some(Block::Chart(i)) => chart_size(d, *i)?.1 + 6.0,
         Some(Block::Heading(level, _)) => heading_style(*level).0 * 1.3 + BODY_LINE * 2.0,
         _ => BODY_LINE * 2.0,
