@@ -128,6 +128,10 @@ pub enum Error {
     /// two sheets of one name, more rows than a sheet holds).
     #[error("cannot write the workbook: {0}")]
     Workbook(String),
+    /// The document could not be written as a PDF (a chart that is not a
+    /// PNG image, say).
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
     /// A figure to be written is not a finite number (an input large
     /// enough to overflow, or a division by zero): named by its path in
     /// the file, with the part of the inputs that fed it; nothing is written.

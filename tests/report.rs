@@ -136,6 +136,15 @@ fn the_page_names_no_address_and_holds_every_chart() {
     assert!(tables.len() > 5, "{} tables", tables.len());
     crate::workbook::assert_workbook_matches(&std::fs::read(out.join("report.xlsx")).unwrap(), &tables);
 
+    // The PDF of the same document reads back as text, a page number on
+    // every page.
+    let pdf = lopdf::Document::load_mem(&std::fs::read(out.join("report.pdf")).unwrap()).unwrap();
+    let pages = pdf.get_pages().len() as u32;
+    assert!(pages > 3, "{pages} pages");
+    let text = pdf.extract_text(&(1..=pages).collect::<Vec<_>>()).unwrap();
+    assert!(text.contains("Financial risk report 2025T2"), "{text}");
+    assert!(text.contains(&format!("Page {pages} of {pages}")), "{text}");
+
     // And a real browser opens the page: it loads, carries its title and
     // shows a chart.
     #[cfg(unix)]

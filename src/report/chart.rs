@@ -30,7 +30,8 @@ use crate::stats::{MonthHistograms, Series};
 use crate::suggest::Suggestion;
 use chrono::{Datelike, NaiveDate};
 
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans, which the charts and the PDF (`document/pdf.rs`) draw with.
+pub(crate) const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 pub use style::{BLUE, GREEN, GREY, ORANGE, VERMILLION};
 use style::{

@@ -12,12 +12,14 @@
 //! pass them by.
 
 mod html;
+mod pdf;
 
 use super::chart::Chart;
 use super::i18n::Lang;
 use super::table::Table;
 
 pub use html::{ClassOf, html, html_with};
+pub use pdf::{pdf, pdf_with};
 
 /// A chart with the file stem it is written under.
 #[derive(Debug, Clone)]

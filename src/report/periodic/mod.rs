@@ -957,6 +957,11 @@ pub fn html(d: &Document) -> String {
     document::html_with(d, &|column, text| if column == "Status" { status_class(text, d.lang) } else { None })
 }
 
+/// The document as a PDF, each status cell shaded as the page colours it.
+pub fn pdf(d: &Document) -> Result<Vec<u8>> {
+    document::pdf_with(d, &|column, text| if column == "Status" { status_class(text, d.lang) } else { None })
+}
+
 /// The CSS class of a status cell, from its words in `lang`.
 fn status_class(text: &str, lang: Lang) -> Option<&'static str> {
     [(Status::Met, "met"), (Status::Partly, "partly"), (Status::NotMet, "notmet")]
@@ -966,12 +971,13 @@ fn status_class(text: &str, lang: Lang) -> Option<&'static str> {
 }
 
 /// Every file of the report, in the order written: report.html,
-/// report.md, report.json, a CSV a table, report.xlsx, and each chart as
+/// report.pdf, report.md, report.json, a CSV a table, report.xlsx, and each chart as
 /// SVG and PNG; with the document they were drawn from.
 pub fn files(report: &RiskReport, lang: Lang) -> Result<(Vec<super::run::File>, Document)> {
     let doc = document(report, lang)?;
     let mut files: Vec<super::run::File> = vec![
         ("report.html".into(), html(&doc).into_bytes()),
+        ("report.pdf".into(), pdf(&doc)?),
         ("report.md".into(), markdown(&doc).into_bytes()),
         ("report.json".into(), super::summary::report(report, &doc.tables, lang)?.into_bytes()),
     ];
@@ -1009,7 +1015,7 @@ pub fn written(
     }
     let _ = writeln!(
         printed,
-        "{} {} {} {}/ (report.html, report.md, report.json, report.xlsx, {} CSV, {} {})",
+        "{} {} {} {}/ (report.html, report.pdf, report.md, report.json, report.xlsx, {} CSV, {} {})",
         term("periodic.wrote", lang),
         count,
         term("periodic.files_to", lang),
