@@ -599,3 +599,25 @@ fn the_tokenizer_finds_numbers_and_dates() {
     assert!(non_finite("x", "Foo { inflation: 1.0, info: 2 }").is_ok());
     assert!(non_finite("x", r#"Foo { title: "The \"inf\" NaN crash", a: 1e-5 }"#).is_ok());
 }
+
+/// A file whose lines end in a carriage return alone is refused with its
+/// errors placed on their lines, in time linear in the text: placing each
+/// by a scan of its (one, long) line was quadratic.
+#[test]
+fn carriage_returns_alone_place_quickly() {
+    let base = read("scenarios/rjh-2025-08.toml");
+    let text = format!("# {}\n{base}", "é".repeat(1_000_000)).replace('\n', "\r");
+    let started = Instant::now();
+    let result = Scenario::parse(Path::new("scenarios/fuzz-case.toml"), &text, &read_disk);
+    let took = started.elapsed();
+    match result {
+        Err(Error::Invalid { problems }) => {
+            assert_eq!(problems.len(), 100, "at most a hundred syntax errors");
+            assert_eq!(problems[0].location, pensionsim::error::Location::LineColumn { line: 2, column: 1 });
+            assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("carriage return alone")));
+            assert!(problems[1..].iter().all(|p| p.hint.is_none()), "the hint once");
+        }
+        other => panic!("expected syntax problems, got {other:?}"),
+    }
+    assert!(took < Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 }), "{took:?}");
+}

@@ -13,7 +13,7 @@ use serde::Serialize;
 use toml::de::DeTable;
 
 use crate::engine::Check;
-use crate::error::{Error, Location, Problem, Result, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, line_column};
 use crate::rule::Policy;
 use crate::scenario::Source;
 use crate::scenario::raw::{PolicyFile, keys};
@@ -168,7 +168,7 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
     let table: toml::Table = toml::from_str(text).map_err(|e| {
         Error::one(Problem::new(path, Location::File, "", "valid TOML", e.message().trim().to_string()))
     })?;
-    let mut cx = Cx { path, text, spans: &spans, problems: Vec::new() };
+    let mut cx = Cx { path, text, lines: LineIndex::new(text), spans: &spans, problems: Vec::new() };
     if only_strategies {
         for key in table.keys().filter(|k| *k != "strategy") {
             cx.problem(key, "only `[[strategy]]` tables in a strategies file", format!("`{key}`"));
@@ -211,6 +211,7 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
 struct Cx<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: LineIndex,
     spans: &'a SpanIndex,
     problems: Vec<Problem>,
 }
@@ -221,7 +222,7 @@ impl Cx<'_> {
             .spans
             .find_key(key)
             .or_else(|| self.spans.find(key))
-            .map_or(Location::File, |s| line_column(self.text, s.start));
+            .map_or(Location::File, |s| self.lines.location(self.text, s.start));
         self.problems.push(Problem::new(self.path, location, key, expected, found));
         self.problems.last_mut().unwrap_or_else(|| unreachable!("just pushed"))
     }

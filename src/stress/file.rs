@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{Error, Location, Problem, Result, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, line_column};
 use crate::prices::PriceSeries;
 
 /// The factors a shock can move.
@@ -259,12 +259,13 @@ struct RawMonteCarlo {
 struct Cx<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: LineIndex,
     problems: Vec<Problem>,
 }
 
 impl Cx<'_> {
     fn at(&self, span: std::ops::Range<usize>) -> Location {
-        line_column(self.text, span.start)
+        self.lines.location(self.text, span.start)
     }
 
     fn problem(
@@ -363,7 +364,7 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
         };
         Error::one(Problem::new(path, location, "", expected, found))
     })?;
-    let mut cx = Cx { path, text, problems: Vec::new() };
+    let mut cx = Cx { path, text, lines: LineIndex::new(text), problems: Vec::new() };
     let name = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let title = raw.title.get_ref();
     if title.en.trim().is_empty() || title.sv.trim().is_empty() {
