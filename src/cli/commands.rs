@@ -128,6 +128,10 @@ fn write_folders(staging: &Staging, folders: &[report::run::Folder]) -> Result<u
 /// Writes `files` into `staging` (its folder `sub`, when given) and
 /// returns the paths they have once it is committed.
 fn write_in(staging: &Staging, sub: Option<&str>, files: &[report::run::File]) -> Result<Vec<PathBuf>> {
+    // Every CSV's figures finite, as every JSON's (nothing is committed).
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        report::summary::check_csv(&String::from_utf8_lossy(bytes), name)?;
+    }
     let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     staging.write_in(sub, &named)
 }
