@@ -80,6 +80,12 @@ impl Kind {
 }
 
 const KINDS: &[&str] = &["rule", "static", "buy_and_hold", "cppi", "tipp"];
+/// The most strategies one comparison runs (the default set has 16): each
+/// is an engine run, and a row of every table.
+pub const MAX_STRATEGIES: usize = 100;
+/// The longest name a strategy may have: it heads table rows and chart
+/// legends (as a scenario's name, at most 200 characters).
+pub const MAX_NAME_CHARS: usize = 200;
 /// A rule strategy's keys: the scenario's `[policy]` keys, read from its
 /// type, but `flow_adjusted_high` (a comparison carries no flows), and
 /// `check`.
@@ -188,6 +194,14 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
     if list.is_empty() {
         cx.problem("strategy", "at least one strategy", "an empty list");
     }
+    if list.len() > MAX_STRATEGIES {
+        cx.problem(
+            &format!("strategy[{MAX_STRATEGIES}]"),
+            format!("at most {MAX_STRATEGIES} strategies"),
+            format!("{} of them", list.len()),
+        );
+        return Err(Error::invalid(cx.problems));
+    }
     let mut names = BTreeSet::new();
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
@@ -286,6 +300,15 @@ impl Cx<'_> {
     fn strategy(&mut self, at: &str, t: &toml::Table, base: &Policy) -> Option<Strategy> {
         let before = self.problems.len();
         let name = match t.get("name") {
+            Some(toml::Value::String(s)) if s.chars().count() > MAX_NAME_CHARS => {
+                let shown: String = s.chars().take(40).collect();
+                self.problem(
+                    &format!("{at}.name"),
+                    format!("a name of at most {MAX_NAME_CHARS} characters"),
+                    format!("\"{shown}…\", {} characters", s.chars().count()),
+                );
+                None
+            }
             Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             Some(toml::Value::String(_)) => {
                 self.problem(&format!("{at}.name"), "a name that is not empty", "\"\"");
