@@ -171,28 +171,58 @@ impl fmt::Display for Problems<'_> {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// 1-based line and column of a byte offset in `text`.
+/// 1-based line and column of a byte offset in `text` (one scan of the
+/// text: to place many offsets, make one [`LineIndex`]).
 pub fn line_column(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Location::LineColumn { line, column }
+    LineIndex::new(text).location(text, offset)
 }
 
-/// Where each line of a text starts, so that many byte offsets become
-/// lines and columns in `log n` each rather than a scan from the start
-/// (validation places every month-end of a long history).
+/// Bytes between two of [`LineIndex`]'s counts of characters.
+const CHAR_BLOCK: usize = 256;
+
+/// Where each line of a text starts, and how many characters come before
+/// every 256th byte, so that a byte offset becomes a line and a column in
+/// `log n` plus a few hundred bytes' scan, however long its line (placing
+/// each problem by a scan from the start, or from its line's start, was
+/// quadratic in a long history, a long line, or a file whose lines end in
+/// a carriage return alone).
+///
+/// A line ends at `\n`, or at a `\r` not followed by one: an editor shows
+/// a file of old Mac line endings in lines, and so does its error's place.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before byte `k * CHAR_BLOCK`.
+    chars: Vec<usize>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { starts }
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut chars = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 1);
+        let mut count = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if i % CHAR_BLOCK == 0 {
+                chars.push(count);
+            }
+            if is_char_start(b) {
+                count += 1;
+            }
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex { starts, chars }
+    }
+
+    /// Characters of `text` (the text this index was made from) before
+    /// byte `offset`.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        let base = self.chars.get(block).copied().unwrap_or(0);
+        base + text.as_bytes()[from..offset].iter().filter(|b| is_char_start(**b)).count()
     }
 
     /// As [`line_column`], for the `text` this index was made from.
@@ -203,9 +233,14 @@ impl LineIndex {
         }
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
-        let column = text[start..offset].chars().count() + 1;
+        let column = self.chars_before(text, offset) - self.chars_before(text, start) + 1;
         Location::LineColumn { line, column }
     }
+}
+
+/// Whether `b` starts a character in UTF-8 (is not a continuation byte).
+fn is_char_start(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 #[cfg(test)]
@@ -238,6 +273,23 @@ mod tests {
         for offset in 0..=text.len() + 2 {
             assert_eq!(index.location(text, offset), line_column(text, offset), "offset {offset}");
         }
+    }
+
+    /// Columns count characters, across the index's blocks; a line ends
+    /// at `\n`, `\r\n`, or a `\r` alone.
+    #[test]
+    fn columns_count_characters_and_a_lone_carriage_return_ends_a_line() {
+        let long = format!("{}x = 1", "é".repeat(1000));
+        let index = LineIndex::new(&long);
+        let at = long.find('x').expect("an x");
+        assert_eq!(index.location(&long, at), Location::LineColumn { line: 1, column: 1001 });
+        // Inside a character: its start.
+        assert_eq!(index.location(&long, 301), Location::LineColumn { line: 1, column: 151 });
+        let text = "a\r\nb\rc\nd";
+        let lines: Vec<Location> = [0, 3, 5, 7].iter().map(|o| line_column(text, *o)).collect();
+        let expected: Vec<Location> = (1..=4).map(|line| Location::LineColumn { line, column: 1 }).collect();
+        assert_eq!(lines, expected);
+        assert_eq!(line_column(text, 1), Location::LineColumn { line: 1, column: 2 });
     }
 
     #[test]

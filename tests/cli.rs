@@ -1297,6 +1297,59 @@ fn compare_reports_each_strategys_road_to_full_consolidation_and_its_deposits() 
     assert!(!dir.path().join("none").exists());
 }
 
+/// Path counts above their limit are refused, naming the option, the
+/// value and the range, and nothing is computed or written.
+#[test]
+fn compare_refuses_path_counts_above_their_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--obligation-paths", "51"],
+            "--obligation-paths: expected 0 to 50 paths (at most --paths), found 51",
+        ),
+        (
+            &["--search-paths", "51"],
+            "--search-paths: expected 0 to 50 paths (at most --obligation-paths), found 51",
+        ),
+        (
+            &["--obligation-paths", "20", "--search-paths", "30", "--deposits"],
+            "--search-paths: expected 0 to 20 paths (at most --obligation-paths), found 30",
+        ),
+        (
+            &["--obligation-paths", "0", "--search-paths", "1"],
+            "--search-paths: expected 0 to 0 paths (at most --obligation-paths), found 1",
+        ),
+    ];
+    for (args, message) in cases {
+        pensionsim()
+            .args(["compare", "scenarios/rjh-2025-08.toml", "--paths", "50", "--horizon-months", "12"])
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join("none"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!dir.path().join("none").exists(), "{args:?}");
+    }
+    pensionsim()
+        .args(["compare", "scenarios/bench-w1.toml", "--search-paths", "5", "--paths", "50", "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--search-paths: the scenario scenarios/bench-w1.toml has no [obligations]",
+        ));
+    pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "50", "--search-paths", "51", "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--search-paths: expected 0 to 50 paths (at most --paths), found 51",
+        ));
+    assert!(!dir.path().join("none").exists());
+}
+
 #[test]
 fn run_prints_the_liquidity_forecast_and_writes_its_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -186,6 +186,12 @@ fn base_scenario() -> Scenario {
     Scenario::load(Path::new("scenarios/rjh-2025-08.toml")).expect("the shipped scenario loads").scenario
 }
 
+/// The shipped scenario, loaded once for the whole run.
+fn shared_scenario() -> &'static Scenario {
+    static SHARED: std::sync::OnceLock<Scenario> = std::sync::OnceLock::new();
+    SHARED.get_or_init(base_scenario)
+}
+
 /// A holdings CSV (`suggest --holdings`) put into the shipped scenario.
 fn check_holdings(text: String) -> Verdict {
     let base = base_scenario();
@@ -205,19 +211,50 @@ fn check_history(text: String) -> Verdict {
     }
 }
 
-/// A stress file: parsed, all it holds finite.
+/// A stress file: parsed and validated, then run on the shipped scenario
+/// (a conditional one on 8 paths) as `pensionsim stress` runs it; if
+/// accepted, the result and its `stress.csv` all finite.
 fn check_stress(text: String) -> Verdict {
-    match pensionsim::stress::file::parse(Path::new("scenarios/stress/fuzz-case.toml"), &text) {
-        Ok(f) => non_finite("the stress file", &format!("{f:?}")).map(|()| true),
+    let file = match pensionsim::stress::file::parse(Path::new("scenarios/stress/fuzz-case.toml"), &text) {
+        Ok(f) => f,
+        Err(e) => return refused(&e),
+    };
+    non_finite("the stress file", &format!("{file:?}"))?;
+    let options = pensionsim::stress::RunOptions { paths: 8, seed: 1 };
+    match pensionsim::stress::run(shared_scenario(), &file, options) {
+        Ok(r) => {
+            non_finite("the stress's result", &format!("{r:?}"))?;
+            let csv = pensionsim::report::stress::csv(std::slice::from_ref(&r));
+            pensionsim::report::summary::check_csv(&csv, "stress.csv").map_err(|e| e.to_string())?;
+            Ok(true)
+        }
         Err(e) => refused(&e),
     }
 }
 
-/// A strategies file: parsed against the document's policy.
+/// A strategies file: parsed against the shipped scenario's policy, then
+/// compared on it as `pensionsim compare` does (8 paths, 12 months, the
+/// consolidation on 8 paths); if accepted, every figure finite.
 fn check_strategies(text: String) -> Verdict {
-    match pensionsim::compare::parse(Path::new("s.toml"), &text, &Policy::DOCUMENT_DEFAULTS, true) {
-        Ok(Some(list)) => non_finite("the strategies", &format!("{list:?}")).map(|()| true),
-        Ok(None) => Err("a strategies file accepted with no strategy".into()),
+    let scenario = shared_scenario();
+    let list = match pensionsim::compare::parse(Path::new("s.toml"), &text, &scenario.policy(), true) {
+        Ok(Some(list)) => list,
+        Ok(None) => return Err("a strategies file accepted with no strategy".into()),
+        Err(e) => return refused(&e),
+    };
+    non_finite("the strategies", &format!("{list:?}"))?;
+    let settings = pensionsim::compare::Settings {
+        simulation: Simulation { paths: 8, seed: 1, horizon_months: 12 },
+        rank_by: "mean_annual_return".into(),
+        obligation_paths: 8,
+        deposit_paths: None,
+    };
+    match pensionsim::compare::gather(scenario, &list, &settings, &|_| {}) {
+        Ok(r) => {
+            non_finite("the comparison's figures", &format!("{:?}", r.figures))?;
+            non_finite("the comparison's statistics", &format!("{:?}", r.stats))?;
+            non_finite("the consolidation", &format!("{:?}", r.consolidation)).map(|()| true)
+        }
         Err(e) => refused(&e),
     }
 }
@@ -598,4 +635,26 @@ fn the_tokenizer_finds_numbers_and_dates() {
     assert!(non_finite("x", "Foo { a: -inf }").is_err());
     assert!(non_finite("x", "Foo { inflation: 1.0, info: 2 }").is_ok());
     assert!(non_finite("x", r#"Foo { title: "The \"inf\" NaN crash", a: 1e-5 }"#).is_ok());
+}
+
+/// A file whose lines end in a carriage return alone is refused with its
+/// errors placed on their lines, in time linear in the text: placing each
+/// by a scan of its (one, long) line was quadratic.
+#[test]
+fn carriage_returns_alone_place_quickly() {
+    let base = read("scenarios/rjh-2025-08.toml");
+    let text = format!("# {}\n{base}", "é".repeat(1_000_000)).replace('\n', "\r");
+    let started = Instant::now();
+    let result = Scenario::parse(Path::new("scenarios/fuzz-case.toml"), &text, &read_disk);
+    let took = started.elapsed();
+    match result {
+        Err(Error::Invalid { problems }) => {
+            assert_eq!(problems.len(), 100, "at most a hundred syntax errors");
+            assert_eq!(problems[0].location, pensionsim::error::Location::LineColumn { line: 2, column: 1 });
+            assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("carriage return alone")));
+            assert!(problems[1..].iter().all(|p| p.hint.is_none()), "the hint once");
+        }
+        other => panic!("expected syntax problems, got {other:?}"),
+    }
+    assert!(took < Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 }), "{took:?}");
 }

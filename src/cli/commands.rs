@@ -88,14 +88,22 @@ fn checked_fi_rate(rate: f64) -> Result<f64> {
     Ok(rate)
 }
 
-/// `--search-paths`: at most the run's paths when given; else the default,
-/// cut to the run's paths.
-fn checked_search_paths(given: Option<usize>, paths: usize) -> Result<usize> {
+/// `option`'s path count: at most `limit` (the paths of `limit_name`)
+/// when given, an error naming both otherwise; else the default, cut to
+/// `limit`.
+fn at_most(option: &str, given: Option<usize>, limit: usize, limit_name: &str) -> Result<usize> {
     match given {
-        Some(n) if n > paths => bail!("--search-paths: expected at most --paths ({paths}), found {n}"),
+        Some(n) if n > limit => {
+            bail!("{option}: expected 0 to {limit} paths (at most {limit_name}), found {n}")
+        }
         Some(n) => Ok(n),
-        None => Ok(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(paths)),
+        None => Ok(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(limit)),
     }
+}
+
+/// `--search-paths`: at most the run's paths.
+fn checked_search_paths(given: Option<usize>, paths: usize) -> Result<usize> {
+    at_most("--search-paths", given, paths, "--paths")
 }
 
 /// [`with_overrides`] of a command's `--paths`, `--horizon-months` and
@@ -118,6 +126,10 @@ fn write_folders(staging: &Staging, folders: &[report::run::Folder]) -> Result<u
 /// Writes `files` into `staging` (its folder `sub`, when given) and
 /// returns the paths they have once it is committed.
 fn write_in(staging: &Staging, sub: Option<&str>, files: &[report::run::File]) -> Result<Vec<PathBuf>> {
+    // Every CSV's figures finite, as every JSON's (nothing is committed).
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".csv")) {
+        report::summary::check_csv(&String::from_utf8_lossy(bytes), name)?;
+    }
     let named: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     staging.write_in(sub, &named)
 }
@@ -357,20 +369,17 @@ fn compare_settings(
 ) -> Result<compare::Settings> {
     let path = args.file.scenario.display();
     let with_obligations = scenario.obligations().is_some() && scenario.market().is_some();
-    let obligation_paths = if with_obligations {
-        args.obligation_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS.min(simulation.paths))
-    } else {
-        0
-    };
-    if let Some(n) = args.obligation_paths
-        && n > simulation.paths
+    for (option, given) in
+        [("--obligation-paths", args.obligation_paths), ("--search-paths", args.search.search_paths)]
     {
-        bail!("--obligation-paths: expected at most --paths ({}), found {n}", simulation.paths);
+        if given.is_some_and(|n| n > 0) && !with_obligations {
+            bail!("{option}: the scenario {path} has no [obligations] section");
+        }
     }
-    if args.obligation_paths.is_some_and(|n| n > 0) && !with_obligations {
-        bail!("--obligation-paths: the scenario {path} has no [obligations] section");
-    }
-    let search_paths = args.search.search_paths.unwrap_or(pensionsim::obligations::DEFAULT_SEARCH_PATHS);
+    let obligation_paths = at_most("--obligation-paths", args.obligation_paths, simulation.paths, "--paths")?;
+    let obligation_paths = if with_obligations { obligation_paths } else { 0 };
+    let search_paths =
+        at_most("--search-paths", args.search.search_paths, obligation_paths, "--obligation-paths")?;
     if args.deposits {
         if !with_obligations {
             bail!("--deposits: the scenario {path} has no [obligations] section");
@@ -383,7 +392,7 @@ fn compare_settings(
         simulation,
         rank_by: args.rank_by.clone(),
         obligation_paths,
-        deposit_paths: args.deposits.then(|| search_paths.min(obligation_paths)),
+        deposit_paths: args.deposits.then_some(search_paths),
     })
 }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use toml::de::DeTable;
 
 use crate::engine::Check;
-use crate::error::{Error, Location, Problem, Result, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, line_column};
 use crate::rule::Policy;
 use crate::scenario::Source;
 use crate::scenario::raw::{PolicyFile, keys};
@@ -80,6 +80,12 @@ impl Kind {
 }
 
 const KINDS: &[&str] = &["rule", "static", "buy_and_hold", "cppi", "tipp"];
+/// The most strategies one comparison runs (the default set has 16): each
+/// is an engine run, and a row of every table.
+pub const MAX_STRATEGIES: usize = 100;
+/// The longest name a strategy may have: it heads table rows and chart
+/// legends (as a scenario's name, at most 200 characters).
+pub const MAX_NAME_CHARS: usize = 200;
 /// A rule strategy's keys: the scenario's `[policy]` keys, read from its
 /// type, but `flow_adjusted_high` (a comparison carries no flows), and
 /// `check`.
@@ -168,7 +174,7 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
     let table: toml::Table = toml::from_str(text).map_err(|e| {
         Error::one(Problem::new(path, Location::File, "", "valid TOML", e.message().trim().to_string()))
     })?;
-    let mut cx = Cx { path, text, spans: &spans, problems: Vec::new() };
+    let mut cx = Cx { path, text, lines: LineIndex::new(text), spans: &spans, problems: Vec::new() };
     if only_strategies {
         for key in table.keys().filter(|k| *k != "strategy") {
             cx.problem(key, "only `[[strategy]]` tables in a strategies file", format!("`{key}`"));
@@ -187,6 +193,14 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
     };
     if list.is_empty() {
         cx.problem("strategy", "at least one strategy", "an empty list");
+    }
+    if list.len() > MAX_STRATEGIES {
+        cx.problem(
+            &format!("strategy[{MAX_STRATEGIES}]"),
+            format!("at most {MAX_STRATEGIES} strategies"),
+            format!("{} of them", list.len()),
+        );
+        return Err(Error::invalid(cx.problems));
     }
     let mut names = BTreeSet::new();
     let mut out = Vec::new();
@@ -211,6 +225,7 @@ pub fn parse(path: &Path, text: &str, base: &Policy, only_strategies: bool) -> R
 struct Cx<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: LineIndex,
     spans: &'a SpanIndex,
     problems: Vec<Problem>,
 }
@@ -221,7 +236,7 @@ impl Cx<'_> {
             .spans
             .find_key(key)
             .or_else(|| self.spans.find(key))
-            .map_or(Location::File, |s| line_column(self.text, s.start));
+            .map_or(Location::File, |s| self.lines.location(self.text, s.start));
         self.problems.push(Problem::new(self.path, location, key, expected, found));
         self.problems.last_mut().unwrap_or_else(|| unreachable!("just pushed"))
     }
@@ -285,6 +300,15 @@ impl Cx<'_> {
     fn strategy(&mut self, at: &str, t: &toml::Table, base: &Policy) -> Option<Strategy> {
         let before = self.problems.len();
         let name = match t.get("name") {
+            Some(toml::Value::String(s)) if s.chars().count() > MAX_NAME_CHARS => {
+                let shown: String = s.chars().take(40).collect();
+                self.problem(
+                    &format!("{at}.name"),
+                    format!("a name of at most {MAX_NAME_CHARS} characters"),
+                    format!("\"{shown}…\", {} characters", s.chars().count()),
+                );
+                None
+            }
             Some(toml::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             Some(toml::Value::String(_)) => {
                 self.problem(&format!("{at}.name"), "a name that is not empty", "\"\"");

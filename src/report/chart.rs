@@ -164,6 +164,44 @@ pub(super) fn fit(v: f64, y: &std::ops::Range<f64>) -> f64 {
     if v.is_finite() { v.clamp(y.start - span, y.end + span) } else { y.start / 2.0 + y.end / 2.0 }
 }
 
+/// A chart's value axis, the one every number axis here is: [`axis`]'s
+/// range, and every value mapped through [`fit`], whichever series,
+/// bar or mark draws it. A figure of 1e308 is drawn one span off the
+/// chart instead of at a pixel plotters' coordinate sums overflow on, and
+/// a non-finite one (which the files' finiteness check refuses before
+/// anything is written) in the middle.
+#[derive(Clone)]
+pub(super) struct ValueAxis(RangedCoordf64);
+
+impl From<std::ops::Range<f64>> for ValueAxis {
+    fn from(range: std::ops::Range<f64>) -> ValueAxis {
+        ValueAxis(axis(range).into())
+    }
+}
+
+impl Ranged for ValueAxis {
+    type FormatOption = plotters::coord::ranged1d::NoDefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.0.map(&fit(*value, &self.0.range()), limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        self.0.key_points(hint)
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.0.range()
+    }
+}
+
+impl ValueFormatter<f64> for ValueAxis {
+    fn format(value: &f64) -> String {
+        RangedCoordf64::format(value)
+    }
+}
+
 /// A white page with `title`, split into two panels (the upper one
 /// `top_percent` of the height), each under a strip for its legend:
 /// `[top legend, top, bottom legend, bottom]`.
@@ -183,7 +221,7 @@ where
     Ok([top_legend, top, bottom_legend, bottom])
 }
 
-pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<calendar::Calendar, RangedCoordf64>>;
+pub(super) type DatePanel<'a, DB> = ChartContext<'a, DB, Cartesian2d<calendar::Calendar, ValueAxis>>;
 
 /// Date labels across a panel, at most.
 const DATE_LABELS: usize = 10;
@@ -223,7 +261,7 @@ where
         Some(_) => "%Y-%m",
         None => date_format,
     };
-    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, axis(y))?;
+    let mut panel = builder(area, 40, 34, 90).build_cartesian_2d(x, ValueAxis::from(y))?;
     mesh(&mut panel, GRID)
         .x_labels(DATE_LABELS)
         .y_desc(y_desc)
@@ -607,7 +645,7 @@ where
     let y = axis((lo - pad)..(hi + pad));
     let f = |v: f64| fit(v, &y);
     let (high, floor, value) = (f(p.high), f(p.floor), f(p.value));
-    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, y.clone())?;
+    let mut chart = builder(&panel, 40, 34, 90).build_cartesian_2d(x0..x1, ValueAxis::from(y.clone()))?;
     let label_month = |x: &f64| {
         let m = x.round();
         let date = first.checked_add_months(chrono::Months::new(m.max(0.0) as u32)).unwrap_or(first);
@@ -721,7 +759,7 @@ where
             .concat(),
     )?;
     let year_panel = |area, hi: f64, y_desc: &str, y_label: &dyn Fn(&f64) -> String| {
-        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, axis(0.0..hi))?;
+        let mut panel = builder(area, 40, 44, 90).build_cartesian_2d(x0..x1, ValueAxis::from(0.0..hi))?;
         mesh(&mut panel, GRID)
             .x_labels((x1 - x0).ceil() as usize + 1)
             .x_label_formatter(&|x| if x.fract() == 0.0 { format!("{x:.0}") } else { String::new() })
@@ -731,7 +769,7 @@ where
             .draw()?;
         Ok::<_, Box<dyn std::error::Error>>(panel)
     };
-    let fan = |panel: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    let fan = |panel: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, ValueAxis>>,
                start: f64,
                rows: &[[f64; 7]]|
      -> DrawResult {

@@ -157,7 +157,7 @@ where
     let top = profile.iter().copied().fold(limit, f64::max).max(1.0) * 1.15;
     let n = profile.len();
     let mut chart = builder(&panel, 40, 40, 90)
-        .build_cartesian_2d((0..n - 1).into_segmented(), super::chart::axis(0.0..top))?;
+        .build_cartesian_2d((0..n - 1).into_segmented(), super::chart::ValueAxis::from(0.0..top))?;
     let bucket = |i: usize| {
         if i + 1 == n {
             format!("{}+ {}", i, term("debt.years", lang))
@@ -228,7 +228,8 @@ where
     };
     let top = years.iter().map(|y| y.interest.p95).fold(0.0, f64::max).max(1.0) * 1.1;
     let (x0, x1) = (first.year as f64 - 0.5, last.year as f64 + 0.5);
-    let mut chart = builder(&panel, 40, 40, 90).build_cartesian_2d(x0..x1, super::chart::axis(0.0..top))?;
+    let mut chart =
+        builder(&panel, 40, 40, 90).build_cartesian_2d(x0..x1, super::chart::ValueAxis::from(0.0..top))?;
     mesh(&mut chart, GRID)
         .x_labels(years.len())
         .y_desc(term("debt.interest_axis", lang))

@@ -25,6 +25,8 @@ use crate::stats::PortfolioStats;
 
 mod finite;
 
+pub use finite::check_csv;
+
 /// `value` as pretty JSON with a final newline, written as `file`; an
 /// error naming the first figure that is not a finite number (which
 /// serde_json would write as `null`, like a figure left out).

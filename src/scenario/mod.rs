@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::error::{Error, Location, Problem, Result, Warning, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, Warning, line_column};
 use crate::market::MarketModel;
 use crate::obligations::Obligations;
 use crate::rule::{Holdings, Managed, MonthEndWindow, Policy};
@@ -130,8 +130,14 @@ impl Scenario {
                 // A run of bad characters gives an error a character: the
                 // first hundred say where to look, and a million would
                 // take minutes to place.
-                let problems =
-                    errors.iter().take(MAX_SYNTAX_PROBLEMS).map(|e| syntax_problem(path, text, e)).collect();
+                // One index places them all, in time linear in the text.
+                let lines = LineIndex::new(text);
+                let mut problems: Vec<Problem> = errors
+                    .iter()
+                    .take(MAX_SYNTAX_PROBLEMS)
+                    .map(|e| syntax_problem_in(path, text, &lines, e))
+                    .collect();
+                hint_carriage_returns(&mut problems);
                 return Err(Error::invalid(problems));
             }
         };
@@ -215,6 +221,7 @@ impl Scenario {
         let doc = toml::de::DeTable::parse(text).map_err(|e| Error::one(syntax_problem(path, text, &e)))?;
         let spans = SpanIndex::new(doc.get_ref());
         let prefix = format!("variant.{name}.");
+        let lines = LineIndex::new(text);
         Scenario::parse(path, &merged, read).map_err(|e| match e {
             Error::Invalid { problems } => Error::invalid(
                 problems
@@ -225,7 +232,7 @@ impl Scenario {
                                 spans.find(&format!("{prefix}{}", p.key)).filter(|_| over_has(over, &p.key));
                             p.location = at
                                 .or_else(|| spans.find(&p.key))
-                                .map_or(Location::File, |s| line_column(text, s.start));
+                                .map_or(Location::File, |s| lines.location(text, s.start));
                         }
                         p
                     })
@@ -398,8 +405,23 @@ fn key_path(path: &serde_ignored::Path<'_>) -> String {
 const MAX_SYNTAX_PROBLEMS: usize = 100;
 
 fn syntax_problem(path: &Path, text: &str, e: &toml::de::Error) -> Problem {
-    let location = e.span().map_or(Location::File, |s| line_column(text, s.start));
+    syntax_problem_in(path, text, &LineIndex::new(text), e)
+}
+
+/// A TOML syntax error placed by `lines`, the index of `text`.
+fn syntax_problem_in(path: &Path, text: &str, lines: &LineIndex, e: &toml::de::Error) -> Problem {
+    let location = e.span().map_or(Location::File, |s| lines.location(text, s.start));
     Problem::new(path, location, "", "valid TOML", e.message().trim().to_string())
+}
+
+/// Says once, on the first problem of a carriage return alone, what the
+/// rest of them are.
+fn hint_carriage_returns(problems: &mut [Problem]) {
+    if let Some(p) = problems.iter_mut().find(|p| p.found.contains("carriage return")) {
+        p.hint = Some(
+            "the file's lines end in a carriage return alone (\\r, old Mac line endings): save it with \\n or \\r\\n line endings".into(),
+        );
+    }
 }
 
 /// A value of the wrong type: serde says "invalid type: X, expected Y".

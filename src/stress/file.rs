@@ -14,8 +14,26 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::error::{Error, Location, Problem, Result, line_column};
+use crate::error::{Error, LineIndex, Location, Problem, Result, line_column};
 use crate::prices::PriceSeries;
+
+/// The dates a stress file may hold: the scenario's.
+pub const FIRST_DATE: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date");
+pub const LAST_DATE: NaiveDate = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+
+/// The most `[[shock]]` tables a file may hold (the shipped ones hold at
+/// most a few dozen): each is applied to every day of its span.
+pub const MAX_SHOCKS: usize = 1000;
+
+/// How far the shocks and the base may move an asset over a stress, as a
+/// multiple of its starting level: a fall of 99.9999 % or a rise of a
+/// million times. Beyond, the portfolio's figures underflow to nothing or
+/// overflow.
+pub const LEVEL_RANGE: (f64, f64) = (1e-6, 1e6);
+
+/// The short rate and the credit spread a stress may reach (100 % a year
+/// either way).
+pub const RATE_RANGE: (f64, f64) = (-1.0, 1.0);
 
 /// The factors a shock can move.
 pub const FACTORS: [&str; 6] =
@@ -286,12 +304,13 @@ struct RawMonteCarlo {
 struct Cx<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: LineIndex,
     problems: Vec<Problem>,
 }
 
 impl Cx<'_> {
     fn at(&self, span: std::ops::Range<usize>) -> Location {
-        line_column(self.text, span.start)
+        self.lines.location(self.text, span.start)
     }
 
     fn problem(
@@ -304,7 +323,18 @@ impl Cx<'_> {
         self.problems.push(Problem::new(self.path, location, key, expected, found));
     }
 
+    /// A date of the scenario's span, [`FIRST_DATE`] to [`LAST_DATE`].
     fn date(&mut self, v: &Spanned<toml::value::Datetime>, key: &str) -> Option<NaiveDate> {
+        self.date_in(v, key, (FIRST_DATE, LAST_DATE))
+    }
+
+    /// A date from `span.0` to `span.1`.
+    fn date_in(
+        &mut self,
+        v: &Spanned<toml::value::Datetime>,
+        key: &str,
+        (first, last): (NaiveDate, NaiveDate),
+    ) -> Option<NaiveDate> {
         let d = v.get_ref();
         let parsed = match (d.date, d.time) {
             (Some(date), None) => {
@@ -312,11 +342,19 @@ impl Cx<'_> {
             }
             _ => None,
         };
-        if parsed.is_none() {
-            let loc = self.at(v.span());
-            self.problem(loc, key, "a date, YYYY-MM-DD", d.to_string());
+        match parsed {
+            None => {
+                let loc = self.at(v.span());
+                self.problem(loc, key, "a date, YYYY-MM-DD", d.to_string());
+                None
+            }
+            Some(date) if !(first..=last).contains(&date) => {
+                let loc = self.at(v.span());
+                self.problem(loc, key, format!("a date from {first} to {last}"), date.to_string());
+                None
+            }
+            date => date,
         }
-        parsed
     }
 }
 
@@ -390,7 +428,7 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
         };
         Error::one(Problem::new(path, location, "", expected, found))
     })?;
-    let mut cx = Cx { path, text, problems: Vec::new() };
+    let mut cx = Cx { path, text, lines: LineIndex::new(text), problems: Vec::new() };
     let name = path.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
     let title = raw.title.get_ref();
     if title.en.trim().is_empty() || title.sv.trim().is_empty() {
@@ -435,6 +473,16 @@ pub fn parse(path: &Path, text: &str) -> Result<StressFile> {
                 }
             };
             let base = base(&mut cx, raw.base.as_ref());
+            if let Some(extra) = raw.shock.get(MAX_SHOCKS) {
+                let loc = cx.at(extra.span());
+                cx.problem(
+                    loc,
+                    &format!("shock[{MAX_SHOCKS}]"),
+                    format!("at most {MAX_SHOCKS} [[shock]] tables"),
+                    format!("{} of them", raw.shock.len()),
+                );
+                return Err(Error::invalid(cx.problems));
+            }
             let shocks: Vec<Shock> =
                 raw.shock.iter().enumerate().filter_map(|(i, s)| shock(&mut cx, i, s)).collect();
             if shocks.is_empty() {
@@ -673,8 +721,10 @@ fn shock(cx: &mut Cx<'_>, i: usize, s: &Spanned<RawShock>) -> Option<Shock> {
 
 fn replay_window(cx: &mut Cx<'_>, r: &Spanned<RawReplay>) -> Option<Kind> {
     let raw = r.get_ref();
-    let from = cx.date(&raw.from, "replay.from");
-    let to = cx.date(&raw.to, "replay.to");
+    // History reaches back before the scenario's dates.
+    let series = (crate::prices::FIRST_SERIES_DATE, crate::prices::LAST_SERIES_DATE);
+    let from = cx.date_in(&raw.from, "replay.from", series);
+    let to = cx.date_in(&raw.to, "replay.to", series);
     let rate = *raw.fixed_income_rate.get_ref();
     if !(-0.1..=1.0).contains(&rate) {
         let loc = cx.at(raw.fixed_income_rate.span());
@@ -740,4 +790,110 @@ fn monte_carlo(cx: &mut Cx<'_>, m: &Spanned<RawMonteCarlo>) -> Option<MonteCarlo
         start_regime: raw.start_regime.as_ref().map(|s| s.get_ref().clone()),
         location,
     })
+}
+
+/// Checks the levels the shocks and the base make, day by day: each asset
+/// within [`LEVEL_RANGE`] of its start, fixed income losing less than
+/// everything in a day, the short rate and the spread within
+/// [`RATE_RANGE`]. The first day one leaves its range is an error naming
+/// the shock that moved it on that day (else the last one before it, else
+/// the base), so that no stress runs into figures that overflow.
+/// `spans` holds each shock's trading days, `lo..hi`.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the stress file, the shock and the day.
+pub(crate) fn check_levels(
+    stress: &StressFile,
+    m: &super::ShockMarket,
+    start: NaiveDate,
+    spans: &[(usize, usize, &Shock)],
+) -> Result<()> {
+    use Factor::{CreditSpread, GlobalEquity, SekPerUsd, ShortRate, SwedishEquity};
+    let (lo, hi) = LEVEL_RANGE;
+    let mut level = [1.0f64; 3];
+    for (i, &date) in m.dates.iter().enumerate() {
+        let prev = if i == 0 { start } else { m.dates[i - 1] };
+        let dt = (date - prev).num_days() as f64 / 365.0;
+        let fi = m.fixed_income_growth(i, dt);
+        let day = format!("{date}, trading day {}", i + 1);
+        if fi.is_nan() || fi <= 0.0 {
+            return Err(blame(
+                stress,
+                spans,
+                i,
+                &[ShortRate, CreditSpread],
+                "base.short_rate",
+                "rate and spread changes fixed income survives: it loses everything when a day's change times its duration passes 1 plus the day's interest".to_string(),
+                format!("fixed income's return {:.1} % on {day}", (fi - 1.0) * 100.0),
+            ));
+        }
+        let grown = [m.growth[0][i], m.global_in_sek(i), fi];
+        let names: [(&str, &[Factor], &str); 3] = [
+            ("Swedish equities", &[SwedishEquity], "base.swedish_equity"),
+            ("global equities in kronor", &[GlobalEquity, SekPerUsd], "base.global_equity"),
+            ("fixed income", &[ShortRate, CreditSpread], "base.short_rate"),
+        ];
+        for ((l, g), (name, factors, base_key)) in level.iter_mut().zip(grown).zip(names) {
+            *l *= g;
+            if !(lo..=hi).contains(l) {
+                return Err(blame(
+                    stress,
+                    spans,
+                    i,
+                    factors,
+                    base_key,
+                    format!("a stress that keeps {name} from {lo:e} to {hi:e} times the level at the start"),
+                    format!("{l:.3e} times on {day}"),
+                ));
+            }
+        }
+        for (x, name, factor, base_key) in [
+            (m.rate[i + 1], "the short rate", ShortRate, "base.short_rate"),
+            (m.spread[i + 1], "the credit spread", CreditSpread, "base.credit_spread"),
+        ] {
+            if !(RATE_RANGE.0..=RATE_RANGE.1).contains(&x) {
+                return Err(blame(
+                    stress,
+                    spans,
+                    i,
+                    &[factor],
+                    base_key,
+                    format!("a stress that keeps {name} from {} to {}", RATE_RANGE.0, RATE_RANGE.1),
+                    format!("{x} on {day}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The problem of day `i`'s level, at the shock of `factors` that moved
+/// it that day; else, for a level that earlier shocks leave behind (a
+/// rate's), the last one before it; else at `base_key` (a price's drift).
+fn blame(
+    stress: &StressFile,
+    spans: &[(usize, usize, &Shock)],
+    i: usize,
+    factors: &[Factor],
+    base_key: &str,
+    expected: String,
+    found: String,
+) -> Error {
+    let of = |s: &&(usize, usize, &Shock)| factors.contains(&s.2.factor);
+    let on_the_day = spans.iter().filter(of).find(|(lo, hi, _)| (*lo..*hi).contains(&i));
+    let carried = factors.iter().any(|f| !f.is_price());
+    let before =
+        || spans.iter().filter(of).filter(|(lo, _, _)| carried && *lo <= i).max_by_key(|(_, hi, _)| *hi);
+    let (location, key) = match on_the_day.or_else(before) {
+        Some((_, _, s)) => {
+            let name = match s.size {
+                Size::Total(_) => "total",
+                Size::Daily(_) => "daily",
+                Size::Level(_) => "level",
+            };
+            (s.location.clone(), format!("shock[{}].{name}", s.key_index))
+        }
+        None => (Location::File, base_key.to_string()),
+    };
+    Error::one(Problem::new(&stress.path, location, key, expected, found))
 }

@@ -408,6 +408,8 @@ fn shock_market(
     let s0 = base.credit_spread.unwrap_or(market.credit_spread.map_or(0.0, |c| c.spread.initial));
     let i0 = base.inflation.unwrap_or(market.inflation_process.map_or(market.inflation, |p| p.initial));
     let mut inflation = vec![i0; n];
+    // Each shock's trading days, for the check of the levels they make.
+    let mut spans = Vec::with_capacity(shocks.len());
     for s in shocks {
         let key = |k: &str| format!("shock[{}].{k}", s.key_index);
         let (lo, hi) = match s.when {
@@ -466,13 +468,19 @@ fn shock_market(
                 (lo, hi)
             }
         };
+        spans.push((lo, hi, s));
         let days = (hi - lo) as f64;
         #[allow(
             clippy::disallowed_methods,
             reason = "a stress episode's deterministic shock spread over its days, not a simulated path"
         )]
         let price = |g: &mut Vec<f64>| match s.size {
-            Size::Total(x) => g[lo..hi].iter_mut().for_each(|v| *v *= (1.0 + x).powf(1.0 / days)),
+            Size::Total(x) => {
+                // Once a shock, not once a day: a thousand shocks over a
+                // century of days took seconds.
+                let daily = (1.0 + x).powf(1.0 / days);
+                g[lo..hi].iter_mut().for_each(|v| *v *= daily);
+            }
             Size::Daily(x) => g[lo..hi].iter_mut().for_each(|v| *v *= 1.0 + x),
             Size::Level(_) => unreachable!("validation allows a level for inflation only"),
         };
@@ -516,7 +524,7 @@ fn shock_market(
             }))
             .collect::<Vec<f64>>()
     };
-    Ok(ShockMarket {
+    let m = ShockMarket {
         rate: cumulative(r0, &rate_step),
         spread: cumulative(s0, &spread_step),
         inflation,
@@ -525,7 +533,9 @@ fn shock_market(
         spread_duration: market.credit_spread.map_or(0.0, |c| c.duration),
         unhedged: 1.0 - market.hedge_ratio,
         dates,
-    })
+    };
+    file::check_levels(stress, &m, start.date, &spans)?;
+    Ok(m)
 }
 
 impl ShockMarket {

@@ -361,3 +361,37 @@ fn the_recovery_counts_trading_days_from_the_trough_back_to_the_high_before_it()
     close(r.max_drawdown, 0.01, 1e-12);
     close(r.vs_buy_and_hold, 0.0, 1e-12);
 }
+
+/// Shocks that parse but move a level out of all sense are refused with
+/// the shock and the day that did it; the first of them is the shock on
+/// that day, the second the base's drift under none.
+#[test]
+fn levels_out_of_all_sense_name_the_shock_and_the_day() {
+    let s = scenario([500.0, 0.0, 500.0], 1000.0);
+    let text = format!(
+        "{}[[shock]]\nfactor = \"swedish_equity\"\nfrom = 2025-09-01\nto = 2025-09-05\ndaily = -0.99\n\
+         [[shock]]\nfactor = \"short_rate\"\non = 2025-09-01\ntotal = 0.5\n",
+        FLAT.replace("end = 2025-09-05", "end = 2025-12-31")
+    );
+    let err = run(&s, &stress("fall", &text), OPTIONS).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "fall.toml:9:1: `shock[0].daily`: expected a stress that keeps Swedish equities from 1e-6 to 1e6"
+        ) && err.contains("found 1.000e-8 times on 2025-09-04, trading day 4"),
+        "{err}"
+    );
+    let text = format!(
+        "{}[[shock]]\nfactor = \"short_rate\"\non = 2025-09-02\ntotal = 0.9\n\
+         [[shock]]\nfactor = \"short_rate\"\non = 2025-09-03\ntotal = 0.9\n",
+        FLAT.replace("end = 2025-09-05", "end = 2025-12-31")
+    );
+    let err = run(&s, &stress("rate", &text), OPTIONS).unwrap_err().to_string();
+    assert!(err.contains("`shock[1].total`"), "{err}");
+    let text = format!(
+        "{}[[shock]]\nfactor = \"swedish_equity\"\non = 2025-09-02\ntotal = -0.1\n",
+        FLAT.replace("end = 2025-09-05", "end = 2200-12-31")
+            .replace("[base]", "[base]\nswedish_equity = -0.99")
+    );
+    let err = run(&s, &stress("drift", &text), OPTIONS).unwrap_err().to_string();
+    assert!(err.contains("`base.swedish_equity`: expected a stress that keeps Swedish equities"), "{err}");
+}

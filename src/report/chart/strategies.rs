@@ -108,8 +108,8 @@ where
     let clamp = |p: f64| if p.is_nan() { P_MIN } else { p.clamp(P_MIN, 1.0) };
     let x_hi = points.iter().map(|p| clamp(p.breach.2)).fold(P_MIN, f64::max);
     let x_hi = (x_hi * 2.0).clamp(P_MIN * 100.0, 1.0);
-    let mut chart =
-        builder(&panel, 30, 50, 90).build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), y.clone())?;
+    let mut chart = builder(&panel, 30, 50, 90)
+        .build_cartesian_2d((P_MIN * 0.7..x_hi).log_scale(), super::ValueAxis::from(y.clone()))?;
     mesh(&mut chart, RGBColor(250, 250, 250))
         .x_desc(term("chart.strategies.probability_of_at_least_one", lang))
         .y_desc(term("chart.strategies.mean_annual_return", lang))
@@ -272,8 +272,8 @@ where
         + 24;
     let x = super::axis((lo - pad)..(hi + pad));
     let v = |v: f64| super::fit(v, &x);
-    let mut chart =
-        builder(&panel, 40, 50, name_width).build_cartesian_2d(x.clone(), (-0.6)..(n as f64 - 0.4))?;
+    let mut chart = builder(&panel, 40, 50, name_width)
+        .build_cartesian_2d(super::ValueAxis::from(x.clone()), (-0.6)..(n as f64 - 0.4))?;
     mesh(&mut chart, RGBColor(240, 240, 240))
         .disable_y_mesh()
         .y_labels(0)

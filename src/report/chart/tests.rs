@@ -261,3 +261,49 @@ fn the_comparisons_charts_of_non_finite_figures_draw_in_seconds() {
         });
     }
 }
+
+/// Every chart draws through [`super::ValueAxis`]: a consolidation outlook
+/// and a stress with poisoned figures draw (or are refused) in seconds.
+#[test]
+fn the_consolidation_and_stress_charts_of_non_finite_figures_draw_in_seconds() {
+    let scenario = crate::scenario::fixtures::shipped();
+    let simulation = crate::scenario::Simulation { paths: 8, seed: 1, horizon_months: 12 };
+    let obligations = scenario.obligations().expect("the shipped scenario has [obligations]");
+    let o =
+        crate::obligations::outlook(&scenario.start(), obligations, simulation, &|_| {}).expect("an outlook");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/stress/stagflation.toml");
+    let stress = crate::stress::file::load(&path).expect("a shipped stress");
+    let options = crate::stress::RunOptions { paths: 8, seed: 1 };
+    let r = crate::stress::run(&scenario, &stress, options).expect("it runs");
+    let valuation = scenario.valuation_date();
+    for v in POISON {
+        let mut o = o.clone();
+        o.years[0].whole = v;
+        o.years[1].portfolio = v;
+        o.years[2].ratio.p50 = v;
+        o.start.portfolio = v;
+        finishes(&format!("consolidation with {v}"), move || {
+            super::consolidation_chart(&o, valuation, &long_title(), Lang::En)
+        });
+        let mut r = r.clone();
+        r.days[5].value = v;
+        r.days[6].floor = v;
+        r.days[7].equity = v;
+        r.path[3].value = v;
+        finishes(&format!("stress with {v}"), move || crate::report::stress::chart(&r, Lang::En));
+    }
+}
+
+/// A value axis maps every figure to a pixel near the chart: one span
+/// off either end at most, a non-finite one in the middle.
+#[test]
+fn the_value_axis_maps_every_figure_near_the_chart() {
+    use plotters::coord::ranged1d::Ranged;
+    let y = super::ValueAxis::from(0.0..100.0);
+    assert_eq!(y.map(&50.0, (0, 400)), 200);
+    assert_eq!(y.map(&1e308, (0, 400)), 800);
+    assert_eq!(y.map(&-1e308, (0, 400)), -400);
+    assert_eq!(y.map(&f64::NAN, (0, 400)), 200);
+    assert_eq!(y.map(&5e-324, (0, 400)), 0);
+    assert_eq!(super::ValueAxis::from(f64::NAN..f64::INFINITY).range(), 0.0..1.0);
+}

@@ -1,8 +1,11 @@
-//! The check every JSON file's figures pass before it is written: each
-//! `f64` finite. serde_json writes NaN and the infinities as `null`, the
-//! same as a figure left out (`None`), so the check walks the value
+//! The check every file's figures pass before it is written: each
+//! finite. serde_json writes NaN and the infinities as `null`, the same
+//! as a figure left out (`None`), so a JSON file's check walks the value
 //! through serde itself, where the two still differ, keeping the path
-//! (`liquidity.months[3].cash.p50`) to name the figure.
+//! (`liquidity.months[3].cash.p50`) to name the figure. A CSV file's
+//! figures are checked in its text ([`check_csv`]), where Rust writes a
+//! NaN as `NaN` and an infinity as `inf`, so that every table a command
+//! writes passes the check, whichever part of the reports made it.
 
 use serde::ser::{self, Serialize};
 
@@ -26,6 +29,60 @@ pub fn check<T: Serialize + ?Sized>(value: &T, file: &str) -> Result<()> {
             };
             Err(Error::NonFinite { file: file.to_string(), path, value: v.to_string(), fed_by })
         }
+    }
+}
+
+/// Columns of a CSV file that hold a user's words (a strategy's name, a
+/// stress file's), never a figure: a strategy may be called `NaN`.
+const TEXT_COLUMNS: &[&str] = &["name", "strategy"];
+
+/// An error naming the first non-finite figure of the CSV `text`, written
+/// as `file`: its column, line and the row's first cells, and the inputs
+/// that fed the file.
+pub fn check_csv(text: &str, file: &str) -> Result<()> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let header = reader.headers().cloned().unwrap_or_default();
+    for record in reader.records() {
+        // The reports write the CSV themselves: a record the reader cannot
+        // split has no figure it could name.
+        let Ok(record) = record else { continue };
+        for (j, cell) in record.iter().enumerate() {
+            let column = header.get(j).unwrap_or("");
+            if TEXT_COLUMNS.contains(&column) {
+                continue;
+            }
+            let Ok(v) = cell.trim().parse::<f64>() else { continue };
+            if v.is_finite() {
+                continue;
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let row: Vec<&str> = record.iter().take(2).collect();
+            return Err(Error::NonFinite {
+                file: file.to_string(),
+                path: format!("{column}, line {line} ({})", row.join(", ")),
+                value: cell.to_string(),
+                fed_by: csv_fed_by(file),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The inputs behind a CSV file, by its name.
+fn csv_fed_by(file: &str) -> String {
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".csv");
+    match stem {
+        "liquidity" | "obligations" | "debt" => {
+            format!("the inputs of `{stem}` (its section of the scenario, and the command's settings)")
+        }
+        "month_quantiles" => {
+            "the inputs of `market` and `portfolio` (their sections of the scenario, and the command's settings)"
+                .to_string()
+        }
+        "stress" => "the stress files and the scenario's portfolio and market".to_string(),
+        "compare" => "the strategies and the scenario's portfolio and market".to_string(),
+        "replay" => "the price series and the replay's settings".to_string(),
+        _ => "the command's inputs (the scenario, price series or holdings it read)".to_string(),
     }
 }
 
@@ -300,6 +357,25 @@ mod tests {
     fn file(v: f64) -> File {
         let month = |i| Month { cash: Cash { p50: if i == 3 { v } else { 1.0 }, left_out: None } };
         File { liquidity: Liquidity { months: (0..5).map(month).collect() } }
+    }
+
+    #[test]
+    fn a_non_finite_csv_figure_is_named_by_its_column_and_line_and_words_pass() {
+        let good = "rank,strategy,kind,value,se\n1,NaN,static,0.5,\n2,\"a, inf\",rule,1e-300,0.1\n";
+        assert!(super::check_csv(good, "compare.csv").is_ok());
+        for v in ["NaN", "inf", "-inf"] {
+            let bad = format!(
+                "month,date,series,p1,p50\n1,2025-09-30,value,1.0,2.0\n2,2025-10-31,margin,0.1,{v}\n"
+            );
+            let e = super::check_csv(&bad, "month_quantiles.csv").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!(
+                    "month_quantiles.csv: `p50, line 3 (2, 2025-10-31)` is {v}, not a finite"
+                )),
+                "{e}"
+            );
+            assert!(e.contains("the inputs of `market` and `portfolio`"), "{e}");
+        }
     }
 
     #[test]
