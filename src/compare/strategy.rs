@@ -81,8 +81,8 @@ impl Kind {
 
 const KINDS: &[&str] = &["rule", "static", "buy_and_hold", "cppi", "tipp"];
 /// A rule strategy's keys: the scenario's `[policy]` keys, read from its
-/// type, but `flow_adjusted_high` (a comparison carries no flows), and
-/// `check`.
+/// type, but `flow_adjusted_high` (every strategy's flows follow the
+/// scenario's, so that they differ only in how they invest), and `check`.
 pub(super) static RULE_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     keys::<PolicyFile>().iter().copied().filter(|k| *k != "flow_adjusted_high").chain(["check"]).collect()
 });

@@ -10,24 +10,14 @@ use super::compare::{diff_with_interval, format_diff, format_value, write_rows};
 use super::i18n::{Lang, number, percent};
 use super::obligations::denominator_label;
 use super::terms::{term, term_with};
-use crate::compare::consolidation::{Consolidation, NotComputed};
+use crate::compare::consolidation::Consolidation;
 use crate::compare::{Strategy, Unit};
 
-/// The reason a strategy has no figures, in `lang`.
-pub fn not_computed_reason(why: NotComputed, lang: Lang) -> &'static str {
-    match why {
-        NotComputed::NoFlows => term("compare_obligations.no_flows", lang),
-    }
-}
-
-/// The strategy with the least deposit a year, and that deposit, among
-/// those with an answer (ties: the first given).
+/// The strategy the footnote names, and its expected deposit a year
+/// ([`Consolidation::least_deposits`]: among those at least as likely as
+/// the first to reach 100 %, the least expected deposit).
 pub fn least_deposits(c: &Consolidation) -> Option<(usize, f64)> {
-    c.strategies
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((i, s.deposits?.yearly?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    c.least_deposits()
 }
 
 /// The table, strategies in `order` (the comparison's ranking).
@@ -60,28 +50,20 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
     if let Some(s) = search {
         let p = percent(s.probability, 0, lang);
         header.push(term_with("compare_obligations.deposit_for", lang, &[("probability", &p)]));
-        header.push(term("compare_obligations.difference", lang).to_string());
+        header.push(term("compare_obligations.expected_deposit", lang).to_string());
+        header.push(term("compare_obligations.difference_interval", lang).to_string());
     }
     let mut rows = vec![header];
-    let mut missing = None;
     for (rank, &i) in order.iter().enumerate() {
         let s = &c.strategies[i];
         let mut row = vec![format!("{}", rank + 1), s.name.clone()];
-        match (&s.p_full_at_target, s.not_computed) {
-            (Some(f), _) => {
-                row.push(format_value(f.value, Unit::Share, lang));
-                row.push(if i == 0 {
-                    term("compare.reference", lang).to_string()
-                } else {
-                    diff_with_interval(f, Unit::Share, lang)
-                });
-            }
-            (None, why) => {
-                missing = missing.or(why);
-                row.push(term("compare_obligations.not_computed", lang).to_string());
-                row.push(String::new());
-            }
-        }
+        let f = &s.p_full_at_target;
+        row.push(format_value(f.value, Unit::Share, lang));
+        row.push(if i == 0 {
+            term("compare.reference", lang).to_string()
+        } else {
+            diff_with_interval(f, Unit::Share, lang)
+        });
         if search.is_some() {
             match s.deposits {
                 Some(d) => {
@@ -89,15 +71,18 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
                         || term("compare_obligations.out_of_reach", lang).to_string(),
                         |y| number(y, 1, lang),
                     ));
-                    row.push(if i == 0 {
-                        term("compare.reference", lang).to_string()
-                    } else {
-                        format_diff(d.diff, Unit::Mkr, lang)
+                    row.push(d.need.map_or_else(
+                        || term("compare_obligations.out_of_reach", lang).to_string(),
+                        |n| format_value(n.value, Unit::Mkr, lang),
+                    ));
+                    row.push(match d.need {
+                        _ if i == 0 => term("compare.reference", lang).to_string(),
+                        Some(n) => diff_with_interval(&n, Unit::Mkr, lang),
+                        None => format_diff(None, Unit::Mkr, lang),
                     });
                 }
                 None => {
-                    row.push(String::new());
-                    row.push(String::new());
+                    row.extend([String::new(), String::new(), String::new()]);
                 }
             }
         }
@@ -116,6 +101,8 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
                         lang,
                         &[
                             ("strategy", &c.strategies[i].name),
+                            ("reference", &reference),
+                            ("year", &c.target_year),
                             ("yearly", &number(y, 1, lang)),
                             ("first", &s.first_year),
                             ("last", &s.last_year),
@@ -131,16 +118,14 @@ pub fn table(c: &Consolidation, order: &[usize], lang: Lang) -> String {
     } else {
         let _ = writeln!(out, "{}", term("compare_obligations.ask_deposits", lang));
     }
-    if let Some(why) = missing {
-        let _ = writeln!(out, "¹ {}.", not_computed_reason(why, lang));
-    }
     out
 }
 
 /// The rows the consolidation adds to `compare.csv` (same columns), in
 /// `order`: `p_full_at_target` (share) and, when searched,
 /// `deposit_yearly_p75` (mkr a year; `diff` the difference from the first
-/// strategy, no interval). Not computed: empty values.
+/// strategy, no interval) and `deposit_expected_yearly` (mkr a year, with
+/// the paired interval of its difference).
 pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> String {
     let mut out = String::new();
     let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
@@ -152,13 +137,7 @@ pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> 
         } else {
             st.name.clone()
         };
-        let f = s.p_full_at_target.unwrap_or(crate::compare::Figure {
-            value: None,
-            se: None,
-            diff: None,
-            diff_lo: None,
-            diff_hi: None,
-        });
+        let f = s.p_full_at_target;
         let _ = writeln!(
             out,
             "{},{name},{},p_full_at_target,share,{},{},{},{},{}",
@@ -180,17 +159,19 @@ pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> 
                 num(d.and_then(|d| d.yearly)),
                 num(d.and_then(|d| d.diff)),
             );
+            let n = d.and_then(|d| d.need);
+            let _ = writeln!(
+                out,
+                "{},{name},{},deposit_expected_yearly,mkr,{},{},{},{},{}",
+                rank + 1,
+                st.kind.name(),
+                num(n.and_then(|n| n.value)),
+                num(n.and_then(|n| n.se)),
+                num(n.and_then(|n| n.diff)),
+                num(n.and_then(|n| n.diff_lo)),
+                num(n.and_then(|n| n.diff_hi)),
+            );
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_english_reason_is_the_figures_own() {
-        assert_eq!(not_computed_reason(NotComputed::NoFlows, Lang::En), NotComputed::NoFlows.reason());
-    }
 }
