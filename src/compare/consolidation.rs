@@ -12,44 +12,34 @@
 //! Every strategy runs on the same paths from the same seed (common
 //! random numbers), so the paired differences carry little noise.
 //!
-//! Deposits and withdrawals go through the engine's group, which runs
-//! the rule checked daily. A strategy the group cannot run (the rule
-//! checked weekly or monthly, a static mix, buy and hold, CPPI, TIPP:
-//! the scalar mode, which carries no flows) is reported as not computed,
-//! with the reason, never with a number.
+//! Deposits and withdrawals go through each strategy's own flow
+//! adjustment: the rule checked daily on the engine's group (the
+//! obligations library's own runs, as `pensionsim run` makes them), every
+//! other strategy (the rule checked weekly or monthly, a static mix, buy
+//! and hold, CPPI, TIPP) on one pass of the engine's scalar mode, whose
+//! paths are the group's, bit for bit. Every strategy has its figures.
+//!
+//! With the deposit search, each strategy also has its expected deposit:
+//! the mean over the paths of each path's own deposit a year that brings
+//! it to 100 % by the target year, with the paired 95 % interval of its
+//! difference from the first strategy's; and the footnote names, among
+//! the strategies at least as likely as the first to reach 100 % with
+//! the scenario's plan, the one with the least expected deposit
+//! ([`Consolidation::least_deposits`]).
 
 use serde::Serialize;
 
 use super::metrics::{Figure, Z95};
 use super::{Kind, Strategy};
-use crate::engine::Check;
-use crate::obligations::{Denominator, ratios_at_target, solve_deposits};
+use crate::engine::{Check, SteerFactory};
+use crate::obligations::{
+    Denominator, ratios_at_target, ratios_at_target_steered, solve_deposits, solve_deposits_steered,
+};
 use crate::scenario::Scenario;
 use crate::stats::{mean_se, probability};
 
 /// The probability the deposit search of a comparison answers for.
 pub const DEPOSIT_PROBABILITY: f64 = 0.75;
-
-/// Why a strategy has no consolidation figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotComputed {
-    /// The strategy runs in the engine's scalar mode, which carries no
-    /// deposits or withdrawals.
-    NoFlows,
-}
-
-impl NotComputed {
-    /// The reason, in English, as `compare.json` gives it.
-    pub fn reason(self) -> &'static str {
-        match self {
-            NotComputed::NoFlows => {
-                "deposits and withdrawals run only with the rule checked daily (the engine's group); \
-                 this strategy runs in the scalar mode, which carries no flows"
-            }
-        }
-    }
-}
 
 /// The consolidation figures of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -81,16 +71,11 @@ pub struct SearchSetting {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StrategyConsolidation {
     pub name: String,
-    /// Why there are no figures; absent when computed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_computed: Option<NotComputed>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_computed_reason: Option<&'static str>,
     /// The probability that the ratio is at least 100 % at the end of the
     /// target year with the scenario's deposit plan; its difference from
     /// the first strategy's is the mean of the per-path differences of
     /// the indicator, with `mean ± 1.96 sd / sqrt(n)`.
-    pub p_full_at_target: Option<Figure>,
+    pub p_full_at_target: Figure,
     /// The deposit a year that reaches 100 % with the search's probability.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deposits: Option<Deposits>,
@@ -100,8 +85,7 @@ pub struct StrategyConsolidation {
 /// the search's probability.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Deposits {
-    /// Mkr a year; `None` if no level up to the search's limit does (or
-    /// the strategy was not computed).
+    /// Mkr a year; `None` if no level up to the search's limit does.
     pub yearly: Option<f64>,
     /// `yearly` times the number of deposits.
     pub total: Option<f64>,
@@ -109,13 +93,21 @@ pub struct Deposits {
     pub achieved: Option<f64>,
     /// `yearly` less the first strategy's (the same paths; no interval).
     pub diff: Option<f64>,
+    /// The expected deposit a year, mkr: the mean over the search's paths
+    /// of each path's own deposit a year that brings it to 100 % by the
+    /// target year (zero for a path there without deposits; the search's
+    /// first guess, `obligations::DepositSearch::needs`), with its
+    /// standard error, and its difference from the first strategy's as
+    /// the mean of the per-path differences, `mean ± 1.96 sd / sqrt(n)`.
+    /// `None` when some path cannot get there by deposits.
+    pub need: Option<Figure>,
     /// Monte Carlo runs the search made.
     pub runs: usize,
 }
 
-/// Whether the obligations' flows can run under `kind`: the rule checked
-/// daily, on the engine's group.
-pub fn computable(kind: &Kind) -> Option<crate::rule::Policy> {
+/// The policy of a strategy the engine's group runs with flows (the rule
+/// checked daily); `None`: the scalar mode runs it.
+pub fn on_the_group(kind: &Kind) -> Option<crate::rule::Policy> {
     match kind {
         Kind::Rule { policy, check: Check::Daily } => Some(*policy),
         _ => None,
@@ -123,9 +115,29 @@ pub fn computable(kind: &Kind) -> Option<crate::rule::Policy> {
 }
 
 /// The paths [`consolidation`] runs for the probability: `paths` a
-/// computable strategy.
+/// strategy on the group, and `paths` for one pass of the scalar mode
+/// when any strategy needs it.
 pub fn work(strategies: &[Strategy], paths: usize) -> usize {
-    strategies.iter().filter(|s| computable(&s.kind).is_some()).count() * paths
+    let group = strategies.iter().filter(|s| on_the_group(&s.kind).is_some()).count();
+    (group + usize::from(group < strategies.len())) * paths
+}
+
+impl Consolidation {
+    /// The strategy the table's footnote names, and its expected deposit a
+    /// year: among the strategies at least as likely as the first to be
+    /// at 100 % at the end of the target year with the scenario's plan
+    /// (the same paths), the one with the least expected deposit
+    /// ([`Deposits::need`]); ties: the first given. `None` without the
+    /// deposit search or when none of them has an expected deposit.
+    pub fn least_deposits(&self) -> Option<(usize, f64)> {
+        let bar = self.strategies.first()?.p_full_at_target.value?;
+        self.strategies
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.p_full_at_target.value.is_some_and(|p| p >= bar))
+            .filter_map(|(i, s)| Some((i, s.deposits?.need?.value?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    }
 }
 
 /// The consolidation figures of `strategies` on `scenario`, `paths` paths
@@ -143,25 +155,54 @@ pub fn consolidation(
     let ob = scenario.obligations()?;
     scenario.market()?;
     let start = scenario.start();
-    // Each path's indicator of 100 % or more, a computable strategy.
-    let mut hits: Vec<Option<Vec<f64>>> = Vec::with_capacity(strategies.len());
-    let mut searched = Vec::with_capacity(strategies.len());
-    for s in strategies {
-        let Some(policy) = computable(&s.kind) else {
-            hits.push(None);
-            searched.push(None);
-            continue;
-        };
-        let variant = start.clone().with_policy(policy);
-        let ratios = ratios_at_target(&variant, ob, paths, seed, progress)?;
-        hits.push(Some(ratios.iter().map(|r| if *r >= 1.0 { 1.0 } else { 0.0 }).collect()));
-        searched.push(match deposit_paths {
-            Some(n) => Some(solve_deposits(&variant, ob, n, seed, &[DEPOSIT_PROBABILITY])?),
-            None => None,
-        });
+    // The scalar mode's portfolios, one a strategy the group does not run.
+    let made: Vec<Option<super::Made>> = strategies
+        .iter()
+        .map(|s| match on_the_group(&s.kind) {
+            Some(_) => Ok(None),
+            None => super::made(scenario, &s.kind).map(Some),
+        })
+        .collect::<crate::error::Result<_>>()
+        .ok()?;
+    let factories: Vec<SteerFactory<'_>> =
+        made.iter().flatten().map(|f| f.as_ref() as SteerFactory<'_>).collect();
+    let mut steered = if factories.is_empty() {
+        Vec::new()
+    } else {
+        ratios_at_target_steered(&start, ob, paths, seed, &factories, progress)?
     }
-    let first = hits[0].clone();
+    .into_iter();
+    // Each path's ratio at the target, strategy by strategy, and the search.
+    let mut ratios: Vec<Vec<f64>> = Vec::with_capacity(strategies.len());
+    let mut searched = Vec::with_capacity(strategies.len());
+    for (s, make) in strategies.iter().zip(&made) {
+        match (on_the_group(&s.kind), make) {
+            (Some(policy), _) => {
+                let variant = start.clone().with_policy(policy);
+                ratios.push(ratios_at_target(&variant, ob, paths, seed, progress)?);
+                searched.push(match deposit_paths {
+                    Some(n) => Some(solve_deposits(&variant, ob, n, seed, &[DEPOSIT_PROBABILITY])?),
+                    None => None,
+                });
+            }
+            (None, make) => {
+                ratios.push(steered.next()?);
+                let make = make.as_ref()?.as_ref() as SteerFactory<'_>;
+                searched.push(match deposit_paths {
+                    Some(n) => {
+                        Some(solve_deposits_steered(&start, ob, n, seed, &[DEPOSIT_PROBABILITY], Some(make))?)
+                    }
+                    None => None,
+                });
+            }
+        }
+    }
+    // Each path's indicator of 100 % or more.
+    let hits: Vec<Vec<f64>> =
+        ratios.iter().map(|r| r.iter().map(|r| if *r >= 1.0 { 1.0 } else { 0.0 }).collect()).collect();
+    let first = &hits[0];
     let first_yearly = searched[0].as_ref().and_then(|d| d.answers[0].yearly);
+    let first_needs = searched[0].as_ref().map(|d| &d.needs);
     let setting = searched.iter().flatten().next().map(|d| SearchSetting {
         probability: DEPOSIT_PROBABILITY,
         paths: d.paths,
@@ -172,19 +213,9 @@ pub fn consolidation(
         .iter()
         .zip(hits.iter().zip(&searched))
         .map(|(s, (h, d))| {
-            let Some(h) = h else {
-                let why = NotComputed::NoFlows;
-                return StrategyConsolidation {
-                    name: s.name.clone(),
-                    not_computed: Some(why),
-                    not_computed_reason: Some(why.reason()),
-                    p_full_at_target: None,
-                    deposits: None,
-                };
-            };
             // As the outlook counts it: hits over paths, `sqrt(p (1 - p) / n)`.
             let value = probability(h.iter().filter(|x| **x == 1.0).count(), h.len());
-            let diff = first.as_ref().map(|f| mean_se(h.iter().zip(f).map(|(a, b)| a - b)));
+            let diff = mean_se(h.iter().zip(first).map(|(a, b)| a - b));
             let deposits = d.as_ref().map(|d| {
                 let a = d.answers[0];
                 Deposits {
@@ -192,20 +223,19 @@ pub fn consolidation(
                     total: a.total,
                     achieved: a.achieved,
                     diff: a.yearly.zip(first_yearly).map(|(x, y)| x - y),
+                    need: need(&d.needs, first_needs.map(Vec::as_slice)),
                     runs: d.runs,
                 }
             });
             StrategyConsolidation {
                 name: s.name.clone(),
-                not_computed: None,
-                not_computed_reason: None,
-                p_full_at_target: Some(Figure {
+                p_full_at_target: Figure {
                     value: Some(value.value),
                     se: Some(value.se),
-                    diff: diff.map(|d| d.value),
-                    diff_lo: diff.map(|d| d.value - Z95 * d.se),
-                    diff_hi: diff.map(|d| d.value + Z95 * d.se),
-                }),
+                    diff: Some(diff.value),
+                    diff_lo: Some(diff.value - Z95 * diff.se),
+                    diff_hi: Some(diff.value + Z95 * diff.se),
+                },
                 deposits,
             }
         })
@@ -217,5 +247,25 @@ pub fn consolidation(
         seed,
         deposit_search: setting,
         strategies: rows,
+    })
+}
+
+/// The expected deposit of a strategy whose paths need `needs`, and its
+/// paired difference from the first's `first` (the same paths): `None`
+/// when a path cannot get there by deposits.
+fn need(needs: &[f64], first: Option<&[f64]>) -> Option<Figure> {
+    if needs.is_empty() || needs.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let own = mean_se(needs.iter().copied());
+    let diff = first
+        .filter(|f| f.len() == needs.len() && f.iter().all(|x| x.is_finite()))
+        .map(|f| mean_se(needs.iter().zip(f).map(|(a, b)| a - b)));
+    Some(Figure {
+        value: Some(own.value),
+        se: Some(own.se),
+        diff: diff.map(|d| d.value),
+        diff_lo: diff.map(|d| d.value - Z95 * d.se),
+        diff_hi: diff.map(|d| d.value + Z95 * d.se),
     })
 }

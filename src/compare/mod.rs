@@ -8,7 +8,8 @@
 //! a static mix, buy and hold, CPPI, TIPP) runs in the engine's scalar
 //! mode, all on one pass over the paths. Both modes draw a path's market
 //! from the path's own stream in the same order, so every strategy sees
-//! the same market bit for bit (tested). The rule decides only through
+//! the same market bit for bit (tested), and both carry the pension
+//! obligation's flows ([`consolidation`]). The rule decides only through
 //! `rule::Managed`; the other strategies are in [`steer`].
 
 pub mod consolidation;
@@ -24,6 +25,42 @@ use crate::scenario::{Scenario, Simulation};
 pub use gather::{CompareResults, Settings, gather};
 pub use metrics::{Figure, Metric, Unit, evaluate, metrics};
 pub use strategy::{Cushion, Kind, Strategy, choose, default_set, parse};
+
+/// Makes a strategy's portfolio at the start of a path, for the engine's
+/// scalar mode.
+pub type Made = Box<dyn Fn() -> Box<dyn Steer> + Sync>;
+
+/// `kind`'s portfolio on `scenario`'s start, for the scalar mode: the rule
+/// (checked as `kind` says) from the start with its policy, any other
+/// strategy from the engine's buckets, measured against the scenario's
+/// policy's floor.
+///
+/// # Errors
+/// [`Error::Usage`] when the scenario has no `[market]`.
+pub fn made(scenario: &Scenario, kind: &Kind) -> Result<Made> {
+    let start = scenario.start();
+    let simulation = Simulation { paths: 1, ..scenario.simulation() };
+    let no_market =
+        || Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path().display()));
+    Ok(match *kind {
+        Kind::Rule { policy, check } => {
+            let rule =
+                Engine::new(&start.with_policy(policy), simulation).ok_or_else(no_market)?.rule_steer(check);
+            Box::new(move || Box::new(rule.clone()))
+        }
+        kind => {
+            let base = Engine::new(&start, simulation).ok_or_else(no_market)?;
+            let mixed = steer::Mixed::new(
+                &kind,
+                base.start_holdings(),
+                scenario.policy(),
+                base.start_window().clone(),
+            )
+            .unwrap_or_else(|| unreachable!("a rule is matched above"));
+            Box::new(move || Box::new(mixed.clone()))
+        }
+    })
+}
 
 /// The paths of every strategy.
 #[derive(Debug, Clone)]
@@ -70,32 +107,21 @@ pub fn simulate(
 
     // Everything the scalar mode runs, with the strategy it belongs to;
     // the reference buy-and-hold last.
-    let mut steered: Vec<Box<dyn Fn() -> Box<dyn Steer> + Sync>> = Vec::new();
+    let mut steered: Vec<Made> = Vec::new();
     let mut owner = Vec::new();
     let mut paths: Vec<Option<Vec<PathSummary>>> = vec![None; strategies.len()];
-    let window = base.start_window().clone();
     for (i, s) in strategies.iter().enumerate() {
         match s.kind {
             Kind::Rule { policy, check: crate::engine::Check::Daily } => {
                 paths[i] = Some(engine_for(policy)?.run(progress).paths);
             }
-            Kind::Rule { policy, check } => {
-                let rule = engine_for(policy)?.rule_steer(check);
-                steered.push(Box::new(move || Box::new(rule.clone())));
-                owner.push(Some(i));
-            }
             kind => {
-                let mixed =
-                    steer::Mixed::new(&kind, base.start_holdings(), scenario.policy(), window.clone())
-                        .unwrap_or_else(|| unreachable!("a rule is matched above"));
-                steered.push(Box::new(move || Box::new(mixed.clone())));
+                steered.push(made(scenario, &kind)?);
                 owner.push(Some(i));
             }
         }
     }
-    let hold = steer::Mixed::new(&Kind::BuyAndHold, base.start_holdings(), scenario.policy(), window)
-        .unwrap_or_else(|| unreachable!("buy and hold is not a rule"));
-    steered.push(Box::new(move || Box::new(hold.clone())));
+    steered.push(made(scenario, &Kind::BuyAndHold)?);
     owner.push(None);
 
     let factories: Vec<SteerFactory<'_>> = steered.iter().map(|f| f.as_ref() as SteerFactory<'_>).collect();

@@ -10,6 +10,15 @@
 //! floor `(1 - max_drawdown)` times the highest of their own last
 //! `window_months` month-end values, with the scenario's history as the
 //! window's start.
+//!
+//! A flow (the pension obligation's deposits and withdrawals) moves every
+//! holding by the same factor `(V + c) / V`, as the rule's flow
+//! adjustment does: a static mix keeps its weights and buy and hold its
+//! proportions, and CPPI's and TIPP's floor in mkr moves by the same
+//! factor, so the cushion stays the same share of the portfolio. The
+//! yardstick's window follows the flow when the scenario's policy says
+//! so (`flow_adjusted_high`), as the rule's does. A deposit into an empty
+//! portfolio goes to fixed income, as the rule's does.
 
 use crate::engine::Steer;
 use crate::rule::{Day, Holdings, MonthEndWindow, Policy, SHARE_EPSILON, Trade, TradeKind};
@@ -182,5 +191,25 @@ impl Steer for Mixed {
 
     fn floor(&self) -> f64 {
         self.floor
+    }
+
+    fn apply_flow(&mut self, amount: f64) -> f64 {
+        let before = self.value();
+        let paid = amount.max(-before);
+        if before > 0.0 {
+            let factor = (before + paid) / before;
+            self.equity.iter_mut().for_each(|x| *x *= factor);
+            self.fixed *= factor;
+            if let How::Cushion { level, .. } = &mut self.how {
+                *level *= factor;
+            }
+            if self.yardstick.flow_adjusted_high {
+                self.window.scale(factor);
+                self.floor = self.yardstick.floor(self.window.high());
+            }
+        } else {
+            self.fixed += paid;
+        }
+        amount - paid
     }
 }

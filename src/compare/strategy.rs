@@ -87,8 +87,8 @@ pub const MAX_STRATEGIES: usize = 100;
 /// legends (as a scenario's name, at most 200 characters).
 pub const MAX_NAME_CHARS: usize = 200;
 /// A rule strategy's keys: the scenario's `[policy]` keys, read from its
-/// type, but `flow_adjusted_high` (a comparison carries no flows), and
-/// `check`.
+/// type, but `flow_adjusted_high` (every strategy's flows follow the
+/// scenario's, so that they differ only in how they invest), and `check`.
 pub(super) static RULE_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     keys::<PolicyFile>().iter().copied().filter(|k| *k != "flow_adjusted_high").chain(["check"]).collect()
 });

@@ -499,7 +499,7 @@ fn every_strategy_is_measured_against_the_scenarios_floor_at_month_ends() {
 fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths() {
     // The region's scenario has [obligations]. "twin" is "current" under
     // another name; "drawdown-25" differs, so the paired difference can be
-    // other than zero; the static mix has no flows and is not computed.
+    // other than zero; the static mix runs on the scalar mode.
     let s = scenario("rjh-2025-08.toml");
     let rule = |name: &str, max_drawdown: f64| Strategy {
         name: name.into(),
@@ -513,7 +513,7 @@ fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths()
     ];
     let c = consolidation::consolidation(&s, &set, 400, 7, None, &|_| {}).unwrap();
     assert_eq!((c.target_year, c.paths, c.seed), (2040, 400, 7));
-    let p = |i: usize| c.strategies[i].p_full_at_target.unwrap();
+    let p = |i: usize| c.strategies[i].p_full_at_target;
     let (current, twin, wider) = (p(0), p(1), p(2));
     assert!(current.value.unwrap() > 0.0 && current.value.unwrap() < 1.0, "{current:?}");
     assert_eq!(twin.value, current.value);
@@ -523,11 +523,10 @@ fn two_identical_strategies_reach_full_consolidation_on_exactly_the_same_paths()
     assert!(wider.diff_hi.unwrap() > wider.diff_lo.unwrap(), "{wider:?}");
     let by_subtraction = wider.value.unwrap() - current.value.unwrap();
     assert!((wider.diff.unwrap() - by_subtraction).abs() < 1e-12, "{wider:?}");
-    // No number for a strategy the flows cannot run, and the reason.
-    let stat = &c.strategies[3];
-    assert_eq!(stat.p_full_at_target, None);
-    assert_eq!(stat.not_computed, Some(consolidation::NotComputed::NoFlows));
-    assert!(stat.not_computed_reason.is_some());
+    // The static mix runs with the flows too, on the same paths.
+    let stat = p(3);
+    assert!(stat.value.unwrap() > 0.0 && stat.value.unwrap() < 1.0, "{stat:?}");
+    assert!(stat.diff_hi.unwrap() > stat.diff_lo.unwrap(), "{stat:?}");
     // Nothing without [obligations].
     let plain = crate::scenario::fixtures::shipped_without("obligations");
     assert!(plain.obligations().is_none());
@@ -554,7 +553,7 @@ fn the_current_rule_reaches_full_consolidation_as_the_run_outlook_says() {
     )
     .unwrap();
     assert!(o.horizon_year > o.target_year, "the outlook runs past the target");
-    let f = c.strategies[0].p_full_at_target.unwrap();
+    let f = c.strategies[0].p_full_at_target;
     assert_eq!(f.value, Some(o.p_full_at_target));
     assert_eq!(f.se, Some(o.p_full_at_target_se));
     // Every path's ratio, bit for bit: the same quantiles and mean.
@@ -583,7 +582,17 @@ fn the_deposits_of_a_strategy_are_the_obligations_search_with_its_policy() {
     let reference = c.strategies[0].deposits.unwrap();
     assert_eq!(d.diff, Some(d.yearly.unwrap() - reference.yearly.unwrap()));
     assert_eq!(reference.diff, Some(0.0));
-    assert_eq!(c.strategies[2].deposits, None);
+    // Each path's own need, the search's first two runs: the reference's
+    // paired difference from itself is exactly zero.
+    let need = reference.need.unwrap();
+    assert_eq!((need.diff, need.diff_lo, need.diff_hi), (Some(0.0), Some(0.0), Some(0.0)));
+    let own = direct.needs.iter().sum::<f64>() / direct.needs.len() as f64;
+    assert!((d.need.unwrap().value.unwrap() - own).abs() < 1e-9 * own, "{:?} vs {own}", d.need);
+    // Buy and hold has its deposits too, from its own search.
+    let hold = c.strategies[2].deposits.unwrap();
+    assert!(hold.yearly.is_some() && hold.achieved.unwrap() >= 0.75, "{hold:?}");
+    let n = hold.need.unwrap();
+    assert!(n.diff_lo.unwrap() < n.diff.unwrap() && n.diff.unwrap() < n.diff_hi.unwrap(), "{n:?}");
     let setting = c.deposit_search.unwrap();
     assert_eq!((setting.probability, setting.paths, setting.last_year), (0.75, 200, 2040));
 }
@@ -615,4 +624,175 @@ fn a_rule_strategy_sets_every_policy_key() {
     }
     let list = parse(Path::new("s.toml"), &text, &Policy::DOCUMENT_DEFAULTS, true).unwrap().unwrap();
     assert_eq!(list[0].kind, Kind::Rule { policy: want, check: Check::Monthly });
+}
+
+/// A market without randomness: every volatility zero, a constant short
+/// rate of 3 % (fixed income earns `1 + 0.03 / 252` a day) and equities
+/// `exp(0.05 / 252)` a day, no inflation; an obligation of `whole` mkr
+/// that neither grows nor pays (discount rate and projection zero), so
+/// the ratio is the value over `whole`; 150 mkr deposited each January of
+/// 2026 and 2027, the target year.
+fn constant_rates(whole: f64) -> Scenario {
+    let text = format!(
+        r#"
+name = "constant rates"
+[simulation]
+paths = 8
+seed = 1
+[portfolio]
+valuation_date = 2025-08-31
+[[portfolio.asset_class]]
+name = "eq"
+kind = "equity"
+factor = "swedish_equity"
+holding = 400.0
+[[portfolio.asset_class]]
+name = "fi"
+kind = "fixed_income"
+holding = 600.0
+[history]
+start_value = 1000.0
+month_ends = [{{ date = 2025-08-31, value = 1000.0 }}]
+[policy]
+cost_bps = 0.0
+[market]
+trading_days_per_month = 21
+days_per_year = 252
+inflation = 0.0
+initial_short_rate = 0.03
+fixed_income_duration = 0.0
+hedge_ratio = 0.0
+[[market.regime]]
+name = "flat"
+swedish_equity = {{ mu = 0.05, vol = 0.0 }}
+global_equity = {{ mu = 0.05, vol = 0.0 }}
+sek_per_usd = {{ mu = 0.0, vol = 0.0 }}
+short_rate = {{ kappa = 0.1, theta = 0.03, sigma = 0.0 }}
+correlation = [[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]
+[obligations]
+provision = {whole}
+contingent = 0.0
+discount_rate = 0.0
+target_year = 2027
+horizon_year = 2028
+deposits = [{{ year = 2026, amount = 150.0 }}, {{ year = 2027, amount = 150.0 }}]
+projection = [
+  {{ year = 2025, provision_payments = 0, provision_earnings = 0, contingent_payments = 0, contingent_earnings = 0 }},
+  {{ year = 2026, provision_payments = 0, provision_earnings = 0, contingent_payments = 0, contingent_earnings = 0 }},
+  {{ year = 2027, provision_payments = 0, provision_earnings = 0, contingent_payments = 0, contingent_earnings = 0 }},
+  {{ year = 2028, provision_payments = 0, provision_earnings = 0, contingent_payments = 0, contingent_earnings = 0 }},
+]
+"#
+    );
+    let no_files = |p: &Path| -> crate::error::Result<String> {
+        Err(crate::error::Error::Read { path: p.to_path_buf(), cause: std::io::Error::other("no files") })
+    };
+    Scenario::parse(Path::new("constant.toml"), &text, &no_files).unwrap().scenario
+}
+
+/// The value at the end of 2027 (month 27: 28 months of 21 days from
+/// September 2025) by hand, day by day, with `deposit` mkr at the start
+/// of months 4 (January 2026) and 16 (January 2027): equities and fixed
+/// income compound at their daily rates; a static mix `w` moves to `w`
+/// at the first day's close and at every month end, at no cost; `None`
+/// never trades, and a deposit goes in pro rata.
+fn by_hand(w: Option<f64>, deposit: f64) -> f64 {
+    let (a, b) = ((0.05f64 / 252.0).exp(), 1.0 + 0.03 / 252.0);
+    let (mut e, mut f) = (400.0, 600.0);
+    for month in 0..28 {
+        if month == 4 || month == 16 {
+            let scale = (e + f + deposit) / (e + f);
+            e *= scale;
+            f *= scale;
+        }
+        for day in 0..21 {
+            e *= a;
+            f *= b;
+            if let Some(w) = w.filter(|_| (month == 0 && day == 0) || day == 20) {
+                let v = e + f;
+                e = w * v;
+                f = v - e;
+            }
+        }
+    }
+    e + f
+}
+
+#[test]
+fn with_constant_rates_the_road_to_full_consolidation_is_the_hand_computed_one() {
+    let (fixed, hold) = (by_hand(Some(0.0), 150.0), by_hand(None, 150.0));
+    // Equities earn more: buy and hold ends above all fixed income.
+    assert!(hold > fixed + 10.0, "{hold} vs {fixed}");
+    let whole = 0.5 * (fixed + hold);
+    let s = constant_rates(whole);
+    let set = vec![
+        Strategy { name: "fixed income".into(), kind: Kind::Static { equity_share: 0.0, cost_bps: 0.0 } },
+        Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
+    ];
+    // Each path's ratio at the end of 2027 through the scalar mode's flows.
+    let made: Vec<Made> = set.iter().map(|st| made(&s, &st.kind).unwrap()).collect();
+    let factories: Vec<SteerFactory<'_>> = made.iter().map(|m| m.as_ref() as SteerFactory<'_>).collect();
+    let ob = s.obligations().unwrap();
+    let ratios =
+        crate::obligations::ratios_at_target_steered(&s.start(), ob, 16, 3, &factories, &|_| {}).unwrap();
+    for (r, want) in ratios.iter().zip([fixed, hold]) {
+        assert_eq!(r.len(), 16);
+        for x in r {
+            assert!((x * whole - want).abs() < 1e-9 * want, "{} vs {want}", x * whole);
+        }
+    }
+    // The table's figures: all fixed income never gets there, buy and
+    // hold always does, on every path; their paired difference is exact.
+    let c = consolidation::consolidation(&s, &set, 16, 3, Some(16), &|_| {}).unwrap();
+    let (p0, p1) = (c.strategies[0].p_full_at_target, c.strategies[1].p_full_at_target);
+    assert_eq!((p0.value, p1.value), (Some(0.0), Some(1.0)));
+    assert_eq!((p1.diff, p1.diff_lo, p1.diff_hi), (Some(1.0), Some(1.0), Some(1.0)));
+    // The deposit each needs: the value is linear in the deposit, so the
+    // need is the gap over the value one mkr a year adds, by hand.
+    let slope = |w| by_hand(w, 1.0) - by_hand(w, 0.0);
+    let need_fixed = (whole - by_hand(Some(0.0), 0.0)) / slope(Some(0.0));
+    let d0 = c.strategies[0].deposits.unwrap();
+    let n0 = d0.need.unwrap().value.unwrap();
+    assert!((n0 - need_fixed).abs() < 1e-6 * need_fixed, "{n0} vs {need_fixed}");
+    assert!((d0.yearly.unwrap() - need_fixed).abs() <= crate::obligations::TOLERANCE_MKR, "{d0:?}");
+    assert!(need_fixed > 150.0, "150 mkr a year is short of it: {need_fixed}");
+    let need_hold = ((whole - by_hand(None, 0.0)) / slope(None)).max(0.0);
+    let n1 = c.strategies[1].deposits.unwrap().need.unwrap();
+    assert!((n1.value.unwrap() - need_hold).abs() < 1e-6 * need_fixed, "{n1:?} vs {need_hold}");
+    assert!((n1.diff.unwrap() - (need_hold - need_fixed)).abs() < 1e-6 * need_fixed, "{n1:?}");
+    // Both are at least as likely as the first (itself) to get there; the
+    // footnote names the least expected deposit of those.
+    assert_eq!(c.least_deposits().map(|(i, _)| i), Some(1));
+}
+
+#[test]
+fn the_least_deposits_are_among_the_strategies_at_least_as_likely_as_the_first() {
+    let figure =
+        |value: f64| Figure { value: Some(value), se: None, diff: None, diff_lo: None, diff_hi: None };
+    let row = |name: &str, p: f64, need: f64| consolidation::StrategyConsolidation {
+        name: name.into(),
+        p_full_at_target: figure(p),
+        deposits: Some(consolidation::Deposits {
+            yearly: Some(need),
+            total: None,
+            achieved: None,
+            diff: None,
+            need: Some(figure(need)),
+            runs: 2,
+        }),
+    };
+    let mut c = consolidation::Consolidation {
+        target_year: 2040,
+        denominator: crate::obligations::Denominator::Whole,
+        paths: 100,
+        seed: 1,
+        deposit_search: None,
+        strategies: vec![row("current", 0.50, 100.0), row("cautious", 0.40, 50.0), row("bolder", 0.60, 80.0)],
+    };
+    // "cautious" needs the least but is less likely to get there: not it.
+    assert_eq!(c.least_deposits(), Some((2, 80.0)));
+    c.strategies[2].p_full_at_target = figure(0.50);
+    assert_eq!(c.least_deposits(), Some((2, 80.0)), "as likely counts");
+    c.strategies[2].p_full_at_target = figure(0.45);
+    assert_eq!(c.least_deposits(), Some((0, 100.0)), "the first itself when no other qualifies");
 }

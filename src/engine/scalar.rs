@@ -10,10 +10,16 @@
 //! and keeps the same record and month-end tally as the group's paths.
 //! With the rule checked daily a path gets the bits the group gives it
 //! (tested); the group stays the fast path for that case.
+//!
+//! Under a flow [`Schedule`] (the pension obligation's deposits and
+//! withdrawals) every portfolio takes each month's flow before the
+//! month's first day, through its own [`Steer::apply_flow`] (the rule's
+//! is `Managed::apply_flow`), and the run keeps each portfolio's
+//! [`MonthRecord`]s as the group's run does.
 
 use rayon::prelude::*;
 
-use super::{Engine, MonthTally, PathSummary, Vectors, finish};
+use super::{Engine, MonthRecord, MonthTally, PathSummary, Schedule, Vectors, finish};
 use crate::draws::MonthDraws;
 use crate::lanes::{LANES, Wide};
 use crate::market::Rates;
@@ -67,6 +73,10 @@ pub trait Steer: Send {
     fn equity_share(&self) -> f64;
     /// The floor the portfolio is measured against.
     fn floor(&self) -> f64;
+    /// A net flow of `amount` mkr (a deposit positive) at a month
+    /// boundary; returns the part of a withdrawal the portfolio could not
+    /// pay (zero otherwise), as `Managed::apply_flow` does.
+    fn apply_flow(&mut self, amount: f64) -> f64;
     /// The equity share counted as rebuilt after a first down-weighting
     /// when the share before it was higher (the rule's target less its
     /// up-weighting headroom); `None`: the engine's own.
@@ -111,6 +121,10 @@ impl Steer for RuleSteer {
         self.fund.floor()
     }
 
+    fn apply_flow(&mut self, amount: f64) -> f64 {
+        self.fund.apply_flow(amount)
+    }
+
     fn rebuild_cap(&self) -> Option<f64> {
         let p = self.fund.policy();
         Some(p.target - p.up_headroom)
@@ -127,7 +141,34 @@ struct Carried {
     record: PathRecord,
     tally: MonthTally,
     out: PathSummary,
+    /// Under a schedule: net flows paid in, units held (one at the start),
+    /// and the recorded month-ends so far.
+    paid: f64,
+    units: f64,
+    kept: Vec<MonthRecord>,
 }
+
+impl Carried {
+    /// A net flow through the portfolio's own flow adjustment; the record's
+    /// peak and the rolling windows' values follow it, as the group's
+    /// `Book::apply_flow` has them.
+    fn apply_flow(&mut self, amount: f64) {
+        let before = self.steer.value();
+        let paid = amount - self.steer.apply_flow(amount);
+        let mut factor = 1.0;
+        if before > 0.0 {
+            factor = (before + paid) / before;
+            self.record.scale(factor);
+            self.tally.scale(factor);
+        }
+        self.paid += paid;
+        self.units *= factor;
+    }
+}
+
+/// One portfolio's run of one path: its summary and, under a schedule,
+/// its recorded month-ends in order.
+type PathRun = (PathSummary, Vec<MonthRecord>);
 
 impl Engine {
     /// The rule of this engine's scenario, checked as `check` says, as a
@@ -157,23 +198,52 @@ impl Engine {
         strategies: &[SteerFactory<'_>],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<Vec<PathSummary>> {
+        let by_path = self.steered_paths(strategies, None, progress);
+        (0..strategies.len()).map(|s| by_path.iter().map(|p| p[s].0).collect()).collect()
+    }
+
+    /// [`Engine::run_steered`] with `schedule`'s flows: returns, strategy
+    /// by strategy, the summaries in path order and the recorded
+    /// month-ends path by path (`records[s][path * k + j]`, `k` recorded
+    /// months), as [`Engine::run_scheduled`] gives the rule's.
+    pub fn run_steered_scheduled(
+        &self,
+        strategies: &[SteerFactory<'_>],
+        schedule: &dyn Schedule,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Vec<(Vec<PathSummary>, Vec<MonthRecord>)> {
+        let by_path = self.steered_paths(strategies, Some(schedule), progress);
+        (0..strategies.len())
+            .map(|s| {
+                let summaries = by_path.iter().map(|p| p[s].0).collect();
+                let records = by_path.iter().flat_map(|p| p[s].1.iter().copied()).collect();
+                (summaries, records)
+            })
+            .collect()
+    }
+
+    fn steered_paths(
+        &self,
+        strategies: &[SteerFactory<'_>],
+        schedule: Option<&dyn Schedule>,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Vec<Vec<PathRun>> {
         let paths = self.simulation.paths;
-        let by_path: Vec<Vec<PathSummary>> = (0..paths.div_ceil(LANES))
+        (0..paths.div_ceil(LANES))
             .into_par_iter()
             .flat_map_iter(|g| {
                 let first = g * LANES;
                 let live = LANES.min(paths - first);
-                let out = self.steered_group(first as u64, live, strategies);
+                let out = self.steered_group(first as u64, live, strategies, schedule);
                 progress(live);
                 out
             })
-            .collect();
-        (0..strategies.len()).map(|s| by_path.iter().map(|p| p[s]).collect()).collect()
+            .collect()
     }
 
     /// Path `path` in scalar mode, one summary per factory.
     pub fn steered_path(&self, path: u64, strategies: &[SteerFactory<'_>]) -> Vec<PathSummary> {
-        self.steered_group(path, 1, strategies).remove(0)
+        self.steered_group(path, 1, strategies, None).remove(0).into_iter().map(|r| r.0).collect()
     }
 
     /// Paths `first .. first + live` (at most [`LANES`]), one summary per
@@ -186,23 +256,30 @@ impl Engine {
         first: u64,
         live: usize,
         strategies: &[SteerFactory<'_>],
-    ) -> Vec<Vec<PathSummary>> {
+        schedule: Option<&dyn Schedule>,
+    ) -> Vec<Vec<PathRun>> {
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Vectors::detect` found the features on this processor.
-            (Vectors::Avx512, true) => unsafe { self.steered_avx512::<true>(first, live, strategies) },
+            (Vectors::Avx512, true) => unsafe {
+                self.steered_avx512::<true>(first, live, strategies, schedule)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx512, false) => unsafe { self.steered_avx512::<false>(first, live, strategies) },
+            (Vectors::Avx512, false) => unsafe {
+                self.steered_avx512::<false>(first, live, strategies, schedule)
+            },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, true) => unsafe { self.steered_avx2::<true>(first, live, strategies) },
+            (Vectors::Avx2, true) => unsafe { self.steered_avx2::<true>(first, live, strategies, schedule) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
-            (Vectors::Avx2, false) => unsafe { self.steered_avx2::<false>(first, live, strategies) },
-            (Vectors::Baseline, true) => self.steered_group_with::<true>(first, live, strategies),
-            (Vectors::Baseline, false) => self.steered_group_with::<false>(first, live, strategies),
+            (Vectors::Avx2, false) => unsafe {
+                self.steered_avx2::<false>(first, live, strategies, schedule)
+            },
+            (Vectors::Baseline, true) => self.steered_group_with::<true>(first, live, strategies, schedule),
+            (Vectors::Baseline, false) => self.steered_group_with::<false>(first, live, strategies, schedule),
         }
     }
 
@@ -215,8 +292,9 @@ impl Engine {
         first: u64,
         live: usize,
         strategies: &[SteerFactory<'_>],
-    ) -> Vec<Vec<PathSummary>> {
-        self.steered_group_with::<PLAIN>(first, live, strategies)
+        schedule: Option<&dyn Schedule>,
+    ) -> Vec<Vec<PathRun>> {
+        self.steered_group_with::<PLAIN>(first, live, strategies, schedule)
     }
 
     /// [`Engine::steered_group_with`] compiled for AVX2.
@@ -227,8 +305,9 @@ impl Engine {
         first: u64,
         live: usize,
         strategies: &[SteerFactory<'_>],
-    ) -> Vec<Vec<PathSummary>> {
-        self.steered_group_with::<PLAIN>(first, live, strategies)
+        schedule: Option<&dyn Schedule>,
+    ) -> Vec<Vec<PathRun>> {
+        self.steered_group_with::<PLAIN>(first, live, strategies, schedule)
     }
 
     #[inline(always)]
@@ -237,7 +316,8 @@ impl Engine {
         first: u64,
         live: usize,
         strategies: &[SteerFactory<'_>],
-    ) -> Vec<Vec<PathSummary>> {
+        schedule: Option<&dyn Schedule>,
+    ) -> Vec<Vec<PathRun>> {
         let model = &self.model;
         let horizon = self.simulation.horizon_months;
         let days = model.trading_days_per_month;
@@ -245,6 +325,7 @@ impl Engine {
         // Lanes past the live paths repeat the last one and are dropped.
         let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
         let mut rates = Rates::<Wide>::start(model);
+        let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
         let mut carried: Vec<Vec<Carried>> = (0..live)
             .map(|_| {
                 strategies
@@ -258,13 +339,29 @@ impl Engine {
                             tally: MonthTally::new(self.start_value, cap, horizon)
                                 .with_yardstick(self.yardstick.as_ref()),
                             out: PathSummary::default(),
+                            paid: 0.0,
+                            units: 1.0,
+                            kept: Vec::with_capacity(recorded.len()),
                         }
                     })
                     .collect()
             })
             .collect();
         let mut day_count = 0;
+        let mut next_record = 0;
         for month in 0..horizon {
+            // Flows at the month boundary, at the path's price index so far.
+            if let Some(s) = schedule.filter(|s| s.has_flow(month)) {
+                for (i, lane) in carried.iter_mut().enumerate() {
+                    let log_index = rates.log_price_index.0[i];
+                    for c in lane {
+                        let amount = s.flow(month, c.steer.value(), log_index);
+                        if amount != 0.0 {
+                            c.apply_flow(amount);
+                        }
+                    }
+                }
+            }
             draws.next::<PLAIN>(model, &self.kernels, month);
             let coefficients = draws.coefficients(&self.kernels);
             for (day, d) in draws.days().iter().enumerate() {
@@ -306,7 +403,18 @@ impl Engine {
                         c.out.equity_share_12m = equity;
                     }
                     c.tally.month_end(month as u32, value, equity, log_index, &mut c.out);
+                    if recorded.get(next_record) == Some(&month) {
+                        c.kept.push(MonthRecord {
+                            value,
+                            log_price_index: log_index,
+                            flows: c.paid,
+                            unit_value: value / (c.units * self.start_value),
+                        });
+                    }
                 }
+            }
+            if recorded.get(next_record) == Some(&month) {
+                next_record += 1;
             }
         }
         carried
@@ -317,7 +425,7 @@ impl Engine {
                 lane.into_iter()
                     .map(|c| {
                         let (value, equity) = (c.steer.value(), c.steer.equity_share());
-                        finish(value, equity, &c.record, &c.tally, c.out, horizon, log_index)
+                        (finish(value, equity, &c.record, &c.tally, c.out, horizon, log_index), c.kept)
                     })
                     .collect()
             })
@@ -358,6 +466,49 @@ mod tests {
         }
     }
 
+    /// Deposits in some Januaries and a withdrawal of a fifth of the
+    /// value, indexed by the path's inflation; four year-ends kept.
+    struct Plan;
+    impl Schedule for Plan {
+        fn recorded_months(&self) -> &[usize] {
+            &[3, 15, 27, 39]
+        }
+        fn has_flow(&self, month: usize) -> bool {
+            matches!(month, 4 | 16 | 28 | 40)
+        }
+        fn flow(&self, month: usize, value: f64, log_price_index: f64) -> f64 {
+            match month {
+                4 | 16 => 150.0,
+                28 => -0.2 * value * crate::lanes::exp(log_price_index),
+                _ => 400.0,
+            }
+        }
+    }
+
+    #[test]
+    fn the_scalar_mode_with_daily_checks_and_flows_gives_each_path_the_groups_bits() {
+        for e in [engine("bench-w1.toml", 20, 48), engine("rjh-2025-08.toml", 20, 48)] {
+            let (group, records) = e.run_scheduled(&Plan, &|_| {});
+            let rule = e.rule_steer(Check::Daily);
+            let make = move || Box::new(rule.clone()) as Box<dyn Steer>;
+            let scalar = e.run_steered_scheduled(&[&make], &Plan, &|_| {});
+            let (paths, kept) = &scalar[0];
+            assert_eq!(kept.len(), records.len());
+            assert_eq!(kept.len(), 20 * 4);
+            for (p, (a, b)) in group.paths.iter().zip(paths).enumerate() {
+                assert_eq!(a, b, "path {p}");
+            }
+            for (j, (a, b)) in records.iter().zip(kept).enumerate() {
+                assert_eq!(a, b, "record {j}");
+                assert_eq!(a.unit_value.to_bits(), b.unit_value.to_bits(), "record {j}");
+            }
+            // The flows were paid: the first deposit on every path, and the
+            // withdrawal took money out after the second.
+            assert!(kept.iter().skip(2).step_by(4).all(|r| r.flows == 300.0), "{:?}", &kept[..4]);
+            assert!(kept.iter().skip(3).step_by(4).all(|r| r.flows < 300.0 && r.value > 0.0));
+        }
+    }
+
     #[test]
     fn weekly_and_monthly_checks_trade_less_often_and_only_on_check_days() {
         assert!(Check::Weekly.is_check_day(4, false));
@@ -391,6 +542,9 @@ mod tests {
             }
             fn floor(&self) -> f64 {
                 self.rule.floor()
+            }
+            fn apply_flow(&mut self, amount: f64) -> f64 {
+                self.rule.apply_flow(amount)
             }
         }
         let e = engine("bench-w1.toml", 200, 36);
@@ -437,6 +591,9 @@ mod tests {
                 0.0
             }
             fn floor(&self) -> f64 {
+                0.0
+            }
+            fn apply_flow(&mut self, _: f64) -> f64 {
                 0.0
             }
         }

@@ -40,10 +40,11 @@ mod search;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-pub use outlook::{Outlook, YearFigures, outlook, ratios_at_target, year_figures};
+pub use outlook::{Outlook, YearFigures, outlook, ratios_at_target, ratios_at_target_steered, year_figures};
 pub use schedule::{Flows, PathYear};
 pub use search::{
     DepositAnswer, DepositSearch, MAX_DEPOSIT_MKR, PROBE_MKR, TOLERANCE_MKR, share_reaching, solve_deposits,
+    solve_deposits_steered,
 };
 
 /// Särskild löneskatt, 24.26 % (digest 3.3).

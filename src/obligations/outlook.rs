@@ -350,3 +350,30 @@ pub fn ratios_at_target(
     let real = ob.real_projection(&calendar);
     Some(records.iter().map(|r| PathYear::of(ob, &real, target, r).ratio).collect())
 }
+
+/// [`ratios_at_target`] for each portfolio `steers` make, all on one
+/// pass of the engine's scalar mode over `start`'s market (the paths
+/// [`ratios_at_target`] runs, bit for bit: the same streams), each with
+/// `ob`'s flows through its own flow adjustment. One vector of ratios a
+/// factory, in path order. `None` when the start has no market.
+pub fn ratios_at_target_steered(
+    start: &Start,
+    ob: &Obligations,
+    paths: usize,
+    seed: u64,
+    steers: &[crate::engine::SteerFactory<'_>],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Option<Vec<Vec<f64>>> {
+    let calendar = ob.calendar(start.valuation_date());
+    let target = calendar.index(ob.target_year)?;
+    let end = calendar.december[target];
+    let engine = Engine::new(start, Simulation { paths, seed, horizon_months: end + 1 })?;
+    let flows = ob.schedule(&calendar, None, vec![end]);
+    let real = ob.real_projection(&calendar);
+    let runs = engine.run_steered_scheduled(steers, &flows, progress);
+    Some(
+        runs.iter()
+            .map(|(_, records)| records.iter().map(|r| PathYear::of(ob, &real, target, r).ratio).collect())
+            .collect(),
+    )
+}

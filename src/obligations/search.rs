@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use super::{Obligations, PathYear};
-use crate::engine::Engine;
+use crate::engine::{Engine, SteerFactory};
 use crate::start::{Simulation, Start};
 
 /// The search stops when the bracket is this narrow, mkr a year.
@@ -33,6 +33,13 @@ pub struct DepositSearch {
     pub answers: Vec<DepositAnswer>,
     /// Monte Carlo runs the search made.
     pub runs: usize,
+    /// Each path's own deposit a year that brings it to 100 % by the end
+    /// of the target year, in path order, from the first two runs (the
+    /// search's first guess, [`solve_deposits`]): zero for a path there
+    /// without deposits, infinite for one no deposit brings there. For
+    /// paired comparisons of strategies on the same paths; not written.
+    #[serde(skip)]
+    pub needs: Vec<f64>,
 }
 
 /// The least deposit a year that reaches 100 % by the target year with
@@ -53,7 +60,7 @@ pub struct DepositAnswer {
 /// through it (with `ob`'s withdrawals, if any), from `start`. `None`
 /// when the start has no market.
 pub fn share_reaching(start: &Start, ob: &Obligations, paths: usize, seed: u64, yearly: f64) -> Option<f64> {
-    let at = target_year_ends(start, ob, paths, seed, yearly)?;
+    let at = target_year_ends(start, ob, paths, seed, yearly, None)?;
     Some(count(&at) as f64 / paths as f64)
 }
 
@@ -65,6 +72,7 @@ fn target_year_ends(
     paths: usize,
     seed: u64,
     yearly: f64,
+    steer: Option<SteerFactory<'_>>,
 ) -> Option<Vec<(f64, f64)>> {
     let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
@@ -72,7 +80,10 @@ fn target_year_ends(
     let simulation = Simulation { paths, seed, horizon_months: end + 1 };
     let engine = Engine::new(start, simulation)?;
     let flows = ob.schedule(&calendar, Some((yearly, ob.target_year)), vec![end]);
-    let (_, records) = engine.run_scheduled(&flows, &|_| {});
+    let records = match steer {
+        None => engine.run_scheduled(&flows, &|_| {}).1,
+        Some(make) => engine.run_steered_scheduled(&[make], &flows, &|_| {}).remove(0).1,
+    };
     let real = ob.real_projection(&calendar);
     Some(
         records
@@ -109,6 +120,22 @@ pub fn solve_deposits(
     seed: u64,
     probabilities: &[f64],
 ) -> Option<DepositSearch> {
+    solve_deposits_steered(start, ob, paths, seed, probabilities, None)
+}
+
+/// [`solve_deposits`] for the portfolio `steer` makes, run in the
+/// engine's scalar mode on `start`'s market (`None`: `start`'s rule on
+/// the engine's group, [`solve_deposits`] itself). The first guess
+/// assumes the same scaling, which a static mix and buy and hold have
+/// exactly; the runs that check and bisect it assume nothing.
+pub fn solve_deposits_steered(
+    start: &Start,
+    ob: &Obligations,
+    paths: usize,
+    seed: u64,
+    probabilities: &[f64],
+    steer: Option<SteerFactory<'_>>,
+) -> Option<DepositSearch> {
     let calendar = ob.calendar(start.valuation_date());
     let deposit_years: Vec<i32> = calendar
         .years
@@ -122,17 +149,18 @@ pub fn solve_deposits(
         if let Some((_, h)) = seen.iter().find(|(l, _)| *l == level) {
             return Some(*h);
         }
-        let h = count(&target_year_ends(start, ob, paths, seed, level)?);
+        let h = count(&target_year_ends(start, ob, paths, seed, level, steer)?);
         seen.push((level, h));
         Some(h)
     };
-    let zero = target_year_ends(start, ob, paths, seed, 0.0)?;
+    let zero = target_year_ends(start, ob, paths, seed, 0.0, steer)?;
     runs += 1;
+    let mut needs: Vec<f64> = zero.iter().map(|(v, d)| if v >= d { 0.0 } else { f64::INFINITY }).collect();
     let mut guesses: Vec<f64> = Vec::new();
     if !deposit_years.is_empty() && count(&zero) < paths {
-        let probe = target_year_ends(start, ob, paths, seed, PROBE_MKR)?;
+        let probe = target_year_ends(start, ob, paths, seed, PROBE_MKR, steer)?;
         runs += 1;
-        guesses = zero
+        needs = zero
             .iter()
             .zip(&probe)
             .map(|((v0, d), (v1, _))| {
@@ -146,6 +174,7 @@ pub fn solve_deposits(
                 }
             })
             .collect();
+        guesses = needs.clone();
         guesses.sort_by(f64::total_cmp);
     }
     let zero_hits = count(&zero);
@@ -180,6 +209,7 @@ pub fn solve_deposits(
         last_year: ob.target_year,
         answers,
         runs: runs + seen.len(),
+        needs,
     })
 }
 

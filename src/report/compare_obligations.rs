@@ -12,24 +12,14 @@ use super::i18n::{Lang, number, percent};
 use super::obligations::denominator_label;
 use super::table::{Cell, Table};
 use super::terms::{term, term_with};
-use crate::compare::consolidation::{Consolidation, NotComputed};
+use crate::compare::consolidation::Consolidation;
 use crate::compare::{Strategy, Unit};
 
-/// The reason a strategy has no figures, in `lang`.
-pub fn not_computed_reason(why: NotComputed, lang: Lang) -> &'static str {
-    match why {
-        NotComputed::NoFlows => term("compare_obligations.no_flows", lang),
-    }
-}
-
-/// The strategy with the least deposit a year, and that deposit, among
-/// those with an answer (ties: the first given).
+/// The strategy the footnote names, and its expected deposit a year
+/// ([`Consolidation::least_deposits`]: among those at least as likely as
+/// the first to reach 100 %, the least expected deposit).
 pub fn least_deposits(c: &Consolidation) -> Option<(usize, f64)> {
-    c.strategies
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| Some((i, s.deposits?.yearly?)))
-        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    c.least_deposits()
 }
 
 /// The table, strategies in `order` (the comparison's ranking), under
@@ -63,56 +53,51 @@ pub fn table(d: &mut Document, c: &Consolidation, order: &[usize]) {
     });
     if let Some(deposit_for) = &deposit_for {
         columns.push(deposit_for);
-        columns.push(term("compare_obligations.difference", lang));
+        columns.push(term("compare_obligations.expected_deposit", lang));
+        columns.push(term("compare_obligations.difference_interval", lang));
     }
     let mut t = Table::new("compare-consolidation", head, &columns);
-    let mut missing = None;
     let reference_cell = || Cell::text(term("compare.reference", lang));
     for (rank, &i) in order.iter().enumerate() {
         let s = &c.strategies[i];
         let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(s.name.clone())];
-        match (&s.p_full_at_target, s.not_computed) {
-            (Some(f), _) => {
-                row.push(Cell::text(format_value(f.value, Unit::Share, lang)));
-                row.push(if i == 0 {
-                    reference_cell()
-                } else {
-                    Cell::text(diff_with_interval(f, Unit::Share, lang))
-                });
-            }
-            (None, why) => {
-                missing = missing.or(why);
-                row.push(Cell::text(term("compare_obligations.not_computed", lang)));
-                row.push(Cell::Empty);
-            }
-        }
+        let f = &s.p_full_at_target;
+        row.push(Cell::text(format_value(f.value, Unit::Share, lang)));
+        row.push(if i == 0 {
+            reference_cell()
+        } else {
+            Cell::text(diff_with_interval(f, Unit::Share, lang))
+        });
         if search.is_some() {
             match s.deposits {
                 Some(dep) => {
-                    row.push(Cell::text(dep.yearly.map_or_else(
-                        || term("compare_obligations.out_of_reach", lang).to_string(),
-                        |y| number(y, 1, lang),
-                    )));
-                    row.push(if i == 0 {
-                        reference_cell()
-                    } else {
-                        Cell::text(format_diff(dep.diff, Unit::Mkr, lang))
+                    let out_of_reach = || term("compare_obligations.out_of_reach", lang).to_string();
+                    row.push(Cell::text(dep.yearly.map_or_else(out_of_reach, |y| number(y, 1, lang))));
+                    row.push(Cell::text(
+                        dep.need.map_or_else(out_of_reach, |n| format_value(n.value, Unit::Mkr, lang)),
+                    ));
+                    row.push(match dep.need {
+                        _ if i == 0 => reference_cell(),
+                        Some(n) => Cell::text(diff_with_interval(&n, Unit::Mkr, lang)),
+                        None => Cell::text(format_diff(None, Unit::Mkr, lang)),
                     });
                 }
-                None => row.extend([Cell::Empty, Cell::Empty]),
+                None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
             }
         }
         t.push(row);
     }
     let width = t.columns.len();
     d.table_with(t, strategy_layout(width, name_width_of(c)));
-    let mut notes = match search {
+    let notes = match search {
         Some(s) => match least_deposits(c) {
             Some((i, y)) => term_with(
                 "compare_obligations.least_deposits",
                 lang,
                 &[
                     ("strategy", &c.strategies[i].name),
+                    ("reference", &reference),
+                    ("year", &c.target_year),
                     ("yearly", &number(y, 1, lang)),
                     ("first", &s.first_year),
                     ("last", &s.last_year),
@@ -123,9 +108,6 @@ pub fn table(d: &mut Document, c: &Consolidation, order: &[usize]) {
         },
         None => term("compare_obligations.ask_deposits", lang).to_string(),
     };
-    if let Some(why) = missing {
-        notes.push_str(&format!("\n¹ {}.", not_computed_reason(why, lang)));
-    }
     d.para(notes);
 }
 
@@ -137,7 +119,8 @@ fn name_width_of(c: &Consolidation) -> usize {
 /// The rows the consolidation adds to `compare.csv` (same columns), in
 /// `order`: `p_full_at_target` (share) and, when searched,
 /// `deposit_yearly_p75` (mkr a year; `diff` the difference from the first
-/// strategy, no interval). Not computed: empty values.
+/// strategy, no interval) and `deposit_expected_yearly` (mkr a year, with
+/// the paired interval of its difference).
 pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> String {
     let mut out = String::new();
     let num = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x}"));
@@ -149,13 +132,7 @@ pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> 
         } else {
             st.name.clone()
         };
-        let f = s.p_full_at_target.unwrap_or(crate::compare::Figure {
-            value: None,
-            se: None,
-            diff: None,
-            diff_lo: None,
-            diff_hi: None,
-        });
+        let f = s.p_full_at_target;
         let _ = writeln!(
             out,
             "{},{name},{},p_full_at_target,share,{},{},{},{},{}",
@@ -177,17 +154,19 @@ pub fn csv_rows(c: &Consolidation, strategies: &[Strategy], order: &[usize]) -> 
                 num(d.and_then(|d| d.yearly)),
                 num(d.and_then(|d| d.diff)),
             );
+            let n = d.and_then(|d| d.need);
+            let _ = writeln!(
+                out,
+                "{},{name},{},deposit_expected_yearly,mkr,{},{},{},{},{}",
+                rank + 1,
+                st.kind.name(),
+                num(n.and_then(|n| n.value)),
+                num(n.and_then(|n| n.se)),
+                num(n.and_then(|n| n.diff)),
+                num(n.and_then(|n| n.diff_lo)),
+                num(n.and_then(|n| n.diff_hi)),
+            );
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_english_reason_is_the_figures_own() {
-        assert_eq!(not_computed_reason(NotComputed::NoFlows, Lang::En), NotComputed::NoFlows.reason());
-    }
 }

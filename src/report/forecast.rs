@@ -74,4 +74,3 @@ fn row(month: &str, name: &str, c: &Check) -> Vec<Cell> {
         Cell::percent(c.percentile, 0),
     ]
 }
-

@@ -10,7 +10,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::chart::style::{self, Dash, Line};
-use super::chart::{BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render};
+use super::chart::{
+    BLUE, Chart, DrawResult, GREEN, Mark, ORANGE, VERMILLION, date_panel_with, legend, page, render,
+};
 use super::document::{Column, Document, Layout};
 use super::i18n::{Lang, mkr, number, percent};
 use super::table::{Cell, Table};

@@ -4,12 +4,15 @@
 //!
 //! Strategies are numbered by rank; a point carries its number and the
 //! list beside the panel names it, so that sixteen strategies close
-//! together stay readable. Labels that would overlap are moved apart.
+//! together stay readable. Each strategy has its own colour of sixteen
+//! (no two alike, tested) and one of four marker shapes, the reference a
+//! square; a number that would overlap a marker or another number moves
+//! outwards and keeps a thin leader line to its point.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{GREEN, Line, SERIES};
+use super::style::{GREEN, Line};
 use super::{BLUE, Chart, DrawResult, GREY, VERMILLION, builder, mesh, render, single_page};
 use crate::error::Result;
 use crate::report::i18n::{Lang, number, percent};
@@ -50,8 +53,88 @@ pub fn risk_return_chart(points: &[RiskReturn], paths: usize, title: &str, lang:
     render!("compare_risk_return", |root| draw_risk_return(&root, points, paths, title, lang))
 }
 
+/// Sixteen colours for sixteen strategies, neighbours in rank far apart:
+/// Okabe and Ito's eight (black for their yellow, which a white page
+/// loses) and eight of Paul Tol's and others that stand apart from them,
+/// no two closer than 20 in CIELAB (tested).
+pub const PALETTE: [RGBColor; 16] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+    RGBColor(153, 153, 51),  // olive
+    RGBColor(51, 34, 136),   // indigo
+    RGBColor(228, 26, 28),   // red
+    RGBColor(17, 119, 51),   // green
+    RGBColor(221, 204, 119), // sand
+    RGBColor(170, 68, 153),  // purple
+    RGBColor(127, 127, 127), // grey
+    RGBColor(136, 34, 85),   // wine
+    RGBColor(140, 86, 75),   // brown
+];
+
 fn palette(i: usize) -> RGBColor {
-    SERIES[i % SERIES.len()]
+    PALETTE[i % PALETTE.len()]
+}
+
+/// A point's marker: the reference's square, or one of four shapes in
+/// turn by rank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Square,
+    Circle,
+    TriangleUp,
+    Diamond,
+    TriangleDown,
+}
+
+impl Shape {
+    fn of(rank: usize, reference: bool) -> Shape {
+        if reference {
+            return Shape::Square;
+        }
+        [Shape::Circle, Shape::TriangleUp, Shape::Diamond, Shape::TriangleDown][(rank - 1) % 4]
+    }
+
+    /// The outline's corners around the origin (none: a circle).
+    fn corners(self) -> Vec<(i32, i32)> {
+        match self {
+            Shape::Square => vec![(-6, -6), (6, -6), (6, 6), (-6, 6)],
+            Shape::Circle => Vec::new(),
+            Shape::TriangleUp => vec![(0, -8), (7, 5), (-7, 5)],
+            Shape::Diamond => vec![(0, -8), (8, 0), (0, 8), (-8, 0)],
+            Shape::TriangleDown => vec![(0, 8), (7, -5), (-7, -5)],
+        }
+    }
+}
+
+/// Draws `shape` in `color` centred on `(x, y)` of `area`, with a dark
+/// outline so that a light colour stands out on white.
+fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    shape: Shape,
+    color: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let edge = BLACK.mix(0.75).stroke_width(1);
+    let corners = shape.corners();
+    if corners.is_empty() {
+        area.draw(&Circle::new((x, y), 6, color.filled()))?;
+        area.draw(&Circle::new((x, y), 6, edge))?;
+    } else {
+        let at: Vec<(i32, i32)> = corners.iter().map(|(dx, dy)| (x + dx, y + dy)).collect();
+        area.draw(&Polygon::new(at.clone(), color.filled()))?;
+        let mut closed = at;
+        closed.push(closed[0]);
+        area.draw(&PathElement::new(closed, edge))?;
+    }
+    Ok(())
 }
 
 /// The start value, a level to read the horizon's values against.
@@ -60,21 +143,17 @@ const START: Line = Line::level(GREEN);
 /// The list of strategies beside a panel: number, marker and name.
 fn key_list<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    entries: &[(usize, String, RGBColor, bool)],
+    entries: &[(usize, String, RGBColor, Shape)],
 ) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     let step = 24;
-    for (row, (rank, name, color, square)) in entries.iter().enumerate() {
+    for (row, (rank, name, color, shape)) in entries.iter().enumerate() {
         let y = 20 + row as i32 * step;
-        if *square {
-            area.draw(&Rectangle::new([(8, y - 5), (18, y + 5)], color.filled()))?;
-        } else {
-            area.draw(&Circle::new((13, y), 5, color.filled()))?;
-        }
-        area.draw(&Text::new(format!("{rank:>2}  {name}"), (26, y - 8), font.clone()))?;
+        marker(area, (14, y), *shape, *color)?;
+        area.draw(&Text::new(format!("{rank:>2}  {name}"), (28, y - 8), font.clone()))?;
     }
     Ok(())
 }
@@ -140,59 +219,67 @@ where
         )))?;
     }
     // Markers, then the numbers, each moved off the others' boxes.
+    let (ox, oy) = root.get_base_pixel();
+    let pixel = |p: &RiskReturn| {
+        let (x, y) = chart.backend_coord(&(clamp(p.breach.0), ret(p.annual_return.0)));
+        (x - ox, y - oy)
+    };
     let mut taken: Vec<(i32, i32, i32, i32)> = Vec::new();
     let font = ("sans-serif", 15).into_font().color(&BLACK);
     for p in points {
-        let at = (clamp(p.breach.0), ret(p.annual_return.0));
-        let (px, py) = chart.backend_coord(&at);
-        taken.push((px - 6, py - 6, px + 6, py + 6));
+        let (px, py) = pixel(p);
+        taken.push((px - 8, py - 8, px + 8, py + 8));
     }
-    for p in points {
-        let at = (clamp(p.breach.0), ret(p.annual_return.0));
-        let c = color(p);
-        if p.reference {
-            chart.draw_series(std::iter::once(
-                EmptyElement::at(at) + Rectangle::new([(-6, -6), (6, 6)], c.filled()),
-            ))?;
-        } else {
-            chart.draw_series(std::iter::once(Circle::new(at, 6, c.filled())))?;
-        }
+    // Later points are drawn over earlier ones: the best ranked on top.
+    let mut by_rank: Vec<&RiskReturn> = points.iter().collect();
+    by_rank.sort_by_key(|p| std::cmp::Reverse(p.rank));
+    for p in &by_rank {
+        marker(root, pixel(p), Shape::of(p.rank, p.reference), color(p))?;
     }
+    let (x_range, y_range) = (chart.plotting_area().get_x_range(), chart.plotting_area().get_y_range());
+    let corner = |x: f64, y: f64| {
+        let (a, b) = chart.backend_coord(&(x, y));
+        (a - ox, b - oy)
+    };
+    let (left, top) = corner(x_range.start, y_range.end);
+    let (right, bottom) = corner(x_range.end, y_range.start);
+    let inside = |b: (i32, i32, i32, i32)| b.0 >= left && b.2 <= right && b.1 >= top && b.3 <= bottom;
     for p in points {
-        let at = (clamp(p.breach.0), ret(p.annual_return.0));
-        let (px, py) = chart.backend_coord(&at);
+        let (px, py) = pixel(p);
         let text = p.rank.to_string();
         let (w, h) = panel.estimate_text_size(&text, &font)?;
         let (w, h) = (w as i32, h as i32);
-        // Right, left, above, below, then further out.
-        let candidates = [
-            (9, -h / 2),
-            (-w - 9, -h / 2),
-            (-w / 2, -h - 8),
-            (-w / 2, 8),
-            (9, -h - 6),
-            (9, 6),
-            (-w - 9, -h - 6),
-            (-w - 9, 6),
-            (22, -h / 2),
-            (-w - 22, -h / 2),
-            (-w / 2, -h - 20),
-            (-w / 2, 20),
-        ];
         let overlaps =
             |b: (i32, i32, i32, i32)| taken.iter().any(|t| b.0 < t.2 && t.0 < b.2 && b.1 < t.3 && t.1 < b.3);
-        let (dx, dy) = candidates
+        // Right, left, above, below and the diagonals, nearest ring first.
+        let directions = [(1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1)];
+        let place = |ring: i32, (dx, dy): (i32, i32)| {
+            let cx = px + dx * (ring + w / 2);
+            let cy = py + dy * (ring + h / 2);
+            (cx - w / 2, cy - h / 2, cx - w / 2 + w, cy - h / 2 + h)
+        };
+        let rings = [10, 22, 36, 52, 72];
+        let found = rings
             .iter()
-            .copied()
-            .find(|&(dx, dy)| !overlaps((px + dx, py + dy, px + dx + w, py + dy + h)))
-            .unwrap_or(candidates[0]);
-        taken.push((px + dx, py + dy, px + dx + w, py + dy + h));
-        chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text, (dx, dy), font.clone())))?;
+            .flat_map(|&r| directions.iter().map(move |&d| (r, d)))
+            .map(|(r, d)| (r, place(r, d)))
+            .find(|&(_, b)| inside(b) && !overlaps(b));
+        let (ring, b) = found.unwrap_or((rings[0], place(rings[0], directions[0])));
+        taken.push(b);
+        if ring > rings[0] {
+            // A leader line from the marker's edge to the number's box.
+            let near = (px.clamp(b.0 - 2, b.2 + 2), py.clamp(b.1 - 2, b.3 + 2));
+            let (vx, vy) = (f64::from(near.0 - px), f64::from(near.1 - py));
+            let len = vx.hypot(vy).max(1.0);
+            let from = (px + (9.0 * vx / len) as i32, py + (9.0 * vy / len) as i32);
+            root.draw(&PathElement::new([from, near], GREY.mix(0.8).stroke_width(1)))?;
+        }
+        root.draw(&Text::new(text, (b.0, b.1), font.clone()))?;
     }
 
     let mut ranked: Vec<&RiskReturn> = points.iter().collect();
     ranked.sort_by_key(|p| p.rank);
-    let entries: Vec<(usize, String, RGBColor, bool)> = ranked
+    let entries: Vec<(usize, String, RGBColor, Shape)> = ranked
         .iter()
         .map(|p| {
             let name = if p.reference {
@@ -200,7 +287,7 @@ where
             } else {
                 super::short(&p.name).into_owned()
             };
-            (p.rank, name, color(p), p.reference)
+            (p.rank, name, color(p), Shape::of(p.rank, p.reference))
         })
         .collect();
     let list = list.margin(30, 0, 10, 0);
@@ -326,4 +413,39 @@ where
     }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CIELAB of an sRGB colour (D65), to measure how far apart two look.
+    #[allow(clippy::disallowed_methods, reason = "a test's colour science, no simulated figure")]
+    fn lab(c: RGBColor) -> [f64; 3] {
+        let lin = |u: u8| {
+            let u = f64::from(u) / 255.0;
+            if u > 0.04045 { ((u + 0.055) / 1.055).powf(2.4) } else { u / 12.92 }
+        };
+        let (r, g, b) = (lin(c.0), lin(c.1), lin(c.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+        let f = |t: f64| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+        [116.0 * f(y) - 16.0, 500.0 * (f(x) - f(y)), 200.0 * (f(y) - f(z))]
+    }
+
+    #[test]
+    fn sixteen_strategies_get_sixteen_colours_no_two_alike() {
+        for i in 0..16 {
+            for j in i + 1..16 {
+                let (a, b) = (lab(palette(i)), lab(palette(j)));
+                let d = ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt();
+                assert!(d > 20.0, "strategies {} and {} are {d:.1} apart", i + 1, j + 1);
+            }
+        }
+        // And the shapes tell neighbours apart too; the reference alone is square.
+        assert_ne!(Shape::of(1, false), Shape::of(2, false));
+        assert!((1..=16).all(|r| Shape::of(r, false) != Shape::Square));
+        assert_eq!(Shape::of(5, true), Shape::Square);
+    }
 }
