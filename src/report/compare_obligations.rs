@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::compare::{diff_with_interval, format_diff, format_value, strategy_layout};
 use super::document::Document;
-use super::i18n::{Lang, number, percent};
+use super::i18n::{number, percent};
 use super::obligations::denominator_label;
 use super::table::{Cell, Table};
 use super::terms::{term, term_with};
