@@ -220,6 +220,10 @@ impl Scenario {
     }
 }
 
+/// The longest asset class name a holdings row is compared with for a
+/// "did you mean" (a scenario's names are at most 200 characters).
+const MAX_CLASS_NAME: usize = 200;
+
 /// The holding of each of `scenario`'s asset classes, in its order, from
 /// an `asset_class,holding_mkr` table: every class once, none unknown,
 /// each amount a number of mkr, zero or more, and not all zero.
@@ -246,16 +250,27 @@ fn holdings_table(table: &Table, scenario: &Scenario) -> std::result::Result<Vec
             .map_err(|p| problems.push(p))
             .ok();
         let Some(class) = names.iter().position(|n| *n == name) else {
+            // A name far longer than any class is no misspelling: no
+            // suggestion (its comparison grows with the length), and the
+            // error quotes its start only.
+            let long = name.chars().count() > MAX_CLASS_NAME;
             let closest = names
                 .iter()
+                .filter(|_| !long)
                 .map(|n| (strsim::jaro_winkler(n, name), *n))
                 .filter(|(score, _)| *score > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
+            let found = if long {
+                let start: String = name.chars().take(40).collect();
+                format!("{start:?}… ({} characters)", name.chars().count())
+            } else {
+                format!("{name:?}")
+            };
             let p = table.problem_at(
                 row,
                 class_idx,
                 format!("one of the scenario's asset classes {known}"),
-                format!("{name:?}"),
+                found,
             );
             problems.push(match closest {
                 Some((_, n)) => p.with_hint(format!("did you mean `{n}`?")),
@@ -357,6 +372,13 @@ mod tests {
             "h.csv: row at line 2: `asset_class`: expected one of the scenario's asset classes"
         ));
         assert!(p[0].contains("found \"swedish_equty\"") && p[0].contains("did you mean `swedish_equity`?"));
+        let huge = format!("asset_class,holding_mkr\nfixe{},577.4\n", "x".repeat(1_000_000));
+        let long = problems(holdings(&huge));
+        assert!(
+            long[0].contains("(1000004 characters)") && long[0].len() < 500,
+            "{}",
+            long[0].chars().take(500).collect::<String>()
+        );
         assert!(p[1].starts_with(
             "h.csv: row at line 3: `holding_mkr`: expected a holding in mkr, zero or more, found \"-400\""
         ));
