@@ -353,7 +353,7 @@ pub fn document(
     d
 }
 
-/// [`document`] as terminal text.
+/// [`document()`] as terminal text.
 pub fn printout(
     scenario_name: &str,
     r: &crate::compare::CompareResults,

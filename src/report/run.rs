@@ -75,7 +75,7 @@ pub fn document(scenario: &Scenario, r: &RunResults, lang: Lang) -> Document {
     d
 }
 
-/// [`document`] as terminal text.
+/// [`document()`] as terminal text.
 pub fn printout(scenario: &Scenario, r: &RunResults, lang: Lang) -> String {
     document::text(&document(scenario, r, lang), None)
 }
