@@ -104,7 +104,7 @@ fn a_bad_scenario_exits_2_with_every_problem_placed() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("error: 2 problems:"))
-        .stderr(predicate::str::contains("bad.toml:42:11: `portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -392.69"))
+        .stderr(predicate::str::contains("bad.toml:46:11: `portfolio.asset_class[1].holding`: expected a holding in mkr, zero or more, found -392.69"))
         .stderr(predicate::str::contains("`policy.window_month`").and(predicate::str::contains("did you mean `window_months`?")));
 }
 
@@ -450,7 +450,7 @@ fn validate_says_what_market_it_read() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "market: 2 regimes (calm, crisis), Gaussian shocks, Vasicek short rate",
+            "market: 2 regimes (calm, crisis), gaussian shocks, Vasicek short rate",
         ))
         .stdout(predicate::str::contains("simulation: 100,000 paths, 120 months, seed 1"));
 }
@@ -893,7 +893,6 @@ fn run_sets_the_forecast_beside_the_actuals() {
     let section = &text[text.find("Forecast against outcome, mkr\n=").expect("the section")..];
     assert!(section.contains("The liquidity forecast made on 2025-08-31 (200 paths)"), "{section}");
     assert!(section.contains("Constructed example: the actuals are made up"), "{section}");
-    assert!(section.contains("Note: Påhittade värden nära prognosen"), "{section}");
     let row = |month: &str, figure: &str| {
         section.lines().find(|l| l.starts_with(month) && l.contains(figure)).map(str::to_string)
     };
