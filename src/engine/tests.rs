@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 fn w1(paths: usize, months: usize) -> Engine {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let sim = Simulation { paths, seed: 11, horizon_months: months };
+    let sim = Simulation { paths, seed: 11, horizon_months: months, variance_reduction: false };
     Engine::new(&scenario.start(), sim).unwrap()
 }
 
@@ -170,7 +170,7 @@ fn two_policies_on_one_seed_see_the_same_market_common_random_numbers() {
         .replace("cap = 0.80", "cap = 0.60");
     assert_ne!(text, std::fs::read_to_string(&path).unwrap());
     let other = Scenario::parse(&path, &text, &|p| Ok(std::fs::read_to_string(p).unwrap())).unwrap().scenario;
-    let sim = Simulation { paths: 300, seed: 5, horizon_months: 24 };
+    let sim = Simulation { paths: 300, seed: 5, horizon_months: 24, variance_reduction: false };
     let (a, b) = (
         Engine::new(&base.start(), sim).unwrap().run(&|_| {}),
         Engine::new(&other.start(), sim).unwrap().run(&|_| {}),
@@ -253,7 +253,11 @@ fn a_group_gives_each_path_the_bits_of_the_path_closed_every_day() {
     let region = {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
         let scenario = Scenario::load(&path).unwrap().scenario;
-        Engine::new(&scenario.start(), Simulation { paths: 20, seed: 5, horizon_months: 60 }).unwrap()
+        Engine::new(
+            &scenario.start(),
+            Simulation { paths: 20, seed: 5, horizon_months: 60, variance_reduction: false },
+        )
+        .unwrap()
     };
     for engine in [w1(20, 60), region] {
         let outcome = engine.run(&|_| {});
