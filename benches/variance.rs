@@ -58,6 +58,9 @@ fn measure(paths: usize, variance_reduction: bool) -> Figures {
     }
 }
 
+/// One figure of a run.
+type Pick = fn(&Figures) -> Estimate;
+
 fn efficiency(e: Estimate, seconds: f64) -> f64 {
     1.0 / (e.se * e.se * seconds)
 }
@@ -77,7 +80,7 @@ fn compare(paths: usize) {
     let plain = measure(paths, false);
     let reduced = measure(paths, true);
     println!("plain {:.1} s, reduced {:.1} s", plain.seconds, reduced.seconds);
-    let rows: [(&str, fn(&Figures) -> Estimate); 3] = [
+    let rows: [(&str, Pick); 3] = [
         ("P(breach within the horizon)", |f| f.breach),
         ("mean annual return", |f| f.annual),
         ("median final value, mkr", |f| f.median),

@@ -511,6 +511,7 @@ impl Engine {
     /// side by side, keeping their month-end figures in `ends` from column
     /// `column` on, with `schedule`'s flows and its recorded month-ends in
     /// `kept` (path by path).
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group(
         &self,
         first: u64,
@@ -533,6 +534,7 @@ impl Engine {
 
     /// [`Engine::group`] for the processor's vector width and the market's
     /// plainness; `FLOWS` when there is a schedule.
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group_of<const FLOWS: bool>(
         &self,
         first: u64,
@@ -578,6 +580,7 @@ impl Engine {
     /// so the same bits).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx2")]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     unsafe fn group_avx512<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
@@ -594,6 +597,7 @@ impl Engine {
     /// [`Engine::group_with`] compiled for AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     unsafe fn group_avx2<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
@@ -611,6 +615,7 @@ impl Engine {
     /// ([`MarketModel::is_plain`]), whose days carry none of the options'
     /// branches.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group_with<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
