@@ -98,7 +98,7 @@ pub fn sectioned_median(xs: &[f64], sections: usize) -> Estimate {
 /// with the pairs' standard errors, the mean returns with the control
 /// variate (when the model gives its mean), and the probabilities of a
 /// breach within 12 months and the horizon and of a cash lock from the
-/// tilted paths.
+/// tilted paths when there are any (else from the pairs).
 pub fn summarize_reduced(
     paths: &[PathSummary],
     reduced: &Reduced,
@@ -122,6 +122,10 @@ pub fn summarize_reduced(
     s.traded_per_year_se = per_year(&|p| p.traded);
     s.costs_per_year_se = per_year(&|p| p.costs);
     s.p_downweight_se = paired_mean(&of(&|p| f64::from(u8::from(p.downweighted)))).se;
+    let pairs_of = |hit: &dyn Fn(&PathSummary) -> bool| paired_mean(&of(&|p| f64::from(u8::from(hit(p))))).se;
+    s.p_breach_12m_se = pairs_of(&|p| p.first_breach_month.is_some_and(|m| m < 12));
+    s.p_breach_horizon_se = pairs_of(&|p| p.first_breach_month.is_some());
+    s.p_cash_lock_se = pairs_of(&|p| p.cash_lock);
     if !reduced.tail.is_empty() {
         let tail = |hit: &dyn Fn(&PathSummary) -> bool| {
             weighted_probability(reduced.tail.iter().map(|(p, lw)| (hit(p), *lw)))
