@@ -23,7 +23,7 @@ use crate::replay::{FixedIncome, Replay, ReplayConfig, replay};
 use crate::rule::Position;
 use crate::scenario::Scenario;
 use crate::start::{Simulation, Start};
-use crate::stats::{MonthHistograms, PortfolioStats, summarize};
+use crate::stats::{MonthHistograms, PortfolioStats};
 use crate::stress::crashes::{CRASHES, Crash};
 
 /// What a run is asked for beyond the scenario.
@@ -167,7 +167,7 @@ fn monte_carlo(start: &Start, simulation: Simulation, progress: &Progress<'_>) -
     let outcome = engine.run(progress.paths);
     let elapsed_seconds = started.elapsed().as_secs_f64();
     (progress.stage)(Stage::Done);
-    let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
+    let stats = engine.stats(&outcome);
     Some(MonteCarlo {
         simulation,
         threads: rayon::current_num_threads(),

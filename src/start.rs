@@ -29,6 +29,12 @@ pub struct Simulation {
     pub seed: u64,
     /// Default 120 (ten years).
     pub horizon_months: usize,
+    /// Antithetic pairs, importance sampling of the tails and a control
+    /// variate ([`crate::engine`], docs/variance-reduction.md); off by
+    /// default, and then every figure is plain Monte Carlo's. Written
+    /// to a summary only when on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub variance_reduction: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -143,7 +143,7 @@ fn check_scenario(text: String) -> Verdict {
 
 fn pipeline(s: &Scenario) -> std::result::Result<(), String> {
     non_finite("the position", &format!("{:?}", s.managed().position()))?;
-    let simulation = Simulation { paths: 8, seed: 1, horizon_months: 12 };
+    let simulation = Simulation { paths: 8, seed: 1, horizon_months: 12, variance_reduction: false };
     let start = s.start();
     if let Some(engine) = Engine::new(&start, simulation) {
         let outcome = engine.run(&|_| {});
@@ -244,7 +244,7 @@ fn check_strategies(text: String) -> Verdict {
     };
     non_finite("the strategies", &format!("{list:?}"))?;
     let settings = pensionsim::compare::Settings {
-        simulation: Simulation { paths: 8, seed: 1, horizon_months: 12 },
+        simulation: Simulation { paths: 8, seed: 1, horizon_months: 12, variance_reduction: false },
         rank_by: "mean_annual_return".into(),
         obligation_paths: 8,
         deposit_paths: None,

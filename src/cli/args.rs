@@ -106,6 +106,18 @@ pub struct Overrides {
     /// Months to simulate [default: the scenario's [simulation] horizon_months]
     #[arg(long)]
     pub horizon_months: Option<usize>,
+    /// Variance reduction of the Monte Carlo run: antithetic pairs, importance sampling of the floor breach and a control variate (docs/variance-reduction.md)
+    #[arg(long, value_name = "on|off", default_value = "off", value_parser = parse_on_off)]
+    pub variance_reduction: bool,
+}
+
+/// `on` or `off`.
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("expected on or off, found {s}")),
+    }
 }
 
 /// The worker threads everything the command computes runs on.

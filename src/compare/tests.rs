@@ -20,7 +20,7 @@ fn scenario(file: &str) -> Scenario {
 }
 
 fn sim(paths: usize, months: usize) -> Simulation {
-    Simulation { paths, seed: 7, horizon_months: months }
+    Simulation { paths, seed: 7, horizon_months: months, variance_reduction: false }
 }
 
 fn key(k: &str) -> usize {

@@ -327,8 +327,11 @@ fn the_loans_see_the_engines_rate_paths() {
     }
     // And the engine's path is that full step's (its price index agrees).
     let scenario = self::region();
-    let engine =
-        Engine::new(&scenario.start(), Simulation { paths: 1, seed: 11, horizon_months: 24 }).unwrap();
+    let engine = Engine::new(
+        &scenario.start(),
+        Simulation { paths: 1, seed: 11, horizon_months: 24, variance_reduction: false },
+    )
+    .unwrap();
     let mut h = MonthHistograms::new(24, engine.start_value());
     let model = engine.model();
     let mut rng = crate::rng::path_rng(11, 0);
@@ -351,7 +354,7 @@ fn the_outlook_is_the_same_on_any_thread_count() {
     let scenario = region();
     let debt = scenario.debt().cloned().unwrap();
     let model = scenario.market().cloned().unwrap();
-    let simulation = Simulation { paths: 64, seed: 3, horizon_months: 36 };
+    let simulation = Simulation { paths: 64, seed: 3, horizon_months: 36, variance_reduction: false };
     let run = |threads| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

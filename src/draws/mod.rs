@@ -29,7 +29,7 @@ use crate::rng::path_seed;
 mod month;
 mod ziggurat_tables;
 
-pub use month::{DayDraws, MonthDraws, groups};
+pub use month::{DayDraws, Layout, MonthDraws, Tilt, crisis_regime, groups, tilted_chain};
 
 use ziggurat_tables::{ZIG_NORM_F, ZIG_NORM_R, ZIG_NORM_X};
 

@@ -10,6 +10,7 @@ use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
 use super::*;
+use crate::market::FACTORS;
 use crate::rng::path_rng;
 
 #[test]
@@ -196,4 +197,161 @@ fn wedge_bounds_answer_as_the_exponential_does() {
             }
         }
     }
+}
+
+/// The shipped scenario's market (Gaussian, two regimes, inflation and
+/// a spread): every kind of draw a Gaussian month has.
+fn shipped_model() -> MarketModel {
+    crate::scenario::fixtures::shipped().market().expect("the shipped scenario has a market").clone()
+}
+
+/// Under antithetic pairs an even path draws what it draws alone, and the
+/// odd path after it draws its partner's numbers negated, its regime from
+/// `1 - u`: month after month, in every kind of normal.
+#[test]
+fn antithetic_pairs_mirror_each_other_and_the_even_path_is_plain() {
+    let model = shipped_model();
+    let kernels = model.kernels();
+    let mut plain = MonthDraws::new(&model, 9, 16..24);
+    let mut anti = MonthDraws::with_layout(&model, 9, 16..24, Layout::Antithetic);
+    let crisis = crisis_regime(&model);
+    let (mut differ, mut checked) = (0, 0);
+    for month in 0..60 {
+        plain.next::<false>(&model, &kernels, month);
+        anti.next::<false>(&model, &kernels, month);
+        for (p, a) in plain.days().iter().zip(anti.days()) {
+            for k in (0..LANES).step_by(2) {
+                for f in 0..FACTORS {
+                    assert_eq!(a.n[f].0[k].to_bits(), p.n[f].0[k].to_bits(), "even lane {k}");
+                    assert_eq!(a.n[f].0[k + 1], -p.n[f].0[k], "odd lane {}", k + 1);
+                }
+                assert_eq!(a.inflation.0[k + 1], -p.inflation.0[k]);
+                assert_eq!(a.spread.0[k + 1], -p.spread.0[k]);
+                assert_ne!(a.spread.0[k], 0.0, "the spread is drawn");
+                checked += 1;
+            }
+        }
+        for k in (0..LANES).step_by(2) {
+            assert_eq!(anti.regime(k), plain.regime(k));
+            differ += usize::from(anti.regime(k) != anti.regime(k + 1));
+        }
+        assert!(anti.log_weight().0.iter().all(|&w| w == 0.0));
+    }
+    assert!(checked > 1000);
+    // With a two-regime chain a mirrored uniform picks the other regime
+    // often: the pairs' chains are not the same chain.
+    assert!(differ > 10, "{differ} months with the pair in different regimes (crisis {crisis})");
+}
+
+/// A mirrored regime draw is the model's pick from `1 - u`, for the
+/// paths of a pair drawn by hand from the even path's stream.
+#[test]
+fn a_mirrored_regime_is_the_pick_of_one_minus_u() {
+    let model = shipped_model();
+    let kernels = model.kernels();
+    let mut anti = MonthDraws::with_layout(&model, 4, 0..2, Layout::Antithetic);
+    let mut rng = path_rng(4, 0);
+    let (mut r0, mut r1) = (model.start_regime, model.start_regime);
+    for month in 0..24 {
+        anti.next::<false>(&model, &kernels, month);
+        if month > 0 {
+            let u: f64 = rng.random();
+            r0 = model.next_regime(r0, u);
+            r1 = model.next_regime(r1, 1.0 - u);
+        }
+        // The month's normals: six a day.
+        for _ in 0..model.trading_days_per_month * 6 {
+            let _: f64 = rng.sample(StandardNormal);
+        }
+        assert_eq!((anti.regime(0), anti.regime(1)), (r0, r1), "month {month}");
+    }
+}
+
+#[allow(clippy::needless_range_loop, reason = "lane i of several arrays side by side")]
+/// The tilt's log weight is the sum of its terms, recomputed by hand from
+/// the plain draws of the same stream; and the tilted chain moves into
+/// and stays in the crisis regime more.
+#[test]
+fn a_tilted_lane_carries_its_log_likelihood_ratio() {
+    let model = shipped_model();
+    let kernels = model.kernels();
+    let tilt = Tilt { crisis_scale: 2.0, equity_shift: -0.05, rate_shift: 0.03 };
+    let q = tilted_chain(&model, tilt.crisis_scale);
+    let c = crisis_regime(&model);
+    let calm = 1 - c;
+    assert!(q[calm][c] > model.transition[calm][c] && q[c][c] > model.transition[c][c]);
+    for row in &q {
+        assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+    let mut plain = MonthDraws::new(&model, 5, 0..8);
+    let mut tilted = MonthDraws::with_layout(&model, 5, 0..8, Layout::Tilted(tilt));
+    let mut expected = [0.0f64; LANES];
+    let mut regimes = [model.start_regime; LANES];
+    let mut rngs: Vec<_> = (0..LANES).map(|i| path_rng(5, i as u64)).collect();
+    for month in 0..36 {
+        plain.next::<false>(&model, &kernels, month);
+        tilted.next::<false>(&model, &kernels, month);
+        for i in 0..LANES {
+            if month > 0 {
+                let u: f64 = rngs[i].random();
+                let to = {
+                    let mut acc = 0.0;
+                    q[regimes[i]].iter().position(|p| {
+                        acc += p;
+                        u < acc
+                    })
+                }
+                .unwrap_or(1);
+                expected[i] += (model.transition[regimes[i]][to] / q[regimes[i]][to]).ln();
+                regimes[i] = to;
+            }
+            for _ in 0..model.trading_days_per_month * 6 {
+                let _: f64 = rngs[i].sample(StandardNormal);
+            }
+            assert_eq!(tilted.regime(i), regimes[i]);
+        }
+        for (p, t) in plain.days().iter().zip(tilted.days()) {
+            for i in 0..LANES {
+                let raw = [p.n[0].0[i], p.n[1].0[i], p.n[3].0[i], p.spread.0[i]];
+                let s = [-0.05, -0.05, 0.03, 0.03];
+                for (n, s) in raw.iter().zip(s) {
+                    expected[i] += -s * n - 0.5 * s * s;
+                }
+                assert_eq!(t.n[0].0[i], p.n[0].0[i] - 0.05);
+                assert_eq!(t.n[2].0[i], p.n[2].0[i], "the currency is not shifted");
+                assert_eq!(t.inflation.0[i], p.inflation.0[i], "nor inflation");
+            }
+        }
+    }
+    for i in 0..LANES {
+        let got = tilted.log_weight().0[i];
+        assert!(
+            (got - expected[i]).abs() < 1e-9 * expected[i].abs().max(1.0),
+            "lane {i}: {got} vs {}",
+            expected[i]
+        );
+    }
+}
+
+/// The weights have mean one under the tilt (`E_Q[dP/dQ] = 1`), within
+/// four standard errors over 4,000 paths of two years: a wrong sign or a
+/// missing term in the log weight moves the mean far off.
+#[test]
+fn tilted_weights_average_one() {
+    let model = shipped_model();
+    let kernels = model.kernels();
+    let tilt = Tilt { crisis_scale: 2.0, equity_shift: -0.02, rate_shift: 0.01 };
+    let mut w = Vec::new();
+    for g in 0..500u64 {
+        let mut d = MonthDraws::with_layout(&model, 1, g * 8..g * 8 + 8, Layout::Tilted(tilt));
+        for month in 0..24 {
+            d.next::<false>(&model, &kernels, month);
+        }
+        w.extend(d.log_weight().0.map(f64::exp));
+    }
+    let n = w.len() as f64;
+    let mean = w.iter().sum::<f64>() / n;
+    let sd = (w.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    assert!((mean - 1.0).abs() < 4.0 * sd / n.sqrt(), "mean weight {mean}, se {}", sd / n.sqrt());
+    assert!(sd > 0.1, "the tilt moves the weights: sd {sd}");
 }

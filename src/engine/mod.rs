@@ -37,13 +37,13 @@
 
 use rayon::prelude::*;
 
-use crate::draws::MonthDraws;
+use crate::draws::{Layout, MonthDraws, Tilt};
 use crate::lanes::{LANES, Real, Wide};
 use crate::market::{DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
 use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
-pub use crate::stats::{Outcome, PathSummary};
+pub use crate::stats::{Outcome, PathSummary, Reduced};
 
 /// Paths a block: the unit of parallel work and of progress reports (a
 /// multiple of [`LANES`]).
@@ -96,9 +96,42 @@ pub struct Engine {
     rebuild_cap: f64,
     vectors: Vectors,
     yardstick: Option<Yardstick>,
+    /// The start's equity in the two buckets, mkr: the control variate
+    /// holds it unmanaged.
+    start_equity: [f64; 2],
 }
 
 pub(crate) use crate::draws::Vectors;
+
+/// The importance-sampling measure of a variance-reduced run's tail
+/// paths, if any. None: the pilot on the shipped scenario
+/// (`cargo bench --bench variance -- pilot`, docs/variance-reduction.md)
+/// found no tilt of the chain and the equity drift held over the whole
+/// horizon whose weights stay usable (the breaching paths' weights came
+/// out 1e-6 to 1e-17), so the tail figures use the antithetic pairs.
+pub const TAIL_TILT: Option<Tilt> = None;
+
+/// The tail paths of a variance-reduced run, as a share of its paths
+/// (at least a group).
+pub const TAIL_SHARE: f64 = 0.5;
+
+/// The tail paths draw from streams this far past the run's own paths'
+/// (any run's: a run has at most [`MAX_PATHS`]).
+const TAIL_STREAMS: u64 = 1 << 40;
+
+/// How a group draws and what it leaves beside its summaries: each
+/// path's control variate and log likelihood ratio, when `extras` has a
+/// slot a path (empty: none kept).
+struct Reduce<'a> {
+    layout: Layout,
+    extras: &'a mut [(f64, f64)],
+}
+
+impl Reduce<'_> {
+    fn plain() -> Reduce<'static> {
+        Reduce { layout: Layout::Plain, extras: &mut [] }
+    }
+}
 
 /// Money moved into or out of every path's portfolio at month boundaries,
 /// and the month-ends a run keeps for each path (the pension obligation's
@@ -271,6 +304,7 @@ impl Engine {
             rebuild_cap: policy.target - policy.up_headroom,
             vectors: Vectors::detect(),
             yardstick: None,
+            start_equity: [equity[0], equity[1]],
         })
     }
 
@@ -295,6 +329,9 @@ impl Engine {
     /// Runs every path; `progress` is called with the number of paths each
     /// finished block held.
     pub fn run(&self, progress: &(dyn Fn(usize) + Sync)) -> Outcome {
+        if self.simulation.variance_reduction {
+            return self.run_reduced(progress);
+        }
         let months = self.simulation.horizon_months;
         let mut paths = vec![PathSummary::default(); self.simulation.paths];
         let histograms = paths
@@ -309,7 +346,8 @@ impl Engine {
                 |(mut h, mut ends), (block, slots)| {
                     for (g, group) in slots.chunks_mut(LANES).enumerate() {
                         let first = (block * BLOCK + g * LANES) as u64;
-                        self.group(first, group, &mut ends, g * LANES, None, &mut []);
+                        let reduce = Reduce { layout: self.layout(), extras: &mut [] };
+                        self.group(first, group, &mut ends, g * LANES, None, &mut [], reduce);
                     }
                     ends.add_to(&mut h, slots.len());
                     progress(slots.len());
@@ -318,7 +356,89 @@ impl Engine {
             )
             .map(|(h, _)| h)
             .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
-        Outcome { paths, months: histograms }
+        Outcome { paths, months: histograms, reduced: None }
+    }
+
+    /// The layout of the run's paths: antithetic pairs under variance
+    /// reduction.
+    fn layout(&self) -> Layout {
+        if self.simulation.variance_reduction { Layout::Antithetic } else { Layout::Plain }
+    }
+
+    /// [`Engine::run`] with variance reduction: the paths in antithetic
+    /// pairs, each with its control variate, and then the tail paths
+    /// ([`TAIL_SHARE`] as many) under [`TAIL_TILT`], when there is one. Progress counts the
+    /// pairs' paths only.
+    fn run_reduced(&self, progress: &(dyn Fn(usize) + Sync)) -> Outcome {
+        let months = self.simulation.horizon_months;
+        let n = self.simulation.paths;
+        let mut paths = vec![PathSummary::default(); n];
+        let mut extras = vec![(0.0, 0.0); n];
+        let histograms = paths
+            .par_chunks_mut(BLOCK)
+            .zip(extras.par_chunks_mut(BLOCK))
+            .enumerate()
+            .fold(
+                || {
+                    let h = MonthHistograms::new(months, self.start_value);
+                    let ends = MonthEnds::new(h.binning(), months, BLOCK);
+                    (h, ends)
+                },
+                |(mut h, mut ends), (block, (slots, extras))| {
+                    for (g, (group, extras)) in
+                        slots.chunks_mut(LANES).zip(extras.chunks_mut(LANES)).enumerate()
+                    {
+                        let first = (block * BLOCK + g * LANES) as u64;
+                        let reduce = Reduce { layout: Layout::Antithetic, extras };
+                        self.group(first, group, &mut ends, g * LANES, None, &mut [], reduce);
+                    }
+                    ends.add_to(&mut h, slots.len());
+                    progress(slots.len());
+                    (h, ends)
+                },
+            )
+            .map(|(h, _)| h)
+            .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
+        let tail = TAIL_TILT
+            .map_or_else(Vec::new, |t| self.tail_paths(((n as f64 * TAIL_SHARE) as usize).max(LANES), t));
+        let control_mean = self.model.expected_equity_growth(months).map(|[s, g]| {
+            let [a, b] = self.start_equity;
+            a * s + b * g
+        });
+        let controls = extras.into_iter().map(|(c, _)| c).collect();
+        Outcome { paths, months: histograms, reduced: Some(Reduced { controls, control_mean, tail }) }
+    }
+
+    /// `count` paths under the tilt `tilt`, each summary with its log
+    /// likelihood ratio; their month-ends are not kept.
+    pub fn tail_paths(&self, count: usize, tilt: Tilt) -> Vec<(PathSummary, f64)> {
+        let months = self.simulation.horizon_months;
+        let mut out = vec![(PathSummary::default(), 0.0); count];
+        out.par_chunks_mut(BLOCK).enumerate().for_each(|(block, slots)| {
+            let mut ends = MonthEnds::new(MonthHistograms::new(1, self.start_value).binning(), months, BLOCK);
+            let mut summaries = [PathSummary::default(); LANES];
+            let mut extras = [(0.0, 0.0); LANES];
+            for (g, group) in slots.chunks_mut(LANES).enumerate() {
+                let live = group.len();
+                let first = TAIL_STREAMS + (block * BLOCK + g * LANES) as u64;
+                let reduce = Reduce { layout: Layout::Tilted(tilt), extras: &mut extras[..live] };
+                self.group(first, &mut summaries[..live], &mut ends, g * LANES, None, &mut [], reduce);
+                for (slot, (s, (_, lw))) in group.iter_mut().zip(summaries.iter().zip(extras)) {
+                    *slot = (*s, lw);
+                }
+            }
+        });
+        out
+    }
+
+    /// The run's statistics: [`crate::stats::summarize`], or under
+    /// variance reduction [`crate::stats::summarize_reduced`].
+    pub fn stats(&self, outcome: &Outcome) -> crate::stats::PortfolioStats {
+        let months = self.simulation.horizon_months;
+        match &outcome.reduced {
+            Some(r) => crate::stats::summarize_reduced(&outcome.paths, r, self.start_value, months),
+            None => crate::stats::summarize(&outcome.paths, self.start_value, months),
+        }
     }
 
     /// Runs every path with `schedule`'s flows, and returns with the
@@ -351,7 +471,7 @@ impl Engine {
                         group_slots.chunks_mut(LANES).zip(kept.chunks_mut(LANES * slots)).enumerate()
                     {
                         let first = (block * BLOCK + g * LANES) as u64;
-                        self.group(first, group, &mut ends, g * LANES, Some(schedule), kept);
+                        self.group(first, group, &mut ends, g * LANES, Some(schedule), kept, Reduce::plain());
                     }
                     ends.add_to(&mut h, group_slots.len());
                     progress(group_slots.len());
@@ -361,7 +481,7 @@ impl Engine {
             .map(|(h, _)| h)
             .reduce(|| MonthHistograms::new(months, self.start_value), MonthHistograms::merge);
         records.truncate(self.simulation.paths * k);
-        (Outcome { paths, months: histograms }, records)
+        (Outcome { paths, months: histograms, reduced: None }, records)
     }
 
     /// Simulates path `path` alone, adding its month-ends to `months` (a
@@ -379,7 +499,15 @@ impl Engine {
     /// If `out` holds no path or more than [`LANES`].
     pub fn paths(&self, first: u64, out: &mut [PathSummary], months: &mut MonthHistograms) {
         let mut ends = MonthEnds::new(months.binning(), months.months(), out.len());
-        self.group(first, out, &mut ends, 0, None, &mut []);
+        self.group(
+            first,
+            out,
+            &mut ends,
+            0,
+            None,
+            &mut [],
+            Reduce { layout: self.layout(), extras: &mut [] },
+        );
         ends.add_to(months, out.len());
     }
 
@@ -387,6 +515,7 @@ impl Engine {
     /// side by side, keeping their month-end figures in `ends` from column
     /// `column` on, with `schedule`'s flows and its recorded month-ends in
     /// `kept` (path by path).
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group(
         &self,
         first: u64,
@@ -395,19 +524,21 @@ impl Engine {
         column: usize,
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
+        reduce: Reduce<'_>,
     ) {
         assert!(!out.is_empty() && out.len() <= LANES, "a group holds 1 to {LANES} paths");
         // A run without flows compiles without their code, so its loop is
         // the one it was before flows existed.
         if schedule.is_some() {
-            self.group_of::<true>(first, out, ends, column, schedule, kept);
+            self.group_of::<true>(first, out, ends, column, schedule, kept, reduce);
         } else {
-            self.group_of::<false>(first, out, ends, column, None, kept);
+            self.group_of::<false>(first, out, ends, column, None, kept, reduce);
         }
     }
 
     /// [`Engine::group`] for the processor's vector width and the market's
     /// plainness; `FLOWS` when there is a schedule.
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group_of<const FLOWS: bool>(
         &self,
         first: u64,
@@ -416,34 +547,35 @@ impl Engine {
         column: usize,
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
+        reduce: Reduce<'_>,
     ) {
         let plain = self.model.is_plain();
         match (self.vectors, plain) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `Vectors::detect` found the features on this processor.
             (Vectors::Avx512, true) => unsafe {
-                self.group_avx512::<true, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_avx512::<true, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx512, false) => unsafe {
-                self.group_avx512::<false, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_avx512::<false, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx2, true) => unsafe {
-                self.group_avx2::<true, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_avx2::<true, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: as above.
             (Vectors::Avx2, false) => unsafe {
-                self.group_avx2::<false, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_avx2::<false, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             },
             (Vectors::Baseline, true) => {
-                self.group_with::<true, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_with::<true, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             }
             (Vectors::Baseline, false) => {
-                self.group_with::<false, FLOWS>(first, out, ends, column, schedule, kept)
+                self.group_with::<false, FLOWS>(first, out, ends, column, schedule, kept, reduce)
             }
         }
     }
@@ -452,6 +584,7 @@ impl Engine {
     /// so the same bits).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx2")]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     unsafe fn group_avx512<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
@@ -460,13 +593,15 @@ impl Engine {
         column: usize,
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
+        reduce: Reduce<'_>,
     ) {
-        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept, reduce);
     }
 
     /// [`Engine::group_with`] compiled for AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     unsafe fn group_avx2<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
@@ -475,14 +610,16 @@ impl Engine {
         column: usize,
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
+        reduce: Reduce<'_>,
     ) {
-        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept);
+        self.group_with::<PLAIN, FLOWS>(first, out, ends, column, schedule, kept, reduce);
     }
 
     /// A group's paths from start to horizon; `PLAIN` for a plain market
     /// ([`MarketModel::is_plain`]), whose days carry none of the options'
     /// branches.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments, reason = "a group's inputs and outputs, each named")]
     fn group_with<const PLAIN: bool, const FLOWS: bool>(
         &self,
         first: u64,
@@ -491,6 +628,7 @@ impl Engine {
         column: usize,
         schedule: Option<&dyn Schedule>,
         kept: &mut [MonthRecord],
+        reduce: Reduce<'_>,
     ) {
         let model = &self.model;
         let policy = *self.prototype.policy();
@@ -499,7 +637,11 @@ impl Engine {
         let horizon = self.simulation.horizon_months;
         let live = out.len();
         // Lanes past the live paths repeat the last one and are not counted.
-        let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
+        let mut draws =
+            MonthDraws::with_layout(model, self.simulation.seed, first..first + live as u64, reduce.layout);
+        // The unmanaged equity's growth, for the control variate.
+        let keep_extras = !reduce.extras.is_empty();
+        let (mut held_swedish, mut held_global) = (Wide([1.0; LANES]), Wide([1.0; LANES]));
         let mut rates = Rates::<Wide>::start(model);
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
@@ -553,6 +695,10 @@ impl Engine {
                     d.inflation,
                     d.spread,
                 );
+                if keep_extras {
+                    held_swedish = held_swedish * r.swedish_equity;
+                    held_global = held_global * r.global_equity;
+                }
                 day_count += 1;
             }
             for (day, r) in returns.iter().enumerate() {
@@ -653,6 +799,10 @@ impl Engine {
         }
         for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
             *slot = book.finish(horizon, log_index);
+        }
+        let [swedish, global] = self.start_equity;
+        for (i, extra) in reduce.extras.iter_mut().enumerate() {
+            *extra = (swedish * held_swedish.0[i] + global * held_global.0[i], draws.log_weight().0[i]);
         }
     }
 }

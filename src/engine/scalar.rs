@@ -444,7 +444,11 @@ mod tests {
     fn engine(file: &str, paths: usize, months: usize) -> Engine {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
         let scenario = Scenario::load(&path).unwrap().scenario;
-        Engine::new(&scenario.start(), Simulation { paths, seed: 5, horizon_months: months }).unwrap()
+        Engine::new(
+            &scenario.start(),
+            Simulation { paths, seed: 5, horizon_months: months, variance_reduction: false },
+        )
+        .unwrap()
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 fn w1(paths: usize, months: usize) -> Engine {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let sim = Simulation { paths, seed: 11, horizon_months: months };
+    let sim = Simulation { paths, seed: 11, horizon_months: months, variance_reduction: false };
     Engine::new(&scenario.start(), sim).unwrap()
 }
 
@@ -170,7 +170,7 @@ fn two_policies_on_one_seed_see_the_same_market_common_random_numbers() {
         .replace("cap = 0.80", "cap = 0.60");
     assert_ne!(text, std::fs::read_to_string(&path).unwrap());
     let other = Scenario::parse(&path, &text, &|p| Ok(std::fs::read_to_string(p).unwrap())).unwrap().scenario;
-    let sim = Simulation { paths: 300, seed: 5, horizon_months: 24 };
+    let sim = Simulation { paths: 300, seed: 5, horizon_months: 24, variance_reduction: false };
     let (a, b) = (
         Engine::new(&base.start(), sim).unwrap().run(&|_| {}),
         Engine::new(&other.start(), sim).unwrap().run(&|_| {}),
@@ -253,7 +253,11 @@ fn a_group_gives_each_path_the_bits_of_the_path_closed_every_day() {
     let region = {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
         let scenario = Scenario::load(&path).unwrap().scenario;
-        Engine::new(&scenario.start(), Simulation { paths: 20, seed: 5, horizon_months: 60 }).unwrap()
+        Engine::new(
+            &scenario.start(),
+            Simulation { paths: 20, seed: 5, horizon_months: 60, variance_reduction: false },
+        )
+        .unwrap()
     };
     for engine in [w1(20, 60), region] {
         let outcome = engine.run(&|_| {});
@@ -340,4 +344,72 @@ fn a_month_end_under_the_yardstick_floor_is_dated_against_the_months_before_it()
     let mut out = PathSummary::default();
     plain.month_end(0, 1.0, 0.5, 0.0, &mut out);
     assert_eq!(out.yardstick_breach_month, None);
+}
+
+fn shipped_reduced(paths: usize, months: usize) -> Engine {
+    let scenario = crate::scenario::fixtures::shipped();
+    let sim = Simulation { paths, seed: 11, horizon_months: months, variance_reduction: true };
+    Engine::new(&scenario.start(), sim).unwrap()
+}
+
+/// Variance reduction keeps the engine's promise: the same bits on one
+/// thread and two, the pairs, their controls and the tilted paths alike.
+#[test]
+fn reduced_results_are_the_same_bits_on_one_and_two_threads() {
+    let engine = shipped_reduced(2 * BLOCK + 37, 14);
+    let one = run_on(1, &engine);
+    let two = run_on(2, &engine);
+    assert_eq!(one.paths, two.paths);
+    assert_eq!(one.months, two.months);
+    let (r1, r2) = (one.reduced.as_ref().unwrap(), two.reduced.as_ref().unwrap());
+    assert_eq!(r1, r2);
+    // Tilted paths, too, are the same bits on any number of threads.
+    let tilt = Tilt { crisis_scale: 2.0, equity_shift: -0.02, rate_shift: 0.0 };
+    let pool = |t: usize| rayon::ThreadPoolBuilder::new().num_threads(t).build().unwrap();
+    let t1 = pool(1).install(|| engine.tail_paths(BLOCK + 13, tilt));
+    let t2 = pool(2).install(|| engine.tail_paths(BLOCK + 13, tilt));
+    assert_eq!(t1, t2);
+    assert!(t1.iter().all(|(_, lw)| *lw != 0.0), "the tail paths are weighted");
+    assert_eq!(format!("{:?}", engine.stats(&one)), format!("{:?}", engine.stats(&two)));
+    // A path alone is the path of the run, its pair's mirror included.
+    let mut h = MonthHistograms::new(14, engine.start_value());
+    assert_eq!(engine.path(43, &mut h), one.paths[43]);
+}
+
+/// An antithetic pair's even path is the plain run's path; its odd path
+/// is not (it is the mirror image).
+#[test]
+fn reduced_runs_pair_the_plain_paths_with_their_mirrors() {
+    let reduced = shipped_reduced(16, 12).run(&|_| {});
+    let scenario = crate::scenario::fixtures::shipped();
+    let sim = Simulation { paths: 16, seed: 11, horizon_months: 12, variance_reduction: false };
+    let plain = Engine::new(&scenario.start(), sim).unwrap().run(&|_| {});
+    for k in (0..16).step_by(2) {
+        assert_eq!(reduced.paths[k], plain.paths[k], "path {k}");
+        assert_ne!(reduced.paths[k + 1].final_value, plain.paths[k + 1].final_value, "path {}", k + 1);
+    }
+}
+
+/// The control variate's closed-form mean against the mean of the run's
+/// own controls, 40,000 paths (20,000 antithetic pairs) over two years:
+/// within four standard errors. A missing `vol^2 / 2`, the currency left
+/// out of the global factor, or a month too many or too few each move the
+/// closed form by some fifty standard errors.
+#[test]
+fn the_controls_closed_form_mean_is_the_simulated_one() {
+    let engine = shipped_reduced(40_000, 24);
+    let outcome = engine.run(&|_| {});
+    let r = outcome.reduced.unwrap();
+    let mu = r.control_mean.expect("Gaussian shocks have the closed form");
+    let sim = crate::stats::paired_mean(&r.controls);
+    assert!(
+        (sim.value - mu).abs() < 4.0 * sim.se,
+        "closed form {mu}, simulated {} (se {})",
+        sim.value,
+        sim.se
+    );
+    // The test can tell: a model a month shorter is many errors away.
+    let [a, b] = engine.start_equity;
+    let [s, g] = engine.model.expected_equity_growth(23).unwrap();
+    assert!((sim.value - (a * s + b * g)).abs() > 10.0 * sim.se, "a month's growth shows (se {})", sim.se);
 }

@@ -381,7 +381,7 @@ fn the_loans_and_the_portfolio_do_not_move_with_the_liquidity() {
     let o = crate::debt::simulate::outlook(
         s.debt().unwrap(),
         s.market().unwrap(),
-        Simulation { paths: 200, seed: 20250831, horizon_months: 120 },
+        Simulation { paths: 200, seed: 20250831, horizon_months: 120, variance_reduction: false },
     );
     assert_eq!(o.years[1].interest.mean, 16.94121201414896);
     assert_eq!(o.years[1].interest.p95, 19.04652092595095);

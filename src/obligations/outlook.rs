@@ -344,7 +344,8 @@ pub fn ratios_at_target(
     let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
     let end = calendar.december[target];
-    let engine = Engine::new(start, Simulation { paths, seed, horizon_months: end + 1 })?;
+    let engine =
+        Engine::new(start, Simulation { paths, seed, horizon_months: end + 1, variance_reduction: false })?;
     let flows = ob.schedule(&calendar, None, vec![end]);
     let (_, records) = engine.run_scheduled(&flows, progress);
     let real = ob.real_projection(&calendar);
@@ -367,7 +368,8 @@ pub fn ratios_at_target_steered(
     let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
     let end = calendar.december[target];
-    let engine = Engine::new(start, Simulation { paths, seed, horizon_months: end + 1 })?;
+    let engine =
+        Engine::new(start, Simulation { paths, seed, horizon_months: end + 1, variance_reduction: false })?;
     let flows = ob.schedule(&calendar, None, vec![end]);
     let real = ob.real_projection(&calendar);
     let runs = engine.run_steered_scheduled(steers, &flows, progress);

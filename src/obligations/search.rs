@@ -77,7 +77,7 @@ fn target_year_ends(
     let calendar = ob.calendar(start.valuation_date());
     let target = calendar.index(ob.target_year)?;
     let end = calendar.december[target];
-    let simulation = Simulation { paths, seed, horizon_months: end + 1 };
+    let simulation = Simulation { paths, seed, horizon_months: end + 1, variance_reduction: false };
     let engine = Engine::new(start, simulation)?;
     let flows = ob.schedule(&calendar, Some((yearly, ob.target_year)), vec![end]);
     let records = match steer {

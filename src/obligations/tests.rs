@@ -329,8 +329,11 @@ fn the_searched_deposit_gives_the_asked_probability_on_fresh_paths() {
 fn a_schedule_without_flows_changes_no_bit() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let engine =
-        Engine::new(&scenario.start(), Simulation { paths: 20, seed: 3, horizon_months: 13 }).unwrap();
+    let engine = Engine::new(
+        &scenario.start(),
+        Simulation { paths: 20, seed: 3, horizon_months: 13, variance_reduction: false },
+    )
+    .unwrap();
     let plain = engine.run(&|_| {});
     let ob = Obligations {
         provision: 1.0,
@@ -364,8 +367,11 @@ fn a_schedule_without_flows_changes_no_bit() {
 fn a_deposit_scales_the_path_it_enters() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench-w1.toml");
     let scenario = Scenario::load(&path).unwrap().scenario;
-    let engine =
-        Engine::new(&scenario.start(), Simulation { paths: 8, seed: 5, horizon_months: 12 }).unwrap();
+    let engine = Engine::new(
+        &scenario.start(),
+        Simulation { paths: 8, seed: 5, horizon_months: 12, variance_reduction: false },
+    )
+    .unwrap();
     struct One;
     impl crate::engine::Schedule for One {
         fn recorded_months(&self) -> &[usize] {

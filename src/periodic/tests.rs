@@ -7,7 +7,7 @@ use crate::scenario::fixtures;
 fn options(period: &str, paths: usize, months: usize) -> Options {
     Options {
         period: period.parse().unwrap(),
-        simulation: Simulation { paths, seed: 7, horizon_months: months },
+        simulation: Simulation { paths, seed: 7, horizon_months: months, variance_reduction: false },
         stresses: None,
         strategies: None,
         scenario_bytes: b"abc".to_vec(),

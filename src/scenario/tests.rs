@@ -307,7 +307,10 @@ fn the_benchmark_scenario_loads_its_market() {
     let m = s.market.clone().unwrap();
     assert_eq!(m.regimes.len(), 2);
     assert_eq!(m.transition, vec![vec![0.98, 0.02], vec![0.15, 0.85]]);
-    assert_eq!(s.simulation, Simulation { paths: 100_000, seed: 1, horizon_months: 120 });
+    assert_eq!(
+        s.simulation,
+        Simulation { paths: 100_000, seed: 1, horizon_months: 120, variance_reduction: false }
+    );
     assert_eq!(s.equity_factors(), Some(vec![crate::market::SWEDISH_EQUITY, crate::market::GLOBAL_EQUITY]));
 }
 

@@ -791,6 +791,7 @@ pub(super) fn simulation(cx: &mut Context<'_>, raw: Option<raw::SimulationFile>)
             1200,
             "a horizon of 1 to 1200 months",
         ) as usize,
+        variance_reduction: false,
     }
 }
 

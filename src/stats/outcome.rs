@@ -62,4 +62,21 @@ pub struct PathSummary {
 pub struct Outcome {
     pub paths: Vec<PathSummary>,
     pub months: MonthHistograms,
+    /// What variance reduction leaves beside the paths (`None` when off):
+    /// the paths are then antithetic pairs.
+    pub reduced: Option<Reduced>,
+}
+
+/// A variance-reduced run's extra figures (docs/variance-reduction.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reduced {
+    /// Path by path, the control variate: the start's equity holdings
+    /// held unmanaged to the horizon, mkr.
+    pub controls: Vec<f64>,
+    /// The control's expectation in closed form; `None` where the model
+    /// has none (non-Gaussian shocks), and then no control is used.
+    pub control_mean: Option<f64>,
+    /// The paths drawn under the importance-sampling tilt, each with its
+    /// log likelihood ratio `ln dP/dQ`: the tail figures' sample.
+    pub tail: Vec<(PathSummary, f64)>,
 }

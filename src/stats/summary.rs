@@ -106,6 +106,24 @@ fn cvar(xs: &mut [f64], alpha: f64) -> (Estimate, f64) {
     (Estimate { value: mean, se }, var_level)
 }
 
+/// A path's annualised return over `years`: `(V_T / V_0)^(1 / years) - 1`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised return, with no portable powf; a last-bit difference stays far below the printed digits"
+)]
+pub(super) fn annual_return(p: &PathSummary, start_value: f64, years: f64) -> f64 {
+    (p.final_value / start_value).powf(1.0 / years) - 1.0
+}
+
+/// The same deflated by the path's price index.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "finished figures: a path's annualised real return, with no portable powf; a last-bit difference stays far below the printed digits"
+)]
+pub(super) fn annual_real_return(p: &PathSummary, start_value: f64, years: f64) -> f64 {
+    (p.final_value / start_value / p.final_log_price_index.exp()).powf(1.0 / years) - 1.0
+}
+
 /// The statistics of a run's `paths` (an `Outcome`'s, or one strategy's
 /// of a comparison) over `months` months from `start_value`; real returns
 /// divide by each path's own price index.
@@ -123,20 +141,8 @@ pub fn summarize(paths: &[PathSummary], start_value: f64, months: usize) -> Port
     let up = per_year(|p| f64::from(p.upweights));
     let traded = per_year(|p| p.traded);
     let costs = per_year(|p| p.costs);
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "finished figures: a path's annualised return, with no portable powf; a last-bit difference stays far below the printed digits"
-    )]
-    let nominal = mean_se(paths.iter().map(|p| (p.final_value / start_value).powf(1.0 / years) - 1.0));
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "finished figures: a path's annualised real return, with no portable powf; a last-bit difference stays far below the printed digits"
-    )]
-    let real = mean_se(
-        paths
-            .iter()
-            .map(|p| (p.final_value / start_value / p.final_log_price_index.exp()).powf(1.0 / years) - 1.0),
-    );
+    let nominal = mean_se(paths.iter().map(|p| annual_return(p, start_value, years)));
+    let real = mean_se(paths.iter().map(|p| annual_real_return(p, start_value, years)));
     let rolling = paths.iter().any(|p| p.rolling_windows > 0).then(|| {
         let hits: u64 = paths.iter().map(|p| u64::from(p.rolling_hits)).sum();
         let windows: u64 = paths.iter().map(|p| u64::from(p.rolling_windows)).sum();

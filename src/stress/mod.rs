@@ -791,7 +791,12 @@ fn conditional(
     }
     let market = post.market().expect("invariant: a shocks stress needs a [market]");
     let start_regime = market.regimes[market.start_regime].name.clone();
-    let simulation = Simulation { paths: options.paths, seed: options.seed, horizon_months: mc.months };
+    let simulation = Simulation {
+        paths: options.paths,
+        seed: options.seed,
+        horizon_months: mc.months,
+        variance_reduction: false,
+    };
     let engine = Engine::new(&post, simulation).expect("invariant: the scenario has a [market]");
     let outcome = engine.run(&|_| {});
     Ok(summarize_conditional(

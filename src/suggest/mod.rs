@@ -390,7 +390,7 @@ pub fn currency_moved(fund: &Managed, global: &[bool], hedge_ratio: f64, sek_per
 /// The outlook of `paths` paths from `seed` over [`OUTLOOK_MONTHS`];
 /// `None` when the scenario has no `[market]`.
 pub fn outlook(scenario: &Scenario, paths: usize, seed: u64) -> Option<Outlook> {
-    let simulation = Simulation { paths, seed, horizon_months: OUTLOOK_MONTHS };
+    let simulation = Simulation { paths, seed, horizon_months: OUTLOOK_MONTHS, variance_reduction: false };
     let engine = Engine::new(&scenario.start(), simulation)?;
     let outcome = engine.run(&|_| {});
     Some(outlook_of(&outcome.paths, simulation))

@@ -267,7 +267,8 @@ fn the_comparisons_charts_of_non_finite_figures_draw_in_seconds() {
 #[test]
 fn the_consolidation_and_stress_charts_of_non_finite_figures_draw_in_seconds() {
     let scenario = crate::scenario::fixtures::shipped();
-    let simulation = crate::scenario::Simulation { paths: 8, seed: 1, horizon_months: 12 };
+    let simulation =
+        crate::scenario::Simulation { paths: 8, seed: 1, horizon_months: 12, variance_reduction: false };
     let obligations = scenario.obligations().expect("the shipped scenario has [obligations]");
     let o =
         crate::obligations::outlook(&scenario.start(), obligations, simulation, &|_| {}).expect("an outlook");

@@ -1,0 +1,130 @@
+//! Variance reduction on the shipped scenario (scenarios/rjh-2025-08.toml):
+//! its efficiency against plain Monte Carlo, its agreement with it, and
+//! the pilot that chose the importance-sampling tilt.
+//!
+//! - `cargo bench --bench variance` (or `-- measure PATHS`): a plain run
+//!   and a variance-reduced run of PATHS paths (default 20,000), in turns,
+//!   each timed; for P(floor breach within the horizon), the mean annual
+//!   return and the median final value, the estimate, its standard error
+//!   and the work-normalised efficiency `1 / (SE^2 x seconds)`, and the
+//!   ratio of the two runs' efficiencies. Then each pair of estimates'
+//!   difference in combined standard errors.
+//! - `cargo bench --bench variance -- pilot PATHS`: P(breach within the
+//!   horizon) from PATHS tilted paths under each tilt of a grid, with the
+//!   efficiency of each (docs/variance-reduction.md says how the shipped
+//!   tilt was read off it).
+//!
+//! Figures go in benches/RESULTS.md.
+
+use std::path::Path;
+use std::time::Instant;
+
+use pensionsim::draws::Tilt;
+use pensionsim::engine::Engine;
+use pensionsim::scenario::{Scenario, Simulation};
+use pensionsim::stats::{Estimate, paired_mean, sectioned_median, weighted_probability};
+
+fn shipped() -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
+    Scenario::load(&path).expect("the shipped scenario loads").scenario
+}
+
+fn engine(paths: usize, variance_reduction: bool) -> Engine {
+    let s = shipped();
+    let simulation = Simulation { paths, variance_reduction, ..s.simulation() };
+    Engine::new(&s.start(), simulation).expect("a market")
+}
+
+/// The three figures of a run, and its seconds.
+struct Figures {
+    breach: Estimate,
+    annual: Estimate,
+    median: Estimate,
+    seconds: f64,
+}
+
+fn measure(paths: usize, variance_reduction: bool) -> Figures {
+    let e = engine(paths, variance_reduction);
+    let started = Instant::now();
+    let outcome = e.run(&|_| {});
+    let stats = e.stats(&outcome);
+    let seconds = started.elapsed().as_secs_f64();
+    let finals: Vec<f64> = outcome.paths.iter().map(|p| p.final_value).collect();
+    Figures {
+        breach: Estimate { value: stats.p_breach_horizon, se: stats.p_breach_horizon_se },
+        annual: Estimate { value: stats.mean_annual_return, se: stats.mean_annual_return_se },
+        median: sectioned_median(&finals, 40),
+        seconds,
+    }
+}
+
+/// One figure of a run.
+type Pick = fn(&Figures) -> Estimate;
+
+fn efficiency(e: Estimate, seconds: f64) -> f64 {
+    1.0 / (e.se * e.se * seconds)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let count = |i: usize, default: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    match args.first().map(String::as_str) {
+        Some("pilot") => pilot(count(1, 4000)),
+        Some("measure") => compare(count(1, 20_000)),
+        _ => compare(20_000),
+    }
+}
+
+fn compare(paths: usize) {
+    println!("{paths} paths each, plain then variance-reduced, on {} threads", rayon::current_num_threads());
+    let plain = measure(paths, false);
+    let reduced = measure(paths, true);
+    println!("plain {:.1} s, reduced {:.1} s", plain.seconds, reduced.seconds);
+    let rows: [(&str, Pick); 3] = [
+        ("P(breach within the horizon)", |f| f.breach),
+        ("mean annual return", |f| f.annual),
+        ("median final value, mkr", |f| f.median),
+    ];
+    for (name, of) in rows {
+        let (a, b) = (of(&plain), of(&reduced));
+        let ratio = efficiency(b, reduced.seconds) / efficiency(a, plain.seconds);
+        let apart = (a.value - b.value).abs() / (a.se * a.se + b.se * b.se).sqrt();
+        println!(
+            "{name}: plain {:.6e} (se {:.3e}), reduced {:.6e} (se {:.3e}); efficiency ratio {ratio:.1}; {apart:.2} combined SEs apart",
+            a.value, a.se, b.value, b.se
+        );
+    }
+}
+
+fn pilot(paths: usize) {
+    let e = engine(paths, false);
+    let plain_seconds = {
+        let started = Instant::now();
+        let o = e.run(&|_| {});
+        let p = paired_mean(
+            &o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))).collect::<Vec<_>>(),
+        );
+        println!("plain: P {:.3e}", p.value);
+        started.elapsed().as_secs_f64()
+    };
+    println!("plain {paths} paths: {plain_seconds:.1} s");
+    println!("crisis_scale equity_shift rate_shift  P  se  hit_share  var_per_path");
+    for crisis_scale in [1.0, 2.0, 3.0, 4.0] {
+        for equity_shift in [0.0, -0.02, -0.03, -0.045] {
+            for rate_shift in [0.0, 0.02] {
+                let tilt = Tilt { crisis_scale, equity_shift, rate_shift };
+                let tail = e.tail_paths(paths, tilt);
+                let hits = tail.iter().filter(|(p, _)| p.first_breach_month.is_some()).count();
+                let est =
+                    weighted_probability(tail.iter().map(|(p, lw)| (p.first_breach_month.is_some(), *lw)));
+                println!(
+                    "{crisis_scale:.1} {equity_shift:+.3} {rate_shift:+.3}  {:.3e}  {:.2e}  {:.4}  {:.3e}",
+                    est.value,
+                    est.se,
+                    hits as f64 / paths as f64,
+                    est.se * est.se * paths as f64
+                );
+            }
+        }
+    }
+}
