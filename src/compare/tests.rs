@@ -626,49 +626,16 @@ fn a_rule_strategy_sets_every_policy_key() {
     assert_eq!(list[0].kind, Kind::Rule { policy: want, check: Check::Monthly });
 }
 
-/// A market without randomness: every volatility zero, a constant short
-/// rate of 3 % (fixed income earns `1 + 0.03 / 252` a day) and equities
-/// `exp(0.05 / 252)` a day, no inflation; an obligation of `whole` mkr
-/// that neither grows nor pays (discount rate and projection zero), so
-/// the ratio is the value over `whole`; 150 mkr deposited each January of
-/// 2026 and 2027, the target year.
+/// A market without randomness (`scenario::fixtures::flat`): a constant
+/// short rate of 3 % (fixed income earns `1 + 0.03 / 252` a day) and
+/// equities `exp(0.05 / 252)` a day, no inflation; an obligation of
+/// `whole` mkr that neither grows nor pays (discount rate and projection
+/// zero), so the ratio is the value over `whole`; 150 mkr deposited each
+/// January of 2026 and 2027, the target year.
 fn constant_rates(whole: f64) -> Scenario {
-    let text = format!(
+    let market = crate::scenario::fixtures::Flat { equity_drift: 0.05, short_rate: 0.03, inflation: 0.0 };
+    let obligations = format!(
         r#"
-name = "constant rates"
-[simulation]
-paths = 8
-seed = 1
-[portfolio]
-valuation_date = 2025-08-31
-[[portfolio.asset_class]]
-name = "eq"
-kind = "equity"
-factor = "swedish_equity"
-holding = 400.0
-[[portfolio.asset_class]]
-name = "fi"
-kind = "fixed_income"
-holding = 600.0
-[history]
-start_value = 1000.0
-month_ends = [{{ date = 2025-08-31, value = 1000.0 }}]
-[policy]
-cost_bps = 0.0
-[market]
-trading_days_per_month = 21
-days_per_year = 252
-inflation = 0.0
-initial_short_rate = 0.03
-fixed_income_duration = 0.0
-hedge_ratio = 0.0
-[[market.regime]]
-name = "flat"
-swedish_equity = {{ mu = 0.05, vol = 0.0 }}
-global_equity = {{ mu = 0.05, vol = 0.0 }}
-sek_per_usd = {{ mu = 0.0, vol = 0.0 }}
-short_rate = {{ kappa = 0.1, theta = 0.03, sigma = 0.0 }}
-correlation = [[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]
 [obligations]
 provision = {whole}
 contingent = 0.0
@@ -684,6 +651,7 @@ projection = [
 ]
 "#
     );
+    let text = crate::scenario::fixtures::flat(market, &obligations);
     let no_files = |p: &Path| -> crate::error::Result<String> {
         Err(crate::error::Error::Read { path: p.to_path_buf(), cause: std::io::Error::other("no files") })
     };

@@ -11,46 +11,15 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, Simulation};
 
-/// A market without randomness: equities and fixed income return exactly
-/// nothing (zero drift, volatility and short rate), inflation is a
-/// constant `{inflation}`, and trading is free, so the portfolio's value
-/// moves only with flows. The obligation: 2,000 mkr provision and 1,000
-/// contingent before payroll tax (24.26 %).
+/// A market without randomness (`scenario::fixtures::flat`): equities and
+/// fixed income return exactly nothing (zero drift and short rate),
+/// inflation is a constant `{inflation}`, and trading is free, so the
+/// portfolio's value moves only with flows. The obligation: 2,000 mkr
+/// provision and 1,000 contingent before payroll tax (24.26 %).
 fn deterministic(inflation: f64, obligations_extra: &str) -> String {
-    format!(
+    let market = crate::scenario::fixtures::Flat { equity_drift: 0.0, short_rate: 0.0, inflation };
+    let obligations = format!(
         r#"
-name = "deterministic"
-[simulation]
-paths = 8
-seed = 1
-[portfolio]
-valuation_date = 2025-08-31
-[[portfolio.asset_class]]
-name = "eq"
-kind = "equity"
-factor = "swedish_equity"
-holding = 400.0
-[[portfolio.asset_class]]
-name = "fi"
-kind = "fixed_income"
-holding = 600.0
-[history]
-start_value = 1000.0
-month_ends = [{{ date = 2025-08-31, value = 1000.0 }}]
-[policy]
-cost_bps = 0.0
-[market]
-inflation = {inflation}
-initial_short_rate = 0.0
-fixed_income_duration = 0.0
-hedge_ratio = 0.0
-[[market.regime]]
-name = "flat"
-swedish_equity = {{ mu = 0.0, vol = 0.0 }}
-global_equity = {{ mu = 0.0, vol = 0.0 }}
-sek_per_usd = {{ mu = 0.0, vol = 0.0 }}
-short_rate = {{ kappa = 0.1, theta = 0.0, sigma = 0.0 }}
-correlation = [[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]
 [obligations]
 provision = 2485.2
 contingent = 1242.6
@@ -64,7 +33,8 @@ projection = [
   {{ year = 2028, provision_payments = 30, provision_earnings = 90, contingent_payments = 60, contingent_earnings = 0 }},
 ]
 "#
-    )
+    );
+    crate::scenario::fixtures::flat(market, &obligations)
 }
 
 fn no_files(p: &Path) -> Result<String> {

@@ -1,5 +1,6 @@
 //! Scenarios for the library's tests: the shipped region scenario, as it
-//! is or with its holdings and month-end history replaced.
+//! is or with its holdings and month-end history replaced, and a market
+//! without randomness for checks by hand.
 
 use std::path::Path;
 
@@ -64,4 +65,65 @@ pub fn shipped_without(table: &str) -> Scenario {
         }
     }
     parse(&text)
+}
+
+/// A market without randomness ([`flat`]): each factor's constant rate.
+#[derive(Debug, Clone, Copy)]
+pub struct Flat {
+    /// Equities' drift a year: they return `exp(drift / 252)` a day.
+    pub equity_drift: f64,
+    /// The constant short rate: fixed income returns `1 + rate / 252` a day.
+    pub short_rate: f64,
+    /// Inflation a year.
+    pub inflation: f64,
+}
+
+/// The text of a scenario on a market without randomness (every
+/// volatility zero, 21 trading days a month, 252 a year, no duration, no
+/// currency), holding 400 mkr of Swedish equities and 600 of fixed income
+/// with one month-end of 1,000 on the valuation date 2025-08-31, trading
+/// at no cost; `obligations` is appended (its `[obligations]` table, or
+/// nothing). The tests of the obligation and of the comparison check
+/// their figures against this market by hand.
+pub fn flat(market: Flat, obligations: &str) -> String {
+    let Flat { equity_drift, short_rate, inflation } = market;
+    format!(
+        r#"
+name = "flat market"
+[simulation]
+paths = 8
+seed = 1
+[portfolio]
+valuation_date = 2025-08-31
+[[portfolio.asset_class]]
+name = "eq"
+kind = "equity"
+factor = "swedish_equity"
+holding = 400.0
+[[portfolio.asset_class]]
+name = "fi"
+kind = "fixed_income"
+holding = 600.0
+[history]
+start_value = 1000.0
+month_ends = [{{ date = 2025-08-31, value = 1000.0 }}]
+[policy]
+cost_bps = 0.0
+[market]
+trading_days_per_month = 21
+days_per_year = 252
+inflation = {inflation:?}
+initial_short_rate = {short_rate:?}
+fixed_income_duration = 0.0
+hedge_ratio = 0.0
+[[market.regime]]
+name = "flat"
+swedish_equity = {{ mu = {equity_drift:?}, vol = 0.0 }}
+global_equity = {{ mu = {equity_drift:?}, vol = 0.0 }}
+sek_per_usd = {{ mu = 0.0, vol = 0.0 }}
+short_rate = {{ kappa = 0.1, theta = {short_rate:?}, sigma = 0.0 }}
+correlation = [[1,0,0,0],[0,1,0,0],[0,0,1,0],[0,0,0,1]]
+{obligations}
+"#
+    )
 }
