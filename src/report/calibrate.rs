@@ -140,7 +140,7 @@ fn regimes(d: &mut Document, c: &Calibration) {
             Column::right(7),
             Column::LEFT,
         ];
-        d.table_with(t, Layout { header: true, rule: false, columns: columns.to_vec() });
+        d.table_with(t, Layout::headed(&columns));
         if let Some(s) = r.rate_sigma {
             d.para(format!("{:<15}  sigma {}", Factor::ShortRate.name(), percent(s, 2, lang)));
         }

@@ -179,7 +179,7 @@ pub fn horizon(months: usize, lang: Lang) -> String {
 pub(crate) fn strategy_layout(columns: usize, name_width: usize) -> Layout {
     let mut cols = vec![Column::RIGHT, Column { align: Align::Left, min: name_width }];
     cols.resize(columns, Column::RIGHT);
-    Layout { header: true, rule: false, columns: cols }
+    Layout::headed(&cols)
 }
 
 /// The widest strategy name, at least 8.

@@ -92,6 +92,11 @@ impl Layout {
         Layout { header: true, rule: true, columns }
     }
 
+    /// Column names on top, unruled: the command line's tables.
+    pub fn headed(columns: &[Column]) -> Layout {
+        Layout { header: true, rule: false, columns: columns.to_vec() }
+    }
+
     /// Rows of `label  value` and no column names: a list of figures.
     pub fn rows(columns: &[Column]) -> Layout {
         Layout { header: false, rule: false, columns: columns.to_vec() }

@@ -65,42 +65,22 @@ pub fn outlook(d: &mut Document, o: &Outlook) {
         order.join(", ")
     ));
     d.gap();
-    d.table_with(
-        years_table(o, lang),
-        Layout {
-            header: true,
-            rule: false,
-            columns: vec![
-                Column::LEFT,
-                Column::right(13),
-                Column::right(8),
-                Column::right(18),
-                Column::right(10),
-                Column::right(16),
-                Column::right(16),
-                Column::right(10),
-                Column::right(10),
-            ],
-        },
-    );
+    let wide = |n: usize| {
+        let mut columns = vec![Column::LEFT];
+        columns.resize(n, Column::right(12));
+        Layout::headed(&columns)
+    };
+    let years = years_table(o, lang);
+    let width = years.columns.len();
+    d.table_with(years, wide(width));
     d.gap();
-    d.table_with(
-        months_table(o, lang),
-        Layout {
-            header: true,
-            rule: false,
-            columns: vec![
-                Column::LEFT,
-                Column::right(10),
-                Column::right(10),
-                Column::right(10),
-                Column::right(12),
-                Column::right(12),
-                Column::right(16),
-                Column::right(12),
-            ],
-        },
-    );
+    let months = months_table(o, Rows::EveryMonth, lang);
+    let width = months.columns.len();
+    d.table_with(months, wide(width));
+    d.gap();
+    let quarters = quarters_table(o, lang);
+    let width = quarters.columns.len();
+    d.table_with(quarters, wide(width));
     d.para(term_with(
         "liquidity.quick_ratio_note",
         lang,
@@ -120,71 +100,106 @@ pub fn outlook(d: &mut Document, o: &Outlook) {
     d.indent(0);
 }
 
-/// The plan's result, cash and debt against the paths', by year.
-fn years_table(o: &Outlook, lang: Lang) -> Table {
+/// The plan's result and debt against the paths', by year: the one
+/// table of the command line and the periodic report.
+pub(crate) fn years_table(o: &Outlook, lang: Lang) -> Table {
     let columns = [
-        term("liquidity.year", lang),
-        term("liquidity.result_plan", lang),
-        "Median",
-        "5–95 %",
-        "P(< plan)",
-        term("liquidity.extra_loans_p50", lang),
-        term("liquidity.extra_loans_p95", lang),
-        term("liquidity.debt_plan", lang),
-        term("liquidity.debt_p95", lang),
+        term("periodic.year", lang),
+        term("periodic.result_plan", lang),
+        term("periodic.result_median", lang),
+        term("periodic.p5", lang),
+        term("periodic.below_the_plan", lang),
+        term("periodic.extra_borrowing_median", lang),
+        term("periodic.p95", lang),
+        term("periodic.debt_plan", lang),
+        term("periodic.debt_95", lang),
     ];
-    let mut t = Table::new("liquidity-years", term("liquidity.heading", lang), &columns);
+    let title = term("periodic.result_and_borrowing_by_year", lang);
+    let mut years = Table::new("liquidity-years", title, &columns);
     for y in &o.years {
-        let band = format!("{} – {}", number(y.result.p5, 0, lang), number(y.result.p95, 0, lang));
-        t.push(vec![
-            Cell::text(y.year.to_string()),
-            Cell::plain(y.plan_result, 1),
-            Cell::plain(y.result.p50, 0),
-            Cell::text(band),
-            Cell::percent(y.p_result_below_plan.p, 0),
-            Cell::plain(y.extra_borrowing.p50, 0),
-            Cell::plain(y.extra_borrowing.p95, 0),
-            Cell::plain(y.plan_debt, 0),
-            Cell::plain(y.debt.p95, 0),
+        years.push(vec![
+            Cell::year(y.year),
+            Cell::mkr(y.plan_result, 1),
+            Cell::mkr(y.result.p50, 1),
+            Cell::mkr(y.result.p5, 1),
+            Cell::percent(y.p_result_below_plan.p, 1),
+            Cell::mkr(y.extra_borrowing.p50, 0),
+            Cell::mkr(y.extra_borrowing.p95, 0),
+            Cell::mkr(y.plan_debt, 0),
+            Cell::mkr(y.debt.p95, 0),
         ]);
     }
-    t
+    years
 }
 
-/// The plan's cash against the paths', month by month, with the
-/// kassalikviditet at quarter-ends.
-fn months_table(o: &Outlook, lang: Lang) -> Table {
+/// Which month-ends [`months_table`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// Every month-end: the command line.
+    EveryMonth,
+    /// March, June, September and December: the periodic report.
+    QuarterEnds,
+}
+
+/// The plan's cash against the paths' at month-ends, with the chances of
+/// using the overdraft, exhausting it and reaching the borrowing limit.
+pub(crate) fn months_table(o: &Outlook, rows: Rows, lang: Lang) -> Table {
     let columns = [
-        term("liquidity.month", lang),
-        term("liquidity.cash_plan", lang),
-        "p5",
-        "Median",
-        term("liquidity.p_overdraft", lang),
-        term("liquidity.p_exhausted", lang),
-        term("liquidity.p_borrow_limit", lang),
-        term("liquidity.quick_ratio", lang),
+        term("periodic.month_column", lang),
+        term("periodic.plan", lang),
+        term("periodic.p5", lang),
+        term("periodic.median", lang),
+        term("periodic.p95", lang),
+        term("periodic.overdraft_used", lang),
+        term("periodic.overdraft_exhausted", lang),
+        term("periodic.borrowing_limit_reached", lang),
     ];
-    let mut t = Table::new("liquidity-months", term("liquidity.cash_each_month_end", lang), &columns);
-    for m in &o.months {
-        let ratio = o.quarters.iter().find(|q| q.date == m.date).map_or(Cell::Empty, |q| {
-            Cell::text(format!(
-                "{} ({})",
-                percent(q.ratio.p50, 0, lang),
-                percent(q.p_below_target.p, 0, lang)
-            ))
-        });
-        t.push(vec![
+    let title = match rows {
+        Rows::EveryMonth => term("liquidity.cash_each_month_end", lang),
+        Rows::QuarterEnds => term("periodic.cash_at_quarter_ends_and", lang),
+    };
+    let mut months = Table::new("liquidity-months", title, &columns);
+    for m in o.months.iter().filter(|m| rows == Rows::EveryMonth || m.date.month() % 3 == 0) {
+        months.push(vec![
             Cell::text(m.date.format("%Y-%m").to_string()),
-            Cell::plain(m.plan_cash, 0),
-            Cell::plain(m.cash.p5, 0),
-            Cell::plain(m.cash.p50, 0),
+            Cell::mkr(m.plan_cash, 0),
+            Cell::mkr(m.cash.p5, 0),
+            Cell::mkr(m.cash.p50, 0),
+            Cell::mkr(m.cash.p95, 0),
             Cell::percent(m.p_overdraft.p, 1),
             Cell::percent(m.p_overdraft_exhausted.p, 1),
             Cell::percent(m.p_borrowing_limit.p, 1),
-            ratio,
         ]);
     }
-    t
+    months
+}
+
+/// Kassalikviditet at quarter-ends: the plan's, the paths' median and
+/// 5 % quantile, and the chance of being under the target.
+pub(crate) fn quarters_table(o: &Outlook, lang: Lang) -> Table {
+    let columns = [
+        term("periodic.quarter_end", lang),
+        term("periodic.plan", lang),
+        term("periodic.median", lang),
+        term("periodic.p5", lang),
+        term("periodic.under_the_target", lang),
+    ];
+    let title = format!(
+        "{} {}",
+        term("periodic.quick_ratio_by_quarter", lang),
+        percent(o.quick_ratio_target, 0, lang)
+    );
+    let mut quarters = Table::new("liquidity-quarters", title, &columns);
+    for q in &o.quarters {
+        quarters.push(vec![
+            Cell::text(q.date.format("%Y-%m").to_string()),
+            Cell::percent(q.plan_ratio, 1),
+            Cell::percent(q.ratio.p50, 1),
+            Cell::percent(q.ratio.p5, 1),
+            Cell::percent(q.p_below_target.p, 1),
+        ]);
+    }
+    quarters
 }
 
 /// `liquidity.csv`: one row a month-end, the cash quantiles and the

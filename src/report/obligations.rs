@@ -31,23 +31,19 @@ pub fn outlook(d: &mut Document, o: &Outlook, valuation_date: chrono::NaiveDate)
     d.gap();
     d.table_with(
         years_table(o, lang),
-        Layout {
-            header: true,
-            rule: false,
-            columns: vec![
-                Column::LEFT,
-                Column::right(10),
-                Column::right(10),
-                Column::right(10),
-                Column::right(7),
-                Column::right(7),
-                Column::right(7),
-                Column::right(7),
-                Column::right(7),
-                Column::right(9),
-                Column::LEFT,
-            ],
-        },
+        Layout::headed(&[
+            Column::LEFT,
+            Column::right(10),
+            Column::right(10),
+            Column::right(10),
+            Column::right(7),
+            Column::right(7),
+            Column::right(7),
+            Column::right(7),
+            Column::right(7),
+            Column::right(9),
+            Column::LEFT,
+        ]),
     );
     d.para(term("obligations.table_note", lang));
     d.gap();

@@ -175,11 +175,7 @@ fn action(d: &mut Document, s: &Suggestion, policy: &Policy, lang: Lang) {
         d.gap();
         d.table_with(
             table,
-            Layout {
-                header: true,
-                rule: false,
-                columns: vec![Column::LEFT, Column::right(12), Column::right(18), Column::right(14)],
-            },
+            Layout::headed(&[Column::LEFT, Column::right(12), Column::right(18), Column::right(14)]),
         );
         let what = match plan.kind {
             TradeKind::Down => term("suggest.equities_are_sold_pro_rata", lang),
@@ -269,11 +265,7 @@ fn moves(d: &mut Document, s: &Suggestion, lang: Lang) {
             }
             d.table_with(
                 currency,
-                Layout {
-                    header: true,
-                    rule: false,
-                    columns: vec![Column::right(14), Column::right(24), Column::right(24), Column::right(26)],
-                },
+                Layout::headed(&[Column::right(14), Column::right(24), Column::right(24), Column::right(26)]),
             );
             d.para(term("suggest.the_falls_and_rises_are", lang));
         }

@@ -123,11 +123,8 @@ fn trade_rows(d: &mut Document, name: &str, title: &str, trades: &[DatedTrade]) 
         ]);
     }
     d.indent(2);
-    let layout = Layout {
-        header: true,
-        rule: false,
-        columns: vec![Column::LEFT, Column::LEFT, Column::right(12), Column::right(12), Column::right(8)],
-    };
+    let layout =
+        Layout::headed(&[Column::LEFT, Column::LEFT, Column::right(12), Column::right(12), Column::right(8)]);
     d.table_with(t, layout);
     d.indent(0);
 }
@@ -148,7 +145,7 @@ fn breach_rows(d: &mut Document, breaches: &[Breach]) {
     }
     let deepest = breaches.iter().max_by(|a, b| a.depth.total_cmp(&b.depth));
     d.indent(2);
-    d.table_with(t, Layout { header: true, rule: false, columns: vec![Column::LEFT, Column::LEFT] });
+    d.table_with(t, Layout::headed(&[Column::LEFT, Column::LEFT]));
     if breaches.len() > SHOWN {
         let rest = breaches.len() - SHOWN;
         d.para(format!("… {rest} {}", term("text.more_days_in_replay_csv", lang)));
@@ -290,11 +287,7 @@ pub fn monte_carlo(
     );
     d.table_with(
         monte_carlo_table(s, lang),
-        Layout {
-            header: true,
-            rule: false,
-            columns: vec![Column::LEFT, Column::right(14), Column::right(16)],
-        },
+        Layout::headed(&[Column::LEFT, Column::right(14), Column::right(16)]),
     );
     d.para(monte_carlo_quantiles(s, lang));
     d.para(monte_carlo_notes(s, policy, lang));

@@ -602,86 +602,9 @@ fn liquidity(d: &mut Document, r: &RiskReport) -> Result<()> {
     let chart = super::liquidity::chart(o, r.valuation_date, &title, lang)?;
     d.chart("liquidity", title, chart);
 
-    let columns = [
-        term("periodic.month_column", lang),
-        term("periodic.plan", lang),
-        term("periodic.p5", lang),
-        term("periodic.median", lang),
-        term("periodic.p95", lang),
-        term("periodic.overdraft_used", lang),
-        term("periodic.overdraft_exhausted", lang),
-        term("periodic.borrowing_limit_reached", lang),
-    ];
-    let mut months =
-        Table::new("liquidity-months", term("periodic.cash_at_quarter_ends_and", lang).to_string(), &columns);
-    for m in o.months.iter().filter(|m| m.date.month() % 3 == 0) {
-        months.push(vec![
-            Cell::text(m.date.format("%Y-%m").to_string()),
-            Cell::mkr(m.plan_cash, 0),
-            Cell::mkr(m.cash.p5, 0),
-            Cell::mkr(m.cash.p50, 0),
-            Cell::mkr(m.cash.p95, 0),
-            Cell::percent(m.p_overdraft.p, 1),
-            Cell::percent(m.p_overdraft_exhausted.p, 1),
-            Cell::percent(m.p_borrowing_limit.p, 1),
-        ]);
-    }
-    d.table(months);
-
-    let columns = [
-        term("periodic.year", lang),
-        term("periodic.result_plan", lang),
-        term("periodic.result_median", lang),
-        term("periodic.p5", lang),
-        term("periodic.below_the_plan", lang),
-        term("periodic.extra_borrowing_median", lang),
-        term("periodic.p95", lang),
-        term("periodic.debt_plan", lang),
-        term("periodic.debt_95", lang),
-    ];
-    let mut years = Table::new(
-        "liquidity-years",
-        term("periodic.result_and_borrowing_by_year", lang).to_string(),
-        &columns,
-    );
-    for y in &o.years {
-        years.push(vec![
-            Cell::year(y.year),
-            Cell::mkr(y.plan_result, 1),
-            Cell::mkr(y.result.p50, 1),
-            Cell::mkr(y.result.p5, 1),
-            Cell::percent(y.p_result_below_plan.p, 1),
-            Cell::mkr(y.extra_borrowing.p50, 0),
-            Cell::mkr(y.extra_borrowing.p95, 0),
-            Cell::mkr(y.plan_debt, 0),
-            Cell::mkr(y.debt.p95, 0),
-        ]);
-    }
-    d.table(years);
-
-    let columns = [
-        term("periodic.quarter_end", lang),
-        term("periodic.plan", lang),
-        term("periodic.median", lang),
-        term("periodic.p5", lang),
-        term("periodic.under_the_target", lang),
-    ];
-    let title = format!(
-        "{} {}",
-        term("periodic.quick_ratio_by_quarter", lang),
-        percent(o.quick_ratio_target, 0, lang)
-    );
-    let mut quarters = Table::new("liquidity-quarters", title, &columns);
-    for q in &o.quarters {
-        quarters.push(vec![
-            Cell::text(q.date.format("%Y-%m").to_string()),
-            Cell::percent(q.plan_ratio, 1),
-            Cell::percent(q.ratio.p50, 1),
-            Cell::percent(q.ratio.p5, 1),
-            Cell::percent(q.p_below_target.p, 1),
-        ]);
-    }
-    d.table(quarters);
+    d.table(super::liquidity::months_table(o, super::liquidity::Rows::QuarterEnds, lang));
+    d.table(super::liquidity::years_table(o, lang));
+    d.table(super::liquidity::quarters_table(o, lang));
     if let Some(check) = &o.actuals {
         super::forecast::section(d, o, check, r.valuation_date, 3);
     }
@@ -939,13 +862,13 @@ fn model_beside_history(d: &mut Document, m: &crate::periodic::MethodSection) {
     d.table(table);
     let mut notes = Vec::new();
     for h in histories.into_iter().flatten() {
-        notes.push(format!("{} {}–{}", h.name, h.from.format("%Y-%m"), h.to.format("%Y-%m")));
+        notes.push(format!("{} {}–{}", h.name.get(lang), h.from.format("%Y-%m"), h.to.format("%Y-%m")));
     }
     if !notes.is_empty() {
         d.para(format!("{} {}.", term("periodic.history", lang), notes.join("; ")));
     }
     if let Some(l) = &m.long_run {
-        d.para(format!("{} {}", term("periodic.long_run_return", lang), l.source));
+        d.para(format!("{} {}", term("periodic.long_run_return", lang), l.source.get(lang)));
     }
 }
 
