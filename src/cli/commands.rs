@@ -662,7 +662,7 @@ fn calibrate_check(
         observed.iter().find(|o| o.factor == factor).map(|o| {
             let (dates, values) = o.between(args.from, args.to);
             HistorySeries::from_prices(
-                o.source.clone(),
+                pensionsim::lang::Words::one(o.source.clone()),
                 o.source.clone(),
                 dividend_yield.get(&factor).copied().unwrap_or(0.0),
                 &dates,

@@ -343,7 +343,7 @@ fn pick(pi: &[f64], u: f64) -> usize {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistorySeries {
     /// What the series is, as the scenario names it.
-    pub name: String,
+    pub name: crate::lang::Words,
     /// The file it was read from.
     pub source: String,
     /// A yearly dividend yield added to a price index's returns (0 for a
@@ -359,7 +359,7 @@ impl HistorySeries {
     /// From daily or monthly prices: their month-ends, less a final month
     /// the series stops in more than six days before its end.
     pub fn from_prices(
-        name: String,
+        name: crate::lang::Words,
         source: String,
         dividend_yield: f64,
         dates: &[NaiveDate],
@@ -407,7 +407,7 @@ pub struct MarketHistory {
 /// A historical series' figures and what they cover.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryFigures {
-    pub name: String,
+    pub name: crate::lang::Words,
     pub source: String,
     /// The first and last month-ends.
     pub from: NaiveDate,

@@ -214,7 +214,7 @@ pub struct LongRunFigure {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct LongRun {
     /// The named public source of the figures.
-    pub source: String,
+    pub source: crate::lang::Words,
     pub swedish_equity: Option<LongRunFigure>,
     /// Local currency.
     pub global_equity: Option<LongRunFigure>,

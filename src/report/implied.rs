@@ -157,7 +157,7 @@ fn notes(b: &BesideHistory, long_run: Option<&LongRun>, elapsed: f64, lang: Lang
             Term::LongRunAssumption.text(lang),
             stated.join(", "),
             term("implied.source", lang),
-            l.source
+            l.source.get(lang)
         );
     }
     out.trim_end().to_string()
@@ -185,7 +185,7 @@ fn history_note(factor: usize, h: &HistoryFigures, lang: Lang) -> String {
         "{}, {}: {}, {} – {}, {}; {}\n",
         capital(Term::History.text(lang)),
         factor_name(factor, lang),
-        h.name,
+        h.name.get(lang),
         h.from.format("%Y-%m"),
         h.to.format("%Y-%m"),
         kind,

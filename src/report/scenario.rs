@@ -148,7 +148,7 @@ fn market_lines(s: &Scenario, m: &MarketModel, lang: Lang) -> Vec<String> {
         lines.push(term_with(
             "scenario.long_run",
             lang,
-            &[("stated", &stated.join(", ")), ("source", &l.source)],
+            &[("stated", &stated.join(", ")), ("source", &l.source.get(lang))],
         ));
     }
     if let Some(h) = s.market_history() {
@@ -162,7 +162,7 @@ fn market_lines(s: &Scenario, m: &MarketModel, lang: Lang) -> Vec<String> {
                     lang,
                     &[
                         ("factor", &factor),
-                        ("name", &series.name),
+                        ("name", &series.name.get(lang)),
                         ("month_ends", &series.dates.len()),
                         ("from", &month(series.dates.first())),
                         ("to", &month(series.dates.last())),

@@ -119,7 +119,7 @@ pub struct LongRunFile {
     pub swedish_equity: Option<f64>,
     pub global_equity: Option<f64>,
     pub sek_per_usd: Option<f64>,
-    pub source: Option<String>,
+    pub source: Option<crate::lang::Words>,
 }
 
 /// `[market.history]`: the historical series the model is shown beside.
@@ -136,7 +136,7 @@ pub struct HistorySeriesFile {
     pub date_column: Option<String>,
     pub price_column: Option<String>,
     pub dividend_yield: Option<f64>,
-    pub name: Option<String>,
+    pub name: Option<crate::lang::Words>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -490,7 +490,7 @@ fn a_long_run_return_shifts_every_regimes_drift_by_the_same_amount() {
     // Global equities were not stated and keep their drifts.
     assert_eq!((m.regimes[0].global_equity.mu, m.regimes[1].global_equity.mu), (0.08, -0.20));
     let long_run = m.long_run.unwrap();
-    assert_eq!(long_run.source, "a named source");
+    assert_eq!(long_run.source, crate::lang::Words::one("a named source"));
     let figure = long_run.swedish_equity.unwrap();
     assert_eq!(figure.stated, 0.07);
     assert!((figure.delta - delta).abs() < 1e-15);

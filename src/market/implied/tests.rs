@@ -31,7 +31,13 @@ fn month_ends_keep_the_last_day_of_each_month() {
     let monthly = [d("2023-11-30"), d("2023-12-29"), d("2024-01-31")];
     assert_eq!(month_ends(&monthly, &[1.0, 2.0, 3.0]).0, monthly);
     // A history drops a final month the series stops in part-way (1 March).
-    let s = HistorySeries::from_prices("x".into(), "x.csv".into(), 0.0, &dates, &[1.0, 2.0, 3.0, 4.0, 5.0]);
+    let s = HistorySeries::from_prices(
+        crate::lang::Words::one("x"),
+        "x.csv".into(),
+        0.0,
+        &dates,
+        &[1.0, 2.0, 3.0, 4.0, 5.0],
+    );
     assert_eq!(s.dates, [d("2024-01-31"), d("2024-02-29")]);
 }
 
@@ -83,7 +89,7 @@ fn a_dividend_yield_adds_its_log_to_each_month() {
         .map(|first| first + chrono::Months::new(1) - chrono::Days::new(1))
         .collect();
     assert_eq!(dates[0], d("2019-12-31"));
-    let s = HistorySeries::from_prices("x".into(), "x.csv".into(), 0.03, &dates, &HAND);
+    let s = HistorySeries::from_prices(crate::lang::Words::one("x"), "x.csv".into(), 0.03, &dates, &HAND);
     let f = s.figures().unwrap();
     let price_only = figures(&HAND.map(f64::ln), 12).unwrap();
     assert!((f.figures.geometric_return - ((1.0 + price_only.geometric_return) * 1.03 - 1.0)).abs() < 1e-12);

@@ -2,6 +2,7 @@
 //! drifts) and `[market.history]` (the historical series the model is
 //! shown beside).
 
+use crate::lang::Words;
 use std::path::Path;
 
 use super::{Context, MISSING, format_value};
@@ -17,21 +18,21 @@ const KEY: &str = "market.long_run";
 /// The stated figures and their source, checked on their own (before the
 /// regimes are known to be valid): `(factor, stated)` pairs.
 pub(super) struct Stated {
-    source: String,
+    source: Words,
     figures: Vec<(usize, f64)>,
 }
 
 pub(super) fn stated(cx: &mut Context<'_>, raw: raw::LongRunFile) -> Option<Stated> {
     let before = cx.problems.len();
     let source = match raw.source {
-        Some(s) if !s.trim().is_empty() => s,
+        Some(s) if !s.is_blank() => s,
         other => {
             cx.problem(
                 &format!("{KEY}.source"),
-                "the named public source of the long-run returns (required with [market.long_run])",
-                other.map_or(MISSING.into(), |s| format!("{s:?}")),
+                "the named public source of the long-run returns (required with [market.long_run]), \"…\" or { en = \"…\", sv = \"…\" }",
+                other.map_or(MISSING.into(), |s| format!("{:?}", s.en)),
             );
-            String::new()
+            Words::default()
         }
     };
     let mut figures = Vec::new();
@@ -123,12 +124,12 @@ fn series(
     read: &dyn Fn(&Path) -> Result<String>,
 ) -> Option<HistorySeries> {
     let name = match raw.name {
-        Some(n) if !n.trim().is_empty() => Some(n),
+        Some(n) if !n.is_blank() => Some(n),
         other => {
             cx.problem(
                 &format!("{key}.name"),
-                "what the series is, as outputs should name it (such as \"OMX Stockholm PI\")",
-                other.map_or(MISSING.into(), |n| format!("{n:?}")),
+                "what the series is, as outputs should name it (such as \"OMX Stockholm PI\"), or { en = \"…\", sv = \"…\" }",
+                other.map_or(MISSING.into(), |n| format!("{:?}", n.en)),
             );
             None
         }
