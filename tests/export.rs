@@ -3,7 +3,10 @@
 //! figures reproducing the run's own `summary.json`, the two files
 //! agreeing to the bit, and the memory check refusing a set too large.
 
-#![allow(clippy::disallowed_methods, reason = "a reader's own figures, in the platform's arithmetic as NumPy's")]
+#![allow(
+    clippy::disallowed_methods,
+    reason = "a reader's own figures, in the platform's arithmetic as NumPy's"
+)]
 
 use std::path::Path;
 
