@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crate::debt::simulate::Outlook as DebtOutlook;
 use crate::debt::{Breaches, KeyFigures};
-use crate::engine::Engine;
+use crate::engine::{Engine, ScenarioSet};
 use crate::error::Result;
 use crate::liquidity::simulate::Outlook as LiquidityOutlook;
 use crate::market::implied::{BesideHistory, beside_history};
@@ -175,6 +175,21 @@ fn monte_carlo(start: &Start, simulation: Simulation, progress: &Progress<'_>) -
         stats,
         months: outcome.months,
     })
+}
+
+/// The run's paths recorded month end by month end for
+/// `--export-scenarios` (docs/scenario-export.md): the same paths, seed
+/// and layout as [`gather`]'s Monte Carlo run, so the same figures, run
+/// a second time with every factor's level kept; `None` without a
+/// `[market]`. `paths` is called with the paths each finished block
+/// held. Check [`crate::engine::check_export`] first: this allocates
+/// the whole set.
+pub fn scenario_set(
+    scenario: &Scenario,
+    simulation: Simulation,
+    paths: &(dyn Fn(usize) + Sync),
+) -> Option<ScenarioSet> {
+    Some(Engine::new(&scenario.start(), simulation)?.scenario_set(paths))
 }
 
 /// The liquidity forecast on the run's paths and seed, after the loans.

@@ -4,6 +4,7 @@
 mod browser;
 mod cli;
 mod excel;
+mod export;
 mod output;
 mod reference_path;
 mod reference_replay;

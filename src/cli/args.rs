@@ -107,7 +107,7 @@ pub struct Overrides {
     #[arg(long)]
     pub horizon_months: Option<usize>,
     /// Variance reduction of the Monte Carlo run: antithetic pairs, importance sampling of the floor breach and a control variate (docs/variance-reduction.md)
-    #[arg(long, value_name = "on|off", default_value = "off", value_parser = parse_on_off)]
+    #[arg(long, value_name = "on|off", default_value = "off", value_parser = parse_on_off, action = clap::ArgAction::Set)]
     pub variance_reduction: bool,
 }
 
@@ -341,6 +341,9 @@ pub struct RunArgs {
     pub output: Output,
     #[command(flatten)]
     pub search: SearchPaths,
+    /// Also write the run's paths month end by month end (every factor, and the portfolio under the rule) to FILE.npy (NumPy, paths × months × variables) and FILE.csv (one row a path and month end); docs/scenario-export.md
+    #[arg(long, value_name = "FILE")]
+    pub export_scenarios: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ use std::time::Instant;
 use super::args::{
     CompareArgs, Overrides, ReplayArgs, RunArgs, StressArgs, SuggestArgs, Threads, ValidateArgs,
 };
+use super::export::Export;
 use super::output::Staging;
 use super::progress::Display;
 
@@ -218,6 +219,8 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
         fi_rate: checked_fi_rate(args.fi_rate)?,
     };
     let (lang, out) = (args.output.lang, &args.output.out);
+    let export =
+        args.export_scenarios.as_deref().map(|f| Export::new(f, out, &scenario, simulation)).transpose()?;
     let staging = Staging::new(out, "summary.json")?;
     let pool = pool(&args.threads)?;
     let display = Display::default();
@@ -231,11 +234,24 @@ pub fn run(args: &RunArgs) -> Result<Printed> {
     let results = pool.install(|| gather_run::gather(&scenario, &prices, settings, &progress));
     display.clear();
     let results = results?;
+    let set = export.as_ref().and_then(|_| {
+        display.bar(simulation.paths, "paths (scenario set)");
+        let set = pool.install(|| gather_run::scenario_set(&scenario, simulation, &|n| display.inc(n)));
+        display.clear();
+        set
+    });
     let mut printed = report::run::printout(&scenario, &results, lang);
     let folders = report::run::files(&scenario, path, &results, lang)?;
     let count = write_folders(&staging, &folders)?;
+    let exported = match (export, &set) {
+        (Some(e), Some(set)) => Some((e.write(&staging, &folders, set, scenario.valuation_date())?, set)),
+        _ => None,
+    };
     staging.commit()?;
     printed.push_str(&report::run::written(count, out, &folders, &results, lang));
+    if let Some((written, set)) = exported {
+        printed.push_str(&written.commit(set, lang)?);
+    }
     Ok(printed)
 }
 

@@ -4,5 +4,6 @@
 
 pub mod args;
 pub mod commands;
+pub mod export;
 pub mod output;
 pub mod progress;

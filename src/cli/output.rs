@@ -105,6 +105,24 @@ impl Staging {
             .collect()
     }
 
+    /// Writes the file at `name` (a path inside the folder; its folders
+    /// are made) through `fill`, buffered, so a large file is streamed
+    /// rather than held, and returns the path it will have once committed.
+    pub fn write_streamed(
+        &self,
+        name: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf> {
+        let (tmp, path) = (self.tmp.join(name), self.dir.join(name));
+        if let Some(folder) = tmp.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create a folder for {}", path.display()))?;
+        }
+        let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
+        fill_synced(file, fill).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(path)
+    }
+
     /// [`Staging::write_in`] the folder itself.
     pub fn write(&self, files: &[(&str, &[u8])]) -> Result<Vec<PathBuf>> {
         self.write_in(None, files)
@@ -154,6 +172,79 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// `file` filled by `fill` through a buffer, then synced.
+fn fill_synced(
+    file: std::fs::File,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    fill(&mut w)?;
+    let file = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    file.sync_all()
+}
+
+/// A file outside any output folder written whole or not at all: its
+/// bytes go to a hidden file beside it (`.pensionsim-new-PID-N-NAME`,
+/// made at once, so a folder that cannot be written fails before any
+/// work), which [`Pending::commit`] renames over it. Dropped without a
+/// commit, the hidden file goes and the old file stays; one left by a
+/// killed process goes on the next write beside it.
+pub struct Pending {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl Pending {
+    /// Makes `path`'s folder if missing and the hidden file beside it.
+    pub fn new(path: &Path) -> Result<Pending> {
+        if path.is_dir() {
+            bail!("{} is a folder", path.display());
+        }
+        let parent = parent_of(path);
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+        remove_leftovers(parent);
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let pid = std::process::id();
+        let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        for n in 0..1000u32 {
+            let tmp = parent.join(format!("{NEW}{pid}-{}-{name}", nanos.wrapping_add(n)));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+                Ok(file) => return Ok(Pending { path: path.to_path_buf(), tmp, file: Some(file) }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+            }
+        }
+        bail!("cannot write {}: no free name for its hidden file in {}", path.display(), parent.display())
+    }
+
+    /// Fills the hidden file through `fill`, buffered, and syncs it.
+    pub fn write(&mut self, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let file = self.file.take().context("invariant: a pending file is written once")?;
+        fill_synced(file, fill).with_context(|| format!("cannot write {}", self.path.display()))
+    }
+
+    /// Renames the written file over `path` in one step; returns `path`.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        std::fs::rename(&self.tmp, &self.path)
+            .with_context(|| format!("cannot put {} in place", self.path.display()))?;
+        self.tmp = PathBuf::new();
+        if let Ok(f) = std::fs::File::open(parent_of(&self.path)) {
+            let _ = f.sync_all();
+        }
+        Ok(std::mem::take(&mut self.path))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
         }
     }
 }
@@ -303,6 +394,30 @@ mod tests {
         }
         assert_eq!(std::fs::read_to_string(out.join("summary.json")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(base.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_pending_file_replaces_the_old_one_only_on_commit() {
+        let base = tempfile::tempdir().unwrap();
+        let path = base.path().join("sets/x.npy");
+        let mut p = Pending::new(&path).unwrap();
+        p.write(|w| w.write_all(b"first")).unwrap();
+        assert!(!path.exists());
+        assert_eq!(p.commit().unwrap(), path);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        {
+            let mut p = Pending::new(&path).unwrap();
+            p.write(|w| w.write_all(b"second")).unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        let names: Vec<_> =
+            std::fs::read_dir(base.path().join("sets")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("x.npy")]);
+        let s = Staging::new(&base.path().join("out"), "summary.json").unwrap();
+        let written = s.write_streamed(Path::new("a/b.csv"), |w| w.write_all(b"b")).unwrap();
+        assert_eq!(written, base.path().join("out/a/b.csv"));
+        s.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(base.path().join("out/a/b.csv")).unwrap(), "b");
     }
 
     #[test]

@@ -121,15 +121,18 @@ const TAIL_STREAMS: u64 = 1 << 40;
 
 /// How a group draws and what it leaves beside its summaries: each
 /// path's control variate and log likelihood ratio, when `extras` has a
-/// slot a path (empty: none kept).
+/// slot a path (empty: none kept), and each path's month-end factor
+/// levels and portfolio, when `record` has [`record::per_path`] slots a
+/// path (empty: none kept; [`Engine::scenario_set`]).
 struct Reduce<'a> {
     layout: Layout,
     extras: &'a mut [(f64, f64)],
+    record: &'a mut [f64],
 }
 
 impl Reduce<'_> {
     fn plain() -> Reduce<'static> {
-        Reduce { layout: Layout::Plain, extras: &mut [] }
+        Reduce { layout: Layout::Plain, extras: &mut [], record: &mut [] }
     }
 }
 
@@ -346,7 +349,7 @@ impl Engine {
                 |(mut h, mut ends), (block, slots)| {
                     for (g, group) in slots.chunks_mut(LANES).enumerate() {
                         let first = (block * BLOCK + g * LANES) as u64;
-                        let reduce = Reduce { layout: self.layout(), extras: &mut [] };
+                        let reduce = Reduce { layout: self.layout(), extras: &mut [], record: &mut [] };
                         self.group(first, group, &mut ends, g * LANES, None, &mut [], reduce);
                     }
                     ends.add_to(&mut h, slots.len());
@@ -389,7 +392,7 @@ impl Engine {
                         slots.chunks_mut(LANES).zip(extras.chunks_mut(LANES)).enumerate()
                     {
                         let first = (block * BLOCK + g * LANES) as u64;
-                        let reduce = Reduce { layout: Layout::Antithetic, extras };
+                        let reduce = Reduce { layout: Layout::Antithetic, extras, record: &mut [] };
                         self.group(first, group, &mut ends, g * LANES, None, &mut [], reduce);
                     }
                     ends.add_to(&mut h, slots.len());
@@ -421,7 +424,8 @@ impl Engine {
             for (g, group) in slots.chunks_mut(LANES).enumerate() {
                 let live = group.len();
                 let first = TAIL_STREAMS + (block * BLOCK + g * LANES) as u64;
-                let reduce = Reduce { layout: Layout::Tilted(tilt), extras: &mut extras[..live] };
+                let reduce =
+                    Reduce { layout: Layout::Tilted(tilt), extras: &mut extras[..live], record: &mut [] };
                 self.group(first, &mut summaries[..live], &mut ends, g * LANES, None, &mut [], reduce);
                 for (slot, (s, (_, lw))) in group.iter_mut().zip(summaries.iter().zip(extras)) {
                     *slot = (*s, lw);
@@ -506,7 +510,7 @@ impl Engine {
             0,
             None,
             &mut [],
-            Reduce { layout: self.layout(), extras: &mut [] },
+            Reduce { layout: self.layout(), extras: &mut [], record: &mut [] },
         );
         ends.add_to(months, out.len());
     }
@@ -642,6 +646,9 @@ impl Engine {
         // The unmanaged equity's growth, for the control variate.
         let keep_extras = !reduce.extras.is_empty();
         let (mut held_swedish, mut held_global) = (Wide([1.0; LANES]), Wide([1.0; LANES]));
+        // The factors' levels, for a recorded run (the scenario export).
+        let recording = !reduce.record.is_empty();
+        let mut levels = record::Levels::start();
         let mut rates = Rates::<Wide>::start(model);
         let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
             fund: self.prototype.clone(),
@@ -667,6 +674,9 @@ impl Engine {
         };
         for (i, book) in books.iter().enumerate() {
             hot.load(i, book);
+        }
+        if recording {
+            self.record_start(reduce.record, live);
         }
 
         let zero = Wide::splat(0.0);
@@ -698,6 +708,9 @@ impl Engine {
                 if keep_extras {
                     held_swedish = held_swedish * r.swedish_equity;
                     held_global = held_global * r.global_equity;
+                }
+                if recording {
+                    levels.day(r, coefficients.fx_log_return(&d.n));
                 }
                 day_count += 1;
             }
@@ -784,6 +797,11 @@ impl Engine {
                 );
             }
             ends.set_group(month, column, live, &figures);
+            if recording {
+                let end =
+                    record::MonthEnd { month: month + 1, levels: &levels, rates: &rates, draws: &draws };
+                end.write(reduce.record, live, horizon, value, share);
+            }
             if FLOWS && recorded.get(next_record) == Some(&month) {
                 let k = recorded.len();
                 let lanes = Lanes { log_index: &rates.log_price_index, paid: &paid, units: &units };
@@ -1093,8 +1111,10 @@ fn real_growth<T: Real>(value: T, then: T, log_index: T, index_then: T) -> T {
     (value / then) / (log_index - index_then).exp()
 }
 
+mod record;
 mod scalar;
 
+pub use record::{SCENARIO_VARIABLES, ScenarioSet, check_export, export_memory_needed};
 pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
 
 #[cfg(test)]

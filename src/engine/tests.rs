@@ -413,3 +413,130 @@ fn the_controls_closed_form_mean_is_the_simulated_one() {
     let [s, g] = engine.model.expected_equity_growth(23).unwrap();
     assert!((sim.value - (a * s + b * g)).abs() > 10.0 * sim.se, "a month's growth shows (se {})", sim.se);
 }
+
+fn shipped(paths: usize, months: usize, variance_reduction: bool) -> Engine {
+    let scenario = crate::scenario::fixtures::shipped();
+    let sim = Simulation { paths, seed: 11, horizon_months: months, variance_reduction };
+    Engine::new(&scenario.start(), sim).unwrap()
+}
+
+/// The variable's column in a scenario set.
+fn var(name: &str) -> usize {
+    SCENARIO_VARIABLES.iter().position(|v| *v == name).unwrap()
+}
+
+/// The scenario set is a second pass of the run's own paths: the same
+/// summaries, plain and in antithetic pairs, and its month ends are the
+/// figures the summaries keep (the final value, the value and equity
+/// share at 12 months, the equity share at 3, the price index), bit for
+/// bit. Two groups and a part of a third.
+#[test]
+fn a_scenario_set_holds_the_runs_own_paths_plain_and_antithetic() {
+    for reduced in [false, true] {
+        let (n, months) = (2 * LANES + 3, 14);
+        let engine = shipped(n, months, reduced);
+        let run = engine.run(&|_| {});
+        let set = engine.scenario_set(&|_| {});
+        assert_eq!(set.paths, run.paths, "reduced {reduced}");
+        assert_eq!(set.values.dim(), (n, months + 1, SCENARIO_VARIABLES.len()));
+        let v = &set.values;
+        let (value, share, index) = (var("portfolio_value"), var("equity_share"), var("price_index"));
+        for (p, s) in run.paths.iter().enumerate() {
+            assert_eq!(v[[p, months, value]].to_bits(), s.final_value.to_bits(), "path {p}");
+            assert_eq!(v[[p, 12, value]].to_bits(), s.value_12m.to_bits(), "path {p}");
+            assert_eq!(v[[p, 12, share]].to_bits(), s.equity_share_12m.to_bits(), "path {p}");
+            assert_eq!(v[[p, 3, share]].to_bits(), s.equity_share_3m.to_bits(), "path {p}");
+            let kpi = crate::lanes::exp(s.final_log_price_index);
+            assert_eq!(v[[p, months, index]].to_bits(), kpi.to_bits(), "path {p}");
+            assert_eq!(v[[p, 0, value]], engine.start_value());
+            for name in ["swedish_equity", "global_equity_sek", "sek_per_usd", "fixed_income", "price_index"]
+            {
+                assert_eq!(v[[p, 0, var(name)]], 1.0, "{name}");
+            }
+        }
+        if reduced {
+            // A pair's second path mirrors the first: its Swedish equity
+            // moves the other way in the first month.
+            let sw = var("swedish_equity");
+            assert!((v[[0, 1, sw]].ln() + v[[1, 1, sw]].ln()).abs() < (v[[0, 1, sw]].ln()).abs());
+        }
+    }
+}
+
+/// Each path's factors are those of its one-path market
+/// (`MarketState::step` on its own stream): the equity and fixed-income
+/// indices as products of the days' returns, the rates, the price index
+/// and the regime, bit for bit.
+#[test]
+fn a_scenario_sets_factors_are_each_paths_one_path_market() {
+    let months = 5;
+    let engine = shipped(11, months, false);
+    let set = engine.scenario_set(&|_| {});
+    for path in [0usize, 7, 10] {
+        let mut rng = path_rng(engine.simulation.seed, path as u64);
+        let mut market = crate::market::MarketState::start(&engine.model);
+        let mut index = [1.0f64; 3];
+        for month in 0..months {
+            market.start_month(&engine.model, month, &mut rng);
+            for _ in 0..engine.model.trading_days_per_month {
+                let r = market.step(&engine.model, &engine.kernels, &mut rng);
+                index[0] *= r.swedish_equity;
+                index[1] *= r.global_equity;
+                index[2] *= r.fixed_income;
+            }
+            let row = set.values.slice(ndarray::s![path, month + 1, ..]);
+            let want = [
+                ("swedish_equity", index[0]),
+                ("global_equity_sek", index[1]),
+                ("fixed_income", index[2]),
+                ("short_rate", market.rates.short_rate),
+                ("credit_spread", market.rates.spread),
+                ("inflation", market.rates.inflation),
+                ("price_index", crate::lanes::exp(market.rates.log_price_index)),
+                ("regime", market.clock.regime as f64),
+            ];
+            for (name, x) in want {
+                assert_eq!(row[var(name)].to_bits(), x.to_bits(), "path {path}, month {}, {name}", month + 1);
+            }
+        }
+    }
+}
+
+/// SEK per USD, which no return of the portfolio shows alone: each
+/// month's log change, taken in the regime the set records for the
+/// month, has the mean and variance of that regime's `sek_per_usd`
+/// (`mu dt`, `vol² dt` over the month's days), within four standard
+/// errors. The shipped regimes' volatilities differ by a factor of two,
+/// so a wrong regime or a missing term is many errors away.
+#[test]
+fn a_scenario_sets_currency_moves_as_its_regimes_say() {
+    let months = 24;
+    let engine = shipped(2_000, months, false);
+    let set = engine.scenario_set(&|_| {});
+    let (fx, regime) = (var("sek_per_usd"), var("regime"));
+    let model = &engine.model;
+    let t = model.trading_days_per_month as f64 / model.days_per_year;
+    for (k, r) in model.regimes.iter().enumerate() {
+        let moves: Vec<f64> = (0..2_000)
+            .flat_map(|p| (1..=months).map(move |m| (p, m)))
+            .filter(|&(p, m)| set.values[[p, m, regime]] == k as f64)
+            .map(|(p, m)| (set.values[[p, m, fx]] / set.values[[p, m - 1, fx]]).ln())
+            .collect();
+        let n = moves.len() as f64;
+        assert!(n > 1_000.0, "regime {k}: {n} months");
+        let mean = moves.iter().sum::<f64>() / n;
+        let variance = moves.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let (mu, var) = (r.sek_per_usd.mu * t, r.sek_per_usd.vol.powi(2) * t);
+        assert!((mean - mu).abs() < 4.0 * (var / n).sqrt(), "regime {k}: mean {mean}, model {mu}");
+        assert!((variance - var).abs() < 4.0 * var * (2.0 / n).sqrt(), "regime {k}: {variance}, model {var}");
+    }
+}
+
+#[test]
+fn an_export_too_large_for_memory_is_refused_naming_what_to_change() {
+    assert!(check_export(100, 120).is_ok());
+    assert_eq!(export_memory_needed(10, 11), 10 * 12 * 11 * 8 + memory_needed(10, 0));
+    let err = check_export(10_000_000, 1_200).unwrap_err();
+    assert!(err.contains("10000000 paths × 1201 month ends × 11 variables"), "{err}");
+    assert!(err.contains("--paths") && err.contains("--horizon-months"), "{err}");
+}

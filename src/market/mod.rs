@@ -313,6 +313,17 @@ pub struct Coefficients<T> {
     l: [[T; FACTORS]; FACTORS],
 }
 
+impl<T: Real> Coefficients<T> {
+    /// The day's log change of SEK per USD from the day's normals `n`:
+    /// the one formula [`Rates::apply`] moves the unhedged global equity
+    /// by, and the scenario export accumulates into its currency index.
+    #[inline(always)]
+    pub fn fx_log_return(&self, n: &[T; FACTORS]) -> T {
+        let l = &self.l;
+        self.drift[2] + (l[2][0] * n[0] + l[2][1] * n[1] + l[2][2] * n[2])
+    }
+}
+
 impl Coefficients<Wide> {
     /// A group's coefficients, lane `i` from `lane(i)`.
     #[inline(always)]
@@ -674,8 +685,7 @@ impl<T: Real> Rates<T> {
         let l = &c.l;
         let z0 = l[0][0] * n[0];
         let z1 = l[1][0] * n[0] + l[1][1] * n[1];
-        let z2 = l[2][0] * n[0] + l[2][1] * n[1] + l[2][2] * n[2];
-        let fx = c.drift[2] + z2;
+        let fx = c.fx_log_return(&n);
         let dt = T::splat(k.dt);
         let r_old = self.short_rate;
         let r_new = Self::next_short_rate::<PLAIN>(c, model, day, r_old, &n);

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod compare_obligations;
 pub mod debt;
 pub mod document;
+pub mod export;
 pub mod forecast;
 pub mod i18n;
 pub mod implied;
