@@ -13,11 +13,14 @@
 //! random numbers), so the paired differences carry little noise.
 //!
 //! Deposits and withdrawals go through each strategy's own flow
-//! adjustment: the rule checked daily on the engine's group (the
-//! obligations library's own runs, as `pensionsim run` makes them), every
-//! other strategy (the rule checked weekly or monthly, a static mix, buy
-//! and hold, CPPI, TIPP) on one pass of the engine's scalar mode, whose
-//! paths are the group's, bit for bit. Every strategy has its figures.
+//! adjustment, every strategy on one shared pass of the engine
+//! ([`ratios_at_target_shared`]): the rule on the group's lanes, with the
+//! bits the obligations library's own run gives it (as `pensionsim run`
+//! makes it), every other strategy (a static mix, buy and hold, CPPI,
+//! TIPP) lane by lane on the same market. The deposit search runs each
+//! strategy on its own: the rule checked daily on the engine's group
+//! ([`solve_deposits`]), every other strategy in the engine's scalar mode.
+//! Every strategy has its figures.
 //!
 //! With the deposit search, each strategy also has its expected deposit:
 //! the mean over the paths of each path's own deposit a year that brings
@@ -31,10 +34,8 @@ use serde::Serialize;
 
 use super::metrics::{Figure, Z95};
 use super::{Kind, Strategy};
-use crate::engine::{Check, SteerFactory};
-use crate::obligations::{
-    Denominator, ratios_at_target, ratios_at_target_steered, solve_deposits, solve_deposits_steered,
-};
+use crate::engine::{Carry, Check, SteerFactory};
+use crate::obligations::{Denominator, ratios_at_target_shared, solve_deposits, solve_deposits_steered};
 use crate::scenario::Scenario;
 use crate::stats::{mean_se, probability};
 
@@ -105,8 +106,8 @@ pub struct Deposits {
     pub runs: usize,
 }
 
-/// The policy of a strategy the engine's group runs with flows (the rule
-/// checked daily); `None`: the scalar mode runs it.
+/// The policy of a strategy whose deposit search runs on the engine's
+/// group (the rule checked daily); `None`: the scalar mode runs it.
 pub fn on_the_group(kind: &Kind) -> Option<crate::rule::Policy> {
     match kind {
         Kind::Rule { policy, check: Check::Daily } => Some(*policy),
@@ -114,12 +115,10 @@ pub fn on_the_group(kind: &Kind) -> Option<crate::rule::Policy> {
     }
 }
 
-/// The paths [`consolidation`] runs for the probability: `paths` a
-/// strategy on the group, and `paths` for one pass of the scalar mode
-/// when any strategy needs it.
+/// The paths [`consolidation`] runs for the probability: `paths`, one
+/// pass for every strategy.
 pub fn work(strategies: &[Strategy], paths: usize) -> usize {
-    let group = strategies.iter().filter(|s| on_the_group(&s.kind).is_some()).count();
-    (group + usize::from(group < strategies.len())) * paths
+    if strategies.is_empty() { 0 } else { paths }
 }
 
 impl Consolidation {
@@ -155,47 +154,31 @@ pub fn consolidation(
     let ob = scenario.obligations()?;
     scenario.market()?;
     let start = scenario.start();
-    // The scalar mode's portfolios, one a strategy the group does not run.
-    let made: Vec<Option<super::Made>> = strategies
+    // Every strategy on one pass with the flows.
+    let portfolios: Vec<super::Portfolio> = strategies
         .iter()
-        .map(|s| match on_the_group(&s.kind) {
-            Some(_) => Ok(None),
-            None => super::made(scenario, &s.kind).map(Some),
-        })
+        .map(|s| super::Portfolio::of(scenario, &s.kind))
         .collect::<crate::error::Result<_>>()
         .ok()?;
-    let factories: Vec<SteerFactory<'_>> =
-        made.iter().flatten().map(|f| f.as_ref() as SteerFactory<'_>).collect();
-    let mut steered = if factories.is_empty() {
-        Vec::new()
-    } else {
-        ratios_at_target_steered(&start, ob, paths, seed, &factories, progress)?
-    }
-    .into_iter();
-    // Each path's ratio at the target, strategy by strategy, and the search.
-    let mut ratios: Vec<Vec<f64>> = Vec::with_capacity(strategies.len());
+    let carries: Vec<Carry<'_>> = portfolios.iter().map(super::Portfolio::carry).collect();
+    let ratios = ratios_at_target_shared(&start, ob, paths, seed, &carries, progress)?;
+    // The deposit search, strategy by strategy.
     let mut searched = Vec::with_capacity(strategies.len());
-    for (s, make) in strategies.iter().zip(&made) {
-        match (on_the_group(&s.kind), make) {
-            (Some(policy), _) => {
-                let variant = start.clone().with_policy(policy);
-                ratios.push(ratios_at_target(&variant, ob, paths, seed, progress)?);
-                searched.push(match deposit_paths {
-                    Some(n) => Some(solve_deposits(&variant, ob, n, seed, &[DEPOSIT_PROBABILITY])?),
-                    None => None,
-                });
-            }
-            (None, make) => {
-                ratios.push(steered.next()?);
-                let make = make.as_ref()?.as_ref() as SteerFactory<'_>;
-                searched.push(match deposit_paths {
-                    Some(n) => {
-                        Some(solve_deposits_steered(&start, ob, n, seed, &[DEPOSIT_PROBABILITY], Some(make))?)
-                    }
-                    None => None,
-                });
-            }
-        }
+    for s in strategies {
+        searched.push(match deposit_paths {
+            None => None,
+            Some(n) => Some(match on_the_group(&s.kind) {
+                Some(policy) => {
+                    let variant = start.clone().with_policy(policy);
+                    solve_deposits(&variant, ob, n, seed, &[DEPOSIT_PROBABILITY])?
+                }
+                None => {
+                    let make = super::made(scenario, &s.kind).ok()?;
+                    let make = make.as_ref() as SteerFactory<'_>;
+                    solve_deposits_steered(&start, ob, n, seed, &[DEPOSIT_PROBABILITY], Some(make))?
+                }
+            }),
+        });
     }
     // Each path's indicator of 100 % or more.
     let hits: Vec<Vec<f64>> =

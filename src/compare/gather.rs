@@ -29,8 +29,7 @@ impl Settings {
     /// Path runs [`gather`] reports through its `progress`, for a bar's
     /// length.
     pub fn work(&self, strategies: &[Strategy]) -> usize {
-        super::work(strategies) * self.simulation.paths
-            + consolidation::work(strategies, self.obligation_paths)
+        self.simulation.paths + consolidation::work(strategies, self.obligation_paths)
     }
 }
 

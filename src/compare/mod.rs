@@ -3,13 +3,14 @@
 //! the first strategy and a 95 % interval from the paired per-path
 //! differences.
 //!
-//! The rule checked daily runs on the engine's group (its fast path), once
-//! a rule strategy; everything else (the rule checked weekly or monthly,
-//! a static mix, buy and hold, CPPI, TIPP) runs in the engine's scalar
-//! mode, all on one pass over the paths. Both modes draw a path's market
-//! from the path's own stream in the same order, so every strategy sees
-//! the same market bit for bit (tested), and both carry the pension
-//! obligation's flows ([`consolidation`]). The rule decides only through
+//! Every strategy steps on one pass of each path's market, the engine's
+//! shared pass ([`Engine::run_shared`]): a group of eight paths draws a
+//! month once, and the rule (checked daily, weekly or monthly) steps on
+//! its returns on the group's lanes, everything else (a static mix, buy
+//! and hold, CPPI, TIPP) lane by lane. So every strategy sees the same
+//! market bit for bit (tested), with the bits a separate run gives it,
+//! and the pension obligation's flows go through each strategy's own
+//! flow adjustment ([`consolidation`]). The rule decides only through
 //! `rule::Managed`; the other strategies are in [`steer`].
 
 pub mod consolidation;
@@ -18,7 +19,7 @@ pub mod metrics;
 pub mod steer;
 pub mod strategy;
 
-use crate::engine::{Engine, PathSummary, Steer, SteerFactory};
+use crate::engine::{Carry, Engine, PathSummary, RuleSteer, Steer};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, Simulation};
 
@@ -62,6 +63,45 @@ pub fn made(scenario: &Scenario, kind: &Kind) -> Result<Made> {
     })
 }
 
+/// A strategy's portfolio for the engine's shared pass: the rule from
+/// the start with the strategy's policy, checked as it says, or any other
+/// strategy's steer.
+pub enum Portfolio {
+    Rule(Box<RuleSteer>),
+    Steer(Made),
+}
+
+impl Portfolio {
+    /// `kind`'s portfolio on `scenario`'s start.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] when the scenario has no `[market]`.
+    pub fn of(scenario: &Scenario, kind: &Kind) -> Result<Portfolio> {
+        Ok(match *kind {
+            Kind::Rule { policy, check } => {
+                let start = scenario.start().with_policy(policy);
+                let simulation = Simulation { paths: 1, ..scenario.simulation() };
+                let engine = Engine::new(&start, simulation).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: a comparison needs a [market] section",
+                        scenario.path().display()
+                    ))
+                })?;
+                Portfolio::Rule(Box::new(engine.rule_steer(check)))
+            }
+            kind => Portfolio::Steer(made(scenario, &kind)?),
+        })
+    }
+
+    /// What the shared pass carries.
+    pub fn carry(&self) -> Carry<'_> {
+        match self {
+            Portfolio::Rule(rule) => Carry::Rule(rule),
+            Portfolio::Steer(make) => Carry::Steer(make.as_ref()),
+        }
+    }
+}
+
 /// The paths of every strategy.
 #[derive(Debug, Clone)]
 pub struct Comparison {
@@ -79,8 +119,8 @@ pub struct Comparison {
 }
 
 /// Runs `strategies` on `scenario`'s market for `simulation`'s paths,
-/// seed and horizon. `progress` is called with paths done; the total is
-/// [`work`]`(strategies) × paths`.
+/// seed and horizon, on one pass over the paths. `progress` is called
+/// with paths done; the total is the paths.
 ///
 /// # Errors
 /// [`Error::Usage`] when the scenario has no `[market]` or no strategy is
@@ -99,56 +139,31 @@ pub fn simulate(
     // Every strategy is measured at month ends against the scenario's floor.
     let start = scenario.start();
     let yardstick = crate::engine::Yardstick::of(&start);
-    let base = Engine::new(&start, simulation).ok_or_else(no_market)?.with_yardstick(yardstick.clone());
-    let engine_for = |policy| {
-        let variant = start.clone().with_policy(policy);
-        Engine::new(&variant, simulation).map(|e| e.with_yardstick(yardstick.clone())).ok_or_else(no_market)
+    let base = Engine::new(&start, simulation).ok_or_else(no_market)?.with_yardstick(yardstick);
+
+    // Every strategy's portfolio on one pass, and the reference buy and
+    // hold: a strategy's own when one is buy and hold, else one more.
+    let mut portfolios =
+        strategies.iter().map(|s| Portfolio::of(scenario, &s.kind)).collect::<Result<Vec<_>>>()?;
+    let reference = strategies.iter().position(|s| matches!(s.kind, Kind::BuyAndHold));
+    if reference.is_none() {
+        portfolios.push(Portfolio::of(scenario, &Kind::BuyAndHold)?);
+    }
+    let carries: Vec<Carry<'_>> = portfolios.iter().map(Portfolio::carry).collect();
+    let mut paths: Vec<Vec<PathSummary>> =
+        base.run_shared(&carries, None, progress).into_iter().map(|(p, _)| p).collect();
+    let buy_and_hold = match reference {
+        Some(i) => paths[i].clone(),
+        None => paths.pop().unwrap_or_default(),
     };
-
-    // Everything the scalar mode runs, with the strategy it belongs to;
-    // the reference buy-and-hold last.
-    let mut steered: Vec<Made> = Vec::new();
-    let mut owner = Vec::new();
-    let mut paths: Vec<Option<Vec<PathSummary>>> = vec![None; strategies.len()];
-    for (i, s) in strategies.iter().enumerate() {
-        match s.kind {
-            Kind::Rule { policy, check: crate::engine::Check::Daily } => {
-                paths[i] = Some(engine_for(policy)?.run(progress).paths);
-            }
-            kind => {
-                steered.push(made(scenario, &kind)?);
-                owner.push(Some(i));
-            }
-        }
-    }
-    steered.push(made(scenario, &Kind::BuyAndHold)?);
-    owner.push(None);
-
-    let factories: Vec<SteerFactory<'_>> = steered.iter().map(|f| f.as_ref() as SteerFactory<'_>).collect();
-    let mut results = base.run_steered(&factories, progress);
-    let buy_and_hold = results.pop().unwrap_or_default();
-    for (result, o) in results.into_iter().zip(owner) {
-        if let Some(i) = o {
-            paths[i] = Some(result);
-        }
-    }
     Ok(Comparison {
         strategies: strategies.to_vec(),
-        paths: paths.into_iter().map(|p| p.unwrap_or_else(|| unreachable!("every strategy ran"))).collect(),
+        paths,
         buy_and_hold,
         start_value: base.start_value(),
         simulation,
         yardstick: scenario.policy(),
     })
-}
-
-/// How many passes over the paths [`simulate`] makes: one a rule
-/// checked daily, and one for all the rest.
-pub fn work(strategies: &[Strategy]) -> usize {
-    1 + strategies
-        .iter()
-        .filter(|s| matches!(s.kind, Kind::Rule { check: crate::engine::Check::Daily, .. }))
-        .count()
 }
 
 #[cfg(test)]

@@ -697,12 +697,12 @@ fn with_constant_rates_the_road_to_full_consolidation_is_the_hand_computed_one()
         Strategy { name: "fixed income".into(), kind: Kind::Static { equity_share: 0.0, cost_bps: 0.0 } },
         Strategy { name: "hold".into(), kind: Kind::BuyAndHold },
     ];
-    // Each path's ratio at the end of 2027 through the scalar mode's flows.
+    // Each path's ratio at the end of 2027 through the shared pass's flows.
     let made: Vec<Made> = set.iter().map(|st| made(&s, &st.kind).unwrap()).collect();
-    let factories: Vec<SteerFactory<'_>> = made.iter().map(|m| m.as_ref() as SteerFactory<'_>).collect();
+    let carries: Vec<Carry<'_>> = made.iter().map(|m| Carry::Steer(m.as_ref())).collect();
     let ob = s.obligations().unwrap();
     let ratios =
-        crate::obligations::ratios_at_target_steered(&s.start(), ob, 16, 3, &factories, &|_| {}).unwrap();
+        crate::obligations::ratios_at_target_shared(&s.start(), ob, 16, 3, &carries, &|_| {}).unwrap();
     for (r, want) in ratios.iter().zip([fixed, hold]) {
         assert_eq!(r.len(), 16);
         for x in r {
@@ -763,4 +763,73 @@ fn the_least_deposits_are_among_the_strategies_at_least_as_likely_as_the_first()
     assert_eq!(c.least_deposits(), Some((2, 80.0)), "as likely counts");
     c.strategies[2].p_full_at_target = figure(0.45);
     assert_eq!(c.least_deposits(), Some((0, 100.0)), "the first itself when no other qualifies");
+}
+
+#[test]
+fn every_strategy_on_the_shared_pass_has_the_bits_of_its_own_run() {
+    // The shared pass steps every strategy on one pass of each path's
+    // market; each must still get the bits it gets alone: the rule checked
+    // daily as the engine's group run of its policy gives them, every
+    // other strategy (the rule checked weekly or monthly included) as the
+    // scalar mode gives them, closing every day in full. 100 paths: a
+    // partial last group.
+    let s = scenario("rjh-2025-08.toml");
+    let set = default_set(&s.policy());
+    let simulation = sim(100, 48);
+    let c = simulate(&s, &set, simulation, &|_| {}).unwrap();
+    let start = s.start();
+    let yardstick = crate::engine::Yardstick::of(&start);
+    let base = Engine::new(&start, simulation).unwrap().with_yardstick(yardstick.clone());
+    let mut weekly_trades = 0;
+    for (st, paths) in set.iter().zip(&c.paths) {
+        let alone = match st.kind {
+            Kind::Rule { policy, check: Check::Daily } => {
+                let e = Engine::new(&start.clone().with_policy(policy), simulation).unwrap();
+                e.with_yardstick(yardstick.clone()).run(&|_| {}).paths
+            }
+            kind => {
+                let make = made(&s, &kind).unwrap();
+                base.run_steered(&[make.as_ref()], &|_| {}).remove(0)
+            }
+        };
+        if matches!(st.kind, Kind::Rule { check: Check::Weekly, .. }) {
+            weekly_trades = paths.iter().map(|p| p.downweights + p.upweights).sum();
+        }
+        for (p, (a, b)) in paths.iter().zip(&alone).enumerate() {
+            assert_eq!(a, b, "{}, path {p}", st.name);
+            assert_eq!(a.final_value.to_bits(), b.final_value.to_bits(), "{}, path {p}", st.name);
+        }
+    }
+    assert!(weekly_trades > 10, "the weekly rule should trade, traded {weekly_trades}");
+}
+
+#[test]
+fn every_strategy_reaches_full_consolidation_on_the_shared_pass_as_on_its_own() {
+    // The ratios at the target year of one shared pass with the flows: the
+    // rule checked daily as the obligations library's own run of its
+    // policy, the others as the scalar mode's.
+    let s = scenario("rjh-2025-08.toml");
+    let ob = s.obligations().unwrap();
+    let set = default_set(&s.policy());
+    let start = s.start();
+    let portfolios: Vec<Portfolio> = set.iter().map(|st| Portfolio::of(&s, &st.kind).unwrap()).collect();
+    let carries: Vec<Carry<'_>> = portfolios.iter().map(Portfolio::carry).collect();
+    let shared = crate::obligations::ratios_at_target_shared(&start, ob, 20, 5, &carries, &|_| {}).unwrap();
+    for (st, ratios) in set.iter().zip(&shared) {
+        let alone = match st.kind {
+            Kind::Rule { policy, check: Check::Daily } => {
+                crate::obligations::ratios_at_target(&start.clone().with_policy(policy), ob, 20, 5, &|_| {})
+                    .unwrap()
+            }
+            kind => {
+                let make = made(&s, &kind).unwrap();
+                let steer = [Carry::Steer(make.as_ref())];
+                crate::obligations::ratios_at_target_shared(&start, ob, 20, 5, &steer, &|_| {})
+                    .unwrap()
+                    .remove(0)
+            }
+        };
+        let bits = |r: &[f64]| r.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(ratios), bits(&alone), "{}", st.name);
+    }
 }

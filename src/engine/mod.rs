@@ -635,7 +635,6 @@ impl Engine {
         reduce: Reduce<'_>,
     ) {
         let model = &self.model;
-        let policy = *self.prototype.policy();
         let constants = model.day_constants();
         let days = model.trading_days_per_month;
         let horizon = self.simulation.horizon_months;
@@ -650,31 +649,8 @@ impl Engine {
         let recording = !reduce.record.is_empty();
         let mut levels = record::Levels::start();
         let mut rates = Rates::<Wide>::start(model);
-        let mut books: [Book; LANES] = std::array::from_fn(|_| Book {
-            fund: self.prototype.clone(),
-            record: PathRecord::new(self.start_value),
-            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon)
-                .with_yardstick(self.yardstick.as_ref()),
-            out: PathSummary::default(),
-        });
-        // Under a schedule: each lane's net flows paid in, and units held
-        // (one at the start; a flow buys or sells units at the moment's
-        // unit value). Unused, and compiled away, without one.
-        let mut paid = [0.0; LANES];
-        let mut units = [1.0; LANES];
-        let mut hot = Hot {
-            swedish: Wide::splat(0.0),
-            global: Wide::splat(0.0),
-            fixed: Wide::splat(0.0),
-            floor: Wide::splat(0.0),
-            peak: Wide::splat(0.0),
-            max_drawdown: Wide::splat(0.0),
-            worst_floor_ratio: Wide::splat(0.0),
-            min_margin: Wide::splat(0.0),
-        };
-        for (i, book) in books.iter().enumerate() {
-            hot.load(i, book);
-        }
+        let mut fleet =
+            Fleet::new(&self.prototype, Check::Daily, self.start_value, horizon, self.yardstick.as_ref());
         if recording {
             self.record_start(reduce.record, live);
         }
@@ -689,7 +665,7 @@ impl Engine {
             // Flows at the month boundary: every lane's book is in step
             // with its holdings here (the rule closed the month-end).
             if let Some(s) = schedule.filter(|s| FLOWS && s.has_flow(month)) {
-                apply_flows(s, month, &mut books, &mut hot, &rates.log_price_index, &mut paid, &mut units);
+                fleet.flows(s, month, &rates.log_price_index);
             }
             // A month's draws (each lane's stream in its own order), then
             // the month's days on the whole group.
@@ -714,110 +690,26 @@ impl Engine {
                 }
                 day_count += 1;
             }
-            for (day, r) in returns.iter().enumerate() {
-                hot.swedish = hot.swedish * r.swedish_equity;
-                hot.global = hot.global * r.global_equity;
-                hot.fixed = hot.fixed * r.fixed_income;
-
-                let month_end = day + 1 == days;
-                // The sums in the order `Holdings` takes them.
-                let equity = hot.swedish + hot.global;
-                let value = equity + hot.fixed;
-                // A lane is quiet when the rule has nothing to do: no
-                // month end, nothing to sell, no breach. A quiet lane's
-                // day changes its record's extremes at most; a plain one
-                // (the usual day: no new lowest margin) only as its value
-                // moves the high and the drawdown, here, as one vector;
-                // the others observe the day lane by lane.
-                let mut quiet = [false; LANES];
-                let mut plain = [false; LANES];
-                if !month_end {
-                    for i in 0..LANES {
-                        let (e, v, f) = (equity.0[i], value.0[i], hot.floor.0[i]);
-                        let q = !policy.exceeds_max_equity(e, v, f) & (v >= f) & (v > 0.0);
-                        let mut x = hot.extremes(i);
-                        let p = q & x.is_plain(v, f);
-                        x.observe_close(v);
-                        hot.peak.0[i] = if p { x.peak } else { hot.peak.0[i] };
-                        hot.max_drawdown.0[i] = if p { x.max_drawdown } else { hot.max_drawdown.0[i] };
-                        quiet[i] = q;
-                        plain[i] = p;
-                    }
-                }
-                if plain.iter().any(|p| !p) {
-                    for i in (0..LANES).filter(|&i| !plain[i]) {
-                        if quiet[i] {
-                            let (v, f) = (value.0[i], hot.floor.0[i]);
-                            let mut e = hot.extremes(i);
-                            e.observe(v, f, v);
-                            hot.set_extremes(i, e);
-                        } else {
-                            close(&mut books[i], &mut hot, i, month as u32, month_end);
-                        }
-                    }
-                }
-            }
-
-            // Every lane closed the month end in full, and its holdings and
-            // floor are back in `hot`: the month's figures are one vector
-            // each, in the rule's own formulas.
-            let equity = hot.swedish + hot.global;
-            let value = equity + hot.fixed;
-            let share = Wide::from_fn(|i| equity_share(equity.0[i], value.0[i]));
-            let margin = Wide::from_fn(|i| crate::rule::margin(value.0[i], hot.floor.0[i]));
-            let figures = [value, share, margin, hot.floor];
-            // Every lane's tally is as long as the others', so their rolling
-            // windows fill together, and their real growth is one vector.
-            let rolling = books[0].tally.rolling_start().map(|_| {
-                let starts: [(f64, f64); LANES] = std::array::from_fn(|i| {
-                    books[i].tally.rolling_start().expect("invariant: every lane's tally is as long")
-                });
-                let then = Wide::from_fn(|i| starts[i].0);
-                let index_then = Wide::from_fn(|i| starts[i].1);
-                real_growth(value, then, rates.log_price_index, index_then)
-            });
-            for (i, book) in books.iter_mut().enumerate() {
-                let (value, equity) = (value.0[i], share.0[i]);
-                let out = &mut book.out;
-                if month == 2 {
-                    out.equity_share_3m = equity;
-                }
-                if month == 11 {
-                    out.value_12m = value;
-                    out.equity_share_12m = equity;
-                }
-                let growth = rolling.map(|g| g.0[i]);
-                book.tally.month_end_grown(
-                    month as u32,
-                    value,
-                    equity,
-                    rates.log_price_index.0[i],
-                    growth,
-                    out,
-                );
-            }
+            fleet.days(&returns, month);
+            let figures = fleet.month_end(month, &rates.log_price_index);
             ends.set_group(month, column, live, &figures);
             if recording {
                 let end =
                     record::MonthEnd { month: month + 1, levels: &levels, rates: &rates, draws: &draws };
-                end.write(reduce.record, live, horizon, value, share);
+                end.write(reduce.record, live, horizon, figures[0], figures[1]);
             }
             if FLOWS && recorded.get(next_record) == Some(&month) {
-                let k = recorded.len();
-                let lanes = Lanes { log_index: &rates.log_price_index, paid: &paid, units: &units };
-                keep(&books[..live], &lanes, self.start_value, &mut kept[next_record..], k);
+                fleet.keep(
+                    live,
+                    &rates.log_price_index,
+                    self.start_value,
+                    &mut kept[next_record..],
+                    recorded.len(),
+                );
                 next_record += 1;
             }
         }
-
-        // Every lane closed the horizon's last day in full, so the books
-        // hold their extremes; storing them once more costs nothing.
-        for (i, book) in books.iter_mut().enumerate() {
-            hot.store(i, book);
-        }
-        for ((slot, book), log_index) in out.iter_mut().zip(books).zip(rates.log_price_index.0) {
-            *slot = book.finish(horizon, log_index);
-        }
+        fleet.finish(out, horizon, &rates.log_price_index);
         let [swedish, global] = self.start_equity;
         for (i, extra) in reduce.extras.iter_mut().enumerate() {
             *extra = (swedish * held_swedish.0[i] + global * held_global.0[i], draws.log_weight().0[i]);
@@ -825,58 +717,211 @@ impl Engine {
     }
 }
 
-/// A schedule's flows at the start of `month`, lane by lane (out of line:
-/// at most once a month, and the group's loop stays as small as it was).
-#[inline(never)]
-fn apply_flows(
-    s: &dyn Schedule,
-    month: usize,
-    books: &mut [Book; LANES],
-    hot: &mut Hot,
-    log_index: &Wide,
-    paid: &mut [f64; LANES],
-    units: &mut [f64; LANES],
-) {
-    for (i, book) in books.iter_mut().enumerate() {
-        let amount = s.flow(month, book.fund.value(), log_index.0[i]);
-        if amount != 0.0 {
-            let (p, factor) = book.apply_flow(amount);
-            paid[i] += p;
-            units[i] *= factor;
+/// One rule portfolio on a group's eight lanes: each lane's book (the
+/// rule's `Managed`, its record and month-end tally), the lanes' hot
+/// state side by side, and under a schedule each lane's net flows paid in
+/// and units held (one at the start; a flow buys or sells units at the
+/// moment's unit value). The group steps one fleet; a shared pass
+/// ([`Engine::run_shared`]) steps several on the same month's returns.
+#[derive(Debug, Clone)]
+struct Fleet {
+    policy: crate::rule::Policy,
+    check: Check,
+    books: [Book; LANES],
+    hot: Hot,
+    paid: [f64; LANES],
+    units: [f64; LANES],
+}
+
+impl Fleet {
+    /// Eight lanes of `prototype`'s portfolio at the start, checked as
+    /// `check` says, their month-ends measured against `yardstick` too.
+    fn new(
+        prototype: &Managed,
+        check: Check,
+        start_value: f64,
+        horizon: usize,
+        yardstick: Option<&Yardstick>,
+    ) -> Fleet {
+        let policy = *prototype.policy();
+        let rebuild_cap = policy.target - policy.up_headroom;
+        let books: [Book; LANES] = std::array::from_fn(|_| Book {
+            fund: prototype.clone(),
+            record: PathRecord::new(start_value),
+            tally: MonthTally::new(start_value, rebuild_cap, horizon).with_yardstick(yardstick),
+            out: PathSummary::default(),
+        });
+        let mut hot = Hot {
+            swedish: Wide::splat(0.0),
+            global: Wide::splat(0.0),
+            fixed: Wide::splat(0.0),
+            floor: Wide::splat(0.0),
+            peak: Wide::splat(0.0),
+            max_drawdown: Wide::splat(0.0),
+            worst_floor_ratio: Wide::splat(0.0),
+            min_margin: Wide::splat(0.0),
+        };
+        for (i, book) in books.iter().enumerate() {
             hot.load(i, book);
+        }
+        Fleet { policy, check, books, hot, paid: [0.0; LANES], units: [1.0; LANES] }
+    }
+
+    /// A schedule's flows at the start of `month`, lane by lane (out of
+    /// line: at most once a month, and the group's loop stays as small as
+    /// it was). Every lane's book is in step with its holdings here (the
+    /// rule closed the month-end).
+    #[inline(never)]
+    fn flows(&mut self, s: &dyn Schedule, month: usize, log_index: &Wide) {
+        for (i, book) in self.books.iter_mut().enumerate() {
+            let amount = s.flow(month, book.fund.value(), log_index.0[i]);
+            if amount != 0.0 {
+                let (p, factor) = book.apply_flow(amount);
+                self.paid[i] += p;
+                self.units[i] *= factor;
+                self.hot.load(i, book);
+            }
+        }
+    }
+
+    /// The days of `month`, whose gross returns are `returns`: the
+    /// compounding and the quiet-day tests on all lanes at once, and a full
+    /// close for a lane whose day is not quiet. On a day the check does not
+    /// look (the rule checked weekly or monthly), nothing is traded: a lane
+    /// is quiet unless it breaches, and a breaching lane is measured
+    /// (`Managed::quiet_day`), as [`RuleSteer`] measures it.
+    #[inline(always)]
+    fn days(&mut self, returns: &[DayReturns<Wide>], month: usize) {
+        let (policy, hot, books) = (&self.policy, &mut self.hot, &mut self.books);
+        let days = returns.len();
+        for (day, r) in returns.iter().enumerate() {
+            hot.swedish = hot.swedish * r.swedish_equity;
+            hot.global = hot.global * r.global_equity;
+            hot.fixed = hot.fixed * r.fixed_income;
+
+            let month_end = day + 1 == days;
+            let check = self.check.is_check_day(month * days + day, month_end);
+            // The sums in the order `Holdings` takes them.
+            let equity = hot.swedish + hot.global;
+            let value = equity + hot.fixed;
+            // A lane is quiet when the rule has nothing to do: no month
+            // end, nothing to sell (or no check), no breach. A quiet lane's
+            // day changes its record's extremes at most; a plain one (the
+            // usual day: no new lowest margin) only as its value moves the
+            // high and the drawdown, here, as one vector; the others
+            // observe the day lane by lane.
+            let mut quiet = [false; LANES];
+            let mut plain = [false; LANES];
+            if !month_end {
+                for i in 0..LANES {
+                    let (e, v, f) = (equity.0[i], value.0[i], hot.floor.0[i]);
+                    let sells = check & policy.exceeds_max_equity(e, v, f);
+                    let q = !sells & (v >= f) & (v > 0.0);
+                    let mut x = hot.extremes(i);
+                    let p = q & x.is_plain(v, f);
+                    x.observe_close(v);
+                    hot.peak.0[i] = if p { x.peak } else { hot.peak.0[i] };
+                    hot.max_drawdown.0[i] = if p { x.max_drawdown } else { hot.max_drawdown.0[i] };
+                    quiet[i] = q;
+                    plain[i] = p;
+                }
+            }
+            if plain.iter().any(|p| !p) {
+                for i in (0..LANES).filter(|&i| !plain[i]) {
+                    if quiet[i] {
+                        let (v, f) = (value.0[i], hot.floor.0[i]);
+                        let mut e = hot.extremes(i);
+                        e.observe(v, f, v);
+                        hot.set_extremes(i, e);
+                    } else {
+                        close(&mut books[i], hot, i, month as u32, month_end, check);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The end of `month`, after its last day: every lane closed the month
+    /// end in full, and its holdings and floor are back in `hot`, so the
+    /// month's figures (value, equity share, margin, floor) are one vector
+    /// each, in the rule's own formulas; each lane's tally takes them.
+    #[inline(always)]
+    fn month_end(&mut self, month: usize, log_index: &Wide) -> [Wide; 4] {
+        let (hot, books) = (&self.hot, &mut self.books);
+        let equity = hot.swedish + hot.global;
+        let value = equity + hot.fixed;
+        let share = Wide::from_fn(|i| equity_share(equity.0[i], value.0[i]));
+        let margin = Wide::from_fn(|i| crate::rule::margin(value.0[i], hot.floor.0[i]));
+        let figures = [value, share, margin, hot.floor];
+        // Every lane's tally is as long as the others', so their rolling
+        // windows fill together, and their real growth is one vector.
+        let rolling = books[0].tally.rolling_start().map(|_| {
+            let starts: [(f64, f64); LANES] = std::array::from_fn(|i| {
+                books[i].tally.rolling_start().expect("invariant: every lane's tally is as long")
+            });
+            let then = Wide::from_fn(|i| starts[i].0);
+            let index_then = Wide::from_fn(|i| starts[i].1);
+            real_growth(value, then, *log_index, index_then)
+        });
+        for (i, book) in books.iter_mut().enumerate() {
+            let (value, equity) = (value.0[i], share.0[i]);
+            let out = &mut book.out;
+            if month == 2 {
+                out.equity_share_3m = equity;
+            }
+            if month == 11 {
+                out.value_12m = value;
+                out.equity_share_12m = equity;
+            }
+            let growth = rolling.map(|g| g.0[i]);
+            book.tally.month_end_grown(month as u32, value, equity, log_index.0[i], growth, out);
+        }
+        figures
+    }
+
+    /// The month-end figures of the first `live` lanes into `kept`, path
+    /// `i`'s at `kept[i * k]`.
+    #[inline(never)]
+    fn keep(&self, live: usize, log_index: &Wide, start_value: f64, kept: &mut [MonthRecord], k: usize) {
+        for (i, book) in self.books[..live].iter().enumerate() {
+            let value = book.fund.value();
+            kept[i * k] = MonthRecord {
+                value,
+                log_price_index: log_index.0[i],
+                flows: self.paid[i],
+                unit_value: value / (self.units[i] * start_value),
+            };
+        }
+    }
+
+    /// The first `out.len()` lanes' summaries at the horizon.
+    fn finish(self, out: &mut [PathSummary], horizon: usize, log_index: &Wide) {
+        let Fleet { mut books, hot, .. } = self;
+        // Every lane closed the horizon's last day in full, so the books
+        // hold their extremes; storing them once more costs nothing.
+        for (i, book) in books.iter_mut().enumerate() {
+            hot.store(i, book);
+        }
+        for ((slot, book), log_index) in out.iter_mut().zip(books).zip(log_index.0) {
+            *slot = book.finish(horizon, log_index);
         }
     }
 }
 
-/// A group's figures a schedule keeps beside its books.
-struct Lanes<'a> {
-    log_index: &'a Wide,
-    paid: &'a [f64; LANES],
-    units: &'a [f64; LANES],
-}
-
-/// The month-end figures of `books` into `kept`, path `i`'s at
-/// `kept[i * k]`.
-#[inline(never)]
-fn keep(books: &[Book], lanes: &Lanes<'_>, start_value: f64, kept: &mut [MonthRecord], k: usize) {
-    for (i, book) in books.iter().enumerate() {
-        let value = book.fund.value();
-        kept[i * k] = MonthRecord {
-            value,
-            log_price_index: lanes.log_index.0[i],
-            flows: lanes.paid[i],
-            unit_value: value / (lanes.units[i] * start_value),
-        };
-    }
-}
-
 /// Closes a day in full on lane `i`: the rule's `close_day` on its
-/// holdings, the record, the first breach and the first down-weighting.
+/// holdings (on a day the check does not look, the day measured, nothing
+/// traded), the record, the first breach and the first down-weighting.
 #[inline(never)]
-fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool) {
+fn close(book: &mut Book, hot: &mut Hot, i: usize, month: u32, month_end: bool, check: bool) {
     hot.store(i, book);
     book.fund.set_amounts(&[hot.swedish.0[i], hot.global.0[i]], &[hot.fixed.0[i]]);
-    let d = book.fund.close_day(month_end);
+    let d = if check {
+        book.fund.close_day(month_end)
+    } else {
+        let h = book.fund.holdings();
+        let equity = h.equity_value();
+        book.fund.quiet_day(equity, equity + h.fixed_income_value())
+    };
     book.record.observe(&d);
     if d.breach_depth().is_some() && book.out.first_breach_month.is_none() {
         book.out.first_breach_month = Some(month);
@@ -1113,9 +1158,11 @@ fn real_growth<T: Real>(value: T, then: T, log_index: T, index_then: T) -> T {
 
 mod record;
 mod scalar;
+mod shared;
 
 pub use record::{SCENARIO_VARIABLES, ScenarioSet, check_export, export_memory_needed};
 pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
+pub use shared::{Carry, Run};
 
 #[cfg(test)]
 mod tests;

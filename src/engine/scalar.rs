@@ -1,15 +1,16 @@
-//! The engine's scalar mode: one path at a time, every day closed in full,
-//! for any number of portfolios on the same market.
+//! The engine's scalar mode: any portfolio stepped on a simulated market,
+//! every day closed in full.
 //!
-//! Each path steps the market once a day with its own stream (the same
-//! draws in the same order, and the same arithmetic side by side in
-//! groups of eight, as the group engine) and hands the day's returns to
-//! every portfolio it carries: a [`Steer`] each, the rule ([`RuleSteer`], checking daily,
-//! weekly or monthly) or any other strategy. Every portfolio of a path
-//! therefore sees the same market, bit for bit (common random numbers),
-//! and keeps the same record and month-end tally as the group's paths.
-//! With the rule checked daily a path gets the bits the group gives it
-//! (tested); the group stays the fast path for that case.
+//! A [`Steer`] is a portfolio in the engine's three buckets and whatever
+//! decides its trades: the rule ([`RuleSteer`], checking daily, weekly or
+//! monthly) or any other strategy. The shared pass
+//! ([`Engine::run_shared`]) carries it on each path's one market, lane by
+//! lane beside the group's, so every portfolio of a path sees the same
+//! market, bit for bit (common random numbers), and keeps the same record
+//! and month-end tally as the group's paths (`Carried`, the scalar form
+//! of the group's book). With the rule checked daily a path gets the bits
+//! the group gives it (tested); the group stays the fast path for the
+//! rule.
 //!
 //! Under a flow [`Schedule`] (the pension obligation's deposits and
 //! withdrawals) every portfolio takes each month's flow before the
@@ -17,12 +18,10 @@
 //! is `Managed::apply_flow`), and the run keeps each portfolio's
 //! [`MonthRecord`]s as the group's run does.
 
-use rayon::prelude::*;
-
-use super::{Engine, MonthRecord, MonthTally, PathSummary, Schedule, Vectors, finish};
-use crate::draws::MonthDraws;
-use crate::lanes::{LANES, Wide};
-use crate::market::Rates;
+use super::shared::Carry;
+use super::{Engine, MonthRecord, MonthTally, PathSummary, Schedule, Yardstick, finish};
+use crate::lanes::Wide;
+use crate::market::DayReturns;
 use crate::rule::{Day, Managed, PathRecord};
 
 /// How often a strategy looks at the portfolio between month ends. The
@@ -136,8 +135,8 @@ pub type SteerFactory<'a> = &'a (dyn Fn() -> Box<dyn Steer> + Sync);
 
 /// One portfolio of a path: its steering, record, tally and summary (the
 /// scalar form of the group's `Book`).
-struct Carried {
-    steer: Box<dyn Steer>,
+pub(super) struct Carried {
+    pub(super) steer: Box<dyn Steer>,
     record: PathRecord,
     tally: MonthTally,
     out: PathSummary,
@@ -149,10 +148,33 @@ struct Carried {
 }
 
 impl Carried {
+    /// `steer` at the start of a path worth `start_value`, its month-ends
+    /// measured against `yardstick` too, `recorded` month-ends to keep;
+    /// `rebuild_cap` unless the steer has its own.
+    pub(super) fn new(
+        steer: Box<dyn Steer>,
+        start_value: f64,
+        rebuild_cap: f64,
+        horizon: usize,
+        yardstick: Option<&Yardstick>,
+        recorded: usize,
+    ) -> Carried {
+        let cap = steer.rebuild_cap().unwrap_or(rebuild_cap);
+        Carried {
+            steer,
+            record: PathRecord::new(start_value),
+            tally: MonthTally::new(start_value, cap, horizon).with_yardstick(yardstick),
+            out: PathSummary::default(),
+            paid: 0.0,
+            units: 1.0,
+            kept: Vec::with_capacity(recorded),
+        }
+    }
+
     /// A net flow through the portfolio's own flow adjustment; the record's
     /// peak and the rolling windows' values follow it, as the group's
     /// `Book::apply_flow` has them.
-    fn apply_flow(&mut self, amount: f64) {
+    pub(super) fn apply_flow(&mut self, amount: f64) {
         let before = self.steer.value();
         let paid = amount - self.steer.apply_flow(amount);
         let mut factor = 1.0;
@@ -164,15 +186,57 @@ impl Carried {
         self.paid += paid;
         self.units *= factor;
     }
-}
 
-/// One portfolio's run of one path: its summary and, under a schedule,
-/// its recorded month-ends in order.
-type PathRun = (PathSummary, Vec<MonthRecord>);
+    /// The days of `month` on lane `lane` of the month's `returns`, each
+    /// closed in full.
+    pub(super) fn days(&mut self, returns: &[DayReturns<Wide>], lane: usize, month: usize) {
+        let days = returns.len();
+        for (day, r) in returns.iter().enumerate() {
+            let (sw, gl, fi) = (r.swedish_equity.0[lane], r.global_equity.0[lane], r.fixed_income.0[lane]);
+            self.steer.apply_returns(sw, gl, fi);
+            let d = self.steer.close_day(month * days + day, day + 1 == days);
+            self.record.observe(&d);
+            if d.breach_depth().is_some() && self.out.first_breach_month.is_none() {
+                self.out.first_breach_month = Some(month as u32);
+            }
+            if let Some(t) = &d.down {
+                self.tally.down_weighted(month as u32, t.equity_before);
+            }
+        }
+    }
+
+    /// The end of `month` at log price index `log_index`, kept as a
+    /// [`MonthRecord`] when `keep`.
+    pub(super) fn month_end(&mut self, month: usize, log_index: f64, keep: bool, start_value: f64) {
+        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+        if month == 2 {
+            self.out.equity_share_3m = equity;
+        }
+        if month == 11 {
+            self.out.value_12m = value;
+            self.out.equity_share_12m = equity;
+        }
+        self.tally.month_end(month as u32, value, equity, log_index, &mut self.out);
+        if keep {
+            self.kept.push(MonthRecord {
+                value,
+                log_price_index: log_index,
+                flows: self.paid,
+                unit_value: value / (self.units * start_value),
+            });
+        }
+    }
+
+    /// The path's summary at the horizon and its recorded month-ends.
+    pub(super) fn finish(self, horizon: usize, log_index: f64) -> (PathSummary, Vec<MonthRecord>) {
+        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+        (finish(value, equity, &self.record, &self.tally, self.out, horizon, log_index), self.kept)
+    }
+}
 
 impl Engine {
     /// The rule of this engine's scenario, checked as `check` says, as a
-    /// portfolio for [`Engine::run_steered`].
+    /// portfolio for [`Engine::run_steered`] or [`Engine::run_shared`].
     pub fn rule_steer(&self, check: Check) -> RuleSteer {
         RuleSteer { fund: self.prototype.clone(), check }
     }
@@ -189,17 +253,18 @@ impl Engine {
     }
 
     /// Runs every path in scalar mode with one portfolio per factory, all
-    /// on the path's one market; returns the summaries strategy by
-    /// strategy, each in path order. `progress` is called with the number
-    /// of paths each finished group held. The result does not depend on
-    /// the thread count.
+    /// on the path's one market (a shared pass, [`Engine::run_shared`],
+    /// of [`Carry::Steer`]s); returns the summaries strategy by strategy,
+    /// each in path order. `progress` is called with the number of paths
+    /// each finished group held. The result does not depend on the thread
+    /// count.
     pub fn run_steered(
         &self,
         strategies: &[SteerFactory<'_>],
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<Vec<PathSummary>> {
-        let by_path = self.steered_paths(strategies, None, progress);
-        (0..strategies.len()).map(|s| by_path.iter().map(|p| p[s].0).collect()).collect()
+        let carries: Vec<Carry<'_>> = strategies.iter().map(|s| Carry::Steer(*s)).collect();
+        self.run_shared(&carries, None, progress).into_iter().map(|(paths, _)| paths).collect()
     }
 
     /// [`Engine::run_steered`] with `schedule`'s flows: returns, strategy
@@ -212,224 +277,14 @@ impl Engine {
         schedule: &dyn Schedule,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Vec<(Vec<PathSummary>, Vec<MonthRecord>)> {
-        let by_path = self.steered_paths(strategies, Some(schedule), progress);
-        (0..strategies.len())
-            .map(|s| {
-                let summaries = by_path.iter().map(|p| p[s].0).collect();
-                let records = by_path.iter().flat_map(|p| p[s].1.iter().copied()).collect();
-                (summaries, records)
-            })
-            .collect()
-    }
-
-    fn steered_paths(
-        &self,
-        strategies: &[SteerFactory<'_>],
-        schedule: Option<&dyn Schedule>,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> Vec<Vec<PathRun>> {
-        let paths = self.simulation.paths;
-        (0..paths.div_ceil(LANES))
-            .into_par_iter()
-            .flat_map_iter(|g| {
-                let first = g * LANES;
-                let live = LANES.min(paths - first);
-                let out = self.steered_group(first as u64, live, strategies, schedule);
-                progress(live);
-                out
-            })
-            .collect()
+        let carries: Vec<Carry<'_>> = strategies.iter().map(|s| Carry::Steer(*s)).collect();
+        self.run_shared(&carries, Some(schedule), progress)
     }
 
     /// Path `path` in scalar mode, one summary per factory.
     pub fn steered_path(&self, path: u64, strategies: &[SteerFactory<'_>]) -> Vec<PathSummary> {
-        self.steered_group(path, 1, strategies, None).remove(0).into_iter().map(|r| r.0).collect()
-    }
-
-    /// Paths `first .. first + live` (at most [`LANES`]), one summary per
-    /// factory for each. The market of the group is stepped side by side
-    /// as the group engine steps it (the same operations, so each lane
-    /// gets the bits of its path alone); the portfolios are closed one by
-    /// one, every day.
-    fn steered_group(
-        &self,
-        first: u64,
-        live: usize,
-        strategies: &[SteerFactory<'_>],
-        schedule: Option<&dyn Schedule>,
-    ) -> Vec<Vec<PathRun>> {
-        let plain = self.model.is_plain();
-        match (self.vectors, plain) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Vectors::detect` found the features on this processor.
-            (Vectors::Avx512, true) => unsafe {
-                self.steered_avx512::<true>(first, live, strategies, schedule)
-            },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Vectors::Avx512, false) => unsafe {
-                self.steered_avx512::<false>(first, live, strategies, schedule)
-            },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Vectors::Avx2, true) => unsafe { self.steered_avx2::<true>(first, live, strategies, schedule) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Vectors::Avx2, false) => unsafe {
-                self.steered_avx2::<false>(first, live, strategies, schedule)
-            },
-            (Vectors::Baseline, true) => self.steered_group_with::<true>(first, live, strategies, schedule),
-            (Vectors::Baseline, false) => self.steered_group_with::<false>(first, live, strategies, schedule),
-        }
-    }
-
-    /// [`Engine::steered_group_with`] compiled for AVX-512 (the same
-    /// operations, so the same bits).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq,avx2")]
-    unsafe fn steered_avx512<const PLAIN: bool>(
-        &self,
-        first: u64,
-        live: usize,
-        strategies: &[SteerFactory<'_>],
-        schedule: Option<&dyn Schedule>,
-    ) -> Vec<Vec<PathRun>> {
-        self.steered_group_with::<PLAIN>(first, live, strategies, schedule)
-    }
-
-    /// [`Engine::steered_group_with`] compiled for AVX2.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn steered_avx2<const PLAIN: bool>(
-        &self,
-        first: u64,
-        live: usize,
-        strategies: &[SteerFactory<'_>],
-        schedule: Option<&dyn Schedule>,
-    ) -> Vec<Vec<PathRun>> {
-        self.steered_group_with::<PLAIN>(first, live, strategies, schedule)
-    }
-
-    #[inline(always)]
-    fn steered_group_with<const PLAIN: bool>(
-        &self,
-        first: u64,
-        live: usize,
-        strategies: &[SteerFactory<'_>],
-        schedule: Option<&dyn Schedule>,
-    ) -> Vec<Vec<PathRun>> {
-        let model = &self.model;
-        let horizon = self.simulation.horizon_months;
-        let days = model.trading_days_per_month;
-        let constants = model.day_constants();
-        // Lanes past the live paths repeat the last one and are dropped.
-        let mut draws = MonthDraws::new(model, self.simulation.seed, first..first + live as u64);
-        let mut rates = Rates::<Wide>::start(model);
-        let recorded = schedule.map_or(&[][..], |s| s.recorded_months());
-        let mut carried: Vec<Vec<Carried>> = (0..live)
-            .map(|_| {
-                strategies
-                    .iter()
-                    .map(|make| {
-                        let steer = make();
-                        let cap = steer.rebuild_cap().unwrap_or(self.rebuild_cap);
-                        Carried {
-                            steer,
-                            record: PathRecord::new(self.start_value),
-                            tally: MonthTally::new(self.start_value, cap, horizon)
-                                .with_yardstick(self.yardstick.as_ref()),
-                            out: PathSummary::default(),
-                            paid: 0.0,
-                            units: 1.0,
-                            kept: Vec::with_capacity(recorded.len()),
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut day_count = 0;
-        let mut next_record = 0;
-        for month in 0..horizon {
-            // Flows at the month boundary, at the path's price index so far.
-            if let Some(s) = schedule.filter(|s| s.has_flow(month)) {
-                for (i, lane) in carried.iter_mut().enumerate() {
-                    let log_index = rates.log_price_index.0[i];
-                    for c in lane {
-                        let amount = s.flow(month, c.steer.value(), log_index);
-                        if amount != 0.0 {
-                            c.apply_flow(amount);
-                        }
-                    }
-                }
-            }
-            draws.next::<PLAIN>(model, &self.kernels, month);
-            let coefficients = draws.coefficients(&self.kernels);
-            for (day, d) in draws.days().iter().enumerate() {
-                let r = rates.apply::<PLAIN>(
-                    &coefficients,
-                    &constants,
-                    model,
-                    day_count,
-                    d.n,
-                    d.inflation,
-                    d.spread,
-                );
-                let month_end = day + 1 == days;
-                for (i, lane) in carried.iter_mut().enumerate() {
-                    let (sw, gl, fi) = (r.swedish_equity.0[i], r.global_equity.0[i], r.fixed_income.0[i]);
-                    for c in lane {
-                        c.steer.apply_returns(sw, gl, fi);
-                        let d = c.steer.close_day(day_count, month_end);
-                        c.record.observe(&d);
-                        if d.breach_depth().is_some() && c.out.first_breach_month.is_none() {
-                            c.out.first_breach_month = Some(month as u32);
-                        }
-                        if let Some(t) = &d.down {
-                            c.tally.down_weighted(month as u32, t.equity_before);
-                        }
-                    }
-                }
-                day_count += 1;
-            }
-            for (i, lane) in carried.iter_mut().enumerate() {
-                let log_index = rates.log_price_index.0[i];
-                for c in lane {
-                    let (value, equity) = (c.steer.value(), c.steer.equity_share());
-                    if month == 2 {
-                        c.out.equity_share_3m = equity;
-                    }
-                    if month == 11 {
-                        c.out.value_12m = value;
-                        c.out.equity_share_12m = equity;
-                    }
-                    c.tally.month_end(month as u32, value, equity, log_index, &mut c.out);
-                    if recorded.get(next_record) == Some(&month) {
-                        c.kept.push(MonthRecord {
-                            value,
-                            log_price_index: log_index,
-                            flows: c.paid,
-                            unit_value: value / (c.units * self.start_value),
-                        });
-                    }
-                }
-            }
-            if recorded.get(next_record) == Some(&month) {
-                next_record += 1;
-            }
-        }
-        carried
-            .into_iter()
-            .enumerate()
-            .map(|(i, lane)| {
-                let log_index = rates.log_price_index.0[i];
-                lane.into_iter()
-                    .map(|c| {
-                        let (value, equity) = (c.steer.value(), c.steer.equity_share());
-                        (finish(value, equity, &c.record, &c.tally, c.out, horizon, log_index), c.kept)
-                    })
-                    .collect()
-            })
-            .collect()
+        let carries: Vec<Carry<'_>> = strategies.iter().map(|s| Carry::Steer(*s)).collect();
+        self.shared_group(path, 1, &carries, None).into_iter().map(|(mut paths, _)| paths.remove(0)).collect()
     }
 }
 

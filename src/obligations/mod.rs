@@ -40,7 +40,7 @@ mod search;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-pub use outlook::{Outlook, YearFigures, outlook, ratios_at_target, ratios_at_target_steered, year_figures};
+pub use outlook::{Outlook, YearFigures, outlook, ratios_at_target, ratios_at_target_shared, year_figures};
 pub use schedule::{Flows, PathYear};
 pub use search::{
     DepositAnswer, DepositSearch, MAX_DEPOSIT_MKR, PROBE_MKR, TOLERANCE_MKR, share_reaching, solve_deposits,

@@ -352,17 +352,19 @@ pub fn ratios_at_target(
     Some(records.iter().map(|r| PathYear::of(ob, &real, target, r).ratio).collect())
 }
 
-/// [`ratios_at_target`] for each portfolio `steers` make, all on one
-/// pass of the engine's scalar mode over `start`'s market (the paths
+/// [`ratios_at_target`] for each portfolio `carries` names, all on one
+/// shared pass of the engine over `start`'s market (the paths
 /// [`ratios_at_target`] runs, bit for bit: the same streams), each with
-/// `ob`'s flows through its own flow adjustment. One vector of ratios a
-/// factory, in path order. `None` when the start has no market.
-pub fn ratios_at_target_steered(
+/// `ob`'s flows through its own flow adjustment; the rule carried with
+/// a policy gets the ratios [`ratios_at_target`] gives the start with
+/// that policy. One vector of ratios a portfolio, in path order. `None`
+/// when the start has no market.
+pub fn ratios_at_target_shared(
     start: &Start,
     ob: &Obligations,
     paths: usize,
     seed: u64,
-    steers: &[crate::engine::SteerFactory<'_>],
+    carries: &[crate::engine::Carry<'_>],
     progress: &(dyn Fn(usize) + Sync),
 ) -> Option<Vec<Vec<f64>>> {
     let calendar = ob.calendar(start.valuation_date());
@@ -372,7 +374,7 @@ pub fn ratios_at_target_steered(
         Engine::new(start, Simulation { paths, seed, horizon_months: end + 1, variance_reduction: false })?;
     let flows = ob.schedule(&calendar, None, vec![end]);
     let real = ob.real_projection(&calendar);
-    let runs = engine.run_steered_scheduled(steers, &flows, progress);
+    let runs = engine.run_shared(carries, Some(&flows), progress);
     Some(
         runs.iter()
             .map(|(_, records)| records.iter().map(|r| PathYear::of(ob, &real, target, r).ratio).collect())
