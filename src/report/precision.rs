@@ -137,15 +137,17 @@ pub fn definition(lang: Lang) -> String {
 /// intervals, one line; `bound` when some probability had no hits (its
 /// bound halves sooner), `paired` under antithetic pairs.
 pub fn paths_line(paths: usize, paired: bool, bound: bool, lang: Lang) -> String {
-    let count = |n: usize| number(about(n) as f64, 0, lang);
-    let halve = paths_to_halve(paths);
+    let count = |n: usize| number(n as f64, 0, lang);
+    // The paths in all rounded up, and the more the difference, so that
+    // the two add up.
+    let halve = about(paths_to_halve(paths));
     let mut line = term_with(
         "precision.paths",
         lang,
         &[("paths", &count(paths)), ("halve", &count(halve)), ("more", &count(halve - paths))],
     );
     if bound {
-        let b = paths_to_halve_bound(paths);
+        let b = about(paths_to_halve_bound(paths));
         line.push_str(&term_with(
             "precision.bound",
             lang,

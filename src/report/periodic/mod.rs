@@ -137,7 +137,9 @@ fn interval_text(ci: [f64; 2], m: &Measure, lang: Lang) -> String {
 /// A section's measures as a table: figure, value, Monte Carlo error,
 /// limit, status.
 fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -> Table {
-    let columns = [
+    // The interval column only where some figure has an interval.
+    let intervals = measures.iter().any(|m| m.ci.is_some());
+    let mut columns = vec![
         term("periodic.measure_column", lang),
         term("periodic.value", lang),
         term("periodic.standard_error_mc", lang),
@@ -145,9 +147,12 @@ fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -
         term("periodic.target_limit", lang),
         term("periodic.status", lang),
     ];
+    if !intervals {
+        columns.remove(3);
+    }
     let mut table = Table::new(name, title, &columns);
     for m in measures {
-        table.push(vec![
+        let mut row = vec![
             Cell::text(label(m.key, lang)),
             match m.sample {
                 Some(sample) if precision::certain(sample) => {
@@ -170,7 +175,11 @@ fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -
                 limit_text(m.limit, m.unit, lang)
             }),
             Cell::text(status_word(m.status, lang)),
-        ]);
+        ];
+        if !intervals {
+            row.remove(3);
+        }
+        table.push(row);
     }
     table
 }
@@ -312,6 +321,12 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 ],
             ));
             d.table(measures_table("risk", term("periodic.risk_ahead", lang).to_string(), &s.measures, lang));
+            let bound = s.measures.iter().any(|m| m.sample.is_some_and(precision::no_hits));
+            d.para(format!(
+                "{} {}",
+                precision::definition(lang),
+                precision::paths_line(sim.paths, s.stats.paired, bound, lang)
+            ));
             risk_definitions(d, r, s);
             let title = format!(
                 "Monte Carlo {}: {} {}",
