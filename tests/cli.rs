@@ -1556,3 +1556,46 @@ fn calibrate_errors_name_the_factor_the_file_and_what_was_expected() {
         .code(2)
         .stderr(predicate::str::contains("at least 36 months"));
 }
+
+/// Every probability in `summary.json` has its 95 % interval beside it,
+/// around the estimate, and one that no path hit prints as a bound.
+#[test]
+fn every_probability_has_an_interval_and_no_hits_print_as_a_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = pensionsim()
+        .args(["run", "scenarios/rjh-2025-08.toml", "--paths", "200", "--horizon-months", "12"])
+        .args(["--search-paths", "0", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let portfolio = json["portfolio"].as_object().unwrap();
+    let mut checked = 0;
+    for (key, value) in portfolio {
+        let Some(p) = value.as_f64() else { continue };
+        if !key.starts_with("p_") || key.ends_with("_se") {
+            continue;
+        }
+        let ci = portfolio.get(&format!("{key}_ci")).and_then(|c| c.as_array()).unwrap_or_else(|| {
+            panic!("{key} has no {key}_ci");
+        });
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        assert!(lo <= p && p <= hi && (0.0..=1.0).contains(&lo) && hi <= 1.0, "{key}: {lo} {p} {hi}");
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} probabilities checked");
+    // A year on the shipped scenario: no path falls under the floor, and
+    // the table says "under the interval's upper end", not "0.0 %".
+    assert_eq!(portfolio["p_breach_12m"].as_f64(), Some(0.0));
+    let line = stdout.lines().find(|l| l.starts_with("Floor breach within 12 months")).unwrap();
+    assert!(line.contains("< 1.9\u{a0}%") && !line.contains("0.0 %"), "{line}");
+    for level in ["p5", "p50", "p95"] {
+        let [lo, hi] = [0, 1].map(|i| portfolio["final_value_ci"][level][i].as_f64().unwrap());
+        let q = portfolio["final_value"][level].as_f64().unwrap();
+        assert!(lo <= q && q <= hi, "final_value {level}: {lo} {q} {hi}");
+    }
+    assert!(stdout.contains("Precision: each figure rests on 200 paths"), "{stdout}");
+}

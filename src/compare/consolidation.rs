@@ -37,6 +37,7 @@ use super::{Kind, Strategy};
 use crate::engine::{Carry, Check, SteerFactory};
 use crate::obligations::{Denominator, ratios_at_target_shared, solve_deposits, solve_deposits_steered};
 use crate::scenario::Scenario;
+use crate::stats::interval::{Sample, probability_interval};
 use crate::stats::{mean_se, probability};
 
 /// The probability the deposit search of a comparison answers for.
@@ -197,7 +198,9 @@ pub fn consolidation(
         .zip(hits.iter().zip(&searched))
         .map(|(s, (h, d))| {
             // As the outlook counts it: hits over paths, `sqrt(p (1 - p) / n)`.
-            let value = probability(h.iter().filter(|x| **x == 1.0).count(), h.len());
+            let full = h.iter().filter(|x| **x == 1.0).count();
+            let value = probability(full, h.len());
+            let sample = Sample::Plain { hits: full, n: h.len() };
             let diff = mean_se(h.iter().zip(first).map(|(a, b)| a - b));
             let deposits = d.as_ref().map(|d| {
                 let a = d.answers[0];
@@ -218,6 +221,8 @@ pub fn consolidation(
                     diff: Some(diff.value),
                     diff_lo: Some(diff.value - Z95 * diff.se),
                     diff_hi: Some(diff.value + Z95 * diff.se),
+                    ci: Some(probability_interval(sample)),
+                    sample: Some(sample),
                 },
                 deposits,
             }
@@ -250,5 +255,7 @@ fn need(needs: &[f64], first: Option<&[f64]>) -> Option<Figure> {
         diff: diff.map(|d| d.value),
         diff_lo: diff.map(|d| d.value - Z95 * d.se),
         diff_hi: diff.map(|d| d.value + Z95 * d.se),
+        ci: None,
+        sample: None,
     })
 }

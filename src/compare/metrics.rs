@@ -21,12 +21,13 @@ use serde::Serialize;
 use super::Comparison;
 use crate::engine::PathSummary;
 use crate::rng::path_rng;
+use crate::stats::interval::{Sample, probability_interval};
 use crate::stats::{mean_se, quantile_sorted, quantile_unsorted};
 
 /// Paired bootstrap resamples for the intervals of statistics that are not means.
 pub const RESAMPLES: usize = 200;
 /// The normal quantile of a two-sided 95 % interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
+pub use crate::stats::interval::Z95;
 /// Added to the run's seed for the bootstrap's streams.
 const BOOTSTRAP_SALT: u64 = 0xB007_5743_0000_0001;
 
@@ -71,6 +72,9 @@ pub struct Metric {
     /// Whether more is better (for the reader; the ranking uses the mean
     /// annual return).
     pub higher_is_better: Option<bool>,
+    /// A probability over paths (the mean of an indicator): its value
+    /// gets a Clopper-Pearson interval (`stats::interval`).
+    pub probability: bool,
     how: How,
 }
 
@@ -92,11 +96,21 @@ pub struct Figure {
     pub diff: Option<f64>,
     pub diff_lo: Option<f64>,
     pub diff_hi: Option<f64>,
+    /// A probability's 95 % interval `[lo, hi]` (Clopper-Pearson).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci: Option<[f64; 2]>,
+    /// What a probability was estimated from.
+    #[serde(skip)]
+    pub sample: Option<Sample>,
 }
 
 impl Figure {
-    /// The 95 % interval of the value itself, `value ± 1.96 se` (means only).
+    /// The 95 % interval of the value itself: a probability's
+    /// Clopper-Pearson interval, a mean's `value ± 1.96 se` (means only).
     pub fn interval(&self) -> Option<(f64, f64)> {
+        if let Some([lo, hi]) = self.ci {
+            return Some((lo, hi));
+        }
         let (v, se) = (self.value?, self.se?);
         Some((v - Z95 * se, v + Z95 * se))
     }
@@ -164,23 +178,36 @@ fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
     reason = "finished figures: a path's annualised real return, with no portable powf"
 )]
 pub fn metrics() -> Vec<Metric> {
-    let mean =
-        |key, unit, better, f: PerPath| Metric { key, unit, higher_is_better: better, how: How::Mean(f) };
-    let stat =
-        |key, unit, better, f: Statistic| Metric { key, unit, higher_is_better: better, how: How::Stat(f) };
+    let mean = |key, unit, better, f: PerPath| Metric {
+        key,
+        unit,
+        higher_is_better: better,
+        probability: false,
+        how: How::Mean(f),
+    };
+    let prob = |key, better, f: PerPath| Metric {
+        key,
+        unit: Unit::Share,
+        higher_is_better: better,
+        probability: true,
+        how: How::Mean(f),
+    };
+    let stat = |key, unit, better, f: Statistic| Metric {
+        key,
+        unit,
+        higher_is_better: better,
+        probability: false,
+        how: How::Stat(f),
+    };
     vec![
         mean("mean_annual_return", Unit::Rate, Some(true), |p, _, c| annual(p, c)),
         mean("mean_annual_real_return", Unit::Rate, Some(true), |p, _, c| {
             (p.final_value / c.start_value / p.final_log_price_index.exp()).powf(1.0 / c.years) - 1.0
         }),
         mean("cost_of_protection", Unit::Rate, Some(false), |p, hold, c| annual(hold, c) - annual(p, c)),
-        mean("p_breach_12m", Unit::Share, Some(false), |p, _, _| {
-            indicator(p.first_breach_month.is_some_and(|m| m < 12))
-        }),
-        mean("p_breach_horizon", Unit::Share, Some(false), |p, _, _| {
-            indicator(p.first_breach_month.is_some())
-        }),
-        mean("p_month_end_under_policy_floor", Unit::Share, Some(false), |p, _, _| {
+        prob("p_breach_12m", Some(false), |p, _, _| indicator(p.first_breach_month.is_some_and(|m| m < 12))),
+        prob("p_breach_horizon", Some(false), |p, _, _| indicator(p.first_breach_month.is_some())),
+        prob("p_month_end_under_policy_floor", Some(false), |p, _, _| {
             indicator(p.yardstick_breach_month.is_some())
         }),
         stat("breach_depth_p50", Unit::Share, Some(false), |ps, idx, _| {
@@ -193,15 +220,15 @@ pub fn metrics() -> Vec<Metric> {
         mean("upweights_per_year", Unit::PerYear, None, |p, _, c| f64::from(p.upweights) / c.years),
         mean("traded_per_year", Unit::Mkr, Some(false), |p, _, c| p.traded / c.years),
         mean("costs_per_year", Unit::Mkr, Some(false), |p, _, c| p.costs / c.years),
-        mean("p_downweight", Unit::Share, None, |p, _, _| indicator(p.downweighted)),
-        mean("p_cash_lock", Unit::Share, Some(false), |p, _, _| indicator(p.cash_lock)),
+        prob("p_downweight", None, |p, _, _| indicator(p.downweighted)),
+        prob("p_cash_lock", Some(false), |p, _, _| indicator(p.cash_lock)),
         stat("p_rebuilt", Unit::Share, Some(true), |ps, idx, _| {
             share_of(ps, idx, |p| p.downweighted, |p| p.months_to_rebuild.is_some())
         }),
         stat("months_to_rebuild_p50", Unit::Months, Some(false), |ps, idx, _| {
             quantile_of(ps, idx, 0.5, |p| p.months_to_rebuild.map(f64::from))
         }),
-        mean("p_crash", Unit::Share, Some(false), |p, _, _| indicator(p.crash_month.is_some())),
+        prob("p_crash", Some(false), |p, _, _| indicator(p.crash_month.is_some())),
         stat("p_recovered", Unit::Share, Some(true), |ps, idx, _| {
             share_of(ps, idx, |p| p.crash_month.is_some(), |p| p.months_to_recover.is_some())
         }),
@@ -275,12 +302,22 @@ pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
                             .map(|((p, q), h)| f(p, h, &ctx) - f(q, h, &ctx))
                             .collect();
                         let diff = mean_se(d.into_iter());
+                        let sample = m.probability.then(|| {
+                            let n = paths.len();
+                            if c.simulation.variance_reduction {
+                                Sample::Paired { p: value.value, se: value.se, n }
+                            } else {
+                                Sample::Plain { hits: (value.value * n as f64).round() as usize, n }
+                            }
+                        });
                         Figure {
                             value: Some(value.value),
                             se: Some(value.se),
                             diff: Some(diff.value),
                             diff_lo: Some(diff.value - Z95 * diff.se),
                             diff_hi: Some(diff.value + Z95 * diff.se),
+                            ci: sample.map(probability_interval),
+                            sample,
                         }
                     }
                     How::Stat(f) => {
@@ -301,6 +338,8 @@ pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
                             diff,
                             diff_lo: ok.then(|| quantile_sorted(&ds, 0.025)),
                             diff_hi: ok.then(|| quantile_sorted(&ds, 0.975)),
+                            ci: None,
+                            sample: None,
                         }
                     }
                 })

@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::market::Shocks;
 use crate::rule::{Policy, Position};
 use crate::scenario::{Scenario, Simulation};
+use crate::stats::interval::{Sample, mean_interval, probability_interval};
 use crate::stats::{MonthHistograms, PortfolioStats, summarize};
 use crate::stress::StressResult;
 use crate::stress::file::StressFile;
@@ -132,6 +133,13 @@ pub struct Measure {
     /// Monte Carlo standard error, for a simulated figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub se: Option<f64>,
+    /// Its 95 % interval `[lo, hi]` (`stats::interval`): a probability's
+    /// Clopper-Pearson, a mean's `± 1.96 se`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci: Option<[f64; 2]>,
+    /// What a probability was estimated from (for `< x` at no hits).
+    #[serde(skip)]
+    pub sample: Option<Sample>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<Limit>,
     pub status: Status,
@@ -139,15 +147,30 @@ pub struct Measure {
 
 impl Measure {
     fn info(key: &'static str, value: f64, unit: Unit) -> Measure {
-        Measure { key, value, unit, se: None, limit: None, status: Status::NoLimit }
+        Measure { key, value, unit, se: None, ci: None, sample: None, limit: None, status: Status::NoLimit }
     }
 
     fn limited(key: &'static str, value: f64, unit: Unit, limit: Limit) -> Measure {
-        Measure { key, value, unit, se: None, limit: Some(limit), status: limit.status(value) }
+        Measure {
+            key,
+            value,
+            unit,
+            se: None,
+            ci: None,
+            sample: None,
+            limit: Some(limit),
+            status: limit.status(value),
+        }
     }
 
+    /// A mean's standard error, and its interval `± 1.96 se`.
     fn with_se(self, se: f64) -> Measure {
-        Measure { se: Some(se), ..self }
+        Measure { se: Some(se), ci: Some(mean_interval(self.value, se)), ..self }
+    }
+
+    /// A probability's standard error, and its interval from `sample`.
+    fn with_probability(self, se: f64, sample: Sample) -> Measure {
+        Measure { se: Some(se), ci: Some(probability_interval(sample)), sample: Some(sample), ..self }
     }
 }
 
@@ -678,19 +701,25 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
     let outcome = engine.run(&|_| {});
     let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
     let outlook = crate::suggest::outlook_of(&outcome.paths, simulation);
+    let n = outcome.paths.len();
+    let plain = |p: f64| Sample::Plain { hits: (p * n as f64).round() as usize, n };
     let measures = vec![
-        Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent).with_se(stats.p_breach_12m_se),
+        Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent)
+            .with_probability(stats.p_breach_12m_se, stats.sample(stats.p_breach_12m, stats.p_breach_12m_se)),
         Measure::info("p_downweight_12m", outlook.p_downweight_12m, Unit::Percent)
-            .with_se(outlook.p_downweight_12m_se),
+            .with_probability(outlook.p_downweight_12m_se, plain(outlook.p_downweight_12m)),
         Measure::info("downweights_per_year", stats.downweights_per_year, Unit::Number)
             .with_se(stats.downweights_per_year_se),
-        Measure::info("p_breach_horizon", stats.p_breach_horizon, Unit::Percent)
-            .with_se(stats.p_breach_horizon_se),
+        Measure::info("p_breach_horizon", stats.p_breach_horizon, Unit::Percent).with_probability(
+            stats.p_breach_horizon_se,
+            stats.sample(stats.p_breach_horizon, stats.p_breach_horizon_se),
+        ),
         Measure::info("max_drawdown_p95", stats.max_drawdown.p95, Unit::Percent),
         Measure::info("cvar95_12m_return", stats.cvar95_12m_return, Unit::Percent)
             .with_se(stats.cvar95_12m_return_se),
         Measure::info("var95_12m_return", stats.var95_12m_return, Unit::Percent),
-        Measure::info("p_cash_lock", stats.p_cash_lock, Unit::Percent).with_se(stats.p_cash_lock_se),
+        Measure::info("p_cash_lock", stats.p_cash_lock, Unit::Percent)
+            .with_probability(stats.p_cash_lock_se, stats.sample(stats.p_cash_lock, stats.p_cash_lock_se)),
     ];
     let high_leaves = high_leaves(scenario, &outcome.months);
     Part::Shown(RiskSection { simulation, outlook, stats, measures, months: outcome.months, high_leaves })
@@ -721,9 +750,10 @@ fn obligations(scenario: &Scenario, simulation: Simulation) -> Part<ObligationsS
             Limit::AtLeast { min: FULL_CONSOLIDATION },
         ));
     }
-    measures.push(
-        Measure::info("p_full_at_target", o.p_full_at_target, Unit::Percent).with_se(o.p_full_at_target_se),
-    );
+    measures.push(Measure::info("p_full_at_target", o.p_full_at_target, Unit::Percent).with_probability(
+        o.p_full_at_target_se,
+        Sample::Plain { hits: (o.p_full_at_target * o.paths as f64).round() as usize, n: o.paths },
+    ));
     Part::Shown(ObligationsSection { outlook: o, measures })
 }
 
@@ -818,11 +848,21 @@ fn liquidity(scenario: &Scenario, simulation: Simulation) -> Part<LiquiditySecti
         Measure::info("cash_today", l.opening_cash, Unit::Mkr),
         Measure::info("overdraft_facility", l.overdraft, Unit::Mkr),
     ];
+    // With randomness off the one path is the plan: no interval.
+    let n = outlook.paths;
+    let probability = |key, p: crate::debt::simulate::Probability| {
+        let m = Measure::info(key, p.p, Unit::Percent);
+        if outlook.randomness {
+            m.with_probability(p.se, Sample::Plain { hits: (p.p * n as f64).round() as usize, n })
+        } else {
+            Measure { se: Some(p.se), ..m }
+        }
+    };
     if let Some(p) = worst_month {
-        measures.push(Measure::info("p_overdraft_month_12m", p.p, Unit::Percent).with_se(p.se));
+        measures.push(probability("p_overdraft_month_12m", p));
     }
     if let Some(p) = worst_quarter {
-        measures.push(Measure::info("p_quick_ratio_below_target", p.p, Unit::Percent).with_se(p.se));
+        measures.push(probability("p_quick_ratio_below_target", p));
     }
     if let (Some(y), Some(debt)) = (outlook.years.first(), scenario.debt()) {
         measures.push(Measure::limited(

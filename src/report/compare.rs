@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::document::{self, Align, Column, Document, Layout};
 use super::i18n::{Lang, number, percent};
+use super::precision;
 use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use crate::compare::{Comparison, Figure, Kind, Metric, Strategy, Unit};
@@ -131,6 +132,16 @@ pub fn format_value(x: Option<f64>, unit: Unit, lang: Lang) -> String {
     }
 }
 
+/// A figure's value as printed: a probability as `report::precision`
+/// prints it (`< x` at no hits, its interval beside it for a small
+/// count), any other as [`format_value`].
+pub fn figure_value(f: &Figure, unit: Unit, lang: Lang) -> String {
+    match (f.value, f.ci, f.sample) {
+        (Some(p), Some(ci), Some(sample)) => precision::probability(p, ci, sample, 2, lang),
+        _ => format_value(f.value, unit, lang),
+    }
+}
+
 /// A difference as printed: signed, in percentage points for shares.
 pub fn format_diff(x: Option<f64>, unit: Unit, lang: Lang) -> String {
     let Some(x) = x else { return "–".into() };
@@ -238,7 +249,7 @@ pub fn table(
         let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(c.strategies[s].name.clone())];
         for key in headline {
             let i = at(key);
-            row.push(Cell::text(format_value(figures[s][i].value, metrics[i].unit, lang)));
+            row.push(Cell::text(figure_value(&figures[s][i], metrics[i].unit, lang)));
         }
         t.push(row);
     }
@@ -283,6 +294,12 @@ pub fn table(
             ("floor", &percent(c.yardstick.floor_share(), 0, lang)),
             ("window", &c.yardstick.window_months),
         ],
+    ));
+    let bound = figures.iter().flatten().any(|f| f.sample.is_some_and(precision::no_hits));
+    d.para(format!(
+        "{}\n{}",
+        precision::definition(lang),
+        precision::paths_line(c.simulation.paths, c.simulation.variance_reduction, bound, lang)
     ));
 }
 

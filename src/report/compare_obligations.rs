@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::compare::{diff_with_interval, format_diff, format_value, strategy_layout};
+use super::compare::{diff_with_interval, figure_value, format_diff, format_value, strategy_layout};
 use super::document::Document;
 use super::i18n::{number, percent};
 use super::obligations::denominator_label;
@@ -62,7 +62,7 @@ pub fn table(d: &mut Document, c: &Consolidation, order: &[usize]) {
         let s = &c.strategies[i];
         let mut row = vec![Cell::plain((rank + 1) as f64, 0), Cell::text(s.name.clone())];
         let f = &s.p_full_at_target;
-        row.push(Cell::text(format_value(f.value, Unit::Share, lang)));
+        row.push(Cell::text(figure_value(f, Unit::Share, lang)));
         row.push(if i == 0 {
             reference_cell()
         } else {

@@ -14,6 +14,7 @@ pub mod implied;
 pub mod liquidity;
 pub mod obligations;
 pub mod periodic;
+pub mod precision;
 pub mod run;
 pub mod scenario;
 pub mod stress;

@@ -15,10 +15,12 @@ use super::chart::style::{CAP, FAN, FLOOR, Line, MAX_EQUITY, OUTER_BAND, REAL_VA
 use super::chart::{Chart, DrawResult, GREEN, Mark, VERMILLION, date_panel_with, legend, page, render};
 use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::precision;
 use super::table::{Cell, Table};
 use super::terms::term;
 use crate::error::Result;
 use crate::scenario::Scenario;
+use crate::stats::interval::{Sample, probability_interval};
 use crate::stress::StressResult;
 
 fn title(r: &StressResult, lang: Lang) -> &str {
@@ -166,9 +168,20 @@ fn details(d: &mut Document, r: &StressResult, lang: Lang) {
     }
     if let Some(m) = &r.monte_carlo {
         // A probability no path reached has no standard error to speak of.
+        // With fewer than 100 hits, its interval beside it
+        // (`report::precision`).
         let pm = |p: f64, se: f64| {
+            let sample = Sample::Plain { hits: (p * m.paths as f64).round() as usize, n: m.paths };
+            let ci = probability_interval(sample);
             if p == 0.0 {
-                format!("0 {} {}", term("stress.of", lang), number(m.paths as f64, 0, lang))
+                format!(
+                    "0 {} {} ({})",
+                    term("stress.of", lang),
+                    number(m.paths as f64, 0, lang),
+                    precision::bound(ci[1], lang)
+                )
+            } else if precision::small(sample) || precision::all_hits(sample) {
+                precision::probability(p, ci, sample, 1, lang)
             } else {
                 format!("{} ± {}", pct(p), percent(se, 1, lang))
             }
@@ -204,7 +217,11 @@ fn details(d: &mut Document, r: &StressResult, lang: Lang) {
             ),
             (
                 term("stress.equity_share_at_month_12", lang),
-                pm(m.equity_share_12m_mean, m.equity_share_12m_mean_se),
+                format!(
+                    "{} ± {}",
+                    pct(m.equity_share_12m_mean),
+                    percent(m.equity_share_12m_mean_se, 1, lang)
+                ),
             ),
         ];
         let mut table = Table::new("stress-monte-carlo", r.name.as_str(), &["measure", "value"]);

@@ -5,9 +5,11 @@
 
 use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::precision;
 use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::rule::{Action, Constraint, Policy, TradeKind};
+use crate::stats::interval::{Sample, probability_interval};
 use crate::suggest::{Moves, MovesFrom, Suggestion};
 
 /// A market move as a percentage: two decimals under 1 %, so that a small
@@ -309,9 +311,23 @@ fn outlook(d: &mut Document, s: &Suggestion, lang: Lang) {
         term("suggest.paths", lang)
     );
     let mut table = Table::new("suggest-outlook", "suggest-outlook", &["measure", "estimate", "spread"]);
-    for (k, v, e) in lines {
+    for (i, (k, v, e)) in lines.into_iter().enumerate() {
         let spread = if v == 0.0 { none.clone() } else { se(e) };
-        table.push(vec![Cell::text(k), Cell::text(pct(v)), Cell::text(spread)]);
+        // The first four are probabilities over the paths: `< x` at no
+        // hits, the interval beside a small count (`report::precision`).
+        let estimate = if i < 4 {
+            let sample = Sample::Plain { hits: (v * o.paths as f64).round() as usize, n: o.paths };
+            precision::probability(
+                v,
+                probability_interval(sample),
+                sample,
+                if v < 0.01 { 2 } else { 1 },
+                lang,
+            )
+        } else {
+            pct(v)
+        };
+        table.push(vec![Cell::text(k), Cell::text(estimate), Cell::text(spread)]);
     }
     d.table_with(table, Layout::rows(&[Column::LEFT, Column::right(8), Column::LEFT]));
     d.para(term("suggest.is_the_monte_carlo_standard", lang));

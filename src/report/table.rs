@@ -32,6 +32,9 @@ pub enum Cell {
     Empty,
     Text { text: String },
     Number { value: f64, decimals: usize, unit: Unit },
+    /// A figure a reader sees in words (`< 0,74 %` for a probability with
+    /// no hits, `0,2 % (0,1–0,4 %)`) and a machine gets as its number.
+    Shown { value: f64, text: String },
 }
 
 impl Cell {
@@ -57,6 +60,11 @@ impl Cell {
     }
 
     /// A calendar year, a number a spreadsheet can compute with.
+    /// `value` for a machine, `text` for a reader ([`Cell::Shown`]).
+    pub fn shown(value: f64, text: impl Into<String>) -> Cell {
+        Cell::Shown { value, text: text.into() }
+    }
+
     pub fn year(year: i32) -> Cell {
         Cell::Number { value: f64::from(year), decimals: 0, unit: Unit::Year }
     }
@@ -65,7 +73,7 @@ impl Cell {
     pub fn display(&self, lang: Lang) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text { text } => text.clone(),
+            Cell::Text { text } | Cell::Shown { text, .. } => text.clone(),
             Cell::Number { value, decimals, unit } => match unit {
                 Unit::Plain => number(*value, *decimals, lang),
                 Unit::Percent => format!("{}\u{a0}%", number(value * 100.0, *decimals, lang)),
@@ -89,7 +97,7 @@ impl Cell {
         match self {
             Cell::Empty => String::new(),
             Cell::Text { text } => text.clone(),
-            Cell::Number { value, .. } => format!("{value}"),
+            Cell::Number { value, .. } | Cell::Shown { value, .. } => format!("{value}"),
         }
     }
 }

@@ -9,12 +9,14 @@ use chrono::NaiveDate;
 
 use super::document::{self, Column, Document, Layout};
 use super::i18n::{Lang, Term, mkr, number, percent};
+use super::precision;
 use super::table::{Cell, Table};
 use super::terms::{term, term_with};
 use crate::calendar::month_after;
 use crate::replay::{Breach, DatedTrade, Replay};
 use crate::rule::{Action, Constraint, Position};
 use crate::scenario::{Scenario, Simulation};
+use crate::stats::interval::mean_interval;
 use crate::stats::{LEVELS, MonthHistograms, PortfolioStats, SERIES};
 
 /// A list of `label  value` rows at the document's margin.
@@ -287,92 +289,163 @@ pub fn monte_carlo(
     );
     d.table_with(
         monte_carlo_table(s, lang),
-        Layout::headed(&[Column::LEFT, Column::right(14), Column::right(16)]),
+        Layout::headed(&[Column::LEFT, Column::right(14), Column::right(16), Column::right(20)]),
     );
     d.para(monte_carlo_quantiles(s, lang));
     d.para(monte_carlo_notes(s, policy, lang));
 }
 
-/// Each estimate with its standard error.
+/// Each estimate with its standard error and its 95 % interval
+/// (`report::precision`).
 fn monte_carlo_table(s: &PortfolioStats, lang: Lang) -> Table {
     let pp = |x: f64| Cell::text(format!("{} {}", number(x * 100.0, 2, lang), term("text.pp", lang)));
-    let pct = |x: f64| Cell::percent(x, 1);
-    let row = |label: &str, v: Cell, se: Cell| vec![Cell::text(label), v, se];
+    let row = |label: &str, v: Cell, se: Cell, ci: String| vec![Cell::text(label), v, se, Cell::text(ci)];
     let mut t = Table::new(
         "monte-carlo",
         "Monte Carlo",
-        &["", term("text.estimate", lang), term("text.std_error", lang)],
+        &["", term("text.estimate", lang), term("text.std_error", lang), term("precision.interval", lang)],
     );
-    t.push(row(term("text.floor_breach_within_12_months", lang), pct(s.p_breach_12m), pp(s.p_breach_12m_se)));
-    t.push(row(
+    // A probability: `< x` with no hits (and no standard error, which
+    // would read as certainty), its Clopper-Pearson interval beside it.
+    let mut probability = |label: &str, p: f64, se: f64, ci: [f64; 2]| {
+        let sample = s.sample(p, se);
+        let se = if precision::certain(sample) { Cell::text("–") } else { pp(se) };
+        t.push(row(
+            label,
+            Cell::shown(p, precision::estimate(p, ci, sample, 1, lang)),
+            se,
+            precision::interval_cell(ci, 1, lang),
+        ));
+    };
+    probability(
+        term("text.floor_breach_within_12_months", lang),
+        s.p_breach_12m,
+        s.p_breach_12m_se,
+        s.p_breach_12m_ci,
+    );
+    probability(
         term("text.floor_breach_within_the_horizon", lang),
-        pct(s.p_breach_horizon),
-        pp(s.p_breach_horizon_se),
-    ));
+        s.p_breach_horizon,
+        s.p_breach_horizon_se,
+        s.p_breach_horizon_ci,
+    );
+    // A mean: `± 1.96 se`, in its own unit.
+    let range = |x: f64, se: f64, decimals: usize, unit: &str| {
+        let [lo, hi] = mean_interval(x, se);
+        format!("{}{unit}", precision::range(number(lo, decimals, lang), number(hi, decimals, lang)))
+    };
+    let pct_range = |x: f64, se: f64, decimals: usize| range(x * 100.0, se * 100.0, decimals, "\u{a0}%");
+    let mkr_range = |x: f64, se: f64, decimals: usize| range(x, se, decimals, "\u{a0}mkr");
     t.push(row(
         term("text.down_weightings_a_year", lang),
         Cell::plain(s.downweights_per_year, 2),
         Cell::plain(s.downweights_per_year_se, 3),
+        range(s.downweights_per_year, s.downweights_per_year_se, 2, ""),
     ));
     t.push(row(
         term("text.up_weightings_a_year", lang),
         Cell::plain(s.upweights_per_year, 2),
         Cell::plain(s.upweights_per_year_se, 3),
+        range(s.upweights_per_year, s.upweights_per_year_se, 2, ""),
     ));
     t.push(row(
         term("text.equity_traded_a_year", lang),
         Cell::mkr(s.traded_per_year, 1),
         Cell::mkr(s.traded_per_year_se, 1),
+        mkr_range(s.traded_per_year, s.traded_per_year_se, 1),
     ));
     t.push(row(
         term("text.trading_costs_a_year", lang),
         Cell::mkr(s.costs_per_year, 2),
         Cell::mkr(s.costs_per_year_se, 3),
+        mkr_range(s.costs_per_year, s.costs_per_year_se, 2),
     ));
     t.push(row(
         term("text.mean_annual_return_nominal", lang),
         Cell::percent(s.mean_annual_return, 2),
         pp(s.mean_annual_return_se),
+        pct_range(s.mean_annual_return, s.mean_annual_return_se, 2),
     ));
     t.push(row(
         term("text.mean_annual_return_real", lang),
         Cell::percent(s.mean_annual_real_return, 2),
         pp(s.mean_annual_real_return_se),
+        pct_range(s.mean_annual_real_return, s.mean_annual_real_return_se, 2),
     ));
     if let (Some(p), Some(se)) = (s.p_rolling_5y_real_target, s.p_rolling_5y_real_target_se) {
-        t.push(row(term("text.rolling_5_year_real_return", lang), pct(p), pp(se)));
+        t.push(row(
+            term("text.rolling_5_year_real_return", lang),
+            Cell::percent(p, 1),
+            pp(se),
+            pct_range(p, se, 1),
+        ));
     }
     t.push(row(
         term("text.cvar_95_12_month_return", lang),
         Cell::percent(s.cvar95_12m_return, 1),
         pp(s.cvar95_12m_return_se),
+        pct_range(s.cvar95_12m_return, s.cvar95_12m_return_se, 1),
     ));
-    t.push(row(term("text.at_least_one_down_weighting", lang), pct(s.p_downweight), pp(s.p_downweight_se)));
-    t.push(row(term("text.cash_lock_equity_10_for", lang), pct(s.p_cash_lock), pp(s.p_cash_lock_se)));
+    let mut probability = |label: &str, p: f64, se: f64, ci: [f64; 2]| {
+        let sample = s.sample(p, se);
+        let se = if precision::certain(sample) { Cell::text("–") } else { pp(se) };
+        t.push(row(
+            label,
+            Cell::shown(p, precision::estimate(p, ci, sample, 1, lang)),
+            se,
+            precision::interval_cell(ci, 1, lang),
+        ));
+    };
+    probability(
+        term("text.at_least_one_down_weighting", lang),
+        s.p_downweight,
+        s.p_downweight_se,
+        s.p_downweight_ci,
+    );
+    probability(
+        term("text.cash_lock_equity_10_for", lang),
+        s.p_cash_lock,
+        s.p_cash_lock_se,
+        s.p_cash_lock_ci,
+    );
     t
 }
 
+/// `4 321 mkr (4 280–4 360)`: a quantile and its interval, when the
+/// paths give one.
+fn with_interval(x: String, ci: Option<[f64; 2]>, f: impl Fn(f64) -> String) -> String {
+    match ci {
+        Some([lo, hi]) => format!("{x} ({}–{})", f(lo), f(hi)),
+        None => x,
+    }
+}
+
 /// The final value's, the largest fall's and the rebuilding's quantiles,
-/// a line each.
+/// a line each; the headline quantiles with their 95 % intervals from the
+/// order statistics.
 fn monte_carlo_quantiles(s: &PortfolioStats, lang: Lang) -> String {
     let pct = |x: f64| percent(x, 1, lang);
+    let bare_pct = |x: f64| number(x * 100.0, 1, lang);
+    let bare_mkr = |x: f64| number(x, 0, lang);
     let f = &s.final_value;
+    let fc = &s.final_value_ci;
     let mut out = format!(
         "{} p5 {}, p25 {}, p50 {}, p75 {}, p95 {}",
         term("text.final_value", lang),
-        mkr(f.p5, 0, lang),
+        with_interval(mkr(f.p5, 0, lang), fc.p5, bare_mkr),
         mkr(f.p25, 0, lang),
-        mkr(f.p50, 0, lang),
+        with_interval(mkr(f.p50, 0, lang), fc.p50, bare_mkr),
         mkr(f.p75, 0, lang),
-        mkr(f.p95, 0, lang),
+        with_interval(mkr(f.p95, 0, lang), fc.p95, bare_mkr),
     );
     let m = &s.max_drawdown;
+    let mc = &s.max_drawdown_ci;
     let _ = write!(
         out,
         "\n{} p50 {}, p95 {}, p99 {}",
         term("text.largest_fall_from_a_high", lang),
-        pct(m.p50),
-        pct(m.p95),
+        with_interval(pct(m.p50), mc.p50, bare_pct),
+        with_interval(pct(m.p95), mc.p95, bare_pct),
         pct(m.p99)
     );
     if let (Some(p), Some(m)) = (s.p_rebuilt, &s.months_to_rebuild) {
@@ -393,7 +466,15 @@ fn monte_carlo_quantiles(s: &PortfolioStats, lang: Lang) -> String {
 /// line each, under the table: the figures a board asks about first.
 fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lang) -> String {
     let pts = |x: f64| number(x * 100.0, 0, lang);
-    let lines: [String; 4] = [
+    let no_hits = [
+        (s.p_breach_12m, s.p_breach_12m_se),
+        (s.p_breach_horizon, s.p_breach_horizon_se),
+        (s.p_downweight, s.p_downweight_se),
+        (s.p_cash_lock, s.p_cash_lock_se),
+    ]
+    .iter()
+    .any(|&(p, se)| precision::no_hits(s.sample(p, se)));
+    let lines: [String; 6] = [
         term_with(
             "text.note_downweights",
             lang,
@@ -406,6 +487,8 @@ fn monte_carlo_notes(s: &PortfolioStats, policy: &crate::rule::Policy, lang: Lan
         term_with("text.note_breach", lang, &[("floor_share", &pts(policy.floor_share()))]),
         term("text.note_largest_fall", lang).to_string(),
         term("text.note_returns", lang).to_string(),
+        precision::definition(lang),
+        precision::paths_line(s.paths, s.paired, no_hits, lang),
     ];
     lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n")
 }

@@ -146,14 +146,16 @@ fn write_cell(
     cell: &Cell,
 ) -> std::result::Result<(), XlsxError> {
     match cell {
-        Cell::Text { text } if !text.is_empty() => {
+        // A bound (`< 0,74 %`) stays the reader's words: its number alone
+        // would read as an estimate.
+        Cell::Text { text } | Cell::Shown { text, .. } if !text.is_empty() => {
             sheet.write_string(r, c, text)?;
         }
         Cell::Number { value, decimals, unit } if value.is_finite() => {
             let format = Format::new().set_num_format(number_format(*decimals, *unit));
             sheet.write_number_with_format(r, c, *value, &format)?;
         }
-        Cell::Text { .. } | Cell::Number { .. } | Cell::Empty => {}
+        Cell::Text { .. } | Cell::Number { .. } | Cell::Shown { .. } | Cell::Empty => {}
     }
     Ok(())
 }

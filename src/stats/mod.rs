@@ -11,13 +11,14 @@
 
 use serde::Serialize;
 
+pub mod interval;
 mod outcome;
 mod reduced;
 mod summary;
 
 pub use outcome::{Outcome, PathSummary, Reduced};
 pub use reduced::{controlled_mean, paired_mean, sectioned_median, summarize_reduced, weighted_probability};
-pub use summary::{Distribution, PortfolioStats, probability, summarize};
+pub use summary::{Distribution, PortfolioStats, QuantileIntervals, probability, summarize};
 
 /// The month-end series a run keeps distributions of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,8 +15,9 @@
     reason = "finished figures: a weight's exponential and a standard error's root, not a path's step"
 )]
 
+use super::summary::summarize_with;
 use super::summary::{annual_real_return, annual_return};
-use super::{Estimate, PathSummary, PortfolioStats, Reduced, quantile_sorted, summarize};
+use super::{Estimate, PathSummary, PortfolioStats, Reduced, quantile_sorted};
 
 /// The averages of consecutive pairs of `xs` (a last odd one alone).
 fn pairs(xs: &[f64]) -> Vec<f64> {
@@ -94,7 +95,7 @@ pub fn sectioned_median(xs: &[f64], sections: usize) -> Estimate {
     Estimate { value, se: (var / medians.len() as f64).sqrt() }
 }
 
-/// [`summarize`] of a variance-reduced run: the same figures, the means
+/// [`summarize`](super::summarize) of a variance-reduced run: the same figures, the means
 /// with the pairs' standard errors, the mean returns with the control
 /// variate (when the model gives its mean), and the probabilities of a
 /// breach within 12 months and the horizon and of a cash lock from the
@@ -105,7 +106,7 @@ pub fn summarize_reduced(
     start_value: f64,
     months: usize,
 ) -> PortfolioStats {
-    let mut s = summarize(paths, start_value, months);
+    let mut s = summarize_with(paths, start_value, months, true);
     let years = months as f64 / 12.0;
     let of = |f: &dyn Fn(&PathSummary) -> f64| paths.iter().map(f).collect::<Vec<f64>>();
     let mean = |ys: &[f64]| match reduced.control_mean {
@@ -137,6 +138,7 @@ pub fn summarize_reduced(
         (s.p_breach_horizon, s.p_breach_horizon_se) = (all.value, all.se);
         (s.p_cash_lock, s.p_cash_lock_se) = (lock.value, lock.se);
     }
+    s.set_intervals();
     s
 }
 

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::interval::{Sample, mean_interval, probability_interval, quantile_interval};
 use super::{Estimate, LEVELS, PathSummary, mean_se, quantile_sorted};
 
 /// Quantiles p1 .. p99 of a per-path figure.
@@ -27,6 +28,38 @@ impl Distribution {
         let mean = if xs.is_empty() { f64::NAN } else { xs.iter().sum::<f64>() / xs.len() as f64 };
         Distribution { p1: q[0], p5: q[1], p25: q[2], p50: q[3], p75: q[4], p95: q[5], p99: q[6], mean }
     }
+
+    /// Of `xs`, which is sorted in place, with the 95 % interval of each
+    /// quantile from the order statistics (`pairs`: the draws are
+    /// antithetic pairs).
+    pub fn with_intervals(xs: &mut [f64], pairs: bool) -> (Distribution, QuantileIntervals) {
+        let d = Distribution::of(xs);
+        let ci = LEVELS.map(|q| quantile_interval(xs, q, pairs));
+        let intervals = QuantileIntervals {
+            p1: ci[0],
+            p5: ci[1],
+            p25: ci[2],
+            p50: ci[3],
+            p75: ci[4],
+            p95: ci[5],
+            p99: ci[6],
+        };
+        (d, intervals)
+    }
+}
+
+/// The 95 % interval `[lo, hi]` of each quantile of a [`Distribution`],
+/// from the order statistics; `None` where the paths are too few for an
+/// end.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct QuantileIntervals {
+    pub p1: Option<[f64; 2]>,
+    pub p5: Option<[f64; 2]>,
+    pub p25: Option<[f64; 2]>,
+    pub p50: Option<[f64; 2]>,
+    pub p75: Option<[f64; 2]>,
+    pub p95: Option<[f64; 2]>,
+    pub p99: Option<[f64; 2]>,
 }
 
 /// The portfolio's statistics, as `summary.json` carries them under
@@ -37,9 +70,13 @@ pub struct PortfolioStats {
     /// Probability of at least one day under the floor within 12 months.
     pub p_breach_12m: f64,
     pub p_breach_12m_se: f64,
+    /// Its 95 % interval (Clopper–Pearson, `stats::interval`), as every
+    /// probability's `_ci`.
+    pub p_breach_12m_ci: [f64; 2],
     /// Within the whole horizon.
     pub p_breach_horizon: f64,
     pub p_breach_horizon_se: f64,
+    pub p_breach_horizon_ci: [f64; 2],
     /// Deepest breach `(F - V) / F` of the paths that breached.
     pub breach_depth: Option<Distribution>,
     pub downweights_per_year: f64,
@@ -53,6 +90,7 @@ pub struct PortfolioStats {
     pub costs_per_year_se: f64,
     /// Largest fall from a running high of the daily value, per path.
     pub max_drawdown: Distribution,
+    pub max_drawdown_ci: QuantileIntervals,
     /// Mean over paths of `(V_T / V_0)^(12 / months) - 1`.
     pub mean_annual_return: f64,
     pub mean_annual_return_se: f64,
@@ -65,6 +103,8 @@ pub struct PortfolioStats {
     /// treats each path's share of windows as one observation.
     pub p_rolling_5y_real_target: Option<f64>,
     pub p_rolling_5y_real_target_se: Option<f64>,
+    /// `± 1.96 se`: a share of windows, not of independent paths.
+    pub p_rolling_5y_real_target_ci: Option<[f64; 2]>,
     /// Mean of the worst 5 % of 12-month returns.
     pub cvar95_12m_return: f64,
     pub cvar95_12m_return_se: f64,
@@ -74,15 +114,56 @@ pub struct PortfolioStats {
     /// after a down-weighting.
     pub p_cash_lock: f64,
     pub p_cash_lock_se: f64,
+    pub p_cash_lock_ci: [f64; 2],
     /// Probability of at least one down-weighting.
     pub p_downweight: f64,
     pub p_downweight_se: f64,
+    pub p_downweight_ci: [f64; 2],
     /// Of the paths that down-weighted: the share that rebuilt the equity
     /// share within the horizon, and the months it took those that did.
     pub p_rebuilt: Option<f64>,
+    /// Its 95 % interval among the paths that down-weighted.
+    pub p_rebuilt_ci: Option<[f64; 2]>,
     pub months_to_rebuild: Option<Distribution>,
     /// Final value quantiles, mkr.
     pub final_value: Distribution,
+    pub final_value_ci: QuantileIntervals,
+    /// The paths the figures rest on.
+    #[serde(skip)]
+    pub paths: usize,
+    /// Whether they are antithetic pairs (`summarize_reduced`).
+    #[serde(skip)]
+    pub paired: bool,
+}
+
+impl PortfolioStats {
+    /// What a probability of these paths, `p` with standard error `se`,
+    /// was estimated from.
+    pub fn sample(&self, p: f64, se: f64) -> Sample {
+        PortfolioStats::sample_of(self.paths, self.paired, p, se)
+    }
+
+    fn sample_of(paths: usize, paired: bool, p: f64, se: f64) -> Sample {
+        if paired {
+            Sample::Paired { p, se, n: paths }
+        } else {
+            Sample::Plain { hits: (p * paths as f64).round() as usize, n: paths }
+        }
+    }
+
+    /// Sets every probability's `_ci` from its value and standard error.
+    pub(super) fn set_intervals(&mut self) {
+        let (paths, paired) = (self.paths, self.paired);
+        let ci = |p: f64, se: f64| probability_interval(PortfolioStats::sample_of(paths, paired, p, se));
+        self.p_breach_12m_ci = ci(self.p_breach_12m, self.p_breach_12m_se);
+        self.p_breach_horizon_ci = ci(self.p_breach_horizon, self.p_breach_horizon_se);
+        self.p_cash_lock_ci = ci(self.p_cash_lock, self.p_cash_lock_se);
+        self.p_downweight_ci = ci(self.p_downweight, self.p_downweight_se);
+        self.p_rolling_5y_real_target_ci = self
+            .p_rolling_5y_real_target
+            .zip(self.p_rolling_5y_real_target_se)
+            .map(|(p, se)| mean_interval(p, se));
+    }
 }
 
 /// The share `hits / n` with its binomial standard error.
@@ -128,6 +209,17 @@ pub(super) fn annual_real_return(p: &PathSummary, start_value: f64, years: f64) 
 /// of a comparison) over `months` months from `start_value`; real returns
 /// divide by each path's own price index.
 pub fn summarize(paths: &[PathSummary], start_value: f64, months: usize) -> PortfolioStats {
+    summarize_with(paths, start_value, months, false)
+}
+
+/// [`summarize`], `paired` when the paths are antithetic pairs (for the
+/// quantiles' intervals; the probabilities' follow their standard errors).
+pub(super) fn summarize_with(
+    paths: &[PathSummary],
+    start_value: f64,
+    months: usize,
+    paired: bool,
+) -> PortfolioStats {
     let n = paths.len();
     let years = months as f64 / 12.0;
     let count = |f: &dyn Fn(&PathSummary) -> bool| paths.iter().filter(|p| f(p)).count();
@@ -157,13 +249,21 @@ pub fn summarize(paths: &[PathSummary], start_value: f64, months: usize) -> Port
     let p_down = probability(downweighted, n);
     let mut rebuild: Vec<f64> = paths.iter().filter_map(|p| p.months_to_rebuild.map(f64::from)).collect();
     let p_rebuilt = (downweighted > 0).then(|| rebuild.len() as f64 / downweighted as f64);
+    let p_rebuilt_ci = (downweighted > 0)
+        .then(|| probability_interval(Sample::Plain { hits: rebuild.len(), n: downweighted }));
+    let (max_drawdown, max_drawdown_ci) =
+        Distribution::with_intervals(&mut paths.iter().map(|p| p.max_drawdown).collect::<Vec<_>>(), paired);
+    let (final_value, final_value_ci) =
+        Distribution::with_intervals(&mut paths.iter().map(|p| p.final_value).collect::<Vec<_>>(), paired);
 
-    PortfolioStats {
+    let mut stats = PortfolioStats {
         start_value,
         p_breach_12m: breach_12.value,
         p_breach_12m_se: breach_12.se,
+        p_breach_12m_ci: [0.0, 1.0],
         p_breach_horizon: breach_all.value,
         p_breach_horizon_se: breach_all.se,
+        p_breach_horizon_ci: [0.0, 1.0],
         breach_depth: (!depths.is_empty()).then(|| Distribution::of(&mut depths)),
         downweights_per_year: down.value,
         downweights_per_year_se: down.se,
@@ -173,24 +273,34 @@ pub fn summarize(paths: &[PathSummary], start_value: f64, months: usize) -> Port
         traded_per_year_se: traded.se,
         costs_per_year: costs.value,
         costs_per_year_se: costs.se,
-        max_drawdown: Distribution::of(&mut paths.iter().map(|p| p.max_drawdown).collect::<Vec<_>>()),
+        max_drawdown,
+        max_drawdown_ci,
         mean_annual_return: nominal.value,
         mean_annual_return_se: nominal.se,
         mean_annual_real_return: real.value,
         mean_annual_real_return_se: real.se,
         p_rolling_5y_real_target: rolling.map(|r| r.0),
         p_rolling_5y_real_target_se: rolling.map(|r| r.1),
+        p_rolling_5y_real_target_ci: None,
         cvar95_12m_return: cvar95.value,
         cvar95_12m_return_se: cvar95.se,
         var95_12m_return: var95,
         p_cash_lock: lock.value,
         p_cash_lock_se: lock.se,
+        p_cash_lock_ci: [0.0, 1.0],
         p_downweight: p_down.value,
         p_downweight_se: p_down.se,
+        p_downweight_ci: [0.0, 1.0],
         p_rebuilt,
+        p_rebuilt_ci,
         months_to_rebuild: (!rebuild.is_empty()).then(|| Distribution::of(&mut rebuild)),
-        final_value: Distribution::of(&mut paths.iter().map(|p| p.final_value).collect::<Vec<_>>()),
-    }
+        final_value,
+        final_value_ci,
+        paths: n,
+        paired,
+    };
+    stats.set_intervals();
+    stats
 }
 
 #[cfg(test)]

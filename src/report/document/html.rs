@@ -61,7 +61,7 @@ fn table(t: &Table, lang: Lang, class_of: ClassOf<'_>) -> String {
         for (i, cell) in row.iter().enumerate() {
             let text = cell.display(lang);
             let class = match cell {
-                Cell::Number { .. } => Some("num"),
+                Cell::Number { .. } | Cell::Shown { .. } => Some("num"),
                 _ => t.columns.get(i).and_then(|c| class_of(c, &text)),
             };
             match class {

@@ -489,7 +489,9 @@ fn grid(m: &Measure, t: &Table, lang: Lang, class_of: ClassOf<'_>) -> Grid {
             for (r, cells) in t.rows.iter().zip(&texts[1..]) {
                 let w = m.natural(&cells[c], TABLE);
                 match r.get(c) {
-                    Some(Cell::Number { .. }) => number = Some(number.unwrap_or(0.0).max(w)),
+                    Some(Cell::Number { .. } | Cell::Shown { .. }) => {
+                        number = Some(number.unwrap_or(0.0).max(w));
+                    }
                     _ => text = text.max(w),
                 }
             }

@@ -12,6 +12,7 @@ use chrono::Datelike;
 use super::chart;
 use super::document::{self, Document};
 use super::i18n::{Lang, number, percent};
+use super::precision;
 use super::table::{Cell, Table};
 use super::terms::{term, term_in, term_with};
 use crate::error::Result;
@@ -117,23 +118,55 @@ fn limit_text(limit: Option<Limit>, unit: Unit, lang: Lang) -> String {
     }
 }
 
+/// A measure's 95 % interval in its unit.
+fn interval_text(ci: [f64; 2], m: &Measure, lang: Lang) -> String {
+    match m.unit {
+        Unit::Percent if m.sample.is_some() => precision::interval_cell(ci, 1, lang),
+        Unit::Percent | Unit::Rate => {
+            let d = if m.unit == Unit::Rate { 2 } else { 1 };
+            format!(
+                "{}\u{a0}%",
+                precision::range(number(ci[0] * 100.0, d, lang), number(ci[1] * 100.0, d, lang))
+            )
+        }
+        Unit::Mkr => format!("{}\u{a0}mkr", precision::range(number(ci[0], 1, lang), number(ci[1], 1, lang))),
+        Unit::Years | Unit::Number => precision::range(number(ci[0], 2, lang), number(ci[1], 2, lang)),
+    }
+}
+
 /// A section's measures as a table: figure, value, Monte Carlo error,
 /// limit, status.
 fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -> Table {
-    let columns = [
+    // The interval column only where some figure has an interval.
+    let intervals = measures.iter().any(|m| m.ci.is_some());
+    let mut columns = vec![
         term("periodic.measure_column", lang),
         term("periodic.value", lang),
         term("periodic.standard_error_mc", lang),
+        term("precision.interval", lang),
         term("periodic.target_limit", lang),
         term("periodic.status", lang),
     ];
+    if !intervals {
+        columns.remove(3);
+    }
     let mut table = Table::new(name, title, &columns);
     for m in measures {
-        table.push(vec![
+        let mut row = vec![
             Cell::text(label(m.key, lang)),
-            value_cell(m.value, m.unit),
-            // An error a tenth of the figure's last decimal still shows.
-            m.se.map_or(Cell::Empty, |se| se_cell(se, m.unit)),
+            match m.sample {
+                Some(sample) if precision::certain(sample) => {
+                    Cell::shown(m.value, precision::estimate(m.value, m.ci.unwrap_or([0.0, 1.0]), sample, 1, lang))
+                }
+                _ => value_cell(m.value, m.unit),
+            },
+            // An error a tenth of the figure's last decimal still shows;
+            // none at no hits, where zero would read as certainty.
+            match (m.se, m.sample) {
+                (Some(_), Some(sample)) if precision::certain(sample) => Cell::text("–"),
+                (se, _) => se.map_or(Cell::Empty, |se| se_cell(se, m.unit)),
+            },
+            m.ci.map_or(Cell::Empty, |ci| Cell::text(interval_text(ci, m, lang))),
             // The margin's limit is the floor itself: "at least 0 %" says
             // the same in a way no reader takes in.
             Cell::text(if m.key == "margin" && m.limit == Some(Limit::AtLeast { min: 0.0 }) {
@@ -142,7 +175,11 @@ fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -
                 limit_text(m.limit, m.unit, lang)
             }),
             Cell::text(status_word(m.status, lang)),
-        ]);
+        ];
+        if !intervals {
+            row.remove(3);
+        }
+        table.push(row);
     }
     table
 }
@@ -284,6 +321,12 @@ fn risk(d: &mut Document, r: &RiskReport) -> Result<()> {
                 ],
             ));
             d.table(measures_table("risk", term("periodic.risk_ahead", lang).to_string(), &s.measures, lang));
+            let bound = s.measures.iter().any(|m| m.sample.is_some_and(precision::no_hits));
+            d.para(format!(
+                "{} {}",
+                precision::definition(lang),
+                precision::paths_line(sim.paths, s.stats.paired, bound, lang)
+            ));
             risk_definitions(d, r, s);
             let title = format!(
                 "Monte Carlo {}: {} {}",
