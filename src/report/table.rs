@@ -30,11 +30,20 @@ pub enum Unit {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Cell {
     Empty,
-    Text { text: String },
-    Number { value: f64, decimals: usize, unit: Unit },
+    Text {
+        text: String,
+    },
+    Number {
+        value: f64,
+        decimals: usize,
+        unit: Unit,
+    },
     /// A figure a reader sees in words (`< 0,74 %` for a probability with
     /// no hits, `0,2 % (0,1–0,4 %)`) and a machine gets as its number.
-    Shown { value: f64, text: String },
+    Shown {
+        value: f64,
+        text: String,
+    },
 }
 
 impl Cell {

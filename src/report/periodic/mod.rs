@@ -155,9 +155,10 @@ fn measures_table(name: &str, title: String, measures: &[Measure], lang: Lang) -
         let mut row = vec![
             Cell::text(label(m.key, lang)),
             match m.sample {
-                Some(sample) if precision::certain(sample) => {
-                    Cell::shown(m.value, precision::estimate(m.value, m.ci.unwrap_or([0.0, 1.0]), sample, 1, lang))
-                }
+                Some(sample) if precision::certain(sample) => Cell::shown(
+                    m.value,
+                    precision::estimate(m.value, m.ci.unwrap_or([0.0, 1.0]), sample, 1, lang),
+                ),
                 _ => value_cell(m.value, m.unit),
             },
             // An error a tenth of the figure's last decimal still shows;
