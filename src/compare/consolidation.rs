@@ -6,7 +6,7 @@
 //! the target year with [`DEPOSIT_PROBABILITY`].
 //!
 //! Nothing here models the obligation: each strategy's figures are the
-//! obligations library's own ([`ratios_at_target`], the outlook's
+//! obligations library's own ([`ratios_at_target_shared`], the outlook's
 //! per-path ratios, and [`solve_deposits`], its deposit search) run on
 //! the scenario with the strategy's policy in place of the scenario's.
 //! Every strategy runs on the same paths from the same seed (common

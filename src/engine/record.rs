@@ -72,7 +72,7 @@ pub fn export_memory_needed(paths: usize, months: usize) -> u128 {
 }
 
 /// Checked before anything is allocated: the scenario set of `paths`
-/// paths over `months` months within [`MAX_EXPORT_BYTES`] and within the
+/// paths over `months` months within `MAX_EXPORT_BYTES` (64 GiB) and within the
 /// memory the system says is available, as [`super::check_paths`] checks
 /// a run.
 ///

@@ -558,3 +558,19 @@ fn problems_in(path: &Path, text: &str, read: &dyn Fn(&Path) -> Result<String>) 
         other => panic!("expected problems, got {other:?}"),
     }
 }
+
+/// A year must hold the months' trading days: a year of one day with 21
+/// trading days a month made every day a year of returns, and the paths
+/// overflowed to infinity (found by the fuzzer's scenario surface).
+#[test]
+fn a_year_must_hold_the_months_trading_days() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml");
+    let read =
+        |p: &Path| std::fs::read_to_string(p).map_err(|cause| Error::Read { path: p.to_path_buf(), cause });
+    let text = super::fixtures::shipped_text();
+    let found = problems_in(&path, &text.replace("days_per_year = 252", "days_per_year = 1"), &read);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("market.days_per_year") && found[0].contains("126 to 366"), "{}", found[0]);
+    let usual = text.replace("days_per_year = 252", "days_per_year = 250");
+    assert!(Scenario::parse(&path, &usual, &read).is_ok());
+}

@@ -856,6 +856,20 @@ pub(super) fn market(
             })
             .unwrap_or(252.0),
     };
+    // A day's share of a year must fit the month's days: 21 days a month in
+    // a year of one day would make every day a year of returns, and the
+    // paths overflow. Half to twice the usual 12 months of days.
+    let (fewest, most) = (6.0 * days as f64, (24.0 * days as f64).min(366.0));
+    if raw.days_per_year.is_some() && !(fewest..=most).contains(&days_per_year) {
+        cx.problem(
+            "market.days_per_year",
+            format!(
+                "trading days a year from {fewest} to {most}: 6 to 24 months of trading_days_per_month = {days} days (12 months are {})",
+                12 * days
+            ),
+            format_value(days_per_year),
+        );
+    }
     let hull_white = match raw.short_rate_model.as_deref() {
         None | Some("vasicek") => {
             if raw.initial_curve.is_some() {
