@@ -213,6 +213,11 @@ impl LineIndex {
                 starts.push(i + 1);
             }
         }
+        // The block that starts at the end, when the text fills its last
+        // block: a place at the very end (an unclosed string) counts from it.
+        if bytes.len() % CHAR_BLOCK == 0 {
+            chars.push(count);
+        }
         LineIndex { starts, chars }
     }
 
@@ -273,6 +278,25 @@ mod tests {
         for offset in 0..=text.len() + 2 {
             assert_eq!(index.location(text, offset), line_column(text, offset), "offset {offset}");
         }
+    }
+
+    /// A text that fills its last block exactly (256 bytes, found by the
+    /// fuzzer's strategy surface: an unclosed string at the end) has a
+    /// place at its very end; counting from an absent block underflowed.
+    #[test]
+    fn the_end_of_a_text_that_fills_its_last_block_has_a_place() {
+        for text in [String::new(), "x".repeat(256), format!("{}\nname = ", "é".repeat(124))] {
+            let index = LineIndex::new(&text);
+            assert_eq!(
+                index.location(&text, text.len()),
+                line_column(&text, text.len()),
+                "{} bytes",
+                text.len()
+            );
+        }
+        let text = format!("{}\nname = ", "é".repeat(124));
+        assert_eq!(text.len(), 256);
+        assert_eq!(LineIndex::new(&text).location(&text, 256), Location::LineColumn { line: 2, column: 8 });
     }
 
     /// Columns count characters, across the index's blocks; a line ends
