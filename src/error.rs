@@ -215,7 +215,7 @@ impl LineIndex {
         }
         // The block that starts at the end, when the text fills its last
         // block: a place at the very end (an unclosed string) counts from it.
-        if bytes.len() % CHAR_BLOCK == 0 {
+        if bytes.len().is_multiple_of(CHAR_BLOCK) {
             chars.push(count);
         }
         LineIndex { starts, chars }
