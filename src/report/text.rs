@@ -297,6 +297,24 @@ pub fn monte_carlo(
 
 /// Each estimate with its standard error and its 95 % interval
 /// (`report::precision`).
+/// A probability's row of [`monte_carlo_table`]: `< x` with no hits (and
+/// no standard error, which would read as certainty), its Clopper-Pearson
+/// interval beside it.
+fn probability_row(s: &PortfolioStats, label: &str, p: f64, se: f64, ci: [f64; 2], lang: Lang) -> Vec<Cell> {
+    let sample = s.sample(p, se);
+    let se = if precision::certain(sample) {
+        Cell::text("–")
+    } else {
+        Cell::text(format!("{} {}", number(se * 100.0, 2, lang), term("text.pp", lang)))
+    };
+    vec![
+        Cell::text(label),
+        Cell::shown(p, precision::estimate(p, ci, sample, 1, lang)),
+        se,
+        Cell::text(precision::interval_cell(ci, 1, lang)),
+    ]
+}
+
 fn monte_carlo_table(s: &PortfolioStats, lang: Lang) -> Table {
     let pp = |x: f64| Cell::text(format!("{} {}", number(x * 100.0, 2, lang), term("text.pp", lang)));
     let row = |label: &str, v: Cell, se: Cell, ci: String| vec![Cell::text(label), v, se, Cell::text(ci)];
@@ -305,18 +323,8 @@ fn monte_carlo_table(s: &PortfolioStats, lang: Lang) -> Table {
         "Monte Carlo",
         &["", term("text.estimate", lang), term("text.std_error", lang), term("precision.interval", lang)],
     );
-    // A probability: `< x` with no hits (and no standard error, which
-    // would read as certainty), its Clopper-Pearson interval beside it.
-    let mut probability = |label: &str, p: f64, se: f64, ci: [f64; 2]| {
-        let sample = s.sample(p, se);
-        let se = if precision::certain(sample) { Cell::text("–") } else { pp(se) };
-        t.push(row(
-            label,
-            Cell::shown(p, precision::estimate(p, ci, sample, 1, lang)),
-            se,
-            precision::interval_cell(ci, 1, lang),
-        ));
-    };
+    let mut probability =
+        |label: &str, p: f64, se: f64, ci: [f64; 2]| t.push(probability_row(s, label, p, se, ci, lang));
     probability(
         term("text.floor_breach_within_12_months", lang),
         s.p_breach_12m,
@@ -386,16 +394,8 @@ fn monte_carlo_table(s: &PortfolioStats, lang: Lang) -> Table {
         pp(s.cvar95_12m_return_se),
         pct_range(s.cvar95_12m_return, s.cvar95_12m_return_se, 1),
     ));
-    let mut probability = |label: &str, p: f64, se: f64, ci: [f64; 2]| {
-        let sample = s.sample(p, se);
-        let se = if precision::certain(sample) { Cell::text("–") } else { pp(se) };
-        t.push(row(
-            label,
-            Cell::shown(p, precision::estimate(p, ci, sample, 1, lang)),
-            se,
-            precision::interval_cell(ci, 1, lang),
-        ));
-    };
+    let mut probability =
+        |label: &str, p: f64, se: f64, ci: [f64; 2]| t.push(probability_row(s, label, p, se, ci, lang));
     probability(
         term("text.at_least_one_down_weighting", lang),
         s.p_downweight,
