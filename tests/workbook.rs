@@ -70,6 +70,14 @@ fn assert_sheet_matches(book: &mut Xlsx<Cursor<&[u8]>>, table: &Table) {
                         .map_or(String::new(), |f| f.format_code.clone());
                     assert_format(&code, *decimals, *unit, &at);
                 }
+                Cell::Shown { value, .. } if !field.is_empty() => {
+                    let Data::Float(x) = got else {
+                        panic!("{at}: {got:?} where the CSV has the number {field}")
+                    };
+                    let expected: f64 = field.parse().expect("the CSV holds a number");
+                    assert_eq!(x.to_bits(), expected.to_bits(), "{at}: {x:?} where the CSV has {field}");
+                    assert_eq!(x.to_bits(), value.to_bits(), "{at}: {x:?} where the table has {value:?}");
+                }
                 Cell::Text { .. } if !field.is_empty() => {
                     assert_eq!(got, Data::String(field.to_string()), "{at}: text where the CSV has text");
                 }

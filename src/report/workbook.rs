@@ -146,13 +146,16 @@ fn write_cell(
     cell: &Cell,
 ) -> std::result::Result<(), XlsxError> {
     match cell {
-        // A bound (`< 0,74 %`) stays the reader's words: its number alone
-        // would read as an estimate.
-        Cell::Text { text } | Cell::Shown { text, .. } if !text.is_empty() => {
+        Cell::Text { text } if !text.is_empty() => {
             sheet.write_string(r, c, text)?;
         }
         Cell::Number { value, decimals, unit } if value.is_finite() => {
             let format = Format::new().set_num_format(number_format(*decimals, *unit));
+            sheet.write_number_with_format(r, c, *value, &format)?;
+        }
+        // A bound (`< 0,74 %`, a share) is its number, as in the CSV beside it.
+        Cell::Shown { value, .. } if value.is_finite() => {
+            let format = Format::new().set_num_format(number_format(1, Unit::Percent));
             sheet.write_number_with_format(r, c, *value, &format)?;
         }
         Cell::Text { .. } | Cell::Number { .. } | Cell::Shown { .. } | Cell::Empty => {}
