@@ -574,3 +574,46 @@ fn a_year_must_hold_the_months_trading_days() {
     let usual = text.replace("days_per_year = 252", "days_per_year = 250");
     assert!(Scenario::parse(&path, &usual, &read).is_ok());
 }
+
+#[test]
+fn the_obligation_a_ratio_divides_by_must_stay_measurable() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/test.toml");
+    let read =
+        |p: &Path| std::fs::read_to_string(p).map_err(|cause| Error::Read { path: p.to_path_buf(), cause });
+    let text = super::fixtures::shipped_text();
+    let shipped = "provision = 3088.8";
+    assert!(text.contains(shipped));
+    // A provision of zero: the provision's ratio would be infinite.
+    let found = problems_in(&path, &text.replace(shipped, "provision = 0"), &read);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("obligations.provision") && found[0].contains("at least 1 mkr"),
+        "{}",
+        found[0]
+    );
+    // Payments that run the whole obligation out before the horizon: the
+    // first year below 1 mkr is named. 5,015.8 mkr including tax is 4,037
+    // mkr without; paying 1,000 a year with no earnings runs it out in the
+    // fifth year (2029, the 2025 row pays a third of a year).
+    let drained = text
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("{ year = 20") && l.contains("provision_payments") {
+                let year = &l[l.find("year = ").unwrap() + 7..][..4];
+                format!("  {{ year = {year}, provision_payments = 1000.0, provision_earnings = 0.0, contingent_payments = 0.0, contingent_earnings = 0.0 }},")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let found = problems_in(&path, &drained, &read);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("obligations.projection") && found[0].contains("at the end of 2029"),
+        "{}",
+        found[0]
+    );
+    // The shipped obligation is well above the bound in every year.
+    assert!(Scenario::parse(&path, &text, &read).is_ok());
+}

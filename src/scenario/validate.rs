@@ -1556,7 +1556,7 @@ pub(super) fn obligations(
     if cx.problems.len() > before {
         return None;
     }
-    Some(Obligations {
+    let obligations = Obligations {
         provision: provision?,
         contingent: contingent?,
         payroll_tax: payroll_tax?,
@@ -1568,7 +1568,64 @@ pub(super) fn obligations(
         stop_when_full: raw.stop_when_full.unwrap_or(false),
         projection,
         deposits,
-    })
+    };
+    obligation_stays_measurable(cx, &obligations, valuation_date, table_key)?;
+    Some(obligations)
+}
+
+/// The smallest obligation a consolidation ratio is measured against, mkr.
+/// Every region and municipality has far more; below it a ratio is not a
+/// figure a board can read (and at zero it has no value at all).
+pub const MIN_OBLIGATION_MKR: f64 = 1.0;
+
+/// The consolidation ratio divides by the obligation: the provision on the
+/// valuation date (the report shows the provision's ratio whatever the
+/// denominator) and the chosen denominator at every year-end through the
+/// horizon must be at least [`MIN_OBLIGATION_MKR`]. A projection whose
+/// payments run the obligation out is refused with the first such year.
+fn obligation_stays_measurable(
+    cx: &mut Context<'_>,
+    ob: &Obligations,
+    valuation_date: NaiveDate,
+    table_key: &str,
+) -> Option<()> {
+    let expected = format!("at least {MIN_OBLIGATION_MKR} mkr: the consolidation ratio divides by it");
+    if ob.provision < MIN_OBLIGATION_MKR {
+        cx.problem("obligations.provision", expected, format!("{} mkr", ob.provision)).hint =
+            Some("the provision (avsättning) including payroll tax, as in the balance sheet".into());
+        return None;
+    }
+    let tax = 1.0 + ob.payroll_tax;
+    let real = ob.real_projection(&ob.calendar(valuation_date));
+    let denominator = |p: f64, c: f64| match ob.denominator {
+        Denominator::Whole => (p + c) * tax,
+        Denominator::Provision => p * tax,
+    };
+    let short =
+        std::iter::once((valuation_date.year(), denominator(real.provision_start, real.contingent_start)))
+            .chain(
+                real.years
+                    .iter()
+                    .zip(real.provision.iter().zip(&real.contingent))
+                    .map(|(y, (p, c))| (*y, denominator(*p, *c))),
+            )
+            .find(|(_, d)| !(*d >= MIN_OBLIGATION_MKR));
+    if let Some((year, d)) = short {
+        cx.problem(
+            table_key,
+            format!(
+                "an obligation ({}) of {expected}, in every year through the horizon",
+                ob.denominator.name()
+            ),
+            format!("{d:.3} mkr at the end of {year}"),
+        )
+        .hint = Some(
+            "the payments run the obligation out: check the payments and earnings rows, or the amounts"
+                .into(),
+        );
+        return None;
+    }
+    Some(())
 }
 
 /// The columns of a projection CSV, in the order of [`ProjectionYear`].
