@@ -1609,7 +1609,7 @@ fn obligation_stays_measurable(
                     .zip(real.provision.iter().zip(&real.contingent))
                     .map(|(y, (p, c))| (*y, denominator(*p, *c))),
             )
-            .find(|(_, d)| !(*d >= MIN_OBLIGATION_MKR));
+            .find(|(_, d)| d.is_nan() || *d < MIN_OBLIGATION_MKR);
     if let Some((year, d)) = short {
         cx.problem(
             table_key,
