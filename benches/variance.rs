@@ -164,6 +164,10 @@ fn parse_levels(text: &str) -> Vec<Level> {
         .collect()
 }
 
+/// A tail figure of a root, and the same figure's indicator on a path.
+type TailOf = fn(&RootTail) -> f64;
+type HitOf = fn(&pensionsim::engine::PathSummary) -> bool;
+
 /// `roots` root paths split at `levels`, against a plain run of as many
 /// paths: each tail figure's estimate, standard error, and the efficiency
 /// ratio, plain's variance taken as the binomial `p (1 - p) / n` at the
@@ -184,7 +188,7 @@ fn split(roots: usize, levels: &str) {
         "plain {plain_seconds:.2} s, split {split_seconds:.2} s; branch days / plain days {:.2}",
         days as f64 / plain_days
     );
-    let rows: [(&str, fn(&RootTail) -> f64, fn(&pensionsim::engine::PathSummary) -> bool); 3] = [
+    let rows: [(&str, TailOf, HitOf); 3] = [
         ("P(breach within the horizon)", |t| t.breach_horizon, |p| p.first_breach_month.is_some()),
         ("P(breach within 12 months)", |t| t.breach_12m, |p| p.first_breach_month.is_some_and(|m| m < 12)),
         ("P(cash lock)", |t| t.cash_lock, |p| p.cash_lock),
