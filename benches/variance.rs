@@ -20,9 +20,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use pensionsim::draws::Tilt;
-use pensionsim::engine::Engine;
+use pensionsim::engine::{Engine, Level, RootTail};
 use pensionsim::scenario::{Scenario, Simulation};
-use pensionsim::stats::{Estimate, paired_mean, sectioned_median, weighted_probability};
+use pensionsim::stats::{Estimate, paired_mean, root_mean, sectioned_median, weighted_probability};
 
 fn shipped() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rjh-2025-08.toml");
@@ -71,6 +71,8 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("pilot") => pilot(count(1, 4000)),
         Some("measure") => compare(count(1, 20_000)),
+        Some("margins") => margins(count(1, 100_000)),
+        Some("split") => split(count(1, 20_000), args.get(2).map_or(DEFAULT_LEVELS, String::as_str)),
         _ => compare(20_000),
     }
 }
@@ -126,5 +128,84 @@ fn pilot(paths: usize) {
                 );
             }
         }
+    }
+}
+
+/// The share of plain paths whose lowest pre-trade margin fell under each
+/// level, and the breaching share among them: the splitting levels' pilot.
+fn margins(paths: usize) {
+    let e = engine(paths, false);
+    let started = Instant::now();
+    let o = e.run(&|_| {});
+    println!("plain {paths} paths: {:.1} s", started.elapsed().as_secs_f64());
+    let breaches = o.paths.iter().filter(|p| p.first_breach_month.is_some()).count();
+    println!("breaches {breaches}");
+    println!("level  share_under  breach_share_of_those");
+    for level in [0.12, 0.10, 0.08, 0.06, 0.05, 0.04, 0.03, 0.02, 0.015, 0.01, 0.005, 0.0025, 0.0] {
+        let under: Vec<_> = o.paths.iter().filter(|p| p.min_margin < level).collect();
+        let hit = under.iter().filter(|p| p.first_breach_month.is_some()).count();
+        println!(
+            "{level:.4}  {:.3e}  {:.3e}",
+            under.len() as f64 / paths as f64,
+            hit as f64 / under.len().max(1) as f64
+        );
+    }
+}
+
+const DEFAULT_LEVELS: &str = "0.06:4,0.03:4,0.015:4,0.0075:4";
+
+/// Levels from `margin:copies,...`.
+fn parse_levels(text: &str) -> Vec<Level> {
+    text.split(',')
+        .map(|l| {
+            let (m, k) = l.split_once(':').expect("margin:copies");
+            Level { margin: m.parse().expect("a margin"), copies: k.parse().expect("copies") }
+        })
+        .collect()
+}
+
+/// A tail figure of a root, and the same figure's indicator on a path.
+type TailOf = fn(&RootTail) -> f64;
+type HitOf = fn(&pensionsim::engine::PathSummary) -> bool;
+
+/// `roots` root paths split at `levels`, against a plain run of as many
+/// paths: each tail figure's estimate, standard error, and the efficiency
+/// ratio, plain's variance taken as the binomial `p (1 - p) / n` at the
+/// splitting's estimate (and at plain's own, when it saw a hit).
+fn split(roots: usize, levels: &str) {
+    let levels = parse_levels(levels);
+    println!("{roots} roots, levels {levels:?}, on {} threads", rayon::current_num_threads());
+    let e = engine(roots, false);
+    let started = Instant::now();
+    let o = e.run(&|_| {});
+    let plain_seconds = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let tails = e.split_roots(1 << 40, roots, &levels);
+    let split_seconds = started.elapsed().as_secs_f64();
+    let days: u64 = tails.iter().map(|t| t.days).sum();
+    let plain_days = (roots * e.simulation().horizon_months * e.model().trading_days_per_month) as f64;
+    println!(
+        "plain {plain_seconds:.2} s, split {split_seconds:.2} s; branch days / plain days {:.2}",
+        days as f64 / plain_days
+    );
+    let rows: [(&str, TailOf, HitOf); 3] = [
+        ("P(breach within the horizon)", |t| t.breach_horizon, |p| p.first_breach_month.is_some()),
+        ("P(breach within 12 months)", |t| t.breach_12m, |p| p.first_breach_month.is_some_and(|m| m < 12)),
+        ("P(cash lock)", |t| t.cash_lock, |p| p.cash_lock),
+    ];
+    for (name, of, hit) in rows {
+        let s = root_mean(tails.iter().map(of));
+        let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(hit(p)))));
+        let binomial = (s.value * (1.0 - s.value) / roots as f64).sqrt();
+        let ratio = (binomial * binomial * plain_seconds) / (s.se * s.se * split_seconds);
+        let apart = (plain.value - s.value).abs() / (plain.se * plain.se + s.se * s.se).sqrt();
+        println!(
+            "{name}: split {:.4e} (se {:.2e}, rel {:.1} %), plain {:.4e} (se {:.2e}); efficiency ratio {ratio:.1}; {apart:.2} combined SEs apart",
+            s.value,
+            s.se,
+            100.0 * s.se / s.value,
+            plain.value,
+            plain.se
+        );
     }
 }

@@ -39,6 +39,14 @@ pub fn path_seed(seed: u64, path: u64) -> u64 {
     mix(seed ^ mix(path.wrapping_add(GOLDEN)))
 }
 
+/// The word of copy `copy` of a branch split at level `level` from a
+/// branch whose stream was seeded with `parent` (multilevel splitting,
+/// `engine::split`): a function of the path's lineage alone, so a split
+/// path's streams do not depend on the order branches run in.
+pub fn branch_seed(parent: u64, level: u64, copy: u32) -> u64 {
+    mix(parent ^ mix((level << 32 | u64::from(copy)).wrapping_add(GOLDEN)))
+}
+
 #[cfg(test)]
 mod tests {
     use rand::RngExt;

@@ -43,7 +43,7 @@ use crate::market::{DayKernel, DayReturns, MarketModel, Rates, SWEDISH_EQUITY};
 use crate::rule::{Extremes, Holdings, Managed, PathRecord, SHARE_EPSILON, equity_share};
 use crate::start::{Simulation, Start};
 use crate::stats::{Binning, MonthHistograms};
-pub use crate::stats::{Outcome, PathSummary, Reduced};
+pub use crate::stats::{Outcome, PathSummary, Reduced, RootTail};
 
 /// Paths a block: the unit of parallel work and of progress reports (a
 /// multiple of [`LANES`]).
@@ -110,6 +110,15 @@ pub(crate) use crate::draws::Vectors;
 /// horizon whose weights stay usable (the breaching paths' weights came
 /// out 1e-6 to 1e-17), so the tail figures use the antithetic pairs.
 pub const TAIL_TILT: Option<Tilt> = None;
+
+/// The multilevel splitting of a variance-reduced run's tail figures
+/// (docs/variance-reduction.md, `engine::split`): the levels of the
+/// margin and the copies at each; `None`: no splitting pass.
+pub const TAIL_SPLITTING: Option<&[Level]> = None;
+
+/// The splitting pass's root paths, as a share of a variance-reduced
+/// run's paths (at least two).
+pub const SPLIT_SHARE: f64 = 0.5;
 
 /// The tail paths of a variance-reduced run, as a share of its paths
 /// (at least a group).
@@ -408,8 +417,12 @@ impl Engine {
             let [a, b] = self.start_equity;
             a * s + b * g
         });
+        let split = TAIL_SPLITTING.map_or_else(Vec::new, |levels| {
+            self.split_roots(TAIL_STREAMS, ((n as f64 * SPLIT_SHARE) as usize).max(2), levels)
+        });
         let controls = extras.into_iter().map(|(c, _)| c).collect();
-        Outcome { paths, months: histograms, reduced: Some(Reduced { controls, control_mean, tail }) }
+        let reduced = Reduced { controls, control_mean, tail, split };
+        Outcome { paths, months: histograms, reduced: Some(reduced) }
     }
 
     /// `count` paths under the tilt `tilt`, each summary with its log
@@ -1159,10 +1172,12 @@ fn real_growth<T: Real>(value: T, then: T, log_index: T, index_then: T) -> T {
 mod record;
 mod scalar;
 mod shared;
+mod split;
 
 pub use record::{SCENARIO_VARIABLES, ScenarioSet, check_export, export_memory_needed};
 pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
 pub use shared::{Carry, Run};
+pub use split::Level;
 
 #[cfg(test)]
 mod tests;

@@ -16,8 +16,10 @@ mod outcome;
 mod reduced;
 mod summary;
 
-pub use outcome::{Outcome, PathSummary, Reduced};
-pub use reduced::{controlled_mean, paired_mean, sectioned_median, summarize_reduced, weighted_probability};
+pub use outcome::{Outcome, PathSummary, Reduced, RootTail};
+pub use reduced::{
+    controlled_mean, paired_mean, root_mean, sectioned_median, summarize_reduced, weighted_probability,
+};
 pub use summary::{Distribution, PortfolioStats, QuantileIntervals, probability, summarize};
 
 /// The month-end series a run keeps distributions of.

@@ -79,4 +79,20 @@ pub struct Reduced {
     /// The paths drawn under the importance-sampling tilt, each with its
     /// log likelihood ratio `ln dP/dQ`: the tail figures' sample.
     pub tail: Vec<(PathSummary, f64)>,
+    /// The multilevel-splitting pass's roots, in order: the tail figures'
+    /// sample when the run splits (`engine::TAIL_SPLITTING`).
+    pub split: Vec<RootTail>,
+}
+
+/// The tail figures of one root path of multilevel splitting
+/// (docs/variance-reduction.md): the weighted sums over its leaves of the
+/// indicators of a breach within 12 months, a breach within the horizon
+/// and a cash lock (each an unbiased estimate of its probability), and the
+/// days its branches simulated (the work).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct RootTail {
+    pub breach_12m: f64,
+    pub breach_horizon: f64,
+    pub cash_lock: f64,
+    pub days: u64,
 }

@@ -17,7 +17,7 @@
 
 use super::summary::summarize_with;
 use super::summary::{annual_real_return, annual_return};
-use super::{Estimate, PathSummary, PortfolioStats, Reduced, quantile_sorted};
+use super::{Estimate, PathSummary, PortfolioStats, Reduced, RootTail, quantile_sorted, summarize};
 
 /// The averages of consecutive pairs of `xs` (a last odd one alone).
 fn pairs(xs: &[f64]) -> Vec<f64> {
@@ -66,6 +66,17 @@ pub fn controlled_mean(ys: &[f64], xs: &[f64], mu: f64) -> Estimate {
 /// over `(hit, ln dP/dQ)`, with its standard error.
 pub fn weighted_probability(paths: impl ExactSizeIterator<Item = (bool, f64)>) -> Estimate {
     let xs: Vec<f64> = paths.map(|(hit, lw)| if hit { lw.exp() } else { 0.0 }).collect();
+    if xs.is_empty() {
+        return Estimate { value: f64::NAN, se: f64::NAN };
+    }
+    let (mean, var) = mean_var(&xs);
+    Estimate { value: mean, se: (var / xs.len() as f64).sqrt() }
+}
+
+/// The mean of independent figures `xs` (multilevel splitting's roots'
+/// weighted sums) with its standard error.
+pub fn root_mean(xs: impl Iterator<Item = f64>) -> Estimate {
+    let xs: Vec<f64> = xs.collect();
     if xs.is_empty() {
         return Estimate { value: f64::NAN, se: f64::NAN };
     }
@@ -127,7 +138,15 @@ pub fn summarize_reduced(
     s.p_breach_12m_se = pairs_of(&|p| p.first_breach_month.is_some_and(|m| m < 12));
     s.p_breach_horizon_se = pairs_of(&|p| p.first_breach_month.is_some());
     s.p_cash_lock_se = pairs_of(&|p| p.cash_lock);
-    if !reduced.tail.is_empty() {
+    if !reduced.split.is_empty() {
+        let split = |of: fn(&RootTail) -> f64| root_mean(reduced.split.iter().map(of));
+        let b12 = split(|t| t.breach_12m);
+        let all = split(|t| t.breach_horizon);
+        let lock = split(|t| t.cash_lock);
+        (s.p_breach_12m, s.p_breach_12m_se) = (b12.value, b12.se);
+        (s.p_breach_horizon, s.p_breach_horizon_se) = (all.value, all.se);
+        (s.p_cash_lock, s.p_cash_lock_se) = (lock.value, lock.se);
+    } else if !reduced.tail.is_empty() {
         let tail = |hit: &dyn Fn(&PathSummary) -> bool| {
             weighted_probability(reduced.tail.iter().map(|(p, lw)| (hit(p), *lw)))
         };
@@ -175,6 +194,17 @@ mod tests {
         let e = weighted_probability(paths);
         assert!((e.value - 0.05).abs() < 1e-12);
         assert!((e.se - (0.0025f64 / 999.0 * 1000.0 / 1000.0).sqrt()).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_root_mean_is_the_mean_with_the_roots_spread() {
+        // Roots' weighted sums of a split at two levels of 4 copies: a
+        // root worth 3/16 and three worth nothing.
+        let e = root_mean([3.0 / 16.0, 0.0, 0.0, 0.0].into_iter());
+        assert!((e.value - 3.0 / 64.0).abs() < 1e-15);
+        let var = (3.0f64 / 16.0).powi(2) * 3.0 / 4.0 / 3.0;
+        assert!((e.se - (var / 4.0).sqrt()).abs() < 1e-15, "{}", e.se);
+        assert!(root_mean(std::iter::empty()).value.is_nan());
     }
 
     #[test]
