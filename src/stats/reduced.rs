@@ -17,7 +17,7 @@
 
 use super::summary::summarize_with;
 use super::summary::{annual_real_return, annual_return};
-use super::{Estimate, PathSummary, PortfolioStats, Reduced, RootTail, quantile_sorted, summarize};
+use super::{Estimate, PathSummary, PortfolioStats, Reduced, RootTail, quantile_sorted};
 
 /// The averages of consecutive pairs of `xs` (a last odd one alone).
 fn pairs(xs: &[f64]) -> Vec<f64> {
