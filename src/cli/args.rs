@@ -106,9 +106,9 @@ pub struct Overrides {
     /// Months to simulate [default: the scenario's [simulation] horizon_months]
     #[arg(long)]
     pub horizon_months: Option<usize>,
-    /// Variance reduction of the Monte Carlo run: antithetic pairs, importance sampling of the floor breach and a control variate (docs/variance-reduction.md)
-    #[arg(long, value_name = "on|off", default_value = "off", value_parser = parse_on_off, action = clap::ArgAction::Set)]
-    pub variance_reduction: bool,
+    /// Variance reduction of the Monte Carlo run: antithetic pairs and a control variate (docs/variance-reduction.md) [default: the scenario's [simulation] variance_reduction, on]
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off, action = clap::ArgAction::Set)]
+    pub variance_reduction: Option<bool>,
 }
 
 /// `on` or `off`.

@@ -110,7 +110,8 @@ fn checked_search_paths(given: Option<usize>, paths: usize) -> Result<usize> {
 /// [`with_overrides`] of a command's `--paths`, `--horizon-months` and
 /// `--seed`.
 fn overridden(simulation: Simulation, o: &Overrides) -> Result<Simulation> {
-    let simulation = Simulation { variance_reduction: o.variance_reduction, ..simulation };
+    let variance_reduction = o.variance_reduction.unwrap_or(simulation.variance_reduction);
+    let simulation = Simulation { variance_reduction, ..simulation };
     with_overrides(simulation, o.paths.paths, o.horizon_months, o.seed.seed)
 }
 

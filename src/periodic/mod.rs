@@ -24,7 +24,7 @@ use crate::market::Shocks;
 use crate::rule::{Policy, Position};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::interval::{Sample, mean_interval, probability_interval};
-use crate::stats::{MonthHistograms, PortfolioStats, summarize};
+use crate::stats::{MonthHistograms, PortfolioStats};
 use crate::stress::StressResult;
 use crate::stress::file::StressFile;
 use crate::suggest::{Moves, TradePlan};
@@ -699,15 +699,15 @@ fn risk(scenario: &Scenario, simulation: Simulation) -> Part<RiskSection> {
         return Part::Missing(Missing::NoMarket);
     };
     let outcome = engine.run(&|_| {});
-    let stats = summarize(&outcome.paths, engine.start_value(), simulation.horizon_months);
+    let stats = engine.stats(&outcome);
     let outlook = crate::suggest::outlook_of(&outcome.paths, simulation);
-    let n = outcome.paths.len();
-    let plain = |p: f64| Sample::Plain { hits: (p * n as f64).round() as usize, n };
     let measures = vec![
         Measure::info("p_breach_12m", stats.p_breach_12m, Unit::Percent)
             .with_probability(stats.p_breach_12m_se, stats.sample(stats.p_breach_12m, stats.p_breach_12m_se)),
-        Measure::info("p_downweight_12m", outlook.p_downweight_12m, Unit::Percent)
-            .with_probability(outlook.p_downweight_12m_se, plain(outlook.p_downweight_12m)),
+        Measure::info("p_downweight_12m", outlook.p_downweight_12m, Unit::Percent).with_probability(
+            outlook.p_downweight_12m_se,
+            stats.sample(outlook.p_downweight_12m, outlook.p_downweight_12m_se),
+        ),
         Measure::info("downweights_per_year", stats.downweights_per_year, Unit::Number)
             .with_se(stats.downweights_per_year_se),
         Measure::info("p_breach_horizon", stats.p_breach_horizon, Unit::Percent).with_probability(

@@ -89,6 +89,7 @@ pub struct SimulationFile {
     pub paths: Option<i64>,
     pub seed: Option<i64>,
     pub horizon_months: Option<i64>,
+    pub variance_reduction: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

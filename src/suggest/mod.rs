@@ -39,7 +39,7 @@ use crate::engine::{Engine, PathSummary};
 use crate::market::GLOBAL_EQUITY;
 use crate::rule::{Managed, Position, SHARE_EPSILON, TradeKind};
 use crate::scenario::{AssetKind, MonthEnd, Scenario, Simulation};
-use crate::stats::{mean_se, probability};
+use crate::stats::{mean_se, paired_mean, probability};
 
 /// Paths of the outlook unless the caller says otherwise.
 pub const DEFAULT_PATHS: usize = 10_000;
@@ -399,14 +399,28 @@ pub fn outlook(scenario: &Scenario, paths: usize, seed: u64) -> Option<Outlook> 
 /// The outlook's figures from the paths of a run.
 pub fn outlook_of(paths: &[PathSummary], simulation: Simulation) -> Outlook {
     let n = paths.len();
-    let down_within = |months: u32| {
-        probability(paths.iter().filter(|s| s.first_downweight_month.is_some_and(|m| m < months)).count(), n)
+    // Antithetic pairs are not independent paths: their errors are the
+    // pairs' (`stats::paired_mean`).
+    let paired = simulation.variance_reduction;
+    let share = |hit: &dyn Fn(&PathSummary) -> bool| {
+        if paired {
+            paired_mean(&paths.iter().map(|s| f64::from(u8::from(hit(s)))).collect::<Vec<_>>())
+        } else {
+            probability(paths.iter().filter(|s| hit(s)).count(), n)
+        }
     };
+    let mean = |of: fn(&PathSummary) -> f64| {
+        if paired {
+            paired_mean(&paths.iter().map(of).collect::<Vec<_>>())
+        } else {
+            mean_se(paths.iter().map(of))
+        }
+    };
+    let down_within = |months: u32| share(&|s| s.first_downweight_month.is_some_and(|m| m < months));
     let (d1, d3, d12) = (down_within(1), down_within(3), down_within(12));
-    let breach =
-        probability(paths.iter().filter(|s| s.first_breach_month.is_some_and(|m| m < 12)).count(), n);
-    let e3 = mean_se(paths.iter().map(|s| s.equity_share_3m));
-    let e12 = mean_se(paths.iter().map(|s| s.equity_share_12m));
+    let breach = share(&|s| s.first_breach_month.is_some_and(|m| m < 12));
+    let e3 = mean(|s| s.equity_share_3m);
+    let e12 = mean(|s| s.equity_share_12m);
     Outlook {
         paths: n,
         seed: simulation.seed,
