@@ -68,12 +68,12 @@ impl Cell {
         Cell::Number { value: share, decimals, unit: Unit::Points }
     }
 
-    /// A calendar year, a number a spreadsheet can compute with.
     /// `value` for a machine, `text` for a reader ([`Cell::Shown`]).
     pub fn shown(value: f64, text: impl Into<String>) -> Cell {
         Cell::Shown { value, text: text.into() }
     }
 
+    /// A calendar year, a number a spreadsheet can compute with.
     pub fn year(year: i32) -> Cell {
         Cell::Number { value: f64::from(year), decimals: 0, unit: Unit::Year }
     }

@@ -695,6 +695,12 @@ fn comparison(d: &mut Document, r: &RiskReport) {
         let mut cells = vec![Cell::text(name)];
         for (key, f) in &row.figures {
             let unit = metrics.iter().find(|m| m.key == *key).map(|m| m.unit);
+            if let (Some(v), Some(ci), Some(sample)) = (f.value, f.ci, f.sample) {
+                // A probability as every table shows one: "< x" when no
+                // path hit, its interval beside it when few did.
+                cells.push(Cell::shown(v, super::precision::probability(v, ci, sample, 1, lang)));
+                continue;
+            }
             cells.push(match (f.value, unit) {
                 (None, _) => Cell::Empty,
                 (Some(v), Some(crate::compare::Unit::Share | crate::compare::Unit::Rate)) => {
@@ -832,6 +838,17 @@ fn method(d: &mut Document, r: &RiskReport) {
         ),
         (term("periodic.paths_row", lang).to_string(), Cell::plain(m.simulation.paths as f64, 0)),
         (term("periodic.seed", lang).to_string(), Cell::text(m.simulation.seed.to_string())),
+        (
+            term("periodic.variance_reduction", lang).to_string(),
+            Cell::text(term(
+                if m.simulation.variance_reduction {
+                    "periodic.variance_reduction_on"
+                } else {
+                    "periodic.variance_reduction_off"
+                },
+                lang,
+            )),
+        ),
         (
             term("periodic.horizon_months", lang).to_string(),
             Cell::plain(m.simulation.horizon_months as f64, 0),
