@@ -840,14 +840,11 @@ fn method(d: &mut Document, r: &RiskReport) {
         (term("periodic.seed", lang).to_string(), Cell::text(m.simulation.seed.to_string())),
         (
             term("periodic.variance_reduction", lang).to_string(),
-            Cell::text(term(
-                if m.simulation.variance_reduction {
-                    "periodic.variance_reduction_on"
-                } else {
-                    "periodic.variance_reduction_off"
-                },
-                lang,
-            )),
+            Cell::text(if m.simulation.variance_reduction {
+                term("periodic.variance_reduction_on", lang)
+            } else {
+                term("periodic.variance_reduction_off", lang)
+            }),
         ),
         (
             term("periodic.horizon_months", lang).to_string(),
