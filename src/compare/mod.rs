@@ -6,8 +6,9 @@
 //! Every strategy steps on one pass of each path's market, the engine's
 //! shared pass ([`Engine::run_shared`]): a group of eight paths draws a
 //! month once, and the rule (checked daily, weekly or monthly) steps on
-//! its returns on the group's lanes, everything else (a static mix, buy
-//! and hold, CPPI, TIPP) lane by lane. So every strategy sees the same
+//! its returns on the group's lanes, and so does everything else (a
+//! static mix, buy and hold, CPPI, TIPP: [`steer::MixedLanes`], each
+//! lane with the bits of its own [`steer::Mixed`]). So every strategy sees the same
 //! market bit for bit (tested), with the bits a separate run gives it,
 //! and the pension obligation's flows go through each strategy's own
 //! flow adjustment ([`consolidation`]). The rule decides only through
@@ -19,7 +20,7 @@ pub mod metrics;
 pub mod steer;
 pub mod strategy;
 
-use crate::engine::{Carry, Engine, PathSummary, RuleSteer, Steer};
+use crate::engine::{Carry, Engine, PathSummary, RuleSteer, Steer, SteerLanes};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, Simulation};
 
@@ -50,25 +51,37 @@ pub fn made(scenario: &Scenario, kind: &Kind) -> Result<Made> {
             Box::new(move || Box::new(rule.clone()))
         }
         kind => {
-            let base = Engine::new(&start, simulation).ok_or_else(no_market)?;
-            let mixed = steer::Mixed::new(
-                &kind,
-                base.start_holdings(),
-                scenario.policy(),
-                base.start_window().clone(),
-            )
-            .unwrap_or_else(|| unreachable!("a rule is matched above"));
+            let mixed = mixed(scenario, &kind)?;
             Box::new(move || Box::new(mixed.clone()))
         }
     })
 }
 
+/// `kind`'s portfolio, not a rule, on `scenario`'s start, measured
+/// against the scenario's policy's floor.
+///
+/// # Errors
+/// [`Error::Usage`] when the scenario has no `[market]`.
+fn mixed(scenario: &Scenario, kind: &Kind) -> Result<steer::Mixed> {
+    let simulation = Simulation { paths: 1, ..scenario.simulation() };
+    let base = Engine::new(&scenario.start(), simulation).ok_or_else(|| {
+        Error::Usage(format!("{}: a comparison needs a [market] section", scenario.path().display()))
+    })?;
+    let window = base.start_window().clone();
+    Ok(steer::Mixed::new(kind, base.start_holdings(), scenario.policy(), window)
+        .unwrap_or_else(|| unreachable!("a rule is matched before")))
+}
+
+/// Makes eight lanes of a strategy's portfolio at the start of a group,
+/// for the engine's shared pass.
+pub type MadeLanes = Box<dyn Fn() -> Box<dyn SteerLanes> + Sync>;
+
 /// A strategy's portfolio for the engine's shared pass: the rule from
 /// the start with the strategy's policy, checked as it says, or any other
-/// strategy's steer.
+/// strategy's eight lanes ([`steer::MixedLanes`]).
 pub enum Portfolio {
     Rule(Box<RuleSteer>),
-    Steer(Made),
+    Lanes(MadeLanes),
 }
 
 impl Portfolio {
@@ -89,7 +102,10 @@ impl Portfolio {
                 })?;
                 Portfolio::Rule(Box::new(engine.rule_steer(check)))
             }
-            kind => Portfolio::Steer(made(scenario, &kind)?),
+            kind => {
+                let mixed = mixed(scenario, &kind)?;
+                Portfolio::Lanes(Box::new(move || Box::new(steer::MixedLanes::new(&mixed))))
+            }
         })
     }
 
@@ -97,7 +113,7 @@ impl Portfolio {
     pub fn carry(&self) -> Carry<'_> {
         match self {
             Portfolio::Rule(rule) => Carry::Rule(rule),
-            Portfolio::Steer(make) => Carry::Steer(make.as_ref()),
+            Portfolio::Lanes(make) => Carry::Lanes(make.as_ref()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The strategies that are not the rule: a static mix, buy and hold, CPPI
 //! and TIPP, each a [`Steer`] the engine's scalar mode drives on the same
-//! market as the rule.
+//! market as the rule ([`Mixed`]), and eight paths of one side by side
+//! on a group's lanes for the shared pass ([`MixedLanes`]).
 //!
 //! They hold the engine's three buckets (Swedish equities, global
 //! equities, fixed income), sell equities pro rata and buy them by the
@@ -20,7 +21,9 @@
 //! so (`flow_adjusted_high`), as the rule's does. A deposit into an empty
 //! portfolio goes to fixed income, as the rule's does.
 
-use crate::engine::Steer;
+use crate::engine::{Ledgers, Steer, SteerLanes};
+use crate::lanes::{LANES, Wide};
+use crate::market::DayReturns;
 use crate::rule::{Day, Holdings, MonthEndWindow, Policy, SHARE_EPSILON, Trade, TradeKind};
 
 use super::strategy::{Cushion, Kind};
@@ -211,5 +214,163 @@ impl Steer for Mixed {
             self.fixed += paid;
         }
         amount - paid
+    }
+}
+
+/// Eight lanes of one [`Mixed`] portfolio, one path each, stepped side by
+/// side on a group's returns ([`SteerLanes`]), with the bits each lane's
+/// own `Mixed` gets closing every day in full (tested).
+///
+/// The lanes' holdings, the cushion's floor and the yardstick's floor are
+/// carried as vectors; a day on which a lane may trade (its first, a
+/// month end, and for CPPI and TIPP a check day on which the equity share
+/// is further from its target than the band) is closed in full by the
+/// lane's own `Mixed`, the vectors handed to it and taken back. Any other
+/// day trades nothing and changes the portfolio only by its returns (and
+/// TIPP's floor by its ratchet, the same `max` the full close takes), so
+/// the lane's day is its value against its floor ([`Ledgers::quiet`]).
+/// After a month's days every lane has closed the month end in full, so
+/// each lane's `Mixed` holds its portfolio.
+#[derive(Debug, Clone)]
+pub struct MixedLanes {
+    lanes: Vec<Mixed>,
+    swedish: Wide,
+    global: Wide,
+    fixed: Wide,
+    /// CPPI's and TIPP's floor in mkr (zero for the others).
+    level: Wide,
+    floor: Wide,
+    /// Whether the first day's set-up is done.
+    set_up: bool,
+}
+
+impl MixedLanes {
+    /// Eight lanes of `mixed` at the start.
+    pub fn new(mixed: &Mixed) -> MixedLanes {
+        let zero = Wide([0.0; LANES]);
+        let mut out = MixedLanes {
+            lanes: vec![mixed.clone(); LANES],
+            swedish: zero,
+            global: zero,
+            fixed: zero,
+            level: zero,
+            floor: zero,
+            set_up: mixed.set_up,
+        };
+        for i in 0..LANES {
+            out.load(i);
+        }
+        out
+    }
+
+    /// The vectors' lane `i` from its `Mixed`.
+    #[inline(always)]
+    fn load(&mut self, i: usize) {
+        let m = &self.lanes[i];
+        self.swedish.0[i] = m.equity[0];
+        self.global.0[i] = m.equity[1];
+        self.fixed.0[i] = m.fixed;
+        self.floor.0[i] = m.floor;
+        self.level.0[i] = m.cushion_floor().unwrap_or(0.0);
+    }
+
+    /// Lane `i`'s `Mixed` from the vectors.
+    #[inline(always)]
+    fn store(&mut self, i: usize) {
+        let m = &mut self.lanes[i];
+        m.equity = [self.swedish.0[i], self.global.0[i]];
+        m.fixed = self.fixed.0[i];
+        if let How::Cushion { level, .. } = &mut m.how {
+            *level = self.level.0[i];
+        }
+    }
+
+    /// Which lanes may trade on a day that is neither the first nor a month
+    /// end, `day` of the run: CPPI's and TIPP's test of `Mixed::close_day`
+    /// (TIPP's floor ratcheted first), lane by lane in its arithmetic.
+    #[inline(always)]
+    fn may_trade(&mut self, day: usize, equity: &Wide, value: &Wide) -> [bool; LANES] {
+        let mut trade = [false; LANES];
+        if let How::Cushion { c, ratchet, .. } = self.lanes[0].how {
+            if ratchet {
+                for i in 0..LANES {
+                    self.level.0[i] = self.level.0[i].max(c.floor * value.0[i]);
+                }
+            }
+            if c.check.is_check_day(day, false) {
+                let band = c.band.max(SHARE_EPSILON);
+                for (i, t) in trade.iter_mut().enumerate() {
+                    let (e, v, level) = (equity.0[i], value.0[i], self.level.0[i]);
+                    let goal =
+                        if v <= 0.0 { 0.0 } else { (c.multiplier * (v - level) / v).clamp(0.0, c.cap) };
+                    let share = if v > 0.0 { e / v } else { 0.0 };
+                    *t = (goal - share).abs() > band;
+                }
+            }
+        }
+        trade
+    }
+}
+
+impl MixedLanes {
+    /// [`MixedLanes::days_with`] compiled for AVX2 (the same operations,
+    /// none fused, so the same bits).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn days_avx2(&mut self, returns: &[DayReturns<Wide>], month: usize, ledgers: &mut Ledgers) {
+        self.days_with(returns, month, ledgers);
+    }
+
+    #[inline(always)]
+    fn days_with(&mut self, returns: &[DayReturns<Wide>], month: usize, ledgers: &mut Ledgers) {
+        let days = returns.len();
+        for (day, r) in returns.iter().enumerate() {
+            self.swedish = self.swedish * r.swedish_equity;
+            self.global = self.global * r.global_equity;
+            self.fixed = self.fixed * r.fixed_income;
+            let month_end = day + 1 == days;
+            let run_day = month * days + day;
+            // The sums in the order `Mixed::close_day` takes them.
+            let equity = self.swedish + self.global;
+            let value = equity + self.fixed;
+            let closed = if month_end || !self.set_up {
+                [true; LANES]
+            } else {
+                self.may_trade(run_day, &equity, &value)
+            };
+            for i in (0..LANES).filter(|&i| closed[i]) {
+                self.store(i);
+                let d = self.lanes[i].close_day(run_day, month_end);
+                ledgers.closed(i, month, &d);
+                self.load(i);
+            }
+            self.set_up = true;
+            ledgers.quiet(month, &value, &self.floor, &closed);
+        }
+    }
+}
+
+impl SteerLanes for MixedLanes {
+    fn days(&mut self, returns: &[DayReturns<Wide>], month: usize, ledgers: &mut Ledgers) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2.
+            return unsafe { self.days_avx2(returns, month, ledgers) };
+        }
+        self.days_with(returns, month, ledgers);
+    }
+
+    fn value(&self, lane: usize) -> f64 {
+        self.lanes[lane].value()
+    }
+
+    fn equity_share(&self, lane: usize) -> f64 {
+        self.lanes[lane].equity_share()
+    }
+
+    fn apply_flow(&mut self, lane: usize, amount: f64) -> f64 {
+        let unpaid = self.lanes[lane].apply_flow(amount);
+        self.load(lane);
+        unpaid
     }
 }

@@ -848,3 +848,87 @@ fn every_strategy_reaches_full_consolidation_on_the_shared_pass_as_on_its_own() 
         assert_eq!(bits(ratios), bits(&alone), "{}", st.name);
     }
 }
+
+/// Deposits and withdrawals at some month starts, one a fifth of the
+/// value and indexed by the path's inflation, one larger than any
+/// portfolio; five month-ends kept.
+struct Flows;
+impl crate::engine::Schedule for Flows {
+    fn recorded_months(&self) -> &[usize] {
+        &[0, 5, 17, 29, 40]
+    }
+    fn has_flow(&self, month: usize) -> bool {
+        matches!(month, 3 | 9 | 21 | 30 | 33)
+    }
+    fn flow(&self, month: usize, value: f64, log_price_index: f64) -> f64 {
+        match month {
+            3 => 400.0,
+            9 => -0.2 * value * crate::lanes::exp(log_price_index),
+            21 => -150.0,
+            30 => -1.0e9,
+            _ => 250.0,
+        }
+    }
+}
+
+#[test]
+fn each_strategy_on_the_lanes_gets_the_bits_of_its_own_mixed_closing_every_day() {
+    // Every kind that is not the rule, with bands, check days and costs
+    // that make them trade between month ends, on 13 paths (a partial
+    // last group) with flows (a withdrawal of everything, and deposits
+    // into the emptied portfolio): the lanes (`MixedLanes`) against each
+    // lane's own `Mixed` stepped by the scalar mode, bit for bit.
+    let s = scenario("rjh-2025-08.toml");
+    let tight = |check, band| Cushion { floor: 0.85, multiplier: 5.0, cap: 0.9, band, cost_bps: 7.0, check };
+    let kinds = [
+        Kind::Static { equity_share: 0.4, cost_bps: 5.0 },
+        Kind::Static { equity_share: 0.0, cost_bps: 0.0 },
+        Kind::BuyAndHold,
+        Kind::Cppi(tight(Check::Daily, 0.0)),
+        Kind::Cppi(tight(Check::Weekly, 0.02)),
+        Kind::Tipp(tight(Check::Daily, 0.01)),
+        Kind::Tipp(tight(Check::Monthly, 0.0)),
+    ];
+    let start = s.start();
+    let base = Engine::new(&start, sim(13, 44)).unwrap().with_yardstick(crate::engine::Yardstick::of(&start));
+    let mut trades = 0;
+    for kind in kinds {
+        let portfolio = Portfolio::of(&s, &kind).unwrap();
+        assert!(matches!(portfolio, Portfolio::Lanes(_)), "{kind:?}");
+        let make = made(&s, &kind).unwrap();
+        for flows in [None, Some(&Flows as &dyn crate::engine::Schedule)] {
+            let lanes = base.run_shared(&[portfolio.carry()], flows, &|_| {}).remove(0);
+            let alone = base.run_shared(&[Carry::Steer(make.as_ref())], flows, &|_| {}).remove(0);
+            assert_eq!(lanes.0.len(), 13);
+            assert_eq!(lanes.1.len(), if flows.is_some() { 13 * 5 } else { 0 });
+            for (p, (a, b)) in lanes.0.iter().zip(&alone.0).enumerate() {
+                // Debug prints every figure so that it reads back to its bits.
+                assert_eq!(
+                    format!("{a:?}"),
+                    format!("{b:?}"),
+                    "{kind:?}, flows {}, path {p}",
+                    flows.is_some()
+                );
+                for (x, y) in [
+                    (a.final_value, b.final_value),
+                    (a.max_drawdown, b.max_drawdown),
+                    (a.min_margin, b.min_margin),
+                    (a.worst_breach, b.worst_breach),
+                    (a.costs, b.costs),
+                ] {
+                    assert_eq!(x.to_bits(), y.to_bits(), "{kind:?}, flows {}, path {p}", flows.is_some());
+                }
+                trades += a.downweights + a.upweights;
+            }
+            for (j, (a, b)) in lanes.1.iter().zip(&alone.1).enumerate() {
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{kind:?}, record {j}");
+                assert_eq!(a.unit_value.to_bits(), b.unit_value.to_bits(), "{kind:?}, record {j}");
+            }
+            if flows.is_some() {
+                // Everything was withdrawn in month 30 and 250 deposited after.
+                assert!(lanes.1.iter().skip(4).step_by(5).all(|r| r.value > 0.0 && r.value < 400.0));
+            }
+        }
+    }
+    assert!(trades > 500, "the strategies should trade between month ends, traded {trades}");
+}

@@ -1175,7 +1175,7 @@ mod shared;
 mod split;
 
 pub use record::{SCENARIO_VARIABLES, ScenarioSet, check_export, export_memory_needed};
-pub use scalar::{Check, RuleSteer, Steer, SteerFactory};
+pub use scalar::{Check, LanesFactory, Ledgers, RuleSteer, Steer, SteerFactory, SteerLanes};
 pub use shared::{Carry, Run};
 pub use split::Level;
 

@@ -18,11 +18,11 @@
 //! is `Managed::apply_flow`), and the run keeps each portfolio's
 //! [`MonthRecord`]s as the group's run does.
 
-use super::shared::Carry;
+use super::shared::{Carry, Run};
 use super::{Engine, MonthRecord, MonthTally, PathSummary, Schedule, Yardstick, finish};
-use crate::lanes::Wide;
+use crate::lanes::{LANES, Wide};
 use crate::market::DayReturns;
-use crate::rule::{Day, Managed, PathRecord};
+use crate::rule::{Day, Extremes, Managed, PathRecord};
 
 /// How often a strategy looks at the portfolio between month ends. The
 /// month end is always a check day (the rule's month-end review); the
@@ -133,35 +133,28 @@ impl Steer for RuleSteer {
 /// Builds a strategy's portfolio at the start of a path.
 pub type SteerFactory<'a> = &'a (dyn Fn() -> Box<dyn Steer> + Sync);
 
-/// One portfolio of a path: its steering, record, tally and summary (the
-/// scalar form of the group's `Book`).
-pub(super) struct Carried {
-    pub(super) steer: Box<dyn Steer>,
+/// One path's books beside its portfolio: its record, month-end tally and
+/// summary so far, and under a schedule the flows paid in, the units held
+/// (one at the start) and the recorded month-ends (the scalar form of the
+/// group's `Book`).
+pub(super) struct Ledger {
     record: PathRecord,
     tally: MonthTally,
     out: PathSummary,
-    /// Under a schedule: net flows paid in, units held (one at the start),
-    /// and the recorded month-ends so far.
     paid: f64,
     units: f64,
     kept: Vec<MonthRecord>,
 }
 
-impl Carried {
-    /// `steer` at the start of a path worth `start_value`, its month-ends
-    /// measured against `yardstick` too, `recorded` month-ends to keep;
-    /// `rebuild_cap` unless the steer has its own.
-    pub(super) fn new(
-        steer: Box<dyn Steer>,
+impl Ledger {
+    fn new(
         start_value: f64,
-        rebuild_cap: f64,
+        cap: f64,
         horizon: usize,
         yardstick: Option<&Yardstick>,
         recorded: usize,
-    ) -> Carried {
-        let cap = steer.rebuild_cap().unwrap_or(rebuild_cap);
-        Carried {
-            steer,
+    ) -> Ledger {
+        Ledger {
             record: PathRecord::new(start_value),
             tally: MonthTally::new(start_value, cap, horizon).with_yardstick(yardstick),
             out: PathSummary::default(),
@@ -171,12 +164,22 @@ impl Carried {
         }
     }
 
-    /// A net flow through the portfolio's own flow adjustment; the record's
+    /// A day of `month` closed in full.
+    #[inline]
+    fn observe(&mut self, d: &Day, month: usize) {
+        self.record.observe(d);
+        if d.breach_depth().is_some() && self.out.first_breach_month.is_none() {
+            self.out.first_breach_month = Some(month as u32);
+        }
+        if let Some(t) = &d.down {
+            self.tally.down_weighted(month as u32, t.equity_before);
+        }
+    }
+
+    /// A flow that moved a portfolio worth `before` by `paid`: the record's
     /// peak and the rolling windows' values follow it, as the group's
     /// `Book::apply_flow` has them.
-    pub(super) fn apply_flow(&mut self, amount: f64) {
-        let before = self.steer.value();
-        let paid = amount - self.steer.apply_flow(amount);
+    fn flow(&mut self, before: f64, paid: f64) {
         let mut factor = 1.0;
         if before > 0.0 {
             factor = (before + paid) / before;
@@ -187,28 +190,17 @@ impl Carried {
         self.units *= factor;
     }
 
-    /// The days of `month` on lane `lane` of the month's `returns`, each
-    /// closed in full.
-    pub(super) fn days(&mut self, returns: &[DayReturns<Wide>], lane: usize, month: usize) {
-        let days = returns.len();
-        for (day, r) in returns.iter().enumerate() {
-            let (sw, gl, fi) = (r.swedish_equity.0[lane], r.global_equity.0[lane], r.fixed_income.0[lane]);
-            self.steer.apply_returns(sw, gl, fi);
-            let d = self.steer.close_day(month * days + day, day + 1 == days);
-            self.record.observe(&d);
-            if d.breach_depth().is_some() && self.out.first_breach_month.is_none() {
-                self.out.first_breach_month = Some(month as u32);
-            }
-            if let Some(t) = &d.down {
-                self.tally.down_weighted(month as u32, t.equity_before);
-            }
-        }
-    }
-
-    /// The end of `month` at log price index `log_index`, kept as a
-    /// [`MonthRecord`] when `keep`.
-    pub(super) fn month_end(&mut self, month: usize, log_index: f64, keep: bool, start_value: f64) {
-        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+    /// The end of `month` at `value` and equity share `equity`, log price
+    /// index `log_index`, kept as a [`MonthRecord`] when `keep`.
+    fn month_end(
+        &mut self,
+        month: usize,
+        value: f64,
+        equity: f64,
+        log_index: f64,
+        keep: bool,
+        start_value: f64,
+    ) {
         if month == 2 {
             self.out.equity_share_3m = equity;
         }
@@ -228,12 +220,290 @@ impl Carried {
     }
 
     /// The path's summary at the horizon and its recorded month-ends.
-    pub(super) fn finish(self, horizon: usize, log_index: f64) -> (PathSummary, Vec<MonthRecord>) {
-        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+    fn finish(
+        self,
+        value: f64,
+        equity: f64,
+        horizon: usize,
+        log_index: f64,
+    ) -> (PathSummary, Vec<MonthRecord>) {
         (finish(value, equity, &self.record, &self.tally, self.out, horizon, log_index), self.kept)
     }
 }
 
+/// One portfolio of a path: its steering and its [`Ledger`].
+pub(super) struct Carried {
+    pub(super) steer: Box<dyn Steer>,
+    ledger: Ledger,
+}
+
+impl Carried {
+    /// `steer` at the start of a path worth `start_value`, its month-ends
+    /// measured against `yardstick` too, `recorded` month-ends to keep;
+    /// `rebuild_cap` unless the steer has its own.
+    pub(super) fn new(
+        steer: Box<dyn Steer>,
+        start_value: f64,
+        rebuild_cap: f64,
+        horizon: usize,
+        yardstick: Option<&Yardstick>,
+        recorded: usize,
+    ) -> Carried {
+        let cap = steer.rebuild_cap().unwrap_or(rebuild_cap);
+        Carried { steer, ledger: Ledger::new(start_value, cap, horizon, yardstick, recorded) }
+    }
+
+    /// A net flow through the portfolio's own flow adjustment; the record's
+    /// peak and the rolling windows' values follow it, as the group's
+    /// `Book::apply_flow` has them.
+    pub(super) fn apply_flow(&mut self, amount: f64) {
+        let before = self.steer.value();
+        let paid = amount - self.steer.apply_flow(amount);
+        self.ledger.flow(before, paid);
+    }
+
+    /// The days of `month` on lane `lane` of the month's `returns`, each
+    /// closed in full.
+    pub(super) fn days(&mut self, returns: &[DayReturns<Wide>], lane: usize, month: usize) {
+        let days = returns.len();
+        for (day, r) in returns.iter().enumerate() {
+            let (sw, gl, fi) = (r.swedish_equity.0[lane], r.global_equity.0[lane], r.fixed_income.0[lane]);
+            self.steer.apply_returns(sw, gl, fi);
+            let d = self.steer.close_day(month * days + day, day + 1 == days);
+            self.ledger.observe(&d, month);
+        }
+    }
+
+    /// The end of `month` at log price index `log_index`, kept as a
+    /// [`MonthRecord`] when `keep`.
+    pub(super) fn month_end(&mut self, month: usize, log_index: f64, keep: bool, start_value: f64) {
+        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+        self.ledger.month_end(month, value, equity, log_index, keep, start_value);
+    }
+
+    /// The path's summary at the horizon and its recorded month-ends.
+    pub(super) fn finish(self, horizon: usize, log_index: f64) -> (PathSummary, Vec<MonthRecord>) {
+        let (value, equity) = (self.steer.value(), self.steer.equity_share());
+        self.ledger.finish(value, equity, horizon, log_index)
+    }
+}
+
+/// Eight paths of a portfolio that is not the rule, stepped side by side
+/// on a group's lanes in the shared pass: the lanes' holdings and whatever
+/// decides their trades. A month's days go in one call; the steer closes
+/// in full, lane by lane, the days it may trade on and hands them to the
+/// [`Ledgers`] ([`Ledgers::closed`]), and hands over every other lane's
+/// day as its value against its floor ([`Ledgers::quiet`]). Each lane must
+/// get the bits its own [`Steer`] gets, closing every day in full.
+pub trait SteerLanes: Send {
+    /// The days of `month` (0-based), whose gross returns are `returns`,
+    /// on every lane.
+    fn days(&mut self, returns: &[DayReturns<Wide>], month: usize, ledgers: &mut Ledgers);
+    /// Lane `lane`'s `V`, after a month's days.
+    fn value(&self, lane: usize) -> f64;
+    /// Lane `lane`'s `E`, after a month's days.
+    fn equity_share(&self, lane: usize) -> f64;
+    /// A net flow of `amount` mkr into lane `lane` at a month boundary, as
+    /// [`Steer::apply_flow`].
+    fn apply_flow(&mut self, lane: usize, amount: f64) -> f64;
+    /// As [`Steer::rebuild_cap`].
+    fn rebuild_cap(&self) -> Option<f64> {
+        None
+    }
+}
+
+/// Builds a strategy's eight lanes at the start of a group.
+pub type LanesFactory<'a> = &'a (dyn Fn() -> Box<dyn SteerLanes> + Sync);
+
+/// The [`Ledger`]s of a group's eight lanes of one portfolio, their
+/// records' extremes carried in the lanes between full closes, as the
+/// group's `Hot` carries them.
+pub struct Ledgers {
+    ledgers: Vec<Ledger>,
+    peak: Wide,
+    max_drawdown: Wide,
+    worst_floor_ratio: Wide,
+    min_margin: Wide,
+}
+
+impl Ledgers {
+    fn new(
+        start_value: f64,
+        cap: f64,
+        horizon: usize,
+        yardstick: Option<&Yardstick>,
+        recorded: usize,
+    ) -> Ledgers {
+        let ledgers: Vec<Ledger> =
+            (0..LANES).map(|_| Ledger::new(start_value, cap, horizon, yardstick, recorded)).collect();
+        let zero = Wide([0.0; LANES]);
+        let mut out =
+            Ledgers { ledgers, peak: zero, max_drawdown: zero, worst_floor_ratio: zero, min_margin: zero };
+        for i in 0..LANES {
+            out.load(i);
+        }
+        out
+    }
+
+    /// Lane `i`'s extremes from its record.
+    #[inline(always)]
+    fn load(&mut self, i: usize) {
+        let e = self.ledgers[i].record.extremes();
+        self.peak.0[i] = e.peak;
+        self.max_drawdown.0[i] = e.max_drawdown;
+        self.worst_floor_ratio.0[i] = e.worst_floor_ratio;
+        self.min_margin.0[i] = e.min_margin;
+    }
+
+    #[inline(always)]
+    fn extremes(&self, i: usize) -> Extremes {
+        Extremes {
+            peak: self.peak.0[i],
+            max_drawdown: self.max_drawdown.0[i],
+            worst_floor_ratio: self.worst_floor_ratio.0[i],
+            min_margin: self.min_margin.0[i],
+        }
+    }
+
+    /// Lane `i`'s extremes into its record.
+    #[inline(always)]
+    fn store(&mut self, i: usize) {
+        let e = self.extremes(i);
+        self.ledgers[i].record.set_extremes(e);
+    }
+
+    /// Lane `i`'s day of `month`, closed in full: `PathRecord::observe`,
+    /// the first breach and the first down-weighting.
+    #[inline]
+    pub fn closed(&mut self, i: usize, month: usize, d: &Day) {
+        self.store(i);
+        self.ledgers[i].observe(d, month);
+        self.load(i);
+    }
+
+    /// The day of `month` of every lane not `closed`: no trade, the value
+    /// `value` against the floor `floor`, before and after. What
+    /// `PathRecord::observe` does with such a day: on a plain day (no
+    /// breach, no new lowest margin) a new high or a deeper drawdown, as
+    /// one vector; any other lane's day is observed in full.
+    #[inline(always)]
+    pub fn quiet(&mut self, month: usize, value: &Wide, floor: &Wide, closed: &[bool; LANES]) {
+        let mut plain = [false; LANES];
+        for i in 0..LANES {
+            let (v, f) = (value.0[i], floor.0[i]);
+            let mut x = self.extremes(i);
+            let p = !closed[i] & (v >= f) & (v > 0.0) & x.is_plain(v, f);
+            x.observe_close(v);
+            self.peak.0[i] = if p { x.peak } else { self.peak.0[i] };
+            self.max_drawdown.0[i] = if p { x.max_drawdown } else { self.max_drawdown.0[i] };
+            plain[i] = p | closed[i];
+        }
+        if plain.iter().any(|p| !p) {
+            self.unplain(month, value, floor, &plain);
+        }
+    }
+
+    /// The lanes not `plain` of [`Ledgers::quiet`], lane by lane.
+    #[inline(never)]
+    fn unplain(&mut self, month: usize, value: &Wide, floor: &Wide, plain: &[bool; LANES]) {
+        for i in (0..LANES).filter(|&i| !plain[i]) {
+            let (v, f) = (value.0[i], floor.0[i]);
+            let d = Day {
+                value_pre: v,
+                equity_value_pre: 0.0,
+                high_pre: 0.0,
+                floor_pre: f,
+                value_post: v,
+                down: None,
+                up: None,
+            };
+            self.closed(i, month, &d);
+        }
+    }
+
+    /// A flow into lane `i`'s portfolio, worth `before`, of which it paid
+    /// `paid`.
+    fn flow(&mut self, i: usize, before: f64, paid: f64) {
+        self.store(i);
+        self.ledgers[i].flow(before, paid);
+        self.load(i);
+    }
+
+    /// The first `live` lanes' summaries at the horizon, and their recorded
+    /// month-ends path by path.
+    fn finish(mut self, live: usize, lanes: &dyn SteerLanes, horizon: usize, log_index: &Wide) -> Run {
+        for i in 0..LANES {
+            self.store(i);
+        }
+        let mut out = Vec::with_capacity(live);
+        let mut kept = Vec::new();
+        for (i, ledger) in self.ledgers.into_iter().take(live).enumerate() {
+            let (summary, records) =
+                ledger.finish(lanes.value(i), lanes.equity_share(i), horizon, log_index.0[i]);
+            out.push(summary);
+            kept.extend(records);
+        }
+        (out, kept)
+    }
+}
+
+/// A portfolio's eight lanes and their ledgers, in the shared pass.
+pub(super) struct Steered {
+    lanes: Box<dyn SteerLanes>,
+    ledgers: Ledgers,
+}
+
+impl Steered {
+    /// `make`'s lanes at the start of a group; as [`Carried::new`].
+    pub(super) fn new(
+        make: LanesFactory<'_>,
+        start_value: f64,
+        rebuild_cap: f64,
+        horizon: usize,
+        yardstick: Option<&Yardstick>,
+        recorded: usize,
+    ) -> Steered {
+        let lanes = make();
+        let cap = lanes.rebuild_cap().unwrap_or(rebuild_cap);
+        Steered { lanes, ledgers: Ledgers::new(start_value, cap, horizon, yardstick, recorded) }
+    }
+
+    /// The flows of `month` into the first `live` lanes, at each lane's
+    /// log price index, as [`Carried::apply_flow`] takes them.
+    pub(super) fn flows(&mut self, s: &dyn Schedule, month: usize, live: usize, log_index: &Wide) {
+        for i in 0..live {
+            let before = self.lanes.value(i);
+            let amount = s.flow(month, before, log_index.0[i]);
+            if amount != 0.0 {
+                let paid = amount - self.lanes.apply_flow(i, amount);
+                self.ledgers.flow(i, before, paid);
+            }
+        }
+    }
+
+    /// The days of `month` and its end on the first `live` lanes, as
+    /// [`Carried::days`] and [`Carried::month_end`].
+    pub(super) fn month(
+        &mut self,
+        returns: &[DayReturns<Wide>],
+        month: usize,
+        live: usize,
+        log_index: &Wide,
+        keep: bool,
+        start_value: f64,
+    ) {
+        self.lanes.days(returns, month, &mut self.ledgers);
+        for i in 0..live {
+            let (value, equity) = (self.lanes.value(i), self.lanes.equity_share(i));
+            self.ledgers.ledgers[i].month_end(month, value, equity, log_index.0[i], keep, start_value);
+        }
+    }
+
+    /// The first `live` lanes' [`Run`].
+    pub(super) fn finish(self, live: usize, horizon: usize, log_index: &Wide) -> Run {
+        self.ledgers.finish(live, self.lanes.as_ref(), horizon, log_index)
+    }
+}
 impl Engine {
     /// The rule of this engine's scenario, checked as `check` says, as a
     /// portfolio for [`Engine::run_steered`] or [`Engine::run_shared`].

@@ -6,15 +6,18 @@
 //! once, every day's in one pass; then every portfolio it carries steps
 //! on those returns. The rule ([`Carry::Rule`], checked daily, weekly or
 //! monthly) steps as a fleet of eight lanes, the group's own vector code
-//! with its quiet-day skips ([`super::Fleet`]); any other portfolio
-//! ([`Carry::Steer`]) steps lane by lane, every day closed in full. So
+//! with its quiet-day skips ([`super::Fleet`]); a comparison's other
+//! strategies ([`Carry::Lanes`]) step as eight lanes side by side too,
+//! closing in full only the days they may trade on
+//! ([`super::SteerLanes`]); any other portfolio ([`Carry::Steer`])
+//! steps lane by lane, every day closed in full. So
 //! every portfolio sees the same market, bit for bit, and the rule
 //! checked daily gets the bits a group run gives it (tested), flows and
 //! recorded month-ends included.
 
 use rayon::prelude::*;
 
-use super::scalar::{Carried, RuleSteer, SteerFactory};
+use super::scalar::{Carried, LanesFactory, RuleSteer, SteerFactory, Steered};
 use super::{Engine, Fleet, MonthRecord, PathSummary, Schedule, Vectors};
 use crate::draws::MonthDraws;
 use crate::lanes::{LANES, Real, Wide};
@@ -28,6 +31,8 @@ pub enum Carry<'a> {
     Rule(&'a RuleSteer),
     /// The portfolio the factory makes, closed in full every day.
     Steer(SteerFactory<'a>),
+    /// The eight lanes the factory makes, stepped side by side.
+    Lanes(LanesFactory<'a>),
 }
 
 /// One portfolio's run: its summaries in path order, and its recorded
@@ -40,6 +45,7 @@ pub type Run = (Vec<PathSummary>, Vec<MonthRecord>);
 enum Portfolio {
     Fleet(Box<Fleet>, Vec<MonthRecord>),
     Lanes(Vec<Carried>),
+    Steered(Box<Steered>),
 }
 
 impl Engine {
@@ -167,6 +173,14 @@ impl Engine {
                         })
                         .collect(),
                 ),
+                Carry::Lanes(make) => Portfolio::Steered(Box::new(Steered::new(
+                    *make,
+                    self.start_value,
+                    self.rebuild_cap,
+                    horizon,
+                    yardstick,
+                    k,
+                ))),
             })
             .collect();
 
@@ -190,6 +204,7 @@ impl Engine {
                                 }
                             }
                         }
+                        Portfolio::Steered(steered) => steered.flows(s, month, live, log_index),
                     }
                 }
             }
@@ -225,6 +240,9 @@ impl Engine {
                             c.month_end(month, index, keep, self.start_value);
                         }
                     }
+                    Portfolio::Steered(steered) => {
+                        steered.month(&returns, month, live, log_index, keep, self.start_value);
+                    }
                 }
             }
             if keep {
@@ -250,6 +268,7 @@ impl Engine {
                     }
                     (out, kept)
                 }
+                Portfolio::Steered(steered) => steered.finish(live, horizon, log_index),
             })
             .collect()
     }
