@@ -13,7 +13,10 @@
 //!   paths where something happened): the interval is the 2.5 % to
 //!   97.5 % range of the difference over [`RESAMPLES`] paired bootstrap
 //!   resamples (the same resampled paths for both strategies), drawn from
-//!   the run's seed, so the same run gives the same interval.
+//!   the run's seed, so the same run gives the same interval. A resample
+//!   is kept as how often it drew each path, and a statistic is read off
+//!   each strategy's figures sorted once ([`crate::stats::Resampled`]),
+//!   not from a resampled copy sorted again.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,7 +25,7 @@ use super::Comparison;
 use crate::engine::PathSummary;
 use crate::rng::path_rng;
 use crate::stats::interval::{Sample, probability_interval};
-use crate::stats::{mean_se, quantile_sorted, quantile_unsorted};
+use crate::stats::{Resampled, mean_se, quantile_sorted};
 
 /// Paired bootstrap resamples for the intervals of statistics that are not means.
 pub const RESAMPLES: usize = 200;
@@ -53,14 +56,44 @@ pub struct Ctx {
 }
 
 type PerPath = fn(&PathSummary, &PathSummary, &Ctx) -> f64;
-type Statistic = fn(&[PathSummary], &[u32], &Ctx) -> Option<f64>;
+/// A path's figure for a statistic; `None` on a path that does not
+/// define it (a breach's depth on a path that never breached).
+type Defined = fn(&PathSummary, &Ctx) -> Option<f64>;
 
 #[derive(Clone, Copy)]
 enum How {
     /// Mean over paths of `f(strategy's path, buy-and-hold's path)`.
     Mean(PerPath),
-    /// A statistic of the paths at the given indices.
-    Stat(Statistic),
+    /// A statistic of the figures the paths define.
+    Stat(Defined, Reduce),
+}
+
+/// How a statistic sums up the figures its paths define.
+#[derive(Clone, Copy)]
+enum Reduce {
+    /// The `p` quantile (type 7); undefined when it is not finite.
+    Quantile(f64),
+    /// The mean: a share among the paths that define it, when the
+    /// figures are 0 and 1.
+    Mean,
+    /// The mean of the worst [`TAIL`] (CVaR).
+    TailMean,
+    /// The best of the worst [`TAIL`] (VaR).
+    TailEdge,
+}
+
+/// The share of the worst 12-month returns a tail figure averages.
+const TAIL: f64 = 0.05;
+
+impl Reduce {
+    fn of(self, figures: Resampled) -> Option<f64> {
+        match self {
+            Reduce::Quantile(p) => figures.quantile(p).filter(|q| q.is_finite()),
+            Reduce::Mean => figures.mean(),
+            Reduce::TailMean => figures.lower_tail(TAIL).map(|t| t.0),
+            Reduce::TailEdge => figures.lower_tail(TAIL).map(|t| t.1),
+        }
+    }
 }
 
 /// One figure of the comparison.
@@ -85,8 +118,9 @@ impl std::fmt::Debug for Metric {
 }
 
 /// A strategy's value of one metric and its difference from the first
-/// strategy's, with the 95 % interval of the difference.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// strategy's, with the 95 % interval of the difference. The default
+/// is a figure no path defines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Figure {
     /// `None` when no path defines it (a share among paths that crashed,
     /// when none did).
@@ -128,48 +162,15 @@ fn indicator(b: bool) -> f64 {
     if b { 1.0 } else { 0.0 }
 }
 
-/// The `p` quantile (type 7, `stats::quantile_unsorted`) of the figures
-/// `f` of the paths at `idx` that have one.
-fn quantile_of(
-    paths: &[PathSummary],
-    idx: &[u32],
-    p: f64,
-    f: impl Fn(&PathSummary) -> Option<f64>,
-) -> Option<f64> {
-    let mut xs: Vec<f64> = idx.iter().filter_map(|&i| f(&paths[i as usize])).collect();
-    let q = quantile_unsorted(&mut xs, p)?;
-    q.is_finite().then_some(q)
+/// Share among the paths where `when` holds of those that also have
+/// `then`: the figure is 1 or 0 on those paths, undefined on the others.
+fn share(p: &PathSummary, when: fn(&PathSummary) -> bool, then: fn(&PathSummary) -> bool) -> Option<f64> {
+    when(p).then(|| indicator(then(p)))
 }
 
-/// Share of the paths at `idx` where `when` holds that also have `then`.
-fn share_of(
-    paths: &[PathSummary],
-    idx: &[u32],
-    when: fn(&PathSummary) -> bool,
-    then: fn(&PathSummary) -> bool,
-) -> Option<f64> {
-    let (mut n, mut k) = (0u32, 0u32);
-    for &i in idx {
-        let p = &paths[i as usize];
-        if when(p) {
-            n += 1;
-            k += u32::from(then(p));
-        }
-    }
-    (n > 0).then(|| f64::from(k) / f64::from(n))
-}
-
-/// The worst 5 % of 12-month returns (the engine's definitions): their
-/// mean (CVaR) and the highest of them (VaR).
-fn tail95(paths: &[PathSummary], idx: &[u32], c: &Ctx) -> Option<(f64, f64)> {
-    let mut xs: Vec<f64> = idx.iter().map(|&i| paths[i as usize].value_12m / c.start_value - 1.0).collect();
-    let n = xs.len();
-    if n == 0 {
-        return None;
-    }
-    let k = ((n as f64 * 0.05).ceil() as usize).clamp(1, n);
-    xs.select_nth_unstable_by(k - 1, f64::total_cmp);
-    Some((xs[..k].iter().sum::<f64>() / k as f64, xs[k - 1]))
+/// A path's 12-month return (the engine's definition).
+fn return_12m(p: &PathSummary, c: &Ctx) -> f64 {
+    p.value_12m / c.start_value - 1.0
 }
 
 /// Every figure of the comparison, in report order.
@@ -192,12 +193,12 @@ pub fn metrics() -> Vec<Metric> {
         probability: true,
         how: How::Mean(f),
     };
-    let stat = |key, unit, better, f: Statistic| Metric {
+    let stat = |key, unit, better, f: Defined, reduce| Metric {
         key,
         unit,
         higher_is_better: better,
         probability: false,
-        how: How::Stat(f),
+        how: How::Stat(f, reduce),
     };
     vec![
         mean("mean_annual_return", Unit::Rate, Some(true), |p, _, c| annual(p, c)),
@@ -210,9 +211,13 @@ pub fn metrics() -> Vec<Metric> {
         prob("p_month_end_under_policy_floor", Some(false), |p, _, _| {
             indicator(p.yardstick_breach_month.is_some())
         }),
-        stat("breach_depth_p50", Unit::Share, Some(false), |ps, idx, _| {
-            quantile_of(ps, idx, 0.5, |p| p.first_breach_month.map(|_| p.worst_breach))
-        }),
+        stat(
+            "breach_depth_p50",
+            Unit::Share,
+            Some(false),
+            |p, _| p.first_breach_month.map(|_| p.worst_breach),
+            Reduce::Quantile(0.5),
+        ),
         mean("trades_per_year", Unit::PerYear, Some(false), |p, _, c| {
             f64::from(p.downweights + p.upweights) / c.years
         }),
@@ -222,43 +227,55 @@ pub fn metrics() -> Vec<Metric> {
         mean("costs_per_year", Unit::Mkr, Some(false), |p, _, c| p.costs / c.years),
         prob("p_downweight", None, |p, _, _| indicator(p.downweighted)),
         prob("p_cash_lock", Some(false), |p, _, _| indicator(p.cash_lock)),
-        stat("p_rebuilt", Unit::Share, Some(true), |ps, idx, _| {
-            share_of(ps, idx, |p| p.downweighted, |p| p.months_to_rebuild.is_some())
-        }),
-        stat("months_to_rebuild_p50", Unit::Months, Some(false), |ps, idx, _| {
-            quantile_of(ps, idx, 0.5, |p| p.months_to_rebuild.map(f64::from))
-        }),
+        stat(
+            "p_rebuilt",
+            Unit::Share,
+            Some(true),
+            |p, _| share(p, |p| p.downweighted, |p| p.months_to_rebuild.is_some()),
+            Reduce::Mean,
+        ),
+        stat(
+            "months_to_rebuild_p50",
+            Unit::Months,
+            Some(false),
+            |p, _| p.months_to_rebuild.map(f64::from),
+            Reduce::Quantile(0.5),
+        ),
         prob("p_crash", Some(false), |p, _, _| indicator(p.crash_month.is_some())),
-        stat("p_recovered", Unit::Share, Some(true), |ps, idx, _| {
-            share_of(ps, idx, |p| p.crash_month.is_some(), |p| p.months_to_recover.is_some())
-        }),
-        stat("months_to_recover_p50", Unit::Months, Some(false), |ps, idx, _| {
+        stat(
+            "p_recovered",
+            Unit::Share,
+            Some(true),
+            |p, _| share(p, |p| p.crash_month.is_some(), |p| p.months_to_recover.is_some()),
+            Reduce::Mean,
+        ),
+        stat(
+            "months_to_recover_p50",
+            Unit::Months,
+            Some(false),
             // Paths that did not recover count as never: the median is
             // undefined when half of the crashed paths did not.
-            quantile_of(ps, idx, 0.5, |p| {
-                p.crash_month.map(|_| p.months_to_recover.map_or(f64::INFINITY, f64::from))
-            })
-        }),
+            |p, _| p.crash_month.map(|_| p.months_to_recover.map_or(f64::INFINITY, f64::from)),
+            Reduce::Quantile(0.5),
+        ),
         mean("p_rolling_5y_real_target", Unit::Share, Some(true), |p, _, _| {
             f64::from(p.rolling_hits) / f64::from(p.rolling_windows.max(1))
         }),
-        stat("cvar95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.0)),
-        stat("var95_12m_return", Unit::Share, Some(true), |ps, idx, c| tail95(ps, idx, c).map(|t| t.1)),
+        stat("cvar95_12m_return", Unit::Share, Some(true), |p, c| Some(return_12m(p, c)), Reduce::TailMean),
+        stat("var95_12m_return", Unit::Share, Some(true), |p, c| Some(return_12m(p, c)), Reduce::TailEdge),
         mean("max_drawdown_mean", Unit::Share, Some(false), |p, _, _| p.max_drawdown),
-        stat("max_drawdown_p95", Unit::Share, Some(false), |ps, idx, _| {
-            quantile_of(ps, idx, 0.95, |p| Some(p.max_drawdown))
-        }),
+        stat(
+            "max_drawdown_p95",
+            Unit::Share,
+            Some(false),
+            |p, _| Some(p.max_drawdown),
+            Reduce::Quantile(0.95),
+        ),
         mean("min_margin_mean", Unit::Share, Some(true), |p, _, _| p.min_margin),
         mean("final_value_mean", Unit::Mkr, Some(true), |p, _, _| p.final_value),
-        stat("final_value_p5", Unit::Mkr, Some(true), |ps, idx, _| {
-            quantile_of(ps, idx, 0.05, |p| Some(p.final_value))
-        }),
-        stat("final_value_p50", Unit::Mkr, Some(true), |ps, idx, _| {
-            quantile_of(ps, idx, 0.50, |p| Some(p.final_value))
-        }),
-        stat("final_value_p95", Unit::Mkr, Some(true), |ps, idx, _| {
-            quantile_of(ps, idx, 0.95, |p| Some(p.final_value))
-        }),
+        stat("final_value_p5", Unit::Mkr, Some(true), |p, _| Some(p.final_value), Reduce::Quantile(0.05)),
+        stat("final_value_p50", Unit::Mkr, Some(true), |p, _| Some(p.final_value), Reduce::Quantile(0.50)),
+        stat("final_value_p95", Unit::Mkr, Some(true), |p, _| Some(p.final_value), Reduce::Quantile(0.95)),
     ]
 }
 
@@ -267,31 +284,61 @@ pub fn metrics() -> Vec<Metric> {
 pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
     let ctx = Ctx { start_value: c.start_value, years: c.simulation.horizon_months as f64 / 12.0 };
     let n = c.buy_and_hold.len();
-    let all: Vec<u32> = (0..n as u32).collect();
-    // The same resamples for every strategy and statistic.
-    let resamples: Vec<Vec<u32>> = (0..RESAMPLES as u64)
-        .into_par_iter()
-        .map(|b| {
-            let mut rng = path_rng(c.simulation.seed.wrapping_add(BOOTSTRAP_SALT), b);
-            (0..n).map(|_| rand::RngExt::random_range(&mut rng, 0..n as u32)).collect()
-        })
-        .collect();
     let list = metrics();
-    let first = &c.paths[0];
-    // The first strategy's statistics on each resample, computed once.
-    let first_boot: Vec<Option<Vec<Option<f64>>>> = list
-        .iter()
-        .map(|m| match m.how {
-            How::Stat(f) => Some(resamples.par_iter().map(|idx| f(first, idx, &ctx)).collect()),
-            How::Mean(_) => None,
-        })
-        .collect();
-    c.paths
+    // Each statistic's figures, sorted, strategy by strategy:
+    // `sorted[strategy][metric]` (empty for a mean).
+    let sorted: Vec<Vec<Vec<(f64, u32)>>> = c
+        .paths
         .par_iter()
         .map(|paths| {
             list.iter()
-                .zip(&first_boot)
-                .map(|(m, boot)| match m.how {
+                .map(|m| match m.how {
+                    How::Stat(f, _) => {
+                        let mut xs: Vec<(f64, u32)> =
+                            paths.iter().zip(0..).filter_map(|(p, i)| Some((f(p, &ctx)?, i))).collect();
+                        xs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                        xs
+                    }
+                    How::Mean(_) => Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
+    // Every resample draws `n` paths.
+    let statistics = |counts: &[u32], strategy: usize| -> Vec<Option<f64>> {
+        list.iter()
+            .zip(&sorted[strategy])
+            .map(|(m, xs)| match m.how {
+                How::Stat(_, reduce) => reduce.of(Resampled::new(xs, counts, n)),
+                How::Mean(_) => None,
+            })
+            .collect()
+    };
+    // Every statistic of every strategy on each resample, the same
+    // resamples for all: `boot[resample][strategy][metric]`. A resample
+    // is how often it drew each path.
+    let boot: Vec<Vec<Vec<Option<f64>>>> = (0..RESAMPLES as u64)
+        .into_par_iter()
+        .map(|b| {
+            let mut rng = path_rng(c.simulation.seed.wrapping_add(BOOTSTRAP_SALT), b);
+            let mut counts = vec![0u32; n];
+            for _ in 0..n {
+                counts[rand::RngExt::random_range(&mut rng, 0..n as u32) as usize] += 1;
+            }
+            (0..c.paths.len()).map(|s| statistics(&counts, s)).collect()
+        })
+        .collect();
+    let all = vec![1u32; n];
+    let first = &c.paths[0];
+    let first_stats = statistics(&all, 0);
+    c.paths
+        .par_iter()
+        .enumerate()
+        .map(|(strategy, paths)| {
+            let stats = statistics(&all, strategy);
+            list.iter()
+                .enumerate()
+                .map(|(j, m)| match m.how {
                     How::Mean(f) => {
                         let x = paths.iter().zip(&c.buy_and_hold).map(|(p, h)| f(p, h, &ctx));
                         let value = mean_se(x.clone().collect::<Vec<_>>().into_iter());
@@ -320,15 +367,11 @@ pub fn evaluate(c: &Comparison) -> Vec<Vec<Figure>> {
                             sample,
                         }
                     }
-                    How::Stat(f) => {
-                        let value = f(paths, &all, &ctx);
-                        let diff = value.zip(f(first, &all, &ctx)).map(|(a, b)| a - b);
-                        let boot = boot.as_ref().unwrap_or_else(|| unreachable!("a statistic has resamples"));
-                        let mut ds: Vec<f64> = resamples
-                            .iter()
-                            .zip(boot)
-                            .filter_map(|(idx, b)| Some(f(paths, idx, &ctx)? - (*b)?))
-                            .collect();
+                    How::Stat(..) => {
+                        let value = stats[j];
+                        let diff = value.zip(first_stats[j]).map(|(a, b)| a - b);
+                        let mut ds: Vec<f64> =
+                            boot.iter().filter_map(|b| Some(b[strategy][j]? - b[0][j]?)).collect();
                         ds.sort_unstable_by(f64::total_cmp);
                         // An interval only when most resamples define the figure.
                         let ok = diff.is_some() && ds.len() * 10 >= RESAMPLES * 9;

@@ -324,6 +324,106 @@ pub fn quantile_unsorted(xs: &mut [f64], p: f64) -> Option<f64> {
     Some(below + frac * (next - below))
 }
 
+/// A bootstrap resample's figures, without building the resample: the
+/// figures defined on the original paths, ascending, each with its path
+/// (`sorted`), and how often the resample drew each path (`counts`, by
+/// path). The resample holds `total` figures: the sum of the counts of
+/// the paths in `sorted`.
+#[derive(Debug, Clone, Copy)]
+pub struct Resampled<'a> {
+    pub sorted: &'a [(f64, u32)],
+    pub counts: &'a [u32],
+    pub total: usize,
+}
+
+impl<'a> Resampled<'a> {
+    /// The figures of `sorted` as `counts` draws them, `draws` the sum of
+    /// all the counts: when every path defines a figure, that is the
+    /// total, and no pass is needed to count it.
+    pub fn new(sorted: &'a [(f64, u32)], counts: &'a [u32], draws: usize) -> Resampled<'a> {
+        let total = if sorted.len() == counts.len() {
+            draws
+        } else {
+            sorted.iter().map(|&(_, i)| counts[i as usize] as usize).sum()
+        };
+        Resampled { sorted, counts, total }
+    }
+
+    /// The figures' `p` quantile by the rule of [`quantile_sorted`]
+    /// (type 7); `None` when the resample holds none. It walks the sorted
+    /// figures from the nearer end, only as far as the quantile.
+    pub fn quantile(&self, p: f64) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let (lo, frac) = rank(self.total, p);
+        let hi = (lo + 1).min(self.total - 1);
+        let (below, above) = if 2 * lo < self.total {
+            self.ranks_up(lo, hi)?
+        } else {
+            // Ranks counted from the top: `hi`'s comes first.
+            let (a, b) = self.ranks_down(self.total - 1 - hi, self.total - 1 - lo)?;
+            (b, a)
+        };
+        Some(below + frac * (above - below))
+    }
+
+    /// The figures at ascending ranks `lo <= hi` (from 0).
+    fn ranks_up(&self, lo: usize, hi: usize) -> Option<(f64, f64)> {
+        Self::ranks(self.sorted.iter(), self.counts, lo, hi)
+    }
+
+    /// The figures at descending ranks `lo <= hi` (from 0, the greatest).
+    fn ranks_down(&self, lo: usize, hi: usize) -> Option<(f64, f64)> {
+        Self::ranks(self.sorted.iter().rev(), self.counts, lo, hi)
+    }
+
+    fn ranks<'b>(
+        walk: impl Iterator<Item = &'b (f64, u32)>,
+        counts: &[u32],
+        lo: usize,
+        hi: usize,
+    ) -> Option<(f64, f64)> {
+        let mut seen = 0;
+        let mut first = None;
+        for &(x, i) in walk {
+            seen += counts[i as usize] as usize;
+            if seen > lo && first.is_none() {
+                first = Some(x);
+            }
+            if seen > hi {
+                return Some((first?, x));
+            }
+        }
+        None
+    }
+
+    /// The mean of the `k` least figures, `k = ceil(share * total)` (at
+    /// least 1), and the greatest of them: a tail's mean and its edge.
+    pub fn lower_tail(&self, share: f64) -> Option<(f64, f64)> {
+        if self.total == 0 {
+            return None;
+        }
+        let k = ((self.total as f64 * share).ceil() as usize).clamp(1, self.total);
+        let (mut taken, mut sum) = (0, 0.0);
+        for &(x, i) in self.sorted {
+            let take = (self.counts[i as usize] as usize).min(k - taken);
+            sum += x * take as f64;
+            taken += take;
+            if taken == k {
+                return Some((sum / k as f64, x));
+            }
+        }
+        None
+    }
+
+    /// The figures' mean; `None` when the resample holds none.
+    pub fn mean(&self) -> Option<f64> {
+        let sum: f64 = self.sorted.iter().map(|&(x, i)| x * f64::from(self.counts[i as usize])).sum();
+        (self.total > 0).then(|| sum / self.total as f64)
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::disallowed_methods, reason = "tests build expected figures in the platform's arithmetic")]
 mod tests {
@@ -462,5 +562,54 @@ mod tests {
             assert_eq!(got, Some(quantile_sorted(&sorted, p).to_bits()), "p {p}");
         }
         assert_eq!(quantile_unsorted(&mut [], 0.5), None);
+    }
+
+    #[test]
+    fn a_resample_read_through_its_counts_has_the_figures_of_the_resample_built() {
+        // Figures with ties, a resample drawn path by path, and the
+        // figures of the resample written out against those read off the
+        // sorted originals and the counts.
+        use rand::RngExt;
+        let mut rng = crate::rng::path_rng(7, 0);
+        for n in [1usize, 2, 5, 40, 1001] {
+            let figures: Vec<f64> =
+                (0..n).map(|_| f64::from(rng.random_range(0..30u32)) * 0.5 - 3.0).collect();
+            let mut counts = vec![0u32; n];
+            let mut built = Vec::new();
+            for _ in 0..n {
+                let i = rng.random_range(0..n);
+                counts[i] += 1;
+                built.push(figures[i]);
+            }
+            let mut sorted: Vec<(f64, u32)> = figures.iter().copied().zip(0..n as u32).collect();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let r = Resampled::new(&sorted, &counts, n);
+            // Every path defines a figure here; a resample of some of them
+            // counts its figures itself.
+            let odd: Vec<(f64, u32)> = sorted.iter().copied().filter(|&(_, i)| i % 2 == 1).collect();
+            let mut odd_built: Vec<f64> = counts
+                .iter()
+                .zip(&figures)
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .flat_map(|(_, (&c, &x))| std::iter::repeat_n(x, c as usize))
+                .collect();
+            let some = Resampled::new(&odd, &counts, n);
+            assert_eq!(some.total, odd_built.len());
+            assert_eq!(some.quantile(0.3), quantile_unsorted(&mut odd_built, 0.3), "n {n}");
+            assert_eq!(r.total, n);
+            for p in [0.0, 0.05, 0.5, 0.95, 1.0] {
+                assert_eq!(r.quantile(p), quantile_unsorted(&mut built.clone(), p), "n {n} p {p}");
+            }
+            let mut b = built.clone();
+            b.sort_by(f64::total_cmp);
+            let k = ((n as f64 * 0.05).ceil() as usize).clamp(1, n);
+            let (mean, top) = r.lower_tail(0.05).unwrap();
+            assert!((mean - b[..k].iter().sum::<f64>() / k as f64).abs() < 1e-12, "n {n}");
+            assert_eq!(top, b[k - 1]);
+            assert!((r.mean().unwrap() - b.iter().sum::<f64>() / n as f64).abs() < 1e-12);
+        }
+        let none = Resampled::new(&[], &[], 0);
+        assert_eq!((none.quantile(0.5), none.lower_tail(0.05), none.mean()), (None, None, None));
     }
 }
