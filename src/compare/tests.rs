@@ -450,15 +450,7 @@ fn bad_strategies_are_named_by_file_line_and_key() {
 #[test]
 fn strategies_rank_best_first_by_the_chosen_figure() {
     let n = metrics().len();
-    let fig = |v: Option<f64>| Figure {
-        value: v,
-        se: None,
-        diff: None,
-        diff_lo: None,
-        diff_hi: None,
-        ci: None,
-        sample: None,
-    };
+    let fig = |v: Option<f64>| Figure { value: v, ..Figure::default() };
     let with = |k: &str, v: Option<f64>| {
         let mut row = vec![fig(None); n];
         row[key(k)] = fig(v);
@@ -743,15 +735,7 @@ fn with_constant_rates_the_road_to_full_consolidation_is_the_hand_computed_one()
 
 #[test]
 fn the_least_deposits_are_among_the_strategies_at_least_as_likely_as_the_first() {
-    let figure = |value: f64| Figure {
-        value: Some(value),
-        se: None,
-        diff: None,
-        diff_lo: None,
-        diff_hi: None,
-        ci: None,
-        sample: None,
-    };
+    let figure = |value: f64| Figure { value: Some(value), ..Figure::default() };
     let row = |name: &str, p: f64, need: f64| consolidation::StrategyConsolidation {
         name: name.into(),
         p_full_at_target: figure(p),

@@ -136,10 +136,15 @@ pub fn format_value(x: Option<f64>, unit: Unit, lang: Lang) -> String {
 /// prints it (`< x` at no hits, its interval beside it for a small
 /// count), any other as [`format_value`].
 pub fn figure_value(f: &Figure, unit: Unit, lang: Lang) -> String {
-    match (f.value, f.ci, f.sample) {
-        (Some(p), Some(ci), Some(sample)) => precision::probability(p, ci, sample, 2, lang),
-        _ => format_value(f.value, unit, lang),
-    }
+    probability_value(f, 2, lang).unwrap_or_else(|| format_value(f.value, unit, lang))
+}
+
+/// A probability's value as every table prints one, with `decimals`
+/// decimals: `< x` when no path hit, its interval beside it when few
+/// did (`report::precision`); `None` for a figure that is no probability.
+pub fn probability_value(f: &Figure, decimals: usize, lang: Lang) -> Option<String> {
+    let (p, ci, sample) = (f.value?, f.ci?, f.sample?);
+    Some(precision::probability(p, ci, sample, decimals, lang))
 }
 
 /// A difference as printed: signed, in percentage points for shares.

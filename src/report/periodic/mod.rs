@@ -695,10 +695,8 @@ fn comparison(d: &mut Document, r: &RiskReport) {
         let mut cells = vec![Cell::text(name)];
         for (key, f) in &row.figures {
             let unit = metrics.iter().find(|m| m.key == *key).map(|m| m.unit);
-            if let (Some(v), Some(ci), Some(sample)) = (f.value, f.ci, f.sample) {
-                // A probability as every table shows one: "< x" when no
-                // path hit, its interval beside it when few did.
-                cells.push(Cell::shown(v, super::precision::probability(v, ci, sample, 1, lang)));
+            if let (Some(v), Some(shown)) = (f.value, super::compare::probability_value(f, 1, lang)) {
+                cells.push(Cell::shown(v, shown));
                 continue;
             }
             cells.push(match (f.value, unit) {
