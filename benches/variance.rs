@@ -14,13 +14,21 @@
 //!   efficiency of each (docs/variance-reduction.md says how the shipped
 //!   tilt was read off it).
 //!
+//! - `cargo bench --bench variance -- conditional PATHS`: P(breach within
+//!   the horizon) from PATHS paths of the scalar mode, as the share that
+//!   breached and as the mean of each path's summed conditional breach
+//!   probabilities (`Engine::conditional_root`), with the variance ratio
+//!   and the efficiency of each against a plain run of the engine.
+//!
 //! Figures go in benches/RESULTS.md.
 
+use rayon::prelude::*;
 use std::path::Path;
 use std::time::Instant;
 
 use pensionsim::draws::Tilt;
 use pensionsim::engine::{Engine, Level, RootTail};
+use pensionsim::market::Integrated;
 use pensionsim::scenario::{Scenario, Simulation};
 use pensionsim::stats::{Estimate, paired_mean, root_mean, sectioned_median, weighted_probability};
 
@@ -73,6 +81,7 @@ fn main() {
         Some("measure") => compare(count(1, 20_000)),
         Some("margins") => margins(count(1, 100_000)),
         Some("split") => split(count(1, 20_000), args.get(2).map_or(DEFAULT_LEVELS, String::as_str)),
+        Some("conditional") => conditional(count(1, 20_000)),
         _ => compare(20_000),
     }
 }
@@ -206,6 +215,58 @@ fn split(roots: usize, levels: &str) {
             100.0 * s.se / s.value,
             plain.value,
             plain.se
+        );
+    }
+}
+
+/// The conditional Monte Carlo pilot: the same paths, the indicator and
+/// the summed conditional probabilities under each choice of the shocks
+/// integrated out.
+fn conditional(paths: usize) {
+    println!("{paths} paths, on {} threads", rayon::current_num_threads());
+    let e = engine(paths, false);
+    let started = Instant::now();
+    let o = e.run(&|_| {});
+    let plain_seconds = started.elapsed().as_secs_f64();
+    let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))));
+    println!(
+        "plain engine {plain_seconds:.2} s: {:.4e} (se {:.2e}, rel {:.1} %)",
+        plain.value,
+        plain.se,
+        100.0 * plain.se / plain.value
+    );
+    for over in [Integrated::FixedIncome, Integrated::SwedishEquity] {
+        let started = Instant::now();
+        let roots: Vec<(bool, f64)> = (0..paths as u64)
+            .into_par_iter()
+            .map(|p| {
+                e.conditional_root(p, over)
+                    .expect("Gaussian shocks, two equity classes and one of fixed income")
+            })
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        let hit = root_mean(roots.iter().map(|r| f64::from(u8::from(r.0))));
+        let smooth = root_mean(roots.iter().map(|r| r.1));
+        let var = |x: Estimate| x.se * x.se * paths as f64;
+        // Where the sums' mass lies: how many paths carry any, and how
+        // much of it the paths that breached carry.
+        let carrying = roots.iter().filter(|r| r.1 > 1e-3).count();
+        let on_breached: f64 = roots.iter().filter(|r| r.0).map(|r| r.1).sum();
+        let total: f64 = roots.iter().map(|r| r.1).sum();
+        let largest = roots.iter().map(|r| r.1).fold(0.0, f64::max);
+        println!(
+            "{over:?}: {carrying} paths with a sum over 0.001, the largest {largest:.3}; the breached paths carry {:.0} % of the sums",
+            100.0 * on_breached / total
+        );
+        println!(
+            "{over:?}: scalar mode {seconds:.2} s; breached {:.4e}, conditional sum {:.4e} (se {:.2e}, rel {:.1} %); variance ratio on the same paths {:.2}; efficiency ratio to the plain engine {:.2}; {:.2} combined SEs from it",
+            hit.value,
+            smooth.value,
+            smooth.se,
+            100.0 * smooth.se / smooth.value,
+            var(hit) / var(smooth),
+            (plain.se * plain.se * plain_seconds) / (smooth.se * smooth.se * seconds),
+            (plain.value - smooth.value).abs() / (plain.se * plain.se + smooth.se * smooth.se).sqrt()
         );
     }
 }

@@ -137,6 +137,7 @@ pub type SteerFactory<'a> = &'a (dyn Fn() -> Box<dyn Steer> + Sync);
 /// summary so far, and under a schedule the flows paid in, the units held
 /// (one at the start) and the recorded month-ends (the scalar form of the
 /// group's `Book`).
+#[derive(Debug, Clone)]
 pub(super) struct Ledger {
     record: PathRecord,
     tally: MonthTally,
@@ -147,7 +148,7 @@ pub(super) struct Ledger {
 }
 
 impl Ledger {
-    fn new(
+    pub(super) fn new(
         start_value: f64,
         cap: f64,
         horizon: usize,
@@ -166,7 +167,7 @@ impl Ledger {
 
     /// A day of `month` closed in full.
     #[inline]
-    fn observe(&mut self, d: &Day, month: usize) {
+    pub(super) fn observe(&mut self, d: &Day, month: usize) {
         self.record.observe(d);
         if d.breach_depth().is_some() && self.out.first_breach_month.is_none() {
             self.out.first_breach_month = Some(month as u32);
@@ -192,7 +193,7 @@ impl Ledger {
 
     /// The end of `month` at `value` and equity share `equity`, log price
     /// index `log_index`, kept as a [`MonthRecord`] when `keep`.
-    fn month_end(
+    pub(super) fn month_end(
         &mut self,
         month: usize,
         value: f64,
@@ -227,7 +228,13 @@ impl Ledger {
         horizon: usize,
         log_index: f64,
     ) -> (PathSummary, Vec<MonthRecord>) {
-        (finish(value, equity, &self.record, &self.tally, self.out, horizon, log_index), self.kept)
+        (self.summary(value, equity, horizon, log_index), self.kept)
+    }
+
+    /// The path's summary at the horizon, its final value `value` and
+    /// equity share `equity`.
+    pub(super) fn summary(&self, value: f64, equity: f64, horizon: usize, log_index: f64) -> PathSummary {
+        finish(value, equity, &self.record, &self.tally, self.out, horizon, log_index)
     }
 }
 

@@ -22,10 +22,11 @@
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::{Engine, MonthTally, PathSummary, RootTail, finish};
-use crate::market::MarketState;
+use super::scalar::Ledger;
+use super::{Engine, PathSummary, RootTail};
+use crate::market::{Integrated, MarketState};
 use crate::rng::{PathRng, branch_seed, path_seed};
-use crate::rule::{Managed, PathRecord};
+use crate::rule::Managed;
 
 /// One splitting level: a branch whose pre-trade margin first falls under
 /// `margin` is split into `copies` branches.
@@ -44,9 +45,9 @@ struct Branch {
     /// are derived from it.
     word: u64,
     fund: Managed,
-    record: PathRecord,
-    tally: MonthTally,
-    out: PathSummary,
+    /// What the branch has measured so far, as a path of the scalar mode
+    /// measures it.
+    ledger: Ledger,
     weight: f64,
     /// The next level the branch has not crossed.
     next_level: usize,
@@ -71,25 +72,23 @@ impl Engine {
             rng: PathRng::seed_from_u64(word),
             word,
             fund: self.prototype.clone(),
-            record: PathRecord::new(self.start_value),
-            tally: MonthTally::new(self.start_value, self.rebuild_cap, horizon)
-                .with_yardstick(self.yardstick.as_ref()),
-            out: PathSummary::default(),
+            ledger: Ledger::new(self.start_value, self.rebuild_cap, horizon, self.yardstick.as_ref(), 0),
             weight: 1.0,
             next_level: 0,
             day: 0,
         }];
         let mut tail = RootTail::default();
         while let Some(mut b) = stack.pop() {
-            let crossed = self.advance(&mut b, levels, &mut tail.days);
-            if crossed == b.next_level {
-                let s = b.out;
-                let w = b.weight;
-                tail.breach_12m += w * f64::from(u8::from(s.first_breach_month.is_some_and(|m| m < 12)));
-                tail.breach_horizon += w * f64::from(u8::from(s.first_breach_month.is_some()));
-                tail.cash_lock += w * f64::from(u8::from(s.cash_lock));
-                continue;
-            }
+            let crossed = match self.advance(&mut b, levels, &mut tail.days) {
+                Advance::Crossed(levels) => levels,
+                Advance::Finished(s) => {
+                    let w = b.weight;
+                    tail.breach_12m += w * f64::from(u8::from(s.first_breach_month.is_some_and(|m| m < 12)));
+                    tail.breach_horizon += w * f64::from(u8::from(s.first_breach_month.is_some()));
+                    tail.cash_lock += w * f64::from(u8::from(s.cash_lock));
+                    continue;
+                }
+            };
             // Split for each level crossed, the copies of the deepest last.
             let mut branches = vec![b];
             for (j, level) in levels.iter().enumerate().take(crossed).skip(branches[0].next_level) {
@@ -118,10 +117,8 @@ impl Engine {
     }
 
     /// Runs `b` to the horizon, or to the end of the first day its
-    /// pre-trade margin falls under its next level; returns the number of
-    /// levels crossed by then (`b.next_level` when it reached the horizon
-    /// without crossing; the summary is then finished).
-    fn advance(&self, b: &mut Branch, levels: &[Level], days: &mut u64) -> usize {
+    /// pre-trade margin falls under its next level (not on the last day).
+    fn advance(&self, b: &mut Branch, levels: &[Level], days: &mut u64) -> Advance {
         let model = &self.model;
         let per_month = model.trading_days_per_month;
         let horizon = self.simulation.horizon_months;
@@ -134,37 +131,70 @@ impl Engine {
             b.fund.apply_returns(&[r.swedish_equity, r.global_equity], &[r.fixed_income]);
             let month_end = day + 1 == per_month;
             let d = b.fund.close_day(month_end);
-            b.record.observe(&d);
-            if d.breach_depth().is_some() && b.out.first_breach_month.is_none() {
-                b.out.first_breach_month = Some(month as u32);
-            }
-            if let Some(t) = &d.down {
-                b.tally.down_weighted(month as u32, t.equity_before);
-            }
+            b.ledger.observe(&d, month);
             if month_end {
                 let (value, equity) = (b.fund.value(), b.fund.equity_share());
-                if month == 2 {
-                    b.out.equity_share_3m = equity;
-                }
-                if month == 11 {
-                    b.out.value_12m = value;
-                    b.out.equity_share_12m = equity;
-                }
                 let log_index = b.market.rates.log_price_index;
-                b.tally.month_end(month as u32, value, equity, log_index, &mut b.out);
+                b.ledger.month_end(month, value, equity, log_index, false, self.start_value);
             }
             b.day += 1;
             *days += 1;
             let m = d.margin_pre();
             let crossed = b.next_level + levels[b.next_level..].iter().take_while(|l| m < l.margin).count();
             if crossed > b.next_level && b.day < horizon * per_month {
-                return crossed;
+                return Advance::Crossed(crossed);
             }
         }
         let (value, equity) = (b.fund.value(), b.fund.equity_share());
-        b.out = finish(value, equity, &b.record, &b.tally, b.out, horizon, b.market.rates.log_price_index);
-        b.next_level
+        Advance::Finished(b.ledger.summary(value, equity, horizon, b.market.rates.log_price_index))
     }
+}
+
+impl Engine {
+    /// The conditional Monte Carlo pilot (docs/variance-reduction.md,
+    /// section 2c): path `stream` in the scalar mode, the rule closing
+    /// every day. Returns whether the path fell under the floor within the
+    /// horizon, and the sum, over its days up to the first that did, of
+    /// each day's probability of falling under it given the path so far
+    /// and every draw of the day but those `over` names
+    /// ([`MarketState::step_conditioned`]). Both have the probability of a
+    /// breach within the horizon as their expectation: the sum's terms are
+    /// the chances of a first breach on each day, averaged over the shocks
+    /// they integrate out. `None` unless the shocks are Gaussian and the
+    /// portfolio holds two equity classes and one of fixed income.
+    pub fn conditional_root(&self, stream: u64, over: Integrated) -> Option<(bool, f64)> {
+        let model = &self.model;
+        let per_month = model.trading_days_per_month;
+        let mut rng = PathRng::seed_from_u64(path_seed(self.simulation.seed, stream));
+        let mut market = MarketState::start(model);
+        let mut fund = self.prototype.clone();
+        let (mut breached, mut sum) = (false, 0.0);
+        for month in 0..self.simulation.horizon_months {
+            market.start_month(model, month, &mut rng);
+            for day in 0..per_month {
+                let h = fund.holdings();
+                let (&[sw, gl], &[fi]) = (h.equity.as_slice(), h.fixed_income.as_slice()) else {
+                    return None;
+                };
+                let (r, under) =
+                    market.step_conditioned(model, &self.kernels, &mut rng, over, [sw, gl, fi], fund.floor());
+                if !breached {
+                    sum += under?;
+                }
+                fund.apply_returns(&[r.swedish_equity, r.global_equity], &[r.fixed_income]);
+                breached |= fund.close_day(day + 1 == per_month).breach_depth().is_some();
+            }
+        }
+        Some((breached, sum))
+    }
+}
+
+/// Where [`Engine::advance`] left a branch.
+enum Advance {
+    /// Under this many levels (more than the branch had crossed): split.
+    Crossed(usize),
+    /// At the horizon, with its summary.
+    Finished(PathSummary),
 }
 
 #[cfg(test)]

@@ -483,3 +483,67 @@ fn a_shifted_model_grows_at_the_stated_long_run_rate() {
     let (mean, var, n) = mean_var(growth.iter().copied());
     within("mean yearly log growth of Swedish equities", mean, stated.ln_1p(), (var / n).sqrt());
 }
+
+/// The conditional pilot: each day's probability of ending under a floor,
+/// the shocks it names integrated out, averages to the share of days that
+/// end under it, on the same draws, and the day itself is the plain step's.
+#[test]
+fn a_days_conditional_chance_of_ending_under_the_floor_averages_to_the_share_that_did() {
+    let spread =
+        MeanReverting { initial: 0.005, process: Vasicek { kappa: 1.0, theta: 0.006, sigma: 0.004 } };
+    let m = MarketModel {
+        credit_spread: Some(CreditSpread { spread, duration: 0.9 }),
+        fixed_income_duration: 5.0,
+        ..model(vec![regime(CALM)], vec![vec![1.0]])
+    };
+    let kernels = m.kernels();
+    let amounts = [40.0, 30.0, 30.0];
+    // A floor a little under the value: about a third of days end under it.
+    let floor = 99.8;
+    for over in [Integrated::FixedIncome, Integrated::SwedishEquity] {
+        let n = 20_000;
+        let differences: Vec<f64> = (0..n)
+            .map(|i| {
+                let mut state = MarketState::start(&m);
+                let mut plain = state;
+                let (r, q) = state.step_conditioned(&m, &kernels, &mut path_rng(5, i), over, amounts, floor);
+                assert_eq!(r, plain.step(&m, &kernels, &mut path_rng(5, i)), "the same day");
+                let value = amounts[0] * r.swedish_equity
+                    + amounts[1] * r.global_equity
+                    + amounts[2] * r.fixed_income;
+                q.unwrap() - f64::from(u8::from(value < floor))
+            })
+            .collect();
+        let (mean, var, _) = mean_var(differences.iter().copied());
+        within(&format!("{over:?}: conditional less realised"), mean, 0.0, (var / n as f64).sqrt());
+    }
+}
+
+/// The value as a convex function of one normal: the probability it is
+/// under a floor, against the normal density summed over a fine grid of
+/// the points where it is.
+#[test]
+fn the_chance_a_convex_day_ends_under_the_floor_is_the_normal_mass_where_it_does() {
+    let cases = [
+        // One root: exp(x) + 1 under 1.5 where x < ln 0.5.
+        Convex { a: 1.0, alpha: 1.0, b: 0.0, beta: 0.0, c: 1.0, d: 0.0 },
+        // Two roots: exp(x) - x has its least value 1 at 0.
+        Convex { a: 1.0, alpha: 1.0, b: 0.0, beta: 0.0, c: 0.0, d: 1.0 },
+        // Both equities, one loading negatively, and a bond term.
+        Convex { a: 0.6, alpha: 0.5, b: 0.5, beta: -0.3, c: 0.2, d: 0.1 },
+    ];
+    for (i, v) in cases.iter().enumerate() {
+        for floor in [0.9, 1.2, 1.5, 2.5] {
+            // Each root moves the grid's sum by at most half a step's mass.
+            let h = 1e-5;
+            let density = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            let mass: f64 = (0..(2.0 * NORMAL_REACH / h) as usize)
+                .map(|k| -NORMAL_REACH + (k as f64 + 0.5) * h)
+                .filter(|&x| v.at(x) < floor)
+                .map(|x| density(x) * h)
+                .sum();
+            let got = v.probability_under(floor);
+            assert!((got - mass).abs() < 1e-5, "case {i} floor {floor}: {got} against {mass}");
+        }
+    }
+}
