@@ -20,6 +20,11 @@
 //!   probabilities (`Engine::conditional_root`), with the variance ratio
 //!   and the efficiency of each against a plain run of the engine.
 //!
+//! - `cargo bench --bench variance -- tilt PATHS BELOW:DAYS:CAP ...`:
+//!   P(breach within the horizon) from PATHS paths tilted towards the
+//!   floor on days whose margin is under BELOW (`Engine::tilted_root`), for
+//!   each setting, with the efficiency against a plain run of the engine.
+//!
 //! Figures go in benches/RESULTS.md.
 
 use rayon::prelude::*;
@@ -82,6 +87,7 @@ fn main() {
         Some("margins") => margins(count(1, 100_000)),
         Some("split") => split(count(1, 20_000), args.get(2).map_or(DEFAULT_LEVELS, String::as_str)),
         Some("conditional") => conditional(count(1, 20_000)),
+        Some("tilt") => tilt(count(1, 20_000), &args[2..]),
         _ => compare(20_000),
     }
 }
@@ -267,6 +273,46 @@ fn conditional(paths: usize) {
             var(hit) / var(smooth),
             (plain.se * plain.se * plain_seconds) / (smooth.se * smooth.se * seconds),
             (plain.value - smooth.value).abs() / (plain.se * plain.se + smooth.se * smooth.se).sqrt()
+        );
+    }
+}
+
+/// The state-dependent tilt pilot: each setting `below:days:cap`.
+fn tilt(paths: usize, settings: &[String]) {
+    println!("{paths} paths, on {} threads", rayon::current_num_threads());
+    let e = engine(paths, false);
+    let started = Instant::now();
+    let o = e.run(&|_| {});
+    let plain_seconds = started.elapsed().as_secs_f64();
+    let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))));
+    println!("plain engine {plain_seconds:.2} s: {:.4e} (se {:.2e})", plain.value, plain.se);
+    // Plain's variance as the binomial at the plain estimate of 5e-5 from
+    // 200,000 paths when this run saw too few breaches.
+    let p_ref = if plain.value > 0.0 { plain.value } else { 5e-5 };
+    let plain_var_per_second = p_ref * (1.0 - p_ref) / paths as f64 * plain_seconds;
+    for setting in settings {
+        let v: Vec<f64> = setting.split(':').map(|x| x.parse().expect("below:days:cap")).collect();
+        let started = Instant::now();
+        let roots: Vec<(bool, f64)> = (0..paths as u64)
+            .into_par_iter()
+            .map(|p| {
+                e.tilted_root(p, v[0], v[1], v[2])
+                    .expect("Gaussian shocks, two equity classes and one of fixed income")
+            })
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        let est = root_mean(roots.iter().map(|r| if r.0 { r.1 } else { 0.0 }));
+        let hits = roots.iter().filter(|r| r.0).count();
+        let mean_weight = root_mean(roots.iter().map(|r| r.1));
+        println!(
+            "{setting}: {seconds:.2} s, {hits} breached; estimate {:.4e} (se {:.2e}, rel {:.1} %); mean weight {:.3} (se {:.3}); efficiency ratio to plain {:.2}; {:.2} combined SEs from plain",
+            est.value,
+            est.se,
+            100.0 * est.se / est.value,
+            mean_weight.value,
+            mean_weight.se,
+            plain_var_per_second / (est.se * est.se * seconds),
+            (plain.value - est.value).abs() / (plain.se * plain.se + est.se * est.se).sqrt()
         );
     }
 }

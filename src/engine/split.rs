@@ -189,6 +189,53 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The state-dependent importance-sampling pilot
+    /// (docs/variance-reduction.md, section 2d): path `stream` in the
+    /// scalar mode, each day whose pre-day margin is under `tilt_below`
+    /// drawn under a tilt towards the floor ([`MarketState::step_tilted`])
+    /// of `min(cap, distance / days)` standard deviations, `distance` the
+    /// value's distance to the floor in the day's standard deviations. The
+    /// path stops at its first breach. Returns whether it breached within
+    /// the horizon and its weight `dP/dQ`: the product has the breach
+    /// probability as its expectation. `None` unless the shocks are
+    /// Gaussian and the portfolio holds two equity classes and one of
+    /// fixed income.
+    pub fn tilted_root(&self, stream: u64, tilt_below: f64, days: f64, cap: f64) -> Option<(bool, f64)> {
+        let model = &self.model;
+        if !matches!(model.shocks, crate::market::Shocks::Gaussian) {
+            return None;
+        }
+        let per_month = model.trading_days_per_month;
+        let mut rng = PathRng::seed_from_u64(path_seed(self.simulation.seed, stream));
+        let mut market = MarketState::start(model);
+        let mut fund = self.prototype.clone();
+        let mut log_weight = 0.0;
+        for month in 0..self.simulation.horizon_months {
+            market.start_month(model, month, &mut rng);
+            for day in 0..per_month {
+                let h = fund.holdings();
+                let (&[sw, gl], &[fi]) = (h.equity.as_slice(), h.fixed_income.as_slice()) else {
+                    return None;
+                };
+                let shift = if fund.margin() < tilt_below {
+                    let sd = market.value_sd(model, &self.kernels, [sw, gl, fi]);
+                    if sd > 0.0 { (((sw + gl + fi) - fund.floor()) / sd / days).clamp(0.0, cap) } else { 0.0 }
+                } else {
+                    0.0
+                };
+                let (r, log_ratio) = market.step_tilted(model, &self.kernels, &mut rng, [sw, gl, fi], shift);
+                log_weight += log_ratio;
+                fund.apply_returns(&[r.swedish_equity, r.global_equity], &[r.fixed_income]);
+                if fund.close_day(day + 1 == per_month).breach_depth().is_some() {
+                    return Some((true, crate::lanes::exp(log_weight)));
+                }
+            }
+        }
+        Some((false, crate::lanes::exp(log_weight)))
+    }
+}
+
 /// Where [`Engine::advance`] left a branch.
 enum Advance {
     /// Under this many levels (more than the branch had crossed): split.

@@ -853,6 +853,72 @@ impl MarketState {
         (self.apply_shock::<false>(model, kernels, shock), under)
     }
 
+    /// One day drawn under a tilt towards the floor (the state-dependent
+    /// importance-sampling pilot of docs/variance-reduction.md, section
+    /// 2d), and the day's log likelihood ratio `ln dP/dQ`. The shocks that
+    /// move a portfolio holding `amounts` (Swedish equities, global
+    /// equities, fixed income) are shifted by `-shift` along the direction
+    /// in which its value falls fastest (the gradient of the day's value in
+    /// the four factor normals and the spread's, at zero); with `shift` 0
+    /// it is [`MarketState::step`]'s day. Gaussian shocks only.
+    pub fn step_tilted<R: Rng + ?Sized>(
+        &mut self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        rng: &mut R,
+        amounts: [f64; 3],
+        shift: f64,
+    ) -> (DayReturns, f64) {
+        let mut shock = model.draw::<false, R>(kernels, &mut self.clock, rng);
+        if shift == 0.0 {
+            return (self.apply_shock::<false>(model, kernels, shock), 0.0);
+        }
+        let g = self.value_gradient(model, kernels, amounts);
+        let norm = g.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm == 0.0 {
+            return (self.apply_shock::<false>(model, kernels, shock), 0.0);
+        }
+        // The drawn normals z become y = z + mu, mu = -shift g / |g|; then
+        // dP/dQ at y is exp(-mu . y + |mu|^2 / 2).
+        let mu = g.map(|x| -shift * x / norm);
+        let mut dot = 0.0;
+        for (j, m) in mu.iter().enumerate().take(FACTORS) {
+            shock.n[j] += m;
+            dot += m * shock.n[j];
+        }
+        shock.spread += mu[FACTORS];
+        dot += mu[FACTORS] * shock.spread;
+        (self.apply_shock::<false>(model, kernels, shock), -dot + 0.5 * shift * shift)
+    }
+
+    /// The standard deviation of the day's value of `amounts`, to first
+    /// order: the length of [`MarketState::value_gradient`].
+    pub fn value_sd(&self, model: &MarketModel, kernels: &[DayKernel], amounts: [f64; 3]) -> f64 {
+        self.value_gradient(model, kernels, amounts).iter().map(|x| x * x).sum::<f64>().sqrt()
+    }
+
+    /// The day's value of `amounts` as it moves with each of the four
+    /// factor normals and the spread's, at zero (drifts left out).
+    fn value_gradient(
+        &self,
+        model: &MarketModel,
+        kernels: &[DayKernel],
+        amounts: [f64; 3],
+    ) -> [f64; FACTORS + 1] {
+        let k = model.day_constants();
+        let l = &kernels[self.clock.regime].coefficients.l;
+        let [sw, gl, fi] = amounts;
+        let rate = fi * k.duration;
+        let mut g = [0.0; FACTORS + 1];
+        for (j, gj) in g.iter_mut().enumerate().take(FACTORS) {
+            let global = if j < 2 { l[1][j] } else { 0.0 } + if j < 3 { k.unhedged * l[2][j] } else { 0.0 };
+            *gj = if j == 0 { sw * l[0][0] } else { 0.0 } + gl * global - rate * l[3][j];
+        }
+        g[FACTORS] =
+            -fi * model.credit_spread.map_or(0.0, |c| c.duration * c.spread.process.sigma * k.sqrt_dt);
+        g
+    }
+
     fn apply_shock<const PLAIN: bool>(
         &mut self,
         model: &MarketModel,
