@@ -1,5 +1,11 @@
 //! Multilevel splitting for the rare tail figures (docs/variance-reduction.md):
 //! P(floor breach within 12 months and within the horizon) and P(cash lock).
+//! The file also holds the two other estimators of P(floor breach) that
+//! were measured against plain paths and are used by no command: a
+//! conditional Monte Carlo sum ([`Engine::conditional_root`], section 2c)
+//! and a tilt towards the floor on the days near it
+//! ([`Engine::tilted_root`], section 2d). Each runs a path in the scalar
+//! mode, as a splitting root does.
 //!
 //! A *root* path runs in the scalar mode (one path, its market stepped by
 //! [`MarketState::step`] on its own stream, the rule closing every day).
