@@ -322,7 +322,7 @@ pub trait SteerLanes: Send {
 /// Builds a strategy's eight lanes at the start of a group.
 pub type LanesFactory<'a> = &'a (dyn Fn() -> Box<dyn SteerLanes> + Sync);
 
-/// The [`Ledger`]s of a group's eight lanes of one portfolio, their
+/// The `Ledger`s of a group's eight lanes of one portfolio, their
 /// records' extremes carried in the lanes between full closes, as the
 /// group's `Hot` carries them.
 pub struct Ledgers {

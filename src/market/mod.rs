@@ -892,7 +892,7 @@ impl MarketState {
     }
 
     /// The standard deviation of the day's value of `amounts`, to first
-    /// order: the length of [`MarketState::value_gradient`].
+    /// order: the length of the gradient `MarketState::value_gradient` gives.
     pub fn value_sd(&self, model: &MarketModel, kernels: &[DayKernel], amounts: [f64; 3]) -> f64 {
         self.value_gradient(model, kernels, amounts).iter().map(|x| x * x).sum::<f64>().sqrt()
     }
