@@ -229,12 +229,7 @@ fn split(roots: usize, levels: &str) {
 /// the summed conditional probabilities under each choice of the shocks
 /// integrated out.
 fn conditional(paths: usize) {
-    println!("{paths} paths, on {} threads", rayon::current_num_threads());
-    let e = engine(paths, false);
-    let started = Instant::now();
-    let o = e.run(&|_| {});
-    let plain_seconds = started.elapsed().as_secs_f64();
-    let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))));
+    let (e, plain, plain_seconds) = plain_breach(paths);
     println!(
         "plain engine {plain_seconds:.2} s: {:.4e} (se {:.2e}, rel {:.1} %)",
         plain.value,
@@ -279,12 +274,7 @@ fn conditional(paths: usize) {
 
 /// The state-dependent tilt pilot: each setting `below:days:cap`.
 fn tilt(paths: usize, settings: &[String]) {
-    println!("{paths} paths, on {} threads", rayon::current_num_threads());
-    let e = engine(paths, false);
-    let started = Instant::now();
-    let o = e.run(&|_| {});
-    let plain_seconds = started.elapsed().as_secs_f64();
-    let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))));
+    let (e, plain, plain_seconds) = plain_breach(paths);
     println!("plain engine {plain_seconds:.2} s: {:.4e} (se {:.2e})", plain.value, plain.se);
     // Plain's variance as the binomial at the plain estimate of 5e-5 from
     // 200,000 paths when this run saw too few breaches.
@@ -315,4 +305,16 @@ fn tilt(paths: usize, settings: &[String]) {
             (plain.value - est.value).abs() / (plain.se * plain.se + est.se * est.se).sqrt()
         );
     }
+}
+
+/// The engine of `paths` plain paths, and its P(breach within the horizon)
+/// with the seconds it took: the pilots' yardstick.
+fn plain_breach(paths: usize) -> (Engine, Estimate, f64) {
+    println!("{paths} paths, on {} threads", rayon::current_num_threads());
+    let e = engine(paths, false);
+    let started = Instant::now();
+    let o = e.run(&|_| {});
+    let seconds = started.elapsed().as_secs_f64();
+    let plain = root_mean(o.paths.iter().map(|p| f64::from(u8::from(p.first_breach_month.is_some()))));
+    (e, plain, seconds)
 }

@@ -484,20 +484,35 @@ fn a_shifted_model_grows_at_the_stated_long_run_rate() {
     within("mean yearly log growth of Swedish equities", mean, stated.ln_1p(), (var / n).sqrt());
 }
 
+/// The pilots' market: one calm regime, a credit spread, and a duration
+/// long enough that the fixed-income shocks matter.
+fn pilot_model() -> MarketModel {
+    let spread =
+        MeanReverting { initial: 0.005, process: Vasicek { kappa: 1.0, theta: 0.006, sigma: 0.004 } };
+    MarketModel {
+        credit_spread: Some(CreditSpread { spread, duration: 0.9 }),
+        fixed_income_duration: 5.0,
+        ..model(vec![regime(CALM)], vec![vec![1.0]])
+    }
+}
+
+/// The pilots' holdings: Swedish equities, global equities, fixed income.
+const PILOT_AMOUNTS: [f64; 3] = [40.0, 30.0, 30.0];
+
+/// The value of [`PILOT_AMOUNTS`] after day `r`.
+fn pilot_value(r: &DayReturns) -> f64 {
+    let [sw, gl, fi] = PILOT_AMOUNTS;
+    sw * r.swedish_equity + gl * r.global_equity + fi * r.fixed_income
+}
+
 /// The conditional pilot: each day's probability of ending under a floor,
 /// the shocks it names integrated out, averages to the share of days that
 /// end under it, on the same draws, and the day itself is the plain step's.
 #[test]
 fn a_days_conditional_chance_of_ending_under_the_floor_averages_to_the_share_that_did() {
-    let spread =
-        MeanReverting { initial: 0.005, process: Vasicek { kappa: 1.0, theta: 0.006, sigma: 0.004 } };
-    let m = MarketModel {
-        credit_spread: Some(CreditSpread { spread, duration: 0.9 }),
-        fixed_income_duration: 5.0,
-        ..model(vec![regime(CALM)], vec![vec![1.0]])
-    };
+    let m = pilot_model();
     let kernels = m.kernels();
-    let amounts = [40.0, 30.0, 30.0];
+    let amounts = PILOT_AMOUNTS;
     // A floor a little under the value: about a third of days end under it.
     let floor = 99.8;
     for over in [Integrated::FixedIncome, Integrated::SwedishEquity] {
@@ -508,10 +523,7 @@ fn a_days_conditional_chance_of_ending_under_the_floor_averages_to_the_share_tha
                 let mut plain = state;
                 let (r, q) = state.step_conditioned(&m, &kernels, &mut path_rng(5, i), over, amounts, floor);
                 assert_eq!(r, plain.step(&m, &kernels, &mut path_rng(5, i)), "the same day");
-                let value = amounts[0] * r.swedish_equity
-                    + amounts[1] * r.global_equity
-                    + amounts[2] * r.fixed_income;
-                q.unwrap() - f64::from(u8::from(value < floor))
+                q.unwrap() - f64::from(u8::from(pilot_value(&r) < floor))
             })
             .collect();
         let (mean, var, _) = mean_var(differences.iter().copied());
@@ -553,24 +565,13 @@ fn the_chance_a_convex_day_ends_under_the_floor_is_the_normal_mass_where_it_does
 /// the weights average one; with no shift the day is the plain step's.
 #[test]
 fn a_tilted_day_weighted_by_its_likelihood_ratio_ends_under_the_floor_as_a_plain_one_does() {
-    let spread =
-        MeanReverting { initial: 0.005, process: Vasicek { kappa: 1.0, theta: 0.006, sigma: 0.004 } };
-    let m = MarketModel {
-        credit_spread: Some(CreditSpread { spread, duration: 0.9 }),
-        fixed_income_duration: 5.0,
-        ..model(vec![regime(CALM)], vec![vec![1.0]])
-    };
+    let m = pilot_model();
     let kernels = m.kernels();
-    let amounts = [40.0, 30.0, 30.0];
+    let amounts = PILOT_AMOUNTS;
     // About 5 % of plain days end under this floor.
     let floor = 98.9;
     let n = 40_000;
-    let under = |r: &DayReturns| {
-        f64::from(u8::from(
-            amounts[0] * r.swedish_equity + amounts[1] * r.global_equity + amounts[2] * r.fixed_income
-                < floor,
-        ))
-    };
+    let under = |r: &DayReturns| f64::from(u8::from(pilot_value(r) < floor));
     let plain: Vec<f64> = (0..n)
         .map(|i| {
             let mut state = MarketState::start(&m);
